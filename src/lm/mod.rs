@@ -1,0 +1,1 @@
+//! Character n-gram language model of Japanese (stub: being written).

@@ -1,0 +1,581 @@
+//! Per-font glyph-ID → Unicode tables, kept as reviewable data in `mappings/`.
+//!
+//! A [`FontTable`] is built from [`Rule`]s (repertoire-order blocks and single glyphs, each
+//! with its provenance and confidence) and expanded once into a flat array indexed by glyph
+//! ID, so a lookup is one bounds check and one load.
+
+pub mod format;
+pub mod repertoire;
+
+use crate::error::{Error, Result};
+use format::{format_offset, parse_char, parse_offset, quote};
+use repertoire::Repertoire;
+use std::path::Path;
+
+/// Glyph IDs are 16-bit in TrueType; tables never exceed this.
+pub const MAX_GID: u32 = 0xFFFF;
+
+/// What a rule says about glyph IDs.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RuleKind {
+    /// Members `c` of `repertoire` with `first <= c <= last` have glyph ID `rank(c) + offset`.
+    Block {
+        repertoire: &'static str,
+        offset: i64,
+        first: char,
+        last: char,
+    },
+    /// One glyph.
+    Glyph { gid: u32, ch: char },
+}
+
+/// A rule with its provenance.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rule {
+    pub kind: RuleKind,
+    /// 0..=1; entries below the repair threshold are reported, not applied.
+    pub confidence: f32,
+    /// How the rule was derived: `anchors`, `font-file`, `tounicode`, `context`, `decipher`.
+    pub source: String,
+    /// Free text for the reviewer: anchors used, votes, conflicts.
+    pub evidence: String,
+}
+
+impl Rule {
+    /// The glyph-ID range this rule covers (inclusive), if any member exists.
+    pub fn gid_range(&self) -> Option<(u32, u32)> {
+        match &self.kind {
+            RuleKind::Glyph { gid, .. } => Some((*gid, *gid)),
+            RuleKind::Block {
+                repertoire,
+                offset,
+                first,
+                last,
+            } => {
+                let r = Repertoire::by_name(repertoire).ok()?;
+                let (lo, hi) = member_rank_range(r, *first, *last)?;
+                let a = lo as i64 + offset;
+                let b = hi as i64 + offset;
+                (a >= 0 && b <= MAX_GID as i64).then_some((a as u32, b as u32))
+            }
+        }
+    }
+}
+
+/// The rank range of repertoire members within `[first, last]`.
+fn member_rank_range(r: &Repertoire, first: char, last: char) -> Option<(u32, u32)> {
+    if r.name() == "unicode" {
+        return Some((first as u32, last as u32));
+    }
+    // Members are sorted: find the first member >= first and the last <= last.
+    let mut lo = None;
+    let mut hi = None;
+    let n = r.len() as u32;
+    let (mut a, mut b) = (0u32, n);
+    while a < b {
+        let m = (a + b) / 2;
+        if r.at(m)? < first {
+            a = m + 1
+        } else {
+            b = m
+        }
+    }
+    if a < n && r.at(a)? <= last {
+        lo = Some(a);
+    }
+    let (mut a, mut b) = (0u32, n);
+    while a < b {
+        let m = (a + b) / 2;
+        if r.at(m)? <= last {
+            a = m + 1
+        } else {
+            b = m
+        }
+    }
+    if a > 0 && r.at(a - 1)? >= first {
+        hi = Some(a - 1);
+    }
+    Some((lo?, hi?))
+}
+
+/// A decoded glyph: the character and the rule that gave it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Decoded {
+    pub ch: char,
+    pub rule: u16,
+}
+
+/// One font profile's glyph-ID → Unicode table.
+#[derive(Debug, Clone)]
+pub struct FontTable {
+    /// Profile name, also the file stem in `mappings/`.
+    pub name: String,
+    pub description: String,
+    /// PostScript BaseFont names (subset tag removed) this table is for.
+    pub basefonts: Vec<String>,
+    /// Optional fingerprint (e.g. `glyphs=15761`) to tell versions of one BaseFont apart.
+    pub fingerprint: Option<String>,
+    /// Whether `repair` may apply this table to plain text. Tables learned for PDFs only
+    /// (with no evidence from text) can opt out.
+    pub text: bool,
+    pub rules: Vec<Rule>,
+    /// gid → char as u32, 0 = no entry.
+    map: Vec<u32>,
+    /// gid → index into `rules`.
+    rule_of: Vec<u16>,
+}
+
+impl FontTable {
+    /// Builds a table from rules. Later glyph rules override blocks; blocks never override
+    /// an entry already set (the file lists blocks in order of trust).
+    pub fn from_rules(name: &str, rules: Vec<Rule>) -> Result<Self> {
+        let mut t = FontTable {
+            name: name.to_string(),
+            description: String::new(),
+            basefonts: Vec::new(),
+            fingerprint: None,
+            text: true,
+            rules,
+            map: Vec::new(),
+            rule_of: Vec::new(),
+        };
+        t.expand()?;
+        Ok(t)
+    }
+
+    fn expand(&mut self) -> Result<()> {
+        let mut map = Vec::<u32>::new();
+        let mut rule_of = Vec::<u16>::new();
+        let mut set = |gid: u32, ch: char, idx: usize, overwrite: bool| {
+            let g = gid as usize;
+            if map.len() <= g {
+                map.resize(g + 1, 0);
+                rule_of.resize(g + 1, 0);
+            }
+            if overwrite || map[g] == 0 {
+                map[g] = ch as u32;
+                rule_of[g] = idx as u16;
+            }
+        };
+        if self.rules.len() > u16::MAX as usize {
+            return Err(Error::Other(format!(
+                "table {}: too many rules ({})",
+                self.name,
+                self.rules.len()
+            )));
+        }
+        for (idx, rule) in self.rules.iter().enumerate() {
+            if let RuleKind::Block {
+                repertoire,
+                offset,
+                first,
+                last,
+            } = &rule.kind
+            {
+                let r = Repertoire::by_name(repertoire)?;
+                let Some((lo, hi)) = member_rank_range(r, *first, *last) else {
+                    continue;
+                };
+                for rank in lo..=hi {
+                    let Some(ch) = r.at(rank) else { continue };
+                    let gid = rank as i64 + offset;
+                    if (0..=MAX_GID as i64).contains(&gid) {
+                        set(gid as u32, ch, idx, false);
+                    }
+                }
+            }
+        }
+        for (idx, rule) in self.rules.iter().enumerate() {
+            if let RuleKind::Glyph { gid, ch } = rule.kind {
+                if gid <= MAX_GID {
+                    set(gid, ch, idx, true);
+                }
+            }
+        }
+        self.map = map;
+        self.rule_of = rule_of;
+        Ok(())
+    }
+
+    /// The character of glyph `gid`, if the table knows it.
+    #[inline]
+    pub fn get(&self, gid: u32) -> Option<char> {
+        match self.map.get(gid as usize) {
+            Some(&u) if u != 0 => char::from_u32(u),
+            _ => None,
+        }
+    }
+
+    /// The character and the index of the rule behind it.
+    #[inline]
+    pub fn decode(&self, gid: u32) -> Option<Decoded> {
+        let ch = self.get(gid)?;
+        Some(Decoded {
+            ch,
+            rule: self.rule_of[gid as usize],
+        })
+    }
+
+    /// The rule behind a decoded glyph.
+    pub fn rule(&self, idx: u16) -> Option<&Rule> {
+        self.rules.get(idx as usize)
+    }
+
+    /// Number of glyph IDs with an entry.
+    pub fn len(&self) -> usize {
+        self.map.iter().filter(|&&u| u != 0).count()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Iterates (gid, char) over all entries, in gid order.
+    pub fn entries(&self) -> impl Iterator<Item = (u32, char)> + '_ {
+        self.map
+            .iter()
+            .enumerate()
+            .filter_map(|(g, &u)| char::from_u32(u).filter(|_| u != 0).map(|c| (g as u32, c)))
+    }
+
+    /// Parses a table file's text. `file` names it in errors.
+    pub fn parse(file: &str, text: &str) -> Result<Self> {
+        let statements = format::parse(file, text)?;
+        let err = |line: usize, reason: String| Error::TableFormat {
+            file: file.to_string(),
+            line,
+            reason,
+        };
+        let mut name = None;
+        let mut description = String::new();
+        let mut basefonts = Vec::new();
+        let mut fingerprint = None;
+        let mut text_ok = true;
+        let mut rules = Vec::new();
+        for st in &statements {
+            let confidence = match st.get("confidence") {
+                None => 1.0,
+                Some(v) => v
+                    .parse::<f32>()
+                    .ok()
+                    .filter(|c| (0.0..=1.0).contains(c))
+                    .ok_or_else(|| err(st.line, format!("bad confidence `{v}`")))?,
+            };
+            let source = st.get("source").unwrap_or("").to_string();
+            let evidence = st.get("evidence").unwrap_or("").to_string();
+            match st.keyword.as_str() {
+                "table" => {
+                    name = st.get("name").map(str::to_string);
+                    description = st.get("description").unwrap_or("").to_string();
+                    basefonts = st
+                        .get("basefont")
+                        .map(|v| v.split(',').map(str::to_string).collect())
+                        .unwrap_or_default();
+                    fingerprint = st.get("fingerprint").map(str::to_string);
+                    text_ok = st.get("text") != Some("no");
+                }
+                "block" => {
+                    let order = st
+                        .get("order")
+                        .ok_or_else(|| err(st.line, "block without order=".into()))?;
+                    let repertoire = Repertoire::by_name(order)
+                        .map_err(|e| err(st.line, e.to_string()))?
+                        .name();
+                    let offset = st
+                        .get("offset")
+                        .and_then(parse_offset)
+                        .ok_or_else(|| err(st.line, "block without a hex offset=".into()))?;
+                    let chars = st
+                        .get("chars")
+                        .ok_or_else(|| err(st.line, "block without chars=".into()))?;
+                    let (a, b) = chars
+                        .split_once("..")
+                        .ok_or_else(|| err(st.line, format!("chars=`{chars}` is not A..B")))?;
+                    let (Some(first), Some(last)) = (parse_char(a), parse_char(b)) else {
+                        return Err(err(st.line, format!("chars=`{chars}` is not U+X..U+Y")));
+                    };
+                    let rule = Rule {
+                        kind: RuleKind::Block {
+                            repertoire,
+                            offset,
+                            first,
+                            last,
+                        },
+                        confidence,
+                        source,
+                        evidence,
+                    };
+                    if let Some(g) = st.get("gids") {
+                        let want = rule
+                            .gid_range()
+                            .map(|(a, b)| format!("{a:04X}..{b:04X}"))
+                            .unwrap_or_default();
+                        if !g.eq_ignore_ascii_case(&want) {
+                            return Err(err(
+                                st.line,
+                                format!("gids={g} disagrees with the rule, which gives {want}"),
+                            ));
+                        }
+                    }
+                    rules.push(rule);
+                }
+                "glyph" => {
+                    let gid = st
+                        .get("gid")
+                        .and_then(|v| u32::from_str_radix(v, 16).ok())
+                        .filter(|g| *g <= MAX_GID)
+                        .ok_or_else(|| err(st.line, "glyph without a hex gid=".into()))?;
+                    let ch = st
+                        .get("char")
+                        .and_then(parse_char)
+                        .ok_or_else(|| err(st.line, "glyph without char=U+XXXX".into()))?;
+                    rules.push(Rule {
+                        kind: RuleKind::Glyph { gid, ch },
+                        confidence,
+                        source,
+                        evidence,
+                    });
+                }
+                other => return Err(err(st.line, format!("unknown statement `{other}`"))),
+            }
+        }
+        let name = name.ok_or_else(|| err(1, "no `table name=...` statement".into()))?;
+        let mut t = FontTable::from_rules(&name, rules)?;
+        t.description = description;
+        t.basefonts = basefonts;
+        t.fingerprint = fingerprint;
+        t.text = text_ok;
+        Ok(t)
+    }
+
+    /// Reads a table file.
+    pub fn load(path: &Path) -> Result<Self> {
+        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        Self::parse(&path.display().to_string(), &text)
+    }
+
+    /// Writes the table in the text format. `parse(to_text())` gives back the same rules.
+    pub fn to_text(&self) -> String {
+        let mut s = String::new();
+        s.push_str("# glyphmend mapping table. Derived by `glyphmend learn`; review, do not hand-edit.\n");
+        s.push_str(&format!("table name={}", quote(&self.name)));
+        if !self.description.is_empty() {
+            s.push_str(&format!(" description={}", quote(&self.description)));
+        }
+        if !self.basefonts.is_empty() {
+            s.push_str(&format!(" basefont={}", quote(&self.basefonts.join(","))));
+        }
+        if let Some(fp) = &self.fingerprint {
+            s.push_str(&format!(" fingerprint={}", quote(fp)));
+        }
+        if !self.text {
+            s.push_str(" text=no");
+        }
+        s.push('\n');
+        for rule in &self.rules {
+            match &rule.kind {
+                RuleKind::Block {
+                    repertoire,
+                    offset,
+                    first,
+                    last,
+                } => {
+                    let gids = rule
+                        .gid_range()
+                        .map(|(a, b)| format!(" gids={a:04X}..{b:04X}"))
+                        .unwrap_or_default();
+                    s.push_str(&format!(
+                        "block order={repertoire} offset={} chars=U+{:04X}..U+{:04X}{gids} show={}",
+                        format_offset(*offset),
+                        *first as u32,
+                        *last as u32,
+                        quote(&format!("{first}..{last}")),
+                    ));
+                }
+                RuleKind::Glyph { gid, ch } => {
+                    s.push_str(&format!(
+                        "glyph gid={gid:04X} char=U+{:04X} show={}",
+                        *ch as u32,
+                        quote(&ch.to_string())
+                    ));
+                }
+            }
+            s.push_str(&format!(" confidence={:.2}", rule.confidence));
+            if !rule.source.is_empty() {
+                s.push_str(&format!(" source={}", quote(&rule.source)));
+            }
+            if !rule.evidence.is_empty() {
+                s.push_str(&format!(" evidence={}", quote(&rule.evidence)));
+            }
+            s.push('\n');
+        }
+        s
+    }
+}
+
+/// All tables known to a run: the shipped `mappings/` plus any the user points at.
+#[derive(Debug, Clone, Default)]
+pub struct TableSet {
+    pub tables: Vec<FontTable>,
+}
+
+impl TableSet {
+    /// The tables shipped in this crate's `mappings/` (compiled in, so the binary works
+    /// from any directory).
+    pub fn builtin() -> Result<Self> {
+        let mut tables = Vec::new();
+        for (file, text) in BUILTIN {
+            tables.push(FontTable::parse(file, text)?);
+        }
+        Ok(TableSet { tables })
+    }
+
+    /// Loads every `*.table` in `dir`, sorted by file name (deterministic order).
+    pub fn load_dir(dir: &Path) -> Result<Self> {
+        let mut paths: Vec<_> = std::fs::read_dir(dir)
+            .map_err(|e| Error::io(dir, e))?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "table"))
+            .collect();
+        paths.sort();
+        let mut tables = Vec::new();
+        for p in paths {
+            tables.push(FontTable::load(&p)?);
+        }
+        Ok(TableSet { tables })
+    }
+
+    /// Adds tables, replacing any of the same name.
+    pub fn extend(&mut self, other: TableSet) {
+        for t in other.tables {
+            self.tables.retain(|x| x.name != t.name);
+            self.tables.push(t);
+        }
+    }
+
+    pub fn get(&self, name: &str) -> Option<&FontTable> {
+        self.tables.iter().find(|t| t.name == name)
+    }
+
+    /// The table for a PDF BaseFont (subset tag `ABCDEF+` removed by the caller or here).
+    pub fn for_basefont(&self, basefont: &str) -> Option<&FontTable> {
+        let bare = strip_subset_tag(basefont);
+        self.tables
+            .iter()
+            .find(|t| t.basefonts.iter().any(|b| b == bare))
+    }
+
+    /// Tables `repair` may apply to plain text.
+    pub fn text_tables(&self) -> impl Iterator<Item = &FontTable> {
+        self.tables.iter().filter(|t| t.text)
+    }
+}
+
+/// `ABCDEF+MS-Gothic` → `MS-Gothic`. A tag is exactly six uppercase letters and `+`.
+pub fn strip_subset_tag(basefont: &str) -> &str {
+    let b = basefont.as_bytes();
+    if b.len() > 7 && b[6] == b'+' && b[..6].iter().all(|c| c.is_ascii_uppercase()) {
+        &basefont[7..]
+    } else {
+        basefont
+    }
+}
+
+/// The shipped tables, embedded at build time. `build.rs`-free on purpose: the list is
+/// short and a test checks it matches the directory.
+pub const BUILTIN: &[(&str, &str)] = &include!("../../mappings/builtin.rs.in");
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn block(rep: &'static str, offset: i64, first: char, last: char) -> Rule {
+        Rule {
+            kind: RuleKind::Block {
+                repertoire: rep,
+                offset,
+                first,
+                last,
+            },
+            confidence: 0.9,
+            source: "test".into(),
+            evidence: String::new(),
+        }
+    }
+
+    #[test]
+    fn blocks_expand_and_glyphs_override() {
+        let mut rules = vec![block("unicode", -0x280C, 'ぁ', 'ゖ')];
+        rules.push(Rule {
+            kind: RuleKind::Glyph {
+                gid: 0x835,
+                ch: '○',
+            },
+            confidence: 0.5,
+            source: "context".into(),
+            evidence: String::new(),
+        });
+        let t = FontTable::from_rules("T", rules).unwrap();
+        assert_eq!(t.get(0x835), Some('○'));
+        assert_eq!(t.get(0x836), Some('あ'));
+        assert_eq!(t.get(0x862), Some('の'));
+        assert_eq!(t.get(0x834), None);
+        assert_eq!(t.decode(0x836).unwrap().rule, 0);
+        assert_eq!(t.decode(0x835).unwrap().rule, 1);
+    }
+
+    #[test]
+    fn repertoire_block_reproduces_font_a_kanji() {
+        let t = FontTable::from_rules("A", vec![block("cp932+jisx0213", 1472, '一', '龥')])
+            .unwrap();
+        assert_eq!(t.get(0x1A2D), Some('支'));
+        assert_eq!(t.get(0x197C), Some('援'));
+        assert_eq!(t.get(0x0B4D), Some('一'));
+    }
+
+    #[test]
+    fn text_round_trip_is_exact() {
+        let mut t = FontTable::from_rules(
+            "A",
+            vec![
+                block("unicode", -0x280C, 'ぁ', 'ゖ'),
+                block("cp932+jisx0213", 1472, '一', '龥'),
+            ],
+        )
+        .unwrap();
+        t.description = "MS Gothic-like".into();
+        t.basefonts = vec!["MS-Gothic".into()];
+        let text = t.to_text();
+        let back = FontTable::parse("t", &text).unwrap();
+        assert_eq!(back.rules, t.rules);
+        assert_eq!(back.basefonts, t.basefonts);
+        assert_eq!(back.to_text(), text);
+        assert_eq!(back.entries().collect::<Vec<_>>(), t.entries().collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn edited_gid_range_is_caught() {
+        let t = FontTable::from_rules("A", vec![block("unicode", -0x280C, 'ぁ', 'ゖ')]).unwrap();
+        let text = t.to_text().replace("gids=0835", "gids=0836");
+        assert!(FontTable::parse("t", &text).is_err());
+    }
+
+    #[test]
+    fn subset_tags() {
+        assert_eq!(strip_subset_tag("ABCDEF+MS-Gothic"), "MS-Gothic");
+        assert_eq!(strip_subset_tag("MS-Gothic"), "MS-Gothic");
+        assert_eq!(strip_subset_tag("abcdef+X"), "abcdef+X");
+    }
+
+    #[test]
+    fn builtin_tables_parse_and_match_the_directory() {
+        let set = TableSet::builtin().unwrap();
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("mappings");
+        let on_disk = TableSet::load_dir(&dir).unwrap();
+        let mut a: Vec<_> = set.tables.iter().map(|t| t.name.clone()).collect();
+        let mut b: Vec<_> = on_disk.tables.iter().map(|t| t.name.clone()).collect();
+        a.sort();
+        b.sort();
+        assert_eq!(a, b, "mappings/builtin.rs.in must list every mappings/*.table");
+    }
+}
