@@ -1,1 +1,3 @@
-//! (stage under construction)
+//! Repair (under construction)
+pub mod bidi;
+pub mod nfc;
