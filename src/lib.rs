@@ -14,6 +14,7 @@
 pub mod batch;
 pub mod detect;
 pub mod error;
+pub mod eval;
 pub mod export;
 pub mod ingest;
 pub mod learn;

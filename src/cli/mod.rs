@@ -3,8 +3,15 @@
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
+pub mod learn;
+pub mod repair;
+
 #[derive(Parser)]
-#[command(name = "glyphmend", version, about = "Exact text from Japanese PDFs whose fonts lost their ToUnicode")]
+#[command(
+    name = "glyphmend",
+    version,
+    about = "Exact text from Japanese PDFs whose fonts lost their ToUnicode"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -12,8 +19,15 @@ pub struct Cli {
 
 #[derive(Subcommand)]
 pub enum Command {
+    /// Repair glyph-ID mojibake in extracted text (one output line per input line).
+    Repair(repair::Args),
+    /// Derive a mapping table (from anchors, a font file, a corpus) into mappings/.
+    Learn(learn::Args),
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
-    match cli.command {}
+    match cli.command {
+        Command::Repair(a) => repair::run(a),
+        Command::Learn(a) => learn::run(a),
+    }
 }

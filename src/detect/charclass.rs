@@ -50,10 +50,9 @@ impl CharClass {
             CharClass::JapanesePunct => -2.5,
             CharClass::Symbol | CharClass::RareKanji => -1.0,
             CharClass::Radical | CharClass::ExtKanji => -0.3,
-            CharClass::Control
-            | CharClass::Rtl
-            | CharClass::ForeignScript
-            | CharClass::Other => -0.05,
+            CharClass::Control | CharClass::Rtl | CharClass::ForeignScript | CharClass::Other => {
+                -0.05
+            }
         }
     }
 
@@ -99,7 +98,9 @@ pub fn classify(c: char) -> CharClass {
         0x1E00..=0x1FFF => CharClass::ForeignScript, // Latin/Greek extended
         0x2000..=0x206F => match c {
             '‐' | '―' | '‘' | '’' | '“' | '”' | '†' | '‡' | '‥' | '…' | '‰' | '′' | '″' | '※'
-            | '‼' | '\u{2002}' | '\u{2003}' | '\u{2009}' | '–' | '—' | '•' => CharClass::Symbol,
+            | '‼' | '\u{2002}' | '\u{2003}' | '\u{2009}' | '–' | '—' | '•' => {
+                CharClass::Symbol
+            }
             _ => CharClass::ForeignScript,
         },
         0x2070..=0x2BFF => CharClass::Symbol,
@@ -204,7 +205,8 @@ mod tests {
 
     #[test]
     fn strong_classes_never_include_everyday_text() {
-        for c in "令和６年度補正予算額　２．４億円（ＮＰＯ法人）、「支援」・※①ー".chars() {
+        for c in "令和６年度補正予算額　２．４億円（ＮＰＯ法人）、「支援」・※①ー".chars()
+        {
             assert!(!classify(c).is_strong(), "{c}");
         }
     }

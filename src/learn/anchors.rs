@@ -41,7 +41,7 @@ const SCRIPT_BLOCKS: &[(char, char, &str)] = &[
     ('\u{3400}', '\u{4DBF}', "CJK extension A"),
     ('\u{4E00}', '\u{9FFF}', "CJK ideographs"),
     ('\u{F900}', '\u{FAFF}', "CJK compatibility ideographs"),
-    ('\u{FF01}', '\u{FF60}', "fullwidth ASCII"),
+    ('\u{FF01}', '\u{FF5E}', "fullwidth ASCII"),
     ('\u{FF61}', '\u{FF9F}', "halfwidth katakana"),
 ];
 
@@ -250,7 +250,9 @@ fn grow_block(rule: &Rule, kept: &[(u32, u32)], anchors: &[Anchor]) -> Option<Ru
     let blocked = |g: i64| {
         g < 0
             || g > crate::tables::MAX_GID as i64
-            || kept.iter().any(|(x, y)| (*x as i64..=*y as i64).contains(&g))
+            || kept
+                .iter()
+                .any(|(x, y)| (*x as i64..=*y as i64).contains(&g))
             || foreign.contains(&(g as u32))
     };
     let (amin, amax) = (*own_chars.iter().min()?, *own_chars.iter().max()?);
@@ -264,13 +266,19 @@ fn grow_block(rule: &Rule, kept: &[(u32, u32)], anchors: &[Anchor]) -> Option<Ru
         }
         c += 1;
     }
+    let mut clipped = false;
     let mut new_first = amin;
     let mut c = amin as u32;
     while c > first as u32 {
         c -= 1;
-        let Some(ch) = char::from_u32(c) else { continue };
+        let Some(ch) = char::from_u32(c) else {
+            continue;
+        };
         match gid_of(ch) {
-            Some(g) if blocked(g) => break,
+            Some(g) if blocked(g) => {
+                clipped = true;
+                break;
+            }
             Some(_) => new_first = ch,
             None => {}
         }
@@ -279,15 +287,20 @@ fn grow_block(rule: &Rule, kept: &[(u32, u32)], anchors: &[Anchor]) -> Option<Ru
     let mut c = amax as u32;
     while c < last as u32 {
         c += 1;
-        let Some(ch) = char::from_u32(c) else { continue };
+        let Some(ch) = char::from_u32(c) else {
+            continue;
+        };
         match gid_of(ch) {
-            Some(g) if blocked(g) => break,
+            Some(g) if blocked(g) => {
+                clipped = true;
+                break;
+            }
             Some(_) => new_last = ch,
             None => {}
         }
     }
     let mut r = rule.clone();
-    if (new_first, new_last) != (first, last) {
+    if clipped {
         r.evidence.push_str(&format!(
             " (stops at U+{:04X}..U+{:04X}: next glyphs belong elsewhere)",
             new_first as u32, new_last as u32
@@ -388,7 +401,12 @@ mod tests {
     #[test]
     fn single_anchor_joins_an_agreeing_neighbour() {
         // Font C: one hiragana anchor shares the katakana block's CP932 rank − 6.
-        let anchors = [a(0x1A2, 'す'), a(0x207, 'デ'), a(0x222, 'モ'), a(0x22B, 'ル')];
+        let anchors = [
+            a(0x1A2, 'す'),
+            a(0x207, 'デ'),
+            a(0x222, 'モ'),
+            a(0x22B, 'ル'),
+        ];
         let t = table_from_anchors("C", &anchors).unwrap();
         assert_eq!(t.get(0x1A2), Some('す'));
         let shi = crate::tables::repertoire::Repertoire::by_name("cp932")
@@ -420,14 +438,25 @@ mod tests {
         }];
         let rules = fit(&anchors);
         assert_eq!(rules.len(), 1);
-        assert!(matches!(rules[0].kind, RuleKind::Glyph { gid: 0x6D1, ch: '○' }));
+        assert!(matches!(
+            rules[0].kind,
+            RuleKind::Glyph {
+                gid: 0x6D1,
+                ch: '○'
+            }
+        ));
     }
 
     #[test]
     fn rules_are_disjoint_in_glyph_space() {
         // Two blocks whose natural extents would collide: hiragana at an offset that lands
         // on the katakana block's glyphs.
-        let anchors = [a(0x100, 'あ'), a(0x104, 'う'), a(0x120, 'ア'), a(0x130, 'ソ')];
+        let anchors = [
+            a(0x100, 'あ'),
+            a(0x104, 'う'),
+            a(0x120, 'ア'),
+            a(0x130, 'ソ'),
+        ];
         let rules = fit(&anchors);
         let ranges: Vec<(u32, u32)> = rules.iter().filter_map(|r| r.gid_range()).collect();
         for (i, x) in ranges.iter().enumerate() {

@@ -150,8 +150,15 @@ fn inverse(visual: &[char], rtl: bool, nsm_follows: bool) -> Vec<usize> {
         if dirs[i] != Dir::N {
             continue;
         }
-        let before = (0..i).rev().map(|j| dirs[j]).find(|d| *d != Dir::N).unwrap_or(para);
-        let after = (i + 1..n).map(|j| dirs[j]).find(|d| *d != Dir::N).unwrap_or(para);
+        let before = (0..i)
+            .rev()
+            .map(|j| dirs[j])
+            .find(|d| *d != Dir::N)
+            .unwrap_or(para);
+        let after = (i + 1..n)
+            .map(|j| dirs[j])
+            .find(|d| *d != Dir::N)
+            .unwrap_or(para);
         resolved[i] = if before == after { before } else { para };
     }
     let levels: Vec<u8> = resolved
@@ -215,11 +222,18 @@ mod tests {
 
     #[test]
     fn every_candidate_reproduces_the_visual_line() {
-        for visual in ["。඲国ᒎ㛤をᅗります、ࡵや成ᯝを取りまとࢫࢭ", "ࠐ るᏙ⊂・Ꮩ❧のண防ࡅ᪥ᖖ⏕ά⎔ቃにお、ࡵのたࡇ"] {
+        for visual in [
+            "。඲国ᒎ㛤をᅗります、ࡵや成ᯝを取りまとࢫࢭ",
+            "ࠐ るᏙ⊂・Ꮩ❧のண防ࡅ᪥ᖖ⏕ά⎔ቃにお、ࡵのたࡇ",
+        ] {
             let v: Vec<char> = visual.chars().collect();
             for c in candidates(&v).into_iter().skip(1) {
                 let logical: String = c.order.iter().map(|&i| v[i]).collect();
-                let back = if c.how == "bidi:items" { forward_items(&logical) } else { forward(&logical) };
+                let back = if c.how == "bidi:items" {
+                    forward_items(&logical)
+                } else {
+                    forward(&logical)
+                };
                 assert_eq!(back, visual);
             }
         }

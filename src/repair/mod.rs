@@ -1,3 +1,392 @@
-//! Repair (under construction)
+//! Repairing garbled text: decode glyph IDs printed as code points back into the characters
+//! the author typed, through per-font tables, choosing readings with the language model.
+//!
+//! Guarantees:
+//! * one output line per input line, line endings kept;
+//! * a line with no strong evidence of garbling (see [`crate::detect::charclass`]) is
+//!   returned byte-identical — clean text is never touched;
+//! * every change is reported as a [`RepairSpan`] with the table, rule and confidence;
+//! * strong-evidence characters that no table explains are reported as
+//!   [`GarbledSpan`]s with [`Reason::NoTable`], never silently changed.
+
 pub mod bidi;
+pub mod lattice;
 pub mod nfc;
+
+use crate::detect::{self, GarbledSpan, Reason, classify};
+use crate::lm::Scorer;
+use crate::tables::{FontTable, RuleKind, TableSet};
+use lattice::{KEEP, Opt};
+
+/// Knobs of the repair; the defaults are what the measured figures in the README use.
+#[derive(Debug, Clone)]
+pub struct RepairOptions {
+    /// Table rules below this confidence are not applied (their spans are reported).
+    pub min_rule_confidence: f32,
+    /// A decoded span must beat keeping it by this many log10 units of LM score.
+    pub min_margin: f32,
+    /// log10 cost of switching between keep and a table, or between tables.
+    pub switch_cost: f32,
+    /// Tables tried per line (the best explaining ones).
+    pub max_tables_per_line: usize,
+    /// Adapt the language model to the input's own clean lines.
+    pub adapt: bool,
+}
+
+impl Default for RepairOptions {
+    fn default() -> Self {
+        RepairOptions {
+            min_rule_confidence: 0.5,
+            min_margin: 1.0,
+            switch_cost: 1.0,
+            max_tables_per_line: 3,
+            adapt: true,
+        }
+    }
+}
+
+/// One repaired span, for `--explain` and reviews.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct RepairSpan {
+    /// 1-based line number.
+    pub line: usize,
+    /// 1-based character column of the span's first input character (input order).
+    pub column: usize,
+    /// 1-based character column of its last input character.
+    pub end_column: usize,
+    pub before: String,
+    pub after: String,
+    /// Table name.
+    pub table: String,
+    /// The rule(s) used, as written in the table file.
+    pub rule: String,
+    /// `decode`, `decode+nfc` (the input had been NFC-normalised).
+    pub fix: String,
+    /// 0..=1, from the language-model margin and the rule's own confidence.
+    pub confidence: f32,
+}
+
+/// What happened to one line.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct LineReport {
+    pub line: usize,
+    /// Line-level fixes, e.g. `bidi:whole` (the extractor had reordered the line).
+    pub fixes: Vec<String>,
+    pub spans: Vec<RepairSpan>,
+    pub unresolved: Vec<GarbledSpan>,
+}
+
+/// The result of repairing a text.
+#[derive(Debug, Clone, Default)]
+pub struct TextRepair {
+    pub text: String,
+    /// Only lines that were changed or hold unresolved spans.
+    pub lines: Vec<LineReport>,
+}
+
+impl TextRepair {
+    pub fn spans(&self) -> impl Iterator<Item = &RepairSpan> {
+        self.lines.iter().flat_map(|l| l.spans.iter())
+    }
+    pub fn unresolved(&self) -> impl Iterator<Item = &GarbledSpan> {
+        self.lines.iter().flat_map(|l| l.unresolved.iter())
+    }
+}
+
+/// Repairs text with a set of tables and a language model.
+pub struct Repairer<'a> {
+    tables: Vec<&'a FontTable>,
+    lm: &'a crate::lm::CharLm,
+    pub options: RepairOptions,
+}
+
+impl<'a> Repairer<'a> {
+    pub fn new(tables: &'a TableSet, lm: &'a crate::lm::CharLm) -> Self {
+        Repairer {
+            tables: tables.text_tables().collect(),
+            lm,
+            options: RepairOptions::default(),
+        }
+    }
+
+    /// Repairs a whole text. Lines are split on `\n`; `\r\n` endings are kept.
+    pub fn repair_text(&self, text: &str) -> TextRepair {
+        let nfc_alternatives = nfc::text_may_be_nfc(text);
+        let mut adaptive = crate::lm::AdaptiveLm::new(self.lm);
+        if self.options.adapt {
+            for line in text.split('\n') {
+                if !detect::has_strong_evidence(line) {
+                    adaptive.observe(line);
+                }
+            }
+        }
+        let mut out = String::with_capacity(text.len() + text.len() / 8);
+        let mut reports = Vec::new();
+        for (i, raw) in text.split('\n').enumerate() {
+            if i > 0 {
+                out.push('\n');
+            }
+            let (line, cr) = match raw.strip_suffix('\r') {
+                Some(l) => (l, "\r"),
+                None => (raw, ""),
+            };
+            if !detect::has_strong_evidence(line) {
+                out.push_str(raw);
+                continue;
+            }
+            let (fixed, report) = self.repair_line(line, i + 1, &adaptive, nfc_alternatives);
+            out.push_str(&fixed);
+            out.push_str(cr);
+            if !report.spans.is_empty() || !report.unresolved.is_empty() || !report.fixes.is_empty()
+            {
+                reports.push(report);
+            }
+        }
+        TextRepair {
+            text: out,
+            lines: reports,
+        }
+    }
+
+    /// Tables worth trying on this line: those that turn its strong characters into
+    /// ordinary ones, best first.
+    fn tables_for(&self, chars: &[char]) -> Vec<&'a FontTable> {
+        let mut scored: Vec<(usize, usize, &FontTable)> = self
+            .tables
+            .iter()
+            .enumerate()
+            .map(|(i, t)| {
+                let n = chars
+                    .iter()
+                    .filter(|c| classify(**c).is_strong())
+                    .filter(|c| t.get(**c as u32).is_some_and(|d| !classify(d).is_strong()))
+                    .count();
+                (n, i, *t)
+            })
+            .filter(|(n, _, _)| *n > 0)
+            .collect();
+        scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        let best = scored.first().map_or(0, |s| s.0);
+        scored
+            .into_iter()
+            .filter(|(n, _, _)| *n * 4 >= best)
+            .take(self.options.max_tables_per_line)
+            .map(|(_, _, t)| t)
+            .collect()
+    }
+
+    /// Repairs one line (without its line ending).
+    pub fn repair_line(
+        &self,
+        line: &str,
+        line_no: usize,
+        lm: &dyn Scorer,
+        nfc_alternatives: bool,
+    ) -> (String, LineReport) {
+        let chars: Vec<char> = line.chars().collect();
+        let tables = self.tables_for(&chars);
+        let mut report = LineReport {
+            line: line_no,
+            ..Default::default()
+        };
+        let o = &self.options;
+        // Try each plausible logical order; keep the best-scoring decoding.
+        let mut best: Option<(f32, bidi::Candidate, Vec<Vec<Opt>>, Vec<usize>)> = None;
+        if !tables.is_empty() {
+            for cand in bidi::candidates(&chars) {
+                let seq: Vec<char> = cand.order.iter().map(|&i| chars[i]).collect();
+                let opts = lattice::options(&seq, &tables, nfc_alternatives, o.min_rule_confidence);
+                let mut pick = lattice::best_path(&opts, lm, o.switch_cost);
+                self.enforce_margins(&opts, &mut pick, lm);
+                let score = lattice::path_score(&opts, &pick, lm, o.switch_cost);
+                if best.as_ref().is_none_or(|b| score > b.0) {
+                    best = Some((score, cand, opts, pick));
+                }
+            }
+        }
+        let Some((_, cand, opts, pick)) = best else {
+            report.unresolved = unresolved(&chars, &(0..chars.len()).collect::<Vec<_>>(), line_no);
+            return (line.to_string(), report);
+        };
+        let decoded_any = pick
+            .iter()
+            .enumerate()
+            .any(|(i, &k)| opts[i][k].choice != KEEP);
+        let reordered = cand.how != "identity";
+        if !decoded_any {
+            // A reordering alone is no repair: without a decoding we keep the line as is.
+            report.unresolved = unresolved(&chars, &(0..chars.len()).collect::<Vec<_>>(), line_no);
+            return (line.to_string(), report);
+        }
+        if reordered {
+            report.fixes.push(cand.how.to_string());
+        }
+        let mut text = String::with_capacity(line.len());
+        for (i, &k) in pick.iter().enumerate() {
+            text.extend(opts[i][k].chars());
+        }
+        report.spans = self.spans(&opts, &pick, &cand, &tables, lm, line_no);
+        // Strong characters left as they were: no table explains them.
+        let kept: Vec<usize> = pick
+            .iter()
+            .enumerate()
+            .filter(|(i, k)| opts[*i][**k].choice == KEEP)
+            .map(|(i, _)| cand.order[i])
+            .collect();
+        report.unresolved = unresolved(&chars, &kept, line_no);
+        (text, report)
+    }
+
+    /// Reverts decoded spans whose gain over keeping them is below the margin.
+    fn enforce_margins(&self, opts: &[Vec<Opt>], pick: &mut [usize], lm: &dyn Scorer) {
+        let o = &self.options;
+        loop {
+            let base = lattice::path_score(opts, pick, lm, o.switch_cost);
+            let mut worst: Option<(f32, usize, usize)> = None;
+            for (s, e) in decoded_runs(opts, pick) {
+                let mut alt = pick.to_vec();
+                alt[s..e].iter_mut().for_each(|k| *k = 0);
+                let gain = base - lattice::path_score(opts, &alt, lm, o.switch_cost);
+                if gain < o.min_margin && worst.is_none_or(|w| gain < w.0) {
+                    worst = Some((gain, s, e));
+                }
+            }
+            match worst {
+                Some((_, s, e)) => pick[s..e].iter_mut().for_each(|k| *k = 0),
+                None => break,
+            }
+        }
+    }
+
+    fn spans(
+        &self,
+        opts: &[Vec<Opt>],
+        pick: &[usize],
+        cand: &bidi::Candidate,
+        tables: &[&FontTable],
+        lm: &dyn Scorer,
+        line_no: usize,
+    ) -> Vec<RepairSpan> {
+        let o = &self.options;
+        let base = lattice::path_score(opts, pick, lm, o.switch_cost);
+        let mut out = Vec::new();
+        for (s, e) in decoded_runs(opts, pick) {
+            // Split runs where the table changes: each span names one table.
+            let mut a = s;
+            while a < e {
+                let choice = opts[a][pick[a]].choice;
+                let mut b = a + 1;
+                while b < e && opts[b][pick[b]].choice == choice {
+                    b += 1;
+                }
+                let table = tables[choice as usize - 1];
+                let mut alt = pick.to_vec();
+                alt[a..b].iter_mut().for_each(|k| *k = 0);
+                let gain = base - lattice::path_score(opts, &alt, lm, o.switch_cost);
+                let mut rules: Vec<u16> = (a..b).map(|i| opts[i][pick[i]].rule).collect();
+                rules.sort_unstable();
+                rules.dedup();
+                let rule_conf = rules
+                    .iter()
+                    .filter_map(|r| table.rule(*r))
+                    .map(|r| r.confidence)
+                    .fold(1.0f32, f32::min);
+                let rule = rules
+                    .iter()
+                    .filter_map(|r| table.rule(*r))
+                    .map(describe_rule)
+                    .collect::<Vec<_>>()
+                    .join("; ");
+                let cols: Vec<usize> = (a..b).map(|i| cand.order[i]).collect();
+                let nfc = (a..b).any(|i| opts[i][pick[i]].nfc);
+                out.push(RepairSpan {
+                    line: line_no,
+                    column: cols.iter().min().copied().unwrap_or(0) + 1,
+                    end_column: cols.iter().max().copied().unwrap_or(0) + 1,
+                    before: (a..b).map(|i| opts[i][0].out[0]).collect(),
+                    after: (a..b)
+                        .flat_map(|i| opts[i][pick[i]].chars().to_vec())
+                        .collect(),
+                    table: table.name.clone(),
+                    rule,
+                    fix: if nfc {
+                        "decode+nfc".into()
+                    } else {
+                        "decode".into()
+                    },
+                    confidence: ((1.0 - 10f32.powf(-gain.max(0.0))) * rule_conf).clamp(0.0, 1.0),
+                });
+                a = b;
+            }
+        }
+        out
+    }
+}
+
+/// Maximal runs [s, e) of positions whose pick is a decoding.
+fn decoded_runs(opts: &[Vec<Opt>], pick: &[usize]) -> Vec<(usize, usize)> {
+    let mut runs = Vec::new();
+    let mut i = 0;
+    while i < pick.len() {
+        if opts[i][pick[i]].choice == KEEP {
+            i += 1;
+            continue;
+        }
+        let s = i;
+        while i < pick.len() && opts[i][pick[i]].choice != KEEP {
+            i += 1;
+        }
+        runs.push((s, i));
+    }
+    runs
+}
+
+/// Unresolved garbling among the `kept` input columns.
+fn unresolved(chars: &[char], kept: &[usize], line_no: usize) -> Vec<GarbledSpan> {
+    let mut mask = vec![false; chars.len()];
+    for &k in kept {
+        if let Some(m) = mask.get_mut(k) {
+            *m = true;
+        }
+    }
+    let masked: Vec<char> = chars
+        .iter()
+        .enumerate()
+        .map(|(i, &c)| if mask[i] { c } else { ' ' })
+        .collect();
+    detect::strong_runs(&masked)
+        .into_iter()
+        .map(|(s, e)| {
+            let strong = masked[s..e]
+                .iter()
+                .filter(|c| classify(**c).is_strong())
+                .count();
+            GarbledSpan {
+                line: line_no,
+                start: s,
+                end: e,
+                text: chars[s..e].iter().collect(),
+                reason: Reason::NoTable,
+                confidence: (strong as f32 / (e - s) as f32).min(1.0)
+                    * if strong > 1 { 0.9 } else { 0.5 },
+            }
+        })
+        .collect()
+}
+
+/// A rule as a short human-readable string.
+pub fn describe_rule(rule: &crate::tables::Rule) -> String {
+    match &rule.kind {
+        RuleKind::Block {
+            repertoire,
+            offset,
+            first,
+            last,
+        } => format!(
+            "block {first}..{last} = rank in {repertoire} {} ({})",
+            crate::tables::format::format_offset(*offset),
+            rule.source
+        ),
+        RuleKind::Glyph { gid, ch } => format!("glyph {gid:04X} = {ch} ({})", rule.source),
+    }
+}

@@ -9,7 +9,7 @@
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
-use unicode_normalization::{UnicodeNormalization, is_nfc_quick, IsNormalized};
+use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
 
 /// Code points (all BMP, as glyph IDs are 16-bit) whose NFC is a different single char,
 /// keyed by that char.

@@ -1,0 +1,182 @@
+//! The decoding lattice of one line: per character, keep it or decode it through one of
+//! the candidate tables (or an NFC preimage); Viterbi under the language model picks the
+//! reading. Invariant: every path emits at least one character per input character and
+//! the `keep` option always exists, so the best path is never worse than the identity
+//! by construction of the scores.
+
+use crate::detect::classify;
+use crate::lm::Scorer;
+use crate::tables::FontTable;
+
+/// Which reading an option is.
+pub const KEEP: u8 = 0;
+
+/// One way to read one input character.
+#[derive(Debug, Clone, Copy)]
+pub struct Opt {
+    /// Up to 3 output characters (a Hangul syllable undone from NFC gives 2–3 glyphs).
+    pub out: [char; 3],
+    pub n_out: u8,
+    /// 0 = keep; t + 1 = decoded through candidate table t.
+    pub choice: u8,
+    /// Index of the rule in that table.
+    pub rule: u16,
+    /// The option reads an NFC preimage rather than the character itself.
+    pub nfc: bool,
+    /// log10 prior of this reading, before context.
+    pub prior: f32,
+}
+
+impl Opt {
+    pub fn chars(&self) -> &[char] {
+        &self.out[..self.n_out as usize]
+    }
+}
+
+/// Builds the options of each position.
+pub fn options(
+    seq: &[char],
+    tables: &[&FontTable],
+    nfc_alternatives: bool,
+    min_rule_confidence: f32,
+) -> Vec<Vec<Opt>> {
+    seq.iter()
+        .map(|&c| {
+            let class = classify(c);
+            let mut v = vec![Opt {
+                out: [c, '\0', '\0'],
+                n_out: 1,
+                choice: KEEP,
+                rule: 0,
+                nfc: false,
+                prior: class.real_prior(),
+            }];
+            if class == crate::detect::CharClass::Ascii {
+                return v;
+            }
+            let mut sources: Vec<(Vec<char>, bool)> = vec![(vec![c], false)];
+            if nfc_alternatives {
+                sources.extend(super::nfc::preimages(c).into_iter().map(|p| (p, true)));
+            }
+            for (t, table) in tables.iter().enumerate() {
+                for (src, nfc) in &sources {
+                    if src.len() > 3 {
+                        continue;
+                    }
+                    let mut out = ['\0'; 3];
+                    let mut conf = 1.0f32;
+                    let mut rule = 0u16;
+                    let mut ok = true;
+                    for (k, g) in src.iter().enumerate() {
+                        match table.decode(*g as u32) {
+                            Some(d) => {
+                                out[k] = d.ch;
+                                rule = d.rule;
+                                let rc = table.rule(d.rule).map_or(0.0, |r| r.confidence);
+                                conf = conf.min(rc);
+                            }
+                            None => {
+                                ok = false;
+                                break;
+                            }
+                        }
+                    }
+                    if !ok || conf < min_rule_confidence {
+                        continue;
+                    }
+                    let nfc_cost = if *nfc { -1.0 } else { 0.0 };
+                    v.push(Opt {
+                        out,
+                        n_out: src.len() as u8,
+                        choice: t as u8 + 1,
+                        rule,
+                        nfc: *nfc,
+                        prior: class.garbled_prior() + conf.max(1e-3).log10() + nfc_cost,
+                    });
+                }
+            }
+            v
+        })
+        .collect()
+}
+
+/// Scores a fixed choice of options: sum of priors, switch costs and LM log-probabilities.
+pub fn path_score(opts: &[Vec<Opt>], pick: &[usize], lm: &dyn Scorer, switch_cost: f32) -> f32 {
+    let mut hist: Vec<char> = Vec::with_capacity(pick.len() + 2);
+    let mut score = 0.0;
+    let mut prev_choice = KEEP;
+    for (i, &k) in pick.iter().enumerate() {
+        let o = &opts[i][k];
+        score += o.prior;
+        if i > 0 && o.choice != prev_choice {
+            score -= switch_cost;
+        }
+        prev_choice = o.choice;
+        for &ch in o.chars() {
+            let h = &hist[hist.len().saturating_sub(3)..];
+            score += lm.log_prob(h, ch);
+            hist.push(ch);
+        }
+    }
+    score
+}
+
+/// Viterbi over the options; history for the LM is taken along each state's best path
+/// (up to 3 characters), the usual approximation that keeps the state space per position
+/// equal to the number of options.
+pub fn best_path(opts: &[Vec<Opt>], lm: &dyn Scorer, switch_cost: f32) -> Vec<usize> {
+    let n = opts.len();
+    if n == 0 {
+        return Vec::new();
+    }
+    // Per position: (score, backpointer, last 3 output chars, count of valid hist chars).
+    let mut layers: Vec<Vec<(f32, usize, [char; 3], usize)>> = Vec::with_capacity(n);
+    let emit = |o: &Opt, mut h: [char; 3], mut hn: usize| -> (f32, [char; 3], usize) {
+        let mut s = o.prior;
+        for &ch in o.chars() {
+            s += lm.log_prob(&h[3 - hn..], ch);
+            h = [h[1], h[2], ch];
+            hn = (hn + 1).min(3);
+        }
+        (s, h, hn)
+    };
+    let first: Vec<_> = opts[0]
+        .iter()
+        .map(|o| {
+            let (s, h, hn) = emit(o, ['\0'; 3], 0);
+            (s, 0usize, h, hn)
+        })
+        .collect();
+    layers.push(first);
+    for i in 1..n {
+        let prev = &layers[i - 1];
+        let mut layer = Vec::with_capacity(opts[i].len());
+        for o in &opts[i] {
+            let mut best = (f32::NEG_INFINITY, 0usize, ['\0'; 3], 0usize);
+            for (k, p) in prev.iter().enumerate() {
+                let sw = if opts[i - 1][k].choice != o.choice {
+                    switch_cost
+                } else {
+                    0.0
+                };
+                let (e, h, hn) = emit(o, p.2, p.3);
+                let s = p.0 - sw + e;
+                if s > best.0 {
+                    best = (s, k, h, hn);
+                }
+            }
+            layer.push(best);
+        }
+        layers.push(layer);
+    }
+    let mut pick = vec![0usize; n];
+    let last = &layers[n - 1];
+    let mut k = (0..last.len())
+        .max_by(|&a, &b| last[a].0.total_cmp(&last[b].0))
+        .unwrap_or(0);
+    for i in (0..n).rev() {
+        pick[i] = k;
+        k = layers[i][k].1;
+    }
+    pick
+}
