@@ -1,0 +1,68 @@
+//! The command line as a user meets it.
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+fn glyphmend() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_glyphmend"))
+}
+
+fn run_stdin(args: &[&str], input: &[u8]) -> std::process::Output {
+    let mut child = glyphmend()
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn glyphmend");
+    child.stdin.take().unwrap().write_all(input).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn repair_keeps_one_line_per_line_and_fixes_known_garbling() {
+    let input = "地域のከᵝな୺体の㐃ᦠを㏻ࡌた\nclean line\n\n末尾";
+    let out = run_stdin(&["repair", "-"], input.as_bytes());
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(text.split('\n').count(), input.split('\n').count());
+    assert!(text.starts_with("地域の多様な主体の連携を通じた"), "{text}");
+    assert!(text.ends_with("\nclean line\n\n末尾"));
+}
+
+#[test]
+fn invalid_utf8_names_the_byte_offset() {
+    let out = run_stdin(&["repair", "-"], b"abc\xffdef");
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("byte offset 3"), "{err}");
+    let lossy = run_stdin(&["repair", "--lossy", "-"], b"abc\xffdef");
+    assert!(lossy.status.success());
+    assert_eq!(String::from_utf8(lossy.stdout).unwrap(), "abc\u{FFFD}def");
+}
+
+#[test]
+fn json_spans_carry_provenance() {
+    let out = run_stdin(&["repair", "--json", "-"], "ᨭ᥼を⾜う\n".as_bytes());
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    let spans: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("JSON line"))
+        .collect();
+    assert!(!spans.is_empty());
+    let first = &spans[0];
+    assert_eq!(first["type"], "repair");
+    assert_eq!(first["line"], 1);
+    assert!(first["table"].is_string() && first["rule"].is_string());
+    let after: String = spans.iter().filter_map(|s| s["after"].as_str()).collect();
+    assert!(after.contains("支援"), "{after}");
+}
+
+#[test]
+fn missing_file_is_a_clear_error() {
+    let out = glyphmend().args(["repair", "/no/such/file.txt"]).output().unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("/no/such/file.txt"), "{err}");
+}
