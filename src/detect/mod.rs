@@ -5,6 +5,7 @@
 //! explains are still reported, with [`Reason::NoTable`], so nothing is silently left.
 
 pub mod charclass;
+pub mod scan;
 
 pub use charclass::{CharClass, classify};
 
@@ -35,8 +36,7 @@ pub struct GarbledSpan {
 /// Quick test: does this line hold any character that is strong evidence of garbling?
 /// Lines without one are passed through untouched by `repair`.
 pub fn has_strong_evidence(line: &str) -> bool {
-    // Fast path: pure ASCII can never hold a strong character except controls.
-    line.chars().any(|c| classify(c).is_strong())
+    scan::first_strong(line, 0).is_some()
 }
 
 /// Spans of strong characters with no decoding, by density: maximal runs in which at least

@@ -110,38 +110,56 @@ impl<'a> Repairer<'a> {
     }
 
     /// Repairs a whole text. Lines are split on `\n`; `\r\n` endings are kept.
+    ///
+    /// Clean text costs one pass of [`detect::scan::first_strong`] and one copy: only the
+    /// lines holding strong evidence are decoded. Those are independent once the language
+    /// model has adapted to the clean lines, so they are repaired in parallel; the result
+    /// does not depend on the number of threads.
     pub fn repair_text(&self, text: &str) -> TextRepair {
+        let dirty = dirty_lines(text);
+        if dirty.is_empty() {
+            return TextRepair {
+                text: text.to_string(),
+                lines: Vec::new(),
+            };
+        }
         let nfc_alternatives = nfc::text_may_be_nfc(text);
         let mut adaptive = crate::lm::AdaptiveLm::new(self.lm);
         if self.options.adapt {
-            for line in text.split('\n') {
-                if !detect::has_strong_evidence(line) {
-                    adaptive.observe(line);
-                }
+            let mut prev = 0;
+            for d in &dirty {
+                adaptive.observe(&text[prev..d.start]);
+                prev = (d.end + 1).min(text.len());
             }
+            adaptive.observe(&text[prev..]);
         }
+        use rayon::prelude::*;
+        let fixed: Vec<(String, LineReport)> = dirty
+            .par_iter()
+            .map(|d| {
+                let raw = &text[d.start..d.end];
+                let line = raw.strip_suffix('\r').unwrap_or(raw);
+                let (mut fixed, report) =
+                    self.repair_line(line, d.line_no, &adaptive, nfc_alternatives);
+                if raw.len() != line.len() {
+                    fixed.push('\r');
+                }
+                (fixed, report)
+            })
+            .collect();
         let mut out = String::with_capacity(text.len() + text.len() / 8);
         let mut reports = Vec::new();
-        for (i, raw) in text.split('\n').enumerate() {
-            if i > 0 {
-                out.push('\n');
-            }
-            let (line, cr) = match raw.strip_suffix('\r') {
-                Some(l) => (l, "\r"),
-                None => (raw, ""),
-            };
-            if !detect::has_strong_evidence(line) {
-                out.push_str(raw);
-                continue;
-            }
-            let (fixed, report) = self.repair_line(line, i + 1, &adaptive, nfc_alternatives);
-            out.push_str(&fixed);
-            out.push_str(cr);
+        let mut prev = 0;
+        for (d, (line, report)) in dirty.iter().zip(fixed) {
+            out.push_str(&text[prev..d.start]);
+            out.push_str(&line);
+            prev = d.end;
             if !report.spans.is_empty() || !report.unresolved.is_empty() || !report.fixes.is_empty()
             {
                 reports.push(report);
             }
         }
+        out.push_str(&text[prev..]);
         TextRepair {
             text: out,
             lines: reports,
@@ -321,6 +339,38 @@ impl<'a> Repairer<'a> {
         }
         out
     }
+}
+
+/// A line that holds strong evidence: byte range (without the `\n`) and 1-based number.
+struct DirtyLine {
+    start: usize,
+    end: usize,
+    line_no: usize,
+}
+
+/// Lines holding a strong character, found with the byte-level scanner.
+fn dirty_lines(text: &str) -> Vec<DirtyLine> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut pos = 0;
+    let mut line_no = 1;
+    let mut counted_to = 0;
+    while let Some(i) = detect::scan::first_strong(text, pos) {
+        let start = memchr::memrchr(b'\n', &bytes[..i]).map_or(0, |p| p + 1);
+        let end = memchr::memchr(b'\n', &bytes[i..]).map_or(bytes.len(), |p| i + p);
+        line_no += memchr::memchr_iter(b'\n', &bytes[counted_to..start]).count();
+        counted_to = start;
+        out.push(DirtyLine {
+            start,
+            end,
+            line_no,
+        });
+        if end >= bytes.len() {
+            break;
+        }
+        pos = end + 1;
+    }
+    out
 }
 
 /// Maximal runs [s, e) of positions whose pick is a decoding.
