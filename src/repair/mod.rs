@@ -31,6 +31,10 @@ pub struct RepairOptions {
     pub max_tables_per_line: usize,
     /// Adapt the language model to the input's own clean lines.
     pub adapt: bool,
+    /// A decoded span must read like Japanese: mean log10 probability per output character
+    /// at least this. Guards against a wrong table turning an unknown font's garbage into
+    /// kanji soup; such spans are reported as unresolved instead.
+    pub min_mean_logprob: f32,
 }
 
 impl Default for RepairOptions {
@@ -41,6 +45,7 @@ impl Default for RepairOptions {
             switch_cost: 1.0,
             max_tables_per_line: 3,
             adapt: true,
+            min_mean_logprob: -4.5,
         }
     }
 }
@@ -255,9 +260,30 @@ impl<'a> Repairer<'a> {
         (text, report)
     }
 
-    /// Reverts decoded spans whose gain over keeping them is below the margin.
+    /// Reverts decoded spans whose gain over keeping them is below the margin, and spans
+    /// whose decoding does not read like Japanese.
     fn enforce_margins(&self, opts: &[Vec<Opt>], pick: &mut [usize], lm: &dyn Scorer) {
         let o = &self.options;
+        for (s, e) in decoded_runs(opts, pick) {
+            if e - s < 2 {
+                continue;
+            }
+            let mut hist: Vec<char> = (0..s)
+                .flat_map(|i| opts[i][pick[i]].chars().to_vec())
+                .collect();
+            let mut total = 0.0;
+            let mut n = 0;
+            for i in s..e {
+                for &ch in opts[i][pick[i]].chars() {
+                    total += lm.log_prob(&hist[hist.len().saturating_sub(3)..], ch);
+                    hist.push(ch);
+                    n += 1;
+                }
+            }
+            if n > 0 && total / (n as f32) < o.min_mean_logprob {
+                pick[s..e].iter_mut().for_each(|k| *k = 0);
+            }
+        }
         loop {
             let base = lattice::path_score(opts, pick, lm, o.switch_cost);
             let mut worst: Option<(f32, usize, usize)> = None;

@@ -1,0 +1,79 @@
+//! Repair throughput: clean Japanese text (the fast path), the mixed seed sample, and text
+//! made only of garbled lines. Inputs are the seed fixtures repeated to a fixed size.
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use glyphmend::lm::CharLm;
+use glyphmend::repair::Repairer;
+use glyphmend::tables::TableSet;
+use std::hint::black_box;
+use std::path::Path;
+
+fn fixture(name: &str) -> String {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/seed")
+        .join(name);
+    std::fs::read_to_string(p).expect("seed fixture")
+}
+
+fn repeat_to(s: &str, bytes: usize) -> String {
+    let mut out = String::with_capacity(bytes + s.len());
+    while out.len() < bytes {
+        out.push_str(s);
+        out.push('\n');
+    }
+    out
+}
+
+fn bench(c: &mut Criterion) {
+    let tables = TableSet::builtin().expect("tables");
+    let lm = CharLm::builtin();
+    let repairer = Repairer::new(&tables, lm);
+    let clean = repeat_to(&(fixture("dev-b.txt") + &fixture("dev-c.txt")), 8 << 20);
+    let mixed = fixture("dev-a.txt");
+    let truth = fixture("dev-a.truth.txt");
+    let garbled: String = mixed
+        .lines()
+        .zip(truth.lines())
+        .filter(|(a, t)| a != t)
+        .map(|(a, _)| format!("{a}\n"))
+        .collect();
+
+    let mut g = c.benchmark_group("repair");
+    g.sample_size(20);
+    g.throughput(Throughput::Bytes(clean.len() as u64));
+    g.bench_function("clean_8MiB", |b| {
+        b.iter(|| black_box(repairer.repair_text(black_box(&clean))))
+    });
+    g.throughput(Throughput::Bytes(mixed.len() as u64));
+    g.bench_function("seed_dev_a_mixed", |b| {
+        b.iter(|| black_box(repairer.repair_text(black_box(&mixed))))
+    });
+    g.throughput(Throughput::Bytes(garbled.len() as u64));
+    g.bench_function("seed_garbled_lines_only", |b| {
+        b.iter(|| black_box(repairer.repair_text(black_box(&garbled))))
+    });
+    g.finish();
+
+    let mut g = c.benchmark_group("detect");
+    g.throughput(Throughput::Bytes(clean.len() as u64));
+    g.bench_function("scan_clean_8MiB", |b| {
+        b.iter(|| black_box(glyphmend::detect::scan::first_strong(black_box(&clean), 0)))
+    });
+    g.finish();
+
+    let a = tables.get("A").expect("table A");
+    c.bench_function("table_lookup_1k", |b| {
+        b.iter(|| {
+            let mut n = 0u32;
+            for g in 0x0B00u32..0x0F00 {
+                if let Some(ch) = a.get(black_box(g)) {
+                    n = n.wrapping_add(ch as u32);
+                }
+            }
+            black_box(n)
+        })
+    });
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
