@@ -17,6 +17,10 @@ pub struct Candidate {
     pub order: Vec<usize>,
     /// How it was obtained, for the explanation (`identity`, `bidi:whole`, `bidi:items`).
     pub how: &'static str,
+    /// log10 prior. The identity of a line that a bidi-aware extractor could not have
+    /// printed as it is (the algorithm would have reordered it) is less likely: only
+    /// extractors without bidi (PyMuPDF, mutool) produce such lines.
+    pub prior: f32,
 }
 
 /// Whether any character of the line is strong right-to-left or an Arabic number.
@@ -54,11 +58,15 @@ pub fn candidates(visual: &[char]) -> Vec<Candidate> {
     let mut out = vec![Candidate {
         order: (0..visual.len()).collect(),
         how: "identity",
+        prior: 0.0,
     }];
     if !has_rtl(visual) {
         return out;
     }
     let vis: String = visual.iter().collect();
+    if forward(&vis) != vis && forward_items(&vis) != vis {
+        out[0].prior = -2.0;
+    }
     for items in [false, true] {
         for rtl in [false, true] {
             for nsm_follows in [false, true] {
@@ -80,6 +88,7 @@ pub fn candidates(visual: &[char]) -> Vec<Candidate> {
                     out.push(Candidate {
                         order,
                         how: if items { "bidi:items" } else { "bidi:whole" },
+                        prior: 0.0,
                     });
                 }
             }

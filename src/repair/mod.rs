@@ -221,7 +221,7 @@ impl<'a> Repairer<'a> {
                 let opts = lattice::options(&seq, &tables, nfc_alternatives, o.min_rule_confidence);
                 let mut pick = lattice::best_path(&opts, lm, o.switch_cost);
                 self.enforce_margins(&opts, &mut pick, lm);
-                let score = lattice::path_score(&opts, &pick, lm, o.switch_cost);
+                let score = lattice::path_score(&opts, &pick, lm, o.switch_cost) + cand.prior;
                 if best.as_ref().is_none_or(|b| score > b.0) {
                     best = Some((score, cand, opts, pick));
                 }
