@@ -27,7 +27,7 @@ BIN=${CARGO_TARGET_DIR:-target}/release/glyphmend
   --text "$SCRATCH/text_debref.txt" \
   --text "$SCRATCH/text_maintguide.txt" \
   --text "$SCRATCH/text_policy.txt" \
-  --words "$SCRATCH/words_wordfreq.tsv" \
-  --words "$SCRATCH/words_ipadic.tsv" \
-  --words "$SCRATCH/words_skk.tsv"
+  --words "$SCRATCH/words_wordfreq.tsv=0.5" \
+  --words "$SCRATCH/words_ipadic.tsv=1" \
+  --words "$SCRATCH/words_skk.tsv=1"
 ls -l models/ja-char.lm

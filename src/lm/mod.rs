@@ -540,31 +540,45 @@ impl LmBuilder {
 
     pub fn build_with_stats(&self, order: usize, min_count: f64) -> (CharLm, BuildStats) {
         let order = order.clamp(1, self.max_order);
-        // Kept counts per order. Pruning is monotone: C(h'c) ≥ C(hc) because every
-        // occurrence of hc contains h'c, so the lower n-grams of kept n-grams are kept.
-        let kept: Vec<HashMap<Key, f64>> = (0..order)
-            .map(|n| {
-                self.counts[n]
-                    .iter()
-                    .filter(|&(_, &v)| n == 0 || v >= min_count)
-                    .map(|(&k, &v)| (k, v))
-                    .collect()
-            })
-            .collect();
-        // Context statistics: C(h) = Σ_c C(hc), T(h) = #distinct c.
+        // Smoothing statistics come from the FULL counts: C(h) = Σ_c C(hc) and
+        // T(h) = Σ_c min(1, C(hc)) (distinct continuations; a fractional word count
+        // contributes its fraction). Pruning then only removes entries, and the backoff
+        // weights are renormalised so each kept context still sums to one.
         let mut ctx_stats: Vec<HashMap<Key, (f64, f64)>> = Vec::with_capacity(order);
         let mut chars = ['\0'; MAX_ORDER];
-        for table in &kept {
+        // Sorted so float sums (and thus the file) do not depend on hash-map order.
+        let sorted: Vec<Vec<(Key, f64)>> = self
+            .counts
+            .iter()
+            .take(order)
+            .map(|table| {
+                let mut v: Vec<(Key, f64)> = table.iter().map(|(&k, &v)| (k, v)).collect();
+                v.sort_unstable_by_key(|e| e.0);
+                v
+            })
+            .collect();
+        for table in &sorted {
             let mut stats: HashMap<Key, (f64, f64)> = HashMap::new();
-            for (&k, &v) in table {
+            for &(k, v) in table {
                 let len = k.chars(&mut chars);
                 let ctx = Key::new(&chars[..len - 1]);
                 let s = stats.entry(ctx).or_insert((0.0, 0.0));
                 s.0 += v;
-                s.1 += 1.0;
+                s.1 += v.min(1.0);
             }
             ctx_stats.push(stats);
         }
+        // Kept n-grams. Pruning is monotone: C(h'c) ≥ C(hc) because every occurrence of hc
+        // contains h'c, so the lower n-grams of kept n-grams are kept.
+        let kept: Vec<Vec<(Key, f64)>> = (0..order)
+            .map(|n| {
+                sorted[n]
+                    .iter()
+                    .filter(|&&(_, v)| n == 0 || v >= min_count)
+                    .copied()
+                    .collect()
+            })
+            .collect();
         // Unigram level backs off to the block prior.
         let (n0, t0) = ctx_stats[0]
             .get(&Key::new(&[]))
@@ -575,14 +589,17 @@ impl LmBuilder {
         } else {
             0.0
         };
-        // Interpolated probabilities, order by order (log10).
+        // Interpolated probabilities, order by order (log10), and per context the kept
+        // mass at this order and at the order below: bow = (1 - Σ p_hi) / (1 - Σ p_lo).
         let mut probs: Vec<HashMap<Key, f64>> = Vec::with_capacity(order);
+        let mut bows: Vec<(Key, f64)> = Vec::new();
         for n in 0..order {
             let mut p_n: HashMap<Key, f64> = HashMap::with_capacity(kept[n].len());
-            for (&k, &v) in &kept[n] {
+            let mut mass: HashMap<Key, (f64, f64)> = HashMap::new();
+            for &(k, v) in &kept[n] {
                 let len = k.chars(&mut chars);
                 let ctx = Key::new(&chars[..len - 1]);
-                let (c_h, t_h) = ctx_stats[n][&ctx];
+                let (c_h, t_h) = ctx_stats[n].get(&ctx).copied().unwrap_or((v, 1.0));
                 let lower = if n == 0 {
                     10f64.powf(char_prior_log10(chars[len - 1]) as f64)
                 } else {
@@ -591,6 +608,17 @@ impl LmBuilder {
                 };
                 let p = (v + t_h * lower) / (c_h + t_h);
                 p_n.insert(k, p.log10());
+                if n > 0 {
+                    let m = mass.entry(ctx).or_insert((0.0, 0.0));
+                    m.0 += p;
+                    m.1 += lower;
+                }
+            }
+            let mut ctxs: Vec<(Key, (f64, f64))> = mass.into_iter().collect();
+            ctxs.sort_unstable_by_key(|e| e.0);
+            for (ctx, (hi, lo)) in ctxs {
+                let bow = (1.0 - hi).max(1e-9) / (1.0 - lo).max(1e-9);
+                bows.push((ctx, bow.min(1.0).log10()));
             }
             probs.push(p_n);
         }
@@ -601,11 +629,8 @@ impl LmBuilder {
                 by_key.insert(k, (quant(lp), 0));
             }
         }
-        for stats in ctx_stats.iter().skip(1).take(order - 1) {
-            for (&k, &(c_h, t_h)) in stats {
-                let bow = quant((t_h / (c_h + t_h)).log10());
-                by_key.entry(k).or_insert((NO_PROB, 0)).1 = bow;
-            }
+        for (k, bow) in bows {
+            by_key.entry(k).or_insert((NO_PROB, 0)).1 = quant(bow);
         }
         let mut entries = Vec::with_capacity(by_key.len());
         let mut seq = ['\0'; MAX_ORDER];
