@@ -1,5 +1,7 @@
 //! Subcommands. Each lives in its own file with an `Args` struct and a `run` function.
 
+mod lm;
+
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
@@ -23,11 +25,14 @@ pub enum Command {
     Repair(repair::Args),
     /// Derive a mapping table (from anchors, a font file, a corpus) into mappings/.
     Learn(learn::Args),
+    /// Character language model: build, score, evaluate.
+    Lm(lm::Args),
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Repair(a) => repair::run(a),
         Command::Learn(a) => learn::run(a),
+        Command::Lm(args) => lm::run(args),
     }
 }
