@@ -265,6 +265,8 @@ impl<'a> Repairer<'a> {
     fn enforce_margins(&self, opts: &[Vec<Opt>], pick: &mut [usize], lm: &dyn Scorer) {
         let o = &self.options;
         for (s, e) in decoded_runs(opts, pick) {
+            // A lone character may be rare yet right (室 in 推進室, 雇 in 雇用); only a run
+            // of them is evidence of a wrong table. Single characters rely on the margin.
             if e - s < 2 {
                 continue;
             }
