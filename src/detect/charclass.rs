@@ -96,13 +96,10 @@ pub fn classify(c: char) -> CharClass {
         0x590..=0x8FF => CharClass::Rtl,
         0x900..=0x1DFF => CharClass::ForeignScript,
         0x1E00..=0x1FFF => CharClass::ForeignScript, // Latin/Greek extended
-        0x2000..=0x206F => match c {
-            '‐' | '―' | '‘' | '’' | '“' | '”' | '†' | '‡' | '‥' | '…' | '‰' | '′' | '″' | '※'
-            | '‼' | '\u{2002}' | '\u{2003}' | '\u{2009}' | '–' | '—' | '•' => {
-                CharClass::Symbol
-            }
-            _ => CharClass::ForeignScript,
-        },
+        // Dashes, quotes, bullets, ※ …: real punctuation. Spaces, zero-width and
+        // format characters around them are not typed by authors.
+        0x2010..=0x205E | 0x2002 | 0x2003 | 0x2009 => CharClass::Symbol,
+        0x2000..=0x206F => CharClass::ForeignScript,
         0x2070..=0x2BFF => CharClass::Symbol,
         0x2C00..=0x2E7F => CharClass::ForeignScript,
         0x2E80..=0x2FDF => CharClass::Radical,
