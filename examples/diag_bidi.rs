@@ -6,7 +6,9 @@ fn main() {
     let tables = TableSet::builtin().unwrap();
     let ta = tables.get("A").unwrap();
     for (i, (v, tr)) in a.lines().zip(t.lines()).enumerate() {
-        if v == tr { continue; }
+        if v == tr {
+            continue;
+        }
         let chars: Vec<char> = v.chars().collect();
         let cands = bidi::candidates(&chars);
         // oracle decode: per char, if decoding under A gives the truth char at that position use it
@@ -15,8 +17,26 @@ fn main() {
         for c in &cands {
             let seq: Vec<char> = c.order.iter().map(|&k| chars[k]).collect();
             let tc: Vec<char> = tr.chars().collect();
-            if seq.len() == tc.len() && seq.iter().zip(&tc).all(|(g, t)| g == t || ta.get(*g as u32) == Some(*t) || tables.get("B").unwrap().get(*g as u32) == Some(*t) || tables.get("C").unwrap().get(*g as u32) == Some(*t)) { ok = true; hows.push(c.how); }
+            if seq.len() == tc.len()
+                && seq.iter().zip(&tc).all(|(g, t)| {
+                    g == t
+                        || ta.get(*g as u32) == Some(*t)
+                        || tables.get("B").unwrap().get(*g as u32) == Some(*t)
+                        || tables.get("C").unwrap().get(*g as u32) == Some(*t)
+                })
+            {
+                ok = true;
+                hows.push(c.how);
+            }
         }
-        if bidi::has_rtl(&chars) { println!("{} rtl cands={} oracle_ok={} {:?}", i+1, cands.len(), ok, hows); }
+        if bidi::has_rtl(&chars) {
+            println!(
+                "{} rtl cands={} oracle_ok={} {:?}",
+                i + 1,
+                cands.len(),
+                ok,
+                hows
+            );
+        }
     }
 }

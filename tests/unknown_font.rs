@@ -57,8 +57,16 @@ fn unknown_font_is_reported_not_mangled() {
         let result = repairer.repair_text(&garbled);
         let changed: usize = result.spans().map(|s| s.before.chars().count()).sum();
         let reported: usize = result.unresolved().map(|u| u.end - u.start).sum();
-        eprintln!("seed {seed}: {n} garbled chars, {changed} changed, {reported} reported unresolved");
-        assert!(changed * 20 <= n, "seed {seed}: {changed} of {n} characters mangled");
-        assert!(reported * 10 >= n * 8, "seed {seed}: only {reported} of {n} reported");
+        eprintln!(
+            "seed {seed}: {n} garbled chars, {changed} changed, {reported} reported unresolved"
+        );
+        assert!(
+            changed * 20 <= n,
+            "seed {seed}: {changed} of {n} characters mangled"
+        );
+        assert!(
+            reported * 10 >= n * 8,
+            "seed {seed}: only {reported} of {n} reported"
+        );
     }
 }
