@@ -11,7 +11,7 @@ import sys, os
 PICK = {
     # font: (chars, confidence override for glyphs that are context-only guesses)
     "A": "しでらイスメ会実図孤法（）ＮＯＰ○〇",
-    "B": "もでへキスムー一図体化団①③Ⅰ２",
+    "B": "もでへキスムー一図体化団①③ⅠⅡ２",
     "C": "すデモル室査調ＮＯＰ",
 }
 CONF = {("A", "○"): 0.6, ("A", "〇"): 0.5}

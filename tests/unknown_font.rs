@@ -60,8 +60,11 @@ fn unknown_font_is_reported_not_mangled() {
         eprintln!(
             "seed {seed}: {n} garbled chars, {changed} changed, {reported} reported unresolved"
         );
+        for s in result.spans() {
+            eprintln!("  line {}: {} -> {}", s.line, s.before, s.after);
+        }
         assert!(
-            changed * 20 <= n,
+            changed * 50 <= n,
             "seed {seed}: {changed} of {n} characters mangled"
         );
         assert!(

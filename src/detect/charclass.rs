@@ -46,7 +46,7 @@ impl CharClass {
     pub fn garbled_prior(self) -> f32 {
         match self {
             CharClass::Ascii | CharClass::PrivateUse => -9.0,
-            CharClass::Kana | CharClass::CommonKanji => -3.0,
+            CharClass::Kana | CharClass::CommonKanji => -2.0,
             CharClass::JapanesePunct => -2.5,
             CharClass::Symbol | CharClass::RareKanji => -1.0,
             CharClass::Radical | CharClass::ExtKanji => -0.3,

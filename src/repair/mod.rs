@@ -286,6 +286,22 @@ impl<'a> Repairer<'a> {
                 pick[s..e].iter_mut().for_each(|k| *k = 0);
             }
         }
+        // If most of the line's strong characters stay unexplained, the line is in a font
+        // no candidate table knows; short decoded islands in it are chance, not repair.
+        let strong = |i: usize| classify(opts[i][0].out[0]).is_strong();
+        let kept_strong = (0..pick.len())
+            .filter(|&i| strong(i) && opts[i][pick[i]].choice == KEEP)
+            .count();
+        let decoded_strong = (0..pick.len())
+            .filter(|&i| strong(i) && opts[i][pick[i]].choice != KEEP)
+            .count();
+        if kept_strong > decoded_strong {
+            for (s, e) in decoded_runs(opts, pick) {
+                if e - s <= 2 {
+                    pick[s..e].iter_mut().for_each(|k| *k = 0);
+                }
+            }
+        }
         loop {
             let base = lattice::path_score(opts, pick, lm, o.switch_cost);
             let mut worst: Option<(f32, usize, usize)> = None;
