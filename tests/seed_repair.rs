@@ -55,3 +55,25 @@ fn clean_parts_come_back_byte_identical() {
         assert_eq!(repair(&input), input, "{name} was changed");
     }
 }
+
+/// The same sample after an NFC pass: garbled code points that NFC changed (U+1F71 ά → 活
+/// became U+03AC …) must still be read back.
+#[test]
+fn dev_a_after_nfc_normalisation() {
+    use unicode_normalization::UnicodeNormalization;
+    let input: String = fixture("dev-a.txt").nfc().collect();
+    let truth = fixture("dev-a.truth.txt");
+    let out = repair(&input);
+    let ev = evaluate(&input, &out, &truth);
+    for (n, got, want) in &ev.wrong_lines {
+        eprintln!("line {n}\n  got:  {got}\n  want: {want}");
+    }
+    eprintln!(
+        "dev-a NFC: CER {:.4} (input {:.4}); clean lines changed {}",
+        ev.cer(),
+        ev.input_cer(),
+        ev.clean_lines_changed
+    );
+    assert_eq!(ev.clean_lines_changed, 0);
+    assert!(ev.cer() <= 0.01, "CER {:.4}", ev.cer());
+}
