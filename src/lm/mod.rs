@@ -40,6 +40,12 @@ pub trait Scorer {
     /// `order - 1` — is taken as the start of a line, so pass all available context.
     fn log_prob(&self, history: &[char], c: char) -> f32;
 
+    /// How many preceding characters `log_prob` looks at (order − 1): pass at least this
+    /// many when they exist.
+    fn context_len(&self) -> usize {
+        MAX_ORDER - 1
+    }
+
     /// Sum of `log_prob` over `text`, starting at the start of a line.
     fn score_text(&self, text: &[char]) -> f32 {
         let mut total = 0.0;
@@ -457,7 +463,21 @@ fn make_context(order: usize, history: &[char], buf: &mut [char; MAX_ORDER]) -> 
     len
 }
 
+impl<T: Scorer + ?Sized> Scorer for &T {
+    #[inline]
+    fn log_prob(&self, history: &[char], c: char) -> f32 {
+        (**self).log_prob(history, c)
+    }
+    fn context_len(&self) -> usize {
+        (**self).context_len()
+    }
+}
+
 impl Scorer for CharLm {
+    fn context_len(&self) -> usize {
+        self.order.saturating_sub(1)
+    }
+
     #[inline]
     fn log_prob(&self, history: &[char], c: char) -> f32 {
         let mut buf = ['\0'; MAX_ORDER];
@@ -728,6 +748,8 @@ pub struct AdaptiveLm<'a> {
     /// context hash → (C(h), T(h)); the empty context is included.
     contexts: HashMap<u64, (f32, f32), IdentityBuild>,
     observed: f32,
+    max_weight: f32,
+    half_weight_chars: f32,
 }
 
 /// Hasher for keys that are already well-mixed 64-bit hashes.
@@ -757,17 +779,33 @@ impl std::hash::Hasher for IdentityHasher {
 
 impl<'a> AdaptiveLm<'a> {
     /// Upper bound of the cache model's interpolation weight.
-    pub const MAX_CACHE_WEIGHT: f32 = 0.3;
+    pub const MAX_CACHE_WEIGHT: f32 = 0.5;
     /// Characters observed at which the cache weight reaches half its maximum.
     pub const HALF_WEIGHT_CHARS: f32 = 300.0;
 
     pub fn new(base: &'a CharLm) -> Self {
+        Self::with_weights(base, Self::MAX_CACHE_WEIGHT, Self::HALF_WEIGHT_CHARS)
+    }
+
+    /// Like [`AdaptiveLm::new`] with another cache weight: `max_weight` (clamped to
+    /// 0..=0.95) reached asymptotically, half of it after `half_weight_chars` observed.
+    pub fn with_weights(base: &'a CharLm, max_weight: f32, half_weight_chars: f32) -> Self {
         AdaptiveLm {
             base,
             order: base.order(),
             grams: HashMap::with_hasher(IdentityBuild),
             contexts: HashMap::with_hasher(IdentityBuild),
             observed: 0.0,
+            max_weight: if max_weight.is_finite() {
+                max_weight.clamp(0.0, 0.95)
+            } else {
+                0.0
+            },
+            half_weight_chars: if half_weight_chars.is_finite() {
+                half_weight_chars.max(0.0)
+            } else {
+                0.0
+            },
         }
     }
 
@@ -818,6 +856,10 @@ impl<'a> AdaptiveLm<'a> {
 }
 
 impl Scorer for AdaptiveLm<'_> {
+    fn context_len(&self) -> usize {
+        self.order.saturating_sub(1)
+    }
+
     fn log_prob(&self, history: &[char], c: char) -> f32 {
         let mut buf = ['\0'; MAX_ORDER];
         let len = make_context(self.order, history, &mut buf);
@@ -827,8 +869,7 @@ impl Scorer for AdaptiveLm<'_> {
         if self.observed == 0.0 {
             return base;
         }
-        let lambda =
-            Self::MAX_CACHE_WEIGHT * self.observed / (self.observed + Self::HALF_WEIGHT_CHARS);
+        let lambda = self.max_weight * self.observed / (self.observed + self.half_weight_chars);
         let pc = self.cache_prob(&hashes);
         ((1.0 - lambda) * 10f32.powf(base) + lambda * pc).log10()
     }
