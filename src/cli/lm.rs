@@ -47,6 +47,12 @@ pub enum Action {
         /// Also adapt to the first half of the file and evaluate the second half.
         #[arg(long)]
         adaptive: bool,
+        /// Maximum cache weight of the adaptive model.
+        #[arg(long, default_value_t = AdaptiveLm::MAX_CACHE_WEIGHT)]
+        cache_weight: f32,
+        /// Characters observed at which the cache weight reaches half its maximum.
+        #[arg(long, default_value_t = AdaptiveLm::HALF_WEIGHT_CHARS)]
+        half_weight_chars: f32,
     },
 }
 
@@ -159,6 +165,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             file,
             model,
             adaptive,
+            cache_weight,
+            half_weight_chars,
         } => {
             let lm = load_model(&model)?;
             let s = std::fs::read_to_string(&file)
@@ -173,7 +181,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 let half = lines.len() / 2;
                 let (first, second) = lines.split_at(half);
                 let (base2, n2) = mean_log_prob(lm.as_ref(), second);
-                let mut ad = AdaptiveLm::new(lm.as_ref());
+                let mut ad = AdaptiveLm::with_weights(lm.as_ref(), cache_weight, half_weight_chars);
                 ad.observe(&first.join("\n"));
                 let (ad2, _) = mean_log_prob(&ad, second);
                 println!(

@@ -40,6 +40,12 @@ pub trait Scorer {
     /// `order - 1` — is taken as the start of a line, so pass all available context.
     fn log_prob(&self, history: &[char], c: char) -> f32;
 
+    /// How many preceding characters `log_prob` looks at (order − 1): pass at least this
+    /// many when they exist.
+    fn context_len(&self) -> usize {
+        MAX_ORDER - 1
+    }
+
     /// Sum of `log_prob` over `text`, starting at the start of a line.
     fn score_text(&self, text: &[char]) -> f32 {
         let mut total = 0.0;
@@ -58,7 +64,7 @@ const EOS: char = '\u{0003}';
 pub const MAX_ORDER: usize = 6;
 
 const MAGIC: &[u8; 4] = b"GMLM";
-const VERSION: u32 = 1;
+const VERSION: u32 = 2;
 const HEADER_LEN: usize = 4 + 4 + 4 + 4 + 8 + 4 + 8;
 const ENTRY_LEN: usize = 12;
 /// Quantisation step of stored log10 values: 1/2048 (error ≤ 0.00025).
@@ -114,20 +120,65 @@ fn is_foreign(c: char) -> bool {
     char_prior_log10(c) <= -9.0 && c != BOS && c != EOS
 }
 
-/// Hash of a character sequence (after folding). Stable: it is part of the file format.
+const HASH_SEED: u64 = 0x9E37_79B9_7F4A_7C15;
+
 #[inline]
-pub fn seq_hash(seq: &[char]) -> u64 {
-    let mut h: u64 = 0x9E37_79B9_7F4A_7C15 ^ (seq.len() as u64);
-    for &c in seq {
-        h = (h ^ c as u64).wrapping_mul(0xFF51_AFD7_ED55_8CCD);
-        h ^= h >> 29;
-    }
-    // splitmix64 finaliser.
+fn hash_step(h: u64, c: char) -> u64 {
+    let h = (h ^ c as u64).wrapping_mul(0xFF51_AFD7_ED55_8CCD);
+    h ^ (h >> 29)
+}
+
+#[inline]
+fn hash_finish(h: u64, len: usize) -> u64 {
+    // splitmix64 finaliser over the state and the length.
+    let mut h = h ^ (len as u64).wrapping_mul(0xD6E8_FEB8_6659_FD93);
     h ^= h >> 30;
     h = h.wrapping_mul(0xBF58_476D_1CE4_E5B9);
     h ^= h >> 27;
     h = h.wrapping_mul(0x94D0_49BB_1331_11EB);
     h ^ (h >> 31)
+}
+
+/// Hash of a character sequence (after folding). Stable: it is part of the file format.
+/// Characters are mixed in from the LAST one backwards, so the hashes of all suffixes
+/// `seq[i..]` come out of one pass ([`SuffixHashes`]).
+#[inline]
+pub fn seq_hash(seq: &[char]) -> u64 {
+    let mut h = HASH_SEED;
+    for &c in seq.iter().rev() {
+        h = hash_step(h, c);
+    }
+    hash_finish(h, seq.len())
+}
+
+/// Hashes of every suffix of `context·c` (`seq[i]` = hash of `buf[i..=k]`) and of every
+/// suffix of `context` (`ctx[i]` = hash of `buf[i..k]`, `ctx[k]` = empty context).
+struct SuffixHashes {
+    k: usize,
+    seq: [u64; MAX_ORDER],
+    ctx: [u64; MAX_ORDER],
+}
+
+impl SuffixHashes {
+    #[inline]
+    fn new(context: &[char], c: char) -> SuffixHashes {
+        let k = context.len();
+        let mut seq = [0u64; MAX_ORDER];
+        let mut ctx = [0u64; MAX_ORDER];
+        let mut h = hash_step(HASH_SEED, c);
+        seq[k] = hash_finish(h, 1);
+        for i in (0..k).rev() {
+            h = hash_step(h, context[i]);
+            seq[i] = hash_finish(h, k - i + 1);
+        }
+        let mut h = HASH_SEED;
+        ctx[k] = hash_finish(h, 0);
+        for i in (0..k).rev() {
+            h = hash_step(h, context[i]);
+            ctx[i] = hash_finish(h, k - i);
+        }
+        SuffixHashes { k, seq, ctx }
+    }
 }
 
 /// One stored n-gram: its hash, quantised `-log10 p(last | prefix)` (or [`NO_PROB`]) and
@@ -147,9 +198,9 @@ pub struct CharLm {
     root_bow: f32,
     /// Sorted by hash; the serialized form.
     entries: Vec<Entry>,
-    /// Open-addressing table: (fingerprint << 32) | (neg_logp << 16) | neg_bow; 0 = empty.
+    /// Open-addressing table with linear probing, load ≤ 0.6, home slot from the high 32
+    /// hash bits: (fingerprint = low 32 bits) << 32 | neg_logp << 16 | neg_bow; 0 = empty.
     slots: Vec<u64>,
-    slot_shift: u32,
 }
 
 #[inline]
@@ -167,16 +218,16 @@ impl CharLm {
     fn from_parts(order: usize, root_bow: f32, mut entries: Vec<Entry>) -> CharLm {
         entries.sort_unstable_by_key(|e| e.hash);
         entries.dedup_by_key(|e| e.hash);
-        let cap = (entries.len() * 2).max(16).next_power_of_two();
-        let bits = cap.trailing_zeros();
-        let slot_shift = 64 - bits;
-        let mask = cap - 1;
+        let cap = (entries.len() * 5 / 3).max(16);
         let mut slots = vec![0u64; cap];
         for e in &entries {
             let fp = fingerprint(e.hash);
-            let mut i = (e.hash >> slot_shift) as usize;
+            let mut i = home_slot(e.hash, cap);
             while slots[i] != 0 {
-                i = (i + 1) & mask;
+                i += 1;
+                if i == cap {
+                    i = 0;
+                }
             }
             slots[i] = (fp << 32) | ((e.neg_logp as u64) << 16) | e.neg_bow as u64;
         }
@@ -185,7 +236,6 @@ impl CharLm {
             root_bow,
             entries,
             slots,
-            slot_shift,
         }
     }
 
@@ -234,6 +284,10 @@ impl CharLm {
             return Err(bad("bad root backoff weight"));
         }
         let n = u64_at(16);
+        // Keeps the slot count far below 2^32 (home_slot's range reduction).
+        if n > 1 << 28 {
+            return Err(bad("entry count too large"));
+        }
         let checksum = u32_at(24);
         let body_len = n
             .checked_mul(ENTRY_LEN as u64)
@@ -310,13 +364,24 @@ impl CharLm {
         self.score_text(text)
     }
 
-    /// Look a sequence up: (neg_logp, neg_bow) quantised.
+    /// Look a sequence up: (neg_logp, neg_bow) quantised. `first` is the already-loaded
+    /// home slot of `hash`.
     #[inline]
-    fn probe(&self, hash: u64) -> Option<(u16, u16)> {
-        let mask = self.slots.len() - 1;
+    fn probe_from(&self, hash: u64, first: u64) -> Option<(u16, u16)> {
         let fp = fingerprint(hash);
-        let mut i = (hash >> self.slot_shift) as usize;
+        if first == 0 {
+            return None;
+        }
+        if first >> 32 == fp {
+            return Some(((first >> 16) as u16, first as u16));
+        }
+        let cap = self.slots.len();
+        let mut i = home_slot(hash, cap);
         loop {
+            i += 1;
+            if i == cap {
+                i = 0;
+            }
             let s = self.slots[i];
             if s == 0 {
                 return None;
@@ -324,7 +389,6 @@ impl CharLm {
             if s >> 32 == fp {
                 return Some(((s >> 16) as u16, s as u16));
             }
-            i = (i + 1) & mask;
         }
     }
 
@@ -332,36 +396,39 @@ impl CharLm {
     /// (possibly starting with BOS).
     #[inline]
     fn log_prob_ctx(&self, ctx: &[char], c: char) -> f32 {
-        let mut buf = ['\0'; MAX_ORDER];
-        let k = ctx.len();
-        buf[..k].copy_from_slice(ctx);
-        buf[k] = c;
-        let mut acc = 0.0f32;
-        for start in 0..=k {
-            let context = &buf[start..k];
-            if !context.is_empty() {
-                match self.probe(seq_hash(context)) {
-                    // Unseen context: no cost, no longer n-gram can exist.
-                    None => continue,
-                    Some((_, bow)) => {
-                        if let Some((lp, _)) = self.probe(seq_hash(&buf[start..=k]))
-                            && lp != NO_PROB
-                        {
-                            return acc + dequant(lp);
-                        }
-                        acc += dequant(bow);
-                    }
-                }
-            } else {
-                if let Some((lp, _)) = self.probe(seq_hash(&buf[k..=k]))
-                    && lp != NO_PROB
-                {
-                    return acc + dequant(lp);
-                }
-                return acc + self.root_bow + char_prior_log10(c);
-            }
+        self.log_prob_hashed(&SuffixHashes::new(ctx, c), c)
+    }
+
+    #[inline]
+    fn log_prob_hashed(&self, h: &SuffixHashes, c: char) -> f32 {
+        let k = h.k;
+        let cap = self.slots.len();
+        // Load every home slot first: the loads are independent, so their cache misses
+        // overlap instead of being paid one after another.
+        let mut first_seq = [0u64; MAX_ORDER];
+        let mut first_ctx = [0u64; MAX_ORDER];
+        for i in 0..=k {
+            first_seq[i] = self.slots[home_slot(h.seq[i], cap)];
+            first_ctx[i] = self.slots[home_slot(h.ctx[i], cap)];
         }
-        // Unreachable in practice (the loop always reaches the empty context).
+        let mut acc = 0.0f32;
+        for i in 0..k {
+            // Longest context first. Unseen context: no cost, no longer n-gram can exist.
+            let Some((_, bow)) = self.probe_from(h.ctx[i], first_ctx[i]) else {
+                continue;
+            };
+            if let Some((lp, _)) = self.probe_from(h.seq[i], first_seq[i])
+                && lp != NO_PROB
+            {
+                return acc + dequant(lp);
+            }
+            acc += dequant(bow);
+        }
+        if let Some((lp, _)) = self.probe_from(h.seq[k], first_seq[k])
+            && lp != NO_PROB
+        {
+            return acc + dequant(lp);
+        }
         acc + self.root_bow + char_prior_log10(c)
     }
 }
@@ -396,7 +463,21 @@ fn make_context(order: usize, history: &[char], buf: &mut [char; MAX_ORDER]) -> 
     len
 }
 
+impl<T: Scorer + ?Sized> Scorer for &T {
+    #[inline]
+    fn log_prob(&self, history: &[char], c: char) -> f32 {
+        (**self).log_prob(history, c)
+    }
+    fn context_len(&self) -> usize {
+        (**self).context_len()
+    }
+}
+
 impl Scorer for CharLm {
+    fn context_len(&self) -> usize {
+        self.order.saturating_sub(1)
+    }
+
     #[inline]
     fn log_prob(&self, history: &[char], c: char) -> f32 {
         let mut buf = ['\0'; MAX_ORDER];
@@ -404,6 +485,12 @@ impl Scorer for CharLm {
         let c = if c == '\n' { EOS } else { fold_char(c) };
         self.log_prob_ctx(&buf[..len], c)
     }
+}
+
+/// Home slot of a hash in a table of `cap` slots (multiply-shift range reduction).
+#[inline]
+fn home_slot(hash: u64, cap: usize) -> usize {
+    (((hash >> 32) * cap as u64) >> 32) as usize
 }
 
 #[inline]
@@ -661,6 +748,8 @@ pub struct AdaptiveLm<'a> {
     /// context hash → (C(h), T(h)); the empty context is included.
     contexts: HashMap<u64, (f32, f32), IdentityBuild>,
     observed: f32,
+    max_weight: f32,
+    half_weight_chars: f32,
 }
 
 /// Hasher for keys that are already well-mixed 64-bit hashes.
@@ -690,17 +779,33 @@ impl std::hash::Hasher for IdentityHasher {
 
 impl<'a> AdaptiveLm<'a> {
     /// Upper bound of the cache model's interpolation weight.
-    pub const MAX_CACHE_WEIGHT: f32 = 0.3;
+    pub const MAX_CACHE_WEIGHT: f32 = 0.5;
     /// Characters observed at which the cache weight reaches half its maximum.
     pub const HALF_WEIGHT_CHARS: f32 = 300.0;
 
     pub fn new(base: &'a CharLm) -> Self {
+        Self::with_weights(base, Self::MAX_CACHE_WEIGHT, Self::HALF_WEIGHT_CHARS)
+    }
+
+    /// Like [`AdaptiveLm::new`] with another cache weight: `max_weight` (clamped to
+    /// 0..=0.95) reached asymptotically, half of it after `half_weight_chars` observed.
+    pub fn with_weights(base: &'a CharLm, max_weight: f32, half_weight_chars: f32) -> Self {
         AdaptiveLm {
             base,
             order: base.order(),
             grams: HashMap::with_hasher(IdentityBuild),
             contexts: HashMap::with_hasher(IdentityBuild),
             observed: 0.0,
+            max_weight: if max_weight.is_finite() {
+                max_weight.clamp(0.0, 0.95)
+            } else {
+                0.0
+            },
+            half_weight_chars: if half_weight_chars.is_finite() {
+                half_weight_chars.max(0.0)
+            } else {
+                0.0
+            },
         }
     }
 
@@ -736,22 +841,14 @@ impl<'a> AdaptiveLm<'a> {
     }
 
     /// Witten-Bell probability of the cache alone (0 if `c` was never observed).
-    fn cache_prob(&self, ctx: &[char], c: char) -> f32 {
-        let mut buf = ['\0'; MAX_ORDER];
-        let k = ctx.len();
-        buf[..k].copy_from_slice(ctx);
-        buf[k] = c;
+    fn cache_prob(&self, h: &SuffixHashes) -> f32 {
         let mut p = 0.0f32;
         // From the empty context up to the longest: p = (C(hc) + T(h) p_lower) / (C(h)+T(h)).
-        for start in (0..=k).rev() {
-            let Some(&(c_h, t_h)) = self.contexts.get(&seq_hash(&buf[start..k])) else {
+        for i in (0..=h.k).rev() {
+            let Some(&(c_h, t_h)) = self.contexts.get(&h.ctx[i]) else {
                 break;
             };
-            let c_hc = self
-                .grams
-                .get(&seq_hash(&buf[start..=k]))
-                .copied()
-                .unwrap_or(0.0);
+            let c_hc = self.grams.get(&h.seq[i]).copied().unwrap_or(0.0);
             p = (c_hc + t_h * p) / (c_h + t_h);
         }
         p
@@ -759,17 +856,21 @@ impl<'a> AdaptiveLm<'a> {
 }
 
 impl Scorer for AdaptiveLm<'_> {
+    fn context_len(&self) -> usize {
+        self.order.saturating_sub(1)
+    }
+
     fn log_prob(&self, history: &[char], c: char) -> f32 {
         let mut buf = ['\0'; MAX_ORDER];
         let len = make_context(self.order, history, &mut buf);
         let c = if c == '\n' { EOS } else { fold_char(c) };
-        let base = self.base.log_prob_ctx(&buf[..len], c);
+        let hashes = SuffixHashes::new(&buf[..len], c);
+        let base = self.base.log_prob_hashed(&hashes, c);
         if self.observed == 0.0 {
             return base;
         }
-        let lambda =
-            Self::MAX_CACHE_WEIGHT * self.observed / (self.observed + Self::HALF_WEIGHT_CHARS);
-        let pc = self.cache_prob(&buf[..len], c);
+        let lambda = self.max_weight * self.observed / (self.observed + self.half_weight_chars);
+        let pc = self.cache_prob(&hashes);
         ((1.0 - lambda) * 10f32.powf(base) + lambda * pc).log10()
     }
 }
