@@ -11,6 +11,7 @@
 
 pub mod bidi;
 pub mod lattice;
+mod memo;
 pub mod nfc;
 
 use crate::detect::{self, GarbledSpan, Reason, classify};
@@ -208,6 +209,8 @@ impl<'a> Repairer<'a> {
     ) -> (String, LineReport) {
         let chars: Vec<char> = line.chars().collect();
         let tables = self.tables_for(&chars);
+        let memo = memo::Memo::new(lm);
+        let lm: &dyn Scorer = &memo;
         let mut report = LineReport {
             line: line_no,
             ..Default::default()

@@ -1,0 +1,66 @@
+//! A per-line memo of language-model scores. Viterbi, margins and span confidences ask
+//! for the same (history, character) pairs many times; one lookup here replaces the
+//! model's several hashed probes.
+
+use crate::lm::Scorer;
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// Multiplicative hashing of one u128 key: the keys are already well-mixed char codes.
+#[derive(Default)]
+struct KeyHasher(u64);
+
+impl Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ b as u64).wrapping_mul(0x100_0000_01B3);
+        }
+    }
+    fn write_u128(&mut self, v: u128) {
+        let x = (v as u64) ^ ((v >> 64) as u64).rotate_left(29);
+        self.0 = x.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+}
+
+/// Wraps a scorer; not shared across threads (one per line being repaired).
+pub struct Memo<'a> {
+    inner: &'a dyn Scorer,
+    ctx: usize,
+    cache: RefCell<HashMap<u128, f32, BuildHasherDefault<KeyHasher>>>,
+}
+
+impl<'a> Memo<'a> {
+    pub fn new(inner: &'a dyn Scorer) -> Self {
+        Memo {
+            inner,
+            ctx: inner.context_len().min(4),
+            cache: RefCell::new(HashMap::default()),
+        }
+    }
+}
+
+impl Scorer for Memo<'_> {
+    fn log_prob(&self, history: &[char], c: char) -> f32 {
+        let h = &history[history.len().saturating_sub(self.ctx)..];
+        // Key: up to 4 history chars and c, 21 bits each, plus the history length.
+        let mut key: u128 = h.len() as u128;
+        for &x in h {
+            key = (key << 21) | x as u128;
+        }
+        key = (key << 21) | c as u128;
+        if let Some(&v) = self.cache.borrow().get(&key) {
+            return v;
+        }
+        let v = self.inner.log_prob(h, c);
+        self.cache.borrow_mut().insert(key, v);
+        v
+    }
+
+    fn context_len(&self) -> usize {
+        self.ctx
+    }
+}
