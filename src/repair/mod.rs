@@ -479,11 +479,19 @@ pub fn describe_rule(rule: &crate::tables::Rule) -> String {
             offset,
             first,
             last,
-        } => format!(
-            "block {first}..{last} = rank in {repertoire} {} ({})",
-            crate::tables::format::format_offset(*offset),
-            rule.source
-        ),
-        RuleKind::Glyph { gid, ch } => format!("glyph {gid:04X} = {ch} ({})", rule.source),
+        } => {
+            let sign = if *offset < 0 { '−' } else { '+' };
+            let base = if *repertoire == "unicode" {
+                "code point".to_string()
+            } else {
+                format!("rank in {repertoire}")
+            };
+            format!(
+                "{first}..{last}: gid = {base} {sign} 0x{:X} ({})",
+                offset.unsigned_abs(),
+                rule.source
+            )
+        }
+        RuleKind::Glyph { gid, ch } => format!("glyph 0x{gid:04X} = {ch} ({})", rule.source),
     }
 }
