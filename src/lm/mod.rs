@@ -906,6 +906,56 @@ mod tests {
         assert!(total > 0.9 && total <= 1.001, "total {total}");
     }
 
+    /// Σ_c p(c | h) over every Unicode scalar value: at most 1 (the block prior is
+    /// sub-normalised) and close to 1, for pruned models too (renormalised backoff).
+    #[test]
+    fn distribution_sums_to_at_most_one_after_pruning() {
+        let mut b = LmBuilder::new(4);
+        b.add_text("支援を行う。\n支援を行う。\n支援を求める。\n事業を行う。", 1.0);
+        b.add_text("支援の目的。\n行う事業。", 0.5);
+        b.add_word("支援策", 1.5);
+        for min_count in [1.0, 2.0] {
+            let lm = b.build(4, min_count);
+            for h in ["", "支援", "支援を", "無関係"] {
+                let h = chars(h);
+                // The BMP: the prior mass beyond it is below 1e-4.
+                let total: f64 = (0..=0xFFFFu32)
+                    .filter_map(char::from_u32)
+                    .filter(|&c| c != '\n' && c != BOS && c != EOS && fold_char(c) == c)
+                    .map(|c| 10f64.powf(lm.log_prob(&h, c) as f64))
+                    .sum::<f64>()
+                    + 10f64.powf(lm.log_prob(&h, '\n') as f64);
+                eprintln!("min_count {min_count} {h:?}: {total}");
+                assert!(
+                    total <= 1.01 && total > 0.8,
+                    "min_count {min_count}, history {h:?}: total {total}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn corrupted_bytes_never_panic() {
+        let bytes = small_model().to_bytes();
+        let mut rng = 0x1234_5678_9ABC_DEFu64;
+        for _ in 0..2000 {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            let mut b = bytes.clone();
+            let pos = (rng % b.len() as u64) as usize;
+            b[pos] ^= (rng >> 32) as u8 | 1;
+            let cut = ((rng >> 40) % (b.len() as u64 + 1)) as usize;
+            // Either form may be accepted only if it still parses consistently.
+            if let Ok(lm) = CharLm::from_bytes(&b[..cut]) {
+                let _ = lm.score(&chars("支援"));
+            }
+            if let Ok(lm) = CharLm::from_bytes(&b) {
+                let _ = lm.score(&chars("支援"));
+            }
+        }
+    }
+
     #[test]
     fn round_trip_bytes() {
         let lm = small_model();
