@@ -911,7 +911,10 @@ mod tests {
     #[test]
     fn distribution_sums_to_at_most_one_after_pruning() {
         let mut b = LmBuilder::new(4);
-        b.add_text("支援を行う。\n支援を行う。\n支援を求める。\n事業を行う。", 1.0);
+        b.add_text(
+            "支援を行う。\n支援を行う。\n支援を求める。\n事業を行う。",
+            1.0,
+        );
         b.add_text("支援の目的。\n行う事業。", 0.5);
         b.add_word("支援策", 1.5);
         for min_count in [1.0, 2.0] {
