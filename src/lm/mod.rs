@@ -56,6 +56,39 @@ pub trait Scorer {
     }
 }
 
+/// Score of a candidate reading `span` between `left` and `right`: the log10 probability of
+/// the span's characters plus that of the first `context_len()` characters of `right`
+/// (whose contexts the span changes). Readings of the same span are comparable by this
+/// score even when they differ in length. `left` may be the whole preceding text; if it is
+/// shorter than the context it is taken as the start of a line. Allocation-free for
+/// windows up to 64 characters.
+pub fn score_span(scorer: &dyn Scorer, left: &[char], span: &[char], right: &[char]) -> f32 {
+    let ctx = scorer.context_len();
+    let left = &left[left.len().saturating_sub(ctx)..];
+    let right = &right[..right.len().min(ctx)];
+    let n = left.len() + span.len() + right.len();
+    let mut stack = ['\0'; 64];
+    let mut heap = Vec::new();
+    let buf: &mut [char] = if n <= stack.len() {
+        &mut stack[..n]
+    } else {
+        heap.resize(n, '\0');
+        &mut heap[..]
+    };
+    buf[..left.len()].copy_from_slice(left);
+    buf[left.len()..left.len() + span.len()].copy_from_slice(span);
+    buf[left.len() + span.len()..].copy_from_slice(right);
+    let mut total = 0.0;
+    for i in left.len()..n {
+        total += scorer.log_prob(&buf[..i], buf[i]);
+        if buf[i] == '\n' {
+            // Nothing after a line end depends on the span.
+            break;
+        }
+    }
+    total
+}
+
 /// Start-of-line marker inside n-grams (never produced by [`fold_char`]).
 const BOS: char = '\u{0002}';
 /// End-of-line marker: what `'\n'` is scored as.
@@ -957,6 +990,32 @@ mod tests {
                 let _ = lm.score(&chars("支援"));
             }
         }
+    }
+
+    #[test]
+    fn score_span_compares_readings_in_context() {
+        let lm = small_model();
+        let left = chars("地方公共団体が実施する。事業の目");
+        let right = chars("を記載する。");
+        let good = score_span(&lm, &left, &chars("的"), &right);
+        let bad = score_span(&lm, &left, &chars("ࡢ"), &right);
+        assert!(good > bad + 5.0, "good {good} bad {bad}");
+        // Same as summing log_prob over the joined text from the span on.
+        let joined: Vec<char> = left
+            .iter()
+            .chain(&chars("的"))
+            .chain(&right)
+            .copied()
+            .collect();
+        let expect: f32 = (left.len()..left.len() + 1 + lm.context_len())
+            .map(|i| lm.log_prob(&joined[..i], joined[i]))
+            .sum();
+        assert!((good - expect).abs() < 1e-4, "{good} vs {expect}");
+        // Long spans take the heap path and agree with the direct sum.
+        let long: Vec<char> = "支援を行う。".repeat(20).chars().collect();
+        let direct = lm.score(&long);
+        let via = score_span(&lm, &[], &long, &[]);
+        assert!((direct - via).abs() < 1e-3, "{direct} vs {via}");
     }
 
     #[test]
