@@ -25,6 +25,9 @@ pub enum Action {
         /// Drop n-grams (order ≥ 2) whose weighted count is below this.
         #[arg(long, default_value_t = 2.0)]
         min_count: f64,
+        /// Scale of the Witten-Bell backoff mass T(h) (1 = classic Witten-Bell).
+        #[arg(long, default_value_t = 1.0)]
+        backoff_scale: f64,
         /// Running text, one sentence per line: FILE or FILE=WEIGHT.
         #[arg(long)]
         text: Vec<String>,
@@ -97,6 +100,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             out,
             order,
             min_count,
+            backoff_scale,
             text,
             words,
         } => {
@@ -105,6 +109,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             }
             let t0 = Instant::now();
             let mut b = LmBuilder::new(order);
+            b.backoff_scale = backoff_scale;
             for spec in &text {
                 let (file, w) = split_weight(spec)?;
                 let s = std::fs::read_to_string(&file)

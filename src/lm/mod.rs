@@ -565,13 +565,14 @@ impl Key {
 }
 
 /// Accumulates weighted n-gram counts and builds a [`CharLm`].
-#[derive(Default)]
 pub struct LmBuilder {
     max_order: usize,
     /// counts[n-1]: n-grams (prefix + predicted char).
     counts: Vec<HashMap<Key, f64>>,
     /// Characters added (weighted), for reporting.
     pub total_chars: f64,
+    /// Multiplies T(h) in the Witten-Bell weights (1 = classic Witten-Bell).
+    pub backoff_scale: f64,
 }
 
 /// Sizes of a build, for reporting.
@@ -589,6 +590,7 @@ impl LmBuilder {
             max_order,
             counts: (0..max_order).map(|_| HashMap::new()).collect(),
             total_chars: 0.0,
+            backoff_scale: 1.0,
         }
     }
 
@@ -684,7 +686,7 @@ impl LmBuilder {
                 let ctx = Key::new(&chars[..len - 1]);
                 let s = stats.entry(ctx).or_insert((0.0, 0.0));
                 s.0 += v;
-                s.1 += v.min(1.0);
+                s.1 += v.min(1.0) * self.backoff_scale;
             }
             ctx_stats.push(stats);
         }
@@ -973,7 +975,7 @@ mod tests {
     #[test]
     fn corrupted_bytes_never_panic() {
         let bytes = small_model().to_bytes();
-        let mut rng = 0x1234_5678_9ABC_DEFu64;
+        let mut rng = 0x0123_4567_89AB_CDEF_u64;
         for _ in 0..2000 {
             rng ^= rng << 13;
             rng ^= rng >> 7;
