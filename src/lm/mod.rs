@@ -7,20 +7,37 @@
 //! # Model
 //! Interpolated Witten-Bell smoothing over weighted (fractional) counts, stored in its exact
 //! backoff form: for every kept n-gram `h·c` the interpolated `log10 p(c | h)`, and for every
-//! context `h` the backoff weight `log10 T(h) / (C(h) + T(h))`. A lookup therefore walks from
-//! the longest context down and stops at the first stored n-gram, adding the backoff weights
-//! of the contexts it left. Below unigrams sits a fixed *prior* per Unicode block
-//! ([`char_prior_log10`]): characters never seen in training get a low but finite score, and
-//! characters of blocks that never occur in Japanese text (Syriac, Tai Tham, Hangul jamo, CJK
-//! Ext-A/B, private use…) get a far lower one than unseen kanji or kana.
+//! context `h` its backoff weight. A lookup walks from the longest context down and stops at
+//! the first stored n-gram, adding the backoff weights of the contexts it left.
+//! * Witten-Bell weights use `T(h) = s · Σ_c min(1, C(hc))` (distinct continuations, a
+//!   fractional word count contributing its fraction), with `s` = [`LmBuilder::backoff_scale`]
+//!   (the shipped model uses 5: more backoff mass predicts held-out text better).
+//! * Pruning (`min_count`, orders ≥ 2) happens after the smoothing statistics were taken
+//!   from the full counts; backoff weights are then renormalised,
+//!   `bow(h) = (1 − Σ_kept p(c|h)) / (1 − Σ_kept p_lower(c|h'))`, so each context sums to 1.
+//! * Below unigrams sits a fixed *prior* per Unicode block ([`char_prior_log10`]):
+//!   characters never seen in training get a low but finite score, and characters of blocks
+//!   that never occur in Japanese text (Syriac, Tai Tham, Hangul jamo, CJK Ext-A/B, private
+//!   use…) get one far lower than unseen kanji or kana.
+//!
+//! The shipped `models/ja-char.lm` is order 4, built by `scripts/build_lm.sh` from Debian's
+//! Japanese manuals (LibreOffice, GIMP, Debian reference/developers/maint-guide/policy) and
+//! word lists (wordfreq, ipadic, SKK law/geo/names/addresses). manpages-ja is held out for
+//! evaluation (`scripts/heldout_text.sh`), and the seed corpus is never trained on.
 //!
 //! # Normalisation (identical at build and query time, done by [`fold_char`])
 //! Full-width ASCII U+FF01–U+FF5E is folded to ASCII (`６` → `6`, `Ｎ` → `N`); the ideographic
-//! space U+3000 and ASCII whitespace all become U+0020. Nothing else is changed. A `'\n'` in a
-//! history starts a new line: only the characters after it count, preceded by the
-//! start-of-line marker. Scoring `'\n'` itself gives the end-of-line probability.
-//! Training characters of never-Japanese blocks are treated as line breaks (skipped), so
-//! they always fall to the prior.
+//! space U+3000, tab and CR become U+0020. Nothing else is changed. A `'\n'` in a history
+//! starts a new line: only the characters after it count, preceded by the start-of-line
+//! marker. Scoring `'\n'` itself gives the end-of-line probability. At build time, control
+//! characters and characters of never-Japanese blocks split the line (they are never
+//! counted), so they always fall to the prior.
+//!
+//! # File format (little-endian)
+//! `GMLM`, version u32, order u32, root backoff f32 (log10), entry count u64, FNV-1a
+//! checksum u32 of the body, 8 reserved bytes; then the entries sorted by hash, 12 bytes
+//! each: [`seq_hash`] u64, `-log10 p` u16 and `-log10 bow` u16, both in 1/2048 steps
+//! (`u16::MAX` as p: a context that is not itself a predicted n-gram).
 //!
 //! # Invariants
 //! * [`CharLm`] is immutable after construction; lookups never allocate.
