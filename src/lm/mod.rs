@@ -191,7 +191,7 @@ fn hash_finish(h: u64, len: usize) -> u64 {
 
 /// Hash of a character sequence (after folding). Stable: it is part of the file format.
 /// Characters are mixed in from the LAST one backwards, so the hashes of all suffixes
-/// `seq[i..]` come out of one pass ([`SuffixHashes`]).
+/// `seq[i..]` come out of one pass.
 #[inline]
 pub fn seq_hash(seq: &[char]) -> u64 {
     let mut h = HASH_SEED;
