@@ -27,7 +27,8 @@
 //!
 //! # Normalisation (identical at build and query time, done by [`fold_char`])
 //! Full-width ASCII U+FF01–U+FF5E is folded to ASCII (`６` → `6`, `Ｎ` → `N`); the ideographic
-//! space U+3000, tab and CR become U+0020. Nothing else is changed. A `'\n'` in a history
+//! space U+3000, tab and CR become U+0020; U+0002/U+0003 (the internal line markers)
+//! become U+FFFD. Nothing else is changed. A `'\n'` in a history
 //! starts a new line: only the characters after it count, preceded by the start-of-line
 //! marker. Scoring `'\n'` itself gives the end-of-line probability. At build time, control
 //! characters and characters of never-Japanese blocks split the line (they are never
@@ -131,6 +132,9 @@ pub fn fold_char(c: char) -> char {
         char::from_u32(u - 0xFEE0).unwrap_or(c)
     } else if c == '\u{3000}' || c == '\t' || c == '\r' {
         ' '
+    } else if c == BOS || c == EOS {
+        // The internal markers never come from text.
+        '\u{FFFD}'
     } else {
         c
     }
@@ -862,12 +866,28 @@ impl<'a> AdaptiveLm<'a> {
     }
 
     /// Add the document's clean text to the cache.
+    ///
+    /// Like the builder, control characters and never-Japanese characters (a glyph-ID
+    /// character that slipped into "clean" text) split the line and are not counted.
     pub fn observe(&mut self, clean_text: &str) {
         let mut units: Vec<char> = Vec::new();
         for line in clean_text.lines() {
             units.clear();
             units.push(BOS);
-            units.extend(line.chars().map(fold_char));
+            for c in line.chars().map(fold_char) {
+                if is_foreign(c) || c.is_control() {
+                    self.observe_units(&mut units);
+                } else {
+                    units.push(c);
+                }
+            }
+            self.observe_units(&mut units);
+        }
+    }
+
+    /// Count one BOS-led segment and reset `units` to a bare BOS.
+    fn observe_units(&mut self, units: &mut Vec<char>) {
+        if units.len() > 1 {
             units.push(EOS);
             for i in 1..units.len() {
                 for n in 1..=self.order {
@@ -890,6 +910,8 @@ impl<'a> AdaptiveLm<'a> {
             }
             self.observed += (units.len() - 2) as f32;
         }
+        units.clear();
+        units.push(BOS);
     }
 
     /// Witten-Bell probability of the cache alone (0 if `c` was never observed).
@@ -1105,6 +1127,11 @@ mod tests {
         let before = lm.score(&text);
         let mut ad = AdaptiveLm::new(&lm);
         ad.observe("孤独・孤立対策の推進\n孤独・孤立対策");
+        // A glyph-ID character in the observed text is not learnt.
+        let garbled = chars("ᨭ᥼");
+        let before_garbled = ad.score_text(&garbled);
+        ad.observe("ᨭ᥼ᨭ᥼ᨭ᥼");
+        assert!((ad.score_text(&garbled) - before_garbled).abs() < 0.05);
         let after = ad.score_text(&text);
         assert!(after > before + 3.0, "before {before} after {after}");
         // Unobserved text loses at most log10(1 - MAX_CACHE_WEIGHT) per char.
