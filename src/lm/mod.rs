@@ -11,7 +11,9 @@
 //! the first stored n-gram, adding the backoff weights of the contexts it left.
 //! * Witten-Bell weights use `T(h) = s · Σ_c min(1, C(hc))` (distinct continuations, a
 //!   fractional word count contributing its fraction), with `s` = [`LmBuilder::backoff_scale`]
-//!   (the shipped model uses 5: more backoff mass predicts held-out text better).
+//!   (the shipped model uses 1: larger `s` predicts held-out text slightly better but
+//!   shrinks the margins between real characters and lookalike garbles, see
+//!   `scripts/build_lm.sh`).
 //! * Pruning (`min_count`, orders ≥ 2) happens after the smoothing statistics were taken
 //!   from the full counts; backoff weights are then renormalised,
 //!   `bow(h) = (1 − Σ_kept p(c|h)) / (1 − Σ_kept p_lower(c|h'))`, so each context sums to 1.
