@@ -918,6 +918,10 @@ impl<'a> AdaptiveLm<'a> {
 
     /// Witten-Bell probability of the cache alone (0 if `c` was never observed).
     fn cache_prob(&self, h: &SuffixHashes) -> f32 {
+        // An unobserved character has probability 0 at every order.
+        if !self.grams.contains_key(&h.seq[h.k]) {
+            return 0.0;
+        }
         let mut p = 0.0f32;
         // From the empty context up to the longest: p = (C(hc) + T(h) p_lower) / (C(h)+T(h)).
         for i in (0..=h.k).rev() {
@@ -947,6 +951,10 @@ impl Scorer for AdaptiveLm<'_> {
         }
         let lambda = self.max_weight * self.observed / (self.observed + self.half_weight_chars);
         let pc = self.cache_prob(&hashes);
+        if pc == 0.0 {
+            // Never observed: only the base model's share (no exp/log round trip).
+            return base + (1.0 - lambda).log10();
+        }
         ((1.0 - lambda) * 10f32.powf(base) + lambda * pc).log10()
     }
 }
