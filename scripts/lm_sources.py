@@ -174,7 +174,7 @@ def main():
         ("libreoffice", walk("/usr/share/libreoffice/help/ja", (".html", ".xhp")), "html"),
         ("gimp", walk("/usr/share/gimp/2.0/help/ja", (".html",)), "html"),
         ("debref", walk("/usr/share/debian-reference", (".ja.html",)), "html"),
-        ("devref", [p for p in walk("/usr/share/doc/developers-reference-ja", (".html",))], "html"),
+        ("devref", walk("/usr/share/developers-reference/ja", (".html",)), "html"),
         ("maintguide", walk("/usr/share/doc/maint-guide-ja/html", (".ja.html",)), "html"),
         ("policy", walk("/usr/share/doc/debian-policy/ja", (".html",)), "html"),
     ]

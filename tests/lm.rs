@@ -26,6 +26,15 @@ fn real_japanese_beats_glyph_id_mojibake() {
         ("重要です", "重せです", 2.0),
         ("ＮＰＯ法人", "㹌㹎㹍法人", 10.0),
         ("地方公共団体", "地方公共ᅋ体", 5.0),
+        // Lookalikes: glyph IDs 0x3000–0x30FF print as real kana (see seed NOTES.md).
+        ("観点から重要です", "ほ点から重せです", 4.0),
+        ("必要不可欠", "必せ不可欠", 2.0),
+        ("委託費", "委ク費", 2.0),
+        ("設置する", "タ置する", 2.0),
+        ("解消する", "ゎ消する", 4.0),
+        ("電話相談", "電ヰ相談", 3.0),
+        // Kangxi radical ⿵ printed for the glyph of 補.
+        ("補助率", "⿵助率", 8.0),
     ];
     for (good, bad, margin) in cases {
         let (g, b) = (score(good), score(bad));
@@ -61,10 +70,10 @@ fn held_out_text_is_predicted_well() {
         n += chars.len();
     }
     let mean = total / n as f64;
-    // Measured -1.37 on this sample (-1.34 on all 2.45 M held-out chars); uniform over
+    // Measured -1.35 on this sample (-1.32 on all 2.45 M held-out chars); uniform over
     // 2 000 characters would be -3.3.
     assert!(n > 8_000, "fixture too small: {n}");
-    assert!(mean > -1.6, "mean log10 p per char {mean}");
+    assert!(mean > -1.5, "mean log10 p per char {mean}");
 }
 
 #[test]
