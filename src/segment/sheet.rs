@@ -451,9 +451,9 @@ fn push_unique(out: &mut Vec<BudgetLine>, line: BudgetLine) {
     }
 }
 
-/// Remove budget lines that a sheet shares verbatim with another sheet when it also has its
-/// own, different total for that year and kind: a text box of the next sheet that extraction
-/// placed in this block (the next sheet repeats it).
+/// Remove budget lines that a sheet shares verbatim with another sheet when one of them
+/// contradicts the sheet's own total for that year and kind: a text box of the next sheet
+/// that extraction placed in this block (the next sheet repeats it). All shared lines go.
 pub fn drop_stray_budget_lines(sheets: &mut [ProgramRecord]) {
     let raws: Vec<Vec<String>> = sheets
         .iter()
@@ -466,17 +466,22 @@ pub fn drop_stray_budget_lines(sheets: &mut [ProgramRecord]) {
             .filter(|b| !b.part_of && b.portion.is_none())
             .map(|b| (b.fiscal_year, b.kind, squash(&b.raw)))
             .collect();
-        sheet.budget.retain(|b| {
+        let elsewhere = |b: &BudgetLine| {
             let raw = squash(&b.raw);
-            let elsewhere = raws
-                .iter()
+            raws.iter()
                 .enumerate()
-                .any(|(j, r)| j != i && r.contains(&raw));
-            let conflicts = totals
+                .any(|(j, r)| j != i && r.contains(&raw))
+        };
+        let conflicts = |b: &BudgetLine| {
+            let raw = squash(&b.raw);
+            totals
                 .iter()
-                .any(|(y, k, r)| *y == b.fiscal_year && *k == b.kind && *r != raw);
-            !(elsewhere && conflicts)
-        });
+                .any(|(y, k, r)| *y == b.fiscal_year && *k == b.kind && *r != raw)
+        };
+        // One stray line shows the whole shared text box is stray.
+        if sheet.budget.iter().any(|b| elsewhere(b) && conflicts(b)) {
+            sheet.budget.retain(|b| !elsewhere(b));
+        }
     }
 }
 
@@ -729,7 +734,12 @@ fn unit_amounts(block: &Block) -> Vec<UnitAmount> {
             let Some(yen) = find_money(whole.as_str()).first().map(|m| m.yen) else {
                 continue;
             };
-            let per = c[1].trim_start_matches(['】', '：', ':']).to_string();
+            // "【補助基準額】１都道府県あたり" → "１都道府県あたり".
+            let per = c[1]
+                .rsplit(['】', '：', ':'])
+                .next()
+                .unwrap_or(&c[1])
+                .to_string();
             if !out.iter().any(|u| u.per == per && u.amount_yen == yen) {
                 out.push(UnitAmount {
                     per,
@@ -841,12 +851,27 @@ fn sections(block: &Block, title: usize) -> Sections {
         .filter_map(|(i, l)| heading(&l.text).map(|h| (i, h)))
         .collect();
     let is_heading_or_title = |i: usize| i == title || headings.iter().any(|(h, _)| *h == i);
+    // Headings stacked above one another (no text between) share the bodies below them in
+    // an order the text does not show: such headings, and the one after them, get nothing.
+    let stacked = |index: usize| {
+        block
+            .iter()
+            .enumerate()
+            .skip(index + 1)
+            .filter(|(_, l)| !l.is_blank())
+            // "（対象、補助率等）等": the heading's own second line.
+            .find(|(_, l)| !l.text.trim().starts_with(['（', '(']))
+            .is_some_and(|(i, _)| is_heading_or_title(i) && i != title)
+    };
+    let mut previous_stacked = false;
     for (pos, &(index, kind)) in headings.iter().enumerate() {
+        let stacked_here = stacked(index);
+        let ambiguous = stacked_here || previous_stacked;
+        previous_stacked = stacked_here;
         let next = headings
             .get(pos + 1)
             .map_or(block.len(), |(i, _)| *i)
             .min(if title > index { title } else { block.len() });
-        let body = body_after(block, index, next, &is_heading_or_title);
         let slot = match kind {
             Heading::Purpose => &mut found.purpose,
             Heading::Overview => &mut found.overview,
@@ -857,17 +882,26 @@ fn sections(block: &Block, title: usize) -> Sections {
             }
             Heading::Other => continue,
         };
-        let body = body.or_else(|| {
+        if ambiguous || slot.is_some() {
+            continue;
+        }
+        let follows = content_follows(&block[index].text);
+        let body = body_after(block, index, next, &is_heading_or_title, follows);
+        *slot = body.or_else(|| {
             // Content printed before its heading ("期待される効果" after the text).
-            (kind == Heading::Effects)
+            (kind == Heading::Effects && !follows)
                 .then(|| body_before(block, index, &is_heading_or_title))
                 .flatten()
         });
-        if slot.is_none() {
-            *slot = body;
-        }
     }
     found
+}
+
+/// Bracketed (＜事業目標＞, 【…】) and numbered (１．事業の目的) headings are printed above
+/// their content, even when it is short.
+fn content_follows(line: &str) -> bool {
+    let folded = fold_width(line.trim());
+    folded.starts_with(['<', '【', '[', '［']) || starts_with_numbering(&folded)
 }
 
 /// Prose paragraphs after a heading: up to two leading non-prose paragraphs are skipped, the
@@ -877,20 +911,25 @@ fn body_after(
     heading: usize,
     end: usize,
     is_heading: &dyn Fn(usize) -> bool,
+    follows: bool,
 ) -> Option<String> {
     let mut body: Vec<String> = Vec::new();
-    let mut skipped = 0;
+    let mut skipped: Vec<String> = Vec::new();
     for (first, last, text) in paragraphs(block, heading + 1, end) {
         if (first..=last).any(is_heading) {
             break;
         }
         if is_prose(&text) {
             body.push(text);
-        } else if body.is_empty() && skipped < 2 {
-            skipped += 1;
+        } else if body.is_empty() && skipped.len() < 2 {
+            skipped.push(text);
         } else {
             break;
         }
+    }
+    if body.is_empty() && follows {
+        // A short body ("食品アクセス確保に取り組む地域の増加") under its own heading.
+        body = skipped.into_iter().take(1).collect();
     }
     (!body.is_empty()).then(|| body.join("\n"))
 }
