@@ -1,6 +1,7 @@
 //! Subcommands. Each lives in its own file with an `Args` struct and a `run` function.
 
 mod lm;
+pub mod records;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -27,6 +28,8 @@ pub enum Command {
     Learn(learn::Args),
     /// Character language model: build, score, evaluate.
     Lm(lm::Args),
+    /// Budget-program records (JSON lines) from clean text; --eval scores them.
+    Records(records::Args),
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
@@ -34,5 +37,6 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Repair(a) => repair::run(a),
         Command::Learn(a) => learn::run(a),
         Command::Lm(args) => lm::run(args),
+        Command::Records(args) => records::run(args),
     }
 }

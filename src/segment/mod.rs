@@ -1,1 +1,210 @@
-//! (stage under construction)
+//! Clean text → budget-program records.
+//!
+//! Input is extracted text of Japanese budget PR sheets and summary tables; pages are separated
+//! by form feeds (`\x0c`), page numbers are 1 + the number of form feeds before a line. The
+//! stage:
+//!
+//! 1. [`clean`] turns the text into numbered [`clean::Line`]s, undoing extraction artefacts
+//!    (vertical text one character per line, fake-bold repeats) while keeping line spans.
+//! 2. The lines are cut into blocks at page breaks and runs of blank lines; [`list`] reads the
+//!    `No. 事業名 担当府省庁 備考` table rows, [`sheet`] reads each block that has a program
+//!    title into one record.
+//! 3. [`join`] merges list rows with the sheets that describe them (explicit `No.N`, then name
+//!    match).
+//!
+//! Invariants: a field the text does not support is absent (`None` / empty), never guessed;
+//! amounts are exact integers of yen; every record carries the source lines it came from.
+//! [`eval`] scores records against hand-labelled expectations, field by field.
+
+pub mod amounts;
+pub mod clean;
+pub mod eval;
+pub mod join;
+pub mod list;
+pub mod sheet;
+
+pub use amounts::BudgetKind;
+use serde::{Deserialize, Serialize};
+use std::path::Path;
+
+/// Where a text came from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct SourceInfo {
+    /// File name as given by the user.
+    pub file: String,
+}
+
+impl SourceInfo {
+    pub fn new(file: impl Into<String>) -> Self {
+        SourceInfo { file: file.into() }
+    }
+}
+
+/// A span of source lines (1-based, inclusive).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SourceSpan {
+    pub file: String,
+    pub page: u32,
+    pub line_start: u32,
+    pub line_end: u32,
+}
+
+/// One budget figure as written on a sheet or list row.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BudgetLine {
+    /// The label as written, width-folded and without spaces: "令和６年度補正予算額" →
+    /// "令和6年度補正予算額".
+    pub label: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fiscal_year: Option<i32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<BudgetKind>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount_yen: Option<i64>,
+    /// "…の内数": the amount is the total of a larger item this program is part of, not the
+    /// program's own total.
+    #[serde(default)]
+    pub part_of: bool,
+    /// The budget item the amount belongs to when the line names one ("社会資本整備総合交付金").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub item: Option<String>,
+    /// For "（うち X円が Y分）": the share Y of the line before that this amount covers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub portion: Option<String>,
+    /// The text the line was read from.
+    pub raw: String,
+}
+
+/// A subsidy rate (補助率, 交付率) and who or what it applies to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SubsidyRate {
+    /// "1/2", "3/4", "10/10", "定額".
+    pub rate: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub applies_to: Option<String>,
+    pub raw: String,
+}
+
+/// A unit amount (補助基準額, 上限): yen per unit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnitAmount {
+    /// What the amount is per, as written ("１都道府県あたり", "上限").
+    pub per: String,
+    pub amount_yen: i64,
+    pub raw: String,
+}
+
+/// One budget program.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct ProgramRecord {
+    /// Row numbers (No.) in the summary list; a program listed under several headings has
+    /// several.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub numbers: Vec<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Other names the text gives the program (list-table name, parenthesised budget name).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub other_names: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ministry: Option<String>,
+    /// Bureau / division, units separated by a space ("成育局 成育環境課").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bureau: Option<String>,
+    /// Remarks from the list (再掲).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub budget: Vec<BudgetLine>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub purpose: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub overview: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub effects: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub implementing_bodies: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub subsidy_rates: Vec<SubsidyRate>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unit_amounts: Vec<UnitAmount>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sources: Vec<SourceSpan>,
+}
+
+/// Errors of this stage.
+#[derive(Debug, thiserror::Error)]
+pub enum SegmentError {
+    #[error("{0}: PDF input needs the extract stage")]
+    PdfNeedsExtract(String),
+    #[error("{path}: {source}")]
+    Io {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{path}: not UTF-8 text")]
+    NotText { path: String },
+    #[error("{path}:{line}: {reason}")]
+    Expected {
+        path: String,
+        line: usize,
+        reason: String,
+    },
+}
+
+impl From<SegmentError> for crate::Error {
+    fn from(e: SegmentError) -> Self {
+        crate::Error::Other(e.to_string())
+    }
+}
+
+/// Whether `path` looks like a PDF (by name or magic bytes).
+pub fn is_pdf(path: &Path, head: &[u8]) -> bool {
+    head.starts_with(b"%PDF-")
+        || path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("pdf"))
+}
+
+/// Read a text input for this stage. PDFs are refused here: the lead wires the extract stage
+/// into this one function.
+pub fn load_text(path: &Path) -> Result<String, SegmentError> {
+    let shown = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|source| SegmentError::Io {
+        path: shown.clone(),
+        source,
+    })?;
+    if is_pdf(path, &bytes) {
+        return Err(SegmentError::PdfNeedsExtract(shown));
+    }
+    String::from_utf8(bytes).map_err(|_| SegmentError::NotText { path: shown })
+}
+
+/// Records of one text: its sheets joined with its list rows.
+pub fn records_from_text(text: &str, source: &SourceInfo) -> Vec<ProgramRecord> {
+    records_from_documents(&[(text, source.clone())])
+}
+
+/// Records of several texts read together (consecutive parts of one document): list rows in
+/// any part are joined with sheets in any part. Order: list rows first (list order), then the
+/// sheets no row names (text order).
+pub fn records_from_documents(documents: &[(&str, SourceInfo)]) -> Vec<ProgramRecord> {
+    let mut rows = Vec::new();
+    let mut sheets = Vec::new();
+    for (text, source) in documents {
+        let lines = clean::lines(text);
+        let blocks = clean::blocks(&lines);
+        let default_era = clean::document_era(text);
+        rows.extend(list::rows(&lines, source));
+        let mut doc_sheets: Vec<ProgramRecord> = blocks
+            .iter()
+            .flat_map(|b| sheet::records(b, source, &default_era))
+            .collect();
+        sheets.append(&mut doc_sheets);
+    }
+    sheet::drop_stray_budget_lines(&mut sheets);
+    join::join(rows, sheets)
+}
