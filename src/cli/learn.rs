@@ -23,11 +23,34 @@ pub struct Args {
     /// Output directory.
     #[arg(long, default_value = "mappings")]
     pub out: PathBuf,
+    #[command(flatten)]
+    pub text: TextArgs,
+}
+
+/// Learning from garbled text alone (`--text`); kept apart from the other sources' options.
+#[derive(ClapArgs)]
+pub struct TextArgs {
+    /// Garbled text files to learn tables from (no mapping, no anchors needed).
+    #[arg(long = "text", num_args = 1..)]
+    pub text: Vec<PathBuf>,
+    /// Print per table: coverage, entries in doubt, agreement between sources.
+    #[arg(long)]
+    pub report: bool,
+    /// Measure: repair the first `--text` file with the learned tables only and print the
+    /// CER against this truth file.
+    #[arg(long)]
+    pub truth: Option<PathBuf>,
+    /// Pure one-to-one assignment, no repertoire-order search.
+    #[arg(long)]
+    pub no_order_fit: bool,
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    if !args.text.text.is_empty() {
+        return run_text(&args);
+    }
     let Some(path) = &args.anchors else {
-        bail!("nothing to learn from: give --anchors FILE");
+        bail!("nothing to learn from: give --anchors FILE or --text FILE...");
     };
     let text =
         std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
@@ -60,5 +83,97 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         table.rules.len(),
         table.len()
     );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `learn --text`: decipher tables from garbled text.
+fn run_text(args: &Args) -> anyhow::Result<ExitCode> {
+    use glyphmend::learn::{decipher, merge};
+    let mut sources = Vec::new();
+    for p in &args.text.text {
+        let text =
+            std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))?;
+        sources.push(decipher::Source {
+            name: p.display().to_string(),
+            text,
+        });
+    }
+    // Sources sorted by name: the result does not depend on the order they were given in.
+    sources.sort_by(|a, b| a.name.cmp(&b.name));
+    let name = args.name.clone().unwrap_or_else(|| "learned".to_string());
+    let lm = glyphmend::lm::CharLm::builtin();
+    let options = decipher::Options {
+        order_fit: !args.text.no_order_fit,
+        ..Default::default()
+    };
+    let started = std::time::Instant::now();
+    let learned = decipher::learn(&name, &sources, lm, &options)?;
+    let elapsed = started.elapsed();
+    std::fs::create_dir_all(&args.out)
+        .with_context(|| format!("creating {}", args.out.display()))?;
+    for t in &learned.tables {
+        let mut t = t.clone();
+        if let Some(d) = &args.description {
+            t.description = d.clone();
+        }
+        if let Some(b) = &args.basefont {
+            t.basefonts = b.split(',').map(str::to_string).collect();
+        }
+        let dest = args.out.join(format!("{}.table", t.name));
+        let mut body = format!(
+            "# learned from garbled text: {}\n",
+            sources
+                .iter()
+                .map(|s| s.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        body.push_str(&t.to_text());
+        std::fs::write(&dest, body).with_context(|| format!("writing {}", dest.display()))?;
+        eprintln!(
+            "{}: {} rules, {} glyphs mapped",
+            dest.display(),
+            t.rules.len(),
+            t.len()
+        );
+    }
+    eprintln!("learned in {:.1} s", elapsed.as_secs_f64());
+    if args.text.report {
+        let mut per_source = Vec::new();
+        if sources.len() > 1 {
+            for s in &sources {
+                let l = decipher::learn(&name, std::slice::from_ref(s), lm, &options)?;
+                per_source.push((s.name.clone(), l));
+            }
+        }
+        print!("{}", merge::report(&learned, &per_source));
+    }
+    if let Some(truth_path) = &args.text.truth {
+        let truth = std::fs::read_to_string(truth_path)
+            .with_context(|| format!("reading {}", truth_path.display()))?;
+        let input = &sources
+            .iter()
+            .find(|s| Some(s.name.as_str()) == args.text.text.first().and_then(|p| p.to_str()))
+            .unwrap_or(&sources[0])
+            .text;
+        let set = glyphmend::tables::TableSet {
+            tables: learned.tables.clone(),
+        };
+        let out = glyphmend::repair::Repairer::new(&set, lm)
+            .repair_text(input)
+            .text;
+        let ev = glyphmend::eval::evaluate(input, &out, &truth);
+        for (n, got, want) in ev.wrong_lines.iter().take(40) {
+            eprintln!("line {n}\n  got:  {got}\n  want: {want}");
+        }
+        println!(
+            "CER on garbled lines: {:.4} (input {:.4}); {} garbled lines, {} chars; clean lines changed: {}",
+            ev.cer(),
+            ev.input_cer(),
+            ev.garbled_lines,
+            ev.garbled_chars,
+            ev.clean_lines_changed
+        );
+    }
     Ok(ExitCode::SUCCESS)
 }

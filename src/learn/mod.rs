@@ -2,3 +2,9 @@
 //! and from garbled text itself.
 
 pub mod anchors;
+pub mod corpus;
+pub mod decipher;
+pub mod merge;
+pub mod order_fit;
+pub mod permutation;
+pub mod simulate;

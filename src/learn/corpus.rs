@@ -1,0 +1,140 @@
+//! Garbled text as learning material: every line holding strong evidence of glyph-ID
+//! garbling, in logical order, as a sequence of tokens that are either clean characters or
+//! garbled glyphs (by glyph ID), with an index of every glyph's occurrences.
+//!
+//! Invariants: `lines[l][p]` is `< GLYPH_BASE` for a clean character (its code point) and
+//! `GLYPH_BASE + g` for glyph index `g`; `occurrences[g]` lists every `(l, p)` holding `g`,
+//! in text order; `gids` is strictly increasing (glyph index order = glyph-ID order).
+
+use crate::detect::classify;
+use std::collections::HashMap;
+
+/// Tokens at or above this value are glyphs (`value - GLYPH_BASE` = glyph index).
+pub const GLYPH_BASE: u32 = 0x11_0000;
+
+/// A token's character under a (partial) decoding, or `None` if unknown.
+#[inline]
+pub fn token_char(tok: u32, dec: &[Option<char>]) -> Option<char> {
+    if tok < GLYPH_BASE {
+        char::from_u32(tok)
+    } else {
+        dec.get((tok - GLYPH_BASE) as usize).copied().flatten()
+    }
+}
+
+/// The learning corpus.
+#[derive(Debug, Clone, Default)]
+pub struct Corpus {
+    /// Glyph ID (the garbled code point) of each glyph index, increasing.
+    pub gids: Vec<u32>,
+    /// Occurrences of each glyph index.
+    pub counts: Vec<u32>,
+    /// Dirty lines in logical order, as tokens.
+    pub lines: Vec<Vec<u32>>,
+    /// Which source each line came from (index into the sources given to `build`).
+    pub line_source: Vec<usize>,
+    /// `(line, position)` of every occurrence of each glyph.
+    pub occurrences: Vec<Vec<(u32, u32)>>,
+    /// Counts of characters seen clean inside dirty lines (what a partial ToUnicode of
+    /// the garbled fonts maps: those characters are unlikely to be garbled glyphs too).
+    pub clean_counts: HashMap<char, u32>,
+    /// The clean lines (no strong evidence), for adapting the language model.
+    pub clean_text: String,
+    /// All characters (clean + garbled) seen, for expected-frequency computations.
+    pub total_chars: u64,
+}
+
+/// Whether a character is taken as a garbled glyph while learning.
+#[inline]
+pub fn is_garbled(c: char) -> bool {
+    classify(c).is_strong()
+}
+
+impl Corpus {
+    /// Builds the corpus from `(source, logical lines)` where each dirty line is already in
+    /// logical order. Clean lines are kept only as text for the language model.
+    pub fn build(sources: impl IntoIterator<Item = (usize, Vec<Vec<char>>)>) -> Corpus {
+        let mut c = Corpus::default();
+        let mut raw_lines: Vec<Vec<char>> = Vec::new();
+        for (src, lines) in sources {
+            for line in lines {
+                c.total_chars += line.len() as u64;
+                if line.iter().any(|ch| is_garbled(*ch)) {
+                    raw_lines.push(line);
+                    c.line_source.push(src);
+                } else {
+                    c.clean_text.extend(line.iter());
+                    c.clean_text.push('\n');
+                }
+            }
+        }
+        let mut gids: Vec<u32> = raw_lines
+            .iter()
+            .flatten()
+            .filter(|ch| is_garbled(**ch))
+            .map(|ch| *ch as u32)
+            .collect();
+        gids.sort_unstable();
+        gids.dedup();
+        let index: HashMap<u32, u32> = gids
+            .iter()
+            .enumerate()
+            .map(|(i, g)| (*g, i as u32))
+            .collect();
+        c.counts = vec![0; gids.len()];
+        c.occurrences = vec![Vec::new(); gids.len()];
+        for (l, line) in raw_lines.iter().enumerate() {
+            let mut toks = Vec::with_capacity(line.len());
+            for (p, ch) in line.iter().enumerate() {
+                match index.get(&(*ch as u32)) {
+                    Some(&g) if is_garbled(*ch) => {
+                        c.counts[g as usize] += 1;
+                        c.occurrences[g as usize].push((l as u32, p as u32));
+                        toks.push(GLYPH_BASE + g);
+                    }
+                    _ => {
+                        *c.clean_counts.entry(*ch).or_insert(0) += 1;
+                        toks.push(*ch as u32);
+                    }
+                }
+            }
+            c.lines.push(toks);
+        }
+        c.gids = gids;
+        c
+    }
+
+    pub fn glyph_count(&self) -> usize {
+        self.gids.len()
+    }
+
+    /// Garbled tokens in total.
+    pub fn garbled_tokens(&self) -> u64 {
+        self.counts.iter().map(|&n| n as u64).sum()
+    }
+
+    /// The glyph index of a glyph ID.
+    pub fn index_of(&self, gid: u32) -> Option<usize> {
+        self.gids.binary_search(&gid).ok()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_and_occurrences() {
+        let lines = vec!["地域のከᵝな".chars().collect(), "clean".chars().collect()];
+        let c = Corpus::build([(0, lines)]);
+        assert_eq!(c.lines.len(), 1);
+        assert_eq!(c.glyph_count(), 2);
+        assert_eq!(c.gids, vec!['ᵝ' as u32, 'ከ' as u32]);
+        assert_eq!(c.occurrences[1], vec![(0, 3)]);
+        assert_eq!(c.lines[0][3], GLYPH_BASE + 1);
+        assert_eq!(token_char(c.lines[0][0], &[]), Some('地'));
+        assert_eq!(token_char(c.lines[0][4], &[None, Some('様')]), None);
+        assert_eq!(token_char(c.lines[0][3], &[None, Some('多')]), Some('多'));
+        assert!(c.clean_text.contains("clean"));
+    }
+}

@@ -1,0 +1,403 @@
+//! Learning mapping tables from garbled text alone (decipherment).
+//!
+//! 1. The dirty lines (those with strong evidence of garbling) become a [`Corpus`]; lines an
+//!    extractor must have reordered (bidi) are taken in a verified logical order.
+//! 2. [`permutation`] guesses every glyph's character from its contexts (one-to-one).
+//! 3. [`order_fit`] finds repertoire-order offsets the guesses vote for and verifies them
+//!    on every glyph; accepted hypotheses become block rules through the anchor fitter.
+//! 4. The glyphs no block explains are guessed again with the block-decoded glyphs as
+//!    context and written as `glyph` rules with their confidence (< 0.5 = in doubt, which
+//!    `repair` does not apply by default).
+//! 5. Each dirty line's logical order is re-chosen with the learned decoding and, if any
+//!    changed, steps 1–4 run again.
+//!
+//! Output: tables whose rules are disjoint in glyph ID within each table. Blocks of
+//! different fonts that overlap in glyph ID go to separate tables (`NAME`, `NAME-2`, …);
+//! `repair` picks per line.
+//!
+//! Deterministic: the same sources in the same order give the same tables.
+
+use super::corpus::{Corpus, GLYPH_BASE, token_char};
+use super::order_fit::{self, Hypothesis};
+use super::permutation::{self, ContextScorer, GlyphGuess, Solver, Vocab};
+use crate::error::Result;
+use crate::lm::{AdaptiveLm, CharLm, Scorer};
+use crate::repair::bidi;
+use crate::tables::{FontTable, Rule, RuleKind};
+use std::collections::HashSet;
+
+/// Knobs of the whole learning run.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub solver: permutation::Options,
+    pub order: order_fit::Options,
+    /// Characters considered as readings of a glyph.
+    pub vocab_size: usize,
+    /// Try repertoire orders (off: pure one-to-one assignment).
+    pub order_fit: bool,
+    /// Rounds of re-choosing bidi orders with the learned decoding.
+    pub bidi_rounds: usize,
+    /// Adapt the LM to the sources' clean lines.
+    pub adapt: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            solver: permutation::Options::default(),
+            order: order_fit::Options::default(),
+            vocab_size: 4000,
+            order_fit: true,
+            bidi_rounds: 1,
+            adapt: true,
+        }
+    }
+}
+
+/// One learning source: a name (for reports) and its text.
+#[derive(Debug, Clone)]
+pub struct Source {
+    pub name: String,
+    pub text: String,
+}
+
+/// What was learned, with the figures the report needs.
+#[derive(Debug, Clone)]
+pub struct Learned {
+    pub tables: Vec<FontTable>,
+    /// Per glyph ID: the final reading and its confidence.
+    pub readings: Vec<(u32, char, f32)>,
+    pub glyphs: usize,
+    pub garbled_tokens: u64,
+    /// Garbled tokens whose glyph has a reading of confidence ≥ 0.5.
+    pub covered_tokens: u64,
+    pub hypotheses: Vec<String>,
+    pub lines_reordered: usize,
+}
+
+impl Learned {
+    /// gid → (char, confidence) lookup.
+    pub fn reading(&self, gid: u32) -> Option<(char, f32)> {
+        self.readings
+            .binary_search_by_key(&gid, |r| r.0)
+            .ok()
+            .map(|i| (self.readings[i].1, self.readings[i].2))
+    }
+}
+
+/// Learns tables named `name` (and `name-2`, … if fonts overlap) from garbled sources.
+pub fn learn(name: &str, sources: &[Source], lm: &CharLm, options: &Options) -> Result<Learned> {
+    let vocab = Vocab::from_lm(lm, options.vocab_size);
+    // Split every source into lines once; bidi candidates per dirty line.
+    let texts: Vec<Vec<Vec<char>>> = sources
+        .iter()
+        .map(|s| {
+            s.text
+                .split('\n')
+                .map(|l| l.strip_suffix('\r').unwrap_or(l).chars().collect())
+                .collect()
+        })
+        .collect();
+    let candidates: Vec<Vec<Vec<bidi::Candidate>>> = texts
+        .iter()
+        .map(|lines| {
+            lines
+                .iter()
+                .map(|l| {
+                    if l.iter().any(|c| super::corpus::is_garbled(*c)) {
+                        bidi::candidates(l)
+                    } else {
+                        Vec::new()
+                    }
+                })
+                .collect()
+        })
+        .collect();
+    // First pass: the identity, unless no bidi-aware extractor could have printed the line
+    // as it is; then the first verified inverse.
+    let mut choice: Vec<Vec<usize>> = candidates
+        .iter()
+        .map(|src| {
+            src.iter()
+                .map(|c| match c.first() {
+                    Some(id) if id.prior < 0.0 && c.len() > 1 => 1,
+                    _ => 0,
+                })
+                .collect()
+        })
+        .collect();
+    let mut learned = None;
+    for round in 0..=options.bidi_rounds {
+        let corpus = build_corpus(&texts, &candidates, &choice);
+        let result = learn_corpus(name, &corpus, lm, &vocab, options)?;
+        let mut changed = 0;
+        if round < options.bidi_rounds {
+            let mut adaptive = AdaptiveLm::new(lm);
+            if options.adapt {
+                adaptive.observe(&corpus.clean_text);
+            }
+            for (s, src) in candidates.iter().enumerate() {
+                for (l, cands) in src.iter().enumerate() {
+                    if cands.len() < 2 {
+                        continue;
+                    }
+                    let line = &texts[s][l];
+                    let best = best_order(line, cands, &result, &adaptive);
+                    if best != choice[s][l] {
+                        choice[s][l] = best;
+                        changed += 1;
+                    }
+                }
+            }
+        }
+        let mut result = result;
+        result.lines_reordered = choice.iter().flatten().filter(|&&c| c != 0).count();
+        learned = Some(result);
+        if changed == 0 {
+            break;
+        }
+    }
+    learned.ok_or_else(|| crate::Error::Other("nothing learned".into()))
+}
+
+/// The candidate order under which the learned decoding reads best.
+fn best_order(
+    line: &[char],
+    cands: &[bidi::Candidate],
+    learned: &Learned,
+    lm: &dyn Scorer,
+) -> usize {
+    let mut best = (f32::NEG_INFINITY, 0);
+    for (i, cand) in cands.iter().enumerate() {
+        let seq: Vec<char> = cand
+            .order
+            .iter()
+            .filter_map(|&k| line.get(k))
+            .map(|&c| {
+                if super::corpus::is_garbled(c) {
+                    learned
+                        .reading(c as u32)
+                        .filter(|r| r.1 >= 0.5)
+                        .map_or(c, |r| r.0)
+                } else {
+                    c
+                }
+            })
+            .collect();
+        let s = lm.score_text(&seq) + cand.prior;
+        if s > best.0 {
+            best = (s, i);
+        }
+    }
+    best.1
+}
+
+fn build_corpus(
+    texts: &[Vec<Vec<char>>],
+    candidates: &[Vec<Vec<bidi::Candidate>>],
+    choice: &[Vec<usize>],
+) -> Corpus {
+    Corpus::build(texts.iter().enumerate().map(|(s, lines)| {
+        let logical: Vec<Vec<char>> = lines
+            .iter()
+            .enumerate()
+            .map(|(l, line)| match candidates[s][l].get(choice[s][l]) {
+                Some(c) if choice[s][l] != 0 => c
+                    .order
+                    .iter()
+                    .filter_map(|&k| line.get(k))
+                    .copied()
+                    .collect(),
+                _ => line.clone(),
+            })
+            .collect();
+        (s, logical)
+    }))
+}
+
+/// Steps 2–4 on one corpus.
+pub fn learn_corpus(
+    name: &str,
+    corpus: &Corpus,
+    lm: &CharLm,
+    vocab: &Vocab,
+    options: &Options,
+) -> Result<Learned> {
+    let mut adaptive = AdaptiveLm::new(lm);
+    if options.adapt {
+        adaptive.observe(&corpus.clean_text);
+    }
+    let scorer = ContextScorer::new(corpus, &adaptive, lm.order());
+    let solver = Solver {
+        scorer,
+        vocab,
+        options: options.solver.clone(),
+    };
+    let ng = corpus.glyph_count();
+    let taken: HashSet<char> = corpus.clean_counts.keys().copied().collect();
+    let none = vec![None; ng];
+    let first = solver.solve(&none, &taken);
+    let mut hypotheses: Vec<Hypothesis> = Vec::new();
+    if options.order_fit {
+        let dec: Vec<Option<char>> = first
+            .iter()
+            .map(|g| g.ch.filter(|_| g.confidence >= 0.5))
+            .collect();
+        hypotheses = order_fit::find(&solver.scorer, &first, &dec, &options.order);
+    }
+    let mut fixed: Vec<Option<char>> = vec![None; ng];
+    for h in &hypotheses {
+        for &(g, c) in &h.glyphs {
+            fixed[g] = Some(c);
+        }
+    }
+    let second = if hypotheses.is_empty() {
+        first.clone()
+    } else {
+        solver.solve(&fixed, &taken)
+    };
+    // Rules: hypotheses' blocks first (strongest first), each into the first table where it
+    // overlaps no block; then the free glyphs' guesses into the main table.
+    let mut tables_rules: Vec<Vec<Rule>> = vec![Vec::new()];
+    let mut described = Vec::new();
+    for h in &hypotheses {
+        let rules = order_fit::rules(h, corpus, |g| first[g].confidence.max(0.7));
+        described.push(format!(
+            "{} {}: {} glyphs, vote weight {:.1}, gain {:+.1}",
+            h.repertoire,
+            crate::tables::format::format_offset(h.offset),
+            h.glyphs.len(),
+            h.votes,
+            h.gain
+        ));
+        for rule in rules {
+            let Some(range) = rule.gid_range() else {
+                continue;
+            };
+            let slot = tables_rules.iter().position(|rs| {
+                !rs.iter().any(|r| {
+                    r.gid_range()
+                        .is_some_and(|(a, b)| a <= range.1 && range.0 <= b)
+                })
+            });
+            match slot {
+                Some(i) => tables_rules[i].push(rule),
+                None => tables_rules.push(vec![rule]),
+            }
+        }
+    }
+    let mut readings: Vec<(u32, char, f32)> = Vec::new();
+    for (g, guess) in second.iter().enumerate() {
+        let gid = corpus.gids[g];
+        if let Some(c) = fixed[g] {
+            readings.push((gid, c, first[g].confidence.max(0.7)));
+            continue;
+        }
+        let Some(c) = guess.ch else { continue };
+        readings.push((gid, c, guess.confidence));
+        let runner_up = guess
+            .candidates
+            .iter()
+            .filter(|(x, _)| *x != c)
+            .take(3)
+            .map(|(x, s)| format!("{x}{s:+.1}"))
+            .collect::<Vec<_>>()
+            .join(" ");
+        tables_rules[0].push(Rule {
+            kind: RuleKind::Glyph { gid, ch: c },
+            confidence: (guess.confidence * 100.0).round() / 100.0,
+            source: "decipher".into(),
+            evidence: format!(
+                "context: {} occurrence(s), score {:+.1}; next: {runner_up}",
+                corpus.counts[g],
+                guess.candidates.first().map_or(0.0, |x| x.1)
+            ),
+        });
+    }
+    readings.sort_by_key(|r| r.0);
+    let mut tables = Vec::new();
+    for (i, mut rules) in tables_rules.into_iter().enumerate() {
+        if rules.is_empty() {
+            continue;
+        }
+        // Blocks first (by glyph ID), then glyphs: a glyph rule overrides a block.
+        rules.sort_by_key(|r| {
+            (
+                matches!(r.kind, RuleKind::Glyph { .. }),
+                r.gid_range().map_or(0, |x| x.0),
+            )
+        });
+        let tname = if i == 0 {
+            name.to_string()
+        } else {
+            format!("{name}-{}", i + 1)
+        };
+        let mut t = FontTable::from_rules(&tname, rules)?;
+        t.description = format!(
+            "learned from garbled text by `glyphmend learn --text` ({} glyphs, {} garbled characters)",
+            corpus.glyph_count(),
+            corpus.garbled_tokens()
+        );
+        tables.push(t);
+    }
+    let covered_tokens = readings
+        .iter()
+        .filter(|r| r.2 >= 0.5)
+        .filter_map(|r| corpus.index_of(r.0))
+        .map(|g| corpus.counts[g] as u64)
+        .sum();
+    Ok(Learned {
+        tables,
+        readings,
+        glyphs: ng,
+        garbled_tokens: corpus.garbled_tokens(),
+        covered_tokens,
+        hypotheses: described,
+        lines_reordered: 0,
+    })
+}
+
+/// Decodes every dirty token of `corpus` through `learned` (confident readings only),
+/// for measurements: returns (tokens decoded, tokens decoded to `truth`'s character).
+pub fn decoded_share(
+    corpus: &Corpus,
+    learned: &Learned,
+    truth: impl Fn(u32) -> Option<char>,
+) -> (u64, u64) {
+    let mut decoded = 0;
+    let mut right = 0;
+    for line in &corpus.lines {
+        for &t in line {
+            if t < GLYPH_BASE {
+                continue;
+            }
+            let gid = corpus.gids[(t - GLYPH_BASE) as usize];
+            if let Some((c, conf)) = learned.reading(gid) {
+                if conf >= 0.5 {
+                    decoded += 1;
+                }
+                if truth(gid) == Some(c) {
+                    right += 1;
+                }
+            }
+        }
+    }
+    let _ = token_char;
+    (decoded, right)
+}
+
+/// Re-exported for callers that want guesses without tables.
+pub fn guesses(corpus: &Corpus, lm: &CharLm, vocab: &Vocab, options: &Options) -> Vec<GlyphGuess> {
+    let mut adaptive = AdaptiveLm::new(lm);
+    if options.adapt {
+        adaptive.observe(&corpus.clean_text);
+    }
+    let scorer = ContextScorer::new(corpus, &adaptive, lm.order());
+    let solver = Solver {
+        scorer,
+        vocab,
+        options: options.solver.clone(),
+    };
+    let taken: HashSet<char> = corpus.clean_counts.keys().copied().collect();
+    solver.solve(&vec![None; corpus.glyph_count()], &taken)
+}
