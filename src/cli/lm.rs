@@ -117,6 +117,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             text,
             words,
         } => {
+            if !(1..=glyphmend::lm::MAX_ORDER).contains(&order) {
+                bail!("--order must be 1..={}", glyphmend::lm::MAX_ORDER);
+            }
             if text.is_empty() && words.is_empty() {
                 bail!("nothing to build from: give --text and/or --words");
             }

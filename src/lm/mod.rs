@@ -114,7 +114,7 @@ const BOS: char = '\u{0002}';
 /// End-of-line marker: what `'\n'` is scored as.
 const EOS: char = '\u{0003}';
 /// Highest supported order (keys pack at most this many characters).
-pub const MAX_ORDER: usize = 6;
+pub const MAX_ORDER: usize = 5;
 
 const MAGIC: &[u8; 4] = b"GMLM";
 const VERSION: u32 = 2;
@@ -569,16 +569,19 @@ fn fnv1a32(b: &[u8]) -> u32 {
 struct Key(u128);
 
 impl Key {
+    /// Length in bits 124..128, characters in the low 21·len bits (≤ 105 with
+    /// [`MAX_ORDER`] = 5, so they never reach the length).
     fn new(seq: &[char]) -> Key {
-        let mut k: u128 = seq.len() as u128;
+        debug_assert!(seq.len() <= MAX_ORDER);
+        let mut k: u128 = 0;
         for &c in seq {
             k = (k << 21) | c as u128;
         }
         Key(k | ((seq.len() as u128) << 124))
     }
     fn chars(self, out: &mut [char; MAX_ORDER]) -> usize {
-        let len = (self.0 >> 124) as usize;
-        let mut k = self.0;
+        let len = ((self.0 >> 124) as usize).min(MAX_ORDER);
+        let mut k = self.0 & ((1u128 << 124) - 1);
         for i in (0..len).rev() {
             out[i] = char::from_u32((k & 0x1F_FFFF) as u32).unwrap_or('\0');
             k >>= 21;
@@ -1067,6 +1070,27 @@ mod tests {
         let direct = lm.score(&long);
         let via = score_span(&lm, &[], &long, &[]);
         assert!((direct - via).abs() < 1e-3, "{direct} vs {via}");
+    }
+
+    #[test]
+    fn highest_order_builds_and_beats_lower_orders_on_training_text() {
+        let mut b = LmBuilder::new(MAX_ORDER);
+        let text = "地方公共団体が実施する事業の目的を記載する。";
+        for _ in 0..4 {
+            b.add_text(text, 1.0);
+        }
+        let t = chars(text);
+        let top = b.build(MAX_ORDER, 1.0);
+        assert_eq!(top.order(), MAX_ORDER);
+        let bigram = b.build(2, 1.0);
+        assert!(
+            top.score(&t) > bigram.score(&t),
+            "{} vs {}",
+            top.score(&t),
+            bigram.score(&t)
+        );
+        let back = CharLm::from_bytes(&top.to_bytes()).expect("parse");
+        assert_eq!(back.score(&t), top.score(&t));
     }
 
     #[test]
