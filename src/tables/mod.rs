@@ -74,11 +74,7 @@ fn member_rank_range(r: &Repertoire, first: char, last: char) -> Option<(u32, u3
     let (mut a, mut b) = (0u32, n);
     while a < b {
         let m = (a + b) / 2;
-        if r.at(m)? < first {
-            a = m + 1
-        } else {
-            b = m
-        }
+        if r.at(m)? < first { a = m + 1 } else { b = m }
     }
     if a < n && r.at(a)? <= last {
         lo = Some(a);
@@ -86,11 +82,7 @@ fn member_rank_range(r: &Repertoire, first: char, last: char) -> Option<(u32, u3
     let (mut a, mut b) = (0u32, n);
     while a < b {
         let m = (a + b) / 2;
-        if r.at(m)? <= last {
-            a = m + 1
-        } else {
-            b = m
-        }
+        if r.at(m)? <= last { a = m + 1 } else { b = m }
     }
     if a > 0 && r.at(a - 1)? >= first {
         hi = Some(a - 1);
@@ -357,7 +349,9 @@ impl FontTable {
     /// Writes the table in the text format. `parse(to_text())` gives back the same rules.
     pub fn to_text(&self) -> String {
         let mut s = String::new();
-        s.push_str("# glyphmend mapping table. Derived by `glyphmend learn`; review, do not hand-edit.\n");
+        s.push_str(
+            "# glyphmend mapping table. Derived by `glyphmend learn`; review, do not hand-edit.\n",
+        );
         s.push_str(&format!("table name={}", quote(&self.name)));
         if !self.description.is_empty() {
             s.push_str(&format!(" description={}", quote(&self.description)));
@@ -526,8 +520,8 @@ mod tests {
 
     #[test]
     fn repertoire_block_reproduces_font_a_kanji() {
-        let t = FontTable::from_rules("A", vec![block("cp932+jisx0213", 1472, '一', '龥')])
-            .unwrap();
+        let t =
+            FontTable::from_rules("A", vec![block("cp932+jisx0213", 1472, '一', '龥')]).unwrap();
         assert_eq!(t.get(0x1A2D), Some('支'));
         assert_eq!(t.get(0x197C), Some('援'));
         assert_eq!(t.get(0x0B4D), Some('一'));
@@ -550,7 +544,10 @@ mod tests {
         assert_eq!(back.rules, t.rules);
         assert_eq!(back.basefonts, t.basefonts);
         assert_eq!(back.to_text(), text);
-        assert_eq!(back.entries().collect::<Vec<_>>(), t.entries().collect::<Vec<_>>());
+        assert_eq!(
+            back.entries().collect::<Vec<_>>(),
+            t.entries().collect::<Vec<_>>()
+        );
     }
 
     #[test]
@@ -576,6 +573,9 @@ mod tests {
         let mut b: Vec<_> = on_disk.tables.iter().map(|t| t.name.clone()).collect();
         a.sort();
         b.sort();
-        assert_eq!(a, b, "mappings/builtin.rs.in must list every mappings/*.table");
+        assert_eq!(
+            a, b,
+            "mappings/builtin.rs.in must list every mappings/*.table"
+        );
     }
 }

@@ -107,7 +107,11 @@ fn parse_ranges(text: &str) -> Vec<char> {
         let (Ok(a), Ok(b)) = (u32::from_str_radix(a, 16), u32::from_str_radix(b, 16)) else {
             continue;
         };
-        out.extend((a..=b).filter_map(char::from_u32).filter(|c| (*c as u32) >= 0x20));
+        out.extend(
+            (a..=b)
+                .filter_map(char::from_u32)
+                .filter(|c| (*c as u32) >= 0x20),
+        );
     }
     out.sort_unstable();
     out.dedup();
@@ -138,12 +142,22 @@ mod tests {
     fn seed_anchors_give_the_documented_offsets() {
         let s = Repertoire::by_name("cp932+jisx0213").unwrap();
         // font A: 一 = 0x0B4D, 支 = 0x1A2D, 援 = 0x197C, 高 = 0x39D7, all rank + 1472
-        for (c, gid) in [('一', 0x0B4Du32), ('支', 0x1A2D), ('援', 0x197C), ('高', 0x39D7)] {
+        for (c, gid) in [
+            ('一', 0x0B4Du32),
+            ('支', 0x1A2D),
+            ('援', 0x197C),
+            ('高', 0x39D7),
+        ] {
             assert_eq!(s.rank(c).unwrap() + 1472, gid, "{c}");
         }
         // font C: rank in CP932 − 6
         let c932 = Repertoire::by_name("cp932").unwrap();
-        for (c, gid) in [('す', 0x1A2u32), ('デ', 0x207), ('室', 0x734), ('調', 0x16E6)] {
+        for (c, gid) in [
+            ('す', 0x1A2u32),
+            ('デ', 0x207),
+            ('室', 0x734),
+            ('調', 0x16E6),
+        ] {
             assert_eq!(c932.rank(c).unwrap() - 6, gid, "{c}");
         }
     }
