@@ -2,7 +2,7 @@
 
 use anyhow::{Context, bail};
 use clap::Args as ClapArgs;
-use glyphmend::learn::anchors;
+use glyphmend::learn::{anchors, font_file};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -25,6 +25,9 @@ pub struct Args {
     pub out: PathBuf,
     #[command(flatten)]
     pub text: TextArgs,
+    /// Font file (.ttf/.ttc/.otf) whose own cmap gives an exact table.
+    #[arg(long)]
+    pub font: Option<PathBuf>,
 }
 
 /// Learning from garbled text alone (`--text`); kept apart from the other sources' options.
@@ -49,8 +52,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     if !args.text.text.is_empty() {
         return run_text(&args);
     }
+    if let Some(font) = &args.font {
+        return run_font(&args, font);
+    }
     let Some(path) = &args.anchors else {
-        bail!("nothing to learn from: give --anchors FILE or --text FILE...");
+        bail!("nothing to learn from: give --anchors FILE, --font FILE or --text FILE...");
     };
     let text =
         std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
@@ -82,6 +88,29 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         dest.display(),
         table.rules.len(),
         table.len()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `learn --font`: an exact table from a font file the user owns.
+fn run_font(args: &Args, font: &PathBuf) -> anyhow::Result<ExitCode> {
+    let mut table =
+        font_file::learn_font_file(font, args.name.as_deref(), args.basefont.as_deref())
+            .with_context(|| format!("learning from {}", font.display()))?;
+    if let Some(d) = &args.description {
+        table.description = d.clone();
+    }
+    std::fs::create_dir_all(&args.out)
+        .with_context(|| format!("creating {}", args.out.display()))?;
+    let path = args.out.join(format!("{}.table", table.name));
+    std::fs::write(&path, table.to_text())
+        .with_context(|| format!("writing {}", path.display()))?;
+    eprintln!(
+        "{}: {} glyphs mapped in {} rules → {}",
+        font.display(),
+        table.len(),
+        table.rules.len(),
+        path.display()
     );
     Ok(ExitCode::SUCCESS)
 }

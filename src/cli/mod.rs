@@ -1,5 +1,6 @@
 //! Subcommands. Each lives in its own file with an `Args` struct and a `run` function.
 
+pub mod extract;
 mod lm;
 pub mod records;
 
@@ -30,6 +31,8 @@ pub enum Command {
     Lm(lm::Args),
     /// Budget-program records (JSON lines) from clean text; --eval scores them.
     Records(records::Args),
+    /// Repaired text of a PDF in reading order (pages separated by form feeds).
+    Extract(extract::Args),
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
@@ -38,5 +41,6 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Learn(a) => learn::run(a),
         Command::Lm(args) => lm::run(args),
         Command::Records(args) => records::run(args),
+        Command::Extract(a) => extract::run(a),
     }
 }

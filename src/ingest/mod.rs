@@ -1,1 +1,409 @@
-//! (stage under construction)
+//! PDF ingestion: exact text from (font, glyph ID), whatever the ToUnicode says.
+//!
+//! [`extract_bytes`] loads a PDF with lopdf, runs our own content-stream interpreter
+//! ([`content`]) over each page, resolves every glyph through the mapping chain
+//! ([`resolve`]: trusted ToUnicode → embedded font cmap → `mappings/` table → document
+//! table → unresolved) and lays the glyphs out in reading order ([`layout`]).
+//!
+//! Invariants: no input panics or grows memory without bound (streams are capped at
+//! [`ExtractOptions::max_stream_bytes`] decoded bytes, forms are depth- and cycle-limited);
+//! a glyph no source explains is emitted as U+FFFD ([`UNRESOLVED_CHAR`]) in text, counted in
+//! [`Stats::unresolved`] and kept with its GID in the spans — never as a guessed character.
+
+pub mod cmap;
+pub mod content;
+pub mod font;
+pub mod layout;
+pub mod pdf;
+pub mod resolve;
+
+use crate::tables::TableSet;
+use content::{FontCache, IDENTITY, Interpreter};
+use layout::{Gap, Placed};
+use resolve::{FontResolver, MappingSource};
+use serde::Serialize;
+use std::path::Path;
+use std::sync::Arc;
+
+pub use resolve::DocumentTables;
+
+/// What an unresolved glyph becomes in text output.
+pub const UNRESOLVED_CHAR: char = '\u{FFFD}';
+
+/// Why extraction failed outright.
+#[derive(Debug, thiserror::Error)]
+pub enum IngestError {
+    #[error("{file}: cannot read: {source}")]
+    Io {
+        file: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{file}: not a readable PDF: {reason}")]
+    Unreadable { file: String, reason: String },
+    #[error("{file}: encrypted; {}", if *password_given { "the password given is wrong" } else { "give the password with --password" })]
+    Encrypted { file: String, password_given: bool },
+    #[error("{file}: page range {first}-{last} outside 1-{pages}")]
+    PageRange {
+        file: String,
+        first: u32,
+        last: u32,
+        pages: u32,
+    },
+}
+
+impl From<IngestError> for crate::Error {
+    fn from(e: IngestError) -> Self {
+        match e {
+            IngestError::Io { file, source } => crate::Error::io(file, source),
+            e => crate::Error::Pdf(e.to_string()),
+        }
+    }
+}
+
+/// Options of one extraction.
+#[derive(Clone)]
+pub struct ExtractOptions {
+    pub password: Option<String>,
+    /// 1-based inclusive page range.
+    pub pages: Option<(u32, u32)>,
+    /// Tables matched by BaseFont.
+    pub tables: Arc<TableSet>,
+    /// Tables learned for this document (the learning stage fills this).
+    pub document_tables: Option<Arc<dyn DocumentTables>>,
+    /// Cap on one decoded stream.
+    pub max_stream_bytes: usize,
+}
+
+impl Default for ExtractOptions {
+    fn default() -> Self {
+        ExtractOptions {
+            password: None,
+            pages: None,
+            // The builtin tables are compiled in and checked by tests; an error there is a
+            // build defect, and extraction still works without them.
+            tables: Arc::new(TableSet::builtin().unwrap_or_default()),
+            document_tables: None,
+            max_stream_bytes: 64 << 20,
+        }
+    }
+}
+
+/// A run of glyphs on one line sharing font and mapping source.
+#[derive(Debug, Clone, Serialize)]
+pub struct Span {
+    pub page: u32,
+    pub text: String,
+    /// BaseFont as written in the PDF.
+    pub font: String,
+    pub codes: Vec<u32>,
+    /// Glyph IDs where the font structure determines them.
+    pub gids: Vec<Option<u32>>,
+    pub source: MappingSource,
+    /// Name of the table for `source = table`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub table: Option<String>,
+    /// Lowest confidence over the span's glyphs.
+    pub confidence: f32,
+    /// The ToUnicode had entries here that were not used as they stand.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tounicode_distrust: Option<cmap::Distrust>,
+    /// [x0, y0, x1, y1] in PDF user space (y up).
+    pub bbox: [f32; 4],
+    pub unresolved: usize,
+}
+
+/// One line of text.
+#[derive(Debug, Clone, Serialize)]
+pub struct Line {
+    pub text: String,
+    pub vertical: bool,
+    pub spans: Vec<Span>,
+}
+
+/// One page.
+#[derive(Debug, Clone, Serialize)]
+pub struct Page {
+    /// 1-based page number.
+    pub number: u32,
+    pub lines: Vec<Line>,
+}
+
+impl Page {
+    /// Lines, each ended by a newline.
+    pub fn text(&self) -> String {
+        let mut s = String::new();
+        for l in &self.lines {
+            s.push_str(&l.text);
+            s.push('\n');
+        }
+        s
+    }
+}
+
+/// Counts over the whole extraction.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Stats {
+    pub glyphs: usize,
+    pub unresolved: usize,
+    pub by_source: std::collections::BTreeMap<String, usize>,
+}
+
+/// An extracted document.
+#[derive(Debug, Clone, Serialize)]
+pub struct Document {
+    pub file: String,
+    pub pages: Vec<Page>,
+    pub warnings: Vec<String>,
+    pub stats: Stats,
+}
+
+impl Document {
+    /// All pages' text joined by a form feed.
+    pub fn text(&self) -> String {
+        self.pages
+            .iter()
+            .map(Page::text)
+            .collect::<Vec<_>>()
+            .join("\x0c")
+    }
+}
+
+/// Extracts a file; `-` reads stdin.
+pub fn extract_path(path: &Path, opts: &ExtractOptions) -> Result<Document, IngestError> {
+    let file = path.display().to_string();
+    let bytes = if path.as_os_str() == "-" {
+        let mut v = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin(), &mut v).map_err(|source| {
+            IngestError::Io {
+                file: "<stdin>".into(),
+                source,
+            }
+        })?;
+        v
+    } else {
+        std::fs::read(path).map_err(|source| IngestError::Io {
+            file: file.clone(),
+            source,
+        })?
+    };
+    extract_bytes(&bytes, &file, opts)
+}
+
+/// Extracts from memory; `file` names the input in errors and warnings.
+pub fn extract_bytes(
+    bytes: &[u8],
+    file: &str,
+    opts: &ExtractOptions,
+) -> Result<Document, IngestError> {
+    let pdf = pdf::Pdf::load(bytes, opts.password.as_deref(), opts.max_stream_bytes).map_err(
+        |e| match e {
+            pdf::LoadFailure::Encrypted { password_given } => IngestError::Encrypted {
+                file: file.to_string(),
+                password_given,
+            },
+            pdf::LoadFailure::Unreadable(reason) => IngestError::Unreadable {
+                file: file.to_string(),
+                reason,
+            },
+        },
+    )?;
+    let page_ids = pdf.doc.get_pages();
+    if page_ids.is_empty() {
+        return Err(IngestError::Unreadable {
+            file: file.to_string(),
+            reason: "no pages (page tree missing or broken)".into(),
+        });
+    }
+    let n_pages = page_ids.len() as u32;
+    let (first, last) = opts.pages.unwrap_or((1, n_pages));
+    if first == 0 || first > last || first > n_pages {
+        return Err(IngestError::PageRange {
+            file: file.to_string(),
+            first,
+            last,
+            pages: n_pages,
+        });
+    }
+    let mut fonts = FontCache::default();
+    let mut warnings = Vec::new();
+    let mut raw_pages = Vec::new();
+    for (&number, &id) in page_ids.range(first..=last.min(n_pages)) {
+        let mut content = Vec::new();
+        for cid in pdf.doc.get_page_contents(id) {
+            match pdf.doc.get_object(cid) {
+                Ok(lopdf::Object::Stream(s)) => match pdf.stream_bytes(s) {
+                    Ok(b) => {
+                        content.extend_from_slice(&b);
+                        content.push(b'\n');
+                    }
+                    Err(e) => warnings.push(format!("page {number}: content stream: {e}")),
+                },
+                _ => warnings.push(format!("page {number}: content object missing")),
+            }
+        }
+        let resources = page_resources(&pdf, id);
+        let mut interp = Interpreter::new(&pdf, &mut fonts);
+        interp.run(&content, resources, IDENTITY);
+        warnings.extend(
+            interp
+                .warnings
+                .into_iter()
+                .map(|w| format!("page {number}: {w}")),
+        );
+        raw_pages.push((number, interp.glyphs));
+    }
+    let mut font_warnings = Vec::new();
+    let resolvers: Vec<FontResolver> = fonts
+        .fonts
+        .iter()
+        .map(|f| {
+            FontResolver::new(
+                f,
+                &opts.tables,
+                opts.document_tables.as_deref(),
+                &mut font_warnings,
+            )
+        })
+        .collect();
+    warnings.extend(font_warnings);
+    let mut stats = Stats::default();
+    let mut pages = Vec::new();
+    for (number, raw) in raw_pages {
+        let resolved: Vec<_> = raw
+            .iter()
+            .map(|g| resolvers[g.font].resolve(g.code, g.gid))
+            .collect();
+        let placed: Vec<Placed> = raw
+            .iter()
+            .zip(&resolved)
+            .map(|(g, r)| Placed {
+                font: g.font,
+                text: r.text.clone(),
+                x: g.x,
+                y: g.y,
+                x_end: g.x_end,
+                y_end: g.y_end,
+                size: g.size,
+                vertical: g.vertical,
+                cjk: fonts.fonts[g.font].cjk,
+            })
+            .collect();
+        let mut lines = Vec::new();
+        for ll in layout::lines(&placed) {
+            let mut text = String::new();
+            let mut spans: Vec<Span> = Vec::new();
+            for &(i, gap) in &ll.glyphs {
+                let (g, r) = (&raw[i], &resolved[i]);
+                let gap_text = match gap {
+                    Gap::None => "",
+                    Gap::Space => " ",
+                    Gap::Ideographic => "\u{3000}",
+                };
+                text.push_str(gap_text);
+                let glyph_text = r
+                    .text
+                    .clone()
+                    .unwrap_or_else(|| UNRESOLVED_CHAR.to_string());
+                text.push_str(&glyph_text);
+                stats.glyphs += 1;
+                *stats.by_source.entry(source_name(r.source)).or_default() += 1;
+                let unresolved = usize::from(r.source == MappingSource::Unresolved);
+                stats.unresolved += unresolved;
+                let (x0, x1) = (g.x.min(g.x_end), g.x.max(g.x_end));
+                let (y0, y1) = if g.vertical {
+                    (g.y_end.min(g.y), g.y_end.max(g.y))
+                } else {
+                    (g.y - 0.12 * g.size, g.y + 0.88 * g.size)
+                };
+                let (x0, x1) = if g.vertical {
+                    (g.x - g.size / 2.0, g.x + g.size / 2.0)
+                } else {
+                    (x0, x1)
+                };
+                let table = (r.source == MappingSource::Table)
+                    .then(|| resolvers[g.font].table.map(|t| t.name.clone()))
+                    .flatten();
+                match spans.last_mut() {
+                    Some(s)
+                        if s.font == fonts.fonts[g.font].basefont
+                            && s.source == r.source
+                            && s.table == table
+                            && s.tounicode_distrust == r.tounicode_distrust =>
+                    {
+                        s.text.push_str(gap_text);
+                        s.text.push_str(&glyph_text);
+                        s.codes.push(g.code);
+                        s.gids.push(g.gid);
+                        s.confidence = s.confidence.min(r.confidence);
+                        s.bbox = [
+                            s.bbox[0].min(x0),
+                            s.bbox[1].min(y0),
+                            s.bbox[2].max(x1),
+                            s.bbox[3].max(y1),
+                        ];
+                        s.unresolved += unresolved;
+                    }
+                    _ => {
+                        if !gap_text.is_empty() {
+                            if let Some(s) = spans.last_mut() {
+                                s.text.push_str(gap_text);
+                            }
+                        }
+                        spans.push(Span {
+                            page: number,
+                            text: glyph_text,
+                            font: fonts.fonts[g.font].basefont.clone(),
+                            codes: vec![g.code],
+                            gids: vec![g.gid],
+                            source: r.source,
+                            table,
+                            confidence: r.confidence,
+                            tounicode_distrust: r.tounicode_distrust,
+                            bbox: [x0, y0, x1, y1],
+                            unresolved,
+                        })
+                    }
+                }
+            }
+            lines.push(Line {
+                text,
+                vertical: ll.vertical,
+                spans,
+            });
+        }
+        pages.push(Page { number, lines });
+    }
+    if stats.unresolved > 0 {
+        warnings.push(format!(
+            "{} of {} glyphs unresolved (shown as U+FFFD; GIDs in --json)",
+            stats.unresolved, stats.glyphs
+        ));
+    }
+    Ok(Document {
+        file: file.to_string(),
+        pages,
+        warnings,
+        stats,
+    })
+}
+
+fn source_name(s: MappingSource) -> String {
+    serde_json::to_value(s)
+        .ok()
+        .and_then(|v| v.as_str().map(String::from))
+        .unwrap_or_default()
+}
+
+/// A page's /Resources, inherited from the page tree when absent.
+fn page_resources(pdf: &pdf::Pdf, page: lopdf::ObjectId) -> Option<&lopdf::Dictionary> {
+    let mut id = page;
+    for _ in 0..64 {
+        let dict = pdf.doc.get_dictionary(id).ok()?;
+        if let Ok(r) = dict.get(b"Resources") {
+            return pdf.resolve(r)?.as_dict().ok();
+        }
+        id = dict.get(b"Parent").ok()?.as_reference().ok()?;
+    }
+    None
+}

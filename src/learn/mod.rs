@@ -4,6 +4,7 @@
 pub mod anchors;
 pub mod corpus;
 pub mod decipher;
+pub mod font_file;
 pub mod merge;
 pub mod order_fit;
 pub mod permutation;

@@ -1,0 +1,78 @@
+//! `glyphmend extract FILE.pdf [-o OUT] [--pages A-B] [--json] [--password PW] [--tables DIR]`
+
+use anyhow::{Context, bail};
+use glyphmend::ingest::{self, ExtractOptions};
+use glyphmend::tables::TableSet;
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// PDF file, or `-` for stdin.
+    pub file: PathBuf,
+    /// Output file (default stdout).
+    #[arg(short, long)]
+    pub output: Option<PathBuf>,
+    /// Page range, e.g. `3-5` or `2`.
+    #[arg(long)]
+    pub pages: Option<String>,
+    /// Per-span provenance as JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
+    /// Password of an encrypted PDF.
+    #[arg(long)]
+    pub password: Option<String>,
+    /// Extra mapping tables (`*.table`), added to the builtin ones.
+    #[arg(long)]
+    pub tables: Option<PathBuf>,
+    /// Suppress warnings on stderr.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+fn parse_pages(s: &str) -> anyhow::Result<(u32, u32)> {
+    let (a, b) = s.split_once('-').unwrap_or((s, s));
+    let a: u32 = a
+        .trim()
+        .parse()
+        .with_context(|| format!("bad page range `{s}`"))?;
+    let b: u32 = b
+        .trim()
+        .parse()
+        .with_context(|| format!("bad page range `{s}`"))?;
+    if a == 0 || b < a {
+        bail!("bad page range `{s}` (pages count from 1)");
+    }
+    Ok((a, b))
+}
+
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let mut tables = TableSet::builtin().context("builtin mapping tables")?;
+    if let Some(dir) = &args.tables {
+        tables.extend(TableSet::load_dir(dir)?);
+    }
+    let opts = ExtractOptions {
+        password: args.password.clone(),
+        pages: args.pages.as_deref().map(parse_pages).transpose()?,
+        tables: Arc::new(tables),
+        ..ExtractOptions::default()
+    };
+    let doc = ingest::extract_path(&args.file, &opts)?;
+    if !args.quiet {
+        for w in &doc.warnings {
+            eprintln!("warning: {}: {w}", doc.file);
+        }
+    }
+    let out = if args.json {
+        serde_json::to_string_pretty(&doc)? + "\n"
+    } else {
+        doc.text()
+    };
+    match &args.output {
+        Some(p) => std::fs::write(p, out).with_context(|| format!("writing {}", p.display()))?,
+        None => std::io::stdout().lock().write_all(out.as_bytes())?,
+    }
+    Ok(ExitCode::SUCCESS)
+}

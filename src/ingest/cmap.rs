@@ -1,0 +1,442 @@
+//! ToUnicode CMap parsing and the judgement of whether a ToUnicode can be trusted.
+//!
+//! The parser is a tolerant tokenizer: it reads `begincodespacerange`, `beginbfchar` and
+//! `beginbfrange` sections (arrays included, UTF-16 surrogates decoded) and skips anything
+//! else. Invariants: it never panics on any input, and the number of entries it creates is
+//! capped ([`MAX_ENTRIES`]) so a hostile `bfrange <0000> <FFFFFFFF>` cannot exhaust memory.
+
+use std::collections::HashMap;
+
+/// Upper bound on mapped codes per CMap (more than any real font has glyphs).
+pub const MAX_ENTRIES: usize = 1 << 17;
+
+/// One codespace range: codes of `len` bytes between `lo` and `hi`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CodespaceRange {
+    pub len: u8,
+    pub lo: u32,
+    pub hi: u32,
+}
+
+/// A parsed ToUnicode CMap.
+#[derive(Debug, Clone, Default)]
+pub struct ToUnicode {
+    pub codespace: Vec<CodespaceRange>,
+    pub map: HashMap<u32, String>,
+    /// Whether the parser met something it could not read (the rest was still used).
+    pub damaged: bool,
+}
+
+/// Why a ToUnicode (or one entry of it) is not used as it stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Distrust {
+    /// Most entries map code → U+code: a producer wrote glyph IDs, not text.
+    IdentityMap,
+    /// The entry is a control character, U+FFFD or private use.
+    Unusable,
+    /// The entry is a Kangxi / CJK radical, compatibility ideograph or a typographic space
+    /// standing for a unified ideograph or U+3000.
+    Alias,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Token {
+    Hex(Vec<u8>),
+    Word(String),
+    ArrayStart,
+    ArrayEnd,
+    Int(i64),
+}
+
+fn tokenize(data: &[u8]) -> Vec<Token> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < data.len() {
+        let c = data[i];
+        match c {
+            b'%' => {
+                while i < data.len() && data[i] != b'\n' && data[i] != b'\r' {
+                    i += 1;
+                }
+            }
+            b'<' if data.get(i + 1) == Some(&b'<') => i += 2,
+            b'>' if data.get(i + 1) == Some(&b'>') => i += 2,
+            b'<' => {
+                let mut digits = Vec::new();
+                i += 1;
+                while i < data.len() && data[i] != b'>' {
+                    if data[i].is_ascii_hexdigit() {
+                        digits.push(data[i]);
+                    }
+                    i += 1;
+                }
+                i += 1;
+                if digits.len() % 2 == 1 {
+                    digits.push(b'0');
+                }
+                let bytes = digits
+                    .chunks(2)
+                    .map(|p| (hexval(p[0]) << 4) | hexval(p[1]))
+                    .collect();
+                out.push(Token::Hex(bytes));
+                continue;
+            }
+            b'[' => {
+                out.push(Token::ArrayStart);
+                i += 1;
+            }
+            b']' => {
+                out.push(Token::ArrayEnd);
+                i += 1;
+            }
+            b'(' => {
+                // Literal strings only occur in header fields we do not need; skip, honouring
+                // nesting and escapes.
+                let mut depth = 0usize;
+                while i < data.len() {
+                    match data[i] {
+                        b'\\' => i += 1,
+                        b'(' => depth += 1,
+                        b')' => {
+                            depth = depth.saturating_sub(1);
+                            if depth == 0 {
+                                i += 1;
+                                break;
+                            }
+                        }
+                        _ => {}
+                    }
+                    i += 1;
+                }
+            }
+            _ if c.is_ascii_whitespace() || c == b'{' || c == b'}' => i += 1,
+            _ => {
+                let start = i;
+                while i < data.len()
+                    && !data[i].is_ascii_whitespace()
+                    && !b"<>[](){}%".contains(&data[i])
+                {
+                    i += 1;
+                }
+                if i == start {
+                    i += 1;
+                    continue;
+                }
+                let word = String::from_utf8_lossy(&data[start..i]).into_owned();
+                match word.parse::<i64>() {
+                    Ok(n) => out.push(Token::Int(n)),
+                    Err(_) => out.push(Token::Word(word)),
+                }
+            }
+        }
+    }
+    out
+}
+
+fn hexval(c: u8) -> u8 {
+    match c {
+        b'0'..=b'9' => c - b'0',
+        b'a'..=b'f' => c - b'a' + 10,
+        b'A'..=b'F' => c - b'A' + 10,
+        _ => 0,
+    }
+}
+
+fn be(bytes: &[u8]) -> Option<u32> {
+    if bytes.is_empty() || bytes.len() > 4 {
+        return None;
+    }
+    Some(bytes.iter().fold(0u32, |a, &b| (a << 8) | b as u32))
+}
+
+/// UTF-16BE → String; unpaired surrogates become U+FFFD (judged unusable later).
+pub fn utf16be(bytes: &[u8]) -> String {
+    let units: Vec<u16> = bytes
+        .chunks(2)
+        .map(|p| ((p[0] as u16) << 8) | *p.get(1).unwrap_or(&0) as u16)
+        .collect();
+    char::decode_utf16(units)
+        .map(|r| r.unwrap_or('\u{FFFD}'))
+        .collect()
+}
+
+/// Adds `n` to the last UTF-16 code unit of `dst` (bfrange increments), as a string.
+fn utf16_plus(dst: &[u8], n: u32) -> String {
+    let mut d = dst.to_vec();
+    if d.len() >= 2 {
+        let k = d.len() - 2;
+        let last = (((d[k] as u32) << 8) | d[k + 1] as u32).wrapping_add(n);
+        d[k] = (last >> 8) as u8;
+        d[k + 1] = last as u8;
+    } else if d.len() == 1 {
+        d[0] = d[0].wrapping_add(n as u8);
+    }
+    utf16be(&d)
+}
+
+impl ToUnicode {
+    /// Parses a ToUnicode CMap stream. Never fails: unreadable parts set `damaged`.
+    pub fn parse(data: &[u8]) -> ToUnicode {
+        let toks = tokenize(data);
+        let mut cm = ToUnicode::default();
+        let mut i = 0;
+        let mut section: Option<&str> = None;
+        while i < toks.len() {
+            if cm.map.len() >= MAX_ENTRIES {
+                cm.damaged = true;
+                break;
+            }
+            match (&toks[i], section) {
+                (Token::Word(w), _) if w.starts_with("begin") => {
+                    section = match w.as_str() {
+                        "begincodespacerange" => Some("cs"),
+                        "beginbfchar" => Some("char"),
+                        "beginbfrange" => Some("range"),
+                        _ => None,
+                    };
+                    i += 1;
+                }
+                (Token::Word(w), _) if w.starts_with("end") => {
+                    section = None;
+                    i += 1;
+                }
+                (Token::Hex(lo), Some("cs")) => {
+                    if let (Some(Token::Hex(hi)), Some(a), true) =
+                        (toks.get(i + 1), be(lo), lo.len() <= 4)
+                    {
+                        if let Some(b) = be(hi) {
+                            cm.codespace.push(CodespaceRange {
+                                len: lo.len() as u8,
+                                lo: a,
+                                hi: b,
+                            });
+                        }
+                        i += 2;
+                    } else {
+                        cm.damaged = true;
+                        i += 1;
+                    }
+                }
+                (Token::Hex(src), Some("char")) => {
+                    match (be(src), toks.get(i + 1)) {
+                        (Some(code), Some(Token::Hex(dst))) => {
+                            cm.map.insert(code, utf16be(dst));
+                        }
+                        _ => cm.damaged = true,
+                    }
+                    i += 2;
+                }
+                (Token::Hex(lo), Some("range")) => {
+                    let (Some(a), Some(Token::Hex(hi))) = (be(lo), toks.get(i + 1)) else {
+                        cm.damaged = true;
+                        i += 1;
+                        continue;
+                    };
+                    let Some(b) = be(hi) else {
+                        cm.damaged = true;
+                        i += 2;
+                        continue;
+                    };
+                    if b < a || (b - a) as usize >= MAX_ENTRIES {
+                        cm.damaged = true;
+                        i += 3;
+                        continue;
+                    }
+                    match toks.get(i + 2) {
+                        Some(Token::Hex(dst)) => {
+                            for n in 0..=(b - a) {
+                                cm.map.insert(a + n, utf16_plus(dst, n));
+                            }
+                            i += 3;
+                        }
+                        Some(Token::ArrayStart) => {
+                            let mut j = i + 3;
+                            let mut n = 0u32;
+                            while let Some(Token::Hex(dst)) = toks.get(j) {
+                                if a + n <= b {
+                                    cm.map.insert(a + n, utf16be(dst));
+                                }
+                                n += 1;
+                                j += 1;
+                            }
+                            if toks.get(j) != Some(&Token::ArrayEnd) {
+                                cm.damaged = true;
+                            }
+                            i = j + 1;
+                        }
+                        _ => {
+                            cm.damaged = true;
+                            i += 2;
+                        }
+                    }
+                }
+                _ => i += 1,
+            }
+        }
+        cm
+    }
+
+    /// Whether most entries map a multi-byte code to U+code (the `c_identity` damage). Only
+    /// meaningful for composite fonts: simple fonts legitimately map 0x41 → `A`.
+    pub fn is_identity_map(&self) -> bool {
+        if self.map.len() < 4 {
+            return false;
+        }
+        let identical = self
+            .map
+            .iter()
+            .filter(|(code, s)| {
+                let mut it = s.chars();
+                matches!((it.next(), it.next()), (Some(c), None) if c as u32 == **code)
+            })
+            .count();
+        identical * 2 > self.map.len()
+    }
+}
+
+/// Judges one ToUnicode value: `None` if usable as it stands.
+pub fn judge_entry(s: &str) -> Option<Distrust> {
+    if s.is_empty() {
+        return Some(Distrust::Unusable);
+    }
+    for c in s.chars() {
+        let u = c as u32;
+        if c.is_control() || c == '\u{FFFD}' || (0xE000..=0xF8FF).contains(&u) {
+            return Some(Distrust::Unusable);
+        }
+    }
+    let mut it = s.chars();
+    if let (Some(c), None) = (it.next(), it.next()) {
+        if is_alias(c) {
+            return Some(Distrust::Alias);
+        }
+    }
+    None
+}
+
+/// Code points that fonts share with a unified ideograph or U+3000 and that a ToUnicode
+/// writer may pick by mistake (Kangxi radicals, CJK radicals, compatibility ideographs that
+/// have a canonical decomposition, typographic spaces).
+pub fn is_alias(c: char) -> bool {
+    let u = c as u32;
+    (0x2E80..=0x2FDF).contains(&u)
+        || (0x2000..=0x200A).contains(&u)
+        || (is_compat_ideograph(c) && !is_unified_in_compat_block(c))
+}
+
+fn is_compat_ideograph(c: char) -> bool {
+    let u = c as u32;
+    (0xF900..=0xFAFF).contains(&u) || (0x2F800..=0x2FA1F).contains(&u)
+}
+
+/// The twelve characters of the compatibility block that are unified ideographs themselves.
+fn is_unified_in_compat_block(c: char) -> bool {
+    matches!(
+        c as u32,
+        0xFA0E
+            | 0xFA0F
+            | 0xFA11
+            | 0xFA13
+            | 0xFA14
+            | 0xFA1F
+            | 0xFA21
+            | 0xFA23
+            | 0xFA24
+            | 0xFA27
+            | 0xFA28
+            | 0xFA29
+    )
+}
+
+/// The best-known unified form of an alias when no font data says otherwise: NFKC for
+/// Kangxi radicals, canonical decomposition for compatibility ideographs, U+3000 for an em
+/// space in a CJK font.
+pub fn unalias(c: char, cjk_font: bool) -> char {
+    use unicode_normalization::UnicodeNormalization;
+    let u = c as u32;
+    if (0x2000..=0x200A).contains(&u) {
+        return if u == 0x2003 && cjk_font {
+            '\u{3000}'
+        } else {
+            ' '
+        };
+    }
+    let mapped: String = if (0x2F00..=0x2FDF).contains(&u) {
+        c.to_string().nfkc().collect()
+    } else {
+        c.to_string().nfd().collect()
+    };
+    let mut it = mapped.chars();
+    match (it.next(), it.next()) {
+        (Some(m), None) => m,
+        _ => c,
+    }
+}
+
+/// Ordering preference when a font maps one glyph from several code points: lower is better.
+pub fn codepoint_rank(c: char) -> u8 {
+    if is_alias(c) {
+        2
+    } else if c.is_control() || (0xE000..=0xF8FF).contains(&(c as u32)) {
+        3
+    } else {
+        0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bfchar_bfrange_arrays_and_surrogates() {
+        let src = b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap
+1 begincodespacerange <0000> <FFFF> endcodespacerange
+2 beginbfchar <0003> <0020> <0EBF> <4EE4> endbfchar
+2 beginbfrange <0010> <0012> <0041> <0020> <0021> [<D842DFB7> <304B309A>] endbfrange
+endcmap";
+        let cm = ToUnicode::parse(src);
+        assert!(!cm.damaged);
+        assert_eq!(
+            cm.codespace,
+            vec![CodespaceRange {
+                len: 2,
+                lo: 0,
+                hi: 0xFFFF
+            }]
+        );
+        assert_eq!(cm.map[&3], " ");
+        assert_eq!(cm.map[&0x0EBF], "令");
+        assert_eq!(cm.map[&0x12], "C");
+        assert_eq!(cm.map[&0x20], "𠮷");
+        assert_eq!(cm.map[&0x21], "か\u{309A}");
+        assert!(!cm.is_identity_map());
+    }
+
+    #[test]
+    fn identity_map_is_detected() {
+        let src =
+            b"4 beginbfchar <0EBF> <0EBF> <0EFE> <0EFE> <0228> <0228> <0003> <0003> endbfchar";
+        assert!(ToUnicode::parse(src).is_identity_map());
+    }
+
+    #[test]
+    fn huge_range_is_capped_not_allocated() {
+        let cm = ToUnicode::parse(b"1 beginbfrange <00000000> <FFFFFFFF> <0041> endbfrange");
+        assert!(cm.damaged);
+        assert!(cm.map.is_empty());
+    }
+
+    #[test]
+    fn judging_entries() {
+        assert_eq!(judge_entry("\u{2F08}"), Some(Distrust::Alias));
+        assert_eq!(judge_entry("\u{2003}"), Some(Distrust::Alias));
+        assert_eq!(judge_entry("\u{14}"), Some(Distrust::Unusable));
+        assert_eq!(judge_entry("﨑"), None);
+        assert_eq!(judge_entry("人"), None);
+        assert_eq!(unalias('\u{2F08}', true), '人');
+        assert_eq!(unalias('\u{2003}', true), '\u{3000}');
+        assert_eq!(unalias('\u{F900}', true), '豈');
+    }
+}

@@ -1,0 +1,361 @@
+//! The content-stream interpreter: text state and operators, graphics state (q/Q, cm) and
+//! Form XObjects, producing positioned glyphs with their font, code and glyph ID.
+//!
+//! Invariants: operand errors skip the operator (PDF viewers do the same); Form XObjects
+//! recurse at most [`MAX_FORM_DEPTH`] deep and never into a form already on the stack; the
+//! q/Q stack and the number of glyphs per page are bounded.
+
+use super::font::Font;
+use super::pdf::{Pdf, number};
+use lopdf::content::Content;
+use lopdf::{Dictionary, Object, ObjectId};
+use std::collections::HashMap;
+
+pub const MAX_FORM_DEPTH: usize = 12;
+const MAX_GSTATE_DEPTH: usize = 256;
+const MAX_GLYPHS_PER_PAGE: usize = 2_000_000;
+
+/// 2×3 affine matrix `[a b c d e f]` in PDF's row-vector convention.
+pub type Matrix = [f32; 6];
+pub const IDENTITY: Matrix = [1.0, 0.0, 0.0, 1.0, 0.0, 0.0];
+
+/// `m × n`: apply `m` first, then `n`.
+pub fn mul(m: &Matrix, n: &Matrix) -> Matrix {
+    [
+        m[0] * n[0] + m[1] * n[2],
+        m[0] * n[1] + m[1] * n[3],
+        m[2] * n[0] + m[3] * n[2],
+        m[2] * n[1] + m[3] * n[3],
+        m[4] * n[0] + m[5] * n[2] + n[4],
+        m[4] * n[1] + m[5] * n[3] + n[5],
+    ]
+}
+
+/// One glyph as drawn.
+#[derive(Debug, Clone)]
+pub struct RawGlyph {
+    /// Index into the page interpreter's font list.
+    pub font: usize,
+    pub code: u32,
+    pub gid: Option<u32>,
+    /// Origin in user space (y up).
+    pub x: f32,
+    pub y: f32,
+    /// Origin after the advance.
+    pub x_end: f32,
+    pub y_end: f32,
+    /// Em size in user space.
+    pub size: f32,
+    pub vertical: bool,
+}
+
+/// Fonts met while interpreting, shared across pages (keyed by object id).
+#[derive(Default)]
+pub struct FontCache {
+    pub fonts: Vec<Font>,
+    by_id: HashMap<ObjectId, usize>,
+}
+
+#[derive(Clone)]
+struct State {
+    ctm: Matrix,
+    font: Option<usize>,
+    size: f32,
+    char_spacing: f32,
+    word_spacing: f32,
+    hscale: f32,
+    leading: f32,
+    rise: f32,
+}
+
+/// Interprets one page (or form) content stream.
+pub struct Interpreter<'a> {
+    pdf: &'a Pdf,
+    pub fonts: &'a mut FontCache,
+    pub glyphs: Vec<RawGlyph>,
+    pub warnings: Vec<String>,
+    form_stack: Vec<ObjectId>,
+}
+
+impl<'a> Interpreter<'a> {
+    pub fn new(pdf: &'a Pdf, fonts: &'a mut FontCache) -> Self {
+        Interpreter {
+            pdf,
+            fonts,
+            glyphs: Vec::new(),
+            warnings: Vec::new(),
+            form_stack: Vec::new(),
+        }
+    }
+
+    /// Runs `content` with `resources` under `ctm`.
+    pub fn run(&mut self, content: &[u8], resources: Option<&Dictionary>, ctm: Matrix) {
+        let ops = match std::panic::catch_unwind(|| Content::decode(content)) {
+            Ok(Ok(c)) => c.operations,
+            Ok(Err(e)) => {
+                self.warnings.push(format!(
+                    "content stream unparsable ({e}); text from it skipped"
+                ));
+                return;
+            }
+            Err(_) => {
+                self.warnings
+                    .push("content stream parser failed; text from it skipped".into());
+                return;
+            }
+        };
+        let mut st = State {
+            ctm,
+            font: None,
+            size: 0.0,
+            char_spacing: 0.0,
+            word_spacing: 0.0,
+            hscale: 1.0,
+            leading: 0.0,
+            rise: 0.0,
+        };
+        let mut stack: Vec<State> = Vec::new();
+        let mut tm = IDENTITY;
+        let mut tlm = IDENTITY;
+        for op in &ops {
+            let nums: Vec<f32> = op.operands.iter().filter_map(|o| number(o)).collect();
+            let n = |i: usize| nums.get(i).copied();
+            match op.operator.as_str() {
+                "q" => {
+                    if stack.len() < MAX_GSTATE_DEPTH {
+                        stack.push(st.clone());
+                    }
+                }
+                "Q" => {
+                    if let Some(s) = stack.pop() {
+                        st = s;
+                    }
+                }
+                "cm" if nums.len() == 6 => {
+                    let m = [nums[0], nums[1], nums[2], nums[3], nums[4], nums[5]];
+                    st.ctm = mul(&m, &st.ctm);
+                }
+                "BT" => {
+                    tm = IDENTITY;
+                    tlm = IDENTITY;
+                }
+                "Tf" => {
+                    if let (Some(Object::Name(name)), Some(size)) =
+                        (op.operands.first(), op.operands.get(1).and_then(number))
+                    {
+                        st.font = self.font(resources, name);
+                        st.size = size;
+                    }
+                }
+                "Tc" => st.char_spacing = n(0).unwrap_or(st.char_spacing),
+                "Tw" => st.word_spacing = n(0).unwrap_or(st.word_spacing),
+                "Tz" => st.hscale = n(0).map(|v| v / 100.0).unwrap_or(st.hscale),
+                "TL" => st.leading = n(0).unwrap_or(st.leading),
+                "Ts" => st.rise = n(0).unwrap_or(st.rise),
+                "Td" | "TD" if nums.len() == 2 => {
+                    if op.operator == "TD" {
+                        st.leading = -nums[1];
+                    }
+                    tlm = mul(&[1.0, 0.0, 0.0, 1.0, nums[0], nums[1]], &tlm);
+                    tm = tlm;
+                }
+                "Tm" if nums.len() == 6 => {
+                    tlm = [nums[0], nums[1], nums[2], nums[3], nums[4], nums[5]];
+                    tm = tlm;
+                }
+                "T*" => {
+                    tlm = mul(&[1.0, 0.0, 0.0, 1.0, 0.0, -st.leading], &tlm);
+                    tm = tlm;
+                }
+                "Tj" | "'" | "\"" | "TJ" => {
+                    if op.operator != "Tj" && op.operator != "TJ" {
+                        if op.operator == "\"" && nums.len() >= 2 {
+                            st.word_spacing = nums[0];
+                            st.char_spacing = nums[1];
+                        }
+                        tlm = mul(&[1.0, 0.0, 0.0, 1.0, 0.0, -st.leading], &tlm);
+                        tm = tlm;
+                    }
+                    let Some(font) = st.font else { continue };
+                    match op.operands.last() {
+                        Some(Object::String(bytes, _)) => self.show(&st, font, &mut tm, bytes),
+                        Some(Object::Array(items)) if op.operator == "TJ" => {
+                            for item in items {
+                                match item {
+                                    Object::String(bytes, _) => {
+                                        self.show(&st, font, &mut tm, bytes)
+                                    }
+                                    o => {
+                                        if let Some(adj) = number(o) {
+                                            let d = -adj / 1000.0 * st.size;
+                                            let vertical = self.fonts.fonts[font].wmode == 1;
+                                            let t = if vertical {
+                                                [1.0, 0.0, 0.0, 1.0, 0.0, d]
+                                            } else {
+                                                [1.0, 0.0, 0.0, 1.0, d * st.hscale, 0.0]
+                                            };
+                                            tm = mul(&t, &tm);
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+                "Do" => {
+                    if let Some(Object::Name(name)) = op.operands.first() {
+                        self.form(resources, name, &st.ctm);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn show(&mut self, st: &State, font_idx: usize, tm: &mut Matrix, bytes: &[u8]) {
+        let font = &self.fonts.fonts[font_idx];
+        let vertical = font.wmode == 1;
+        for code in font.codes(bytes) {
+            if self.glyphs.len() >= MAX_GLYPHS_PER_PAGE {
+                return;
+            }
+            let params = [st.size * st.hscale, 0.0, 0.0, st.size, 0.0, st.rise];
+            let trm = mul(&params, &mul(tm, &st.ctm));
+            let w = font.width(code) / 1000.0;
+            let spacing = st.char_spacing
+                + if font.is_space(code) {
+                    st.word_spacing
+                } else {
+                    0.0
+                };
+            let t = if vertical {
+                [1.0, 0.0, 0.0, 1.0, 0.0, -(w * st.size + spacing)]
+            } else {
+                [1.0, 0.0, 0.0, 1.0, (w * st.size + spacing) * st.hscale, 0.0]
+            };
+            *tm = mul(&t, tm);
+            let after = mul(&params, &mul(tm, &st.ctm));
+            let size = (trm[2] * trm[2] + trm[3] * trm[3]).sqrt();
+            self.glyphs.push(RawGlyph {
+                font: font_idx,
+                code,
+                gid: font.gid(code),
+                x: trm[4],
+                y: trm[5],
+                x_end: after[4],
+                y_end: after[5],
+                size: if size.is_finite() { size } else { 0.0 },
+                vertical,
+            });
+        }
+    }
+
+    fn font(&mut self, resources: Option<&Dictionary>, name: &[u8]) -> Option<usize> {
+        let fonts = resources?
+            .get(b"Font")
+            .ok()
+            .and_then(|o| self.pdf.resolve(o))?;
+        let entry = fonts.as_dict().ok()?.get(name).ok()?;
+        let id = match entry {
+            Object::Reference(id) => Some(*id),
+            _ => None,
+        };
+        if let Some(id) = id {
+            if let Some(&i) = self.fonts.by_id.get(&id) {
+                return Some(i);
+            }
+        }
+        let dict = self.pdf.resolve(entry)?.as_dict().ok()?;
+        let font = Font::from_dict(self.pdf, dict, &mut self.warnings);
+        self.fonts.fonts.push(font);
+        let idx = self.fonts.fonts.len() - 1;
+        if let Some(id) = id {
+            self.fonts.by_id.insert(id, idx);
+        }
+        Some(idx)
+    }
+
+    fn form(&mut self, resources: Option<&Dictionary>, name: &[u8], ctm: &Matrix) {
+        let Some(xobjects) = resources
+            .and_then(|r| r.get(b"XObject").ok())
+            .and_then(|o| self.pdf.resolve(o))
+            .and_then(|o| o.as_dict().ok())
+        else {
+            return;
+        };
+        let Ok(entry) = xobjects.get(name) else {
+            return;
+        };
+        let id = match entry {
+            Object::Reference(id) => Some(*id),
+            _ => None,
+        };
+        let Some(Object::Stream(stream)) = self.pdf.resolve(entry) else {
+            return;
+        };
+        if stream
+            .dict
+            .get(b"Subtype")
+            .ok()
+            .and_then(|o| o.as_name().ok())
+            != Some(b"Form")
+        {
+            return;
+        }
+        if self.form_stack.len() >= MAX_FORM_DEPTH {
+            self.warnings.push(format!(
+                "form XObject nesting deeper than {MAX_FORM_DEPTH}; inner forms skipped"
+            ));
+            return;
+        }
+        if let Some(id) = id {
+            if self.form_stack.contains(&id) {
+                self.warnings.push(format!(
+                    "form XObject {} {} draws itself (cycle); skipped",
+                    id.0, id.1
+                ));
+                return;
+            }
+        }
+        let content = match self.pdf.stream_bytes(stream) {
+            Ok(c) => c,
+            Err(e) => {
+                self.warnings.push(format!("form XObject: {e}"));
+                return;
+            }
+        };
+        let matrix: Matrix = match stream
+            .dict
+            .get(b"Matrix")
+            .ok()
+            .and_then(|o| self.pdf.resolve(o))
+        {
+            Some(Object::Array(a)) if a.len() == 6 => {
+                let v: Vec<f32> = a.iter().filter_map(number).collect();
+                if v.len() == 6 {
+                    [v[0], v[1], v[2], v[3], v[4], v[5]]
+                } else {
+                    IDENTITY
+                }
+            }
+            _ => IDENTITY,
+        };
+        let own_resources = stream
+            .dict
+            .get(b"Resources")
+            .ok()
+            .and_then(|o| self.pdf.resolve(o))
+            .and_then(|o| o.as_dict().ok());
+        // Borrow dance: the resources live in the document, which outlives this call.
+        let pdf = self.pdf;
+        let res: Option<&Dictionary> = match own_resources {
+            Some(r) => Some(r),
+            None => resources,
+        };
+        let _ = pdf;
+        self.form_stack.push(id.unwrap_or((0, 0)));
+        self.run(&content, res, mul(&matrix, ctm));
+        self.form_stack.pop();
+    }
+}

@@ -1,0 +1,538 @@
+//! Font dictionaries → decoders: how content-stream bytes split into codes, code → glyph
+//! ID, widths, the ToUnicode, the base encoding of simple fonts and the embedded font's own
+//! cmap (read with skrifa and reversed, preferring unified ideographs).
+//!
+//! Invariant: building a [`Font`] never fails. Anything missing or corrupt becomes a
+//! warning and an absent piece of information, so the resolver falls through to the next
+//! source instead of guessing.
+
+use super::cmap::{ToUnicode, codepoint_rank};
+use super::pdf::{Pdf, name_of, number};
+use lopdf::{Dictionary, Object};
+use skrifa::MetadataProvider;
+use skrifa::raw::TableProvider;
+use std::collections::HashMap;
+
+/// How a font's byte strings split into codes and what a code means.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CodeMap {
+    /// Simple font: one byte per code.
+    OneByte,
+    /// Type0 Identity-H/V: two bytes, code = CID.
+    Identity,
+    /// Type0 with UniJIS-UCS2 / UTF16: two bytes, code = UTF-16 unit (text known, GID not).
+    Ucs2,
+    /// Type0 with 90ms-RKSJ / 90msp-RKSJ: Shift_JIS, one or two bytes.
+    ShiftJis,
+    /// A predefined CMap we do not know: two bytes, no text.
+    Unknown(String),
+}
+
+/// A decoded font.
+#[derive(Debug, Clone)]
+pub struct Font {
+    /// BaseFont as written (with subset tag).
+    pub basefont: String,
+    pub code_map: CodeMap,
+    /// 1 = vertical writing.
+    pub wmode: u8,
+    /// Composite font with CJK-ish collection or CJK CMap: U+2003 in its ToUnicode means U+3000.
+    pub cjk: bool,
+    pub tounicode: Option<ToUnicode>,
+    /// `Some(map)` for a CIDToGIDMap stream; `None` = identity.
+    cid_to_gid: Option<Vec<u16>>,
+    /// Simple fonts: code → text from /Encoding + /Differences.
+    encoding: Vec<Option<char>>,
+    widths: HashMap<u32, f32>,
+    default_width: f32,
+    /// The embedded program's cmap, reversed: GID → best code point.
+    pub embedded_cmap: Option<HashMap<u32, char>>,
+    /// numGlyphs of the embedded program, to check a table's fingerprint.
+    pub embedded_glyphs: Option<u32>,
+}
+
+/// Decodes content-stream bytes into (code, byte length) pairs.
+impl Font {
+    pub fn codes(&self, bytes: &[u8]) -> Vec<u32> {
+        match self.code_map {
+            CodeMap::OneByte => bytes.iter().map(|&b| b as u32).collect(),
+            CodeMap::ShiftJis => {
+                let mut out = Vec::new();
+                let mut i = 0;
+                while i < bytes.len() {
+                    let b = bytes[i];
+                    if (b < 0x80 || (0xA1..=0xDF).contains(&b)) || i + 1 == bytes.len() {
+                        out.push(b as u32);
+                        i += 1;
+                    } else {
+                        out.push(((b as u32) << 8) | bytes[i + 1] as u32);
+                        i += 2;
+                    }
+                }
+                out
+            }
+            _ => bytes
+                .chunks(2)
+                .map(|p| ((p[0] as u32) << 8) | *p.get(1).unwrap_or(&0) as u32)
+                .collect(),
+        }
+    }
+
+    /// Glyph ID of a code, where the font structure determines it.
+    pub fn gid(&self, code: u32) -> Option<u32> {
+        match self.code_map {
+            CodeMap::Identity => match &self.cid_to_gid {
+                None => Some(code),
+                Some(map) => map.get(code as usize).map(|&g| g as u32),
+            },
+            _ => None,
+        }
+    }
+
+    /// Text from a predefined CMap (UCS2 or Shift_JIS), if the encoding defines it.
+    pub fn predefined_text(&self, code: u32) -> Option<String> {
+        match self.code_map {
+            CodeMap::Ucs2 => char::from_u32(code)
+                .filter(|c| !c.is_control())
+                .map(String::from),
+            CodeMap::ShiftJis => {
+                let bytes: Vec<u8> = if code > 0xFF {
+                    vec![(code >> 8) as u8, code as u8]
+                } else {
+                    vec![code as u8]
+                };
+                let (s, had_errors) = encoding_rs::SHIFT_JIS.decode_without_bom_handling(&bytes);
+                (!had_errors && !s.chars().any(char::is_control)).then(|| s.into_owned())
+            }
+            _ => None,
+        }
+    }
+
+    /// Text from a simple font's encoding.
+    pub fn encoding_text(&self, code: u32) -> Option<char> {
+        self.encoding.get(code as usize).copied().flatten()
+    }
+
+    /// Advance of a code in thousandths of an em (horizontal) or the vertical advance.
+    pub fn width(&self, code: u32) -> f32 {
+        if self.wmode == 1 {
+            return 1000.0;
+        }
+        self.widths
+            .get(&code)
+            .copied()
+            .unwrap_or(self.default_width)
+    }
+
+    /// Whether a code is the single-byte space (word spacing applies).
+    pub fn is_space(&self, code: u32) -> bool {
+        matches!(self.code_map, CodeMap::OneByte) && code == 32
+    }
+
+    /// Builds a font from its dictionary. Problems go to `warnings`.
+    pub fn from_dict(pdf: &Pdf, dict: &Dictionary, warnings: &mut Vec<String>) -> Font {
+        let basefont = dict
+            .get(b"BaseFont")
+            .ok()
+            .and_then(|o| name_of(pdf.resolve(o)?))
+            .unwrap_or_else(|| "(unnamed)".to_string());
+        let subtype = dict
+            .get(b"Subtype")
+            .ok()
+            .and_then(|o| name_of(pdf.resolve(o)?))
+            .unwrap_or_default();
+        let mut font = Font {
+            basefont: basefont.clone(),
+            code_map: CodeMap::OneByte,
+            wmode: 0,
+            cjk: false,
+            tounicode: None,
+            cid_to_gid: None,
+            encoding: Vec::new(),
+            widths: HashMap::new(),
+            default_width: 1000.0,
+            embedded_cmap: None,
+            embedded_glyphs: None,
+        };
+        if let Some(tu) = dict.get(b"ToUnicode").ok().and_then(|o| pdf.resolve(o)) {
+            match tu {
+                Object::Stream(s) => match pdf.stream_bytes(s) {
+                    Ok(bytes) => {
+                        let cm = ToUnicode::parse(&bytes);
+                        if cm.damaged {
+                            warnings.push(format!(
+                                "font {basefont}: ToUnicode CMap partly unreadable; used what parsed"
+                            ));
+                        }
+                        font.tounicode = Some(cm);
+                    }
+                    Err(e) => warnings.push(format!("font {basefont}: ToUnicode stream: {e}")),
+                },
+                Object::Name(_) => {} // e.g. /Identity-H as ToUnicode: says nothing
+                _ => warnings.push(format!("font {basefont}: ToUnicode is not a stream")),
+            }
+        }
+        let descriptor;
+        if subtype == "Type0" {
+            let enc = dict.get(b"Encoding").ok().and_then(|o| pdf.resolve(o));
+            let enc_name = match enc {
+                Some(Object::Name(n)) => String::from_utf8_lossy(n).into_owned(),
+                Some(Object::Stream(s)) => {
+                    // An embedded CMap stream: read its name and WMode; treat as 2-byte.
+                    let name = s
+                        .dict
+                        .get(b"CMapName")
+                        .ok()
+                        .and_then(name_of)
+                        .unwrap_or_else(|| "embedded".into());
+                    if s.dict
+                        .get(b"WMode")
+                        .ok()
+                        .and_then(number)
+                        .is_some_and(|w| w == 1.0)
+                    {
+                        font.wmode = 1;
+                    }
+                    name
+                }
+                _ => {
+                    warnings.push(format!(
+                        "font {basefont}: Type0 without /Encoding; assuming Identity-H"
+                    ));
+                    "Identity-H".into()
+                }
+            };
+            font.code_map = if enc_name == "Identity-H" || enc_name == "Identity-V" {
+                CodeMap::Identity
+            } else if enc_name.starts_with("UniJIS-UCS2") || enc_name.starts_with("UniJIS-UTF16") {
+                font.cjk = true;
+                CodeMap::Ucs2
+            } else if enc_name.contains("RKSJ") {
+                font.cjk = true;
+                CodeMap::ShiftJis
+            } else {
+                warnings.push(format!(
+                    "font {basefont}: predefined CMap {enc_name} not supported; codes kept as glyph IDs"
+                ));
+                CodeMap::Unknown(enc_name.clone())
+            };
+            if enc_name.ends_with("-V") {
+                font.wmode = 1;
+            }
+            let desc = dict
+                .get(b"DescendantFonts")
+                .ok()
+                .and_then(|o| pdf.resolve(o))
+                .and_then(|o| o.as_array().ok())
+                .and_then(|a| a.first())
+                .and_then(|o| pdf.resolve(o))
+                .and_then(|o| o.as_dict().ok());
+            let Some(cid) = desc else {
+                warnings.push(format!("font {basefont}: Type0 without a descendant font"));
+                return font;
+            };
+            if let Some(Object::Dictionary(si)) =
+                cid.get(b"CIDSystemInfo").ok().and_then(|o| pdf.resolve(o))
+            {
+                let ordering = si
+                    .get(b"Ordering")
+                    .ok()
+                    .and_then(|o| pdf.resolve(o))
+                    .and_then(|o| o.as_str().ok())
+                    .map(|b| String::from_utf8_lossy(b).into_owned())
+                    .unwrap_or_default();
+                font.cjk |= matches!(
+                    ordering.as_str(),
+                    "Japan1" | "Identity" | "GB1" | "CNS1" | "Korea1"
+                );
+            }
+            match cid.get(b"CIDToGIDMap").ok().and_then(|o| pdf.resolve(o)) {
+                Some(Object::Stream(s)) => match pdf.stream_bytes(s) {
+                    Ok(b) => {
+                        font.cid_to_gid = Some(
+                            b.chunks(2)
+                                .map(|p| ((p[0] as u16) << 8) | *p.get(1).unwrap_or(&0) as u16)
+                                .collect(),
+                        )
+                    }
+                    Err(e) => warnings.push(format!(
+                        "font {basefont}: CIDToGIDMap: {e}; assuming identity"
+                    )),
+                },
+                _ => {}
+            }
+            font.default_width = cid.get(b"DW").ok().and_then(number).unwrap_or(1000.0);
+            if let Some(Object::Array(w)) = cid.get(b"W").ok().and_then(|o| pdf.resolve(o)) {
+                parse_cid_widths(pdf, w, &mut font.widths);
+            }
+            descriptor = cid.get(b"FontDescriptor").ok().and_then(|o| pdf.resolve(o));
+        } else {
+            font.encoding = simple_encoding(pdf, dict);
+            let first = dict.get(b"FirstChar").ok().and_then(number).unwrap_or(0.0) as u32;
+            if let Some(Object::Array(w)) = dict.get(b"Widths").ok().and_then(|o| pdf.resolve(o)) {
+                for (i, o) in w.iter().enumerate().take(256) {
+                    if let Some(v) = pdf.resolve(o).and_then(number) {
+                        font.widths.insert(first + i as u32, v);
+                    }
+                }
+            }
+            font.default_width = 500.0;
+            descriptor = dict
+                .get(b"FontDescriptor")
+                .ok()
+                .and_then(|o| pdf.resolve(o));
+        }
+        if let Some(Object::Dictionary(d)) = descriptor {
+            if let Some(mw) = d.get(b"MissingWidth").ok().and_then(number) {
+                if subtype != "Type0" {
+                    font.default_width = mw;
+                }
+            }
+            for key in [&b"FontFile2"[..], b"FontFile3", b"FontFile"] {
+                let Some(Object::Stream(s)) = d.get(key).ok().and_then(|o| pdf.resolve(o)) else {
+                    continue;
+                };
+                match pdf.stream_bytes(s) {
+                    Ok(data) => match read_embedded(&data) {
+                        Ok((map, n)) => {
+                            font.embedded_cmap = (!map.is_empty()).then_some(map);
+                            font.embedded_glyphs = Some(n);
+                        }
+                        Err(e) => {
+                            // Bare CFF (FontFile3/CIDFontType0C) is not sfnt: not an error worth
+                            // reporting; a broken TrueType is.
+                            if key == b"FontFile2" {
+                                warnings.push(format!(
+                                    "font {basefont}: embedded font program unreadable ({e})"
+                                ))
+                            }
+                        }
+                    },
+                    Err(e) => warnings.push(format!("font {basefont}: embedded font stream: {e}")),
+                }
+                break;
+            }
+        }
+        font
+    }
+}
+
+fn parse_cid_widths(pdf: &Pdf, w: &[Object], out: &mut HashMap<u32, f32>) {
+    let mut i = 0;
+    while i < w.len() && out.len() < 1 << 17 {
+        let Some(c0) = pdf.resolve(&w[i]).and_then(number) else {
+            return;
+        };
+        match w.get(i + 1).and_then(|o| pdf.resolve(o)) {
+            Some(Object::Array(ws)) => {
+                for (k, o) in ws.iter().enumerate() {
+                    if let Some(v) = pdf.resolve(o).and_then(number) {
+                        out.insert(c0 as u32 + k as u32, v);
+                    }
+                }
+                i += 2;
+            }
+            Some(o) => {
+                let (Some(c1), Some(v)) = (
+                    number(o),
+                    w.get(i + 2).and_then(|o| pdf.resolve(o)).and_then(number),
+                ) else {
+                    return;
+                };
+                let (a, b) = (c0 as u32, c1 as u32);
+                if b >= a && b - a < 1 << 16 {
+                    for c in a..=b {
+                        out.insert(c, v);
+                    }
+                }
+                i += 3;
+            }
+            None => return,
+        }
+    }
+}
+
+/// Reads an sfnt font program: its cmap reversed (GID → preferred code point) and numGlyphs.
+pub fn read_embedded(data: &[u8]) -> Result<(HashMap<u32, char>, u32), String> {
+    let font = skrifa::FontRef::new(data).map_err(|e| e.to_string())?;
+    let n = font.maxp().map(|m| m.num_glyphs() as u32).unwrap_or(0);
+    Ok((reverse_cmap(&font), n))
+}
+
+/// The font's cmap reversed. Where several code points share a glyph (人 U+4EBA and ⼈ U+2F08,
+/// U+3000 and U+2003) the unified ideograph / ordinary character wins, then the lowest.
+pub fn reverse_cmap(font: &skrifa::FontRef) -> HashMap<u32, char> {
+    let mut best: HashMap<u32, char> = HashMap::new();
+    for (cp, gid) in font.charmap().mappings() {
+        let Some(c) = char::from_u32(cp) else {
+            continue;
+        };
+        let g = gid.to_u32();
+        if g == 0 {
+            continue;
+        }
+        match best.get(&g) {
+            Some(&old) if (codepoint_rank(old), old) <= (codepoint_rank(c), c) => {}
+            _ => {
+                best.insert(g, c);
+            }
+        }
+    }
+    best
+}
+
+/// Code → char for a simple font from /Encoding (base encoding + /Differences).
+fn simple_encoding(pdf: &Pdf, dict: &Dictionary) -> Vec<Option<char>> {
+    let mut table: Vec<Option<char>> = (0..256u32)
+        .map(|c| match c {
+            0x20..=0x7E => char::from_u32(c),
+            _ => None,
+        })
+        .collect();
+    let enc = dict.get(b"Encoding").ok().and_then(|o| pdf.resolve(o));
+    let (base, diffs) = match enc {
+        Some(Object::Name(n)) => (Some(n.clone()), None),
+        Some(Object::Dictionary(d)) => (
+            d.get(b"BaseEncoding")
+                .ok()
+                .and_then(|o| o.as_name().ok())
+                .map(|n| n.to_vec()),
+            d.get(b"Differences")
+                .ok()
+                .and_then(|o| pdf.resolve(o))
+                .and_then(|o| o.as_array().ok()),
+        ),
+        _ => (None, None),
+    };
+    if base.as_deref() == Some(b"WinAnsiEncoding") {
+        for c in 0x80..=0xFFu32 {
+            let byte = [c as u8];
+            let (s, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(&byte);
+            table[c as usize] = s.chars().next().filter(|c| !c.is_control());
+        }
+    }
+    if let Some(diffs) = diffs {
+        let mut code = 0usize;
+        for o in diffs {
+            match pdf.resolve(o) {
+                Some(Object::Integer(n)) => code = (*n).clamp(0, 255) as usize,
+                Some(Object::Name(n)) => {
+                    if code < 256 {
+                        table[code] = glyph_name_char(&String::from_utf8_lossy(n));
+                    }
+                    code += 1;
+                }
+                _ => {}
+            }
+        }
+    }
+    table
+}
+
+/// A glyph name → character, for the names producers actually write (uniXXXX, uXXXX, the
+/// ASCII names). Unknown names give `None`, never a guess.
+pub fn glyph_name_char(name: &str) -> Option<char> {
+    let hex = |s: &str| u32::from_str_radix(s, 16).ok().and_then(char::from_u32);
+    if let Some(h) = name.strip_prefix("uni").filter(|h| h.len() == 4) {
+        return hex(h);
+    }
+    if let Some(h) = name
+        .strip_prefix('u')
+        .filter(|h| (4..=6).contains(&h.len()))
+    {
+        if let Some(c) = hex(h) {
+            return Some(c);
+        }
+    }
+    if name.len() == 1 {
+        return name.chars().next().filter(|c| c.is_ascii_alphabetic());
+    }
+    const NAMES: &[(&str, char)] = &[
+        ("space", ' '),
+        ("exclam", '!'),
+        ("quotedbl", '"'),
+        ("numbersign", '#'),
+        ("dollar", '$'),
+        ("percent", '%'),
+        ("ampersand", '&'),
+        ("quotesingle", '\''),
+        ("quoteright", '’'),
+        ("parenleft", '('),
+        ("parenright", ')'),
+        ("asterisk", '*'),
+        ("plus", '+'),
+        ("comma", ','),
+        ("hyphen", '-'),
+        ("period", '.'),
+        ("slash", '/'),
+        ("zero", '0'),
+        ("one", '1'),
+        ("two", '2'),
+        ("three", '3'),
+        ("four", '4'),
+        ("five", '5'),
+        ("six", '6'),
+        ("seven", '7'),
+        ("eight", '8'),
+        ("nine", '9'),
+        ("colon", ':'),
+        ("semicolon", ';'),
+        ("less", '<'),
+        ("equal", '='),
+        ("greater", '>'),
+        ("question", '?'),
+        ("at", '@'),
+        ("bracketleft", '['),
+        ("backslash", '\\'),
+        ("bracketright", ']'),
+        ("asciicircum", '^'),
+        ("underscore", '_'),
+        ("grave", '`'),
+        ("quoteleft", '‘'),
+        ("braceleft", '{'),
+        ("bar", '|'),
+        ("braceright", '}'),
+        ("asciitilde", '~'),
+        ("bullet", '•'),
+        ("endash", '–'),
+        ("emdash", '—'),
+        ("quotedblleft", '“'),
+        ("quotedblright", '”'),
+    ];
+    NAMES.iter().find(|(n, _)| *n == name).map(|(_, c)| *c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn glyph_names() {
+        assert_eq!(glyph_name_char("uni4EE4"), Some('令'));
+        assert_eq!(glyph_name_char("u20BB7"), Some('𠮷'));
+        assert_eq!(glyph_name_char("one"), Some('1'));
+        assert_eq!(glyph_name_char("g17"), None);
+    }
+
+    #[test]
+    fn installed_font_reverse_prefers_unified_ideographs() {
+        let path = "/usr/share/fonts/opentype/ipaexfont-gothic/ipaexg.ttf";
+        let Ok(data) = std::fs::read(path) else {
+            eprintln!("skipping: {path} not installed");
+            return;
+        };
+        let (map, n) = read_embedded(&data).unwrap();
+        assert_eq!(n, 12239);
+        let font = skrifa::FontRef::new(&data).unwrap();
+        let cm = font.charmap();
+        let g = cm.map('人').unwrap().to_u32();
+        assert_eq!(
+            cm.map('\u{2F08}').map(|g| g.to_u32()),
+            Some(g),
+            "test premise: shared glyph"
+        );
+        assert_eq!(map[&g], '人');
+        let sp = cm.map('\u{3000}').unwrap().to_u32();
+        assert_eq!(map[&sp], '\u{3000}');
+    }
+}

@@ -1,0 +1,181 @@
+//! The mapping chain: which source gives a glyph's text, recorded as provenance.
+//!
+//! Order: trusted ToUnicode → predefined CMap / simple-font encoding → the embedded font's
+//! own cmap → a shipped or user table matched by BaseFont (+ fingerprint) → a table learned
+//! for this document ([`DocumentTables`], filled by the learning stage) → unresolved.
+//! Invariant: a glyph no source explains is `Unresolved`, never a guessed character.
+
+use super::cmap::{Distrust, judge_entry, unalias};
+use super::font::{CodeMap, Font};
+use crate::tables::{FontTable, TableSet};
+
+/// Where a glyph's text came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum MappingSource {
+    ToUnicode,
+    /// A predefined CMap (UniJIS-UCS2, 90ms-RKSJ) defines the text.
+    PredefinedCmap,
+    /// A simple font's /Encoding and /Differences.
+    Encoding,
+    /// The embedded font program's cmap, reversed.
+    FontCmap,
+    /// A table from `mappings/` (or `--tables`).
+    Table,
+    /// A table learned for this document (the learning stage's hook).
+    DocumentTable,
+    Unresolved,
+}
+
+/// The hook for tables learned from the document itself.
+pub trait DocumentTables: Send + Sync {
+    /// Text of `gid` in the font with this BaseFont (subset tag included), with confidence.
+    fn lookup(&self, basefont: &str, gid: u32) -> Option<(char, f32)>;
+}
+
+/// One glyph's resolution.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Resolved {
+    pub text: Option<String>,
+    pub source: MappingSource,
+    pub confidence: f32,
+    /// Set when the ToUnicode had an entry that was not used as it stands.
+    pub tounicode_distrust: Option<Distrust>,
+}
+
+/// Per-font state of the chain: the ToUnicode verdict and the matched table.
+pub struct FontResolver<'a> {
+    pub font: &'a Font,
+    tounicode_identity: bool,
+    pub table: Option<&'a FontTable>,
+    doc_tables: Option<&'a dyn DocumentTables>,
+}
+
+impl<'a> FontResolver<'a> {
+    pub fn new(
+        font: &'a Font,
+        tables: &'a TableSet,
+        doc_tables: Option<&'a dyn DocumentTables>,
+        warnings: &mut Vec<String>,
+    ) -> Self {
+        let composite = !matches!(font.code_map, CodeMap::OneByte);
+        let tounicode_identity =
+            composite && font.tounicode.as_ref().is_some_and(|t| t.is_identity_map());
+        if tounicode_identity {
+            warnings.push(format!(
+                "font {}: ToUnicode maps codes to themselves (glyph IDs, not text); ignored",
+                font.basefont
+            ));
+        }
+        let mut table = if composite {
+            tables.for_basefont(&font.basefont)
+        } else {
+            None
+        };
+        if let (Some(t), Some(n)) = (table, font.embedded_glyphs) {
+            if let Some(max) = fingerprint_glyphs(t) {
+                if n > max {
+                    warnings.push(format!(
+                        "font {}: table {} is for a font of {max} glyphs, the embedded one has {n}; not used",
+                        font.basefont, t.name
+                    ));
+                    table = None;
+                }
+            }
+        }
+        FontResolver {
+            font,
+            tounicode_identity,
+            table,
+            doc_tables,
+        }
+    }
+
+    /// Resolves one code.
+    pub fn resolve(&self, code: u32, gid: Option<u32>) -> Resolved {
+        let font = self.font;
+        let mut distrust = None;
+        if let Some(tu) = font.tounicode.as_ref().filter(|_| !self.tounicode_identity) {
+            if let Some(s) = tu.map.get(&code) {
+                match judge_entry(s) {
+                    None => return found(s.clone(), MappingSource::ToUnicode, 1.0, None),
+                    Some(Distrust::Alias) => {
+                        if let Some(mut r) = self.from_glyph(code, gid) {
+                            r.tounicode_distrust = Some(Distrust::Alias);
+                            return r;
+                        }
+                        let c = s.chars().next().map(|c| unalias(c, font.cjk));
+                        return found(
+                            c.map(String::from).unwrap_or_default(),
+                            MappingSource::ToUnicode,
+                            0.9,
+                            Some(Distrust::Alias),
+                        );
+                    }
+                    Some(d) => distrust = Some(d),
+                }
+            }
+        } else if self.tounicode_identity {
+            distrust = Some(Distrust::IdentityMap);
+        }
+        if let Some(s) = font.predefined_text(code) {
+            return found(s, MappingSource::PredefinedCmap, 1.0, distrust);
+        }
+        if let Some(c) = font.encoding_text(code) {
+            return found(c.to_string(), MappingSource::Encoding, 0.9, distrust);
+        }
+        if let Some(mut r) = self.from_glyph(code, gid) {
+            r.tounicode_distrust = distrust;
+            return r;
+        }
+        Resolved {
+            text: None,
+            source: MappingSource::Unresolved,
+            confidence: 0.0,
+            tounicode_distrust: distrust,
+        }
+    }
+
+    /// The glyph-ID-based sources: embedded cmap, table, document table.
+    fn from_glyph(&self, _code: u32, gid: Option<u32>) -> Option<Resolved> {
+        let gid = gid?;
+        if let Some(c) = self.font.embedded_cmap.as_ref().and_then(|m| m.get(&gid)) {
+            return Some(found(c.to_string(), MappingSource::FontCmap, 1.0, None));
+        }
+        if let Some(t) = self.table {
+            if let Some(d) = t.decode(gid) {
+                let conf = t.rule(d.rule).map(|r| r.confidence).unwrap_or(0.5);
+                return Some(found(d.ch.to_string(), MappingSource::Table, conf, None));
+            }
+        }
+        if let Some(dt) = self.doc_tables {
+            if let Some((c, conf)) = dt.lookup(&self.font.basefont, gid) {
+                return Some(found(
+                    c.to_string(),
+                    MappingSource::DocumentTable,
+                    conf,
+                    None,
+                ));
+            }
+        }
+        None
+    }
+}
+
+fn found(text: String, source: MappingSource, confidence: f32, d: Option<Distrust>) -> Resolved {
+    Resolved {
+        text: Some(text),
+        source,
+        confidence,
+        tounicode_distrust: d,
+    }
+}
+
+/// `glyphs=N` in a table's fingerprint.
+fn fingerprint_glyphs(t: &FontTable) -> Option<u32> {
+    t.fingerprint
+        .as_deref()?
+        .split([' ', ','])
+        .find_map(|f| f.strip_prefix("glyphs="))
+        .and_then(|n| n.parse().ok())
+}

@@ -1,0 +1,136 @@
+//! PDF extraction against ground truth: three small fixtures always, the shared corpus
+//! (producers × damage variants) when it is present.
+
+use glyphmend::ingest::{ExtractOptions, extract_bytes, extract_path};
+use std::path::{Path, PathBuf};
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/pdf")
+}
+
+fn check(path: &Path, truth: &str) -> Result<(), String> {
+    let doc = extract_path(path, &ExtractOptions::default()).map_err(|e| e.to_string())?;
+    let got = doc.text();
+    if got != truth {
+        let diff: Vec<String> = got
+            .lines()
+            .zip(truth.lines())
+            .filter(|(a, b)| a != b)
+            .take(3)
+            .map(|(a, b)| format!("  got:  {a}\n  want: {b}"))
+            .collect();
+        return Err(format!(
+            "{}: text differs ({} vs {} lines)\n{}",
+            path.display(),
+            got.lines().count(),
+            truth.lines().count(),
+            diff.join("\n")
+        ));
+    }
+    if doc.stats.unresolved != 0 {
+        return Err(format!(
+            "{}: {} unresolved glyphs",
+            path.display(),
+            doc.stats.unresolved
+        ));
+    }
+    Ok(())
+}
+
+#[test]
+fn fixtures_match_ground_truth() {
+    let truth = std::fs::read_to_string(fixtures().join("ground_truth.txt")).unwrap();
+    let mut n = 0;
+    for name in [
+        "office_emu_ipamj__a_no_tounicode.pdf",
+        "office_emu__c_identity.pdf",
+        "chromium__b_partial50.pdf",
+    ] {
+        check(&fixtures().join(name), &truth).unwrap();
+        n += 1;
+    }
+    assert_eq!(n, 3);
+}
+
+#[test]
+fn shared_corpus_matches_ground_truth() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/pdf");
+    let Ok(truth) = std::fs::read_to_string(dir.join("ground_truth.txt")) else {
+        eprintln!("note: {} absent; corpus test skipped", dir.display());
+        return;
+    };
+    let mut failures = Vec::new();
+    let mut checked = 0;
+    for producer in [
+        "office_emu",
+        "office_emu_cmap",
+        "office_emu_ipamj",
+        "chromium",
+    ] {
+        for variant in ["full", "a_no_tounicode", "b_partial50", "c_identity"] {
+            let p = dir.join(format!("{producer}__{variant}.pdf"));
+            checked += 1;
+            if let Err(e) = check(&p, &truth) {
+                failures.push(e);
+            }
+        }
+    }
+    assert_eq!(checked, 16);
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn provenance_names_the_sources() {
+    let bytes = std::fs::read(fixtures().join("chromium__b_partial50.pdf")).unwrap();
+    let doc = extract_bytes(
+        &bytes,
+        "chromium__b_partial50.pdf",
+        &ExtractOptions::default(),
+    )
+    .unwrap();
+    // Half the characters are covered by the ToUnicode, the rest come from the subset's cmap.
+    assert!(
+        doc.stats.by_source.get("to-unicode").copied().unwrap_or(0) > 100,
+        "{:?}",
+        doc.stats
+    );
+    assert!(
+        doc.stats.by_source.get("font-cmap").copied().unwrap_or(0) > 100,
+        "{:?}",
+        doc.stats
+    );
+    let json = serde_json::to_value(&doc).unwrap();
+    let span = &json["pages"][0]["lines"][0]["spans"][0];
+    assert_eq!(span["page"], 1);
+    assert!(span["font"].as_str().unwrap().ends_with("IPAexGothic"));
+    assert!(span["gids"][0].as_u64().is_some());
+    assert_eq!(span["bbox"].as_array().unwrap().len(), 4);
+
+    let bytes = std::fs::read(fixtures().join("office_emu_ipamj__a_no_tounicode.pdf")).unwrap();
+    let doc = extract_bytes(&bytes, "x.pdf", &ExtractOptions::default()).unwrap();
+    assert_eq!(
+        doc.stats.by_source.get("table").copied(),
+        Some(doc.stats.glyphs)
+    );
+}
+
+#[test]
+fn without_tables_no_tounicode_glyphs_are_unresolved_not_guessed() {
+    let opts = ExtractOptions {
+        tables: Default::default(),
+        ..ExtractOptions::default()
+    };
+    let doc = extract_path(
+        &fixtures().join("office_emu_ipamj__a_no_tounicode.pdf"),
+        &opts,
+    )
+    .unwrap();
+    assert_eq!(doc.stats.unresolved, doc.stats.glyphs);
+    assert!(
+        doc.text()
+            .chars()
+            .filter(|c| *c != '\n')
+            .all(|c| c == '\u{FFFD}')
+    );
+    assert!(doc.warnings.iter().any(|w| w.contains("unresolved")));
+}
