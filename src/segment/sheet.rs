@@ -218,9 +218,9 @@ fn is_title_text(s: &str) -> bool {
 }
 
 fn looks_like_org(s: &str) -> bool {
+    // A phone number or a condition in parentheses is not an org.
     MINISTRIES.iter().any(|m| s.starts_with(m))
-        || s.ends_with(['室', '課', '局']) && !s.contains(['、', '・']) as bool
-        || s.contains('局') && s.ends_with(['課', '室'])
+        || (s.ends_with(['室', '課', '局']) && !s.contains(['、', '。']))
 }
 
 /// "：居住支援協議会等活動支援事業 10.81億円" → the item name.
@@ -578,8 +578,7 @@ fn labelled_rates(folded: &str, previous_line: Option<&str>) -> Vec<SubsidyRate>
     let tail = tail.trim_start_matches(['】', ']', ':', ' ']);
     // Subject written before the label: "（１）活躍推進型 ２．１億円【補助率】 ２分の１".
     let mut head_subject = strip_numbering(
-        &head
-            .trim_end_matches(['【', '[', '○', ' '])
+        head.trim_end_matches(['【', '[', '○', ' '])
             .trim_start_matches(['○', ' ']),
     );
     if let Some(m) = find_money(&head_subject).first() {
@@ -778,6 +777,8 @@ enum Heading {
     Effects,
     /// 事業概要・目的 of the 内閣府 template (content precedes the title).
     TemplateSummary,
+    /// 実施主体等: its numbered items interleave with the overview's in extraction.
+    Bodies,
     Other,
 }
 
@@ -794,7 +795,7 @@ const HEADINGS: &[(&str, Heading)] = &[
     ("期待される効果", Heading::Effects),
     ("成果イメージ", Heading::Effects),
     ("事業目標", Heading::Effects),
-    ("実施主体等", Heading::Other),
+    ("実施主体等", Heading::Bodies),
     ("資金の流れ", Heading::Other),
     ("事業の流れ", Heading::Other),
     ("事業イメージ", Heading::Other),
@@ -880,6 +881,15 @@ fn sections(block: &Block, title: usize) -> Sections {
                 template_summary(block, title, &mut found);
                 continue;
             }
+            Heading::Bodies => {
+                if let Some(overview) = found.overview.as_mut() {
+                    for item in interleaved_overview_items(block, index) {
+                        overview.push('\n');
+                        overview.push_str(&item);
+                    }
+                }
+                continue;
+            }
             Heading::Other => continue,
         };
         if ambiguous || slot.is_some() {
@@ -895,6 +905,37 @@ fn sections(block: &Block, title: usize) -> Sections {
         });
     }
     found
+}
+
+/// Two-column sheets (事業の概要 | 実施主体等) come out row by row: after the 実施主体等
+/// heading, a numbered item "(2) 広報啓発活動支援" followed by prose is the overview's item,
+/// one followed by 【実施主体】… fields is the right column's. Returns the overview items.
+fn interleaved_overview_items(block: &Block, bodies_heading: usize) -> Vec<String> {
+    let mut items = Vec::new();
+    let mut pending: Option<String> = None;
+    let mut in_overview = false;
+    for (_, _, text) in paragraphs(block, bodies_heading + 1, block.len()) {
+        let folded = fold_width(&text);
+        if heading(&text).is_some() {
+            break;
+        }
+        if starts_with_numbering(&folded) && text.chars().count() < 40 {
+            pending = Some(text);
+            in_overview = false;
+        } else if folded.starts_with(['【', '※', '[']) {
+            pending = None;
+            in_overview = false;
+        } else if let Some(sub) = pending.take() {
+            if is_prose(&text) {
+                items.push(sub);
+                items.push(text);
+                in_overview = true;
+            }
+        } else if in_overview {
+            items.push(text);
+        }
+    }
+    items
 }
 
 /// Bracketed (＜事業目標＞, 【…】) and numbered (１．事業の目的) headings are printed above
