@@ -169,7 +169,7 @@ fn push_block(out: &mut Vec<Block>, mut block: Block) {
     }
 }
 
-/// The era a bare "６年度" is read in: the last era name written before in the document,
+/// The era a bare "６年度" is read in: the era named last in the document,
 /// 令和 if none.
 pub fn document_era(text: &str) -> String {
     let positions = [("令和", text.rfind("令和")), ("平成", text.rfind("平成"))];

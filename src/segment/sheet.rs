@@ -218,9 +218,9 @@ fn is_title_text(s: &str) -> bool {
 }
 
 fn looks_like_org(s: &str) -> bool {
+    // A phone number or a condition in parentheses is not an org.
     MINISTRIES.iter().any(|m| s.starts_with(m))
-        || s.ends_with(['室', '課', '局']) && !s.contains(['、', '・']) as bool
-        || s.contains('局') && s.ends_with(['課', '室'])
+        || (s.ends_with(['室', '課', '局']) && !s.contains(['、', '。']))
 }
 
 /// "：居住支援協議会等活動支援事業 10.81億円" → the item name.
@@ -578,8 +578,7 @@ fn labelled_rates(folded: &str, previous_line: Option<&str>) -> Vec<SubsidyRate>
     let tail = tail.trim_start_matches(['】', ']', ':', ' ']);
     // Subject written before the label: "（１）活躍推進型 ２．１億円【補助率】 ２分の１".
     let mut head_subject = strip_numbering(
-        &head
-            .trim_end_matches(['【', '[', '○', ' '])
+        head.trim_end_matches(['【', '[', '○', ' '])
             .trim_start_matches(['○', ' ']),
     );
     if let Some(m) = find_money(&head_subject).first() {
@@ -778,6 +777,8 @@ enum Heading {
     Effects,
     /// 事業概要・目的 of the 内閣府 template (content precedes the title).
     TemplateSummary,
+    /// 実施主体等: its numbered items interleave with the overview's in extraction.
+    Bodies,
     Other,
 }
 
@@ -794,7 +795,7 @@ const HEADINGS: &[(&str, Heading)] = &[
     ("期待される効果", Heading::Effects),
     ("成果イメージ", Heading::Effects),
     ("事業目標", Heading::Effects),
-    ("実施主体等", Heading::Other),
+    ("実施主体等", Heading::Bodies),
     ("資金の流れ", Heading::Other),
     ("事業の流れ", Heading::Other),
     ("事業イメージ", Heading::Other),
@@ -880,6 +881,15 @@ fn sections(block: &Block, title: usize) -> Sections {
                 template_summary(block, title, &mut found);
                 continue;
             }
+            Heading::Bodies => {
+                if let Some(overview) = found.overview.as_mut() {
+                    for item in interleaved_overview_items(block, index) {
+                        overview.push('\n');
+                        overview.push_str(&item);
+                    }
+                }
+                continue;
+            }
             Heading::Other => continue,
         };
         if ambiguous || slot.is_some() {
@@ -895,6 +905,37 @@ fn sections(block: &Block, title: usize) -> Sections {
         });
     }
     found
+}
+
+/// Two-column sheets (事業の概要 | 実施主体等) come out row by row: after the 実施主体等
+/// heading, a numbered item "(2) 広報啓発活動支援" followed by prose is the overview's item,
+/// one followed by 【実施主体】… fields is the right column's. Returns the overview items.
+fn interleaved_overview_items(block: &Block, bodies_heading: usize) -> Vec<String> {
+    let mut items = Vec::new();
+    let mut pending: Option<String> = None;
+    let mut in_overview = false;
+    for (_, _, text) in paragraphs(block, bodies_heading + 1, block.len()) {
+        let folded = fold_width(&text);
+        if heading(&text).is_some() {
+            break;
+        }
+        if starts_with_numbering(&folded) && text.chars().count() < 40 {
+            pending = Some(text);
+            in_overview = false;
+        } else if folded.starts_with(['【', '※', '[']) {
+            pending = None;
+            in_overview = false;
+        } else if let Some(sub) = pending.take() {
+            if is_prose(&text) {
+                items.push(sub);
+                items.push(text);
+                in_overview = true;
+            }
+        } else if in_overview {
+            items.push(text);
+        }
+    }
+    items
 }
 
 /// Bracketed (＜事業目標＞, 【…】) and numbered (１．事業の目的) headings are printed above
@@ -1069,6 +1110,87 @@ mod tests {
             blocks(&ls)
                 .iter()
                 .all(|b| records(b, &SourceInfo::new("t"), "令和").is_empty())
+        );
+    }
+
+    #[test]
+    fn template_with_content_before_title() {
+        // 内閣府 template: items and ○ paragraphs first, title and headings after them.
+        let r = one(
+            "１ 地方公共団体の取組を支援します。\n\n○ 孤独・孤立対策推進法が施行されました。\n\n地域の交付金（内閣府孤独・孤立対策推進室）\n\n ７年度概算決定額 １．４億円（６年度予算額１．３億円）\n\n事業概要・目的 事業イメージ・具体例\n\n資金の流れ\n\n○ 全国各地で孤独・孤立対策が展開されます。\n\n期待される効果\n\n１/２、３/４\n",
+        );
+        assert_eq!(r.name.as_deref(), Some("地域の交付金"));
+        assert_eq!(r.ministry.as_deref(), Some("内閣府"));
+        assert_eq!(r.bureau.as_deref(), Some("孤独・孤立対策推進室"));
+        assert_eq!(
+            r.purpose.as_deref(),
+            Some("○ 孤独・孤立対策推進法が施行されました。")
+        );
+        assert_eq!(
+            r.overview.as_deref(),
+            Some("１ 地方公共団体の取組を支援します。")
+        );
+        assert_eq!(
+            r.effects.as_deref(),
+            Some("○ 全国各地で孤独・孤立対策が展開されます。")
+        );
+        let b: Vec<_> = r
+            .budget
+            .iter()
+            .map(|b| (b.fiscal_year, b.kind, b.amount_yen))
+            .collect();
+        assert_eq!(
+            b,
+            vec![
+                (
+                    Some(2025),
+                    Some(super::super::BudgetKind::Decided),
+                    Some(140_000_000)
+                ),
+                (
+                    Some(2024),
+                    Some(super::super::BudgetKind::Initial),
+                    Some(130_000_000)
+                ),
+            ]
+        );
+        let rates: Vec<&str> = r.subsidy_rates.iter().map(|s| s.rate.as_str()).collect();
+        assert_eq!(rates, vec!["1/2", "3/4"]);
+    }
+
+    #[test]
+    fn stacked_headings_give_no_text_fields() {
+        let r = one(
+            "① 施策の目的\n\n③ 施策の概要\n（対象、補助率等）等\n\n⑤ 成果イメージ\n\n・自殺者数は過去最多の水準で推移している。\n\n施策名：地域における自殺対策の強化\n令和６年度補正予算 20億円\n",
+        );
+        assert_eq!(r.purpose, None);
+        assert_eq!(r.overview, None);
+        assert_eq!(r.effects, None);
+        assert_eq!(r.budget[0].amount_yen, Some(2_000_000_000));
+    }
+
+    #[test]
+    fn artefacts_do_not_leak_into_fields() {
+        // Fake-bold title line and vertical text inside a sheet.
+        let r = one(
+            "更生保護地域寄り添い支援  事業\n地域支援地域支援地域支援地域支援\nコ\nー\nデ\n【R6補正予算額 681,592千円の内数】\n",
+        );
+        assert_eq!(r.name.as_deref(), Some("更生保護地域寄り添い支援事業"));
+        assert_eq!(r.budget.len(), 1);
+        assert!(r.budget[0].part_of);
+        assert_eq!(r.budget[0].amount_yen, Some(681_592_000));
+        assert_eq!(r.sources[0].line_end, 6);
+    }
+
+    #[test]
+    fn split_org_units() {
+        assert_eq!(
+            split_org("内閣府男女共同参画局総務課"),
+            (Some("内閣府".into()), Some("男女共同参画局 総務課".into()))
+        );
+        assert_eq!(
+            split_org("成育局 成育環境課"),
+            (None, Some("成育局 成育環境課".into()))
         );
     }
 }
