@@ -137,8 +137,8 @@ pub struct ProgramRecord {
 /// Errors of this stage.
 #[derive(Debug, thiserror::Error)]
 pub enum SegmentError {
-    #[error("{0}: PDF input needs the extract stage")]
-    PdfNeedsExtract(String),
+    #[error(transparent)]
+    Pdf(#[from] crate::ingest::IngestError),
     #[error("{path}: {source}")]
     Io {
         path: String,
@@ -169,8 +169,9 @@ pub fn is_pdf(path: &Path, head: &[u8]) -> bool {
             .is_some_and(|e| e.eq_ignore_ascii_case("pdf"))
 }
 
-/// Read a text input for this stage. PDFs are refused here: the lead wires the extract stage
-/// into this one function.
+/// Reads an input of this stage as clean text: a PDF goes through extraction (exact text
+/// from glyph IDs), plain text through the text repair (garbled lines mended, clean lines
+/// untouched), both with the built-in tables.
 pub fn load_text(path: &Path) -> Result<String, SegmentError> {
     let shown = path.display().to_string();
     let bytes = std::fs::read(path).map_err(|source| SegmentError::Io {
@@ -178,9 +179,20 @@ pub fn load_text(path: &Path) -> Result<String, SegmentError> {
         source,
     })?;
     if is_pdf(path, &bytes) {
-        return Err(SegmentError::PdfNeedsExtract(shown));
+        let doc = crate::ingest::extract_bytes(
+            &bytes,
+            &shown,
+            &crate::ingest::ExtractOptions::default(),
+        )?;
+        return Ok(doc.text());
     }
-    String::from_utf8(bytes).map_err(|_| SegmentError::NotText { path: shown })
+    let text = String::from_utf8(bytes).map_err(|_| SegmentError::NotText { path: shown })?;
+    let tables = crate::tables::TableSet::builtin().unwrap_or_default();
+    Ok(
+        crate::repair::Repairer::new(&tables, crate::lm::CharLm::builtin())
+            .repair_text(&text)
+            .text,
+    )
 }
 
 /// Records of one text: its sheets joined with its list rows.
