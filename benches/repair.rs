@@ -1,5 +1,9 @@
-//! Repair throughput: clean Japanese text (the fast path), the mixed seed sample, and text
-//! made only of garbled lines. Inputs are the seed fixtures repeated to a fixed size.
+//! Repair throughput: clean Japanese text (the fast path), the mixed seed sample, text made
+//! only of garbled lines (distinct, and repeated: real sheets repeat lines and a document's
+//! distinct lines are repaired once), the byte scanner alone, and table lookups.
+//! Inputs are the seed fixtures (repeated to a fixed size where noted).
+//! LM scoring is in `benches/lm.rs`. PDF ingest + repair per page: see the marked block
+//! at the end of this file, to enable once `glyphmend::ingest` is merged.
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use glyphmend::lm::CharLm;
@@ -52,6 +56,16 @@ fn bench(c: &mut Criterion) {
     g.bench_function("seed_garbled_lines_only", |b| {
         b.iter(|| black_box(repairer.repair_text(black_box(&garbled))))
     });
+    let garbled_x50 = garbled.repeat(50);
+    g.throughput(Throughput::Bytes(garbled_x50.len() as u64));
+    g.bench_function("seed_garbled_lines_repeated_x50", |b| {
+        b.iter(|| black_box(repairer.repair_text(black_box(&garbled_x50))))
+    });
+    let mixed_x20 = repeat_to(&mixed, 20 * mixed.len());
+    g.throughput(Throughput::Bytes(mixed_x20.len() as u64));
+    g.bench_function("seed_dev_a_mixed_repeated_x20", |b| {
+        b.iter(|| black_box(repairer.repair_text(black_box(&mixed_x20))))
+    });
     g.finish();
 
     let mut g = c.benchmark_group("detect");
@@ -74,6 +88,31 @@ fn bench(c: &mut Criterion) {
         })
     });
 }
+
+// ---- PDF ingest + repair per page: ENABLE WHEN `glyphmend::ingest` IS MERGED ----------
+// Replace the `criterion_group!` line below with
+//     criterion_group!(benches, bench, bench_pdf);
+// and uncomment this function, adapting the two `ingest` calls to its final API.
+//
+// fn bench_pdf(c: &mut Criterion) {
+//     let shared = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/pdf");
+//     let Ok(bytes) = std::fs::read(shared.join("office_emu__a_no_tounicode.pdf")) else {
+//         eprintln!("no ../shared/corpus/pdf: PDF bench skipped");
+//         return;
+//     };
+//     let tables = TableSet::builtin().expect("tables");
+//     let repairer = Repairer::new(&tables, CharLm::builtin());
+//     let pages = glyphmend::ingest::page_count(&bytes).expect("pdf") as u64;
+//     let mut g = c.benchmark_group("pdf");
+//     g.throughput(Throughput::Elements(pages)); // per page
+//     g.bench_function("ingest_repair_office_emu_a", |b| {
+//         b.iter(|| {
+//             let text = glyphmend::ingest::extract_text(black_box(&bytes)).expect("pdf");
+//             black_box(repairer.repair_text(&text))
+//         })
+//     });
+//     g.finish();
+// }
 
 criterion_group!(benches, bench);
 criterion_main!(benches);

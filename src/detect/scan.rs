@@ -21,6 +21,138 @@ struct Tables {
     blocks: Vec<u8>,
     /// Per ASCII byte: strong (controls other than tab, LF, CR).
     ascii: [bool; 128],
+    /// Byte patterns that are clean for sure, for the 16-bytes-at-a-time skip; `None` if
+    /// the classification does not allow it (then only the scalar loop runs).
+    wide: Option<WideClean>,
+}
+
+/// What the 16-byte skip accepts as clean: printable ASCII, tab, LF, CR (checked at
+/// startup to be clean), continuation bytes (their lead byte was checked), lead bytes
+/// whose whole 4096-code-point range is clean, and for a few lead bytes the second-byte
+/// range whose 64-code-point blocks are all clean. Derived from `blocks`, never assumed.
+#[derive(Clone, Copy)]
+struct WideClean {
+    /// Three-byte lead bytes lo..=hi, all clean.
+    leads: (u8, u8),
+    /// (lead byte, second byte lo, second byte hi): clean except for the `holes`.
+    pairs: [(u8, u8, u8); 4],
+    /// Strong characters inside the `pairs` ranges (e.g. the unassigned U+3040, U+3097),
+    /// as UTF-8 triples; unused ones are (0, 0, 0), which never matches a lead byte.
+    holes: [(u8, u8, u8); MAX_HOLES],
+}
+
+const MAX_HOLES: usize = 8;
+
+/// Longest run of second bytes (0x80..=0xBF) after `lead` whose blocks are all CLEAN.
+fn clean_second_bytes(blocks: &[u8], lead: u8) -> Option<(u8, u8)> {
+    second_byte_run(blocks, &[0u64; 1024], lead, 0x80, 0).map(|(lo, hi, _)| (lo, hi))
+}
+
+/// Strong code points of the 64-code-point block `block`.
+fn strong_in(bits: &[u64], block: usize) -> u32 {
+    bits.get(block).map_or(0, |w| w.count_ones())
+}
+
+/// Longest run of second bytes after `lead` that contains `must` and holds at most
+/// `max_holes` strong code points in all (none in a STRONG block): (lo, hi, holes).
+fn second_byte_run(
+    blocks: &[u8],
+    bits: &[u64],
+    lead: u8,
+    must: u8,
+    max_holes: u32,
+) -> Option<(u8, u8, u32)> {
+    let block_of = |b1: u8| (((lead as usize) & 0x0F) << 6) | (b1 as usize & 0x3F);
+    let cost = |b1: u8| match blocks[block_of(b1)] {
+        CLEAN => Some(0),
+        STRONG => None,
+        _ => Some(strong_in(bits, block_of(b1))),
+    };
+    let mut best: Option<(u8, u8, u32)> = None;
+    for lo in 0x80u8..=must {
+        let mut holes = 0;
+        let mut hi = None;
+        for b1 in lo..=0xBF {
+            match cost(b1) {
+                Some(c) if holes + c <= max_holes => {
+                    holes += c;
+                    hi = Some(b1);
+                }
+                _ => break,
+            }
+        }
+        if let Some(hi) = hi
+            && hi >= must
+            && best.is_none_or(|(a, b, _)| hi - lo > b - a)
+        {
+            best = Some((lo, hi, holes));
+        }
+    }
+    best
+}
+
+fn wide_clean(blocks: &[u8], bits: &[u64], ascii: &[bool; 128]) -> Option<WideClean> {
+    if (0x20..0x7F).any(|b| ascii[b]) || ascii[b'\t' as usize] || ascii[b'\n' as usize] {
+        return None;
+    }
+    if ascii[b'\r' as usize] {
+        return None;
+    }
+    let all_clean = |lead: u8| clean_second_bytes(blocks, lead) == Some((0x80, 0xBF));
+    // Longest run of all-clean three-byte leads (E5..E9 hold the common kanji).
+    let mut leads = (1u8, 0u8);
+    let mut lead = 0xE0u8;
+    while lead <= 0xEF {
+        if all_clean(lead) {
+            let s0 = lead;
+            while lead < 0xEF && all_clean(lead + 1) {
+                lead += 1;
+            }
+            if lead - s0 > leads.1.wrapping_sub(leads.0) || leads.0 > leads.1 {
+                leads = (s0, lead);
+            }
+        }
+        lead += 1;
+    }
+    // Kana and CJK punctuation (E3), Ext-A/kanji boundary (E4), full-width forms (EF),
+    // general punctuation (E2). A missing run becomes an impossible range. Strong code
+    // points inside a run become holes, checked by their full UTF-8 bytes.
+    let mut holes = Vec::new();
+    let mut pair = |lead: u8, must: u8| {
+        let room = (MAX_HOLES - holes.len()) as u32;
+        match second_byte_run(blocks, bits, lead, must, room) {
+            Some((lo, hi, _)) => {
+                for b1 in lo..=hi {
+                    let base = (((lead as u32) & 0x0F) << 12) | ((b1 as u32 & 0x3F) << 6);
+                    for low in 0..64u32 {
+                        let cp = base | low;
+                        if bits[(cp >> 6) as usize] & (1 << (cp & 63)) != 0 {
+                            holes.push((lead, b1, 0x80 | low as u8));
+                        }
+                    }
+                }
+                (lead, lo, hi)
+            }
+            None => (lead, 0xBF, 0x80),
+        }
+    };
+    // The run must hold: hiragana (U+3040..), kanji from U+4E00, full-width ASCII
+    // (U+FF00..), general punctuation (U+2000..).
+    let pairs = [
+        pair(0xE3, 0x81),
+        pair(0xE4, 0xB8),
+        pair(0xEF, 0xBC),
+        pair(0xE2, 0x80),
+    ];
+    let mut hole_arr = [(0u8, 0u8, 0u8); MAX_HOLES];
+    for (slot, h) in hole_arr.iter_mut().zip(&holes) {
+        *slot = *h;
+    }
+    Some(WideClean {
+        leads,
+        pairs,
+        holes: hole_arr,
+    })
 }
 
 fn tables() -> &'static Tables {
@@ -36,7 +168,7 @@ fn tables() -> &'static Tables {
                 bits[(u / 64) as usize] |= 1 << (u % 64);
             }
         }
-        let blocks = bits
+        let blocks: Vec<u8> = bits
             .iter()
             .map(|&w| match w {
                 0 => CLEAN,
@@ -48,10 +180,12 @@ fn tables() -> &'static Tables {
         for (b, s) in ascii.iter_mut().enumerate() {
             *s = classify(b as u8 as char).is_strong();
         }
+        let wide = wide_clean(&blocks, &bits, &ascii);
         Tables {
             bits,
             blocks,
             ascii,
+            wide,
         }
     })
 }
@@ -62,8 +196,46 @@ pub fn first_strong(text: &str, from: usize) -> Option<usize> {
     let t = tables();
     let b = text.as_bytes();
     let n = b.len();
+    let Some(wide) = t.wide else {
+        return match scalar_until(t, text, from, n) {
+            Scan::Strong(i) => Some(i),
+            Scan::CleanTo(_) => None,
+        };
+    };
     let mut i = from;
-    while i < n {
+    loop {
+        // 16 bytes at a time while every byte is clean for sure; the checks look up to
+        // two bytes ahead, hence 18.
+        while i + 18 <= n && chunk_is_clean(&b[i..i + 18], &wide) {
+            i += 16;
+        }
+        // We may stop inside a character whose lead byte was checked: skip its tail.
+        while i < n && b[i] & 0xC0 == 0x80 {
+            i += 1;
+        }
+        if i >= n {
+            return None;
+        }
+        // Decide this stretch character by character, then try the wide skip again.
+        match scalar_until(t, text, i, (i + 16).min(n)) {
+            Scan::Strong(p) => return Some(p),
+            Scan::CleanTo(p) => i = p,
+        }
+    }
+}
+
+enum Scan {
+    Strong(usize),
+    /// All characters starting before this offset (a char boundary or `len`) are clean.
+    CleanTo(usize),
+}
+
+/// The exact per-character scan of characters starting in `from..until`.
+fn scalar_until(t: &Tables, text: &str, from: usize, until: usize) -> Scan {
+    let b = text.as_bytes();
+    let n = b.len();
+    let mut i = from;
+    while i < until {
         let lead = b[i];
         if lead < 0x80 {
             // Skip runs of printable ASCII eight bytes at a time.
@@ -87,7 +259,7 @@ pub fn first_strong(text: &str, from: usize) -> Option<usize> {
                 }
             }
             if t.ascii[lead as usize] {
-                return Some(i);
+                return Scan::Strong(i);
             }
             i += 1;
             continue;
@@ -105,23 +277,124 @@ pub fn first_strong(text: &str, from: usize) -> Option<usize> {
             // Astral planes: never a 16-bit glyph ID, but classify decides.
             let c = text[i..].chars().next();
             if c.is_some_and(|c| classify(c).is_strong()) {
-                return Some(i);
+                return Scan::Strong(i);
             }
             i += 4;
             continue;
         };
         match t.blocks[(cp >> 6) as usize] {
             CLEAN => {}
-            STRONG => return Some(i),
+            STRONG => return Scan::Strong(i),
             _ => {
                 if t.bits[(cp >> 6) as usize] & (1 << (cp & 63)) != 0 {
-                    return Some(i);
+                    return Scan::Strong(i);
                 }
             }
         }
         i += len;
     }
-    None
+    Scan::CleanTo(i.max(until).min(n))
+}
+
+/// Whether the first 16 bytes of `w` (18 long: two bytes of look-ahead) are all
+/// clean for sure under `wide`.
+#[inline]
+fn chunk_is_clean(w: &[u8], wide: &WideClean) -> bool {
+    #[cfg(target_arch = "x86_64")]
+    {
+        // SAFETY: SSE2 is part of the x86_64 baseline; `w` has 18 readable bytes and the
+        // loads are unaligned ones of 16 bytes at offsets 0, 1 and 2.
+        unsafe { chunk_is_clean_sse2(w, wide) }
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        chunk_is_clean_scalar(w, wide)
+    }
+}
+
+#[allow(dead_code)]
+fn chunk_is_clean_scalar(w: &[u8], wide: &WideClean) -> bool {
+    (0..16).all(|k| {
+        let x = w[k];
+        let nx = w[k + 1];
+        let nx2 = w[k + 2];
+        if wide.holes.iter().any(|&h| h == (x, nx, nx2)) {
+            return false;
+        }
+        (0x20..0x7F).contains(&x)
+            || x == b'\t'
+            || x == b'\n'
+            || x == b'\r'
+            || (0x80..0xC0).contains(&x)
+            || (wide.leads.0..=wide.leads.1).contains(&x)
+            || wide
+                .pairs
+                .iter()
+                .any(|&(l, lo, hi)| x == l && (lo..=hi).contains(&nx))
+    })
+}
+
+#[cfg(target_arch = "x86_64")]
+#[inline]
+unsafe fn chunk_is_clean_sse2(w: &[u8], wide: &WideClean) -> bool {
+    use std::arch::x86_64::*;
+    debug_assert!(w.len() >= 18);
+    // Unsigned byte range test lo..=hi via the signed compare after flipping the top bit.
+    // Empty ranges (lo > hi) match nothing.
+    #[inline(always)]
+    unsafe fn in_range(flipped: __m128i, lo: u8, hi: u8) -> __m128i {
+        // SAFETY: SSE2 intrinsics, baseline on x86_64.
+        unsafe {
+            if lo > hi {
+                return _mm_setzero_si128();
+            }
+            let lo = (lo ^ 0x80) as i8 as i16 - 1;
+            let hi = (hi ^ 0x80) as i8 as i16 + 1;
+            let above = if lo < -128 {
+                _mm_set1_epi8(-1)
+            } else {
+                _mm_cmpgt_epi8(flipped, _mm_set1_epi8(lo as i8))
+            };
+            let below = if hi > 127 {
+                _mm_set1_epi8(-1)
+            } else {
+                _mm_cmplt_epi8(flipped, _mm_set1_epi8(hi as i8))
+            };
+            _mm_and_si128(above, below)
+        }
+    }
+    unsafe {
+        let v = _mm_loadu_si128(w.as_ptr() as *const __m128i);
+        let nx = _mm_loadu_si128(w.as_ptr().add(1) as *const __m128i);
+        let top = _mm_set1_epi8(-128);
+        let vf = _mm_xor_si128(v, top);
+        let nf = _mm_xor_si128(nx, top);
+        let mut ok = in_range(vf, 0x20, 0x7E);
+        ok = _mm_or_si128(ok, _mm_cmpeq_epi8(v, _mm_set1_epi8(b'\n' as i8)));
+        ok = _mm_or_si128(ok, _mm_cmpeq_epi8(v, _mm_set1_epi8(b'\r' as i8)));
+        ok = _mm_or_si128(ok, _mm_cmpeq_epi8(v, _mm_set1_epi8(b'\t' as i8)));
+        ok = _mm_or_si128(ok, in_range(vf, 0x80, 0xBF));
+        ok = _mm_or_si128(ok, in_range(vf, wide.leads.0, wide.leads.1));
+        for &(lead, lo, hi) in &wide.pairs {
+            let is_lead = _mm_cmpeq_epi8(v, _mm_set1_epi8(lead as i8));
+            ok = _mm_or_si128(ok, _mm_and_si128(is_lead, in_range(nf, lo, hi)));
+        }
+        let nx2 = _mm_loadu_si128(w.as_ptr().add(2) as *const __m128i);
+        for &(a, b, c) in &wide.holes {
+            if a == 0 {
+                break;
+            }
+            let hole = _mm_and_si128(
+                _mm_and_si128(
+                    _mm_cmpeq_epi8(v, _mm_set1_epi8(a as i8)),
+                    _mm_cmpeq_epi8(nx, _mm_set1_epi8(b as i8)),
+                ),
+                _mm_cmpeq_epi8(nx2, _mm_set1_epi8(c as i8)),
+            );
+            ok = _mm_andnot_si128(hole, ok);
+        }
+        _mm_movemask_epi8(ok) == 0xFFFF
+    }
 }
 
 #[cfg(test)]
@@ -136,6 +409,36 @@ mod tests {
             let want = classify(c).is_strong().then_some(2);
             assert_eq!(first_strong(&s, 0), want, "U+{u:04X}");
         }
+    }
+
+    #[test]
+    fn wide_skip_agrees_with_classify_at_every_alignment() {
+        // Long enough for the 16-byte skip; the probe lands at several offsets, including
+        // the last byte of a chunk (whose second byte lies in the next one).
+        let tail = "漢字かなカナ、。ＡＢ abc 令和\n".repeat(2);
+        for u in 0..0x10000u32 {
+            let Some(c) = char::from_u32(u) else { continue };
+            let want_strong = classify(c).is_strong();
+            for pad in 0..4 {
+                let s = format!("{}あいう漢字{c}{tail}", "x".repeat(pad));
+                let at = pad + "あいう漢字".len();
+                let want = want_strong.then_some(at);
+                assert_eq!(first_strong(&s, 0), want, "U+{u:04X} pad {pad}");
+            }
+        }
+    }
+
+    #[test]
+    fn wide_skip_is_enabled_and_covers_kana_and_kanji() {
+        let w = tables().wide.expect("wide skip");
+        assert!(w.leads.0 <= 0xE5 && w.leads.1 >= 0xE9, "{:X?}", w.leads);
+        let s = "地域の多様な主体の連携を通じた、ひらがなカタカナ。\n".repeat(4);
+        assert!(chunk_is_clean(&s.as_bytes()[..18], &w));
+        assert!(chunk_is_clean_scalar(&s.as_bytes()[..18], &w));
+        // The unassigned U+3040 is strong though it sits among the kana.
+        let hole = "あい\u{3040}うえおかきくけこさしすせ";
+        assert!(!chunk_is_clean(&hole.as_bytes()[..18], &w));
+        assert!(!chunk_is_clean_scalar(&hole.as_bytes()[..18], &w));
     }
 
     #[test]

@@ -54,12 +54,17 @@ pub fn options(
             if class == crate::detect::CharClass::Ascii {
                 return v;
             }
-            let mut sources: Vec<(Vec<char>, bool)> = vec![(vec![c], false)];
-            if nfc_alternatives {
-                sources.extend(super::nfc::preimages(c).into_iter().map(|p| (p, true)));
-            }
+            // The character itself, then its NFC preimages (allocated only when asked for).
+            let own = [c];
+            let preimages = if nfc_alternatives {
+                super::nfc::preimages(c)
+            } else {
+                Vec::new()
+            };
             for (t, table) in tables.iter().enumerate() {
-                for (src, nfc) in &sources {
+                let sources = std::iter::once((&own[..], false))
+                    .chain(preimages.iter().map(|p| (&p[..], true)));
+                for (src, nfc) in sources {
                     if src.len() > 3 {
                         continue;
                     }
@@ -84,13 +89,13 @@ pub fn options(
                     if !ok || conf < min_rule_confidence {
                         continue;
                     }
-                    let nfc_cost = if *nfc { -1.0 } else { 0.0 };
+                    let nfc_cost = if nfc { -1.0 } else { 0.0 };
                     v.push(Opt {
                         out,
                         n_out: src.len() as u8,
                         choice: t as u8 + 1,
                         rule,
-                        nfc: *nfc,
+                        nfc,
                         prior: class.garbled_prior() + conf.max(1e-3).log10() + nfc_cost,
                     });
                 }

@@ -1,6 +1,8 @@
 //! A per-line memo of language-model scores. Viterbi, margins and span confidences ask
 //! for the same (history, character) pairs many times; one lookup here replaces the
-//! model's several hashed probes.
+//! model's several hashed probes. A memo may serve many lines of one document: it caches a
+//! pure function of (history, character) under a fixed model, so results never depend on
+//! what it has seen.
 
 use crate::lm::Scorer;
 use std::cell::RefCell;
@@ -62,5 +64,19 @@ impl Scorer for Memo<'_> {
 
     fn context_len(&self) -> usize {
         self.ctx
+    }
+}
+
+impl Memo<'_> {
+    /// Entries kept before the memo is emptied: bounds memory when one memo serves many
+    /// lines (about 32 bytes per entry).
+    const MAX_ENTRIES: usize = 1 << 20;
+
+    /// Empties the memo if it has grown past its bound. Scores do not change.
+    pub fn trim(&self) {
+        let mut c = self.cache.borrow_mut();
+        if c.len() > Self::MAX_ENTRIES {
+            c.clear();
+        }
     }
 }

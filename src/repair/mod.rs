@@ -139,29 +139,70 @@ impl<'a> Repairer<'a> {
             }
             adaptive.observe(&text[prev..]);
         }
-        use rayon::prelude::*;
-        let fixed: Vec<(String, LineReport)> = dirty
-            .par_iter()
-            .map(|d| {
+        // Repeated lines (headers, footers, table rows) are common: each distinct line
+        // content is repaired once. Exact: a line's repair depends only on its content
+        // and on the document-wide model, never on its neighbours.
+        let mut distinct: Vec<&str> = Vec::new();
+        let mut slot_of: Vec<usize> = Vec::with_capacity(dirty.len());
+        {
+            let mut index: std::collections::HashMap<&str, usize> =
+                std::collections::HashMap::with_capacity(dirty.len());
+            for d in &dirty {
                 let raw = &text[d.start..d.end];
-                let line = raw.strip_suffix('\r').unwrap_or(raw);
-                let (mut fixed, report) =
-                    self.repair_line(line, d.line_no, &adaptive, nfc_alternatives);
-                if raw.len() != line.len() {
-                    fixed.push('\r');
+                let next = distinct.len();
+                let k = *index.entry(raw).or_insert(next);
+                if k == next {
+                    distinct.push(raw);
                 }
-                (fixed, report)
-            })
+                slot_of.push(k);
+            }
+        }
+        let first_line_of: Vec<usize> = {
+            let mut v = vec![0usize; distinct.len()];
+            for (d, &k) in dirty.iter().zip(&slot_of).rev() {
+                v[k] = d.line_no;
+            }
+            v
+        };
+        use rayon::prelude::*;
+        let fixed: Vec<(String, LineReport)> = distinct
+            .par_iter()
+            .zip(first_line_of.par_iter())
+            // One memo per rayon job, shared by the lines it repairs: the model is fixed
+            // for the document, so a cached score is the score.
+            .map_init(
+                || memo::Memo::new(&adaptive),
+                |memo, (raw, &line_no)| {
+                    let line = raw.strip_suffix('\r').unwrap_or(raw);
+                    memo.trim();
+                    let (mut fixed, report) =
+                        self.repair_line_with(line, line_no, memo, nfc_alternatives);
+                    if raw.len() != line.len() {
+                        fixed.push('\r');
+                    }
+                    (fixed, report)
+                },
+            )
             .collect();
         let mut out = String::with_capacity(text.len() + text.len() / 8);
         let mut reports = Vec::new();
         let mut prev = 0;
-        for (d, (line, report)) in dirty.iter().zip(fixed) {
+        for (d, &k) in dirty.iter().zip(&slot_of) {
+            let (line, report) = &fixed[k];
             out.push_str(&text[prev..d.start]);
-            out.push_str(&line);
+            out.push_str(line);
             prev = d.end;
             if !report.spans.is_empty() || !report.unresolved.is_empty() || !report.fixes.is_empty()
             {
+                let mut report = report.clone();
+                if report.line != d.line_no {
+                    report.line = d.line_no;
+                    report.spans.iter_mut().for_each(|s| s.line = d.line_no);
+                    report
+                        .unresolved
+                        .iter_mut()
+                        .for_each(|u| u.line = d.line_no);
+                }
                 reports.push(report);
             }
         }
@@ -207,10 +248,20 @@ impl<'a> Repairer<'a> {
         lm: &dyn Scorer,
         nfc_alternatives: bool,
     ) -> (String, LineReport) {
+        self.repair_line_with(line, line_no, &memo::Memo::new(lm), nfc_alternatives)
+    }
+
+    /// [`Repairer::repair_line`] with a caller-provided score memo (over the same model).
+    fn repair_line_with(
+        &self,
+        line: &str,
+        line_no: usize,
+        memo: &memo::Memo,
+        nfc_alternatives: bool,
+    ) -> (String, LineReport) {
         let chars: Vec<char> = line.chars().collect();
         let tables = self.tables_for(&chars);
-        let memo = memo::Memo::new(lm);
-        let lm: &dyn Scorer = &memo;
+        let lm: &dyn Scorer = memo;
         let mut report = LineReport {
             line: line_no,
             ..Default::default()
