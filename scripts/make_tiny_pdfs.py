@@ -24,7 +24,7 @@ def stream(data, extra=b""):
     return b"<< /Length %d %s>>\nstream\n" % (len(data), extra) + data + b"\nendstream"
 
 page = b"BT /F1 12 Tf 72 720 Td (Hello 123) Tj ET q 1 0 0 1 72 700 cm /X1 Do Q"
-form = b"BT /F1 12 Tf 0 0 Td [(Form) -250 (text)] TJ ET"
+form = b"BT /F1 12 Tf 0 0 Td [(Form) -400 (text)] TJ ET"
 objs = [
     b"<< /Type /Catalog /Pages 2 0 R >>",
     b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",

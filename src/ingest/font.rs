@@ -355,7 +355,11 @@ fn parse_cid_widths(pdf: &Pdf, w: &[Object], out: &mut HashMap<u32, f32>) {
 /// Reads an sfnt font program: its cmap reversed (GID → preferred code point) and numGlyphs.
 pub fn read_embedded(data: &[u8]) -> Result<(HashMap<u32, char>, u32), String> {
     let font = skrifa::FontRef::new(data).map_err(|e| e.to_string())?;
-    let n = font.maxp().map(|m| m.num_glyphs() as u32).unwrap_or(0);
+    // skrifa parses lazily: a garbage file can pass `new`, so require a readable maxp.
+    let n = font
+        .maxp()
+        .map_err(|e| format!("no readable maxp: {e}"))?
+        .num_glyphs() as u32;
     Ok((reverse_cmap(&font), n))
 }
 

@@ -407,3 +407,48 @@ fn page_resources(pdf: &pdf::Pdf, page: lopdf::ObjectId) -> Option<&lopdf::Dicti
     }
     None
 }
+
+/// Runs the content-stream interpreter and layout on arbitrary bytes, with a simple font
+/// (`/F1`) and a vertical Identity CID font (`/F2`) in the resources. For fuzzing and the
+/// random-input test; returns the number of glyphs laid out.
+#[doc(hidden)]
+pub fn fuzz_content(bytes: &[u8]) -> usize {
+    use lopdf::{Object, dictionary};
+    let mut doc = lopdf::Document::with_version("1.5");
+    let f1 = doc.add_object(dictionary! {
+        "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica",
+        "Encoding" => "WinAnsiEncoding",
+    });
+    let widths: Vec<Object> = vec![1.into(), Object::Array(vec![500.into(), 1000.into()])];
+    let desc = doc.add_object(dictionary! {
+        "Type" => "Font", "Subtype" => "CIDFontType2", "BaseFont" => "IPAexGothic", "W" => widths,
+    });
+    let f2 = doc.add_object(dictionary! {
+        "Type" => "Font", "Subtype" => "Type0", "BaseFont" => "ABCDEF+IPAexGothic",
+        "Encoding" => "Identity-V", "DescendantFonts" => vec![Object::from(desc)],
+    });
+    let res = dictionary! { "Font" => dictionary! { "F1" => f1, "F2" => f2 } };
+    let pdf = pdf::Pdf {
+        doc,
+        max_stream_bytes: 1 << 20,
+    };
+    let mut fonts = FontCache::default();
+    let mut interp = Interpreter::new(&pdf, &mut fonts);
+    interp.run(bytes, Some(&res), IDENTITY);
+    let glyphs = std::mem::take(&mut interp.glyphs);
+    let placed: Vec<Placed> = glyphs
+        .iter()
+        .map(|g| Placed {
+            font: g.font,
+            text: Some(g.code.to_string()),
+            x: g.x,
+            y: g.y,
+            x_end: g.x_end,
+            y_end: g.y_end,
+            size: g.size,
+            vertical: g.vertical,
+            cjk: false,
+        })
+        .collect();
+    layout::lines(&placed).iter().map(|l| l.glyphs.len()).sum()
+}

@@ -89,17 +89,13 @@ impl Pdf {
             }
             return Ok(s.content.clone());
         }
+        // lopdf reports a corrupt stream and one over the limit alike, so say both.
         s.decompressed_content_with_limit(self.max_stream_bytes)
             .map_err(|e| {
-                let m = e.to_string();
-                if m.to_lowercase().contains("limit") {
-                    format!(
-                        "stream decompresses beyond the {} byte limit ({m})",
-                        self.max_stream_bytes
-                    )
-                } else {
-                    format!("cannot decode stream: {m}")
-                }
+                format!(
+                    "cannot decode stream (corrupt, or over the {} byte limit per stream): {e}",
+                    self.max_stream_bytes
+                )
             })
     }
 }

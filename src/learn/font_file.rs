@@ -8,6 +8,7 @@
 
 use crate::error::{Error, Result};
 use crate::ingest::font::reverse_cmap;
+use crate::tables::repertoire::Repertoire;
 use crate::tables::{FontTable, Rule, RuleKind};
 use sha2::Digest;
 use skrifa::raw::{FileRef, TableProvider};
@@ -60,7 +61,7 @@ pub fn table_from_font(
         .map(|b| format!("{b:02x}"))
         .collect();
     let evidence = format!("{file_name} glyphs={glyphs} sha256={sha}");
-    let mut pairs: Vec<(u32, char)> = reverse_cmap(&font).into_iter().collect();
+    let mut pairs = table_pairs(&font);
     pairs.sort();
     let mut rules = compress(&pairs, &evidence);
     // Every rule has the same evidence: write it once (first rule and the description) so
@@ -73,6 +74,16 @@ pub fn table_from_font(
     t.basefonts = vec![basefont];
     t.fingerprint = Some(format!("glyphs={glyphs}"));
     Ok(t)
+}
+
+/// The reversed cmap restricted to what a table can hold: no controls, and only code points
+/// the `unicode` repertoire knows (a block over an unknown one would silently skip it).
+fn table_pairs(font: &skrifa::FontRef) -> Vec<(u32, char)> {
+    let unicode = Repertoire::by_name("unicode").ok();
+    reverse_cmap(font)
+        .into_iter()
+        .filter(|&(_, c)| !c.is_control() && unicode.is_some_and(|u| u.at(c as u32) == Some(c)))
+        .collect()
 }
 
 /// Runs of (gid, char) with both consecutive → blocks; the rest → glyphs.
@@ -177,6 +188,14 @@ mod tests {
         let data = std::fs::read(path).unwrap();
         let font = skrifa::FontRef::new(&data).unwrap();
         let rev = reverse_cmap(&font);
+        let kept: std::collections::HashMap<u32, char> = table_pairs(&font).into_iter().collect();
+        // Only a handful of private-use code points fall outside what a table holds.
+        assert!(
+            rev.len() - kept.len() < 10,
+            "{} dropped",
+            rev.len() - kept.len()
+        );
+        let rev = kept;
         assert_eq!(t.len(), rev.len());
         for (g, c) in &rev {
             assert_eq!(t.get(*g), Some(*c), "gid {g}");
