@@ -227,7 +227,7 @@ pub fn learn_corpus(
     if options.adapt {
         adaptive.observe(&corpus.clean_text);
     }
-    let scorer = ContextScorer::new(corpus, &adaptive, lm.order());
+    let scorer = ContextScorer::new(corpus, &adaptive, lm);
     let solver = Solver {
         scorer,
         vocab,
@@ -236,32 +236,37 @@ pub fn learn_corpus(
     let ng = corpus.glyph_count();
     let taken: HashSet<char> = corpus.clean_counts.keys().copied().collect();
     let none = vec![None; ng];
-    let first = solver.solve(&none, &taken);
     let mut hypotheses: Vec<Hypothesis> = Vec::new();
     if options.order_fit {
-        let dec: Vec<Option<char>> = first
-            .iter()
-            .map(|g| g.ch.filter(|_| g.confidence >= 0.5))
+        use rayon::prelude::*;
+        let screened: Vec<Vec<(char, f32)>> = (0..ng)
+            .into_par_iter()
+            .map(|g| solver.screen(g, &none, options.order.screen_k))
             .collect();
-        hypotheses = order_fit::find(&solver.scorer, &first, &dec, &options.order);
+        hypotheses = order_fit::find(&solver.scorer, &screened, &none, &options.order);
     }
     let mut fixed: Vec<Option<char>> = vec![None; ng];
+    let mut hyp_rules: Vec<Vec<Rule>> = Vec::new();
     for h in &hypotheses {
-        for &(g, c) in &h.glyphs {
+        for &(g, c, _) in &h.glyphs {
             fixed[g] = Some(c);
         }
+        let rules = order_fit::rules(h, corpus, |_| 0.9);
+        // Glyphs inside the hypothesis' blocks that read consistently are explained too.
+        let t = FontTable::from_rules("h", rules.clone())?;
+        for &(g, c) in &h.consistent {
+            if fixed[g].is_none() && t.get(corpus.gids[g]) == Some(c) {
+                fixed[g] = Some(c);
+            }
+        }
+        hyp_rules.push(rules);
     }
-    let second = if hypotheses.is_empty() {
-        first.clone()
-    } else {
-        solver.solve(&fixed, &taken)
-    };
+    let second = solver.solve(&fixed, &taken);
     // Rules: hypotheses' blocks first (strongest first), each into the first table where it
     // overlaps no block; then the free glyphs' guesses into the main table.
     let mut tables_rules: Vec<Vec<Rule>> = vec![Vec::new()];
     let mut described = Vec::new();
-    for h in &hypotheses {
-        let rules = order_fit::rules(h, corpus, |g| first[g].confidence.max(0.7));
+    for (h, rules) in hypotheses.iter().zip(hyp_rules) {
         described.push(format!(
             "{} {}: {} glyphs, vote weight {:.1}, gain {:+.1}",
             h.repertoire,
@@ -290,7 +295,7 @@ pub fn learn_corpus(
     for (g, guess) in second.iter().enumerate() {
         let gid = corpus.gids[g];
         if let Some(c) = fixed[g] {
-            readings.push((gid, c, first[g].confidence.max(0.7)));
+            readings.push((gid, c, 0.9));
             continue;
         }
         let Some(c) = guess.ch else { continue };
@@ -392,7 +397,7 @@ pub fn guesses(corpus: &Corpus, lm: &CharLm, vocab: &Vocab, options: &Options) -
     if options.adapt {
         adaptive.observe(&corpus.clean_text);
     }
-    let scorer = ContextScorer::new(corpus, &adaptive, lm.order());
+    let scorer = ContextScorer::new(corpus, &adaptive, lm);
     let solver = Solver {
         scorer,
         vocab,
