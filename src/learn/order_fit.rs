@@ -37,6 +37,8 @@ pub struct Options {
     pub min_run_share: f32,
     /// Candidates per glyph that vote.
     pub screen_k: usize,
+    /// Minimum gain per explained glyph (log10) for a hypothesis to be accepted.
+    pub min_gain_per_glyph: f32,
 }
 
 impl Default for Options {
@@ -47,6 +49,7 @@ impl Default for Options {
             tolerance_per_occurrence: 0.7,
             min_run_share: 0.7,
             screen_k: 48,
+            min_gain_per_glyph: 2.0,
         }
     }
 }
@@ -152,7 +155,9 @@ pub fn find<S: Scorer + Sync>(
         for (hi, mut h) in out.into_iter().enumerate() {
             h.glyphs
                 .retain(|(g, _, _)| fixed[*g].is_none() && owner[*g].is_some_and(|o| o.0 == hi));
-            if h.glyphs.len() < 2 {
+            let gain: f32 = h.glyphs.iter().map(|x| x.2).sum();
+            // Weak hypotheses (little gain per glyph) explain too little to be trusted.
+            if h.glyphs.len() < 2 || gain < options.min_gain_per_glyph * h.glyphs.len() as f32 {
                 continue;
             }
             for &(g, c, _) in &h.glyphs {
@@ -214,12 +219,22 @@ fn verify<S: Scorer + Sync>(
         // joint context.
         let alt = screened[g]
             .iter()
-            .filter(|(x, _)| *x != c)
+            // Fullwidth and ASCII forms score alike (the LM folds them); not an alternative.
+            .filter(|(x, _)| crate::lm::fold_char(*x) != crate::lm::fold_char(c))
             .take(4)
             .map(|&(x, _)| scorer.total(g as u32, x, occ, &dec))
             .fold(f32::NEG_INFINITY, f32::max);
         let gain = if alt.is_finite() { s - alt } else { 0.0 };
         let ok = gain >= -options.tolerance_per_occurrence * n;
+        if std::env::var("GM_DEBUG_OFFSET").ok().as_deref()
+            == Some(&format!("{}{offset}", rep.name()))
+        {
+            eprintln!(
+                "{:04X} {c} s={s:.1} alt={alt:.1} n={n} ok={ok} top={:?}",
+                corpus.gids[g],
+                &screened[g][..screened[g].len().min(4)]
+            );
+        }
         status[g] = Some((c, gain, ok));
     }
     // Runs in glyph order where consistent glyphs dominate.
@@ -250,7 +265,11 @@ fn verify<S: Scorer + Sync>(
         i = last_good + 1;
     }
     let in_top = |g: usize, c: char| screened[g].iter().any(|(x, _)| *x == c);
+    // A run is accepted when its glyphs read consistently and it gains; the first runs
+    // also need two glyphs whose screened candidates voted for the hypothesis, further runs
+    // of an accepted hypothesis do not (a font's block is one block).
     let mut accepted_runs: Vec<(usize, usize)> = Vec::new();
+    let mut secondary: Vec<(usize, usize)> = Vec::new();
     for &(a, b) in &runs {
         let good: Vec<usize> = (a..=b)
             .map(|k| relevant[k])
@@ -262,9 +281,17 @@ fn verify<S: Scorer + Sync>(
             .count();
         let gain: f32 = good.iter().filter_map(|g| status[*g].map(|s| s.1)).sum();
         let share = good.len() as f32 / (b - a + 1) as f32;
-        if voters >= 2 && good.len() >= 2 && share >= options.min_run_share && gain > 0.0 {
-            accepted_runs.push((a, b));
+        if good.len() >= 2 && share >= options.min_run_share && gain > 0.0 {
+            if voters >= 2 {
+                accepted_runs.push((a, b));
+            } else {
+                secondary.push((a, b));
+            }
         }
+    }
+    if !accepted_runs.is_empty() {
+        accepted_runs.extend(secondary);
+        accepted_runs.sort_unstable();
     }
     if accepted_runs.is_empty() {
         return None;
@@ -277,7 +304,9 @@ fn verify<S: Scorer + Sync>(
         let accepted = accepted_runs.contains(&(a, b));
         for k in a..=b {
             let g = relevant[k];
-            let Some((c, gn, ok)) = status[g] else { continue };
+            let Some((c, gn, ok)) = status[g] else {
+                continue;
+            };
             if ok && (accepted || (in_top(g, c) && gn > 0.0)) {
                 glyphs.push((g, c, gn));
                 gain += gn;
@@ -287,7 +316,11 @@ fn verify<S: Scorer + Sync>(
     let spans: Vec<(u32, u32)> = accepted_runs
         .iter()
         .map(|&(a, b)| (corpus.gids[relevant[a]], corpus.gids[relevant[b]]))
-        .chain(glyphs.iter().map(|(g, _, _)| (corpus.gids[*g], corpus.gids[*g])))
+        .chain(
+            glyphs
+                .iter()
+                .map(|(g, _, _)| (corpus.gids[*g], corpus.gids[*g])),
+        )
         .collect();
     // Glyphs that stop the blocks' growth: outside the runs, and either not readable
     // under the hypothesis or clearly contradicted by their contexts.
@@ -299,7 +332,7 @@ fn verify<S: Scorer + Sync>(
         })
         .filter(|g| match status[*g] {
             None => reading[*g].is_none() && fixed[*g].is_none(),
-            Some((_, gain, _)) => gain < -2.0 * corpus.counts[*g] as f32,
+            Some((_, gain, _)) => gain < -5.0 * corpus.counts[*g] as f32,
         })
         .collect();
     let consistent: Vec<(usize, char)> = status
@@ -344,6 +377,15 @@ pub fn rules(h: &Hypothesis, corpus: &Corpus, confidence_of: impl Fn(usize) -> f
             RuleKind::Block { .. } => true,
             RuleKind::Glyph { gid, .. } => own.contains(&gid),
         })
+        .filter(|r| {
+            // A block needs two of the hypothesis' own glyphs (the fitter may otherwise
+            // extend a neighbour's offset to a lone glyph of another script block).
+            let Some((lo, hi)) = r.gid_range() else {
+                return false;
+            };
+            matches!(r.kind, RuleKind::Glyph { .. })
+                || own.iter().filter(|g| (lo..=hi).contains(*g)).count() >= 2
+        })
         .filter_map(|r| clip(r, &own, &foreign))
         .map(|mut r| {
             r.source = "decipher".into();
@@ -375,10 +417,22 @@ fn clip(rule: Rule, own: &[u32], foreign: &[u32]) -> Option<Rule> {
         return Some(rule);
     };
     let (lo, hi) = rule.gid_range()?;
-    let inside: Vec<u32> = own.iter().copied().filter(|g| (lo..=hi).contains(g)).collect();
+    let inside: Vec<u32> = own
+        .iter()
+        .copied()
+        .filter(|g| (lo..=hi).contains(g))
+        .collect();
     let (amin, amax) = (*inside.iter().min()?, *inside.iter().max()?);
-    let below = foreign.iter().copied().filter(|&g| g >= lo && g < amin).max();
-    let above = foreign.iter().copied().filter(|&g| g <= hi && g > amax).min();
+    let below = foreign
+        .iter()
+        .copied()
+        .filter(|&g| g >= lo && g < amin)
+        .max();
+    let above = foreign
+        .iter()
+        .copied()
+        .filter(|&g| g <= hi && g > amax)
+        .min();
     let rep = Repertoire::by_name(repertoire).ok()?;
     let char_at = |gid: i64| -> Option<char> {
         let rank = gid - offset;
