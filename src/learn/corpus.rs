@@ -44,10 +44,20 @@ pub struct Corpus {
     pub total_chars: u64,
 }
 
-/// Whether a character is taken as a garbled glyph while learning.
+/// Whether a character is strong evidence of garbling: lines holding one are learned from.
 #[inline]
 pub fn is_garbled(c: char) -> bool {
     classify(c).is_strong()
+}
+
+/// Whether a character of a garbled line is taken as a glyph: strong evidence, or a
+/// symbol (Latin-1, Greek, arrows, dingbats …) — glyph IDs land there too (♫ = 社 in
+/// font A), and taking such a garbled kanji as real text would spoil its neighbours'
+/// contexts. Kana, kanji and CJK punctuation stay clean (lookalikes are left to `repair`).
+#[inline]
+pub fn is_glyph_in_dirty_line(c: char) -> bool {
+    let cl = classify(c);
+    cl.is_strong() || cl == crate::detect::CharClass::Symbol
 }
 
 impl Corpus {
@@ -71,7 +81,7 @@ impl Corpus {
         let mut gids: Vec<u32> = raw_lines
             .iter()
             .flatten()
-            .filter(|ch| is_garbled(**ch))
+            .filter(|ch| is_glyph_in_dirty_line(**ch))
             .map(|ch| *ch as u32)
             .collect();
         gids.sort_unstable();
@@ -87,7 +97,7 @@ impl Corpus {
             let mut toks = Vec::with_capacity(line.len());
             for (p, ch) in line.iter().enumerate() {
                 match index.get(&(*ch as u32)) {
-                    Some(&g) if is_garbled(*ch) => {
+                    Some(&g) if is_glyph_in_dirty_line(*ch) => {
                         c.counts[g as usize] += 1;
                         c.occurrences[g as usize].push((l as u32, p as u32));
                         toks.push(GLYPH_BASE + g);

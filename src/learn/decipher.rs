@@ -227,7 +227,7 @@ pub fn learn_corpus(
     if options.adapt {
         adaptive.observe(&corpus.clean_text);
     }
-    let scorer = ContextScorer::new(corpus, &adaptive, lm.order());
+    let scorer = ContextScorer::new(corpus, &adaptive, lm);
     let solver = Solver {
         scorer,
         vocab,
@@ -235,33 +235,51 @@ pub fn learn_corpus(
     };
     let ng = corpus.glyph_count();
     let taken: HashSet<char> = corpus.clean_counts.keys().copied().collect();
-    let none = vec![None; ng];
-    let first = solver.solve(&none, &taken);
     let mut hypotheses: Vec<Hypothesis> = Vec::new();
-    if options.order_fit {
-        let dec: Vec<Option<char>> = first
-            .iter()
-            .map(|g| g.ch.filter(|_| g.confidence >= 0.5))
-            .collect();
-        hypotheses = order_fit::find(&solver.scorer, &first, &dec, &options.order);
-    }
     let mut fixed: Vec<Option<char>> = vec![None; ng];
-    for h in &hypotheses {
-        for &(g, c) in &h.glyphs {
-            fixed[g] = Some(c);
+    let mut hyp_rules: Vec<Vec<Rule>> = Vec::new();
+    // Two rounds: the second screens the glyphs left over with the first round's blocks
+    // decoded as context, which finds small blocks (fullwidth forms, symbols) whose glyphs
+    // sit among garbled kanji.
+    let rounds = if options.order_fit { 2 } else { 0 };
+    for _ in 0..rounds {
+        use rayon::prelude::*;
+        let screened: Vec<Vec<(char, f32)>> = (0..ng)
+            .into_par_iter()
+            .map(|g| {
+                if fixed[g].is_some() {
+                    Vec::new()
+                } else {
+                    solver.screen(g, &fixed, options.order.screen_k)
+                }
+            })
+            .collect();
+        let found = order_fit::find(&solver.scorer, &screened, &fixed, &options.order);
+        if found.is_empty() {
+            break;
+        }
+        for h in found {
+            for &(g, c, _) in &h.glyphs {
+                fixed[g] = Some(c);
+            }
+            let rules = order_fit::rules(&h, corpus, |_| 0.9);
+            // Glyphs inside the hypothesis' blocks that read consistently are explained too.
+            let t = FontTable::from_rules("h", rules.clone())?;
+            for &(g, c) in &h.consistent {
+                if fixed[g].is_none() && t.get(corpus.gids[g]) == Some(c) {
+                    fixed[g] = Some(c);
+                }
+            }
+            hyp_rules.push(rules);
+            hypotheses.push(h);
         }
     }
-    let second = if hypotheses.is_empty() {
-        first.clone()
-    } else {
-        solver.solve(&fixed, &taken)
-    };
+    let second = solver.solve(&fixed, &taken);
     // Rules: hypotheses' blocks first (strongest first), each into the first table where it
     // overlaps no block; then the free glyphs' guesses into the main table.
     let mut tables_rules: Vec<Vec<Rule>> = vec![Vec::new()];
     let mut described = Vec::new();
-    for h in &hypotheses {
-        let rules = order_fit::rules(h, corpus, |g| first[g].confidence.max(0.7));
+    for (h, rules) in hypotheses.iter().zip(hyp_rules) {
         described.push(format!(
             "{} {}: {} glyphs, vote weight {:.1}, gain {:+.1}",
             h.repertoire,
@@ -287,10 +305,20 @@ pub fn learn_corpus(
         }
     }
     let mut readings: Vec<(u32, char, f32)> = Vec::new();
+    let block_tables: Vec<FontTable> = tables_rules
+        .iter()
+        .filter_map(|rs| FontTable::from_rules("b", rs.clone()).ok())
+        .collect();
     for (g, guess) in second.iter().enumerate() {
         let gid = corpus.gids[g];
         if let Some(c) = fixed[g] {
-            readings.push((gid, c, first[g].confidence.max(0.7)));
+            readings.push((gid, c, 0.9));
+            continue;
+        }
+        // A glyph inside an accepted block keeps the block's reading: one glyph's contexts
+        // are weaker evidence than the whole block's.
+        if let Some(c) = block_tables.iter().find_map(|t| t.get(gid)) {
+            readings.push((gid, c, 0.8));
             continue;
         }
         let Some(c) = guess.ch else { continue };
@@ -392,7 +420,7 @@ pub fn guesses(corpus: &Corpus, lm: &CharLm, vocab: &Vocab, options: &Options) -
     if options.adapt {
         adaptive.observe(&corpus.clean_text);
     }
-    let scorer = ContextScorer::new(corpus, &adaptive, lm.order());
+    let scorer = ContextScorer::new(corpus, &adaptive, lm);
     let solver = Solver {
         scorer,
         vocab,

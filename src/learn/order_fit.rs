@@ -17,7 +17,7 @@
 
 use super::anchors::{self, Anchor};
 use super::corpus::Corpus;
-use super::permutation::{ContextScorer, GlyphGuess};
+use super::permutation::ContextScorer;
 use crate::lm::Scorer;
 use crate::tables::repertoire::{self, Repertoire};
 use crate::tables::{Rule, RuleKind};
@@ -35,15 +35,21 @@ pub struct Options {
     pub tolerance_per_occurrence: f32,
     /// Share of consistent glyphs a run needs.
     pub min_run_share: f32,
+    /// Candidates per glyph that vote.
+    pub screen_k: usize,
+    /// Minimum gain per explained glyph (log10) for a hypothesis to be accepted.
+    pub min_gain_per_glyph: f32,
 }
 
 impl Default for Options {
     fn default() -> Self {
         Options {
-            max_hypotheses: 40,
+            max_hypotheses: 200,
             min_voters: 2,
-            tolerance_per_occurrence: 1.0,
+            tolerance_per_occurrence: 0.7,
             min_run_share: 0.7,
+            screen_k: 48,
+            min_gain_per_glyph: 2.0,
         }
     }
 }
@@ -53,8 +59,11 @@ impl Default for Options {
 pub struct Hypothesis {
     pub repertoire: &'static str,
     pub offset: i64,
-    /// Glyph indices it explains (consistent and inside an accepted run), with their chars.
-    pub glyphs: Vec<(usize, char)>,
+    /// Glyph indices it explains (consistent and inside an accepted run), with their chars
+    /// and their gain over the best alternative (log10).
+    pub glyphs: Vec<(usize, char, f32)>,
+    /// Every glyph consistent with it (also outside accepted runs).
+    pub consistent: Vec<(usize, char)>,
     /// Glyph indices in the corpus it does not explain, outside its runs.
     pub foreign: Vec<usize>,
     /// Total score gain over the free guesses on the explained glyphs (log10).
@@ -68,12 +77,14 @@ fn plausible(c: char) -> bool {
     !crate::detect::classify(c).is_strong() && !c.is_control()
 }
 
-/// Finds and verifies order hypotheses. `dec` is the decoding used as context (confident
-/// guesses); `guesses` the solver's per-glyph verdicts.
+/// Finds and verifies order hypotheses. `screened[g]` are glyph `g`'s best candidates by
+/// context alone (they vote); `fixed` glyphs are already known and serve as context.
+/// Hypotheses are verified jointly: under a hypothesis every glyph it covers is decoded at
+/// once, so garbled neighbours (支援 as two garbled kanji) support each other.
 pub fn find<S: Scorer + Sync>(
     scorer: &ContextScorer<'_, S>,
-    guesses: &[GlyphGuess],
-    dec: &[Option<char>],
+    screened: &[Vec<(char, f32)>],
+    fixed: &[Option<char>],
     options: &Options,
 ) -> Vec<Hypothesis> {
     use rayon::prelude::*;
@@ -82,29 +93,22 @@ pub fn find<S: Scorer + Sync>(
         .iter()
         .filter_map(|n| Repertoire::by_name(n).ok())
         .collect();
-    // Votes: (repertoire index, offset) → (weight, voters).
+    // Votes: (repertoire index, offset) → (weight, voters). A candidate's vote weighs
+    // less the lower it ranks; each glyph votes at most once per offset.
     let mut votes: HashMap<(usize, i64), (f32, Vec<usize>)> = HashMap::new();
-    for (g, guess) in guesses.iter().enumerate() {
-        let Some(&(_, best)) = guess.candidates.first() else {
+    for (g, cands) in screened.iter().enumerate() {
+        if fixed.get(g).copied().flatten().is_some() {
             continue;
-        };
-        let z: f32 = guess
-            .candidates
-            .iter()
-            .map(|(_, s)| 10f32.powf(s - best))
-            .sum();
-        for &(c, s) in &guess.candidates {
-            let w = 10f32.powf(s - best) / z;
-            if w < 0.02 {
-                continue;
-            }
+        }
+        for (rank_in_list, &(c, _)) in cands.iter().enumerate() {
+            let w = 1.0 / (1.0 + rank_in_list as f32 / 8.0);
             for (ri, rep) in reps.iter().enumerate() {
                 if let Some(r) = rep.rank(c) {
                     let e = votes
                         .entry((ri, corpus.gids[g] as i64 - r as i64))
                         .or_insert((0.0, Vec::new()));
-                    e.0 += w;
                     if e.1.last() != Some(&g) {
+                        e.0 += w;
                         e.1.push(g);
                     }
                 }
@@ -119,91 +123,133 @@ pub fn find<S: Scorer + Sync>(
     // Strongest first; ties go to the simpler repertoire, then the smaller offset.
     cands.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
     cands.truncate(options.max_hypotheses);
-    let verified: Vec<Option<Hypothesis>> = cands
-        .par_iter()
-        .map(|&((ri, offset), w, _)| verify(scorer, guesses, dec, reps[ri], offset, w, options))
-        .collect();
-    let mut out: Vec<Hypothesis> = verified.into_iter().flatten().collect();
-    // A glyph explained by two hypotheses goes to the stronger (higher gain) one.
-    out.sort_by(|a, b| b.gain.total_cmp(&a.gain).then(a.offset.cmp(&b.offset)));
-    let mut claimed = vec![false; corpus.glyph_count()];
-    let mut kept = Vec::new();
-    for mut h in out {
-        h.glyphs.retain(|(g, _)| !claimed[*g]);
-        if h.glyphs.len() < 2 {
-            continue;
+    let mut fixed = fixed.to_vec();
+    let mut kept: Vec<Hypothesis> = Vec::new();
+    // Two batches: the second is verified with the first batch's accepted glyphs as context.
+    let mut remaining = cands;
+    for _batch in 0..2 {
+        let verified: Vec<Option<Hypothesis>> = remaining
+            .par_iter()
+            .map(|&((ri, offset), w, _)| {
+                verify(scorer, screened, &fixed, reps[ri], offset, w, options)
+            })
+            .collect();
+        let mut out: Vec<Hypothesis> = verified.into_iter().flatten().collect();
+        out.sort_by(|a, b| {
+            b.gain
+                .total_cmp(&a.gain)
+                .then(a.offset.cmp(&b.offset))
+                .then(a.repertoire.cmp(b.repertoire))
+        });
+        // A glyph explained by several hypotheses goes to the one under which it gains most
+        // (katakana under hiragana's offset can pass alone, but its own offset fits better).
+        let mut owner: Vec<Option<(usize, f32)>> = vec![None; corpus.glyph_count()];
+        for (hi, h) in out.iter().enumerate() {
+            for &(g, _, gain) in &h.glyphs {
+                if owner[g].is_none_or(|o| gain > o.1) {
+                    owner[g] = Some((hi, gain));
+                }
+            }
         }
-        for (g, _) in &h.glyphs {
-            claimed[*g] = true;
+        let mut accepted_any = false;
+        for (hi, mut h) in out.into_iter().enumerate() {
+            h.glyphs
+                .retain(|(g, _, _)| fixed[*g].is_none() && owner[*g].is_some_and(|o| o.0 == hi));
+            let gain: f32 = h.glyphs.iter().map(|x| x.2).sum();
+            // Weak hypotheses (little gain per glyph) explain too little to be trusted.
+            if h.glyphs.len() < 2 || gain < options.min_gain_per_glyph * h.glyphs.len() as f32 {
+                continue;
+            }
+            for &(g, c, _) in &h.glyphs {
+                fixed[g] = Some(c);
+            }
+            h.gain = h.glyphs.iter().map(|x| x.2).sum();
+            remaining.retain(|x| !(reps[x.0.0].name() == h.repertoire && x.0.1 == h.offset));
+            kept.push(h);
+            accepted_any = true;
         }
-        kept.push(h);
+        // Glyphs claimed by an accepted hypothesis are no longer foreign to the others.
+        if !accepted_any {
+            break;
+        }
     }
     kept
 }
 
 fn verify<S: Scorer + Sync>(
     scorer: &ContextScorer<'_, S>,
-    guesses: &[GlyphGuess],
-    dec: &[Option<char>],
+    screened: &[Vec<(char, f32)>],
+    fixed: &[Option<char>],
     rep: &'static Repertoire,
     offset: i64,
     votes: f32,
     options: &Options,
 ) -> Option<Hypothesis> {
     let corpus = scorer.corpus;
-    // Per glyph: None = the hypothesis says nothing (no member at that rank); Some(gain).
-    let mut status: Vec<Option<(char, f32, bool)>> = vec![None; corpus.glyph_count()];
+    // The joint decoding under the hypothesis (fixed glyphs keep their reading).
+    let mut dec: Vec<Option<char>> = fixed.to_vec();
+    let mut reading: Vec<Option<char>> = vec![None; corpus.glyph_count()];
     for (g, gid) in corpus.gids.iter().enumerate() {
+        if fixed[g].is_some() {
+            continue;
+        }
         let rank = *gid as i64 - offset;
         if rank < 0 || rank > u32::MAX as i64 {
             continue;
         }
-        let Some(c) = rep.at(rank as u32) else {
-            continue;
-        };
-        let occ = &corpus.occurrences[g];
-        let n = occ.len() as f32;
+        if let Some(c) = rep.at(rank as u32) {
+            reading[g] = Some(c);
+            if plausible(c) {
+                dec[g] = Some(c);
+            }
+        }
+    }
+    // Per glyph: None = the hypothesis says nothing; Some((char, gain, consistent)).
+    let mut status: Vec<Option<(char, f32, bool)>> = vec![None; corpus.glyph_count()];
+    for g in 0..corpus.glyph_count() {
+        let Some(c) = reading[g] else { continue };
         if !plausible(c) {
             status[g] = Some((c, f32::NEG_INFINITY, false));
             continue;
         }
-        let guess = &guesses[g];
-        let (best_c, best_s) = guess.candidates.first().copied().unwrap_or(('\0', 0.0));
-        let mut ctx = dec.to_vec();
-        ctx[g] = None;
-        let s = if best_c == c {
-            best_s
-        } else {
-            scorer.total(g as u32, c, occ, &ctx)
-        };
-        let base = if best_c == '\0' {
-            s
-        } else if best_c == c {
-            best_s
-        } else {
-            scorer.total(g as u32, best_c, occ, &ctx)
-        };
-        let gain = s - base;
-        let in_top = guess.candidates.iter().any(|(x, _)| *x == c);
+        let occ = &corpus.occurrences[g];
+        let n = occ.len() as f32;
+        let s = scorer.total(g as u32, c, occ, &dec);
+        // The best alternative among the glyph's own screened candidates, in the same
+        // joint context.
+        let alt = screened[g]
+            .iter()
+            // Fullwidth and ASCII forms score alike (the LM folds them); not an alternative.
+            .filter(|(x, _)| crate::lm::fold_char(*x) != crate::lm::fold_char(c))
+            .take(4)
+            .map(|&(x, _)| scorer.total(g as u32, x, occ, &dec))
+            .fold(f32::NEG_INFINITY, f32::max);
+        let gain = if alt.is_finite() { s - alt } else { 0.0 };
         let ok = gain >= -options.tolerance_per_occurrence * n;
-        status[g] = Some((c, gain, ok && (in_top || n >= 2.0 || gain >= 0.0)));
+        if std::env::var("GM_DEBUG_OFFSET").ok().as_deref()
+            == Some(&format!("{}{offset}", rep.name()))
+        {
+            eprintln!(
+                "{:04X} {c} s={s:.1} alt={alt:.1} n={n} ok={ok} top={:?}",
+                corpus.gids[g],
+                &screened[g][..screened[g].len().min(4)]
+            );
+        }
+        status[g] = Some((c, gain, ok));
     }
     // Runs in glyph order where consistent glyphs dominate.
     let relevant: Vec<usize> = (0..status.len()).filter(|g| status[*g].is_some()).collect();
-    let mut glyphs = Vec::new();
-    let mut gain = 0.0;
+    let ok = |k: usize| status[relevant[k]].is_some_and(|s| s.2);
     let mut runs: Vec<(usize, usize)> = Vec::new(); // indices into `relevant`, inclusive
     let mut i = 0;
     while i < relevant.len() {
-        let ok = |k: usize| status[relevant[k]].is_some_and(|s| s.2);
         if !ok(i) {
             i += 1;
             continue;
         }
-        // Grow while the share of consistent glyphs stays high.
-        let (mut j, mut good, mut total) = (i, 1usize, 1usize);
-        let mut k = i + 1;
+        let (mut good, mut total) = (1usize, 1usize);
         let mut last_good = i;
+        let mut k = i + 1;
         while k < relevant.len() {
             total += 1;
             if ok(k) {
@@ -215,14 +261,15 @@ fn verify<S: Scorer + Sync>(
             }
             k += 1;
         }
-        j = j.max(last_good);
-        let good_in: usize = (i..=j).filter(|&x| ok(x)).count();
-        runs.push((i, j));
-        let _ = good_in;
-        i = j + 1;
+        runs.push((i, last_good));
+        i = last_good + 1;
     }
-    let in_top = |g: usize, c: char| guesses[g].candidates.iter().any(|(x, _)| *x == c);
+    let in_top = |g: usize, c: char| screened[g].iter().any(|(x, _)| *x == c);
+    // A run is accepted when its glyphs read consistently and it gains; the first runs
+    // also need two glyphs whose screened candidates voted for the hypothesis, further runs
+    // of an accepted hypothesis do not (a font's block is one block).
     let mut accepted_runs: Vec<(usize, usize)> = Vec::new();
+    let mut secondary: Vec<(usize, usize)> = Vec::new();
     for &(a, b) in &runs {
         let good: Vec<usize> = (a..=b)
             .map(|k| relevant[k])
@@ -232,14 +279,25 @@ fn verify<S: Scorer + Sync>(
             .iter()
             .filter(|g| status[**g].is_some_and(|s| in_top(**g, s.0)))
             .count();
+        let gain: f32 = good.iter().filter_map(|g| status[*g].map(|s| s.1)).sum();
         let share = good.len() as f32 / (b - a + 1) as f32;
-        if voters >= 2 && good.len() >= 2 && share >= options.min_run_share {
-            accepted_runs.push((a, b));
+        if good.len() >= 2 && share >= options.min_run_share && gain > 0.0 {
+            if voters >= 2 {
+                accepted_runs.push((a, b));
+            } else {
+                secondary.push((a, b));
+            }
         }
+    }
+    if !accepted_runs.is_empty() {
+        accepted_runs.extend(secondary);
+        accepted_runs.sort_unstable();
     }
     if accepted_runs.is_empty() {
         return None;
     }
+    let mut glyphs = Vec::new();
+    let mut gain = 0.0;
     // Lone consistent glyphs elsewhere join if they are among their own top candidates
     // (a font's block can hold a single glyph of a document, e.g. one kanji of a title).
     for &(a, b) in &runs {
@@ -249,8 +307,8 @@ fn verify<S: Scorer + Sync>(
             let Some((c, gn, ok)) = status[g] else {
                 continue;
             };
-            if ok && (accepted || (b == a && in_top(g, c) && gn >= 0.0)) {
-                glyphs.push((g, c));
+            if ok && (accepted || (in_top(g, c) && gn > 0.0)) {
+                glyphs.push((g, c, gn));
                 gain += gn;
             }
         }
@@ -261,20 +319,32 @@ fn verify<S: Scorer + Sync>(
         .chain(
             glyphs
                 .iter()
-                .map(|(g, _)| (corpus.gids[*g], corpus.gids[*g])),
+                .map(|(g, _, _)| (corpus.gids[*g], corpus.gids[*g])),
         )
         .collect();
+    // Glyphs that stop the blocks' growth: outside the runs, and either not readable
+    // under the hypothesis or clearly contradicted by their contexts.
     let foreign: Vec<usize> = (0..corpus.glyph_count())
-        .filter(|g| !glyphs.iter().any(|(x, _)| x == g))
+        .filter(|g| !glyphs.iter().any(|(x, _, _)| x == g))
         .filter(|g| {
             let gid = corpus.gids[*g];
             !spans.iter().any(|(lo, hi)| (*lo..=*hi).contains(&gid))
         })
+        .filter(|g| match status[*g] {
+            None => reading[*g].is_none() && fixed[*g].is_none(),
+            Some((_, gain, _)) => gain < -5.0 * corpus.counts[*g] as f32,
+        })
+        .collect();
+    let consistent: Vec<(usize, char)> = status
+        .iter()
+        .enumerate()
+        .filter_map(|(g, s)| s.filter(|s| s.2).map(|s| (g, s.0)))
         .collect();
     Some(Hypothesis {
         repertoire: rep.name(),
         offset,
         glyphs,
+        consistent,
         foreign,
         gain,
         votes,
@@ -284,10 +354,10 @@ fn verify<S: Scorer + Sync>(
 /// Block (and glyph) rules of an accepted hypothesis, through the anchor fitter: its
 /// glyphs are anchors; glyphs it does not explain stop the blocks' growth.
 pub fn rules(h: &Hypothesis, corpus: &Corpus, confidence_of: impl Fn(usize) -> f32) -> Vec<Rule> {
-    let mut anchors: Vec<Anchor> = h
+    let anchors: Vec<Anchor> = h
         .glyphs
         .iter()
-        .map(|&(g, c)| Anchor {
+        .map(|&(g, c, _)| Anchor {
             gid: corpus.gids[g],
             ch: c,
             confidence: confidence_of(g),
@@ -300,19 +370,23 @@ pub fn rules(h: &Hypothesis, corpus: &Corpus, confidence_of: impl Fn(usize) -> f
         })
         .collect();
     let own: Vec<u32> = anchors.iter().map(|a| a.gid).collect();
-    // Foreign glyphs as anchors of a character no block holds: they only block growth.
-    anchors.extend(h.foreign.iter().map(|&g| Anchor {
-        gid: corpus.gids[g],
-        ch: '\u{E000}',
-        confidence: 0.0,
-        evidence: String::new(),
-    }));
+    let foreign: Vec<u32> = h.foreign.iter().map(|&g| corpus.gids[g]).collect();
     anchors::fit(&anchors)
         .into_iter()
         .filter(|r| match r.kind {
             RuleKind::Block { .. } => true,
             RuleKind::Glyph { gid, .. } => own.contains(&gid),
         })
+        .filter(|r| {
+            // A block needs two of the hypothesis' own glyphs (the fitter may otherwise
+            // extend a neighbour's offset to a lone glyph of another script block).
+            let Some((lo, hi)) = r.gid_range() else {
+                return false;
+            };
+            matches!(r.kind, RuleKind::Glyph { .. })
+                || own.iter().filter(|g| (lo..=hi).contains(*g)).count() >= 2
+        })
+        .filter_map(|r| clip(r, &own, &foreign))
         .map(|mut r| {
             r.source = "decipher".into();
             r.evidence = format!(
@@ -327,4 +401,73 @@ pub fn rules(h: &Hypothesis, corpus: &Corpus, confidence_of: impl Fn(usize) -> f
             r
         })
         .collect()
+}
+
+/// Clips a block so that it holds no foreign glyph outside the span of its own anchors:
+/// growth toward a script block's bounds stops at the first glyph the hypothesis does not
+/// explain. Glyph rules pass unchanged.
+fn clip(rule: Rule, own: &[u32], foreign: &[u32]) -> Option<Rule> {
+    let RuleKind::Block {
+        repertoire,
+        offset,
+        first,
+        last,
+    } = rule.kind
+    else {
+        return Some(rule);
+    };
+    let (lo, hi) = rule.gid_range()?;
+    let inside: Vec<u32> = own
+        .iter()
+        .copied()
+        .filter(|g| (lo..=hi).contains(g))
+        .collect();
+    let (amin, amax) = (*inside.iter().min()?, *inside.iter().max()?);
+    let below = foreign
+        .iter()
+        .copied()
+        .filter(|&g| g >= lo && g < amin)
+        .max();
+    let above = foreign
+        .iter()
+        .copied()
+        .filter(|&g| g <= hi && g > amax)
+        .min();
+    let rep = Repertoire::by_name(repertoire).ok()?;
+    let char_at = |gid: i64| -> Option<char> {
+        let rank = gid - offset;
+        if rank < 0 {
+            return None;
+        }
+        if rep.name() == "unicode" {
+            char::from_u32(rank as u32)
+        } else {
+            rep.at(rank as u32)
+        }
+    };
+    let mut r = rule.clone();
+    let new_first = match below {
+        Some(b) => char_at(b as i64 + 1)?.max(first),
+        None => first,
+    };
+    let new_last = match above {
+        Some(a) => char_at(a as i64 - 1)?.min(last),
+        None => last,
+    };
+    if new_first > new_last {
+        return None;
+    }
+    if (new_first, new_last) != (first, last) {
+        r.evidence.push_str(&format!(
+            " (clipped to U+{:04X}..U+{:04X}: neighbouring glyphs read otherwise)",
+            new_first as u32, new_last as u32
+        ));
+    }
+    r.kind = RuleKind::Block {
+        repertoire,
+        offset,
+        first: new_first,
+        last: new_last,
+    };
+    Some(r)
 }

@@ -91,7 +91,7 @@ pub struct Options {
 impl Default for Options {
     fn default() -> Self {
         Options {
-            rounds: 6,
+            rounds: 4,
             top_k: 12,
             screen_occurrences: 12,
             rescore: 32,
@@ -114,23 +114,40 @@ pub struct GlyphGuess {
 /// Scores glyph occurrences under partial decodings.
 pub struct ContextScorer<'a, S: Scorer + Sync> {
     pub corpus: &'a Corpus,
+    /// The (document-adapted) model for final scores.
     pub lm: &'a S,
+    /// The plain model: several times faster, for screening many candidates.
+    pub fast: &'a CharLm,
     /// Characters of context on each side (LM order − 1).
     pub width: usize,
 }
 
 impl<'a, S: Scorer + Sync> ContextScorer<'a, S> {
-    pub fn new(corpus: &'a Corpus, lm: &'a S, order: usize) -> Self {
+    pub fn new(corpus: &'a Corpus, lm: &'a S, fast: &'a CharLm) -> Self {
         ContextScorer {
             corpus,
             lm,
-            width: order.clamp(2, MAX_ORDER) - 1,
+            fast,
+            width: fast.order().clamp(2, MAX_ORDER) - 1,
         }
     }
 
     /// log10 score of reading glyph `g` as `c` at one occurrence: the character itself given
     /// its left context, and up to `width` known characters to its right (or the line end).
     pub fn occurrence(&self, l: u32, p: u32, g: u32, c: char, dec: &[Option<char>]) -> f32 {
+        self.occurrence_with(self.lm, l, p, g, c, dec)
+    }
+
+    /// `occurrence` under another model (the fast one for screening).
+    pub fn occurrence_with<T: Scorer + ?Sized>(
+        &self,
+        lm: &T,
+        l: u32,
+        p: u32,
+        g: u32,
+        c: char,
+        dec: &[Option<char>],
+    ) -> f32 {
         let Some(line) = self.corpus.lines.get(l as usize) else {
             return 0.0;
         };
@@ -148,19 +165,19 @@ impl<'a, S: Scorer + Sync> ContextScorer<'a, S> {
             };
             n += 1;
         }
-        let mut s = self.lm.log_prob(&win[..n], c);
+        let mut s = lm.log_prob(&win[..n], c);
         win[n] = c;
         n += 1;
         for k in 1..=self.width {
             let q = p + k;
             if q == line.len() {
-                s += self.lm.log_prob(&win[..n], '\n');
+                s += lm.log_prob(&win[..n], '\n');
                 break;
             }
             let Some(&t) = line.get(q) else { break };
             let ch = if t == me { Some(c) } else { token_char(t, dec) };
             let Some(ch) = ch else { break };
-            s += self.lm.log_prob(&win[..n], ch);
+            s += lm.log_prob(&win[..n], ch);
             win[n] = ch;
             n += 1;
         }
@@ -171,6 +188,13 @@ impl<'a, S: Scorer + Sync> ContextScorer<'a, S> {
     pub fn total(&self, g: u32, c: char, occ: &[(u32, u32)], dec: &[Option<char>]) -> f32 {
         occ.iter()
             .map(|&(l, p)| self.occurrence(l, p, g, c, dec))
+            .sum()
+    }
+
+    /// `total` under the fast model.
+    pub fn total_fast(&self, g: u32, c: char, occ: &[(u32, u32)], dec: &[Option<char>]) -> f32 {
+        occ.iter()
+            .map(|&(l, p)| self.occurrence_with(self.fast, l, p, g, c, dec))
             .sum()
     }
 }
@@ -209,6 +233,26 @@ pub struct Solver<'a, S: Scorer + Sync> {
 }
 
 impl<'a, S: Scorer + Sync> Solver<'a, S> {
+    /// The `k` best candidates of glyph `g` by the fast model over a few occurrences,
+    /// with `dec` as context: cheap, for order votes.
+    pub fn screen(&self, g: usize, dec: &[Option<char>], k: usize) -> Vec<(char, f32)> {
+        let corpus = self.scorer.corpus;
+        let occ = spread(&corpus.occurrences[g], self.options.screen_occurrences);
+        let mut scored: Vec<(f32, usize)> = self
+            .vocab
+            .chars
+            .iter()
+            .enumerate()
+            .map(|(i, &c)| (self.scorer.total_fast(g as u32, c, &occ, dec), i))
+            .collect();
+        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        scored.truncate(k);
+        scored
+            .into_iter()
+            .map(|(s, i)| (self.vocab.chars[i], s))
+            .collect()
+    }
+
     /// Ranks candidates of glyph `g` under decoding `dec`. `taken` characters are skipped.
     pub fn rank(&self, g: usize, dec: &[Option<char>], taken: &HashSet<char>) -> Vec<(char, f32)> {
         let corpus = self.scorer.corpus;
@@ -237,12 +281,12 @@ impl<'a, S: Scorer + Sync> Solver<'a, S> {
             if total * 10f32.powf(self.vocab.log_p[i]) > max_expected {
                 continue;
             }
-            let s = self.scorer.total(g as u32, c, &screen, dec) * scale_screen + prior(i);
+            let s = self.scorer.total_fast(g as u32, c, &screen, dec) * scale_screen + prior(i);
             scored.push((s, i));
         }
         scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
         scored.truncate(o.rescore.max(o.top_k));
-        if occ.len() > screen.len() {
+        {
             let full = spread(occ, o.max_occurrences);
             let scale = n / full.len() as f32;
             for s in scored.iter_mut() {
@@ -274,7 +318,7 @@ impl<'a, S: Scorer + Sync> Solver<'a, S> {
         let mut context: Vec<Option<char>> =
             (0..ng).map(|g| fixed.get(g).copied().flatten()).collect();
         // Context thresholds per round: only sure glyphs first, then more.
-        let thresholds = [f32::INFINITY, 0.9, 0.7, 0.5, 0.3, 0.0];
+        let thresholds = [f32::INFINITY, 0.9, 0.7, 0.5];
         let mut prev: Vec<Option<char>> = vec![None; ng];
         for round in 0..self.options.rounds.max(1) {
             let ranked: Vec<Vec<(char, f32)>> = free
@@ -288,9 +332,10 @@ impl<'a, S: Scorer + Sync> Solver<'a, S> {
             let now: Vec<Option<char>> = guesses.iter().map(|x| x.ch).collect();
             let th = thresholds[round.min(thresholds.len() - 1)];
             let next_th = thresholds[(round + 1).min(thresholds.len() - 1)];
-            if now == prev && th <= 0.0 {
+            if now == prev && round >= 2 {
                 break;
             }
+            let _ = th;
             prev = now;
             for &g in &free {
                 context[g] = guesses[g].ch.filter(|_| guesses[g].confidence >= next_th);
@@ -340,7 +385,9 @@ fn assign(
             Some(&(c, best)) => {
                 let z: f32 = cands.iter().map(|(_, s)| 10f32.powf(s - best)).sum();
                 used.insert(c);
-                (Some(c), 1.0 / z)
+                // Few occurrences are little evidence, whatever the margin.
+                let n = corpus.counts[free[i]] as f32;
+                (Some(c), n / (n + 1.5) / z)
             }
             None => (None, 0.0),
         };
