@@ -268,6 +268,19 @@ impl Font {
             descriptor = cid.get(b"FontDescriptor").ok().and_then(|o| pdf.resolve(o));
         } else {
             font.encoding = simple_encoding(pdf, dict);
+            // A symbolic font without /Encoding uses its own code → glyph map (LibreOffice
+            // and reportlab subsets number glyphs 1…N): ASCII would be a guess, so no text.
+            let flags = dict
+                .get(b"FontDescriptor")
+                .ok()
+                .and_then(|o| pdf.resolve(o))
+                .and_then(|o| o.as_dict().ok())
+                .and_then(|d| d.get(b"Flags").ok())
+                .and_then(number)
+                .unwrap_or(32.0) as u32;
+            if dict.get(b"Encoding").is_err() && flags & 4 != 0 {
+                font.encoding.iter_mut().for_each(|e| *e = None);
+            }
             let first = dict.get(b"FirstChar").ok().and_then(number).unwrap_or(0.0) as u32;
             if let Some(Object::Array(w)) = dict.get(b"Widths").ok().and_then(|o| pdf.resolve(o)) {
                 for (i, o) in w.iter().enumerate().take(256) {

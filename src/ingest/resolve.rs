@@ -59,8 +59,15 @@ impl<'a> FontResolver<'a> {
         warnings: &mut Vec<String>,
     ) -> Self {
         let composite = !matches!(font.code_map, CodeMap::OneByte);
-        let tounicode_identity =
-            composite && font.tounicode.as_ref().is_some_and(|t| t.is_identity_map());
+        // Simple fonts legitimately map 0x41 → A; an identity map that also "maps" control
+        // codes to themselves is a code dump, not text.
+        let tounicode_identity = font.tounicode.as_ref().is_some_and(|t| {
+            t.is_identity_map()
+                && (composite
+                    || t.map
+                        .iter()
+                        .any(|(&c, s)| c < 0x20 && s.chars().eq([char::from(c as u8)])))
+        });
         if tounicode_identity {
             warnings.push(format!(
                 "font {}: ToUnicode maps codes to themselves (glyph IDs, not text); ignored",
