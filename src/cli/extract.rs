@@ -72,7 +72,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     };
     match &args.output {
         Some(p) => std::fs::write(p, out).with_context(|| format!("writing {}", p.display()))?,
-        None => std::io::stdout().lock().write_all(out.as_bytes())?,
+        None => match std::io::stdout().lock().write_all(out.as_bytes()) {
+            // `glyphmend extract x.pdf | head` is normal use, not an error.
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+            r => r?,
+        },
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -33,7 +33,7 @@ pub const UNRESOLVED_CHAR: char = '\u{FFFD}';
 /// Why extraction failed outright.
 #[derive(Debug, thiserror::Error)]
 pub enum IngestError {
-    #[error("{file}: cannot read: {source}")]
+    #[error("{file}: cannot read")]
     Io {
         file: String,
         #[source]

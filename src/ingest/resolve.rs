@@ -59,15 +59,10 @@ impl<'a> FontResolver<'a> {
         warnings: &mut Vec<String>,
     ) -> Self {
         let composite = !matches!(font.code_map, CodeMap::OneByte);
-        // Simple fonts legitimately map 0x41 → A; an identity map that also "maps" control
-        // codes to themselves is a code dump, not text.
-        let tounicode_identity = font.tounicode.as_ref().is_some_and(|t| {
-            t.is_identity_map()
-                && (composite
-                    || t.map
-                        .iter()
-                        .any(|(&c, s)| c < 0x20 && s.chars().eq([char::from(c as u8)])))
-        });
+        // Only for composite fonts: simple fonts legitimately map 0x41 → A (reportlab even
+        // maps its low codes to themselves next to real text).
+        let tounicode_identity =
+            composite && font.tounicode.as_ref().is_some_and(|t| t.is_identity_map());
         if tounicode_identity {
             warnings.push(format!(
                 "font {}: ToUnicode maps codes to themselves (glyph IDs, not text); ignored",
