@@ -1,7 +1,7 @@
 //! Learning tables from garbled text alone (`learn --text`), measured against truth.
 //!
-//! Both tests run the full decipherment, which takes seconds in a release build but
-//! minutes in a debug build: run them with `cargo test --release --test decipher -- --ignored`.
+//! Both tests run the full decipherment (seconds: the crate is optimised in test builds,
+//! see Cargo.toml).
 //! The bounds are the figures measured when the tests were written (see the report in the
 //! commit history), with a small margin.
 
@@ -20,7 +20,6 @@ fn fixture(name: &str) -> String {
 }
 
 #[test]
-#[ignore = "slow in debug builds; cargo test --release --test decipher -- --ignored"]
 fn dev_a_tables_from_garbled_text_alone_repair_it() {
     let input = fixture("seed/dev-a.txt");
     let truth = fixture("seed/dev-a.truth.txt");
@@ -53,7 +52,6 @@ fn dev_a_tables_from_garbled_text_alone_repair_it() {
 }
 
 #[test]
-#[ignore = "slow in debug builds; cargo test --release --test decipher -- --ignored"]
 fn random_permutation_font_is_learned_back_from_30kb() {
     let clean = fixture("clean_ja_heldout.txt");
     let g = simulate::garble(&clean, 42, 0.3);
