@@ -23,7 +23,11 @@ fn run_stdin(args: &[&str], input: &[u8]) -> std::process::Output {
 fn repair_keeps_one_line_per_line_and_fixes_known_garbling() {
     let input = "地域のከᵝな୺体の㐃ᦠを㏻ࡌた\nclean line\n\n末尾";
     let out = run_stdin(&["repair", "-"], input.as_bytes());
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let text = String::from_utf8(out.stdout).unwrap();
     assert_eq!(text.split('\n').count(), input.split('\n').count());
     assert!(text.starts_with("地域の多様な主体の連携を通じた"), "{text}");
@@ -61,7 +65,10 @@ fn json_spans_carry_provenance() {
 
 #[test]
 fn missing_file_is_a_clear_error() {
-    let out = glyphmend().args(["repair", "/no/such/file.txt"]).output().unwrap();
+    let out = glyphmend()
+        .args(["repair", "/no/such/file.txt"])
+        .output()
+        .unwrap();
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("/no/such/file.txt"), "{err}");

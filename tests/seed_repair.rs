@@ -8,13 +8,17 @@ use glyphmend::tables::TableSet;
 use std::path::Path;
 
 fn fixture(name: &str) -> String {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/seed").join(name);
+    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/seed")
+        .join(name);
     std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
 }
 
 fn repair(text: &str) -> String {
     let tables = TableSet::builtin().expect("built-in tables");
-    Repairer::new(&tables, CharLm::builtin()).repair_text(text).text
+    Repairer::new(&tables, CharLm::builtin())
+        .repair_text(text)
+        .text
 }
 
 #[test]
@@ -22,7 +26,11 @@ fn dev_a_garbled_lines_within_one_percent_cer() {
     let input = fixture("dev-a.txt");
     let truth = fixture("dev-a.truth.txt");
     let out = repair(&input);
-    assert_eq!(out.split('\n').count(), input.split('\n').count(), "line count changed");
+    assert_eq!(
+        out.split('\n').count(),
+        input.split('\n').count(),
+        "line count changed"
+    );
     let ev = evaluate(&input, &out, &truth);
     for (n, got, want) in &ev.wrong_lines {
         eprintln!("line {n}\n  got:  {got}\n  want: {want}");

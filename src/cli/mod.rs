@@ -3,8 +3,13 @@
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
+pub mod batch;
+pub mod diff;
+pub mod index;
 pub mod learn;
 pub mod repair;
+pub mod review;
+pub mod search;
 
 #[derive(Parser)]
 #[command(
@@ -23,11 +28,27 @@ pub enum Command {
     Repair(repair::Args),
     /// Derive a mapping table (from anchors, a font file, a corpus) into mappings/.
     Learn(learn::Args),
+    /// Repair every PDF and .txt under a directory into corpus, records and a manifest
+    /// (exit 3: completed, but some inputs failed).
+    Batch(batch::Args),
+    /// Write a static HTML review (original vs repaired, spans, confidence) of a batch.
+    Review(review::Args),
+    /// Show original vs repaired lines of a text file in the terminal.
+    Diff(diff::Args),
+    /// Build the full-text index of a batch's corpus (or export it for OpenSearch).
+    Index(index::Args),
+    /// Search a batch's index: ranked hits with snippets and source page.
+    Search(search::Args),
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Repair(a) => repair::run(a),
         Command::Learn(a) => learn::run(a),
+        Command::Batch(a) => batch::run(a),
+        Command::Review(a) => review::run(a),
+        Command::Diff(a) => diff::run(a),
+        Command::Index(a) => index::run(a),
+        Command::Search(a) => search::run(a),
     }
 }
