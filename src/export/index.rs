@@ -18,7 +18,7 @@ use tantivy::schema::{
     Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
 };
 use tantivy::tokenizer::{TextAnalyzer, Token, TokenStream, Tokenizer};
-use tantivy::{Index, IndexWriter, TantivyDocument, doc};
+use tantivy::{Index, IndexWriter, doc};
 
 /// Name under which [`BigramTokenizer`] is registered in the index.
 pub const TOKENIZER: &str = "ja_bigram";
@@ -60,7 +60,7 @@ pub fn tokenize(text: &str) -> Vec<Token> {
     let chars: Vec<(usize, char)> = text.char_indices().collect();
     let end_of = |i: usize| chars.get(i).map_or(text.len(), |c| c.0);
     let mut tokens = Vec::new();
-    let mut push = |from: usize, to: usize, s: String, tokens: &mut Vec<Token>| {
+    let push = |from: usize, to: usize, s: String, tokens: &mut Vec<Token>| {
         let position = tokens.len();
         tokens.push(Token {
             offset_from: from,
