@@ -7,8 +7,13 @@ pub mod records;
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
+pub mod batch;
+pub mod diff;
+pub mod index;
 pub mod learn;
 pub mod repair;
+pub mod review;
+pub mod search;
 
 #[derive(Parser)]
 #[command(
@@ -33,6 +38,17 @@ pub enum Command {
     Records(records::Args),
     /// Repaired text of a PDF in reading order (pages separated by form feeds).
     Extract(extract::Args),
+    /// Repair every PDF and .txt under a directory into corpus, records and a manifest
+    /// (exit 3: completed, but some inputs failed).
+    Batch(batch::Args),
+    /// Write a static HTML review (original vs repaired, spans, confidence) of a batch.
+    Review(review::Args),
+    /// Show original vs repaired lines of a text file in the terminal.
+    Diff(diff::Args),
+    /// Build the full-text index of a batch's corpus (or export it for OpenSearch).
+    Index(index::Args),
+    /// Search a batch's index: ranked hits with snippets and source page.
+    Search(search::Args),
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
@@ -42,5 +58,10 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Lm(args) => lm::run(args),
         Command::Records(args) => records::run(args),
         Command::Extract(a) => extract::run(a),
+        Command::Batch(a) => batch::run(a),
+        Command::Review(a) => review::run(a),
+        Command::Diff(a) => diff::run(a),
+        Command::Index(a) => index::run(a),
+        Command::Search(a) => search::run(a),
     }
 }

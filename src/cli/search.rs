@@ -1,0 +1,78 @@
+//! `glyphmend search OUT "孤独 孤立"`: ranked hits with snippets and their source page.
+//! Exit code 1 when nothing matches (as grep).
+
+use anyhow::Context;
+use clap::Args as ClapArgs;
+use glyphmend::export::search::{SearchOptions, search};
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(ClapArgs)]
+pub struct Args {
+    /// Output directory of `glyphmend batch` (indexed with `glyphmend index`).
+    pub out: PathBuf,
+    /// Query: words (all must occur unless --any), "quoted phrases", OR, -excluded.
+    pub query: String,
+    /// Maximum number of hits.
+    #[arg(short = 'n', long, default_value_t = 10)]
+    pub limit: usize,
+    /// Any query word may match (default: all).
+    #[arg(long)]
+    pub any: bool,
+    /// Hits as JSON lines.
+    #[arg(long)]
+    pub json: bool,
+    /// Colour: auto, always, never.
+    #[arg(long, default_value = "auto")]
+    pub color: String,
+}
+
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let opts = SearchOptions {
+        limit: args.limit,
+        all_words: !args.any,
+        ..Default::default()
+    };
+    let hits = search(&args.out, &args.query, &opts)
+        .with_context(|| format!("searching {}", args.out.display()))?;
+    let colour = glyphmend::export::diff::use_colour(&args.color, std::io::stdout().is_terminal());
+    let mut out = std::io::stdout().lock();
+    for (rank, h) in hits.iter().enumerate() {
+        if args.json {
+            writeln!(out, "{}", serde_json::to_string(h)?)?;
+            continue;
+        }
+        let mut snippet = String::new();
+        let mut pos = 0;
+        for r in &h.highlighted {
+            let (Some(before), Some(hit)) = (h.snippet.get(pos..r.start), h.snippet.get(r.clone()))
+            else {
+                continue;
+            };
+            snippet.push_str(before);
+            if colour {
+                snippet.push_str(&format!("\x1b[1;33m{hit}\x1b[0m"));
+            } else {
+                snippet.push_str(&format!("【{hit}】"));
+            }
+            pos = r.end;
+        }
+        snippet.push_str(h.snippet.get(pos..).unwrap_or(""));
+        let snippet = snippet.replace('\n', " ⏎ ");
+        writeln!(
+            out,
+            "{}. {} page {}  (score {:.2})\n   {}",
+            rank + 1,
+            h.source,
+            h.page,
+            h.score,
+            snippet.trim()
+        )?;
+    }
+    Ok(if hits.is_empty() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}

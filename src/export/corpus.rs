@@ -1,0 +1,328 @@
+//! The per-document result of a batch (`docs/<path>/doc.json`) and the corpus line of a page
+//! (`corpus.jsonl`).
+//!
+//! `doc.json` is the single source of truth for one input: the other per-file outputs
+//! (`repaired.txt`, `spans.json`, `records.jsonl`) and the batch-wide files are views of it,
+//! and a resumed batch rebuilds its corpus lines from it without repairing again.
+
+use crate::detect::{self, GarbledSpan};
+use crate::repair::{RepairSpan, TextRepair};
+use serde::{Deserialize, Serialize};
+
+/// Spans below this confidence are "low confidence" in reviews and statistics.
+pub const LOW_CONFIDENCE: f32 = 0.8;
+
+/// One repaired span, as stored (a [`RepairSpan`] plus its page).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SpanRecord {
+    pub page: u32,
+    pub line: usize,
+    /// 1-based character columns of the input line, inclusive.
+    pub column: usize,
+    pub end_column: usize,
+    pub before: String,
+    pub after: String,
+    pub table: String,
+    pub rule: String,
+    pub fix: String,
+    pub confidence: f32,
+}
+
+impl SpanRecord {
+    pub fn from_span(page: u32, s: &RepairSpan) -> Self {
+        SpanRecord {
+            page,
+            line: s.line,
+            column: s.column,
+            end_column: s.end_column,
+            before: s.before.clone(),
+            after: s.after.clone(),
+            table: s.table.clone(),
+            rule: s.rule.clone(),
+            fix: s.fix.clone(),
+            confidence: s.confidence,
+        }
+    }
+}
+
+/// Garbling no table explained, as stored.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UnresolvedRecord {
+    pub page: u32,
+    pub line: usize,
+    /// 0-based character columns, end exclusive (as [`GarbledSpan`]).
+    pub start: usize,
+    pub end: usize,
+    pub text: String,
+    pub reason: String,
+    pub confidence: f32,
+}
+
+impl UnresolvedRecord {
+    pub fn from_span(page: u32, g: &GarbledSpan) -> Self {
+        let reason = serde_json::to_value(&g.reason)
+            .ok()
+            .and_then(|v| v.get("kind").and_then(|k| k.as_str().map(String::from)))
+            .unwrap_or_else(|| format!("{:?}", g.reason));
+        UnresolvedRecord {
+            page,
+            line: g.line,
+            start: g.start,
+            end: g.end,
+            text: g.text.clone(),
+            reason,
+            confidence: g.confidence,
+        }
+    }
+}
+
+/// How garbled a page was and what the repair did to it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PageStats {
+    /// Characters of the original page text (without line ends).
+    pub chars: usize,
+    pub lines: usize,
+    /// Characters that are strong evidence of garbling, before and after repair.
+    pub garbled_chars: usize,
+    pub garbled_lines: usize,
+    pub garbled_chars_after: usize,
+    /// Repaired spans, characters they cover, and how many are below [`LOW_CONFIDENCE`].
+    pub repaired_spans: usize,
+    pub repaired_chars: usize,
+    pub low_confidence_spans: usize,
+    pub unresolved_spans: usize,
+    /// Lines the extractor had reordered (bidi) and repair put back.
+    pub reordered_lines: usize,
+}
+
+/// One page of one input.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PageResult {
+    /// 1-based page number (a `.txt` input is split into pages at form feeds, as pdftotext
+    /// writes them).
+    pub page: u32,
+    pub original: String,
+    pub repaired: String,
+    /// Line-level fixes by line number, e.g. `(3, "bidi:whole")`.
+    pub fixes: Vec<(usize, String)>,
+    pub spans: Vec<SpanRecord>,
+    pub unresolved: Vec<UnresolvedRecord>,
+    pub stats: PageStats,
+}
+
+impl PageResult {
+    /// Builds a page's result from its original text and the repair of it.
+    pub fn new(page: u32, original: String, repair: TextRepair) -> Self {
+        let mut stats = PageStats::default();
+        for line in original.split('\n') {
+            let n = line
+                .chars()
+                .filter(|c| detect::classify(*c).is_strong())
+                .count();
+            stats.lines += 1;
+            stats.chars += line.trim_end_matches('\r').chars().count();
+            stats.garbled_chars += n;
+            stats.garbled_lines += usize::from(n > 0);
+        }
+        stats.garbled_chars_after = repair
+            .text
+            .chars()
+            .filter(|c| detect::classify(*c).is_strong())
+            .count();
+        let spans: Vec<SpanRecord> = repair
+            .spans()
+            .map(|s| SpanRecord::from_span(page, s))
+            .collect();
+        let unresolved: Vec<UnresolvedRecord> = repair
+            .unresolved()
+            .map(|g| UnresolvedRecord::from_span(page, g))
+            .collect();
+        let fixes: Vec<(usize, String)> = repair
+            .lines
+            .iter()
+            .flat_map(|l| l.fixes.iter().map(move |f| (l.line, f.clone())))
+            .collect();
+        stats.repaired_spans = spans.len();
+        stats.repaired_chars = spans.iter().map(|s| s.before.chars().count()).sum();
+        stats.low_confidence_spans = spans
+            .iter()
+            .filter(|s| s.confidence < LOW_CONFIDENCE)
+            .count();
+        stats.unresolved_spans = unresolved.len();
+        stats.reordered_lines = {
+            let mut lines: Vec<usize> = fixes.iter().map(|f| f.0).collect();
+            lines.dedup();
+            lines.len()
+        };
+        PageResult {
+            page,
+            original,
+            repaired: repair.text,
+            fixes,
+            spans,
+            unresolved,
+            stats,
+        }
+    }
+}
+
+/// Everything a batch knows about one successfully processed input.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DocResult {
+    /// Path relative to the batch's input directory, `/`-separated.
+    pub path: String,
+    pub sha256: String,
+    /// `pdf` or `txt`.
+    pub kind: String,
+    pub pages: Vec<PageResult>,
+}
+
+impl DocResult {
+    /// The repaired text of all pages, separated by form feeds (as pdftotext does).
+    pub fn repaired_text(&self) -> String {
+        let pages: Vec<&str> = self.pages.iter().map(|p| p.repaired.as_str()).collect();
+        pages.join("\u{c}")
+    }
+
+    /// All spans of all pages, in page and line order.
+    pub fn spans(&self) -> impl Iterator<Item = &SpanRecord> {
+        self.pages.iter().flat_map(|p| p.spans.iter())
+    }
+
+    /// The corpus lines of this document, one per page.
+    pub fn corpus_lines(&self) -> Vec<CorpusLine> {
+        self.pages
+            .iter()
+            .map(|p| CorpusLine {
+                id: page_id(&self.path, p.page),
+                source: self.path.clone(),
+                sha256: self.sha256.clone(),
+                page: p.page,
+                text: p.repaired.clone(),
+                garble: GarbleSummary {
+                    chars: p.stats.chars,
+                    garbled_chars: p.stats.garbled_chars,
+                    garbled_lines: p.stats.garbled_lines,
+                    garbled_ratio: ratio(p.stats.garbled_chars, p.stats.chars),
+                    garbled_chars_after: p.stats.garbled_chars_after,
+                },
+                repairs: RepairCounts {
+                    spans: p.stats.repaired_spans,
+                    chars: p.stats.repaired_chars,
+                    low_confidence: p.stats.low_confidence_spans,
+                    unresolved: p.stats.unresolved_spans,
+                    reordered_lines: p.stats.reordered_lines,
+                },
+            })
+            .collect()
+    }
+}
+
+/// The stable id of a page: `<path>#p<page>`.
+pub fn page_id(path: &str, page: u32) -> String {
+    format!("{path}#p{page}")
+}
+
+fn ratio(a: usize, b: usize) -> f64 {
+    if b == 0 {
+        0.0
+    } else {
+        // Rounded so the JSON stays short and stable.
+        ((a as f64 / b as f64) * 1e6).round() / 1e6
+    }
+}
+
+/// One line of `corpus.jsonl`: one page of repaired text with where it came from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CorpusLine {
+    pub id: String,
+    /// Input path relative to the batch directory.
+    pub source: String,
+    pub sha256: String,
+    pub page: u32,
+    /// Repaired text.
+    pub text: String,
+    pub garble: GarbleSummary,
+    pub repairs: RepairCounts,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GarbleSummary {
+    pub chars: usize,
+    pub garbled_chars: usize,
+    pub garbled_lines: usize,
+    pub garbled_ratio: f64,
+    pub garbled_chars_after: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RepairCounts {
+    pub spans: usize,
+    pub chars: usize,
+    pub low_confidence: usize,
+    pub unresolved: usize,
+    pub reordered_lines: usize,
+}
+
+/// Reads `corpus.jsonl`.
+pub fn read_corpus(path: &std::path::Path) -> super::Result<Vec<CorpusLine>> {
+    let text = std::fs::read_to_string(path).map_err(|e| super::ExportError::io(path, e))?;
+    text.lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| {
+            serde_json::from_str(l).map_err(|source| super::ExportError::Json {
+                path: path.to_path_buf(),
+                source,
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::repair::LineReport;
+
+    #[test]
+    fn page_stats_count_garbling_and_spans() {
+        let repair = TextRepair {
+            text: "支援を行う\nclean".into(),
+            lines: vec![LineReport {
+                line: 1,
+                fixes: vec![],
+                spans: vec![RepairSpan {
+                    line: 1,
+                    column: 1,
+                    end_column: 2,
+                    before: "ᨭ᥼".into(),
+                    after: "支援".into(),
+                    table: "A".into(),
+                    rule: "r".into(),
+                    fix: "decode".into(),
+                    confidence: 0.5,
+                }],
+                unresolved: vec![],
+            }],
+        };
+        let p = PageResult::new(1, "ᨭ᥼を⾜う\nclean".into(), repair);
+        assert_eq!(p.stats.lines, 2);
+        assert_eq!(p.stats.chars, 10);
+        assert!(p.stats.garbled_chars >= 2, "{:?}", p.stats);
+        assert_eq!(p.stats.garbled_lines, 1);
+        assert_eq!(p.stats.garbled_chars_after, 0);
+        assert_eq!(p.stats.repaired_spans, 1);
+        assert_eq!(p.stats.repaired_chars, 2);
+        assert_eq!(p.stats.low_confidence_spans, 1);
+        let doc = DocResult {
+            path: "a/b.txt".into(),
+            sha256: "x".into(),
+            kind: "txt".into(),
+            pages: vec![p],
+        };
+        let lines = doc.corpus_lines();
+        assert_eq!(lines.len(), 1);
+        assert_eq!(lines[0].id, "a/b.txt#p1");
+        assert_eq!(lines[0].repairs.spans, 1);
+        assert!(lines[0].garble.garbled_ratio > 0.0);
+    }
+}

@@ -1,0 +1,292 @@
+//! Full-text index of a batch's corpus (tantivy), with a tokenizer for Japanese.
+//!
+//! [`BigramTokenizer`]: runs of CJK characters (kanji, kana, CJK punctuation excluded) become
+//! overlapping character bigrams (`孤独対策` → `孤独`, `独対`, `対策`; a lone character is
+//! its own token); runs of letters and digits become one lowercased word (full-width
+//! ASCII folded to ASCII, so `ＮＰＯ` and `npo` match); everything else separates tokens.
+//! Queries go through the same tokenizer, and a query word of several bigrams becomes a
+//! phrase of consecutive bigrams, i.e. an exact substring match. Limitation: a one-character
+//! query only matches one-character runs.
+//!
+//! The index lives in `OUT/index/`, rebuilt from `corpus.jsonl` in `OUT/.index.tmp/` and
+//! then swapped in, so a failed build leaves the previous index usable.
+
+use crate::export::corpus::{CorpusLine, read_corpus};
+use crate::export::{ExportError, Result};
+use std::path::{Path, PathBuf};
+use tantivy::schema::{
+    Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
+};
+use tantivy::tokenizer::{TextAnalyzer, Token, TokenStream, Tokenizer};
+use tantivy::{Index, IndexWriter, doc};
+
+/// Name under which [`BigramTokenizer`] is registered in the index.
+pub const TOKENIZER: &str = "ja_bigram";
+
+/// CJK bigrams and lowercased ASCII words (see the module docs).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct BigramTokenizer;
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Kind {
+    Cjk,
+    Word,
+    Sep,
+}
+
+fn kind(c: char) -> Kind {
+    match c as u32 {
+        // Hiragana, katakana (incl. prolonged mark), phonetic ext., half-width katakana.
+        0x3041..=0x30FF | 0x31F0..=0x31FF | 0xFF66..=0xFF9F => Kind::Cjk,
+        // Iteration mark 々, CJK unified ideographs (+ ext. A), compatibility ideographs.
+        0x3005 | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF => Kind::Cjk,
+        0x20000..=0x3FFFF => Kind::Cjk,
+        _ if fold(c).is_alphanumeric() => Kind::Word,
+        _ => Kind::Sep,
+    }
+}
+
+/// Full-width ASCII → ASCII, then lowercase.
+fn fold(c: char) -> char {
+    let c = match c as u32 {
+        0xFF01..=0xFF5E => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+        _ => c,
+    };
+    c.to_ascii_lowercase()
+}
+
+/// Tokenizes `text` into tokens with byte offsets into `text` and consecutive positions.
+pub fn tokenize(text: &str) -> Vec<Token> {
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let end_of = |i: usize| chars.get(i).map_or(text.len(), |c| c.0);
+    let mut tokens = Vec::new();
+    let push = |from: usize, to: usize, s: String, tokens: &mut Vec<Token>| {
+        let position = tokens.len();
+        tokens.push(Token {
+            offset_from: from,
+            offset_to: to,
+            position,
+            text: s,
+            position_length: 1,
+        });
+    };
+    let mut i = 0;
+    while i < chars.len() {
+        let k = kind(chars[i].1);
+        let mut j = i + 1;
+        while j < chars.len() && kind(chars[j].1) == k {
+            j += 1;
+        }
+        match k {
+            Kind::Sep => {}
+            Kind::Word => {
+                let s: String = chars[i..j]
+                    .iter()
+                    .flat_map(|c| fold(c.1).to_lowercase())
+                    .collect();
+                push(chars[i].0, end_of(j), s, &mut tokens);
+            }
+            Kind::Cjk if j - i == 1 => {
+                push(chars[i].0, end_of(j), chars[i].1.to_string(), &mut tokens);
+            }
+            Kind::Cjk => {
+                for a in i..j - 1 {
+                    let s: String = [chars[a].1, chars[a + 1].1].iter().collect();
+                    push(chars[a].0, end_of(a + 2), s, &mut tokens);
+                }
+            }
+        }
+        i = j;
+    }
+    tokens
+}
+
+/// The token stream of [`BigramTokenizer`]: tokens computed up front.
+pub struct BigramTokenStream {
+    tokens: Vec<Token>,
+    /// Index of the current token + 1 (0 = before the first).
+    next: usize,
+}
+
+impl TokenStream for BigramTokenStream {
+    fn advance(&mut self) -> bool {
+        if self.next < self.tokens.len() {
+            self.next += 1;
+            true
+        } else {
+            false
+        }
+    }
+    fn token(&self) -> &Token {
+        &self.tokens[self.next.saturating_sub(1).min(self.tokens.len() - 1)]
+    }
+    fn token_mut(&mut self) -> &mut Token {
+        let i = self.next.saturating_sub(1).min(self.tokens.len() - 1);
+        &mut self.tokens[i]
+    }
+}
+
+impl Tokenizer for BigramTokenizer {
+    type TokenStream<'a> = BigramTokenStream;
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> BigramTokenStream {
+        let mut tokens = tokenize(text);
+        if tokens.is_empty() {
+            // `token()` may be called on an exhausted stream; keep one inert token around.
+            tokens.push(Token::default());
+            return BigramTokenStream {
+                tokens,
+                next: usize::MAX,
+            };
+        }
+        BigramTokenStream { tokens, next: 0 }
+    }
+}
+
+/// The fields of the index.
+#[derive(Clone, Copy)]
+pub struct Fields {
+    pub id: Field,
+    pub source: Field,
+    pub page: Field,
+    pub sha256: Field,
+    pub text: Field,
+}
+
+pub fn schema() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let text_options = TextOptions::default().set_stored().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(TOKENIZER)
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+    );
+    let fields = Fields {
+        id: b.add_text_field("id", STRING | STORED),
+        source: b.add_text_field("source", STRING | STORED),
+        page: b.add_u64_field("page", INDEXED | STORED),
+        sha256: b.add_text_field("sha256", STRING | STORED),
+        text: b.add_text_field("text", text_options),
+    };
+    (b.build(), fields)
+}
+
+/// Registers the tokenizer on an index (needed after every open).
+pub fn register(index: &Index) {
+    index
+        .tokenizers()
+        .register(TOKENIZER, TextAnalyzer::builder(BigramTokenizer).build());
+}
+
+pub fn index_dir(out_dir: &Path) -> PathBuf {
+    out_dir.join("index")
+}
+
+/// Builds `OUT/index` from `OUT/corpus.jsonl`. Returns the number of pages indexed.
+pub fn build(out_dir: &Path) -> Result<usize> {
+    let corpus = read_corpus(&out_dir.join("corpus.jsonl"))?;
+    build_from(out_dir, &corpus)
+}
+
+pub fn build_from(out_dir: &Path, corpus: &[CorpusLine]) -> Result<usize> {
+    let tmp = out_dir.join(".index.tmp");
+    if tmp.exists() {
+        std::fs::remove_dir_all(&tmp).map_err(|e| ExportError::io(&tmp, e))?;
+    }
+    std::fs::create_dir_all(&tmp).map_err(|e| ExportError::io(&tmp, e))?;
+    let (schema, f) = schema();
+    let index = Index::create_in_dir(&tmp, schema)?;
+    register(&index);
+    {
+        // One thread: the index is small next to the repair work, and a single segment
+        // keeps the result the same on every run.
+        let mut writer: IndexWriter = index.writer_with_num_threads(1, 50_000_000)?;
+        for line in corpus {
+            writer.add_document(doc!(
+                f.id => line.id.as_str(),
+                f.source => line.source.as_str(),
+                f.page => u64::from(line.page),
+                f.sha256 => line.sha256.as_str(),
+                f.text => line.text.as_str(),
+            ))?;
+        }
+        writer.commit()?;
+        writer.wait_merging_threads()?;
+    }
+    let dest = index_dir(out_dir);
+    if dest.exists() {
+        std::fs::remove_dir_all(&dest).map_err(|e| ExportError::io(&dest, e))?;
+    }
+    std::fs::rename(&tmp, &dest).map_err(|e| ExportError::io(&dest, e))?;
+    Ok(corpus.len())
+}
+
+/// Opens `OUT/index` with the tokenizer registered.
+pub fn open(out_dir: &Path) -> Result<(Index, Fields)> {
+    let dir = index_dir(out_dir);
+    if !dir.join("meta.json").exists() {
+        return Err(ExportError::Other(format!(
+            "{}: no index (run `glyphmend index {}` first)",
+            dir.display(),
+            out_dir.display()
+        )));
+    }
+    let index = Index::open_in_dir(&dir)?;
+    register(&index);
+    let schema = index.schema();
+    let get = |name: &str| {
+        schema
+            .get_field(name)
+            .map_err(|_| ExportError::Other(format!("index has no field `{name}`")))
+    };
+    let fields = Fields {
+        id: get("id")?,
+        source: get("source")?,
+        page: get("page")?,
+        sha256: get("sha256")?,
+        text: get("text")?,
+    };
+    Ok((index, fields))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(s: &str) -> Vec<String> {
+        tokenize(s).into_iter().map(|t| t.text).collect()
+    }
+
+    #[test]
+    fn cjk_runs_become_overlapping_bigrams_and_words_lowercase() {
+        assert_eq!(texts("孤独・孤立対策"), ["孤独", "孤立", "立対", "対策"]);
+        assert_eq!(
+            texts("NPO法人 Ｎｐｏ 2024年"),
+            ["npo", "法人", "npo", "2024", "年"]
+        );
+        assert_eq!(texts("支援を行う"), ["支援", "援を", "を行", "行う"]);
+        assert!(texts(" 、。").is_empty());
+    }
+
+    #[test]
+    fn offsets_point_into_the_text() {
+        let s = "ab 孤独";
+        for t in tokenize(s) {
+            let piece = &s[t.offset_from..t.offset_to];
+            assert_eq!(piece.to_lowercase(), t.text);
+        }
+        let positions: Vec<usize> = tokenize("孤独対策 x").iter().map(|t| t.position).collect();
+        assert_eq!(positions, [0, 1, 2, 3]);
+    }
+
+    #[test]
+    fn token_stream_walks_all_tokens() {
+        let mut tok = BigramTokenizer;
+        let mut stream = tok.token_stream("孤独対策");
+        let mut seen = Vec::new();
+        while stream.advance() {
+            seen.push(stream.token().text.clone());
+        }
+        assert_eq!(seen, ["孤独", "独対", "対策"]);
+        let mut empty = tok.token_stream("、");
+        assert!(!empty.advance());
+    }
+}
