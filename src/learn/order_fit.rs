@@ -226,15 +226,6 @@ fn verify<S: Scorer + Sync>(
             .fold(f32::NEG_INFINITY, f32::max);
         let gain = if alt.is_finite() { s - alt } else { 0.0 };
         let ok = gain >= -options.tolerance_per_occurrence * n;
-        if std::env::var("GM_DEBUG_OFFSET").ok().as_deref()
-            == Some(&format!("{}{offset}", rep.name()))
-        {
-            eprintln!(
-                "{:04X} {c} s={s:.1} alt={alt:.1} n={n} ok={ok} top={:?}",
-                corpus.gids[g],
-                &screened[g][..screened[g].len().min(4)]
-            );
-        }
         status[g] = Some((c, gain, ok));
     }
     // Runs in glyph order where consistent glyphs dominate.
