@@ -37,7 +37,8 @@ enum Kind {
 fn kind(c: char) -> Kind {
     match c as u32 {
         // Hiragana, katakana (incl. prolonged mark), phonetic ext., half-width katakana.
-        0x3041..=0x30FF | 0x31F0..=0x31FF | 0xFF66..=0xFF9F => Kind::Cjk,
+        // ・ (U+30FB) separates words; it is punctuation, not kana.
+        0x3041..=0x30FA | 0x30FC..=0x30FF | 0x31F0..=0x31FF | 0xFF66..=0xFF9F => Kind::Cjk,
         // Iteration mark 々, CJK unified ideographs (+ ext. A), compatibility ideographs.
         0x3005 | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF => Kind::Cjk,
         0x20000..=0x3FFFF => Kind::Cjk,

@@ -58,8 +58,8 @@ pub fn escape(s: &str) -> String {
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
             // Controls (garbled half-width text) would be invisible: show their code.
-            c if (c as u32) < 0x20 && c != '\t' => {
-                let _ = write!(out, "<span class=\"ctl\">U+{:04X}</span>", c as u32);
+            c if (c as u32) < 0x20 && c != '\t' && c != '\n' => {
+                let _ = write!(out, "<span class=ctl>U+{:04X}</span>", c as u32);
             }
             c => out.push(c),
         }
