@@ -266,39 +266,22 @@ fn grow_block(rule: &Rule, kept: &[(u32, u32)], anchors: &[Anchor]) -> Option<Ru
         }
         c += 1;
     }
-    let mut clipped = false;
-    let mut new_first = amin;
-    let mut c = amin as u32;
-    while c > first as u32 {
-        c -= 1;
-        let Some(ch) = char::from_u32(c) else {
-            continue;
-        };
-        match gid_of(ch) {
-            Some(g) if blocked(g) => {
-                clipped = true;
-                break;
+    // Walk outward from an anchor end over `steps` (code points in walking order): the last
+    // member reached before a blocked glyph ID, and whether a block stopped the walk.
+    let grow = |from: char, steps: &mut dyn Iterator<Item = u32>| -> (char, bool) {
+        let mut reached = from;
+        for ch in steps.filter_map(char::from_u32) {
+            match gid_of(ch) {
+                Some(g) if blocked(g) => return (reached, true),
+                Some(_) => reached = ch,
+                None => {}
             }
-            Some(_) => new_first = ch,
-            None => {}
         }
-    }
-    let mut new_last = amax;
-    let mut c = amax as u32;
-    while c < last as u32 {
-        c += 1;
-        let Some(ch) = char::from_u32(c) else {
-            continue;
-        };
-        match gid_of(ch) {
-            Some(g) if blocked(g) => {
-                clipped = true;
-                break;
-            }
-            Some(_) => new_last = ch,
-            None => {}
-        }
-    }
+        (reached, false)
+    };
+    let (new_first, clipped_low) = grow(amin, &mut (first as u32..amin as u32).rev());
+    let (new_last, clipped_high) = grow(amax, &mut (amax as u32 + 1..=last as u32));
+    let clipped = clipped_low || clipped_high;
     let mut r = rule.clone();
     if clipped {
         r.evidence.push_str(&format!(
