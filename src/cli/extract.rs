@@ -27,6 +27,10 @@ pub struct Args {
     /// Extra mapping tables (`*.table`), added to the builtin ones.
     #[arg(long)]
     pub tables: Option<PathBuf>,
+    /// Apply table entries down to this confidence (entries below 0.5 are in doubt and by
+    /// default only reported).
+    #[arg(long, default_value_t = 0.5)]
+    pub min_rule_confidence: f32,
     /// Suppress warnings on stderr.
     #[arg(short, long)]
     pub quiet: bool,
@@ -57,6 +61,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         password: args.password.clone(),
         pages: args.pages.as_deref().map(parse_pages).transpose()?,
         tables: Arc::new(tables),
+        min_rule_confidence: args.min_rule_confidence,
         ..ExtractOptions::default()
     };
     let doc = ingest::extract_path(&args.file, &opts)?;

@@ -28,6 +28,13 @@ pub struct Args {
     /// Font file (.ttf/.ttc/.otf) whose own cmap gives an exact table.
     #[arg(long)]
     pub font: Option<PathBuf>,
+    /// PDFs or directories of PDFs: one table per font from the votes of trusted
+    /// ToUnicode entries and embedded cmaps across the documents.
+    #[arg(long = "pdf", num_args = 1..)]
+    pub pdf: Vec<PathBuf>,
+    /// With --pdf: only voted glyphs, no repertoire-order blocks fitted to the votes.
+    #[arg(long)]
+    pub no_generalize: bool,
 }
 
 /// Learning from garbled text alone (`--text`); kept apart from the other sources' options.
@@ -64,6 +71,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     if let Some(clean) = &args.text.simulate {
         return run_simulation(clean, &args.text);
     }
+    if !args.pdf.is_empty() {
+        return run_pdf(&args);
+    }
     if !args.text.text.is_empty() {
         return run_text(&args);
     }
@@ -71,7 +81,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         return run_font(&args, font);
     }
     let Some(path) = &args.anchors else {
-        bail!("nothing to learn from: give --anchors FILE, --font FILE or --text FILE...");
+        bail!(
+            "nothing to learn from: give --anchors FILE, --font FILE, --pdf PATH... or --text FILE..."
+        );
     };
     let text =
         std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
@@ -128,6 +140,97 @@ fn run_font(args: &Args, font: &PathBuf) -> anyhow::Result<ExitCode> {
         path.display()
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// `learn --pdf`: tables from votes across a PDF corpus.
+fn run_pdf(args: &Args) -> anyhow::Result<ExitCode> {
+    use glyphmend::learn::pdf_votes::{CorpusVotes, VoteOptions, report};
+    use rayon::prelude::*;
+    let mut files = Vec::new();
+    for p in &args.pdf {
+        collect_pdfs(p, &mut files).with_context(|| format!("reading {}", p.display()))?;
+    }
+    files.sort();
+    files.dedup();
+    if files.is_empty() {
+        bail!("no PDF files under the --pdf paths given");
+    }
+    let opts = glyphmend::ingest::ExtractOptions::default();
+    // Documents are read in parallel; votes are keyed by file name, so the tables do not
+    // depend on the order or the thread count.
+    let read: Vec<(String, Result<Vec<u8>, String>)> = files
+        .par_iter()
+        .map(|f| {
+            (
+                f.display().to_string(),
+                std::fs::read(f).map_err(|e| e.to_string()),
+            )
+        })
+        .collect();
+    let parts: Vec<CorpusVotes> = read
+        .into_par_iter()
+        .map(|(name, bytes)| {
+            let mut c = CorpusVotes::default();
+            match bytes {
+                Ok(b) => c.add_pdf(&name, &b, &opts),
+                Err(e) => c.failures.push((name, format!("cannot read: {e}"))),
+            }
+            c
+        })
+        .collect();
+    let mut corpus = CorpusVotes::default();
+    for p in parts {
+        corpus.absorb(p);
+    }
+    let learned = corpus.tables(&VoteOptions {
+        generalize: !args.no_generalize,
+        ..Default::default()
+    })?;
+    std::fs::create_dir_all(&args.out)
+        .with_context(|| format!("creating {}", args.out.display()))?;
+    for l in &learned {
+        let dest = args.out.join(format!("{}.table", l.table.name));
+        let mut body = format!("# learned from {} PDF documents\n", l.documents);
+        body.push_str(&l.table.to_text());
+        std::fs::write(&dest, body).with_context(|| format!("writing {}", dest.display()))?;
+        eprintln!(
+            "{}: {} glyphs mapped ({} voted, {} in conflict, {} from fitted blocks)",
+            dest.display(),
+            l.table.len(),
+            l.voted,
+            l.conflicts.len(),
+            l.generalized
+        );
+    }
+    for (f, why) in &corpus.failures {
+        eprintln!("warning: {f}: {why}");
+    }
+    if args.text.report {
+        print!("{}", report(&learned, &corpus));
+    }
+    if learned.is_empty() {
+        eprintln!(
+            "no font in these documents has a trusted ToUnicode or an embedded cmap: nothing learned"
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `path` itself if it is a file, else every `*.pdf` below it (recursively).
+fn collect_pdfs(path: &std::path::Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    if path.is_dir() {
+        for e in std::fs::read_dir(path)? {
+            let p = e?.path();
+            if p.is_dir() {
+                collect_pdfs(&p, out)?;
+            } else if p.extension().is_some_and(|x| x.eq_ignore_ascii_case("pdf")) {
+                out.push(p);
+            }
+        }
+    } else {
+        out.push(path.to_path_buf());
+    }
+    Ok(())
 }
 
 /// `learn --text`: decipher tables from garbled text.

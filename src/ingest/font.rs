@@ -49,6 +49,9 @@ pub struct Font {
     pub embedded_cmap: Option<HashMap<u32, char>>,
     /// numGlyphs of the embedded program, to check a table's fingerprint.
     pub embedded_glyphs: Option<u32>,
+    /// The embedded sfnt program itself (shared, not copied per use): corpus learning
+    /// compares glyph outlines across documents with it.
+    pub program: Option<std::sync::Arc<[u8]>>,
 }
 
 /// Decodes content-stream bytes into (code, byte length) pairs.
@@ -153,6 +156,7 @@ impl Font {
             default_width: 1000.0,
             embedded_cmap: None,
             embedded_glyphs: None,
+            program: None,
         };
         if let Some(tu) = dict.get(b"ToUnicode").ok().and_then(|o| pdf.resolve(o)) {
             match tu {
@@ -310,6 +314,7 @@ impl Font {
                         Ok((map, n)) => {
                             font.embedded_cmap = (!map.is_empty()).then_some(map);
                             font.embedded_glyphs = Some(n);
+                            font.program = Some(std::sync::Arc::from(data));
                         }
                         Err(e) => {
                             // Bare CFF (FontFile3/CIDFontType0C) is not sfnt: not an error worth

@@ -73,6 +73,9 @@ pub struct ExtractOptions {
     pub document_tables: Option<Arc<dyn DocumentTables>>,
     /// Cap on one decoded stream.
     pub max_stream_bytes: usize,
+    /// Table entries below this confidence are in doubt: the glyph stays unresolved and a
+    /// warning says how many such entries were not applied.
+    pub min_rule_confidence: f32,
 }
 
 impl Default for ExtractOptions {
@@ -85,6 +88,7 @@ impl Default for ExtractOptions {
             tables: Arc::new(TableSet::builtin().unwrap_or_default()),
             document_tables: None,
             max_stream_bytes: 64 << 20,
+            min_rule_confidence: 0.5,
         }
     }
 }
@@ -190,12 +194,26 @@ pub fn extract_path(path: &Path, opts: &ExtractOptions) -> Result<Document, Inge
     extract_bytes(&bytes, &file, opts)
 }
 
-/// Extracts from memory; `file` names the input in errors and warnings.
-pub fn extract_bytes(
+/// The fonts a document uses (every font the content streams select, in order of first
+/// use), with the warnings met on the way. Corpus learning reads ToUnicode, glyph IDs and
+/// the embedded programs from these.
+pub fn document_fonts(
     bytes: &[u8],
     file: &str,
     opts: &ExtractOptions,
-) -> Result<Document, IngestError> {
+) -> Result<(Vec<font::Font>, Vec<String>), IngestError> {
+    let i = interpret(bytes, file, opts)?;
+    Ok((i.fonts.fonts, i.warnings))
+}
+
+/// The content streams run: the fonts met and each page's positioned glyphs.
+struct Interpreted {
+    fonts: FontCache,
+    raw_pages: Vec<(u32, Vec<content::RawGlyph>)>,
+    warnings: Vec<String>,
+}
+
+fn interpret(bytes: &[u8], file: &str, opts: &ExtractOptions) -> Result<Interpreted, IngestError> {
     let pdf = pdf::Pdf::load(bytes, opts.password.as_deref(), opts.max_stream_bytes).map_err(
         |e| match e {
             pdf::LoadFailure::Encrypted { password_given } => IngestError::Encrypted {
@@ -253,6 +271,24 @@ pub fn extract_bytes(
         );
         raw_pages.push((number, interp.glyphs));
     }
+    Ok(Interpreted {
+        fonts,
+        raw_pages,
+        warnings,
+    })
+}
+
+/// Extracts from memory; `file` names the input in errors and warnings.
+pub fn extract_bytes(
+    bytes: &[u8],
+    file: &str,
+    opts: &ExtractOptions,
+) -> Result<Document, IngestError> {
+    let Interpreted {
+        fonts,
+        raw_pages,
+        mut warnings,
+    } = interpret(bytes, file, opts)?;
     let mut font_warnings = Vec::new();
     let resolvers: Vec<FontResolver> = fonts
         .fonts
@@ -262,12 +298,14 @@ pub fn extract_bytes(
                 f,
                 &opts.tables,
                 opts.document_tables.as_deref(),
+                opts.min_rule_confidence,
                 &mut font_warnings,
             )
         })
         .collect();
     warnings.extend(font_warnings);
     let mut stats = Stats::default();
+    let mut in_doubt = 0usize;
     let mut pages = Vec::new();
     for (number, raw) in raw_pages {
         let resolved: Vec<_> = raw
@@ -310,6 +348,13 @@ pub fn extract_bytes(
                 *stats.by_source.entry(source_name(r.source)).or_default() += 1;
                 let unresolved = usize::from(r.source == MappingSource::Unresolved);
                 stats.unresolved += unresolved;
+                if unresolved > 0 {
+                    in_doubt += usize::from(
+                        g.gid
+                            .and_then(|gid| resolvers[g.font].doubtful_entry(gid))
+                            .is_some(),
+                    );
+                }
                 let (x0, x1) = (g.x.min(g.x_end), g.x.max(g.x_end));
                 let (y0, y1) = if g.vertical {
                     (g.y_end.min(g.y), g.y_end.max(g.y))
@@ -373,6 +418,12 @@ pub fn extract_bytes(
             });
         }
         pages.push(Page { number, lines });
+    }
+    if in_doubt > 0 {
+        warnings.push(format!(
+            "{in_doubt} glyphs have only table entries in doubt (confidence below {}); not applied (lower --min-rule-confidence to apply them)",
+            opts.min_rule_confidence
+        ));
     }
     if stats.unresolved > 0 {
         warnings.push(format!(

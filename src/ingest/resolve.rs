@@ -49,6 +49,8 @@ pub struct FontResolver<'a> {
     tounicode_identity: bool,
     pub table: Option<&'a FontTable>,
     doc_tables: Option<&'a dyn DocumentTables>,
+    /// Table entries below this confidence are in doubt: reported, not applied.
+    min_confidence: f32,
 }
 
 impl<'a> FontResolver<'a> {
@@ -56,6 +58,7 @@ impl<'a> FontResolver<'a> {
         font: &'a Font,
         tables: &'a TableSet,
         doc_tables: Option<&'a dyn DocumentTables>,
+        min_confidence: f32,
         warnings: &mut Vec<String>,
     ) -> Self {
         let composite = !matches!(font.code_map, CodeMap::OneByte);
@@ -90,7 +93,22 @@ impl<'a> FontResolver<'a> {
             tounicode_identity,
             table,
             doc_tables,
+            min_confidence,
         }
+    }
+
+    /// A table entry for `gid` that exists but is in doubt (below the confidence floor), for
+    /// reporting what was not applied.
+    pub fn doubtful_entry(&self, gid: u32) -> Option<(char, f32)> {
+        let from_table = self.table.and_then(|t| {
+            let d = t.decode(gid)?;
+            let conf = t.rule(d.rule).map(|r| r.confidence).unwrap_or(0.5);
+            Some((d.ch, conf))
+        });
+        let from_doc = || self.doc_tables?.lookup(&self.font.basefont, gid);
+        from_table
+            .or_else(from_doc)
+            .filter(|&(_, conf)| conf < self.min_confidence)
     }
 
     /// Resolves one code.
@@ -147,11 +165,16 @@ impl<'a> FontResolver<'a> {
         if let Some(t) = self.table {
             if let Some(d) = t.decode(gid) {
                 let conf = t.rule(d.rule).map(|r| r.confidence).unwrap_or(0.5);
-                return Some(found(d.ch.to_string(), MappingSource::Table, conf, None));
+                if conf >= self.min_confidence {
+                    return Some(found(d.ch.to_string(), MappingSource::Table, conf, None));
+                }
             }
         }
         if let Some(dt) = self.doc_tables {
-            if let Some((c, conf)) = dt.lookup(&self.font.basefont, gid) {
+            if let Some((c, conf)) = dt
+                .lookup(&self.font.basefont, gid)
+                .filter(|&(_, conf)| conf >= self.min_confidence)
+            {
                 return Some(found(
                     c.to_string(),
                     MappingSource::DocumentTable,

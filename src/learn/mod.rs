@@ -7,5 +7,6 @@ pub mod decipher;
 pub mod font_file;
 pub mod merge;
 pub mod order_fit;
+pub mod pdf_votes;
 pub mod permutation;
 pub mod simulate;
