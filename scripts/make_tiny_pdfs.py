@@ -36,3 +36,28 @@ objs = [
                  b"/Resources << /Font << /F1 5 0 R >> >> "),
 ]
 open("tests/fixtures/pdf/tiny.pdf", "wb").write(pdf(objs))
+
+# two_column.pdf: a heading across the page, two prose columns drawn row by row (left and
+# right line of each row in one BT block, as layout programs do), a footer across the page.
+# Reading order must be: heading, left column, right column, footer.
+left = ["Left column line one is here", "left column line two goes on",
+        "left column line three ends", "left column line four, last"]
+right = ["Right column first line text", "right column second line text",
+         "right column third line text", "right column fourth line text"]
+ops = [b"BT /F1 10 Tf 1 0 0 1 72 720 Tm (Heading across the whole page width) Tj ET"]
+for k, (l, r) in enumerate(zip(left, right)):
+    y = 690 - 14 * k
+    ops.append(b"BT /F1 10 Tf 1 0 0 1 72 %d Tm (%s) Tj 1 0 0 1 320 %d Tm (%s) Tj ET"
+               % (y, l.encode(), y, r.encode()))
+ops.append(b"BT /F1 10 Tf 1 0 0 1 72 600 Tm (Footer across the whole page width too) Tj ET")
+widths = b"[" + b" ".join([b"500"] * 95) + b"]"
+objs = [
+    b"<< /Type /Catalog /Pages 2 0 R >>",
+    b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+    b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+    b"/Resources << /Font << /F1 5 0 R >> >> >>",
+    stream(b"\n".join(ops)),
+    b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding "
+    b"/FirstChar 32 /LastChar 126 /Widths " + widths + b" >>",
+]
+open("tests/fixtures/pdf/two_column.pdf", "wb").write(pdf(objs))

@@ -134,3 +134,34 @@ fn without_tables_no_tounicode_glyphs_are_unresolved_not_guessed() {
     );
     assert!(doc.warnings.iter().any(|w| w.contains("unresolved")));
 }
+
+/// Two prose columns drawn row by row come out column by column (scripts/make_tiny_pdfs.py).
+#[test]
+fn two_columns_read_in_column_order() {
+    let bytes = std::fs::read(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/pdf/two_column.pdf"),
+    )
+    .unwrap();
+    let doc = glyphmend::ingest::extract_bytes(
+        &bytes,
+        "two_column.pdf",
+        &glyphmend::ingest::ExtractOptions::default(),
+    )
+    .unwrap();
+    let lines: Vec<String> = doc.pages[0].lines.iter().map(|l| l.text.clone()).collect();
+    assert_eq!(
+        lines,
+        [
+            "Heading across the whole page width",
+            "Left column line one is here",
+            "left column line two goes on",
+            "left column line three ends",
+            "left column line four, last",
+            "Right column first line text",
+            "right column second line text",
+            "right column third line text",
+            "right column fourth line text",
+            "Footer across the whole page width too",
+        ]
+    );
+}

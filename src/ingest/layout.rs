@@ -5,6 +5,13 @@
 //! columns read right to left, glyphs top to bottom. A glyph drawn again at nearly the
 //! same place with the same text (fake bold) is emitted once. A gap of about a full em
 //! inside a CJK line becomes U+3000, a smaller visible gap an ASCII space.
+//!
+//! Columns: where consecutive lines share a vertical gutter (an x-range at least an em wide
+//! that no glyph of those lines touches, starting as a gap of ≥ 2 em) and both sides hold
+//! prose (≥ 4 lines, ≥ 3 of them with text on both sides, ≥ 8 glyphs per side on average),
+//! the left column is read to its end before the right one. Tables of short cells do not
+//! qualify and keep row order; a blank band over 2.5 em tall ends a column block. Applied
+//! recursively (three columns), depth-limited.
 
 /// A glyph with its resolved text, ready for layout.
 #[derive(Debug, Clone)]
@@ -58,8 +65,10 @@ pub fn lines(glyphs: &[Placed]) -> Vec<LineLayout> {
             _ => clusters.push(vec![i]),
         }
     }
-    for mut c in clusters {
+    for c in clusters.iter_mut() {
         c.sort_by(|&a, &b| glyphs[a].x.total_cmp(&glyphs[b].x));
+    }
+    for c in in_column_order(glyphs, clusters, 0) {
         out.push(finish(glyphs, &c, false));
     }
     // Vertical columns.
@@ -79,6 +88,108 @@ pub fn lines(glyphs: &[Placed]) -> Vec<LineLayout> {
         out.push(finish(glyphs, &c, true));
     }
     out
+}
+
+/// Deepest column nesting followed (three columns need two levels).
+const MAX_COLUMN_DEPTH: usize = 3;
+
+/// Rows (top to bottom, glyphs left to right) → rows in reading order, splitting column
+/// blocks into their columns.
+fn in_column_order(glyphs: &[Placed], rows: Vec<Vec<usize>>, depth: usize) -> Vec<Vec<usize>> {
+    if depth >= MAX_COLUMN_DEPTH {
+        return rows;
+    }
+    let mut out = Vec::with_capacity(rows.len());
+    let mut r = 0;
+    while r < rows.len() {
+        let Some((end, gutter)) = column_block(glyphs, &rows, r) else {
+            out.push(rows[r].clone());
+            r += 1;
+            continue;
+        };
+        let (mut left, mut right) = (Vec::new(), Vec::new());
+        for row in &rows[r..end] {
+            let (l, rt): (Vec<usize>, Vec<usize>) =
+                row.iter().partition(|&&i| glyphs[i].x < gutter);
+            if !l.is_empty() {
+                left.push(l);
+            }
+            if !rt.is_empty() {
+                right.push(rt);
+            }
+        }
+        out.extend(in_column_order(glyphs, left, depth + 1));
+        out.extend(in_column_order(glyphs, right, depth + 1));
+        r = end;
+    }
+    out
+}
+
+/// Gaps of at least 2 em between consecutive glyphs of a row: (left edge, right edge).
+fn wide_gaps(glyphs: &[Placed], row: &[usize]) -> Vec<(f32, f32)> {
+    let mut gaps = Vec::new();
+    let mut reach = f32::NEG_INFINITY;
+    for &i in row {
+        let g = &glyphs[i];
+        let em = g.size.max(0.01);
+        if reach.is_finite() && g.x - reach >= 2.0 * em {
+            gaps.push((reach, g.x));
+        }
+        reach = reach.max(g.x_end.max(g.x));
+    }
+    gaps
+}
+
+/// A column block starting at row `start`: (end row, exclusive; gutter x).
+fn column_block(glyphs: &[Placed], rows: &[Vec<usize>], start: usize) -> Option<(usize, f32)> {
+    let first = &rows[start];
+    let mut gutter = *wide_gaps(glyphs, first).first()?;
+    let em = first
+        .iter()
+        .map(|&i| glyphs[i].size)
+        .fold(0.01f32, f32::max);
+    let mut end = start + 1;
+    while end < rows.len() {
+        // A blank band of more than 2.5 em ends the block (a footer below short columns).
+        let (above, below) = (&rows[end - 1], &rows[end]);
+        if let (Some(&a), Some(&b)) = (above.first(), below.first()) {
+            if (glyphs[a].y - glyphs[b].y).abs() > 2.5 * em {
+                break;
+            }
+        }
+        let mut g = gutter;
+        for &i in &rows[end] {
+            let (a, b) = (glyphs[i].x, glyphs[i].x_end.max(glyphs[i].x));
+            if b <= g.0 || a >= g.1 {
+                continue;
+            }
+            // A glyph inside the gutter: keep the wider free side.
+            g = if a - g.0 >= g.1 - b {
+                (g.0, a)
+            } else {
+                (b, g.1)
+            };
+        }
+        if g.1 - g.0 < em {
+            break;
+        }
+        gutter = g;
+        end += 1;
+    }
+    let mid = (gutter.0 + gutter.1) / 2.0;
+    let (mut both, mut left_rows, mut right_rows, mut left_n, mut right_n) = (0, 0, 0, 0, 0);
+    for row in &rows[start..end] {
+        let l = row.iter().filter(|&&i| glyphs[i].x < mid).count();
+        let r = row.len() - l;
+        both += usize::from(l > 0 && r > 0);
+        left_rows += usize::from(l > 0);
+        right_rows += usize::from(r > 0);
+        left_n += l;
+        right_n += r;
+    }
+    let prose = |n: usize, rows: usize| rows > 0 && n >= 8 * rows;
+    (end - start >= 4 && both >= 3 && prose(left_n, left_rows) && prose(right_n, right_rows))
+        .then_some((end, mid))
 }
 
 fn finish(glyphs: &[Placed], order: &[usize], vertical: bool) -> LineLayout {
@@ -168,6 +279,97 @@ mod tests {
             g("え", 20.0, 80.0, false), // a full em gap
         ];
         assert_eq!(render(&gs), vec!["あい", "う\u{3000}え"]);
+    }
+
+    /// `text` laid out from x = `x0`, one glyph per 10 units, on baseline `y`.
+    fn run(text: &str, x0: f32, y: f32) -> Vec<Placed> {
+        text.chars()
+            .enumerate()
+            .map(|(k, c)| g(&c.to_string(), x0 + 10.0 * k as f32, y, false))
+            .collect()
+    }
+
+    #[test]
+    fn two_prose_columns_read_left_then_right() {
+        let left = [
+            "あいうえおかきくけこ",
+            "さしすせそたちつてと",
+            "なにぬねのはひふへほ",
+            "まみむめも",
+        ];
+        let right = [
+            "アイウエオカキクケコ",
+            "サシスセソタチツテト",
+            "ナニヌネノハヒフヘホ",
+            "マミムメモヤユヨ",
+        ];
+        let mut gs = run("見出しは全幅に渡って書かれている長い行", 0.0, 120.0);
+        for (k, (l, r)) in left.iter().zip(right).enumerate() {
+            let y = 100.0 - 12.0 * k as f32;
+            gs.extend(run(l, 0.0, y));
+            gs.extend(run(r, 130.0, y));
+        }
+        gs.extend(run("脚注も全幅に渡って書かれている長い行です", 0.0, 40.0));
+        let mut want = vec!["見出しは全幅に渡って書かれている長い行".to_string()];
+        want.extend(left.iter().map(|s| s.to_string()));
+        want.extend(right.iter().map(|s| s.to_string()));
+        want.push("脚注も全幅に渡って書かれている長い行です".into());
+        assert_eq!(render(&gs), want);
+    }
+
+    #[test]
+    fn columns_with_different_leading_still_split() {
+        let mut gs = Vec::new();
+        for k in 0..6 {
+            gs.extend(run(
+                "左の段落の文章が続いている",
+                0.0,
+                200.0 - 12.0 * k as f32,
+            ));
+        }
+        for k in 0..5 {
+            gs.extend(run(
+                "右の段落は行間が広く組まれている",
+                160.0,
+                198.0 - 15.0 * k as f32,
+            ));
+        }
+        let out = render(&gs);
+        assert_eq!(out.len(), 11, "{out:?}");
+        assert!(out[..6].iter().all(|l| l.starts_with('左')), "{out:?}");
+        assert!(out[6..].iter().all(|l| l.starts_with('右')), "{out:?}");
+    }
+
+    #[test]
+    fn a_table_of_short_cells_keeps_row_order() {
+        let mut gs = Vec::new();
+        for k in 0..5 {
+            let y = 100.0 - 12.0 * k as f32;
+            gs.extend(run("項目", 0.0, y));
+            gs.extend(run("金額", 100.0, y));
+        }
+        let out = render(&gs);
+        assert_eq!(out.len(), 5, "{out:?}");
+        assert!(
+            out.iter()
+                .all(|l| l.starts_with("項目") && l.ends_with("金額"))
+        );
+    }
+
+    #[test]
+    fn three_columns() {
+        let mut gs = Vec::new();
+        for k in 0..4 {
+            let y = 100.0 - 12.0 * k as f32;
+            gs.extend(run("一の段の文章ですよね", 0.0, y));
+            gs.extend(run("二の段の文章ですよね", 130.0, y));
+            gs.extend(run("三の段の文章ですよね", 260.0, y));
+        }
+        let firsts: String = render(&gs)
+            .iter()
+            .map(|l| l.chars().next().unwrap())
+            .collect();
+        assert_eq!(firsts, "一一一一二二二二三三三三");
     }
 
     #[test]
