@@ -76,7 +76,7 @@ pub struct PageText {
 }
 
 /// PDF → page texts. An error fails that input only.
-pub type ExtractPdfFn = fn(&Path) -> crate::Result<Vec<PageText>>;
+pub type ExtractPdfFn = fn(&Path, &crate::ingest::ExtractOptions) -> crate::Result<Vec<PageText>>;
 /// Repaired text of a whole input (pages separated by form feeds) and its path relative to
 /// the batch directory → program records as JSON objects.
 pub type RecordsFn = fn(&str, &Path) -> Vec<serde_json::Value>;
@@ -103,8 +103,8 @@ impl Stages {
     }
 }
 
-fn extract_pdf(path: &Path) -> crate::Result<Vec<PageText>> {
-    let doc = crate::ingest::extract_path(path, &crate::ingest::ExtractOptions::default())?;
+fn extract_pdf(path: &Path, opts: &crate::ingest::ExtractOptions) -> crate::Result<Vec<PageText>> {
+    let doc = crate::ingest::extract_path(path, opts)?;
     Ok(doc
         .pages
         .iter()
@@ -132,6 +132,8 @@ pub struct BatchOptions {
     pub threads: usize,
     /// Extra tables besides the built-in ones (as `repair --tables`).
     pub extra_tables: Option<PathBuf>,
+    /// Font files / directories for outline matching (as `extract --font-files`).
+    pub font_files: Vec<PathBuf>,
     /// Show a progress bar (only ever drawn on a terminal).
     pub progress: bool,
     /// Reprocess every input even if unchanged.
@@ -171,6 +173,7 @@ struct Outcome {
 struct Context<'a> {
     repairer: Repairer<'a>,
     stages: Stages,
+    extract: crate::ingest::ExtractOptions,
     out_dir: &'a Path,
     previous: HashMap<String, InputEntry>,
     force: bool,
@@ -194,7 +197,27 @@ pub fn run(opts: &BatchOptions, stages: Stages) -> Result<BatchReport, BatchErro
         tables.extend(TableSet::load_dir(dir)?);
     }
     let model = (stages.model_bytes)();
-    let (tables_version, table_versions, model_sha256) = versions(&tables, &model);
+    let (mut tables_version, table_versions, model_sha256) = versions(&tables, &model);
+    let outlines = if opts.font_files.is_empty() {
+        None
+    } else {
+        let ix = crate::tables::outlines::OutlineIndex::from_paths(&opts.font_files)?;
+        // Other font files can change what PDFs read as: part of the version resume checks.
+        use sha2::Digest;
+        let mut h = sha2::Sha256::new();
+        h.update(tables_version.as_bytes());
+        for (file, face) in &ix.faces {
+            let len = std::fs::metadata(file).map(|m| m.len()).unwrap_or(0);
+            h.update(format!("{}#{face}:{len}\n", file.display()).as_bytes());
+        }
+        tables_version = h.finalize().iter().map(|b| format!("{b:02x}")).collect();
+        Some(std::sync::Arc::new(ix))
+    };
+    let extract = crate::ingest::ExtractOptions {
+        tables: std::sync::Arc::new(tables.clone()),
+        outlines,
+        ..Default::default()
+    };
     let inputs = discover(&opts.input_dir, &opts.out_dir)?;
 
     let previous = previous_manifest(&opts.out_dir)
@@ -204,6 +227,7 @@ pub fn run(opts: &BatchOptions, stages: Stages) -> Result<BatchReport, BatchErro
     let ctx = Context {
         repairer: Repairer::new(&tables, crate::lm::CharLm::builtin()),
         stages,
+        extract,
         out_dir: &opts.out_dir,
         previous,
         force: opts.force,
@@ -560,7 +584,7 @@ fn process(input: &Input, ctx: &Context) -> Outcome {
 
     let t = Instant::now();
     let pages: Vec<PageText> = match input.kind {
-        "pdf" => match (ctx.stages.extract_pdf)(&input.abs) {
+        "pdf" => match (ctx.stages.extract_pdf)(&input.abs, &ctx.extract) {
             Ok(p) => p,
             Err(e) => return fail("extract", e.to_string(), &timing),
         },

@@ -25,6 +25,10 @@ pub struct Args {
     /// Extra mapping tables (`*.table`) to use besides the built-in ones.
     #[arg(long)]
     pub tables: Option<PathBuf>,
+    /// Font files or directories you have: renumbered subsets (LibreOffice, reportlab) are
+    /// read by glyph outline (as `extract --font-files`).
+    #[arg(long = "font-files", num_args = 1..)]
+    pub font_files: Vec<PathBuf>,
     /// Reprocess every input, even those unchanged since the last run.
     #[arg(long)]
     pub force: bool,
@@ -43,6 +47,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         out_dir: args.output.clone(),
         threads,
         extra_tables: args.tables.clone(),
+        font_files: args.font_files.clone(),
         progress: !args.quiet,
         force: args.force,
     };

@@ -27,6 +27,10 @@ pub struct Args {
     /// Extra mapping tables (`*.table`), added to the builtin ones.
     #[arg(long)]
     pub tables: Option<PathBuf>,
+    /// Font files or directories (.ttf/.ttc/.otf) you have: glyphs of subsets that renumbered
+    /// their glyphs (LibreOffice, reportlab) are identified by their outlines.
+    #[arg(long = "font-files", num_args = 1..)]
+    pub font_files: Vec<PathBuf>,
     /// Apply table entries down to this confidence (entries below 0.5 are in doubt and by
     /// default only reported).
     #[arg(long, default_value_t = 0.5)]
@@ -62,6 +66,14 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         pages: args.pages.as_deref().map(parse_pages).transpose()?,
         tables: Arc::new(tables),
         min_rule_confidence: args.min_rule_confidence,
+        outlines: if args.font_files.is_empty() {
+            None
+        } else {
+            Some(Arc::new(
+                glyphmend::tables::outlines::OutlineIndex::from_paths(&args.font_files)
+                    .context("reading --font-files")?,
+            ))
+        },
         ..ExtractOptions::default()
     };
     let doc = ingest::extract_path(&args.file, &opts)?;

@@ -277,6 +277,19 @@ impl ToUnicode {
         cm
     }
 
+    /// Whether most (and at least 3) entries for codes 0x01–0x1F map to those very control
+    /// characters: a simple font's renumbered glyph ordinals written as if they were text.
+    pub fn maps_control_codes_to_themselves(&self) -> bool {
+        let (mut n, mut same) = (0, 0);
+        for code in 1u32..0x20 {
+            if let Some(s) = self.map.get(&code) {
+                n += 1;
+                same += usize::from(s.chars().eq(char::from_u32(code)));
+            }
+        }
+        same >= 3 && same * 2 > n
+    }
+
     /// Whether most entries map a multi-byte code to U+code (the `c_identity` damage). Only
     /// meaningful for composite fonts: simple fonts legitimately map 0x41 → `A`.
     pub fn is_identity_map(&self) -> bool {

@@ -41,6 +41,9 @@ pub struct Font {
     pub tounicode: Option<ToUnicode>,
     /// `Some(map)` for a CIDToGIDMap stream; `None` = identity.
     cid_to_gid: Option<Vec<u16>>,
+    /// Simple TrueType fonts: code → GID through the embedded program's (3,0) or (1,0)
+    /// cmap (PDF 32000-1 9.6.6.4).
+    simple_gids: Option<Vec<Option<u32>>>,
     /// Simple fonts: code → text from /Encoding + /Differences.
     encoding: Vec<Option<char>>,
     widths: HashMap<u32, f32>,
@@ -88,6 +91,7 @@ impl Font {
                 None => Some(code),
                 Some(map) => map.get(code as usize).map(|&g| g as u32),
             },
+            CodeMap::OneByte => self.simple_gids.as_ref()?.get(code as usize).copied()?,
             _ => None,
         }
     }
@@ -151,6 +155,7 @@ impl Font {
             cjk: false,
             tounicode: None,
             cid_to_gid: None,
+            simple_gids: None,
             encoding: Vec::new(),
             widths: HashMap::new(),
             default_width: 1000.0,
@@ -314,6 +319,9 @@ impl Font {
                         Ok((map, n)) => {
                             font.embedded_cmap = (!map.is_empty()).then_some(map);
                             font.embedded_glyphs = Some(n);
+                            if font.code_map == CodeMap::OneByte {
+                                font.simple_gids = simple_code_gids(&data);
+                            }
                             font.program = Some(std::sync::Arc::from(data));
                         }
                         Err(e) => {
@@ -368,6 +376,36 @@ fn parse_cid_widths(pdf: &Pdf, w: &[Object], out: &mut HashMap<u32, f32>) {
             None => return,
         }
     }
+}
+
+/// A simple TrueType font's code → GID map from its (3,0) symbol cmap (codes looked up at
+/// 0xF000+c, c, 0xF100+c, 0xF200+c) or else its (1,0) Macintosh cmap. `None` without either.
+fn simple_code_gids(data: &[u8]) -> Option<Vec<Option<u32>>> {
+    use skrifa::raw::tables::cmap::PlatformId;
+    let font = skrifa::FontRef::new(data).ok()?;
+    let cmap = font.cmap().ok()?;
+    let records = cmap.encoding_records();
+    let subtable = |platform: PlatformId, encoding: u16| {
+        records
+            .iter()
+            .find(|r| r.platform_id() == platform && r.encoding_id() == encoding)
+            .and_then(|r| r.subtable(cmap.offset_data()).ok())
+    };
+    let (table, bases): (_, &[u32]) = if let Some(t) = subtable(PlatformId::Windows, 0) {
+        (t, &[0xF000, 0, 0xF100, 0xF200])
+    } else {
+        (subtable(PlatformId::Macintosh, 0)?, &[0])
+    };
+    Some(
+        (0u32..256)
+            .map(|c| {
+                bases
+                    .iter()
+                    .find_map(|b| table.map_codepoint(b + c).map(|g| g.to_u32()))
+                    .filter(|&g| g != 0)
+            })
+            .collect(),
+    )
 }
 
 /// Reads an sfnt font program: its cmap reversed (GID → preferred code point) and numGlyphs.

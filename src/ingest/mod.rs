@@ -71,6 +71,8 @@ pub struct ExtractOptions {
     pub tables: Arc<TableSet>,
     /// Tables learned for this document (the learning stage fills this).
     pub document_tables: Option<Arc<dyn DocumentTables>>,
+    /// Outlines of font files the user has: identify glyphs of renumbered subsets.
+    pub outlines: Option<Arc<crate::tables::outlines::OutlineIndex>>,
     /// Cap on one decoded stream.
     pub max_stream_bytes: usize,
     /// Table entries below this confidence are in doubt: the glyph stays unresolved and a
@@ -87,6 +89,7 @@ impl Default for ExtractOptions {
             // build defect, and extraction still works without them.
             tables: Arc::new(TableSet::builtin().unwrap_or_default()),
             document_tables: None,
+            outlines: None,
             max_stream_bytes: 64 << 20,
             min_rule_confidence: 0.5,
         }
@@ -290,18 +293,31 @@ pub fn extract_bytes(
         mut warnings,
     } = interpret(bytes, file, opts)?;
     let mut font_warnings = Vec::new();
+    // Simple fonts drawing codes below 0x20 that their encoding leaves unnamed: the codes are
+    // glyph ordinals of a renumbered subset.
+    let mut renumbered = vec![false; fonts.fonts.len()];
+    for (_, raw) in &raw_pages {
+        for g in raw {
+            let f = &fonts.fonts[g.font];
+            if g.code < 0x20
+                && f.code_map == font::CodeMap::OneByte
+                && f.encoding_text(g.code).is_none()
+            {
+                renumbered[g.font] = true;
+            }
+        }
+    }
+    let sources = resolve::Sources {
+        tables: &opts.tables,
+        doc_tables: opts.document_tables.as_deref(),
+        outlines: opts.outlines.as_deref(),
+        min_confidence: opts.min_rule_confidence,
+    };
     let resolvers: Vec<FontResolver> = fonts
         .fonts
         .iter()
-        .map(|f| {
-            FontResolver::new(
-                f,
-                &opts.tables,
-                opts.document_tables.as_deref(),
-                opts.min_rule_confidence,
-                &mut font_warnings,
-            )
-        })
+        .zip(&renumbered)
+        .map(|(f, &r)| FontResolver::new(f, sources, r, &mut font_warnings))
         .collect();
     warnings.extend(font_warnings);
     let mut stats = Stats::default();

@@ -7,7 +7,9 @@
 
 use super::cmap::{Distrust, judge_entry, unalias};
 use super::font::{CodeMap, Font};
+use crate::tables::outlines::{OutlineIndex, outline_hashes};
 use crate::tables::{FontTable, TableSet};
+use std::collections::HashMap;
 
 /// Where a glyph's text came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
@@ -22,6 +24,8 @@ pub enum MappingSource {
     FontCmap,
     /// A table from `mappings/` (or `--tables`).
     Table,
+    /// The glyph's outline matched a font file's (`--font-files`), for renumbered subsets.
+    Outline,
     /// A table learned for this document (the learning stage's hook).
     DocumentTable,
     Unresolved,
@@ -51,21 +55,55 @@ pub struct FontResolver<'a> {
     doc_tables: Option<&'a dyn DocumentTables>,
     /// Table entries below this confidence are in doubt: reported, not applied.
     min_confidence: f32,
+    /// A simple font whose codes number the subset's glyphs (1…N): its encoding is nominal.
+    renumbered: bool,
+    outlines: Option<&'a OutlineIndex>,
+    /// GID → outline hash of the embedded program (only with an outline index).
+    glyph_outlines: HashMap<u32, u64>,
+}
+
+/// What the chain may draw on besides the font itself.
+#[derive(Clone, Copy)]
+pub struct Sources<'a> {
+    pub tables: &'a TableSet,
+    pub doc_tables: Option<&'a dyn DocumentTables>,
+    pub outlines: Option<&'a OutlineIndex>,
+    pub min_confidence: f32,
 }
 
 impl<'a> FontResolver<'a> {
+    /// `renumbered`: the caller saw this simple font use codes below 0x20 that its encoding
+    /// does not name — the codes are glyph ordinals (LibreOffice, reportlab subsets).
     pub fn new(
         font: &'a Font,
-        tables: &'a TableSet,
-        doc_tables: Option<&'a dyn DocumentTables>,
-        min_confidence: f32,
+        sources: Sources<'a>,
+        renumbered: bool,
         warnings: &mut Vec<String>,
     ) -> Self {
+        let Sources {
+            tables,
+            doc_tables,
+            outlines,
+            min_confidence,
+        } = sources;
         let composite = !matches!(font.code_map, CodeMap::OneByte);
-        // Only for composite fonts: simple fonts legitimately map 0x41 → A (reportlab even
-        // maps its low codes to themselves next to real text).
-        let tounicode_identity =
-            composite && font.tounicode.as_ref().is_some_and(|t| t.is_identity_map());
+        // Simple fonts legitimately map 0x41 → A (reportlab maps 0x20–0x7E to themselves
+        // next to real text in 0x01–0x1F): only identity entries for control codes prove
+        // that the map writes glyph ordinals, not text.
+        let tounicode_identity = font.tounicode.as_ref().is_some_and(|t| {
+            if composite {
+                t.is_identity_map()
+            } else {
+                renumbered && t.maps_control_codes_to_themselves()
+            }
+        });
+        if renumbered && !composite {
+            warnings.push(format!(
+                "font {}: codes number the subset's glyphs (1…N); its encoding says nothing about the text{}",
+                font.basefont,
+                if outlines.is_some() { "" } else { " (--font-files can identify glyphs by outline)" }
+            ));
+        }
         if tounicode_identity {
             warnings.push(format!(
                 "font {}: ToUnicode maps codes to themselves (glyph IDs, not text); ignored",
@@ -88,12 +126,19 @@ impl<'a> FontResolver<'a> {
                 }
             }
         }
+        let glyph_outlines = match (outlines, &font.program) {
+            (Some(ix), Some(p)) if !ix.is_empty() => outline_hashes(p),
+            _ => HashMap::new(),
+        };
         FontResolver {
             font,
             tounicode_identity,
             table,
             doc_tables,
             min_confidence,
+            renumbered: renumbered && !composite,
+            outlines,
+            glyph_outlines,
         }
     }
 
@@ -141,7 +186,7 @@ impl<'a> FontResolver<'a> {
         if let Some(s) = font.predefined_text(code) {
             return found(s, MappingSource::PredefinedCmap, 1.0, distrust);
         }
-        if let Some(c) = font.encoding_text(code) {
+        if let Some(c) = font.encoding_text(code).filter(|_| !self.renumbered) {
             return found(c.to_string(), MappingSource::Encoding, 0.9, distrust);
         }
         if let Some(mut r) = self.from_glyph(code, gid) {
@@ -156,11 +201,45 @@ impl<'a> FontResolver<'a> {
         }
     }
 
-    /// The glyph-ID-based sources: embedded cmap, table, document table.
-    fn from_glyph(&self, _code: u32, gid: Option<u32>) -> Option<Resolved> {
+    /// The glyph-ID-based sources: embedded cmap, outline, table, document table.
+    fn from_glyph(&self, code: u32, gid: Option<u32>) -> Option<Resolved> {
         let gid = gid?;
         if let Some(c) = self.font.embedded_cmap.as_ref().and_then(|m| m.get(&gid)) {
             return Some(found(c.to_string(), MappingSource::FontCmap, 1.0, None));
+        }
+        if let (Some(ix), Some(h)) = (self.outlines, self.glyph_outlines.get(&gid)) {
+            if let Some(c) = ix.get(*h) {
+                return Some(found(c.to_string(), MappingSource::Outline, 1.0, None));
+            }
+            // One drawing, several characters (Ｐ and Greek Ρ in IPAex): the commonest in
+            // Japanese text, with less than full confidence.
+            if let Some(cands) = ix.candidates(*h) {
+                let lm = crate::lm::CharLm::builtin();
+                if let Some(&c) = cands
+                    .iter()
+                    .max_by(|a, b| lm.score(&[**a]).total_cmp(&lm.score(&[**b])))
+                {
+                    return Some(found(c.to_string(), MappingSource::Outline, 0.8, None));
+                }
+            }
+        }
+        if self.outlines.is_some() && !self.glyph_outlines.is_empty() {
+            // A blank glyph has no outline to match; what it looks like is its advance: an
+            // em-wide blank is an ideographic space, a narrow one a space.
+            let real = gid != 0 && self.font.embedded_glyphs.is_some_and(|n| gid < n);
+            if real && !self.glyph_outlines.contains_key(&gid) {
+                let w = self.font.width(code);
+                let blank = if w >= 900.0 {
+                    Some('\u{3000}')
+                } else if w > 0.0 && w <= 600.0 {
+                    Some(' ')
+                } else {
+                    None
+                };
+                if let Some(c) = blank {
+                    return Some(found(c.to_string(), MappingSource::Outline, 0.9, None));
+                }
+            }
         }
         if let Some(t) = self.table {
             if let Some(d) = t.decode(gid) {

@@ -28,6 +28,7 @@ use crate::error::Result;
 use crate::ingest::cmap::{Distrust, judge_entry, unalias};
 use crate::ingest::font::Font;
 use crate::ingest::{ExtractOptions, IngestError, document_fonts};
+use crate::tables::outlines::outline_hashes;
 use crate::tables::{FontTable, Rule, RuleKind, strip_subset_tag};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -249,43 +250,6 @@ fn collect_votes(f: &Font, votes: &mut BTreeMap<u32, (char, VoteSource)>) {
             }
         }
     }
-}
-
-/// Hash of each non-empty glyph's outline bytes (TrueType `glyf`). Empty glyphs (the
-/// ones a subsetter dropped) carry no evidence and are left out. Not a TrueType program,
-/// or no glyf: no hashes.
-fn outline_hashes(program: &[u8]) -> HashMap<u32, u64> {
-    use skrifa::raw::TableProvider;
-    let mut out = HashMap::new();
-    let Ok(font) = skrifa::FontRef::new(program) else {
-        return out;
-    };
-    let (Ok(loca), Ok(glyf)) = (font.loca(None), font.glyf()) else {
-        return out;
-    };
-    let data = glyf.offset_data();
-    let bytes = data.as_bytes();
-    let n = loca.len();
-    for i in 0..n {
-        let (Some(a), Some(b)) = (loca.get_raw(i), loca.get_raw(i + 1)) else {
-            continue;
-        };
-        let (a, b) = (a as usize, b as usize);
-        if b <= a || b > bytes.len() {
-            continue;
-        }
-        out.insert(i as u32, fnv1a(&bytes[a..b]));
-    }
-    out
-}
-
-fn fnv1a(bytes: &[u8]) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for &b in bytes {
-        h ^= b as u64;
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
-    h
 }
 
 /// Table name for a font: lowercase BaseFont, characters other than `[a-z0-9-_]` → `_`.

@@ -5,6 +5,7 @@
 //! ID, so a lookup is one bounds check and one load.
 
 pub mod format;
+pub mod outlines;
 pub mod repertoire;
 
 use crate::error::{Error, Result};
