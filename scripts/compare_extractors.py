@@ -30,13 +30,19 @@ def pymupdf_text(path):
     with pymupdf.open(path) as d:
         return "".join(p.get_text() for p in d)
 
+# Font files for `--font-files` (Debian fonts-ipaexfont): outline matching for subsets that
+# renumbered their glyphs. The column is left out when they are not installed.
+FONT_DIRS = ["/usr/share/fonts/opentype/ipaexfont-gothic", "/usr/share/fonts/opentype/ipaexfont-mincho"]
+
 def main():
     corpus, binary = pathlib.Path(sys.argv[1]), sys.argv[2]
+    fonts = [d for d in FONT_DIRS if pathlib.Path(d).is_dir()]
     truth = norm((corpus / "ground_truth.txt").read_text())
     rows = []
     for pdf in sorted(corpus.glob("*.pdf")):
         outs = {
             "glyphmend": run([binary, "extract", "-q", str(pdf)]),
+            "glyphmend --font-files": run([binary, "extract", "-q", str(pdf), "--font-files", *fonts]) if len(fonts) == 2 else None,
             "pdftotext -raw": run(["pdftotext", "-raw", "-enc", "UTF-8", str(pdf), "-"]),
             "PyMuPDF": pymupdf_text(str(pdf)),
         }
@@ -44,8 +50,8 @@ def main():
         for k, v in outs.items():
             cells.append("n/a" if v is None else f"{100 * lev(norm(v), truth) / len(truth):.1f}%")
         rows.append((pdf.stem, cells))
-    print("| PDF | glyphmend | pdftotext -raw | PyMuPDF |")
-    print("|---|---:|---:|---:|")
+    print("| PDF | glyphmend | glyphmend --font-files (IPAex) | pdftotext -raw | PyMuPDF |")
+    print("|---|---:|---:|---:|---:|")
     for name, cells in rows:
         print(f"| {name} | " + " | ".join(cells) + " |")
 
