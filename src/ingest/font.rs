@@ -20,10 +20,19 @@ pub enum CodeMap {
     OneByte,
     /// Type0 Identity-H/V: two bytes, code = CID.
     Identity,
-    /// Type0 with UniJIS-UCS2 / UTF16: two bytes, code = UTF-16 unit (text known, GID not).
+    /// Type0 with a Uni*-UCS2 / UTF16 CMap: two bytes (four for a surrogate pair), code =
+    /// the Unicode scalar (text known, GID not).
     Ucs2,
-    /// Type0 with 90ms-RKSJ / 90msp-RKSJ: Shift_JIS, one or two bytes.
+    /// Type0 with a Uni*-UTF8 CMap: one to four bytes, code = the Unicode scalar.
+    Utf8,
+    /// Type0 with a Uni*-UTF32 CMap: four bytes, code = the Unicode scalar.
+    Utf32,
+    /// Type0 with 90ms-RKSJ / 90msp-RKSJ / 83pv-RKSJ / Add-RKSJ: Shift_JIS, one or two bytes.
     ShiftJis,
+    /// Type0 with EUC-H / EUC-V: EUC-JP, one to three bytes.
+    EucJp,
+    /// Type0 with H / V: JIS X 0208 row-cell codes, two bytes (0x2121–0x7E7E).
+    Jis,
     /// A predefined CMap we do not know: two bytes, no text.
     Unknown(String),
 }
@@ -77,6 +86,71 @@ impl Font {
                 }
                 out
             }
+            CodeMap::Ucs2 => {
+                let units: Vec<u32> = bytes
+                    .chunks(2)
+                    .map(|p| ((p[0] as u32) << 8) | *p.get(1).unwrap_or(&0) as u32)
+                    .collect();
+                let mut out = Vec::with_capacity(units.len());
+                let mut i = 0;
+                while i < units.len() {
+                    let (u, next) = (units[i], units.get(i + 1).copied());
+                    match next {
+                        Some(l)
+                            if (0xD800..0xDC00).contains(&u) && (0xDC00..0xE000).contains(&l) =>
+                        {
+                            out.push(0x10000 + ((u - 0xD800) << 10) + (l - 0xDC00));
+                            i += 2;
+                        }
+                        _ => {
+                            out.push(u);
+                            i += 1;
+                        }
+                    }
+                }
+                out
+            }
+            CodeMap::Utf8 => {
+                // Invalid sequences become one code per byte (no text; reported unresolved).
+                let mut out = Vec::new();
+                let mut rest = bytes;
+                while !rest.is_empty() {
+                    let len = match rest[0] {
+                        0x00..=0x7F => 1,
+                        0xC0..=0xDF => 2,
+                        0xE0..=0xEF => 3,
+                        0xF0..=0xF7 => 4,
+                        _ => 1,
+                    };
+                    let (seq, tail) = rest.split_at(len.min(rest.len()));
+                    match std::str::from_utf8(seq).ok().and_then(|s| s.chars().next()) {
+                        Some(c) => out.push(c as u32),
+                        None => out.push(0xFFFF_0000 | seq[0] as u32),
+                    }
+                    rest = tail;
+                }
+                out
+            }
+            CodeMap::Utf32 => bytes
+                .chunks(4)
+                .map(|p| p.iter().fold(0u32, |a, &b| (a << 8) | b as u32))
+                .collect(),
+            CodeMap::EucJp => {
+                let mut out = Vec::new();
+                let mut i = 0;
+                while i < bytes.len() {
+                    let b = bytes[i];
+                    let len = match b {
+                        0x8F => 3,
+                        0x8E | 0xA1..=0xFE => 2,
+                        _ => 1,
+                    };
+                    let end = (i + len).min(bytes.len());
+                    out.push(bytes[i..end].iter().fold(0u32, |a, &b| (a << 8) | b as u32));
+                    i = end;
+                }
+                out
+            }
             _ => bytes
                 .chunks(2)
                 .map(|p| ((p[0] as u32) << 8) | *p.get(1).unwrap_or(&0) as u32)
@@ -99,9 +173,23 @@ impl Font {
     /// Text from a predefined CMap (UCS2 or Shift_JIS), if the encoding defines it.
     pub fn predefined_text(&self, code: u32) -> Option<String> {
         match self.code_map {
-            CodeMap::Ucs2 => char::from_u32(code)
+            CodeMap::Ucs2 | CodeMap::Utf8 | CodeMap::Utf32 => char::from_u32(code)
                 .filter(|c| !c.is_control())
                 .map(String::from),
+            CodeMap::EucJp | CodeMap::Jis => {
+                let mut bytes: Vec<u8> = code
+                    .to_be_bytes()
+                    .into_iter()
+                    .skip_while(|&b| b == 0)
+                    .collect();
+                if self.code_map == CodeMap::Jis {
+                    // Row-cell JIS is EUC-JP without the high bits.
+                    bytes.iter_mut().for_each(|b| *b |= 0x80);
+                }
+                let (s, had_errors) = encoding_rs::EUC_JP.decode_without_bom_handling(&bytes);
+                (!had_errors && !s.is_empty() && !s.chars().any(char::is_control))
+                    .then(|| s.into_owned())
+            }
             CodeMap::ShiftJis => {
                 let bytes: Vec<u8> = if code > 0xFF {
                     vec![(code >> 8) as u8, code as u8]
@@ -211,21 +299,34 @@ impl Font {
                     "Identity-H".into()
                 }
             };
+            let unicode_cmap = enc_name.starts_with("Uni");
             font.code_map = if enc_name == "Identity-H" || enc_name == "Identity-V" {
                 CodeMap::Identity
-            } else if enc_name.starts_with("UniJIS-UCS2") || enc_name.starts_with("UniJIS-UTF16") {
+            } else if unicode_cmap && (enc_name.contains("UCS2") || enc_name.contains("UTF16")) {
                 font.cjk = true;
                 CodeMap::Ucs2
+            } else if unicode_cmap && enc_name.contains("UTF8") {
+                font.cjk = true;
+                CodeMap::Utf8
+            } else if unicode_cmap && enc_name.contains("UTF32") {
+                font.cjk = true;
+                CodeMap::Utf32
             } else if enc_name.contains("RKSJ") {
                 font.cjk = true;
                 CodeMap::ShiftJis
+            } else if enc_name == "EUC-H" || enc_name == "EUC-V" {
+                font.cjk = true;
+                CodeMap::EucJp
+            } else if enc_name == "H" || enc_name == "V" {
+                font.cjk = true;
+                CodeMap::Jis
             } else {
                 warnings.push(format!(
                     "font {basefont}: predefined CMap {enc_name} not supported; codes kept as glyph IDs"
                 ));
                 CodeMap::Unknown(enc_name.clone())
             };
-            if enc_name.ends_with("-V") {
+            if enc_name.ends_with("-V") || enc_name == "V" {
                 font.wmode = 1;
             }
             let desc = dict
@@ -565,6 +666,66 @@ pub fn glyph_name_char(name: &str) -> Option<char> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    use lopdf::dictionary;
+
+    fn type0(encoding: &str) -> Font {
+        let pdf = Pdf {
+            doc: lopdf::Document::with_version("1.5"),
+            max_stream_bytes: 1 << 20,
+        };
+        let dict = dictionary! {
+            "Type" => "Font", "Subtype" => "Type0", "BaseFont" => "Test",
+            "Encoding" => Object::Name(encoding.as_bytes().to_vec()),
+        };
+        Font::from_dict(&pdf, &dict, &mut Vec::new())
+    }
+
+    fn text_of(f: &Font, bytes: &[u8]) -> String {
+        f.codes(bytes)
+            .into_iter()
+            .map(|c| f.predefined_text(c).unwrap_or_else(|| "?".into()))
+            .collect()
+    }
+
+    #[test]
+    fn named_cmaps_give_text() {
+        let cases: &[(&str, &[u8], &str)] = &[
+            ("UniJIS-UCS2-H", &[0x4E, 0x88, 0x7B, 0x97], "予算"),
+            // A surrogate pair is one code.
+            (
+                "UniJIS-UTF16-H",
+                &[0xD8, 0x42, 0xDF, 0xB7, 0x5B, 0xB6],
+                "𠮷家",
+            ),
+            ("UniJIS2004-UTF16-V", &[0x30, 0x6E], "の"),
+            ("UniJIS-UTF8-H", "事業 R7".as_bytes(), "事業 R7"),
+            (
+                "UniJIS-UTF32-H",
+                &[0, 0, 0x4E, 0x88, 0, 2, 0x0B, 0xB7],
+                "予𠮷",
+            ),
+            ("90ms-RKSJ-H", &[0x97, 0x5C, 0x8E, 0x5A, 0x41], "予算A"),
+            (
+                "EUC-H",
+                &[0xCD, 0xBD, 0xBB, 0xBB, 0x8E, 0xB1, 0x41],
+                "予算ｱA",
+            ),
+            ("H", &[0x4D, 0x3D, 0x3B, 0x3B], "予算"),
+        ];
+        for (enc, bytes, want) in cases {
+            let f = type0(enc);
+            assert_eq!(&text_of(&f, bytes), want, "{enc}");
+        }
+        assert_eq!(type0("V").wmode, 1);
+        assert_eq!(type0("EUC-V").wmode, 1);
+        assert_eq!(type0("H").wmode, 0);
+        // A truncated sequence is no text, not a panic.
+        let f = type0("UniJIS-UTF8-H");
+        assert_eq!(text_of(&f, &[0xE4, 0xBA]), "?");
+        let f = type0("EUC-H");
+        assert_eq!(text_of(&f, &[0x8F, 0xB0]), "?");
+    }
 
     #[test]
     fn glyph_names() {
