@@ -253,3 +253,36 @@ fn entries_in_doubt_are_applied_only_when_asked() {
     let truth = normalise(&std::fs::read_to_string(fixture("ground_truth.txt")).unwrap());
     assert_eq!(normalise(&String::from_utf8_lossy(&out.stdout)), truth);
 }
+
+/// `batch --learn-fonts`: the same, inside a batch run over the directory.
+#[test]
+fn batch_learns_fonts_from_its_own_corpus() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("in");
+    std::fs::create_dir(&input).unwrap();
+    renamed(&fixture("office_emu__full.pdf"), &input.join("full.pdf"));
+    renamed(
+        &fixture("office_emu__c_identity.pdf"),
+        &input.join("identity.pdf"),
+    );
+    let truth = normalise(&std::fs::read_to_string(fixture("ground_truth.txt")).unwrap());
+    let batch = |out: &Path, learn: bool| {
+        let mut cmd = Command::new(BIN);
+        cmd.args(["batch", "-q", "-j2"])
+            .arg(&input)
+            .arg("-o")
+            .arg(out);
+        if learn {
+            cmd.arg("--learn-fonts");
+        }
+        let o = cmd.output().unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        std::fs::read_to_string(out.join("docs/identity.pdf/repaired.txt")).unwrap()
+    };
+    let plain = batch(&tmp.path().join("plain"), false);
+    assert!(plain.contains('\u{FFFD}'));
+    let learned = batch(&tmp.path().join("learned"), true);
+    assert_eq!(normalise(&learned), truth);
+    let manifest = std::fs::read_to_string(tmp.path().join("learned/manifest.json")).unwrap();
+    assert!(manifest.contains("corpus-hgtestgothic"), "{manifest}");
+}

@@ -134,6 +134,9 @@ pub struct BatchOptions {
     pub extra_tables: Option<PathBuf>,
     /// Font files / directories for outline matching (as `extract --font-files`).
     pub font_files: Vec<PathBuf>,
+    /// Before processing, learn tables from the batch's own PDFs (`learn --pdf` over the
+    /// input directory) for fonts no table covers: one document's ToUnicode repairs another's.
+    pub learn_fonts: bool,
     /// Show a progress bar (only ever drawn on a terminal).
     pub progress: bool,
     /// Reprocess every input even if unchanged.
@@ -196,6 +199,10 @@ pub fn run(opts: &BatchOptions, stages: Stages) -> Result<BatchReport, BatchErro
     if let Some(dir) = &opts.extra_tables {
         tables.extend(TableSet::load_dir(dir)?);
     }
+    let inputs = discover(&opts.input_dir, &opts.out_dir)?;
+    if opts.learn_fonts {
+        tables.extend(corpus_tables(&inputs, &tables, opts.threads)?);
+    }
     let model = (stages.model_bytes)();
     let (mut tables_version, table_versions, model_sha256) = versions(&tables, &model);
     let outlines = if opts.font_files.is_empty() {
@@ -218,7 +225,6 @@ pub fn run(opts: &BatchOptions, stages: Stages) -> Result<BatchReport, BatchErro
         outlines,
         ..Default::default()
     };
-    let inputs = discover(&opts.input_dir, &opts.out_dir)?;
 
     let previous = previous_manifest(&opts.out_dir)
         .filter(|m| m.tables_version == tables_version && m.format == manifest::MANIFEST_FORMAT)
@@ -319,6 +325,51 @@ pub fn run(opts: &BatchOptions, stages: Stages) -> Result<BatchReport, BatchErro
         &export::to_json_pretty(&timings),
     )?;
     Ok(BatchReport { manifest, timings })
+}
+
+/// Tables voted from the inputs' PDFs (trusted ToUnicode, embedded cmaps) for fonts that
+/// `known` has no table for. Unreadable PDFs are skipped here; they fail in their own turn.
+fn corpus_tables(inputs: &[Input], known: &TableSet, threads: usize) -> crate::Result<TableSet> {
+    use crate::learn::pdf_votes::{CorpusVotes, VoteOptions};
+    use rayon::prelude::*;
+    let opts = crate::ingest::ExtractOptions {
+        tables: std::sync::Arc::new(known.clone()),
+        ..Default::default()
+    };
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads.max(1))
+        .build()
+        .map_err(|e| crate::Error::Other(format!("thread pool: {e}")))?;
+    let parts: Vec<CorpusVotes> = pool.install(|| {
+        inputs
+            .par_iter()
+            .filter(|i| i.kind == "pdf")
+            .map(|i| {
+                let mut c = CorpusVotes::default();
+                if let Ok(bytes) = std::fs::read(&i.abs) {
+                    c.add_pdf(&i.rel, &bytes, &opts);
+                }
+                c
+            })
+            .collect()
+    });
+    let mut corpus = CorpusVotes::default();
+    for p in parts {
+        corpus.absorb(p);
+    }
+    let learned = corpus.tables(&VoteOptions::default())?;
+    Ok(TableSet {
+        tables: learned
+            .into_iter()
+            .filter(|l| known.for_basefont(&l.key.basefont).is_none())
+            .map(|l| {
+                let mut t = l.table;
+                // Never replaces a shipped or user table of the same name.
+                t.name = format!("corpus-{}", t.name);
+                t
+            })
+            .collect(),
+    })
 }
 
 /// sha256 over crate version, tables (sorted by name) and model; per-table hashes.

@@ -29,6 +29,10 @@ pub struct Args {
     /// read by glyph outline (as `extract --font-files`).
     #[arg(long = "font-files", num_args = 1..)]
     pub font_files: Vec<PathBuf>,
+    /// First learn tables from the directory's own PDFs (as `learn --pdf`) for fonts no table
+    /// covers: a document with a good ToUnicode repairs others of the same font.
+    #[arg(long)]
+    pub learn_fonts: bool,
     /// Reprocess every input, even those unchanged since the last run.
     #[arg(long)]
     pub force: bool,
@@ -48,6 +52,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         threads,
         extra_tables: args.tables.clone(),
         font_files: args.font_files.clone(),
+        learn_fonts: args.learn_fonts,
         progress: !args.quiet,
         force: args.force,
     };
