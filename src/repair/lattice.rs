@@ -129,11 +129,18 @@ pub fn path_score(opts: &[Vec<Opt>], pick: &[usize], lm: &dyn Scorer, switch_cos
 /// Viterbi over the options; history for the LM is taken along each state's best path
 /// (up to 3 characters), the usual approximation that keeps the state space per position
 /// equal to the number of options.
+///
+/// Exact pruning: the predecessors of a state are tried best-first, and one whose score
+/// could not beat the best so far even if every character scored
+/// [`Scorer::max_log_prob`] is not scored at all. The bound is computed with the same
+/// float operations as the score, so the result (ties included: the lowest predecessor
+/// index wins) is the one the exhaustive search gives.
 pub fn best_path(opts: &[Vec<Opt>], lm: &dyn Scorer, switch_cost: f32) -> Vec<usize> {
     let n = opts.len();
     if n == 0 {
         return Vec::new();
     }
+    let max_lp = lm.max_log_prob();
     // Per position: (score, backpointer, last 3 output chars, count of valid hist chars).
     let mut layers: Vec<Vec<(f32, usize, [char; 3], usize)>> = Vec::with_capacity(n);
     let emit = |o: &Opt, mut h: [char; 3], mut hn: usize| -> (f32, [char; 3], usize) {
@@ -153,21 +160,40 @@ pub fn best_path(opts: &[Vec<Opt>], lm: &dyn Scorer, switch_cost: f32) -> Vec<us
         })
         .collect();
     layers.push(first);
+    let mut order: Vec<usize> = Vec::new();
     for i in 1..n {
         let prev = &layers[i - 1];
+        // Predecessors best first (stable: equal scores keep index order).
+        order.clear();
+        order.extend(0..prev.len());
+        order.sort_by(|&a, &b| prev[b].0.total_cmp(&prev[a].0));
         let mut layer = Vec::with_capacity(opts[i].len());
         for o in &opts[i] {
+            // The most `emit` can return for `o`, accumulated as `emit` accumulates.
+            let mut emit_max = o.prior;
+            for _ in o.chars() {
+                emit_max += max_lp;
+            }
             let mut best = (f32::NEG_INFINITY, 0usize, ['\0'; 3], 0usize);
-            for (k, p) in prev.iter().enumerate() {
+            let mut found = false;
+            for &k in &order {
+                let p = &prev[k];
                 let sw = if opts[i - 1][k].choice != o.choice {
                     switch_cost
                 } else {
                     0.0
                 };
+                // The exhaustive search takes k iff its score beats every earlier one, so
+                // the winner is the lowest index among the maximal scores.
+                let beats = |s: f32| s > best.0 || (found && s == best.0 && k < best.1);
+                if !beats(p.0 - sw + emit_max) {
+                    continue;
+                }
                 let (e, h, hn) = emit(o, p.2, p.3);
                 let s = p.0 - sw + e;
-                if s > best.0 {
+                if beats(s) {
                     best = (s, k, h, hn);
+                    found = true;
                 }
             }
             layer.push(best);
