@@ -196,6 +196,42 @@ pub fn first_strong(text: &str, from: usize) -> Option<usize> {
     first_strong_using(text, from, skip_clean_chunks)
 }
 
+/// Which chunk skip [`first_strong_via`] uses (for benchmarks comparing them).
+#[doc(hidden)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Path {
+    /// What [`first_strong`] uses: AVX2 where it pays, else SSE2.
+    Best,
+    /// AVX2 if the CPU has it (else SSE2), whether or not it pays.
+    Avx2,
+    Sse2,
+    Scalar,
+}
+
+/// [`first_strong`] through a given chunk skip (same result; for benchmarks).
+#[doc(hidden)]
+pub fn first_strong_via(text: &str, from: usize, path: Path) -> Option<usize> {
+    match path {
+        Path::Best => first_strong(text, from),
+        #[cfg(target_arch = "x86_64")]
+        Path::Avx2 if std::arch::is_x86_feature_detected!("avx2") => {
+            first_strong_using(text, from, |b, i, w| {
+                // SAFETY: AVX2 was detected; SSE2 is baseline.
+                let i = unsafe { skip_avx2(b, i, w) };
+                unsafe { skip_sse2(b, i, w) }
+            })
+        }
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: SSE2 is part of the x86_64 baseline.
+        Path::Sse2 | Path::Avx2 => {
+            first_strong_using(text, from, |b, i, w| unsafe { skip_sse2(b, i, w) })
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        Path::Sse2 | Path::Avx2 => first_strong_using(text, from, skip_scalar),
+        Path::Scalar => first_strong_using(text, from, skip_scalar),
+    }
+}
+
 /// Chunk skipper: the first offset at or after `i`, stepping by whole chunks, whose chunk
 /// is not clean for sure.
 type Skip = fn(&[u8], usize, &WideClean) -> usize;
@@ -302,7 +338,8 @@ fn scalar_until(t: &Tables, text: &str, from: usize, until: usize) -> Scan {
 }
 
 /// The first offset at or after `i` (stepping by whole chunks) whose chunk is not clean for
-/// sure. AVX2 (32 bytes a step) when the CPU has it, else SSE2 (16), else scalar (16).
+/// sure. AVX2 (32 bytes a step) where it pays (see `avx2_pays`), else SSE2 (16), else
+/// scalar (16).
 fn skip_clean_chunks(b: &[u8], i: usize, wide: &WideClean) -> usize {
     #[cfg(not(target_arch = "x86_64"))]
     {
@@ -310,7 +347,7 @@ fn skip_clean_chunks(b: &[u8], i: usize, wide: &WideClean) -> usize {
     }
     #[cfg(target_arch = "x86_64")]
     {
-        if std::arch::is_x86_feature_detected!("avx2") {
+        if avx2_pays() {
             // SAFETY: AVX2 was detected at run time.
             let i = unsafe { skip_avx2(b, i, wide) };
             // SAFETY: SSE2 is part of the x86_64 baseline.
@@ -321,9 +358,42 @@ fn skip_clean_chunks(b: &[u8], i: usize, wide: &WideClean) -> usize {
     }
 }
 
+/// Whether to use the 32-byte AVX2 skip: the CPU has AVX2 and executes 256-bit integer
+/// operations at full width. AMD family 17h models below 30h (Zen 1, Zen+) split each into
+/// two 128-bit halves, and there the SSE2 skip measured faster (examples/throughput.rs).
+#[cfg(target_arch = "x86_64")]
+fn avx2_pays() -> bool {
+    use std::sync::atomic::{AtomicU8, Ordering};
+    static CHOICE: AtomicU8 = AtomicU8::new(0); // 0 unknown, 1 no, 2 yes
+    match CHOICE.load(Ordering::Relaxed) {
+        1 => return false,
+        2 => return true,
+        _ => {}
+    }
+    let yes = std::arch::is_x86_feature_detected!("avx2") && !half_width_avx2();
+    CHOICE.store(if yes { 2 } else { 1 }, Ordering::Relaxed);
+    yes
+}
+
+/// AMD Zen 1 / Zen+ (family 17h, model < 30h), from CPUID.
+#[cfg(target_arch = "x86_64")]
+fn half_width_avx2() -> bool {
+    use std::arch::x86_64::__cpuid;
+    let (v, f) = (__cpuid(0), __cpuid(1));
+    let amd = v.ebx == 0x6874_7541 && v.edx == 0x6974_6E65 && v.ecx == 0x444D_4163;
+    let base_family = (f.eax >> 8) & 0xF;
+    let family = base_family
+        + if base_family == 0xF {
+            (f.eax >> 20) & 0xFF
+        } else {
+            0
+        };
+    let model = ((f.eax >> 4) & 0xF) | (((f.eax >> 16) & 0xF) << 4);
+    amd && family == 0x17 && model < 0x30
+}
+
 /// The byte constants of the chunk test, broadcast once per skip rather than per chunk.
-/// Ranges are kept as (lo − 1, hi + 1) in the sign-flipped domain, `None` for an open end;
-/// an empty range is `Some` of a pair no byte lies strictly between.
+/// Ranges are kept as (lo − 1, hi + 1) as signed bytes, `None` for an open end.
 #[derive(Clone, Copy)]
 struct FlipRange {
     above: Option<i8>,
@@ -331,9 +401,15 @@ struct FlipRange {
     empty: bool,
 }
 
+/// A byte range lo..=hi as a signed-compare test on the raw bytes. Valid because every
+/// range used lies within one half (0x00..=0x7F or 0x80..=0xFF), where the signed order
+/// is the unsigned one; a range crossing 0x80 is made empty (never accepted: only costs
+/// speed).
 fn flip_range(lo: u8, hi: u8) -> FlipRange {
-    let l = (lo ^ 0x80) as i8 as i16 - 1;
-    let h = (hi ^ 0x80) as i8 as i16 + 1;
+    let crosses = lo < 0x80 && hi >= 0x80;
+    let (lo, hi) = if crosses { (1, 0) } else { (lo, hi) };
+    let l = lo as i8 as i16 - 1;
+    let h = hi as i8 as i16 + 1;
     FlipRange {
         above: (l >= -128).then_some(l as i8),
         below: (h <= 127).then_some(h as i8),
@@ -343,7 +419,7 @@ fn flip_range(lo: u8, hi: u8) -> FlipRange {
 
 macro_rules! simd_skip {
     ($name:ident, $feature:literal, $width:expr, $v:ty, $loadu:ident, $set1:ident, $zero:ident,
-     $cmpeq:ident, $cmpgt:ident, $and:ident, $or:ident, $andnot:ident, $xor:ident,
+     $cmpeq:ident, $cmpgt:ident, $and:ident, $or:ident, $andnot:ident,
      $movemask:ident, $all:expr) => {
         /// Steps over chunks of `$width` bytes while all are clean for sure (see
         /// [`chunk_is_clean_scalar`], which states the same test byte by byte).
@@ -352,7 +428,6 @@ macro_rules! simd_skip {
         unsafe fn $name(b: &[u8], mut i: usize, wide: &WideClean) -> usize {
             use std::arch::x86_64::*;
             let n = b.len();
-            let top = $set1(-128);
             let range = |r: FlipRange| {
                 (
                     r.above.map(|x| $set1(x)),
@@ -376,14 +451,21 @@ macro_rules! simd_skip {
                 }
             }
             let printable = range(flip_range(0x20, 0x7E));
-            let cont = range(flip_range(0x80, 0xBF));
             let leads = range(flip_range(wide.leads.0, wide.leads.1));
             let nl = $set1(b'\n' as i8);
             let cr = $set1(b'\r' as i8);
             let tab = $set1(b'\t' as i8);
-            let pairs = wide
-                .pairs
-                .map(|(lead, lo, hi)| ($set1(lead as i8), range(flip_range(lo, hi))));
+            // Empty pairs (no run found) are dropped rather than tested.
+            let mut pairs = [($zero(), range(flip_range(1, 0))); 4];
+            let mut n_pairs = 0;
+            for &(lead, lo, hi) in &wide.pairs {
+                if lo <= hi {
+                    pairs[n_pairs] = ($set1(lead as i8), range(flip_range(lo, hi)));
+                    n_pairs += 1;
+                }
+            }
+            // Continuation bytes 0x80..=0xBF are the signed bytes below -64.
+            let cont_end = $set1(-64);
             let n_holes = wide.holes.iter().take_while(|h| h.0 != 0).count();
             let holes = wide
                 .holes
@@ -396,16 +478,14 @@ macro_rules! simd_skip {
                     let p = b.as_ptr().add(i);
                     let v = $loadu(p as *const $v);
                     let nx = $loadu(p.add(1) as *const $v);
-                    let vf = $xor(v, top);
-                    let nf = $xor(nx, top);
-                    let mut ok = test(vf, printable);
+                    let mut ok = test(v, printable);
                     ok = $or(ok, $cmpeq(v, nl));
                     ok = $or(ok, $cmpeq(v, cr));
                     ok = $or(ok, $cmpeq(v, tab));
-                    ok = $or(ok, test(vf, cont));
-                    ok = $or(ok, test(vf, leads));
-                    for &(lead, r) in &pairs {
-                        ok = $or(ok, $and($cmpeq(v, lead), test(nf, r)));
+                    ok = $or(ok, $cmpgt(cont_end, v));
+                    ok = $or(ok, test(v, leads));
+                    for &(lead, r) in &pairs[..n_pairs] {
+                        ok = $or(ok, $and($cmpeq(v, lead), test(nx, r)));
                     }
                     if n_holes > 0 {
                         let nx2 = $loadu(p.add(2) as *const $v);
@@ -439,7 +519,6 @@ simd_skip!(
     _mm_and_si128,
     _mm_or_si128,
     _mm_andnot_si128,
-    _mm_xor_si128,
     _mm_movemask_epi8,
     0xFFFF
 );
@@ -457,14 +536,12 @@ simd_skip!(
     _mm256_and_si256,
     _mm256_or_si256,
     _mm256_andnot_si256,
-    _mm256_xor_si256,
     _mm256_movemask_epi8,
     -1
 );
 
 /// Chunk skip without SIMD (other architectures, and the reference the SIMD ones are
 /// tested against).
-#[cfg_attr(target_arch = "x86_64", allow(dead_code))]
 fn skip_scalar(b: &[u8], mut i: usize, wide: &WideClean) -> usize {
     while i + 18 <= b.len() && chunk_is_clean_scalar(&b[i..i + 18], wide) {
         i += 16;
@@ -474,7 +551,6 @@ fn skip_scalar(b: &[u8], mut i: usize, wide: &WideClean) -> usize {
 
 /// Whether the first 16 bytes of `w` (18 long: two bytes of look-ahead) are all clean for
 /// sure under `wide`, byte by byte.
-#[cfg_attr(target_arch = "x86_64", allow(dead_code))]
 fn chunk_is_clean_scalar(w: &[u8], wide: &WideClean) -> bool {
     (0..16).all(|k| {
         let x = w[k];
