@@ -49,15 +49,21 @@ fn parse_pages(s: &str) -> anyhow::Result<(u32, u32)> {
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let mut tables = TableSet::builtin().context("builtin mapping tables")?;
-    if let Some(dir) = &args.tables {
-        tables.extend(TableSet::load_dir(dir)?);
-    }
+    // The defaults hold the builtin tables, parsed once per process.
+    let defaults = ExtractOptions::default();
+    let tables = match &args.tables {
+        Some(dir) => {
+            let mut tables = TableSet::clone(&defaults.tables);
+            tables.extend(TableSet::load_dir(dir)?);
+            Arc::new(tables)
+        }
+        None => Arc::clone(&defaults.tables),
+    };
     let opts = ExtractOptions {
         password: args.password.clone(),
         pages: args.pages.as_deref().map(parse_pages).transpose()?,
-        tables: Arc::new(tables),
-        ..ExtractOptions::default()
+        tables,
+        ..defaults
     };
     let doc = ingest::extract_path(&args.file, &opts)?;
     if !args.quiet {
