@@ -2,8 +2,8 @@
 //! only of garbled lines (distinct, and repeated: real sheets repeat lines and a document's
 //! distinct lines are repaired once), the byte scanner alone, and table lookups.
 //! Inputs are the seed fixtures (repeated to a fixed size where noted).
-//! LM scoring is in `benches/lm.rs`. PDF ingest + repair per page: see the marked block
-//! at the end of this file, to enable once `glyphmend::ingest` is merged.
+//! LM scoring is in `benches/lm.rs`. PDF ingest + repair per page on the shared PDFs
+//! (`../shared/corpus/pdf`, skipped when absent).
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use glyphmend::lm::CharLm;
@@ -89,30 +89,59 @@ fn bench(c: &mut Criterion) {
     });
 }
 
-// ---- PDF ingest + repair per page: ENABLE WHEN `glyphmend::ingest` IS MERGED ----------
-// Replace the `criterion_group!` line below with
-//     criterion_group!(benches, bench, bench_pdf);
-// and uncomment this function, adapting the two `ingest` calls to its final API.
-//
-// fn bench_pdf(c: &mut Criterion) {
-//     let shared = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/pdf");
-//     let Ok(bytes) = std::fs::read(shared.join("office_emu__a_no_tounicode.pdf")) else {
-//         eprintln!("no ../shared/corpus/pdf: PDF bench skipped");
-//         return;
-//     };
-//     let tables = TableSet::builtin().expect("tables");
-//     let repairer = Repairer::new(&tables, CharLm::builtin());
-//     let pages = glyphmend::ingest::page_count(&bytes).expect("pdf") as u64;
-//     let mut g = c.benchmark_group("pdf");
-//     g.throughput(Throughput::Elements(pages)); // per page
-//     g.bench_function("ingest_repair_office_emu_a", |b| {
-//         b.iter(|| {
-//             let text = glyphmend::ingest::extract_text(black_box(&bytes)).expect("pdf");
-//             black_box(repairer.repair_text(&text))
-//         })
-//     });
-//     g.finish();
-// }
+/// PDF ingest + repair, per page: the shared generated PDFs (each extracted, then every
+/// page's text repaired, as `batch` does). Skipped when `../shared` is absent.
+fn bench_pdf(c: &mut Criterion) {
+    let shared = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/pdf");
+    let mut files: Vec<(String, Vec<u8>)> = match std::fs::read_dir(&shared) {
+        Ok(dir) => dir
+            .filter_map(|e| e.ok())
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|x| x == "pdf"))
+            .filter_map(|p| {
+                Some((
+                    p.file_name()?.to_string_lossy().into_owned(),
+                    std::fs::read(&p).ok()?,
+                ))
+            })
+            .collect(),
+        Err(_) => {
+            eprintln!("no ../shared/corpus/pdf: PDF bench skipped");
+            return;
+        }
+    };
+    files.sort();
+    let tables = TableSet::builtin().expect("tables");
+    let repairer = Repairer::new(&tables, CharLm::builtin());
+    let opts = glyphmend::ingest::ExtractOptions::default();
+    let pages: usize = files
+        .iter()
+        .filter_map(|(name, b)| glyphmend::ingest::extract_bytes(b, name, &opts).ok())
+        .map(|d| d.pages.len())
+        .sum();
+    let mut g = c.benchmark_group("pdf");
+    g.sample_size(10);
+    g.throughput(Throughput::Elements(pages as u64)); // per page
+    g.bench_function(format!("ingest_repair_shared_{}_files", files.len()), |b| {
+        b.iter(|| {
+            for (name, bytes) in &files {
+                if let Ok(doc) = glyphmend::ingest::extract_bytes(black_box(bytes), name, &opts) {
+                    for p in &doc.pages {
+                        black_box(repairer.repair_text(&p.text()));
+                    }
+                }
+            }
+        })
+    });
+    g.bench_function(format!("ingest_only_shared_{}_files", files.len()), |b| {
+        b.iter(|| {
+            for (name, bytes) in &files {
+                black_box(glyphmend::ingest::extract_bytes(black_box(bytes), name, &opts).ok());
+            }
+        })
+    });
+    g.finish();
+}
 
-criterion_group!(benches, bench);
+criterion_group!(benches, bench, bench_pdf);
 criterion_main!(benches);

@@ -57,14 +57,20 @@ fn parse_pages(s: &str) -> anyhow::Result<(u32, u32)> {
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let mut tables = TableSet::builtin().context("builtin mapping tables")?;
-    if let Some(dir) = &args.tables {
-        tables.extend(TableSet::load_dir(dir)?);
-    }
+    // The defaults hold the builtin tables, parsed once per process.
+    let defaults = ExtractOptions::default();
+    let tables = match &args.tables {
+        Some(dir) => {
+            let mut tables = TableSet::clone(&defaults.tables);
+            tables.extend(TableSet::load_dir(dir)?);
+            Arc::new(tables)
+        }
+        None => Arc::clone(&defaults.tables),
+    };
     let opts = ExtractOptions {
         password: args.password.clone(),
         pages: args.pages.as_deref().map(parse_pages).transpose()?,
-        tables: Arc::new(tables),
+        tables,
         min_rule_confidence: args.min_rule_confidence,
         outlines: if args.font_files.is_empty() {
             None
@@ -74,7 +80,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                     .context("reading --font-files")?,
             ))
         },
-        ..ExtractOptions::default()
+        ..defaults
     };
     let doc = ingest::extract_path(&args.file, &opts)?;
     if !args.quiet {

@@ -193,6 +193,50 @@ fn tables() -> &'static Tables {
 /// Byte offset of the first strong character at or after `from` (which must be a char
 /// boundary), or `None`.
 pub fn first_strong(text: &str, from: usize) -> Option<usize> {
+    first_strong_using(text, from, skip_clean_chunks)
+}
+
+/// Which chunk skip [`first_strong_via`] uses (for benchmarks comparing them).
+#[doc(hidden)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Path {
+    /// What [`first_strong`] uses: AVX2 where it pays, else SSE2.
+    Best,
+    /// AVX2 if the CPU has it (else SSE2), whether or not it pays.
+    Avx2,
+    Sse2,
+    Scalar,
+}
+
+/// [`first_strong`] through a given chunk skip (same result; for benchmarks).
+#[doc(hidden)]
+pub fn first_strong_via(text: &str, from: usize, path: Path) -> Option<usize> {
+    match path {
+        Path::Best => first_strong(text, from),
+        #[cfg(target_arch = "x86_64")]
+        Path::Avx2 if std::arch::is_x86_feature_detected!("avx2") => {
+            first_strong_using(text, from, |b, i, w| {
+                // SAFETY: AVX2 was detected; SSE2 is baseline.
+                let i = unsafe { skip_avx2(b, i, w) };
+                unsafe { skip_sse2(b, i, w) }
+            })
+        }
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: SSE2 is part of the x86_64 baseline.
+        Path::Sse2 | Path::Avx2 => {
+            first_strong_using(text, from, |b, i, w| unsafe { skip_sse2(b, i, w) })
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        Path::Sse2 | Path::Avx2 => first_strong_using(text, from, skip_scalar),
+        Path::Scalar => first_strong_using(text, from, skip_scalar),
+    }
+}
+
+/// Chunk skipper: the first offset at or after `i`, stepping by whole chunks, whose chunk
+/// is not clean for sure.
+type Skip = fn(&[u8], usize, &WideClean) -> usize;
+
+fn first_strong_using(text: &str, from: usize, skip: Skip) -> Option<usize> {
     let t = tables();
     let b = text.as_bytes();
     let n = b.len();
@@ -204,11 +248,8 @@ pub fn first_strong(text: &str, from: usize) -> Option<usize> {
     };
     let mut i = from;
     loop {
-        // 16 bytes at a time while every byte is clean for sure; the checks look up to
-        // two bytes ahead, hence 18.
-        while i + 18 <= n && chunk_is_clean(&b[i..i + 18], &wide) {
-            i += 16;
-        }
+        // Whole chunks while every byte is clean for sure.
+        i = skip(b, i, &wide);
         // We may stop inside a character whose lead byte was checked: skip its tail.
         while i < n && b[i] & 0xC0 == 0x80 {
             i += 1;
@@ -296,23 +337,220 @@ fn scalar_until(t: &Tables, text: &str, from: usize, until: usize) -> Scan {
     Scan::CleanTo(i.max(until).min(n))
 }
 
-/// Whether the first 16 bytes of `w` (18 long: two bytes of look-ahead) are all
-/// clean for sure under `wide`.
-#[inline]
-fn chunk_is_clean(w: &[u8], wide: &WideClean) -> bool {
-    #[cfg(target_arch = "x86_64")]
-    {
-        // SAFETY: SSE2 is part of the x86_64 baseline; `w` has 18 readable bytes and the
-        // loads are unaligned ones of 16 bytes at offsets 0, 1 and 2.
-        unsafe { chunk_is_clean_sse2(w, wide) }
-    }
+/// The first offset at or after `i` (stepping by whole chunks) whose chunk is not clean for
+/// sure. AVX2 (32 bytes a step) where it pays (see `avx2_pays`), else SSE2 (16), else
+/// scalar (16).
+fn skip_clean_chunks(b: &[u8], i: usize, wide: &WideClean) -> usize {
     #[cfg(not(target_arch = "x86_64"))]
     {
-        chunk_is_clean_scalar(w, wide)
+        skip_scalar(b, i, wide)
+    }
+    #[cfg(target_arch = "x86_64")]
+    {
+        if avx2_pays() {
+            // SAFETY: AVX2 was detected at run time.
+            let i = unsafe { skip_avx2(b, i, wide) };
+            // SAFETY: SSE2 is part of the x86_64 baseline.
+            return unsafe { skip_sse2(b, i, wide) };
+        }
+        // SAFETY: SSE2 is part of the x86_64 baseline.
+        unsafe { skip_sse2(b, i, wide) }
     }
 }
 
-#[allow(dead_code)]
+/// Whether to use the 32-byte AVX2 skip: the CPU has AVX2 and executes 256-bit integer
+/// operations at full width. AMD family 17h models below 30h (Zen 1, Zen+) split each into
+/// two 128-bit halves, and there the SSE2 skip measured faster (examples/throughput.rs).
+#[cfg(target_arch = "x86_64")]
+fn avx2_pays() -> bool {
+    use std::sync::atomic::{AtomicU8, Ordering};
+    static CHOICE: AtomicU8 = AtomicU8::new(0); // 0 unknown, 1 no, 2 yes
+    match CHOICE.load(Ordering::Relaxed) {
+        1 => return false,
+        2 => return true,
+        _ => {}
+    }
+    let yes = std::arch::is_x86_feature_detected!("avx2") && !half_width_avx2();
+    CHOICE.store(if yes { 2 } else { 1 }, Ordering::Relaxed);
+    yes
+}
+
+/// AMD Zen 1 / Zen+ (family 17h, model < 30h), from CPUID.
+#[cfg(target_arch = "x86_64")]
+fn half_width_avx2() -> bool {
+    use std::arch::x86_64::__cpuid;
+    let (v, f) = (__cpuid(0), __cpuid(1));
+    let amd = v.ebx == 0x6874_7541 && v.edx == 0x6974_6E65 && v.ecx == 0x444D_4163;
+    let base_family = (f.eax >> 8) & 0xF;
+    let family = base_family
+        + if base_family == 0xF {
+            (f.eax >> 20) & 0xFF
+        } else {
+            0
+        };
+    let model = ((f.eax >> 4) & 0xF) | (((f.eax >> 16) & 0xF) << 4);
+    amd && family == 0x17 && model < 0x30
+}
+
+/// The byte constants of the chunk test, broadcast once per skip rather than per chunk.
+/// Ranges are kept as (lo − 1, hi + 1) as signed bytes, `None` for an open end.
+#[derive(Clone, Copy)]
+struct FlipRange {
+    above: Option<i8>,
+    below: Option<i8>,
+    empty: bool,
+}
+
+/// A byte range lo..=hi as a signed-compare test on the raw bytes. Valid because every
+/// range used lies within one half (0x00..=0x7F or 0x80..=0xFF), where the signed order
+/// is the unsigned one; a range crossing 0x80 is made empty (never accepted: only costs
+/// speed).
+fn flip_range(lo: u8, hi: u8) -> FlipRange {
+    let crosses = lo < 0x80 && hi >= 0x80;
+    let (lo, hi) = if crosses { (1, 0) } else { (lo, hi) };
+    let l = lo as i8 as i16 - 1;
+    let h = hi as i8 as i16 + 1;
+    FlipRange {
+        above: (l >= -128).then_some(l as i8),
+        below: (h <= 127).then_some(h as i8),
+        empty: lo > hi,
+    }
+}
+
+macro_rules! simd_skip {
+    ($name:ident, $feature:literal, $width:expr, $v:ty, $loadu:ident, $set1:ident, $zero:ident,
+     $cmpeq:ident, $cmpgt:ident, $and:ident, $or:ident, $andnot:ident,
+     $movemask:ident, $all:expr) => {
+        /// Steps over chunks of `$width` bytes while all are clean for sure (see
+        /// [`chunk_is_clean_scalar`], which states the same test byte by byte).
+        #[cfg(target_arch = "x86_64")]
+        #[target_feature(enable = $feature)]
+        unsafe fn $name(b: &[u8], mut i: usize, wide: &WideClean) -> usize {
+            use std::arch::x86_64::*;
+            let n = b.len();
+            let range = |r: FlipRange| {
+                (
+                    r.above.map(|x| $set1(x)),
+                    r.below.map(|x| $set1(x)),
+                    r.empty,
+                )
+            };
+            #[inline(always)]
+            fn test(f: $v, r: (Option<$v>, Option<$v>, bool)) -> $v {
+                // SAFETY: the enclosing function's target feature is enabled.
+                unsafe {
+                    if r.2 {
+                        return $zero();
+                    }
+                    match (r.0, r.1) {
+                        (Some(a), Some(c)) => $and($cmpgt(f, a), $cmpgt(c, f)),
+                        (Some(a), None) => $cmpgt(f, a),
+                        (None, Some(c)) => $cmpgt(c, f),
+                        (None, None) => $set1(-1),
+                    }
+                }
+            }
+            let printable = range(flip_range(0x20, 0x7E));
+            let leads = range(flip_range(wide.leads.0, wide.leads.1));
+            let nl = $set1(b'\n' as i8);
+            let cr = $set1(b'\r' as i8);
+            let tab = $set1(b'\t' as i8);
+            // Empty pairs (no run found) are dropped rather than tested.
+            let mut pairs = [($zero(), range(flip_range(1, 0))); 4];
+            let mut n_pairs = 0;
+            for &(lead, lo, hi) in &wide.pairs {
+                if lo <= hi {
+                    pairs[n_pairs] = ($set1(lead as i8), range(flip_range(lo, hi)));
+                    n_pairs += 1;
+                }
+            }
+            // Continuation bytes 0x80..=0xBF are the signed bytes below -64.
+            let cont_end = $set1(-64);
+            let n_holes = wide.holes.iter().take_while(|h| h.0 != 0).count();
+            let holes = wide
+                .holes
+                .map(|(a, b1, c)| ($set1(a as i8), $set1(b1 as i8), $set1(c as i8)));
+            // The checks look up to two bytes ahead of a chunk.
+            while i + $width + 2 <= n {
+                // SAFETY: bytes i .. i + width + 2 are in bounds (checked above); loads
+                // are unaligned.
+                let clean = unsafe {
+                    let p = b.as_ptr().add(i);
+                    let v = $loadu(p as *const $v);
+                    let nx = $loadu(p.add(1) as *const $v);
+                    let mut ok = test(v, printable);
+                    ok = $or(ok, $cmpeq(v, nl));
+                    ok = $or(ok, $cmpeq(v, cr));
+                    ok = $or(ok, $cmpeq(v, tab));
+                    ok = $or(ok, $cmpgt(cont_end, v));
+                    ok = $or(ok, test(v, leads));
+                    for &(lead, r) in &pairs[..n_pairs] {
+                        ok = $or(ok, $and($cmpeq(v, lead), test(nx, r)));
+                    }
+                    if n_holes > 0 {
+                        let nx2 = $loadu(p.add(2) as *const $v);
+                        for &(a, b1, c) in &holes[..n_holes] {
+                            let hole = $and($and($cmpeq(v, a), $cmpeq(nx, b1)), $cmpeq(nx2, c));
+                            ok = $andnot(hole, ok);
+                        }
+                    }
+                    $movemask(ok) == $all
+                };
+                if !clean {
+                    break;
+                }
+                i += $width;
+            }
+            i
+        }
+    };
+}
+
+simd_skip!(
+    skip_sse2,
+    "sse2",
+    16,
+    __m128i,
+    _mm_loadu_si128,
+    _mm_set1_epi8,
+    _mm_setzero_si128,
+    _mm_cmpeq_epi8,
+    _mm_cmpgt_epi8,
+    _mm_and_si128,
+    _mm_or_si128,
+    _mm_andnot_si128,
+    _mm_movemask_epi8,
+    0xFFFF
+);
+
+simd_skip!(
+    skip_avx2,
+    "avx2",
+    32,
+    __m256i,
+    _mm256_loadu_si256,
+    _mm256_set1_epi8,
+    _mm256_setzero_si256,
+    _mm256_cmpeq_epi8,
+    _mm256_cmpgt_epi8,
+    _mm256_and_si256,
+    _mm256_or_si256,
+    _mm256_andnot_si256,
+    _mm256_movemask_epi8,
+    -1
+);
+
+/// Chunk skip without SIMD (other architectures, and the reference the SIMD ones are
+/// tested against).
+fn skip_scalar(b: &[u8], mut i: usize, wide: &WideClean) -> usize {
+    while i + 18 <= b.len() && chunk_is_clean_scalar(&b[i..i + 18], wide) {
+        i += 16;
+    }
+    i
+}
+
+/// Whether the first 16 bytes of `w` (18 long: two bytes of look-ahead) are all clean for
+/// sure under `wide`, byte by byte.
 fn chunk_is_clean_scalar(w: &[u8], wide: &WideClean) -> bool {
     (0..16).all(|k| {
         let x = w[k];
@@ -334,69 +572,6 @@ fn chunk_is_clean_scalar(w: &[u8], wide: &WideClean) -> bool {
     })
 }
 
-#[cfg(target_arch = "x86_64")]
-#[inline]
-unsafe fn chunk_is_clean_sse2(w: &[u8], wide: &WideClean) -> bool {
-    use std::arch::x86_64::*;
-    debug_assert!(w.len() >= 18);
-    // Unsigned byte range test lo..=hi via the signed compare after flipping the top bit.
-    // Empty ranges (lo > hi) match nothing.
-    #[inline(always)]
-    unsafe fn in_range(flipped: __m128i, lo: u8, hi: u8) -> __m128i {
-        // SAFETY: SSE2 intrinsics, baseline on x86_64.
-        unsafe {
-            if lo > hi {
-                return _mm_setzero_si128();
-            }
-            let lo = (lo ^ 0x80) as i8 as i16 - 1;
-            let hi = (hi ^ 0x80) as i8 as i16 + 1;
-            let above = if lo < -128 {
-                _mm_set1_epi8(-1)
-            } else {
-                _mm_cmpgt_epi8(flipped, _mm_set1_epi8(lo as i8))
-            };
-            let below = if hi > 127 {
-                _mm_set1_epi8(-1)
-            } else {
-                _mm_cmplt_epi8(flipped, _mm_set1_epi8(hi as i8))
-            };
-            _mm_and_si128(above, below)
-        }
-    }
-    unsafe {
-        let v = _mm_loadu_si128(w.as_ptr() as *const __m128i);
-        let nx = _mm_loadu_si128(w.as_ptr().add(1) as *const __m128i);
-        let top = _mm_set1_epi8(-128);
-        let vf = _mm_xor_si128(v, top);
-        let nf = _mm_xor_si128(nx, top);
-        let mut ok = in_range(vf, 0x20, 0x7E);
-        ok = _mm_or_si128(ok, _mm_cmpeq_epi8(v, _mm_set1_epi8(b'\n' as i8)));
-        ok = _mm_or_si128(ok, _mm_cmpeq_epi8(v, _mm_set1_epi8(b'\r' as i8)));
-        ok = _mm_or_si128(ok, _mm_cmpeq_epi8(v, _mm_set1_epi8(b'\t' as i8)));
-        ok = _mm_or_si128(ok, in_range(vf, 0x80, 0xBF));
-        ok = _mm_or_si128(ok, in_range(vf, wide.leads.0, wide.leads.1));
-        for &(lead, lo, hi) in &wide.pairs {
-            let is_lead = _mm_cmpeq_epi8(v, _mm_set1_epi8(lead as i8));
-            ok = _mm_or_si128(ok, _mm_and_si128(is_lead, in_range(nf, lo, hi)));
-        }
-        let nx2 = _mm_loadu_si128(w.as_ptr().add(2) as *const __m128i);
-        for &(a, b, c) in &wide.holes {
-            if a == 0 {
-                break;
-            }
-            let hole = _mm_and_si128(
-                _mm_and_si128(
-                    _mm_cmpeq_epi8(v, _mm_set1_epi8(a as i8)),
-                    _mm_cmpeq_epi8(nx, _mm_set1_epi8(b as i8)),
-                ),
-                _mm_cmpeq_epi8(nx2, _mm_set1_epi8(c as i8)),
-            );
-            ok = _mm_andnot_si128(hole, ok);
-        }
-        _mm_movemask_epi8(ok) == 0xFFFF
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -411,19 +586,52 @@ mod tests {
         }
     }
 
+    /// Every chunk skipper this machine can run, by name.
+    fn skippers() -> Vec<(&'static str, Skip)> {
+        let mut v: Vec<(&'static str, Skip)> = vec![("scalar", skip_scalar)];
+        #[cfg(target_arch = "x86_64")]
+        {
+            // SAFETY (both): SSE2 is baseline; AVX2 only when detected.
+            v.push(("sse2", |b, i, w| unsafe { skip_sse2(b, i, w) }));
+            if std::arch::is_x86_feature_detected!("avx2") {
+                v.push(("avx2", |b, i, w| unsafe { skip_avx2(b, i, w) }));
+            } else {
+                eprintln!("no AVX2 on this CPU: AVX2 skip not tested");
+            }
+        }
+        v
+    }
+
     #[test]
     fn wide_skip_agrees_with_classify_at_every_alignment() {
-        // Long enough for the 16-byte skip; the probe lands at several offsets, including
-        // the last byte of a chunk (whose second byte lies in the next one).
-        let tail = "漢字かなカナ、。ＡＢ abc 令和\n".repeat(2);
-        for u in 0..0x10000u32 {
-            let Some(c) = char::from_u32(u) else { continue };
-            let want_strong = classify(c).is_strong();
-            for pad in 0..4 {
-                let s = format!("{}あいう漢字{c}{tail}", "x".repeat(pad));
-                let at = pad + "あいう漢字".len();
-                let want = want_strong.then_some(at);
-                assert_eq!(first_strong(&s, 0), want, "U+{u:04X} pad {pad}");
+        // Long enough for the 32-byte skip; the probe lands at every offset of a 16-byte
+        // and of a 32-byte chunk, including the last byte of a chunk (whose second byte
+        // lies in the next one). Each skipper must stop at or before a strong character.
+        let tail = "漢字かなカナ、。ＡＢ abc 令和\n".repeat(3);
+        let prefix = "あいう漢字";
+        for (name, skip) in skippers() {
+            let mut buf = String::new();
+            for u in 0..0x10000u32 {
+                let Some(c) = char::from_u32(u) else { continue };
+                let want_strong = classify(c).is_strong();
+                for pad in [0, 1, 2, 3, 14, 15, 16, 17] {
+                    buf.clear();
+                    buf.extend(std::iter::repeat_n('x', pad));
+                    buf.push_str(prefix);
+                    buf.push(c);
+                    buf.push_str(&tail);
+                    let at = pad + prefix.len();
+                    let want = want_strong.then_some(at);
+                    assert_eq!(
+                        first_strong_using(&buf, 0, skip),
+                        want,
+                        "{name}: U+{u:04X} pad {pad}"
+                    );
+                    if want_strong {
+                        let w = tables().wide.expect("wide skip");
+                        assert!(skip(buf.as_bytes(), 0, &w) <= at, "{name}: U+{u:04X}");
+                    }
+                }
             }
         }
     }
@@ -433,11 +641,15 @@ mod tests {
         let w = tables().wide.expect("wide skip");
         assert!(w.leads.0 <= 0xE5 && w.leads.1 >= 0xE9, "{:X?}", w.leads);
         let s = "地域の多様な主体の連携を通じた、ひらがなカタカナ。\n".repeat(4);
-        assert!(chunk_is_clean(&s.as_bytes()[..18], &w));
         assert!(chunk_is_clean_scalar(&s.as_bytes()[..18], &w));
-        // The unassigned U+3040 is strong though it sits among the kana.
+        for (name, skip) in skippers() {
+            // All but the last partial chunk (and its look-ahead) is skipped.
+            assert!(skip(s.as_bytes(), 0, &w) + 34 + 32 > s.len(), "{name}");
+            // The unassigned U+3040 is strong though it sits among the kana.
+            let hole = "あい\u{3040}うえおかきくけこさしすせ".repeat(3);
+            assert_eq!(skip(hole.as_bytes(), 0, &w), 0, "{name}");
+        }
         let hole = "あい\u{3040}うえおかきくけこさしすせ";
-        assert!(!chunk_is_clean(&hole.as_bytes()[..18], &w));
         assert!(!chunk_is_clean_scalar(&hole.as_bytes()[..18], &w));
     }
 

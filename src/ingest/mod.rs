@@ -80,14 +80,24 @@ pub struct ExtractOptions {
     pub min_rule_confidence: f32,
 }
 
+/// The builtin tables, parsed once per process: parsing them (1.5 MB of table text) costs
+/// more than extracting a typical page, and `..ExtractOptions::default()` would otherwise
+/// parse them for every set of options built.
+fn builtin_tables() -> Arc<TableSet> {
+    static BUILTIN: std::sync::OnceLock<Arc<TableSet>> = std::sync::OnceLock::new();
+    // The builtin tables are compiled in and checked by tests; an error there is a build
+    // defect, and extraction still works without them.
+    BUILTIN
+        .get_or_init(|| Arc::new(TableSet::builtin().unwrap_or_default()))
+        .clone()
+}
+
 impl Default for ExtractOptions {
     fn default() -> Self {
         ExtractOptions {
             password: None,
             pages: None,
-            // The builtin tables are compiled in and checked by tests; an error there is a
-            // build defect, and extraction still works without them.
-            tables: Arc::new(TableSet::builtin().unwrap_or_default()),
+            tables: builtin_tables(),
             document_tables: None,
             outlines: None,
             max_stream_bytes: 64 << 20,

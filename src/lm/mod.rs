@@ -66,6 +66,13 @@ pub trait Scorer {
         MAX_ORDER - 1
     }
 
+    /// An upper bound of every value `log_prob` returns (`+inf`: none known). Search may
+    /// skip a candidate whose score cannot win even if each character scored this; a
+    /// bound that is too high only costs speed, one that is too low changes results.
+    fn max_log_prob(&self) -> f32 {
+        f32::INFINITY
+    }
+
     /// Sum of `log_prob` over `text`, starting at the start of a line.
     fn score_text(&self, text: &[char]) -> f32 {
         let mut total = 0.0;
@@ -527,11 +534,24 @@ impl<T: Scorer + ?Sized> Scorer for &T {
     fn context_len(&self) -> usize {
         (**self).context_len()
     }
+    fn max_log_prob(&self) -> f32 {
+        (**self).max_log_prob()
+    }
 }
 
 impl Scorer for CharLm {
     fn context_len(&self) -> usize {
         self.order.saturating_sub(1)
+    }
+
+    /// Stored values and block priors are ≤ 0 and sums of non-positive floats stay ≤ 0;
+    /// only a positive root backoff (never built, refused on load) could lift a score.
+    fn max_log_prob(&self) -> f32 {
+        if self.root_bow <= 0.0 {
+            0.0
+        } else {
+            f32::INFINITY
+        }
     }
 
     #[inline]
@@ -941,6 +961,12 @@ impl<'a> AdaptiveLm<'a> {
 impl Scorer for AdaptiveLm<'_> {
     fn context_len(&self) -> usize {
         self.order.saturating_sub(1)
+    }
+
+    /// A mixture of two probabilities ≤ 10^bound is ≤ 10^bound, up to the rounding of
+    /// the mixing weights (an ulp of 1.0, ~5e-8 in log10): 1e-6 covers it.
+    fn max_log_prob(&self) -> f32 {
+        self.base.max_log_prob().max(0.0) + 1e-6
     }
 
     fn log_prob(&self, history: &[char], c: char) -> f32 {

@@ -126,14 +126,127 @@ pub fn path_score(opts: &[Vec<Opt>], pick: &[usize], lm: &dyn Scorer, switch_cos
     score
 }
 
+/// A path scored once, with what is needed to score paths that differ from it only in a
+/// window `[s, e)` with the very same float operations as [`path_score`] (so the result is
+/// bit-identical) but LM lookups only inside the window and for the 3 positions after it:
+/// beyond those, the history (3 characters) is the base path's again, and its stored terms
+/// are added in the same order.
+pub struct ScoredPath {
+    pub total: f32,
+    /// Running score on entering position i.
+    before: Vec<f32>,
+    /// Last (up to) 3 output characters on entering position i, and how many.
+    hist: Vec<([char; 3], u8)>,
+    /// Per position: whether a switch cost was paid, and the LM terms of its characters.
+    switched: Vec<bool>,
+    lps: Vec<[f32; 3]>,
+}
+
+impl ScoredPath {
+    pub fn new(opts: &[Vec<Opt>], pick: &[usize], lm: &dyn Scorer, switch_cost: f32) -> Self {
+        let n = pick.len();
+        let mut sp = ScoredPath {
+            total: 0.0,
+            before: Vec::with_capacity(n),
+            hist: Vec::with_capacity(n),
+            switched: Vec::with_capacity(n),
+            lps: Vec::with_capacity(n),
+        };
+        let mut h = ['\0'; 3];
+        let mut hn = 0usize;
+        let mut score = 0.0f32;
+        let mut prev_choice = KEEP;
+        for (i, &k) in pick.iter().enumerate() {
+            sp.before.push(score);
+            sp.hist.push((h, hn as u8));
+            let o = &opts[i][k];
+            score += o.prior;
+            let sw = i > 0 && o.choice != prev_choice;
+            if sw {
+                score -= switch_cost;
+            }
+            prev_choice = o.choice;
+            let mut lps = [0.0f32; 3];
+            for (j, &ch) in o.chars().iter().enumerate() {
+                let lp = lm.log_prob(&h[3 - hn..], ch);
+                lps[j] = lp;
+                score += lp;
+                h = [h[1], h[2], ch];
+                hn = (hn + 1).min(3);
+            }
+            sp.switched.push(sw);
+            sp.lps.push(lps);
+        }
+        sp.total = score;
+        sp
+    }
+
+    /// [`path_score`] of `pick`, which must equal the base path outside `[s, e)`.
+    pub fn rescore_window(
+        &self,
+        opts: &[Vec<Opt>],
+        pick: &[usize],
+        s: usize,
+        e: usize,
+        lm: &dyn Scorer,
+        switch_cost: f32,
+    ) -> f32 {
+        let n = pick.len();
+        if s >= n {
+            return self.total;
+        }
+        let (mut h, hn0) = self.hist[s];
+        let mut hn = hn0 as usize;
+        let mut score = self.before[s];
+        let mut prev_choice = if s > 0 {
+            opts[s - 1][pick[s - 1]].choice
+        } else {
+            KEEP
+        };
+        let fresh_end = (e + 3).min(n);
+        for (i, &k) in pick.iter().enumerate().skip(s) {
+            let o = &opts[i][k];
+            score += o.prior;
+            if i < fresh_end {
+                if i > 0 && o.choice != prev_choice {
+                    score -= switch_cost;
+                }
+                prev_choice = o.choice;
+                for &ch in o.chars() {
+                    score += lm.log_prob(&h[3 - hn..], ch);
+                    h = [h[1], h[2], ch];
+                    hn = (hn + 1).min(3);
+                }
+            } else {
+                // Same option, same predecessor choice and same 3-character history as
+                // the base path: its terms, added in the same order.
+                if self.switched[i] {
+                    score -= switch_cost;
+                }
+                for &lp in &self.lps[i][..o.chars().len()] {
+                    score += lp;
+                }
+            }
+        }
+        score
+    }
+}
+
 /// Viterbi over the options; history for the LM is taken along each state's best path
 /// (up to 3 characters), the usual approximation that keeps the state space per position
 /// equal to the number of options.
+///
+/// Exact pruning: the predecessors of a state are tried best-first, and one whose score
+/// could not beat the best so far even if every character scored
+/// [`Scorer::max_log_prob`] is not scored at all. The bound is computed with the same
+/// float operations as the score, so the result (ties included: the lowest predecessor
+/// index wins) is the one the exhaustive search gives.
 pub fn best_path(opts: &[Vec<Opt>], lm: &dyn Scorer, switch_cost: f32) -> Vec<usize> {
     let n = opts.len();
     if n == 0 {
         return Vec::new();
     }
+    let max_lp = lm.max_log_prob();
     // Per position: (score, backpointer, last 3 output chars, count of valid hist chars).
     let mut layers: Vec<Vec<(f32, usize, [char; 3], usize)>> = Vec::with_capacity(n);
     let emit = |o: &Opt, mut h: [char; 3], mut hn: usize| -> (f32, [char; 3], usize) {
@@ -153,21 +266,40 @@ pub fn best_path(opts: &[Vec<Opt>], lm: &dyn Scorer, switch_cost: f32) -> Vec<us
         })
         .collect();
     layers.push(first);
+    let mut order: Vec<usize> = Vec::new();
     for i in 1..n {
         let prev = &layers[i - 1];
+        // Predecessors best first (stable: equal scores keep index order).
+        order.clear();
+        order.extend(0..prev.len());
+        order.sort_by(|&a, &b| prev[b].0.total_cmp(&prev[a].0));
         let mut layer = Vec::with_capacity(opts[i].len());
         for o in &opts[i] {
+            // The most `emit` can return for `o`, accumulated as `emit` accumulates.
+            let mut emit_max = o.prior;
+            for _ in o.chars() {
+                emit_max += max_lp;
+            }
             let mut best = (f32::NEG_INFINITY, 0usize, ['\0'; 3], 0usize);
-            for (k, p) in prev.iter().enumerate() {
+            let mut found = false;
+            for &k in &order {
+                let p = &prev[k];
                 let sw = if opts[i - 1][k].choice != o.choice {
                     switch_cost
                 } else {
                     0.0
                 };
+                // The exhaustive search takes k iff its score beats every earlier one, so
+                // the winner is the lowest index among the maximal scores.
+                let beats = |s: f32| s > best.0 || (found && s == best.0 && k < best.1);
+                if !beats(p.0 - sw + emit_max) {
+                    continue;
+                }
                 let (e, h, hn) = emit(o, p.2, p.3);
                 let s = p.0 - sw + e;
-                if s > best.0 {
+                if beats(s) {
                     best = (s, k, h, hn);
+                    found = true;
                 }
             }
             layer.push(best);
@@ -184,4 +316,151 @@ pub fn best_path(opts: &[Vec<Opt>], lm: &dyn Scorer, switch_cost: f32) -> Vec<us
         k = layers[i][k].1;
     }
     pick
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A scorer whose values depend on the whole history and character, ≤ 0.
+    struct Toy;
+    impl Scorer for Toy {
+        fn log_prob(&self, h: &[char], c: char) -> f32 {
+            let mut x = c as u64;
+            for &y in h {
+                x = x.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ y as u64;
+            }
+            let u = (x.wrapping_mul(0xBF58_476D_1CE4_E5B9) >> 40) as f32 / (1u64 << 24) as f32;
+            -0.05 - 6.0 * u
+        }
+        fn max_log_prob(&self) -> f32 {
+            0.0
+        }
+    }
+
+    /// Deterministic pseudo-random lattices: keep plus up to 3 decodings per position,
+    /// some emitting 2 characters.
+    fn lattice(seed: u64, n: usize) -> Vec<Vec<Opt>> {
+        let mut r = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+        let mut next = move |m: u64| {
+            r ^= r << 13;
+            r ^= r >> 7;
+            r ^= r << 17;
+            r % m
+        };
+        (0..n)
+            .map(|_| {
+                let k = 1 + next(4) as usize;
+                (0..k)
+                    .map(|t| {
+                        let c = char::from_u32(0x3041 + next(8) as u32).unwrap_or('あ');
+                        let two = t > 0 && next(4) == 0;
+                        Opt {
+                            out: [c, 'ー', '\0'],
+                            n_out: if two { 2 } else { 1 },
+                            choice: t as u8,
+                            rule: 0,
+                            nfc: false,
+                            prior: -(next(30) as f32) / 10.0,
+                        }
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
+    /// The search without pruning (what `best_path` must equal).
+    fn exhaustive(opts: &[Vec<Opt>], lm: &dyn Scorer, sw_cost: f32) -> Vec<usize> {
+        let n = opts.len();
+        let emit = |o: &Opt, mut h: [char; 3], mut hn: usize| {
+            let mut s = o.prior;
+            for &ch in o.chars() {
+                s += lm.log_prob(&h[3 - hn..], ch);
+                h = [h[1], h[2], ch];
+                hn = (hn + 1).min(3);
+            }
+            (s, h, hn)
+        };
+        let mut layers: Vec<Vec<(f32, usize, [char; 3], usize)>> = vec![
+            opts[0]
+                .iter()
+                .map(|o| {
+                    let (s, h, hn) = emit(o, ['\0'; 3], 0);
+                    (s, 0, h, hn)
+                })
+                .collect(),
+        ];
+        for i in 1..n {
+            let prev = &layers[i - 1];
+            let layer = opts[i]
+                .iter()
+                .map(|o| {
+                    let mut best = (f32::NEG_INFINITY, 0usize, ['\0'; 3], 0usize);
+                    for (k, p) in prev.iter().enumerate() {
+                        let sw = if opts[i - 1][k].choice != o.choice {
+                            sw_cost
+                        } else {
+                            0.0
+                        };
+                        let (e, h, hn) = emit(o, p.2, p.3);
+                        let s = p.0 - sw + e;
+                        if s > best.0 {
+                            best = (s, k, h, hn);
+                        }
+                    }
+                    best
+                })
+                .collect();
+            layers.push(layer);
+        }
+        let mut pick = vec![0; n];
+        let last = &layers[n - 1];
+        let mut k = (0..last.len())
+            .max_by(|&a, &b| last[a].0.total_cmp(&last[b].0))
+            .unwrap_or(0);
+        for i in (0..n).rev() {
+            pick[i] = k;
+            k = layers[i][k].1;
+        }
+        pick
+    }
+
+    #[test]
+    fn pruned_search_equals_exhaustive_search() {
+        let mut pruned_any = false;
+        for seed in 1..300 {
+            let opts = lattice(seed, 2 + (seed as usize % 23));
+            for sw in [0.0, 1.0] {
+                assert_eq!(
+                    best_path(&opts, &Toy, sw),
+                    exhaustive(&opts, &Toy, sw),
+                    "seed {seed}"
+                );
+            }
+            pruned_any |= opts.iter().any(|o| o.len() > 1);
+        }
+        assert!(pruned_any);
+    }
+
+    #[test]
+    fn window_rescoring_is_bit_identical_to_full_scoring() {
+        for seed in 1..200 {
+            let opts = lattice(seed, 2 + (seed as usize % 17));
+            let pick: Vec<usize> = opts.iter().map(|o| o.len() - 1).collect();
+            let scored = ScoredPath::new(&opts, &pick, &Toy, 1.0);
+            assert_eq!(
+                scored.total.to_bits(),
+                path_score(&opts, &pick, &Toy, 1.0).to_bits()
+            );
+            for s in 0..pick.len() {
+                for e in s + 1..=pick.len() {
+                    let mut alt = pick.clone();
+                    alt[s..e].iter_mut().for_each(|k| *k = 0);
+                    let want = path_score(&opts, &alt, &Toy, 1.0);
+                    let got = scored.rescore_window(&opts, &alt, s, e, &Toy, 1.0);
+                    assert_eq!(got.to_bits(), want.to_bits(), "seed {seed} [{s},{e})");
+                }
+            }
+        }
+    }
 }

@@ -65,6 +65,10 @@ impl Scorer for Memo<'_> {
     fn context_len(&self) -> usize {
         self.ctx
     }
+
+    fn max_log_prob(&self) -> f32 {
+        self.inner.max_log_prob()
+    }
 }
 
 impl Memo<'_> {

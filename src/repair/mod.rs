@@ -357,12 +357,13 @@ impl<'a> Repairer<'a> {
             }
         }
         loop {
-            let base = lattice::path_score(opts, pick, lm, o.switch_cost);
+            let scored = lattice::ScoredPath::new(opts, pick, lm, o.switch_cost);
+            let base = scored.total;
             let mut worst: Option<(f32, usize, usize)> = None;
             for (s, e) in decoded_runs(opts, pick) {
                 let mut alt = pick.to_vec();
                 alt[s..e].iter_mut().for_each(|k| *k = 0);
-                let gain = base - lattice::path_score(opts, &alt, lm, o.switch_cost);
+                let gain = base - scored.rescore_window(opts, &alt, s, e, lm, o.switch_cost);
                 if gain < o.min_margin && worst.is_none_or(|w| gain < w.0) {
                     worst = Some((gain, s, e));
                 }
@@ -384,7 +385,8 @@ impl<'a> Repairer<'a> {
         line_no: usize,
     ) -> Vec<RepairSpan> {
         let o = &self.options;
-        let base = lattice::path_score(opts, pick, lm, o.switch_cost);
+        let scored = lattice::ScoredPath::new(opts, pick, lm, o.switch_cost);
+        let base = scored.total;
         let mut out = Vec::new();
         for (s, e) in decoded_runs(opts, pick) {
             // Split runs where the table changes: each span names one table.
@@ -398,7 +400,7 @@ impl<'a> Repairer<'a> {
                 let table = tables[choice as usize - 1];
                 let mut alt = pick.to_vec();
                 alt[a..b].iter_mut().for_each(|k| *k = 0);
-                let gain = base - lattice::path_score(opts, &alt, lm, o.switch_cost);
+                let gain = base - scored.rescore_window(opts, &alt, a, b, lm, o.switch_cost);
                 let mut rules: Vec<u16> = (a..b).map(|i| opts[i][pick[i]].rule).collect();
                 rules.sort_unstable();
                 rules.dedup();
