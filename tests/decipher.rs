@@ -46,7 +46,7 @@ fn dev_a_tables_from_garbled_text_alone_repair_it() {
         ev.clean_lines_changed
     );
     assert_eq!(ev.clean_lines_changed, 0);
-    // Measured 0.0322 (kanji, both fonts' kana found as blocks; ＮＰＯ, bullets and the
+    // Measured 0.0350 (kanji, both fonts' kana found as blocks; ＮＰＯ, bullets and the
     // one-glyph-each title font C are what is left).
     assert!(ev.cer() <= 0.04, "CER {:.4}", ev.cer());
 }
@@ -74,6 +74,8 @@ fn random_permutation_font_is_learned_back_from_30kb() {
         r.token_share(),
         r.confident_precision()
     );
-    // Measured 0.74 of characters (seed 1+size); frequency alone gives far less.
-    assert!(r.token_share() >= 0.65, "{:.3}", r.token_share());
+    // Measured 0.944 of characters, 0.674 of glyphs (context windows with counts, six
+    // rounds); frequency alone gives far less.
+    assert!(r.token_share() >= 0.88, "{:.3}", r.token_share());
+    assert!(r.glyph_share() >= 0.6, "{:.3}", r.glyph_share());
 }

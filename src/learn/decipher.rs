@@ -244,13 +244,14 @@ pub fn learn_corpus(
     let rounds = if options.order_fit { 2 } else { 0 };
     for _ in 0..rounds {
         use rayon::prelude::*;
+        let ctx = solver.scorer.contexts(&fixed);
         let screened: Vec<Vec<(char, f32)>> = (0..ng)
             .into_par_iter()
             .map(|g| {
                 if fixed[g].is_some() {
                     Vec::new()
                 } else {
-                    solver.screen(g, &fixed, options.order.screen_k)
+                    solver.screen(g, &ctx, options.order.screen_k)
                 }
             })
             .collect();

@@ -17,7 +17,7 @@
 
 use super::anchors::{self, Anchor};
 use super::corpus::Corpus;
-use super::permutation::ContextScorer;
+use super::permutation::{self, ContextScorer};
 use crate::lm::Scorer;
 use crate::tables::repertoire::{self, Repertoire};
 use crate::tables::{Rule, RuleKind};
@@ -39,6 +39,12 @@ pub struct Options {
     pub screen_k: usize,
     /// Minimum gain per explained glyph (log10) for a hypothesis to be accepted.
     pub min_gain_per_glyph: f32,
+    /// Distinct context windows per glyph scored at most in verification (scaled to all
+    /// occurrences).
+    pub max_windows: usize,
+    /// Frequency compatibility of a glyph and its reading
+    /// (see [`permutation::frequency_compatible`]).
+    pub frequency_ratio: f32,
 }
 
 impl Default for Options {
@@ -50,6 +56,8 @@ impl Default for Options {
             min_run_share: 0.7,
             screen_k: 48,
             min_gain_per_glyph: 2.0,
+            max_windows: 1000,
+            frequency_ratio: 20.0,
         }
     }
 }
@@ -204,6 +212,7 @@ fn verify<S: Scorer + Sync>(
             }
         }
     }
+    let ctx = scorer.contexts(&dec);
     // Per glyph: None = the hypothesis says nothing; Some((char, gain, consistent)).
     let mut status: Vec<Option<(char, f32, bool)>> = vec![None; corpus.glyph_count()];
     for g in 0..corpus.glyph_count() {
@@ -212,9 +221,16 @@ fn verify<S: Scorer + Sync>(
             status[g] = Some((c, f32::NEG_INFINITY, false));
             continue;
         }
-        let occ = &corpus.occurrences[g];
-        let n = occ.len() as f32;
-        let s = scorer.total(g as u32, c, occ, &dec);
+        let n = corpus.counts[g] as f32;
+        // A glyph far rarer than its reading is not consistent with the hypothesis (a few
+        // glyphs of a font ordered by nothing read as の by chance). The other way round
+        // is allowed: documents have topical words the model finds rare.
+        let expected = permutation::expected_count(scorer.fast, corpus.total_chars, c);
+        if permutation::too_frequent(n, expected, options.frequency_ratio) {
+            status[g] = Some((c, f32::NEG_INFINITY, false));
+            continue;
+        }
+        let s = ctx.total(scorer.lm, g, c, options.max_windows);
         // The best alternative among the glyph's own screened candidates, in the same
         // joint context.
         let alt = screened[g]
@@ -222,7 +238,7 @@ fn verify<S: Scorer + Sync>(
             // Fullwidth and ASCII forms score alike (the LM folds them); not an alternative.
             .filter(|(x, _)| crate::lm::fold_char(*x) != crate::lm::fold_char(c))
             .take(4)
-            .map(|&(x, _)| scorer.total(g as u32, x, occ, &dec))
+            .map(|&(x, _)| ctx.total(scorer.lm, g, x, options.max_windows))
             .fold(f32::NEG_INFINITY, f32::max);
         let gain = if alt.is_finite() { s - alt } else { 0.0 };
         let ok = gain >= -options.tolerance_per_occurrence * n;

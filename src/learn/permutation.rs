@@ -1,22 +1,29 @@
 //! One-to-one assignment of characters to garbled glyphs by language-model context.
 //!
-//! For fonts with no usable order (glyphs ordered roughly by frequency, or an unknown
-//! order), every glyph's character is decided by its contexts across the whole corpus:
-//! `S(g, c) = Σ over occurrences of log10 p(c | left) + Σ log10 p(right_k | …c…)` (the
-//! LM's order bounds the window), plus a tempered Poisson prior tying glyph frequency to
-//! character frequency (the frequency-rank initialisation, kept as a soft term).
+//! For fonts with no usable order (glyphs ordered roughly by character frequency, or an
+//! unknown order), every glyph's character is decided by its contexts across the whole
+//! corpus: `S(g, c) = Σ over occurrences of log10 p(c | left) + Σ log10 p(right_k | …c…)`
+//! (the LM's order bounds the window), plus a tempered Poisson prior tying glyph frequency
+//! to character frequency (the frequency-rank initialisation, kept as a soft term).
+//!
+//! Cost: occurrences are aggregated once per round into distinct [`Window`]s with counts
+//! (unknown neighbours collapse to one marker the LM backs off past, so windows the LM
+//! cannot tell apart are equal); a candidate is scored over the most frequent windows, not
+//! over occurrences. Candidates are restricted by frequency compatibility
+//! ([`frequency_compatible`]) before scoring, screened with the plain model over a few
+//! windows, and the best re-scored with the document-adapted model over many.
 //!
 //! Iterated conditional modes under a one-to-one constraint: each round scores every
 //! glyph's candidates with the *confident* glyphs of the previous round decoded as context
-//! (unknown neighbours are left garbled, which makes the LM back off), then assigns
-//! characters greedily, most certain glyph first, each character to at most one glyph.
-//! Rounds stop when the assignment no longer changes. All loops are deterministic; glyphs
-//! are scored in parallel against a fixed previous state, so the thread count does not
-//! change the result.
+//! (unknown neighbours are left garbled), then assigns characters greedily, most certain
+//! glyph first, each character to at most one glyph. The confidence needed to become
+//! context falls over the rounds; rounds stop when the contexts no longer change. All
+//! loops are deterministic; glyphs are scored in parallel against a fixed previous state
+//! and windows are sorted, so the thread count does not change the result.
 
 use super::corpus::{Corpus, GLYPH_BASE, token_char};
 use crate::lm::{CharLm, MAX_ORDER, Scorer};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 /// Characters a glyph may stand for, most frequent first, with their unigram log10 p.
 #[derive(Debug, Clone)]
@@ -78,25 +85,33 @@ pub struct Options {
     pub rounds: usize,
     /// Candidates kept per glyph (for the assignment, confidences and order votes).
     pub top_k: usize,
-    /// Occurrences used to screen the whole candidate window.
-    pub screen_occurrences: usize,
-    /// Candidates re-scored with more occurrences after screening.
+    /// Distinct context windows (most frequent first) used to screen every candidate.
+    pub screen_windows: usize,
+    /// Candidates re-scored with more windows and the adapted model after screening.
     pub rescore: usize,
-    /// Occurrences used at most for re-scoring (the score is scaled to all occurrences).
-    pub max_occurrences: usize,
+    /// Distinct windows used at most for re-scoring (the score is scaled to all
+    /// occurrences).
+    pub max_windows: usize,
     /// Weight of the Poisson frequency prior.
     pub prior_weight: f32,
+    /// Frequency compatibility (see [`frequency_compatible`]).
+    pub frequency_ratio: f32,
+    /// Round `r` decodes, as context for round `r + 1`, the guesses whose confidence is at
+    /// least `context_thresholds[r]` (the last value repeats).
+    pub context_thresholds: Vec<f32>,
 }
 
 impl Default for Options {
     fn default() -> Self {
         Options {
-            rounds: 4,
+            rounds: 6,
             top_k: 12,
-            screen_occurrences: 12,
+            screen_windows: 16,
             rescore: 32,
-            max_occurrences: 300,
+            max_windows: 400,
             prior_weight: 0.3,
+            frequency_ratio: 20.0,
+            context_thresholds: vec![0.9, 0.7, 0.5, 0.5],
         }
     }
 }
@@ -111,7 +126,7 @@ pub struct GlyphGuess {
     pub candidates: Vec<(char, f32)>,
 }
 
-/// Scores glyph occurrences under partial decodings.
+/// The corpus and the models glyph contexts are scored with.
 pub struct ContextScorer<'a, S: Scorer + Sync> {
     pub corpus: &'a Corpus,
     /// The (document-adapted) model for final scores.
@@ -132,90 +147,180 @@ impl<'a, S: Scorer + Sync> ContextScorer<'a, S> {
         }
     }
 
-    /// log10 score of reading glyph `g` as `c` at one occurrence: the character itself given
-    /// its left context, and up to `width` known characters to its right (or the line end).
-    pub fn occurrence(&self, l: u32, p: u32, g: u32, c: char, dec: &[Option<char>]) -> f32 {
-        self.occurrence_with(self.lm, l, p, g, c, dec)
+    /// Every glyph's context windows under decoding `dec`.
+    pub fn contexts(&self, dec: &[Option<char>]) -> Contexts {
+        Contexts::build(self.corpus, dec, self.width)
     }
+}
 
-    /// `occurrence` under another model (the fast one for screening).
-    pub fn occurrence_with<T: Scorer + ?Sized>(
-        &self,
-        lm: &T,
-        l: u32,
-        p: u32,
-        g: u32,
-        c: char,
-        dec: &[Option<char>],
-    ) -> f32 {
-        let Some(line) = self.corpus.lines.get(l as usize) else {
-            return 0.0;
+/// Marker for a neighbour glyph whose reading is unknown: a character the LM never saw, so
+/// every context reaching it is unseen and the LM backs off past it, at the same cost for
+/// every candidate.
+const UNKNOWN: char = '\u{E0001}';
+/// Marker for the glyph being scored itself (it may be its own neighbour): replaced by the
+/// candidate at scoring time.
+const SELF: char = '\u{E0002}';
+/// Context characters kept on each side at most.
+const SIDE: usize = MAX_ORDER - 1;
+
+/// The context of one occurrence of a glyph as the LM sees it under a partial decoding:
+/// up to `width` characters on the left (after the last unknown glyph — the LM cannot see
+/// past it — and led by [`UNKNOWN`] if one was cut; shorter without it = line start), and
+/// the known characters on the right up to the first unknown glyph (`'\n'` = line end).
+/// Occurrences with equal windows score equally for every candidate, so a glyph is scored
+/// over its distinct windows weighted by their counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Window {
+    left: [char; SIDE],
+    right: [char; SIDE],
+    nl: u8,
+    nr: u8,
+}
+
+impl Window {
+    /// The window of glyph `g` at `(l, p)` under decoding `dec`.
+    fn at(corpus: &Corpus, l: u32, p: u32, g: u32, dec: &[Option<char>], width: usize) -> Window {
+        let mut w = Window {
+            left: ['\0'; SIDE],
+            right: ['\0'; SIDE],
+            nl: 0,
+            nr: 0,
+        };
+        let Some(line) = corpus.lines.get(l as usize) else {
+            return w;
+        };
+        let width = width.min(SIDE);
+        let me = GLYPH_BASE + g;
+        let ch = |t: u32| -> char {
+            if t == me {
+                SELF
+            } else {
+                token_char(t, dec).unwrap_or(UNKNOWN)
+            }
         };
         let p = p as usize;
-        let me = GLYPH_BASE + g;
-        let mut win = ['\0'; 2 * MAX_ORDER + 1];
-        let mut n = 0;
-        for &t in &line[p.saturating_sub(self.width)..p] {
-            // Unknown glyphs stay as their garbled code point: the LM has no context with
-            // it and backs off, at the same cost for every candidate.
-            win[n] = if t == me {
-                c
-            } else {
-                token_char(t, dec).unwrap_or_else(|| raw_char(self.corpus, t))
-            };
-            n += 1;
+        let from = p.saturating_sub(width);
+        let left = line.get(from..p).unwrap_or(&[]);
+        // Keep from the last unknown glyph on: what lies before it cannot matter.
+        let start = left.iter().rposition(|&t| ch(t) == UNKNOWN).unwrap_or(0);
+        for &t in &left[start..] {
+            w.left[w.nl as usize] = ch(t);
+            w.nl += 1;
         }
-        let mut s = lm.log_prob(&win[..n], c);
-        win[n] = c;
-        n += 1;
-        for k in 1..=self.width {
+        for k in 1..=width {
             let q = p + k;
             if q == line.len() {
-                s += lm.log_prob(&win[..n], '\n');
+                w.right[w.nr as usize] = '\n';
+                w.nr += 1;
                 break;
             }
             let Some(&t) = line.get(q) else { break };
-            let ch = if t == me { Some(c) } else { token_char(t, dec) };
-            let Some(ch) = ch else { break };
-            s += lm.log_prob(&win[..n], ch);
-            win[n] = ch;
+            let c = ch(t);
+            if c == UNKNOWN {
+                break;
+            }
+            w.right[w.nr as usize] = c;
+            w.nr += 1;
+        }
+        w
+    }
+
+    /// log10 score of reading the glyph as `c` in this window: `c` given its left context,
+    /// and the known right characters given `c`.
+    pub fn score<T: Scorer + ?Sized>(&self, lm: &T, c: char) -> f32 {
+        let mut buf = ['\0'; 2 * SIDE + 1];
+        let mut n = 0;
+        for &x in &self.left[..self.nl as usize] {
+            buf[n] = if x == SELF { c } else { x };
+            n += 1;
+        }
+        let mut s = lm.log_prob(&buf[..n], c);
+        buf[n] = c;
+        n += 1;
+        for &x in &self.right[..self.nr as usize] {
+            let x = if x == SELF { c } else { x };
+            s += lm.log_prob(&buf[..n], x);
+            if x == '\n' {
+                break;
+            }
+            buf[n] = x;
             n += 1;
         }
         s
     }
+}
 
-    /// Total score of `c` for glyph `g` over the given occurrences.
-    pub fn total(&self, g: u32, c: char, occ: &[(u32, u32)], dec: &[Option<char>]) -> f32 {
-        occ.iter()
-            .map(|&(l, p)| self.occurrence(l, p, g, c, dec))
-            .sum()
+/// Every glyph's distinct context windows under one decoding, with counts, most frequent
+/// first (ties by window: deterministic).
+#[derive(Debug, Clone, Default)]
+pub struct Contexts {
+    pub windows: Vec<Vec<(Window, u32)>>,
+}
+
+impl Contexts {
+    /// Aggregates the windows of every glyph's occurrences (parallel over glyphs; the
+    /// result does not depend on the thread count).
+    pub fn build(corpus: &Corpus, dec: &[Option<char>], width: usize) -> Contexts {
+        use rayon::prelude::*;
+        let windows = (0..corpus.glyph_count())
+            .into_par_iter()
+            .map(|g| {
+                let mut counts: HashMap<Window, u32> = HashMap::new();
+                for &(l, p) in &corpus.occurrences[g] {
+                    *counts
+                        .entry(Window::at(corpus, l, p, g as u32, dec, width))
+                        .or_insert(0) += 1;
+                }
+                let mut v: Vec<(Window, u32)> = counts.into_iter().collect();
+                v.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+                v
+            })
+            .collect();
+        Contexts { windows }
     }
 
-    /// `total` under the fast model.
-    pub fn total_fast(&self, g: u32, c: char, occ: &[(u32, u32)], dec: &[Option<char>]) -> f32 {
-        occ.iter()
-            .map(|&(l, p)| self.occurrence_with(self.fast, l, p, g, c, dec))
-            .sum()
+    /// Score of `c` over the `max` most frequent windows of glyph `g`, scaled to all of
+    /// the glyph's occurrences.
+    pub fn total<T: Scorer + ?Sized>(&self, lm: &T, g: usize, c: char, max: usize) -> f32 {
+        let Some(ws) = self.windows.get(g) else {
+            return 0.0;
+        };
+        let mut s = 0.0;
+        let mut used = 0u32;
+        let mut all = 0u32;
+        for (i, (w, n)) in ws.iter().enumerate() {
+            all += n;
+            if i < max {
+                s += *n as f32 * w.score(lm, c);
+                used += n;
+            }
+        }
+        if used == 0 {
+            return 0.0;
+        }
+        s * all as f32 / used as f32
     }
 }
 
-fn raw_char(corpus: &Corpus, tok: u32) -> char {
-    if tok < GLYPH_BASE {
-        return char::from_u32(tok).unwrap_or('\u{FFFD}');
-    }
-    corpus
-        .gids
-        .get((tok - GLYPH_BASE) as usize)
-        .and_then(|&g| char::from_u32(g))
-        .unwrap_or('\u{FFFD}')
+/// Expected count of `c` in `total` characters of text under `lm`'s unigram level.
+pub fn expected_count(lm: &CharLm, total: u64, c: char) -> f32 {
+    // An unseen history makes every context lookup miss: log_prob falls to unigrams.
+    let hist = ['\u{E0001}'; MAX_ORDER];
+    total as f32 * 10f32.powf(lm.log_prob(&hist[..lm.order().saturating_sub(1)], c))
 }
 
-/// Up to `k` occurrences spread evenly over `occ`.
-fn spread(occ: &[(u32, u32)], k: usize) -> Vec<(u32, u32)> {
-    if occ.len() <= k {
-        return occ.to_vec();
-    }
-    (0..k).map(|i| occ[i * occ.len() / k]).collect()
+/// Whether a glyph seen `n` times may stand for a character expected `expected` times:
+/// not far more often than seen (a glyph seen 3 times in 10,000 characters is not の),
+/// and, once `n` ≥ 20, not far less (`ratio` upper, `5 · ratio` lower: documents have
+/// topical words the model finds rare).
+pub fn frequency_compatible(n: f32, expected: f32, ratio: f32) -> bool {
+    !too_frequent(n, expected, ratio) && (n < 20.0 || expected >= n / (5.0 * ratio))
+}
+
+/// Whether a character expected `expected` times is far too frequent for a glyph seen
+/// `n` times (the upper half of [`frequency_compatible`]).
+pub fn too_frequent(n: f32, expected: f32, ratio: f32) -> bool {
+    expected > (n * ratio).max(30.0)
 }
 
 /// log10 of a tempered Poisson likelihood of seeing a glyph `n` times when its character
@@ -233,17 +338,17 @@ pub struct Solver<'a, S: Scorer + Sync> {
 }
 
 impl<'a, S: Scorer + Sync> Solver<'a, S> {
-    /// The `k` best candidates of glyph `g` by the fast model over a few occurrences,
-    /// with `dec` as context: cheap, for order votes.
-    pub fn screen(&self, g: usize, dec: &[Option<char>], k: usize) -> Vec<(char, f32)> {
-        let corpus = self.scorer.corpus;
-        let occ = spread(&corpus.occurrences[g], self.options.screen_occurrences);
+    /// The `k` best candidates of glyph `g` by the fast model over its most frequent
+    /// windows in `ctx`: cheap, for order votes (no frequency restriction: a block's
+    /// glyphs vote whatever their counts).
+    pub fn screen(&self, g: usize, ctx: &Contexts, k: usize) -> Vec<(char, f32)> {
+        let m = self.options.screen_windows;
         let mut scored: Vec<(f32, usize)> = self
             .vocab
             .chars
             .iter()
             .enumerate()
-            .map(|(i, &c)| (self.scorer.total_fast(g as u32, c, &occ, dec), i))
+            .map(|(i, &c)| (ctx.total(self.scorer.fast, g, c, m), i))
             .collect();
         scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
         scored.truncate(k);
@@ -253,48 +358,41 @@ impl<'a, S: Scorer + Sync> Solver<'a, S> {
             .collect()
     }
 
-    /// Ranks candidates of glyph `g` under decoding `dec`. `taken` characters are skipped.
-    pub fn rank(&self, g: usize, dec: &[Option<char>], taken: &HashSet<char>) -> Vec<(char, f32)> {
+    /// Expected count of each vocabulary character in a corpus of this size.
+    fn expected_counts(&self) -> Vec<f32> {
+        let total = self.scorer.corpus.total_chars.max(1) as f32;
+        self.vocab
+            .log_p
+            .iter()
+            .map(|lp| total * 10f32.powf(*lp))
+            .collect()
+    }
+
+    /// Ranks candidates of glyph `g` in contexts `ctx`; `taken[i]` vocabulary entries are
+    /// skipped. `expected` = [`Self::expected_counts`].
+    fn rank(&self, g: usize, ctx: &Contexts, taken: &[bool], expected: &[f32]) -> Vec<(char, f32)> {
         let corpus = self.scorer.corpus;
-        let occ = &corpus.occurrences[g];
-        if occ.is_empty() {
+        let n = corpus.counts.get(g).copied().unwrap_or(0) as f32;
+        if n == 0.0 {
             return Vec::new();
         }
-        let n = occ.len() as f32;
-        let total = corpus.total_chars.max(1) as f32;
         let o = &self.options;
-        // Candidate window: characters whose expected count is not wildly above the
-        // glyph's count (a glyph seen 3 times in a million characters is not の). Rare
-        // characters stay in: documents have topical words.
-        let max_expected = (n * 20.0).max(30.0);
-        let prior = |i: usize| -> f32 {
-            let lambda = total * 10f32.powf(self.vocab.log_p[i]);
-            o.prior_weight * poisson_log10(n, lambda)
-        };
-        let screen = spread(occ, o.screen_occurrences);
-        let scale_screen = n / screen.len() as f32;
+        let prior = |i: usize| o.prior_weight * poisson_log10(n, expected[i]);
         let mut scored: Vec<(f32, usize)> = Vec::new();
         for (i, &c) in self.vocab.chars.iter().enumerate() {
-            if taken.contains(&c) {
+            if taken[i] || !frequency_compatible(n, expected[i], o.frequency_ratio) {
                 continue;
             }
-            if total * 10f32.powf(self.vocab.log_p[i]) > max_expected {
-                continue;
-            }
-            let s = self.scorer.total_fast(g as u32, c, &screen, dec) * scale_screen + prior(i);
+            let s = ctx.total(self.scorer.fast, g, c, o.screen_windows) + prior(i);
             scored.push((s, i));
         }
         scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
         scored.truncate(o.rescore.max(o.top_k));
-        {
-            let full = spread(occ, o.max_occurrences);
-            let scale = n / full.len() as f32;
-            for s in scored.iter_mut() {
-                let c = self.vocab.chars[s.1];
-                s.0 = self.scorer.total(g as u32, c, &full, dec) * scale + prior(s.1);
-            }
-            scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        for s in scored.iter_mut() {
+            let c = self.vocab.chars[s.1];
+            s.0 = ctx.total(self.scorer.lm, g, c, o.max_windows) + prior(s.1);
         }
+        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
         scored.truncate(o.top_k);
         scored
             .into_iter()
@@ -311,35 +409,56 @@ impl<'a, S: Scorer + Sync> Solver<'a, S> {
         let ng = corpus.glyph_count();
         let mut taken_all = taken.clone();
         taken_all.extend(fixed.iter().flatten());
+        let taken_v: Vec<bool> = self
+            .vocab
+            .chars
+            .iter()
+            .map(|c| taken_all.contains(c))
+            .collect();
+        let expected = self.expected_counts();
         let free: Vec<usize> = (0..ng)
             .filter(|&g| fixed.get(g).copied().flatten().is_none())
             .collect();
         let mut guesses: Vec<GlyphGuess> = vec![GlyphGuess::default(); ng];
         let mut context: Vec<Option<char>> =
             (0..ng).map(|g| fixed.get(g).copied().flatten()).collect();
-        // Context thresholds per round: only sure glyphs first, then more.
-        let thresholds = [f32::INFINITY, 0.9, 0.7, 0.5];
-        let mut prev: Vec<Option<char>> = vec![None; ng];
-        for round in 0..self.options.rounds.max(1) {
-            let ranked: Vec<Vec<(char, f32)>> = free
-                .par_iter()
-                .map(|&g| self.rank(g, &context, &taken_all))
-                .collect();
-            let assigned = assign(&free, ranked, corpus);
-            for (g, guess) in assigned {
-                guesses[g] = guess;
+        // The context the current guesses were scored in.
+        let mut scored_in: Option<Vec<Option<char>>> = None;
+        let (mut rounds, mut step) = (0, 0);
+        let thresholds = &self.options.context_thresholds;
+        while rounds < self.options.rounds.max(1) {
+            if scored_in.as_ref() != Some(&context) {
+                let ctx = self.scorer.contexts(&context);
+                let ranked: Vec<Vec<(char, f32)>> = free
+                    .par_iter()
+                    .map(|&g| self.rank(g, &ctx, &taken_v, &expected))
+                    .collect();
+                for (g, guess) in assign(&free, ranked, corpus) {
+                    guesses[g] = guess;
+                }
+                rounds += 1;
+                scored_in = Some(context.clone());
             }
-            let now: Vec<Option<char>> = guesses.iter().map(|x| x.ch).collect();
-            let th = thresholds[round.min(thresholds.len() - 1)];
-            let next_th = thresholds[(round + 1).min(thresholds.len() - 1)];
-            if now == prev && round >= 2 {
+            let th = thresholds
+                .get(step)
+                .or(thresholds.last())
+                .copied()
+                .unwrap_or(0.5);
+            step += 1;
+            let next: Vec<Option<char>> = (0..ng)
+                .map(|g| {
+                    fixed
+                        .get(g)
+                        .copied()
+                        .flatten()
+                        .or_else(|| guesses[g].ch.filter(|_| guesses[g].confidence >= th))
+                })
+                .collect();
+            // Converged: the lowest threshold reached and the contexts no longer change.
+            if next == context && step >= thresholds.len() {
                 break;
             }
-            let _ = th;
-            prev = now;
-            for &g in &free {
-                context[g] = guesses[g].ch.filter(|_| guesses[g].confidence >= next_th);
-            }
+            context = next;
         }
         for (g, f) in fixed.iter().enumerate() {
             if let (Some(c), Some(slot)) = (f, guesses.get_mut(g)) {
@@ -414,4 +533,65 @@ pub fn frequency_rank(corpus: &Corpus, vocab: &Vocab, taken: &HashSet<char>) -> 
         out[g] = chars.next().copied();
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn corpus(lines: &[&str]) -> Corpus {
+        Corpus::build([(0, lines.iter().map(|l| l.chars().collect()).collect())])
+    }
+
+    #[test]
+    fn occurrences_the_lm_cannot_tell_apart_share_a_window() {
+        // ከ (U+12A8) is scored; ᵝ and ሀ are unknown glyphs two places to its left.
+        let c = corpus(&["地域ከの", "ᵝ域ከの", "ሀ域ከの"]);
+        let g = c.index_of('ከ' as u32).expect("glyph");
+        let ctx = Contexts::build(&c, &vec![None; c.glyph_count()], 3);
+        let ws = &ctx.windows[g];
+        assert_eq!(ws.len(), 2, "{ws:?}");
+        assert_eq!(ws[0].1, 2, "the two unknown-led windows merge");
+        assert_eq!(&ws[0].0.left[..ws[0].0.nl as usize], &[UNKNOWN, '域']);
+        assert_eq!(&ws[1].0.left[..ws[1].0.nl as usize], &['地', '域']);
+        // The aggregated total is the per-occurrence sum.
+        let lm = CharLm::builtin();
+        let direct = lm.score_text(&['地', '域', '様', 'の', '\n']) - lm.score_text(&['地', '域'])
+            + 2.0
+                * (lm.log_prob(&[UNKNOWN, '域'], '様')
+                    + lm.log_prob(&[UNKNOWN, '域', '様'], 'の')
+                    + lm.log_prob(&[UNKNOWN, '域', '様', 'の'], '\n'));
+        let total = ctx.total(lm, g, '様', usize::MAX);
+        assert!((total - direct).abs() < 1e-3, "{total} vs {direct}");
+        // Decoding a neighbour changes the window: ᵝ read as 地 joins line 1 to line 0's
+        // left context only where it is within reach.
+        let mut dec = vec![None; c.glyph_count()];
+        if let Some(i) = c.index_of('ᵝ' as u32) {
+            dec[i] = Some('地');
+        }
+        let ctx = Contexts::build(&c, &dec, 3);
+        assert_eq!(ctx.windows[g].len(), 2);
+        assert_eq!(ctx.windows[g][0].1, 2, "{:?}", ctx.windows[g]);
+        assert_eq!(
+            &ctx.windows[g][0].0.left[..ctx.windows[g][0].0.nl as usize],
+            &['地', '域']
+        );
+    }
+
+    #[test]
+    fn a_glyph_next_to_itself_is_read_as_the_candidate() {
+        let c = corpus(&["ከከ"]);
+        let ctx = Contexts::build(&c, &[None], 3);
+        let lm = CharLm::builtin();
+        let got = ctx.total(lm, 0, '々', usize::MAX);
+        // Occurrence 1: 々 at line start, then its right neighbour (itself) and the end;
+        // occurrence 2: 々 after 々, then the end.
+        let occ1 = lm.score_text(&['々', '々', '\n']);
+        let occ2 = lm.log_prob(&['々'], '々') + lm.log_prob(&['々', '々'], '\n');
+        assert!(
+            (got - (occ1 + occ2)).abs() < 1e-3,
+            "{got} vs {}",
+            occ1 + occ2
+        );
+    }
 }
