@@ -118,6 +118,7 @@ fn provenance_names_the_sources() {
 fn without_tables_no_tounicode_glyphs_are_unresolved_not_guessed() {
     let opts = ExtractOptions {
         tables: Default::default(),
+        builtin_tables: false,
         ..ExtractOptions::default()
     };
     let doc = extract_path(

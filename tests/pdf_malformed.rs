@@ -306,7 +306,7 @@ fn random_bytes_never_panic() {
         glyphmend::ingest::fuzz_content(&bytes);
     }
     let good = fixture("tiny.pdf");
-    // No tables: parsing the builtin ones per call would dominate the test's time.
+    // No user tables (the shipped ones are parsed lazily, and tiny.pdf uses none).
     let opts = ExtractOptions {
         tables: Default::default(),
         ..ExtractOptions::default()

@@ -57,14 +57,10 @@ fn parse_pages(s: &str) -> anyhow::Result<(u32, u32)> {
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    // The defaults hold the builtin tables, parsed once per process.
+    // User tables are matched first; the shipped ones are parsed only for fonts that need them.
     let defaults = ExtractOptions::default();
     let tables = match &args.tables {
-        Some(dir) => {
-            let mut tables = TableSet::clone(&defaults.tables);
-            tables.extend(TableSet::load_dir(dir)?);
-            Arc::new(tables)
-        }
+        Some(dir) => Arc::new(TableSet::load_dir(dir)?),
         None => Arc::clone(&defaults.tables),
     };
     let opts = ExtractOptions {

@@ -67,8 +67,10 @@ pub struct ExtractOptions {
     pub password: Option<String>,
     /// 1-based inclusive page range.
     pub pages: Option<(u32, u32)>,
-    /// Tables matched by BaseFont.
+    /// Tables matched by BaseFont (user tables; consulted before the shipped ones).
     pub tables: Arc<TableSet>,
+    /// Also match the shipped `mappings/` tables (each parsed on first use).
+    pub builtin_tables: bool,
     /// Tables learned for this document (the learning stage fills this).
     pub document_tables: Option<Arc<dyn DocumentTables>>,
     /// Outlines of font files the user has: identify glyphs of renumbered subsets.
@@ -80,24 +82,13 @@ pub struct ExtractOptions {
     pub min_rule_confidence: f32,
 }
 
-/// The builtin tables, parsed once per process: parsing them (1.5 MB of table text) costs
-/// more than extracting a typical page, and `..ExtractOptions::default()` would otherwise
-/// parse them for every set of options built.
-fn builtin_tables() -> Arc<TableSet> {
-    static BUILTIN: std::sync::OnceLock<Arc<TableSet>> = std::sync::OnceLock::new();
-    // The builtin tables are compiled in and checked by tests; an error there is a build
-    // defect, and extraction still works without them.
-    BUILTIN
-        .get_or_init(|| Arc::new(TableSet::builtin().unwrap_or_default()))
-        .clone()
-}
-
 impl Default for ExtractOptions {
     fn default() -> Self {
         ExtractOptions {
             password: None,
             pages: None,
-            tables: builtin_tables(),
+            tables: Arc::new(TableSet::default()),
+            builtin_tables: true,
             document_tables: None,
             outlines: None,
             max_stream_bytes: 64 << 20,
@@ -319,6 +310,7 @@ pub fn extract_bytes(
     }
     let sources = resolve::Sources {
         tables: &opts.tables,
+        builtin_tables: opts.builtin_tables,
         doc_tables: opts.document_tables.as_deref(),
         outlines: opts.outlines.as_deref(),
         min_confidence: opts.min_rule_confidence,

@@ -66,6 +66,8 @@ pub struct FontResolver<'a> {
 #[derive(Clone, Copy)]
 pub struct Sources<'a> {
     pub tables: &'a TableSet,
+    /// Fall back to the shipped tables (parsed lazily) after `tables`.
+    pub builtin_tables: bool,
     pub doc_tables: Option<&'a dyn DocumentTables>,
     pub outlines: Option<&'a OutlineIndex>,
     pub min_confidence: f32,
@@ -82,6 +84,7 @@ impl<'a> FontResolver<'a> {
     ) -> Self {
         let Sources {
             tables,
+            builtin_tables,
             doc_tables,
             outlines,
             min_confidence,
@@ -111,7 +114,11 @@ impl<'a> FontResolver<'a> {
             ));
         }
         let mut table = if composite {
-            tables.for_basefont(&font.basefont)
+            tables.for_basefont(&font.basefont).or_else(|| {
+                builtin_tables
+                    .then(|| crate::tables::builtin_for_basefont(&font.basefont))
+                    .flatten()
+            })
         } else {
             None
         };

@@ -476,6 +476,58 @@ pub fn strip_subset_tag(basefont: &str) -> &str {
     }
 }
 
+/// A shipped table whose rules are parsed on first use: extracting a PDF should pay only for
+/// the tables of the fonts it uses, not for 3 MB of table text.
+struct LazyBuiltin {
+    file: &'static str,
+    text: &'static str,
+    basefonts: Vec<String>,
+    parsed: std::sync::OnceLock<Option<FontTable>>,
+}
+
+fn lazy_builtins() -> &'static [LazyBuiltin] {
+    static ALL: std::sync::OnceLock<Vec<LazyBuiltin>> = std::sync::OnceLock::new();
+    ALL.get_or_init(|| {
+        BUILTIN
+            .iter()
+            .map(|&(file, text)| {
+                // Only the `table` header line is read here.
+                let header = text
+                    .lines()
+                    .find(|l| l.trim_start().starts_with("table "))
+                    .unwrap_or("");
+                let basefonts = format::parse(file, header)
+                    .ok()
+                    .and_then(|st| st.into_iter().next())
+                    .and_then(|st| st.get("basefont").map(str::to_string))
+                    .map(|v| v.split(',').map(str::to_string).collect())
+                    .unwrap_or_default();
+                LazyBuiltin {
+                    file,
+                    text,
+                    basefonts,
+                    parsed: std::sync::OnceLock::new(),
+                }
+            })
+            .collect()
+    })
+}
+
+/// The shipped table for a PDF BaseFont (subset tag removed here), parsing only that table.
+/// Same answer as `TableSet::builtin()?.for_basefont(basefont)` (tested).
+pub fn builtin_for_basefont(basefont: &str) -> Option<&'static FontTable> {
+    let bare = strip_subset_tag(basefont);
+    lazy_builtins()
+        .iter()
+        .find(|t| t.basefonts.iter().any(|b| b == bare))
+        .and_then(|t| {
+            // A parse error is a build defect caught by the tests of the builtin set.
+            t.parsed
+                .get_or_init(|| FontTable::parse(t.file, t.text).ok())
+                .as_ref()
+        })
+}
+
 /// The shipped tables, embedded at build time. `build.rs`-free on purpose: the list is
 /// short and a test checks it matches the directory.
 pub const BUILTIN: &[(&str, &str)] = &include!("../../mappings/builtin.rs.in");
@@ -578,5 +630,22 @@ mod tests {
             a, b,
             "mappings/builtin.rs.in must list every mappings/*.table"
         );
+    }
+
+    #[test]
+    fn lazy_builtin_lookup_agrees_with_the_parsed_set() {
+        let set = TableSet::builtin().unwrap();
+        for name in [
+            "ABCDEF+IPAexGothic",
+            "IPAexMincho",
+            "IPAmjMincho",
+            "MS-Gothic",
+            "Nope",
+        ] {
+            let a = set.for_basefont(name).map(|t| t.name.clone());
+            let b = builtin_for_basefont(name).map(|t| t.name.clone());
+            assert_eq!(a, b, "{name}");
+        }
+        assert!(builtin_for_basefont("IPAexGothic").is_some());
     }
 }
