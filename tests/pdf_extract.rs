@@ -166,3 +166,38 @@ fn two_columns_read_in_column_order() {
         ]
     );
 }
+
+/// A user table whose fingerprint does not fit the embedded font is not used (warned), and the
+/// shipped table still reads the document.
+#[test]
+fn a_table_for_a_smaller_font_is_not_used() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(
+        tmp.path().join("wrong.table"),
+        "table name=wrong basefont=IPAexGothic,IPAexMincho fingerprint=glyphs=100\n\
+         glyph gid=0010 char=U+30A2 confidence=1.00 source=anchors\n",
+    )
+    .unwrap();
+    let opts = ExtractOptions {
+        tables: std::sync::Arc::new(glyphmend::tables::TableSet::load_dir(tmp.path()).unwrap()),
+        ..ExtractOptions::default()
+    };
+    let doc = extract_path(&fixtures().join("office_emu__c_identity.pdf"), &opts).unwrap();
+    assert!(
+        doc.warnings
+            .iter()
+            .any(|w| w.contains("table wrong is for a font of 100 glyphs")),
+        "{:?}",
+        doc.warnings
+    );
+    assert_eq!(doc.stats.unresolved, 0);
+    let truth = std::fs::read_to_string(fixtures().join("ground_truth.txt")).unwrap();
+    let norm = |s: &str| {
+        s.lines()
+            .map(str::trim_end)
+            .filter(|l| !l.is_empty())
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    assert_eq!(norm(&doc.text()), norm(&truth));
+}

@@ -385,7 +385,7 @@ pub fn extract_bytes(
                     (x0, x1)
                 };
                 let table = (r.source == MappingSource::Table)
-                    .then(|| resolvers[g.font].table.map(|t| t.name.clone()))
+                    .then(|| resolvers[g.font].table().map(|t| t.name.clone()))
                     .flatten();
                 match spans.last_mut() {
                     Some(s)
@@ -436,6 +436,9 @@ pub fn extract_bytes(
             });
         }
         pages.push(Page { number, lines });
+    }
+    for r in &resolvers {
+        warnings.extend(r.take_warnings());
     }
     if in_doubt > 0 {
         warnings.push(format!(

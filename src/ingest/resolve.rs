@@ -51,7 +51,14 @@ pub struct Resolved {
 pub struct FontResolver<'a> {
     pub font: &'a Font,
     tounicode_identity: bool,
-    pub table: Option<&'a FontTable>,
+    /// The matched table, looked up (and a shipped one parsed) only when a glyph needs it:
+    /// a document with a complete ToUnicode never pays for table parsing.
+    table: std::cell::OnceCell<Option<&'a FontTable>>,
+    tables: &'a TableSet,
+    builtin_tables: bool,
+    composite: bool,
+    /// Warnings found during lookups (table fingerprint mismatch), see [`Self::take_warnings`].
+    late_warnings: std::cell::RefCell<Vec<String>>,
     doc_tables: Option<&'a dyn DocumentTables>,
     /// Table entries below this confidence are in doubt: reported, not applied.
     min_confidence: f32,
@@ -113,26 +120,6 @@ impl<'a> FontResolver<'a> {
                 font.basefont
             ));
         }
-        let mut table = if composite {
-            tables.for_basefont(&font.basefont).or_else(|| {
-                builtin_tables
-                    .then(|| crate::tables::builtin_for_basefont(&font.basefont))
-                    .flatten()
-            })
-        } else {
-            None
-        };
-        if let (Some(t), Some(n)) = (table, font.embedded_glyphs) {
-            if let Some(max) = fingerprint_glyphs(t) {
-                if n > max {
-                    warnings.push(format!(
-                        "font {}: table {} is for a font of {max} glyphs, the embedded one has {n}; not used",
-                        font.basefont, t.name
-                    ));
-                    table = None;
-                }
-            }
-        }
         let glyph_outlines = match (outlines, &font.program) {
             (Some(ix), Some(p)) if !ix.is_empty() => outline_hashes(p),
             _ => HashMap::new(),
@@ -140,7 +127,11 @@ impl<'a> FontResolver<'a> {
         FontResolver {
             font,
             tounicode_identity,
-            table,
+            table: std::cell::OnceCell::new(),
+            tables,
+            builtin_tables: builtin_tables && composite,
+            composite,
+            late_warnings: std::cell::RefCell::new(Vec::new()),
             doc_tables,
             min_confidence,
             renumbered: renumbered && !composite,
@@ -149,10 +140,48 @@ impl<'a> FontResolver<'a> {
         }
     }
 
+    /// The table matched by BaseFont and fingerprint, if any (looked up on first call).
+    pub fn table(&self) -> Option<&'a FontTable> {
+        *self.table.get_or_init(|| {
+            if !self.composite {
+                return None;
+            }
+            let font = self.font;
+            // A user table first, then the shipped one; the first whose fingerprint fits.
+            let user = self.tables.for_basefont(&font.basefont);
+            let shipped = || {
+                self.builtin_tables
+                    .then(|| crate::tables::builtin_for_basefont(&font.basefont))
+                    .flatten()
+            };
+            [user, shipped()].into_iter().flatten().find(|t| {
+                let fits = match (fingerprint_glyphs(t), font.embedded_glyphs) {
+                    (Some(max), Some(n)) => n <= max,
+                    _ => true,
+                };
+                if !fits {
+                    self.late_warnings.borrow_mut().push(format!(
+                        "font {}: table {} is for a font of {} glyphs, the embedded one has {}; not used",
+                        font.basefont,
+                        t.name,
+                        fingerprint_glyphs(t).unwrap_or(0),
+                        font.embedded_glyphs.unwrap_or(0)
+                    ));
+                }
+                fits
+            })
+        })
+    }
+
+    /// Warnings that only lookups could find; empties the list.
+    pub fn take_warnings(&self) -> Vec<String> {
+        std::mem::take(&mut *self.late_warnings.borrow_mut())
+    }
+
     /// A table entry for `gid` that exists but is in doubt (below the confidence floor), for
     /// reporting what was not applied.
     pub fn doubtful_entry(&self, gid: u32) -> Option<(char, f32)> {
-        let from_table = self.table.and_then(|t| {
+        let from_table = self.table().and_then(|t| {
             let d = t.decode(gid)?;
             let conf = t.rule(d.rule).map(|r| r.confidence).unwrap_or(0.5);
             Some((d.ch, conf))
@@ -248,7 +277,7 @@ impl<'a> FontResolver<'a> {
                 }
             }
         }
-        if let Some(t) = self.table {
+        if let Some(t) = self.table() {
             if let Some(d) = t.decode(gid) {
                 let conf = t.rule(d.rule).map(|r| r.confidence).unwrap_or(0.5);
                 if conf >= self.min_confidence {
