@@ -2,6 +2,8 @@
 //! (producers × damage variants) when it is present.
 
 use glyphmend::ingest::{ExtractOptions, extract_bytes, extract_path};
+mod common;
+
 use std::path::{Path, PathBuf};
 
 fn fixtures() -> PathBuf {
@@ -192,12 +194,5 @@ fn a_table_for_a_smaller_font_is_not_used() {
     );
     assert_eq!(doc.stats.unresolved, 0);
     let truth = std::fs::read_to_string(fixtures().join("ground_truth.txt")).unwrap();
-    let norm = |s: &str| {
-        s.lines()
-            .map(str::trim_end)
-            .filter(|l| !l.is_empty())
-            .collect::<Vec<_>>()
-            .join("\n")
-    };
-    assert_eq!(norm(&doc.text()), norm(&truth));
+    assert_eq!(common::normalise(&doc.text()), common::normalise(&truth));
 }

@@ -3,6 +3,9 @@
 //! against font files the user has. Fixtures from ../shared/corpus/pdf; the font files are
 //! Debian's fonts-ipaexfont (installed by .ci/run).
 
+mod common;
+
+use common::normalise;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -46,14 +49,6 @@ fn extract(pdf: &str, font_files: &[PathBuf]) -> (String, String) {
         String::from_utf8_lossy(&out.stdout).into_owned(),
         String::from_utf8_lossy(&out.stderr).into_owned(),
     )
-}
-
-fn normalise(s: &str) -> String {
-    s.lines()
-        .map(str::trim_end)
-        .filter(|l| !l.is_empty())
-        .collect::<Vec<_>>()
-        .join("\n")
 }
 
 fn truth() -> String {

@@ -5,6 +5,9 @@
 //! for which glyphmend ships tables, so the test renames the fonts to names no table knows:
 //! the only way to read the second document is then the corpus votes.
 
+mod common;
+
+use common::normalise;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -52,14 +55,6 @@ fn text_of(pdf: &Path, tables: Option<&Path>) -> String {
     let (out, err, ok) = run(&args);
     assert!(ok, "extract failed: {err}");
     out
-}
-
-fn normalise(s: &str) -> String {
-    s.lines()
-        .map(str::trim_end)
-        .filter(|l| !l.is_empty())
-        .collect::<Vec<_>>()
-        .join("\n")
 }
 
 #[test]
