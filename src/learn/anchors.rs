@@ -281,21 +281,15 @@ fn grow_block(rule: &Rule, kept: &[(u32, u32)], anchors: &[Anchor]) -> Option<Ru
     };
     let (new_first, clipped_low) = grow(amin, &mut (first as u32..amin as u32).rev());
     let (new_last, clipped_high) = grow(amax, &mut (amax as u32 + 1..=last as u32));
-    let clipped = clipped_low || clipped_high;
-    let mut r = rule.clone();
-    if clipped {
-        r.evidence.push_str(&format!(
+    let note = if clipped_low || clipped_high {
+        format!(
             " (stops at U+{:04X}..U+{:04X}: next glyphs belong elsewhere)",
             new_first as u32, new_last as u32
-        ));
-    }
-    r.kind = RuleKind::Block {
-        repertoire,
-        offset,
-        first: new_first,
-        last: new_last,
+        )
+    } else {
+        String::new()
     };
-    Some(r)
+    rule.with_chars(new_first, new_last, &note)
 }
 
 /// The repertoire and offset under which most of `group` agree. Anchors elsewhere that

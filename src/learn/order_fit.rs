@@ -452,7 +452,6 @@ fn clip(rule: Rule, own: &[u32], foreign: &[u32]) -> Option<Rule> {
             rep.at(rank as u32)
         }
     };
-    let mut r = rule.clone();
     let new_first = match below {
         Some(b) => char_at(b as i64 + 1)?.max(first),
         None => first,
@@ -464,17 +463,13 @@ fn clip(rule: Rule, own: &[u32], foreign: &[u32]) -> Option<Rule> {
     if new_first > new_last {
         return None;
     }
-    if (new_first, new_last) != (first, last) {
-        r.evidence.push_str(&format!(
+    let note = if (new_first, new_last) != (first, last) {
+        format!(
             " (clipped to U+{:04X}..U+{:04X}: neighbouring glyphs read otherwise)",
             new_first as u32, new_last as u32
-        ));
-    }
-    r.kind = RuleKind::Block {
-        repertoire,
-        offset,
-        first: new_first,
-        last: new_last,
+        )
+    } else {
+        String::new()
     };
-    Some(r)
+    rule.with_chars(new_first, new_last, &note)
 }

@@ -376,12 +376,9 @@ fn fitted_blocks(anchors: &[Anchor], min_agreement: f64) -> Vec<Rule> {
     let by_gid: BTreeMap<u32, char> = anchors.iter().map(|a| (a.gid, a.ch)).collect();
     let mut out = Vec::new();
     for rule in fit(anchors) {
-        let RuleKind::Block {
-            repertoire, offset, ..
-        } = rule.kind
-        else {
+        if !matches!(rule.kind, RuleKind::Block { .. }) {
             continue;
-        };
+        }
         let Some((lo, hi)) = rule.gid_range() else {
             continue;
         };
@@ -403,21 +400,13 @@ fn fitted_blocks(anchors: &[Anchor], min_agreement: f64) -> Vec<Rule> {
         if agree < 3 || (agree as f64) < min_agreement * total as f64 {
             continue;
         }
-        let evidence = format!("{}; {agree}/{total} votes in range agree", rule.evidence);
+        let agreement = format!("; {agree}/{total} votes in range agree");
         let part = |a: u32, b: u32, confidence: f32, note: &str| -> Option<Rule> {
             let first = (a..=b).find_map(|g| t.get(g))?;
             let last = (a..=b).rev().find_map(|g| t.get(g))?;
-            Some(Rule {
-                kind: RuleKind::Block {
-                    repertoire,
-                    offset,
-                    first,
-                    last,
-                },
-                confidence,
-                source: rule.source.clone(),
-                evidence: format!("{evidence}{note}"),
-            })
+            let mut r = rule.with_chars(first, last, &format!("{agreement}{note}"))?;
+            r.confidence = confidence;
+            Some(r)
         };
         let extrapolated = "; beyond the outermost agreeing votes: in doubt";
         if lo < first_ok {

@@ -43,6 +43,29 @@ pub struct Rule {
 }
 
 impl Rule {
+    /// The same block over `first..=last` (same repertoire and offset), with `note`
+    /// appended to the evidence; `None` for a glyph rule. Used where a fitted block is
+    /// clipped or split.
+    pub fn with_chars(&self, first: char, last: char, note: &str) -> Option<Rule> {
+        let RuleKind::Block {
+            repertoire, offset, ..
+        } = self.kind
+        else {
+            return None;
+        };
+        Some(Rule {
+            kind: RuleKind::Block {
+                repertoire,
+                offset,
+                first,
+                last,
+            },
+            confidence: self.confidence,
+            source: self.source.clone(),
+            evidence: format!("{}{note}", self.evidence),
+        })
+    }
+
     /// The glyph-ID range this rule covers (inclusive), if any member exists.
     pub fn gid_range(&self) -> Option<(u32, u32)> {
         match &self.kind {
