@@ -27,6 +27,23 @@ pub struct Placed {
     pub cjk: bool,
 }
 
+impl Placed {
+    /// A glyph from the interpreter with the text it resolved to.
+    pub fn new(g: &super::content::RawGlyph, text: Option<String>, cjk: bool) -> Placed {
+        Placed {
+            font: g.font,
+            text,
+            x: g.x,
+            y: g.y,
+            x_end: g.x_end,
+            y_end: g.y_end,
+            size: g.size,
+            vertical: g.vertical,
+            cjk,
+        }
+    }
+}
+
 /// A gap inserted between two glyphs (not a drawn glyph).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Gap {

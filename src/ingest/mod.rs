@@ -333,17 +333,7 @@ pub fn extract_bytes(
         let placed: Vec<Placed> = raw
             .iter()
             .zip(&resolved)
-            .map(|(g, r)| Placed {
-                font: g.font,
-                text: r.text.clone(),
-                x: g.x,
-                y: g.y,
-                x_end: g.x_end,
-                y_end: g.y_end,
-                size: g.size,
-                vertical: g.vertical,
-                cjk: fonts.fonts[g.font].cjk,
-            })
+            .map(|(g, r)| Placed::new(g, r.text.clone(), fonts.fonts[g.font].cjk))
             .collect();
         let mut lines = Vec::new();
         for ll in layout::lines(&placed) {
@@ -510,17 +500,7 @@ pub fn fuzz_content(bytes: &[u8]) -> usize {
     let glyphs = std::mem::take(&mut interp.glyphs);
     let placed: Vec<Placed> = glyphs
         .iter()
-        .map(|g| Placed {
-            font: g.font,
-            text: Some(g.code.to_string()),
-            x: g.x,
-            y: g.y,
-            x_end: g.x_end,
-            y_end: g.y_end,
-            size: g.size,
-            vertical: g.vertical,
-            cjk: false,
-        })
+        .map(|g| Placed::new(g, Some(g.code.to_string()), false))
         .collect();
     layout::lines(&placed).iter().map(|l| l.glyphs.len()).sum()
 }
