@@ -46,9 +46,11 @@ fn dev_a_tables_from_garbled_text_alone_repair_it() {
         ev.clean_lines_changed
     );
     assert_eq!(ev.clean_lines_changed, 0);
-    // Measured 0.0350 (kanji, both fonts' kana found as blocks; ＮＰＯ, bullets and the
-    // one-glyph-each title font C are what is left).
-    assert!(ev.cer() <= 0.04, "CER {:.4}", ev.cer());
+    // Measured 0.0175 (issue 4 asks ≤ 0.02): kanji and both fonts' kana as blocks, the
+    // small fullwidth block (ＮＰＯ) and title font C's kana/kanji from the seeded round.
+    // Left: bullets ○/〇, heading numbers ①…⑤ / Ⅰ Ⅱ, font B's ２, font C's ＮＰＯ, ４, 室,
+    // and lookalikes on lines without strong evidence (ク for 託).
+    assert!(ev.cer() <= 0.02, "CER {:.4}", ev.cer());
 }
 
 #[test]

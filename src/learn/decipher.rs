@@ -39,6 +39,9 @@ pub struct Options {
     pub bidi_rounds: usize,
     /// Adapt the LM to the sources' clean lines.
     pub adapt: bool,
+    /// The small-block round runs when at most this many glyphs are left unexplained
+    /// (it verifies a hypothesis per seed offset; a shuffled font leaves thousands).
+    pub small_block_max_glyphs: usize,
 }
 
 impl Default for Options {
@@ -50,6 +53,7 @@ impl Default for Options {
             order_fit: true,
             bidi_rounds: 1,
             adapt: true,
+            small_block_max_glyphs: 200,
         }
     }
 }
@@ -241,9 +245,24 @@ pub fn learn_corpus(
     // Two rounds: the second screens the glyphs left over with the first round's blocks
     // decoded as context, which finds small blocks (fullwidth forms, symbols) whose glyphs
     // sit among garbled kanji.
+    // A last round, once some order fitted (the font is ordered, not shuffled), looks
+    // for the small blocks no glyph's context names (see `order_fit::small_block_seeds`).
     let rounds = if options.order_fit { 2 } else { 0 };
-    for _ in 0..rounds {
+    let seeds = order_fit::small_block_seeds();
+    let mut round = 0;
+    while options.order_fit && round <= rounds {
         use rayon::prelude::*;
+        let left = fixed.iter().filter(|f| f.is_none()).count();
+        // Seeds join the second round (they compete with its weak hypotheses for the same
+        // glyphs), or make a round of their own if the second found nothing.
+        let seeded = round > 0
+            && !hypotheses.is_empty()
+            && left > 0
+            && left <= options.small_block_max_glyphs;
+        if round == rounds && !seeded {
+            break;
+        }
+        round += 1;
         let ctx = solver.scorer.contexts(&fixed);
         let screened: Vec<Vec<(char, f32)>> = (0..ng)
             .into_par_iter()
@@ -255,9 +274,19 @@ pub fn learn_corpus(
                 }
             })
             .collect();
-        let found = order_fit::find(&solver.scorer, &screened, &fixed, &options.order);
+        let found = order_fit::find_seeded(
+            &solver.scorer,
+            &screened,
+            &fixed,
+            if seeded { &seeds } else { &[] },
+            &options.order,
+        );
         if found.is_empty() {
-            break;
+            if seeded {
+                break;
+            }
+            round = round.max(rounds); // straight to the small-block round
+            continue;
         }
         for h in found {
             for &(g, c, _) in &h.glyphs {
@@ -314,6 +343,27 @@ pub fn learn_corpus(
         let gid = corpus.gids[g];
         if let Some(c) = fixed[g] {
             readings.push((gid, c, 0.9));
+            // Explained by an order hypothesis, but no block could be drawn around it
+            // (the only hiragana of a title font): a glyph rule keeps the reading.
+            if !block_tables.iter().any(|t| t.get(gid).is_some()) {
+                if let Some(h) = hypotheses
+                    .iter()
+                    .find(|h| h.glyphs.iter().any(|x| x.0 == g && x.1 == c))
+                {
+                    tables_rules[0].push(Rule {
+                        kind: RuleKind::Glyph { gid, ch: c },
+                        confidence: 0.8,
+                        source: "decipher".into(),
+                        evidence: format!(
+                            "explained by order hypothesis {} {} ({} glyphs) in {} context(s); no block around it",
+                            h.repertoire,
+                            crate::tables::format::format_offset(h.offset),
+                            h.glyphs.len(),
+                            corpus.counts[g]
+                        ),
+                    });
+                }
+            }
             continue;
         }
         // A glyph inside an accepted block keeps the block's reading: one glyph's contexts

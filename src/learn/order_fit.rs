@@ -80,6 +80,14 @@ pub struct Hypothesis {
     pub votes: f32,
 }
 
+/// Vote weight of a seed character (a screened candidate's is 1 down to ~0.14); seeds
+/// vote apart from screened candidates.
+const SEED_WEIGHT: f32 = 0.1;
+
+/// Gain (log10, over the glyph's best free readings in the joint decoding) with which a
+/// lone glyph outside a hypothesis' runs joins it without being among its own candidates.
+const LONE_GLYPH_GAIN: f32 = 1.0;
+
 /// Whether `c` is something a garbled glyph may decode to (not itself garbage).
 fn plausible(c: char) -> bool {
     !crate::detect::classify(c).is_strong() && !c.is_control()
@@ -95,6 +103,41 @@ pub fn find<S: Scorer + Sync>(
     fixed: &[Option<char>],
     options: &Options,
 ) -> Vec<Hypothesis> {
+    find_seeded(scorer, screened, fixed, &[], options)
+}
+
+/// Characters that come in small Unicode-ordered blocks of their own, which a font lays
+/// out in order but whose glyphs context alone rarely names: adjacent unknown glyphs
+/// (`ＮＰＯ`, `モデル` in a title font) give each other no context, and a heading number
+/// reads like any digit. Used by the small-block round.
+pub fn small_block_seeds() -> Vec<char> {
+    let ranges: &[(u32, u32)] = &[
+        (0x2160, 0x216B), // Ⅰ..Ⅻ
+        (0x2170, 0x217B), // ⅰ..ⅻ
+        (0x2460, 0x249B), // ①..⑳, ⑴..⒇, ⒈..⒛
+        (0x25A0, 0x25CF), // ■□ … ○◎●
+        (0x2776, 0x277F), // ❶..❿
+        (0x3001, 0x3003), // 、。〃
+        (0x3005, 0x3015), // 々〆〇 and the brackets
+        (0x3041, 0x3096), // hiragana
+        (0x30A1, 0x30FC), // katakana
+        (0xFF01, 0xFF5E), // fullwidth forms
+    ];
+    ranges
+        .iter()
+        .flat_map(|&(a, b)| (a..=b).filter_map(char::from_u32))
+        .collect()
+}
+
+/// [`find`] where every glyph also votes, with a small weight, for each of `seeds` (see
+/// [`small_block_seeds`]): the joint verification then decides.
+pub fn find_seeded<S: Scorer + Sync>(
+    scorer: &ContextScorer<'_, S>,
+    screened: &[Vec<(char, f32)>],
+    fixed: &[Option<char>],
+    seeds: &[char],
+    options: &Options,
+) -> Vec<Hypothesis> {
     use rayon::prelude::*;
     let corpus = scorer.corpus;
     let reps: Vec<&'static Repertoire> = repertoire::NAMES
@@ -102,27 +145,50 @@ pub fn find<S: Scorer + Sync>(
         .filter_map(|n| Repertoire::by_name(n).ok())
         .collect();
     // Votes: (repertoire index, offset) → (weight, voters). A candidate's vote weighs
-    // less the lower it ranks; each glyph votes at most once per offset.
-    let mut votes: HashMap<(usize, i64), (f32, Vec<usize>)> = HashMap::new();
+    // less the lower it ranks; each glyph votes at most once per offset. Seeds vote
+    // apart, so that their many chance offsets do not crowd out the screened ones.
+    type Votes = HashMap<(usize, i64), (f32, Vec<usize>)>;
+    let mut votes: Votes = HashMap::new();
+    let mut seed_votes: Votes = HashMap::new();
+    let vote = |map: &mut Votes, g: usize, c: char, w: f32| {
+        for (ri, rep) in reps.iter().enumerate() {
+            if let Some(r) = rep.rank(c) {
+                let e = map
+                    .entry((ri, corpus.gids[g] as i64 - r as i64))
+                    .or_insert((0.0, Vec::new()));
+                if e.1.last() != Some(&g) {
+                    e.0 += w;
+                    e.1.push(g);
+                }
+            }
+        }
+    };
     for (g, cands) in screened.iter().enumerate() {
         if fixed.get(g).copied().flatten().is_some() {
             continue;
         }
-        for (rank_in_list, &(c, _)) in cands.iter().enumerate() {
-            let w = 1.0 / (1.0 + rank_in_list as f32 / 8.0);
-            for (ri, rep) in reps.iter().enumerate() {
-                if let Some(r) = rep.rank(c) {
-                    let e = votes
-                        .entry((ri, corpus.gids[g] as i64 - r as i64))
-                        .or_insert((0.0, Vec::new()));
-                    if e.1.last() != Some(&g) {
-                        e.0 += w;
-                        e.1.push(g);
-                    }
-                }
-            }
+        for (i, &(c, _)) in cands.iter().enumerate() {
+            vote(&mut votes, g, c, 1.0 / (1.0 + i as f32 / 8.0));
+        }
+        for &c in seeds {
+            vote(&mut seed_votes, g, c, SEED_WEIGHT);
         }
     }
+    // Seeded votes make `screened` lists longer for verification (a seed is a candidate).
+    let augmented: Vec<Vec<(char, f32)>>;
+    let screened = if seeds.is_empty() {
+        screened
+    } else {
+        augmented = screened
+            .iter()
+            .map(|l| {
+                let mut l = l.clone();
+                l.extend(seeds.iter().map(|&c| (c, f32::NEG_INFINITY)));
+                l
+            })
+            .collect();
+        &augmented
+    };
     let mut cands: Vec<((usize, i64), f32, usize)> = votes
         .into_iter()
         .filter(|(_, (_, v))| v.len() >= options.min_voters)
@@ -131,6 +197,15 @@ pub fn find<S: Scorer + Sync>(
     // Strongest first; ties go to the simpler repertoire, then the smaller offset.
     cands.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
     cands.truncate(options.max_hypotheses);
+    // Seeded offsets: most voters first, a budget of their own.
+    let mut seeded: Vec<((usize, i64), f32, usize)> = seed_votes
+        .into_iter()
+        .filter(|(k, (_, v))| v.len() >= 2 && !cands.iter().any(|c| c.0 == *k))
+        .map(|(k, (w, v))| (k, w, v.len()))
+        .collect();
+    seeded.sort_by(|a, b| b.2.cmp(&a.2).then(a.0.cmp(&b.0)));
+    seeded.truncate(options.max_hypotheses / 2);
+    cands.extend(seeded);
     let mut fixed = fixed.to_vec();
     let mut kept: Vec<Hypothesis> = Vec::new();
     // Two batches: the second is verified with the first batch's accepted glyphs as context.
@@ -213,6 +288,12 @@ fn verify<S: Scorer + Sync>(
         }
     }
     let ctx = scorer.contexts(&dec);
+    let mut accounted = corpus.seen_counts.clone();
+    for (g, c) in fixed.iter().enumerate() {
+        if let Some(c) = c {
+            *accounted.entry(*c).or_insert(0) += corpus.counts[g];
+        }
+    }
     // Per glyph: None = the hypothesis says nothing; Some((char, gain, consistent)).
     let mut status: Vec<Option<(char, f32, bool)>> = vec![None; corpus.glyph_count()];
     for g in 0..corpus.glyph_count() {
@@ -224,8 +305,12 @@ fn verify<S: Scorer + Sync>(
         let n = corpus.counts[g] as f32;
         // A glyph far rarer than its reading is not consistent with the hypothesis (a few
         // glyphs of a font ordered by nothing read as の by chance). The other way round
-        // is allowed: documents have topical words the model finds rare.
-        let expected = permutation::expected_count(scorer.fast, corpus.total_chars, c);
+        // is allowed: documents have topical words the model finds rare. Occurrences of
+        // the reading already accounted for (seen clean, or other glyphs read so) do not
+        // count: a title font's す is rare because the body font prints the others.
+        let expected = (permutation::expected_count(scorer.fast, corpus.total_chars, c)
+            - accounted.get(&c).copied().unwrap_or(0) as f32)
+            .max(0.0);
         if permutation::too_frequent(n, expected, options.frequency_ratio) {
             status[g] = Some((c, f32::NEG_INFINITY, false));
             continue;
@@ -306,7 +391,9 @@ fn verify<S: Scorer + Sync>(
     let mut glyphs = Vec::new();
     let mut gain = 0.0;
     // Lone consistent glyphs elsewhere join if they are among their own top candidates
-    // (a font's block can hold a single glyph of a document, e.g. one kanji of a title).
+    // or read clearly better than those in the joint decoding (a font's block can hold a
+    // single glyph of a document, e.g. one kanji of a title; 調査 as two adjacent garbled
+    // kanji give each other no context when screened alone).
     for &(a, b) in &runs {
         let accepted = accepted_runs.contains(&(a, b));
         for k in a..=b {
@@ -314,7 +401,7 @@ fn verify<S: Scorer + Sync>(
             let Some((c, gn, ok)) = status[g] else {
                 continue;
             };
-            if ok && (accepted || (in_top(g, c) && gn > 0.0)) {
+            if ok && (accepted || (in_top(g, c) && gn > 0.0) || gn >= LONE_GLYPH_GAIN) {
                 glyphs.push((g, c, gn));
                 gain += gn;
             }
@@ -378,7 +465,7 @@ pub fn rules(h: &Hypothesis, corpus: &Corpus, confidence_of: impl Fn(usize) -> f
         .collect();
     let own: Vec<u32> = anchors.iter().map(|a| a.gid).collect();
     let foreign: Vec<u32> = h.foreign.iter().map(|&g| corpus.gids[g]).collect();
-    anchors::fit(&anchors)
+    let out: Vec<Rule> = anchors::fit(&anchors)
         .into_iter()
         .filter(|r| match r.kind {
             RuleKind::Block { .. } => true,
@@ -407,7 +494,8 @@ pub fn rules(h: &Hypothesis, corpus: &Corpus, confidence_of: impl Fn(usize) -> f
             );
             r
         })
-        .collect()
+        .collect();
+    out
 }
 
 /// Clips a block so that it holds no foreign glyph outside the span of its own anchors:

@@ -214,7 +214,10 @@ impl<'a> Repairer<'a> {
     }
 
     /// Tables worth trying on this line: those that turn its strong characters into
-    /// ordinary ones, best first.
+    /// ordinary ones, best first; a table that explains fewer than a quarter of the best
+    /// one's is tried only if it reads two or more of them differently from every table
+    /// taken before it (a title font's 調査 amid a body font whose kanji block also
+    /// covers those glyph IDs).
     fn tables_for(&self, chars: &[char]) -> Vec<&'a FontTable> {
         let mut scored: Vec<(usize, usize, &FontTable)> = self
             .tables
@@ -232,12 +235,28 @@ impl<'a> Repairer<'a> {
             .collect();
         scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
         let best = scored.first().map_or(0, |s| s.0);
-        scored
-            .into_iter()
-            .filter(|(n, _, _)| *n * 4 >= best)
-            .take(self.options.max_tables_per_line)
-            .map(|(_, _, t)| t)
-            .collect()
+        let mut taken: Vec<&'a FontTable> = Vec::new();
+        for (n, _, t) in scored {
+            if taken.len() == self.options.max_tables_per_line {
+                break;
+            }
+            let novel = || {
+                chars
+                    .iter()
+                    .filter(|c| classify(**c).is_strong())
+                    .filter(|c| {
+                        t.get(**c as u32).is_some_and(|d| {
+                            !classify(d).is_strong()
+                                && taken.iter().all(|u| u.get(**c as u32) != Some(d))
+                        })
+                    })
+                    .count()
+            };
+            if n * 4 >= best || novel() >= 2 {
+                taken.push(t);
+            }
+        }
+        taken
     }
 
     /// Repairs one line (without its line ending).
@@ -342,12 +361,15 @@ impl<'a> Repairer<'a> {
         }
         // If most of the line's strong characters stay unexplained, the line is in a font
         // no candidate table knows; short decoded islands in it are chance, not repair.
+        // Decoded symbols count as explained garbling too (a title font's す prints as the
+        // Latin Ƣ, which real text may hold and so is no strong evidence by itself).
         let strong = |i: usize| classify(opts[i][0].out[0]).is_strong();
+        let symbol = |i: usize| classify(opts[i][0].out[0]) == crate::detect::CharClass::Symbol;
         let kept_strong = (0..pick.len())
             .filter(|&i| strong(i) && opts[i][pick[i]].choice == KEEP)
             .count();
         let decoded_strong = (0..pick.len())
-            .filter(|&i| strong(i) && opts[i][pick[i]].choice != KEEP)
+            .filter(|&i| (strong(i) || symbol(i)) && opts[i][pick[i]].choice != KEEP)
             .count();
         if kept_strong > decoded_strong {
             for (s, e) in decoded_runs(opts, pick) {
