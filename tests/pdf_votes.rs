@@ -164,6 +164,9 @@ fn an_unreadable_pdf_is_reported_and_the_corpus_goes_on() {
 
 /// Generalisation measured against the exact table from the font file (IPAex ships with
 /// glyphmend): of the glyphs no document voted on, how many do the fitted blocks get right?
+/// IPAex follows Adobe-Japan1 CID order (gid = CID − 0xEA); its cmap leaves some glyphs
+/// unmapped (JIS90 shapes of 葛, 廻 … whose characters map to JIS2004 shapes elsewhere), so
+/// an entry there cannot be checked: counted apart, never as right.
 #[test]
 fn fitted_blocks_agree_with_the_font_files_own_cmap() {
     use glyphmend::learn::pdf_votes::{CorpusVotes, VoteOptions};
@@ -174,12 +177,16 @@ fn fitted_blocks_agree_with_the_font_files_own_cmap() {
     let learned = corpus.tables(&VoteOptions::default()).unwrap();
     let builtin = glyphmend::tables::TableSet::builtin().unwrap();
     let (mut voted_right, mut voted, mut gen_right, mut generalized) = (0, 0, 0, 0);
-    let (mut doubt_right, mut doubt) = (0, 0);
+    let (mut doubt_right, mut doubt, mut unmapped) = (0, 0, 0);
     for l in &learned {
         let exact = builtin.for_basefont(&l.key.basefont).unwrap();
         for (gid, ch) in l.table.entries() {
             let rule = l.table.rule(l.table.decode(gid).unwrap().rule).unwrap();
-            let right = exact.get(gid) == Some(ch);
+            let Some(want) = exact.get(gid) else {
+                unmapped += 1;
+                continue;
+            };
+            let right = want == ch;
             if rule.source == "tounicode" {
                 voted += 1;
                 voted_right += usize::from(right);
@@ -193,12 +200,14 @@ fn fitted_blocks_agree_with_the_font_files_own_cmap() {
         }
     }
     println!(
-        "votes right {voted_right}/{voted}; fitted-block entries applied: right {gen_right}/{generalized}; in doubt (not applied): right {doubt_right}/{doubt}"
+        "votes right {voted_right}/{voted}; fitted-block entries applied: right {gen_right}/{generalized}; in doubt (not applied): right {doubt_right}/{doubt}; glyphs the font's cmap leaves unmapped: {unmapped}"
     );
     assert_eq!(voted_right, voted);
-    assert!(generalized > 50, "{generalized}");
+    // Adobe-Japan1 order found: thousands of kanji from 238 votes (Unicode order alone
+    // generalised to 163 entries).
+    assert!(generalized > 5000, "{generalized}");
     assert_eq!(gen_right, generalized, "an applied fitted entry is wrong");
-    assert!(doubt > 0 && doubt_right < doubt, "{doubt_right}/{doubt}");
+    assert!(doubt > 0, "extrapolated entries are written in doubt");
 }
 
 /// Entries in doubt (confidence < 0.5) are reported, not applied, unless asked for.

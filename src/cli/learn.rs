@@ -65,6 +65,10 @@ pub struct TextArgs {
     /// Share of non-ASCII characters left clean (as a partial ToUnicode would).
     #[arg(long, default_value_t = 0.3)]
     pub clean_share: f64,
+    /// With `--simulate`: garble with a font in this repertoire's order (e.g. `jis0208`,
+    /// `adobe-japan1`; glyph ID = rank + 0x900) instead of a random permutation.
+    #[arg(long)]
+    pub simulate_order: Option<String>,
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
@@ -325,6 +329,10 @@ fn run_text(args: &Args) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// Glyph ID of rank 0 in `--simulate-order` fonts: past the right-to-left blocks, so that
+/// no bidi reordering is simulated.
+const SIMULATED_ORDER_OFFSET: u32 = 0x900;
+
 /// `learn --simulate`: the frequency-ordered-font benchmark.
 fn run_simulation(clean: &PathBuf, a: &TextArgs) -> anyhow::Result<ExitCode> {
     use glyphmend::learn::{decipher, simulate};
@@ -336,7 +344,14 @@ fn run_simulation(clean: &PathBuf, a: &TextArgs) -> anyhow::Result<ExitCode> {
     );
     for &size in &a.sizes {
         let part = simulate::prefix(&text, size);
-        let g = simulate::garble(part, a.seed.wrapping_add(size as u64), a.clean_share);
+        let seed = a.seed.wrapping_add(size as u64);
+        let g = match &a.simulate_order {
+            Some(name) => {
+                let rep = glyphmend::tables::repertoire::Repertoire::by_name(name)?;
+                simulate::garble_ordered(part, rep, SIMULATED_ORDER_OFFSET, seed, a.clean_share)
+            }
+            None => simulate::garble(part, seed, a.clean_share),
+        };
         let started = std::time::Instant::now();
         let learned = decipher::learn(
             "sim",
@@ -351,6 +366,9 @@ fn run_simulation(clean: &PathBuf, a: &TextArgs) -> anyhow::Result<ExitCode> {
             },
         )?;
         let secs = started.elapsed().as_secs_f64();
+        for h in &learned.hypotheses {
+            eprintln!("  order fit: {h}");
+        }
         let r = simulate::recovery(&g, &learned);
         println!(
             "{}\t{:.3}\t{}\t{}\t{:.4}\t{}\t{:.4}\t{}\t{:.4}\t{:.1}",

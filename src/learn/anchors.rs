@@ -163,24 +163,31 @@ pub fn fit(anchors: &[Anchor]) -> Vec<Rule> {
             .take(12)
             .map(|a| format!("{}={:04X}", a.ch, a.gid))
             .collect();
-        let rule = Rule {
-            kind: RuleKind::Block {
-                repertoire: rep.name(),
-                offset,
-                first: sb.0,
-                last: sb.1,
-            },
-            confidence,
-            source: "anchors".into(),
-            evidence: format!(
-                "{}: {agreeing} anchor(s){extra} agree on rank+offset ({}{})",
-                sb.2,
-                shown.join(" "),
-                if fits.len() > 12 { " …" } else { "" }
-            ),
+        let bounds = if rep.is_code_point_order() {
+            vec![(sb.0, sb.1)]
+        } else {
+            segments(rep, *sb, &fits)
         };
-        if let Some((lo, hi)) = rule.gid_range() {
-            blocks.push((lo, hi, rule));
+        for (first, last) in bounds {
+            let rule = Rule {
+                kind: RuleKind::Block {
+                    repertoire: rep.name(),
+                    offset,
+                    first,
+                    last,
+                },
+                confidence,
+                source: "anchors".into(),
+                evidence: format!(
+                    "{}: {agreeing} anchor(s){extra} agree on rank+offset ({}{})",
+                    sb.2,
+                    shown.join(" "),
+                    if fits.len() > 12 { " …" } else { "" }
+                ),
+            };
+            if let Some((lo, hi)) = rule.gid_range() {
+                blocks.push((lo, hi, rule));
+            }
         }
     }
     // Keep blocks disjoint: where two overlap in glyph ID, clip the less certain one to the
@@ -229,9 +236,44 @@ pub fn fit(anchors: &[Anchor]) -> Vec<Rule> {
     rules
 }
 
+/// In a repertoire with its own order a script block need not be one run of ranks (JIS
+/// row 1 holds （ ）, row 3 the fullwidth letters): the maximal runs of ranks around the
+/// anchors whose members all lie in script block `sb` (holes skipped), as (first, last).
+fn segments(rep: &Repertoire, sb: (char, char, &str), anchors: &[&Anchor]) -> Vec<(char, char)> {
+    let inside = |r: u32| rep.at(r).map(|c| (sb.0..=sb.1).contains(&c));
+    let mut out: Vec<(u32, u32)> = Vec::new();
+    let mut ranks: Vec<u32> = anchors.iter().filter_map(|a| rep.rank(a.ch)).collect();
+    ranks.sort_unstable();
+    for r in ranks {
+        if out.iter().any(|(a, b)| (*a..=*b).contains(&r)) {
+            continue;
+        }
+        let (mut lo, mut hi) = (r, r);
+        let mut k = r;
+        while k > 0 && inside(k - 1) != Some(false) {
+            k -= 1;
+            if inside(k) == Some(true) {
+                lo = k;
+            }
+        }
+        let mut k = r;
+        while (k as usize + 1) < rep.len() && inside(k + 1) != Some(false) {
+            k += 1;
+            if inside(k) == Some(true) {
+                hi = k;
+            }
+        }
+        out.push((lo, hi));
+    }
+    out.iter()
+        .filter_map(|&(a, b)| Some((rep.at(a)?, rep.at(b)?)))
+        .collect()
+}
+
 /// Grows a block from its own anchors outward, up to its script block's bounds, stopping
 /// before any glyph ID already taken by a kept block or by another anchor. `None` if the
-/// block's own anchors collide with a kept block (contradictory anchors).
+/// block's own anchors collide with a kept block (contradictory anchors). The walk goes
+/// over ranks, so it serves code-point and own-order repertoires alike.
 fn grow_block(rule: &Rule, kept: &[(u32, u32)], anchors: &[Anchor]) -> Option<Rule> {
     let RuleKind::Block {
         repertoire,
@@ -243,11 +285,28 @@ fn grow_block(rule: &Rule, kept: &[(u32, u32)], anchors: &[Anchor]) -> Option<Ru
         return Some(rule.clone());
     };
     let rep = Repertoire::by_name(repertoire).ok()?;
-    let gid_of = |c: char| rep.rank(c).map(|r| r as i64 + offset);
-    let own = |a: &Anchor| (first..=last).contains(&a.ch) && gid_of(a.ch) == Some(a.gid as i64);
-    let own_chars: Vec<char> = anchors.iter().filter(|a| own(a)).map(|a| a.ch).collect();
-    let foreign: Vec<u32> = anchors.iter().filter(|a| !own(a)).map(|a| a.gid).collect();
-    let blocked = |g: i64| {
+    let (blo, bhi) = rep.rank_range(first, last)?;
+    // What stands at a rank: for `unicode` every scalar value (the block's own bounds
+    // decide), otherwise the members.
+    let char_at = |r: u32| {
+        if rep.name() == "unicode" {
+            char::from_u32(r)
+        } else {
+            rep.at(r)
+        }
+    };
+    let own_rank = |a: &Anchor| {
+        rep.rank(a.ch)
+            .filter(|r| (blo..=bhi).contains(r) && *r as i64 + offset == a.gid as i64)
+    };
+    let own_ranks: Vec<u32> = anchors.iter().filter_map(own_rank).collect();
+    let foreign: Vec<u32> = anchors
+        .iter()
+        .filter(|a| own_rank(a).is_none())
+        .map(|a| a.gid)
+        .collect();
+    let blocked = |r: u32| {
+        let g = r as i64 + offset;
         g < 0
             || g > crate::tables::MAX_GID as i64
             || kept
@@ -255,32 +314,29 @@ fn grow_block(rule: &Rule, kept: &[(u32, u32)], anchors: &[Anchor]) -> Option<Ru
                 .any(|(x, y)| (*x as i64..=*y as i64).contains(&g))
             || foreign.contains(&(g as u32))
     };
-    let (amin, amax) = (*own_chars.iter().min()?, *own_chars.iter().max()?);
+    let (amin, amax) = (*own_ranks.iter().min()?, *own_ranks.iter().max()?);
     // The anchors' own span must be free.
-    let mut c = amin as u32;
-    while c <= amax as u32 {
-        if let Some(g) = char::from_u32(c).and_then(gid_of) {
-            if blocked(g) {
-                return None;
-            }
-        }
-        c += 1;
+    if (amin..=amax).any(|r| char_at(r).is_some() && blocked(r)) {
+        return None;
     }
-    // Walk outward from an anchor end over `steps` (code points in walking order): the last
-    // member reached before a blocked glyph ID, and whether a block stopped the walk.
-    let grow = |from: char, steps: &mut dyn Iterator<Item = u32>| -> (char, bool) {
+    // Walk outward from an anchor end over `steps` (ranks in walking order): the last
+    // position reached before a blocked glyph ID, and whether a block stopped the walk.
+    let grow = |from: u32, steps: &mut dyn Iterator<Item = u32>| -> (u32, bool) {
         let mut reached = from;
-        for ch in steps.filter_map(char::from_u32) {
-            match gid_of(ch) {
-                Some(g) if blocked(g) => return (reached, true),
-                Some(_) => reached = ch,
-                None => {}
+        for r in steps {
+            if char_at(r).is_none() {
+                continue;
             }
+            if blocked(r) {
+                return (reached, true);
+            }
+            reached = r;
         }
         (reached, false)
     };
-    let (new_first, clipped_low) = grow(amin, &mut (first as u32..amin as u32).rev());
-    let (new_last, clipped_high) = grow(amax, &mut (amax as u32 + 1..=last as u32));
+    let (lo, clipped_low) = grow(amin, &mut (blo..amin).rev());
+    let (hi, clipped_high) = grow(amax, &mut (amax + 1..=bhi));
+    let (new_first, new_last) = (char_at(lo)?, char_at(hi)?);
     let note = if clipped_low || clipped_high {
         format!(
             " (stops at U+{:04X}..U+{:04X}: next glyphs belong elsewhere)",
@@ -299,7 +355,7 @@ fn grow_block(rule: &Rule, kept: &[(u32, u32)], anchors: &[Anchor]) -> Option<Ru
 /// go to the simpler repertoire. Returns (repertoire, offset, number agreeing in group).
 fn best_offset(group: &[Anchor], all: &[Anchor]) -> Option<(&'static Repertoire, i64, usize)> {
     let mut best: Option<(&'static Repertoire, i64, usize, usize)> = None; // + score*2
-    for name in ["unicode", "cp932", "cp932+jisx0213"] {
+    for name in crate::tables::repertoire::NAMES {
         let Ok(rep) = Repertoire::by_name(name) else {
             continue;
         };

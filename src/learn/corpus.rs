@@ -42,9 +42,11 @@ pub struct Corpus {
     pub clean_text: String,
     /// All characters (clean + garbled) seen, for expected-frequency computations.
     pub total_chars: u64,
-    /// Every clean character's count over all lines (clean lines and the clean tokens of
-    /// dirty lines): occurrences of a character that no garbled glyph has to account for.
-    pub seen_counts: HashMap<char, u32>,
+    /// Character counts of the clean lines: occurrences printed by fonts that were not
+    /// garbled, which no garbled glyph has to account for. (Clean tokens of dirty lines
+    /// are not counted: there a partial ToUnicode decoded them, and the garbled glyphs
+    /// are the same font's other characters — see `clean_counts`.)
+    pub clean_line_counts: HashMap<char, u32>,
 }
 
 /// Whether a character is strong evidence of garbling: lines holding one are learned from.
@@ -77,7 +79,7 @@ impl Corpus {
                     c.line_source.push(src);
                 } else {
                     for ch in &line {
-                        *c.seen_counts.entry(*ch).or_insert(0) += 1;
+                        *c.clean_line_counts.entry(*ch).or_insert(0) += 1;
                     }
                     c.clean_text.extend(line.iter());
                     c.clean_text.push('\n');
@@ -110,7 +112,6 @@ impl Corpus {
                     }
                     _ => {
                         *c.clean_counts.entry(*ch).or_insert(0) += 1;
-                        *c.seen_counts.entry(*ch).or_insert(0) += 1;
                         toks.push(*ch as u32);
                     }
                 }
@@ -154,9 +155,9 @@ mod tests {
         assert_eq!(token_char(c.lines[0][3], &[None, Some('様')]), None);
         assert_eq!(token_char(c.lines[0][4], &[None, Some('様')]), Some('様'));
         assert!(c.clean_text.contains("clean"));
-        // Clean characters are counted over clean and dirty lines; glyphs are not.
-        assert_eq!(c.seen_counts.get(&'l'), Some(&1));
-        assert_eq!(c.seen_counts.get(&'な'), Some(&1));
-        assert_eq!(c.seen_counts.get(&'ከ'), None);
+        // Clean lines' characters are counted apart from dirty lines' clean tokens.
+        assert_eq!(c.clean_line_counts.get(&'l'), Some(&1));
+        assert_eq!(c.clean_line_counts.get(&'な'), None);
+        assert_eq!(c.clean_counts.get(&'な'), Some(&1));
     }
 }

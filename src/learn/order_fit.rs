@@ -239,8 +239,17 @@ pub fn find_seeded<S: Scorer + Sync>(
             h.glyphs
                 .retain(|(g, _, _)| fixed[*g].is_none() && owner[*g].is_some_and(|o| o.0 == hi));
             let gain: f32 = h.glyphs.iter().map(|x| x.2).sum();
-            // Weak hypotheses (little gain per glyph) explain too little to be trusted.
-            if h.glyphs.len() < 2 || gain < options.min_gain_per_glyph * h.glyphs.len() as f32 {
+            // Weak hypotheses (little gain per glyph) explain too little to be trusted. An
+            // own-order repertoire (JIS row-cell, Adobe-Japan1) needs a third glyph: two
+            // glyphs of a shuffled font agree with one of its many offsets by chance (its
+            // neighbours are related characters: JIS level 1 is sorted by reading).
+            let min_glyphs = match Repertoire::by_name(h.repertoire) {
+                Ok(r) if !r.is_code_point_order() => 3,
+                _ => 2,
+            };
+            if h.glyphs.len() < min_glyphs
+                || gain < options.min_gain_per_glyph * h.glyphs.len() as f32
+            {
                 continue;
             }
             for &(g, c, _) in &h.glyphs {
@@ -288,7 +297,7 @@ fn verify<S: Scorer + Sync>(
         }
     }
     let ctx = scorer.contexts(&dec);
-    let mut accounted = corpus.seen_counts.clone();
+    let mut accounted = corpus.clean_line_counts.clone();
     for (g, c) in fixed.iter().enumerate() {
         if let Some(c) = c {
             *accounted.entry(*c).or_insert(0) += corpus.counts[g];
@@ -306,8 +315,10 @@ fn verify<S: Scorer + Sync>(
         // A glyph far rarer than its reading is not consistent with the hypothesis (a few
         // glyphs of a font ordered by nothing read as の by chance). The other way round
         // is allowed: documents have topical words the model finds rare. Occurrences of
-        // the reading already accounted for (seen clean, or other glyphs read so) do not
-        // count: a title font's す is rare because the body font prints the others.
+        // the reading already accounted for (in clean lines, or by other glyphs read so)
+        // do not count: a title font's す is rare because the body font prints the others.
+        // Clean tokens of dirty lines do count: there a partial ToUnicode left them clean,
+        // and a shuffled font's rare glyphs must not read as them.
         let expected = (permutation::expected_count(scorer.fast, corpus.total_chars, c)
             - accounted.get(&c).copied().unwrap_or(0) as f32)
             .max(0.0);
@@ -529,28 +540,23 @@ fn clip(rule: Rule, own: &[u32], foreign: &[u32]) -> Option<Rule> {
         .filter(|&g| g <= hi && g > amax)
         .min();
     let rep = Repertoire::by_name(repertoire).ok()?;
-    let char_at = |gid: i64| -> Option<char> {
-        let rank = gid - offset;
-        if rank < 0 {
-            return None;
-        }
+    // In ranks, so that own-order repertoires clip in their order, not by code point.
+    let (blo, bhi) = rep.rank_range(first, last)?;
+    let char_at = |rank: i64| -> Option<char> {
+        let rank = u32::try_from(rank).ok()?;
         if rep.name() == "unicode" {
-            char::from_u32(rank as u32)
+            char::from_u32(rank)
         } else {
-            rep.at(rank as u32)
+            rep.at(rank)
         }
     };
-    let new_first = match below {
-        Some(b) => char_at(b as i64 + 1)?.max(first),
-        None => first,
-    };
-    let new_last = match above {
-        Some(a) => char_at(a as i64 - 1)?.min(last),
-        None => last,
-    };
-    if new_first > new_last {
+    let lo = below.map_or(blo as i64, |b| (b as i64 + 1 - offset).max(blo as i64));
+    let hi = above.map_or(bhi as i64, |a| (a as i64 - 1 - offset).min(bhi as i64));
+    if lo > hi {
         return None;
     }
+    let new_first = if below.is_some() { char_at(lo)? } else { first };
+    let new_last = if above.is_some() { char_at(hi)? } else { last };
     let note = if (new_first, new_last) != (first, last) {
         format!(
             " (clipped to U+{:04X}..U+{:04X}: neighbouring glyphs read otherwise)",

@@ -109,6 +109,55 @@ pub fn garble(clean: &str, seed: u64, clean_share: f64) -> Garbled {
     }
 }
 
+/// Garbles `clean` as a font whose glyphs follow `repertoire`'s order would print it:
+/// glyph ID = rank + `offset` for members (characters outside the repertoire, ASCII and
+/// whitespace stay clean), then `clean_share` of the non-ASCII tokens (whole character
+/// types, chosen at random) stay clean as a partial ToUnicode would leave them. The
+/// learner is measured on whether it finds the order (a JIS row-cell font is neither
+/// Unicode order nor a permutation it must learn glyph by glyph).
+pub fn garble_ordered(
+    clean: &str,
+    repertoire: &crate::tables::repertoire::Repertoire,
+    offset: u32,
+    seed: u64,
+    clean_share: f64,
+) -> Garbled {
+    let mut rng = Rng::new(seed);
+    let mut counts: HashMap<char, u64> = HashMap::new();
+    for c in clean.chars() {
+        if !c.is_ascii() && !c.is_whitespace() {
+            *counts.entry(c).or_insert(0) += 1;
+        }
+    }
+    let mut types: Vec<(char, u64)> = counts.into_iter().collect();
+    types.sort_unstable();
+    rng.shuffle(&mut types);
+    let total: u64 = types.iter().map(|t| t.1).sum();
+    let mut kept = 0u64;
+    let mut map: HashMap<char, char> = HashMap::new();
+    for (c, n) in &types {
+        let code = repertoire
+            .rank(*c)
+            .and_then(|r| char::from_u32(r + offset))
+            .filter(|g| !g.is_ascii() && !g.is_whitespace());
+        match code {
+            Some(g) if (kept as f64) >= clean_share * total as f64 => {
+                map.insert(*c, g);
+            }
+            _ => kept += n,
+        }
+    }
+    let text: String = clean
+        .chars()
+        .map(|c| map.get(&c).copied().unwrap_or(c))
+        .collect();
+    Garbled {
+        text,
+        truth: map.iter().map(|(c, g)| (*g as u32, *c)).collect(),
+        clean_share: kept as f64 / total.max(1) as f64,
+    }
+}
+
 /// Figures of one simulated run.
 #[derive(Debug, Clone, Default)]
 pub struct Recovery {
@@ -200,6 +249,26 @@ mod tests {
         assert_ne!(garble(text, 8, 0.3).text, g.text);
         assert!(g.truth.keys().all(|&u| char::from_u32(u)
             .is_some_and(|c| crate::detect::classify(c).is_strong())));
+    }
+
+    #[test]
+    fn ordered_garbling_follows_the_repertoire() {
+        let jis = crate::tables::repertoire::Repertoire::by_name("jis0208").unwrap();
+        let text = "地域における孤独・孤立対策の取組を支援します。\n";
+        let g = garble_ordered(text, jis, 0x900, 3, 0.0);
+        assert_eq!(g.clean_share, 0.0);
+        for (gid, c) in &g.truth {
+            assert_eq!(jis.rank(*c).map(|r| r + 0x900), Some(*gid), "{c}");
+        }
+        let back: String = g
+            .text
+            .chars()
+            .map(|c| g.truth.get(&(c as u32)).copied().unwrap_or(c))
+            .collect();
+        assert_eq!(back, text);
+        // With a clean share, some types stay clean.
+        let g = garble_ordered(text, jis, 0x900, 3, 0.5);
+        assert!(g.clean_share >= 0.5 && g.truth.len() < 18);
     }
 
     #[test]

@@ -19,7 +19,8 @@ pub const MAX_GID: u32 = 0xFFFF;
 /// What a rule says about glyph IDs.
 #[derive(Debug, Clone, PartialEq)]
 pub enum RuleKind {
-    /// Members `c` of `repertoire` with `first <= c <= last` have glyph ID `rank(c) + offset`.
+    /// Members `c` of `repertoire` in the block `first..=last` (by code point, or by rank
+    /// in a repertoire with its own order; see [`repertoire`]) have glyph ID `rank(c) + offset`.
     Block {
         repertoire: &'static str,
         offset: i64,
@@ -77,41 +78,13 @@ impl Rule {
                 last,
             } => {
                 let r = Repertoire::by_name(repertoire).ok()?;
-                let (lo, hi) = member_rank_range(r, *first, *last)?;
+                let (lo, hi) = r.rank_range(*first, *last)?;
                 let a = lo as i64 + offset;
                 let b = hi as i64 + offset;
                 (a >= 0 && b <= MAX_GID as i64).then_some((a as u32, b as u32))
             }
         }
     }
-}
-
-/// The rank range of repertoire members within `[first, last]`.
-fn member_rank_range(r: &Repertoire, first: char, last: char) -> Option<(u32, u32)> {
-    if r.name() == "unicode" {
-        return Some((first as u32, last as u32));
-    }
-    // Members are sorted: find the first member >= first and the last <= last.
-    let mut lo = None;
-    let mut hi = None;
-    let n = r.len() as u32;
-    let (mut a, mut b) = (0u32, n);
-    while a < b {
-        let m = (a + b) / 2;
-        if r.at(m)? < first { a = m + 1 } else { b = m }
-    }
-    if a < n && r.at(a)? <= last {
-        lo = Some(a);
-    }
-    let (mut a, mut b) = (0u32, n);
-    while a < b {
-        let m = (a + b) / 2;
-        if r.at(m)? <= last { a = m + 1 } else { b = m }
-    }
-    if a > 0 && r.at(a - 1)? >= first {
-        hi = Some(a - 1);
-    }
-    Some((lo?, hi?))
 }
 
 /// A decoded glyph: the character and the rule that gave it.
@@ -189,7 +162,7 @@ impl FontTable {
             } = &rule.kind
             {
                 let r = Repertoire::by_name(repertoire)?;
-                let Some((lo, hi)) = member_rank_range(r, *first, *last) else {
+                let Some((lo, hi)) = r.rank_range(*first, *last) else {
                     continue;
                 };
                 for rank in lo..=hi {

@@ -2,23 +2,41 @@
 //!
 //! Office's Japanese fonts store their glyphs sorted by Unicode over a repertoire (the
 //! characters the font covers). The glyph ID of a character is then its rank in the sorted
-//! repertoire plus a block offset. A [`Repertoire`] is such a sorted list; `rank` and `at` are
-//! inverse to each other on its members.
+//! repertoire plus a block offset. A [`Repertoire`] is such an ordered list; `rank` and `at`
+//! are inverse to each other on its members.
 //!
-//! Invariant: `chars` is strictly increasing and holds no C0 control (U+0000–001F).
+//! Two kinds:
+//! * *code-point order* (`unicode`, `cp932`, `cp932+jisx0213`): members sorted by code
+//!   point, so a block `first..=last` is every member between two code points;
+//! * *own order* (`jis0208`: JIS X 0208 row-cell order; `adobe-japan1`: CID order): a
+//!   block `first..=last` is the ranks from `rank(first)` to `rank(last)`, both members.
+//!   Ranks holding no member are holes (Adobe-Japan1's half-width, proportional and
+//!   vertical variants: a character's rank is its default CID).
+//!
+//! Invariant: members are distinct and hold no C0 control (U+0000–001F); in code-point
+//! order they are strictly increasing.
 
 use crate::error::{Error, Result};
 use std::sync::OnceLock;
 
-/// A named, sorted character set.
+/// A named, ordered character set.
 #[derive(Debug, Clone)]
 pub struct Repertoire {
     name: &'static str,
+    /// Members by rank; `'\0'` marks a rank that holds no member (own order only).
     chars: Vec<char>,
+    /// Own order only: (member, rank) sorted by member. Empty in code-point order.
+    index: Vec<(char, u32)>,
 }
 
-/// Repertoire names accepted in table files.
-pub const NAMES: &[&str] = &["unicode", "cp932", "cp932+jisx0213"];
+/// Repertoire names accepted in table files, simplest first.
+pub const NAMES: &[&str] = &[
+    "unicode",
+    "cp932",
+    "cp932+jisx0213",
+    "jis0208",
+    "adobe-japan1",
+];
 
 impl Repertoire {
     /// The name used in table files.
@@ -26,12 +44,23 @@ impl Repertoire {
         self.name
     }
 
+    /// Whether members are ranked by code point (else by the repertoire's own order).
+    pub fn is_code_point_order(&self) -> bool {
+        self.index.is_empty()
+    }
+
     /// Rank of `c` (0-based), or `None` if `c` is not a member.
     pub fn rank(&self, c: char) -> Option<u32> {
         if self.name == "unicode" {
             return Some(c as u32);
         }
-        self.chars.binary_search(&c).ok().map(|i| i as u32)
+        if self.is_code_point_order() {
+            return self.chars.binary_search(&c).ok().map(|i| i as u32);
+        }
+        self.index
+            .binary_search_by_key(&c, |e| e.0)
+            .ok()
+            .map(|i| self.index[i].1)
     }
 
     /// The member at `rank`.
@@ -39,10 +68,13 @@ impl Repertoire {
         if self.name == "unicode" {
             return char::from_u32(rank).filter(|c| is_assigned(*c));
         }
-        self.chars.get(rank as usize).copied()
+        self.chars
+            .get(rank as usize)
+            .copied()
+            .filter(|c| *c != '\0')
     }
 
-    /// Number of members (the whole BMP for `unicode`).
+    /// Number of ranks (the whole BMP for `unicode`).
     pub fn len(&self) -> usize {
         if self.name == "unicode" {
             0x10000
@@ -53,6 +85,22 @@ impl Repertoire {
 
     pub fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+
+    /// The ranks a block `first..=last` covers (see the module docs), or `None` if it
+    /// covers no member.
+    pub fn rank_range(&self, first: char, last: char) -> Option<(u32, u32)> {
+        if self.name == "unicode" {
+            return Some((first as u32, last as u32)).filter(|(a, b)| a <= b);
+        }
+        if !self.is_code_point_order() {
+            let (lo, hi) = (self.rank(first)?, self.rank(last)?);
+            return (lo <= hi).then_some((lo, hi));
+        }
+        // Members are sorted: the first member >= first and the last <= last.
+        let lo = self.chars.partition_point(|c| *c < first);
+        let hi = self.chars.partition_point(|c| *c <= last);
+        (lo < hi).then_some((lo as u32, hi as u32 - 1))
     }
 
     /// Looks a repertoire up by its table-file name.
@@ -73,21 +121,66 @@ pub fn all() -> &'static [Repertoire] {
         let mut union: Vec<char> = cp932.iter().chain(jis.iter()).copied().collect();
         union.sort_unstable();
         union.dedup();
+        let sorted = |name, chars| Repertoire {
+            name,
+            chars,
+            index: Vec::new(),
+        };
         vec![
-            Repertoire {
-                name: "unicode",
-                chars: Vec::new(),
-            },
-            Repertoire {
-                name: "cp932",
-                chars: cp932,
-            },
-            Repertoire {
-                name: "cp932+jisx0213",
-                chars: union,
-            },
+            sorted("unicode", Vec::new()),
+            sorted("cp932", cp932),
+            sorted("cp932+jisx0213", union),
+            own_order(
+                "jis0208",
+                parse_sequence(include_str!("../../data/repertoires/jis0208.txt")),
+            ),
+            own_order(
+                "adobe-japan1",
+                parse_sequence(include_str!("../../data/repertoires/adobe-japan1.txt")),
+            ),
         ]
     })
+}
+
+/// A repertoire in its own order; a repeated character (none in the shipped data) is a
+/// member at its first rank, C0 controls are holes.
+fn own_order(name: &'static str, mut chars: Vec<char>) -> Repertoire {
+    let mut index: Vec<(char, u32)> = Vec::with_capacity(chars.len());
+    let mut seen = std::collections::HashSet::new();
+    for (rank, c) in chars.iter_mut().enumerate() {
+        if (*c as u32) < 0x20 || !seen.insert(*c) {
+            *c = '\0';
+        } else {
+            index.push((*c, rank as u32));
+        }
+    }
+    index.sort_unstable();
+    Repertoire { name, chars, index }
+}
+
+/// Parses the ordered format of `data/repertoires/{jis0208,adobe-japan1}.txt`: per line
+/// `XXXX` (one rank), `XXXX-YYYY` (consecutive ranks holding consecutive code points) or
+/// `.*N` (N ranks holding no character); `#` comments. Shipped data: a malformed line is
+/// skipped (the exhaustive tests catch it) rather than panicking.
+fn parse_sequence(text: &str) -> Vec<char> {
+    let mut out = Vec::new();
+    for line in text.lines() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        if let Some(n) = line.strip_prefix(".*") {
+            let n: usize = n.parse().unwrap_or(0);
+            out.extend(std::iter::repeat_n('\0', n));
+            continue;
+        }
+        let (a, b) = line.split_once('-').unwrap_or((line, line));
+        let (Ok(a), Ok(b)) = (u32::from_str_radix(a, 16), u32::from_str_radix(b, 16)) else {
+            continue;
+        };
+        out.extend((a..=b).map(|u| char::from_u32(u).unwrap_or('\0')));
+    }
+    out
 }
 
 /// Parses the `data/repertoires/*.txt` format: `# comment`, `XXXX` or `XXXX-YYYY` (hex).
@@ -165,12 +258,72 @@ mod tests {
     #[test]
     fn rank_and_at_are_inverse_on_every_member() {
         for r in all().iter().filter(|r| r.name != "unicode") {
+            let mut members = 0;
             for (i, c) in r.chars.iter().enumerate() {
-                assert_eq!(r.rank(*c), Some(i as u32));
+                if *c == '\0' {
+                    assert!(!r.is_code_point_order(), "{}: hole at {i}", r.name);
+                    assert_eq!(r.at(i as u32), None);
+                    continue;
+                }
+                members += 1;
+                assert_eq!(r.rank(*c), Some(i as u32), "{}: {c}", r.name);
                 assert_eq!(r.at(i as u32), Some(*c));
+                assert!(*c as u32 >= 0x20);
             }
-            assert!(r.chars.windows(2).all(|w| w[0] < w[1]));
+            if r.is_code_point_order() {
+                assert!(r.chars.windows(2).all(|w| w[0] < w[1]));
+            } else {
+                assert_eq!(r.index.len(), members, "{}", r.name);
+            }
         }
+    }
+
+    #[test]
+    fn jis_row_cell_order() {
+        // JIS X 0208: 6,879 characters; row 1 starts 　、。, row 4 is hiragana ぁ…ん
+        // (83 cells), row 16 starts 亜, level 2 starts 弌 at row 48, the last is 熙 (84-06).
+        let j = Repertoire::by_name("jis0208").unwrap();
+        assert!(!j.is_code_point_order());
+        assert_eq!(j.index.len(), 6_879);
+        assert_eq!(j.at(0), Some('\u{3000}'));
+        assert_eq!(j.at(1), Some('、'));
+        let a = j.rank('ぁ').unwrap();
+        assert_eq!(j.rank('ん'), Some(a + 82));
+        assert_eq!(j.rank('ァ').unwrap(), a + 83);
+        assert!(j.rank('亜').unwrap() < j.rank('弌').unwrap());
+        assert_eq!(j.rank('熙'), Some(6_878));
+        // Not by code point: 亜 (U+4E9C) ranks before 一 (U+4E00).
+        assert!(j.rank('亜') < j.rank('一'));
+        // A block is a rank range.
+        assert_eq!(j.rank_range('ぁ', 'ん'), Some((a, a + 82)));
+        assert_eq!(j.rank_range('ん', 'ぁ'), None);
+    }
+
+    #[test]
+    fn adobe_japan1_cid_order() {
+        // CID 1 is the space, 34 'A', 842 ぁ (the full-width default; the half-width ぁ at
+        // CID 517 is no member), 1125 亜 (Adobe-Japan1-7: 23,060 CIDs).
+        let aj = Repertoire::by_name("adobe-japan1").unwrap();
+        assert_eq!(aj.at(1), Some(' '));
+        assert_eq!(aj.rank('A'), Some(34));
+        assert_eq!(aj.rank('ぁ'), Some(842));
+        assert_eq!(aj.at(517), None);
+        assert_eq!(aj.rank('亜'), Some(1125));
+        assert_eq!(aj.len(), 23_060);
+        assert!(aj.index.len() > 15_000 && aj.index.len() < aj.len());
+    }
+
+    #[test]
+    fn code_point_blocks_cover_members_between_two_code_points() {
+        let c = Repertoire::by_name("cp932").unwrap();
+        // U+3040 is no member: the range still starts at ぁ.
+        assert_eq!(
+            c.rank_range('\u{3040}', 'ん'),
+            c.rank('ぁ').zip(c.rank('ん'))
+        );
+        assert_eq!(c.rank_range('ん', 'ぁ'), None);
+        let u = Repertoire::by_name("unicode").unwrap();
+        assert_eq!(u.rank_range('ぁ', 'ん'), Some((0x3041, 0x3093)));
     }
 
     #[test]
