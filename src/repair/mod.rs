@@ -18,6 +18,7 @@ use crate::detect::{self, GarbledSpan, Reason, classify};
 use crate::lm::Scorer;
 use crate::tables::{FontTable, RuleKind, TableSet};
 use lattice::{KEEP, Opt};
+use std::borrow::Cow;
 
 /// Knobs of the repair; the defaults are what the measured figures in the README use.
 #[derive(Debug, Clone)]
@@ -84,13 +85,22 @@ pub struct LineReport {
 
 /// The result of repairing a text.
 #[derive(Debug, Clone, Default)]
-pub struct TextRepair {
-    pub text: String,
+pub struct TextRepair<'t> {
+    /// The repaired text; borrowed from the input when no line changed (clean text is
+    /// never copied).
+    pub text: Cow<'t, str>,
     /// Only lines that were changed or hold unresolved spans.
     pub lines: Vec<LineReport>,
 }
 
-impl TextRepair {
+impl TextRepair<'_> {
+    /// The same result owning its text (a copy only if it was borrowed).
+    pub fn into_owned(self) -> TextRepair<'static> {
+        TextRepair {
+            text: Cow::Owned(self.text.into_owned()),
+            lines: self.lines,
+        }
+    }
     pub fn spans(&self) -> impl Iterator<Item = &RepairSpan> {
         self.lines.iter().flat_map(|l| l.spans.iter())
     }
@@ -117,15 +127,15 @@ impl<'a> Repairer<'a> {
 
     /// Repairs a whole text. Lines are split on `\n`; `\r\n` endings are kept.
     ///
-    /// Clean text costs one pass of [`detect::scan::first_strong`] and one copy: only the
-    /// lines holding strong evidence are decoded. Those are independent once the language
-    /// model has adapted to the clean lines, so they are repaired in parallel; the result
-    /// does not depend on the number of threads.
-    pub fn repair_text(&self, text: &str) -> TextRepair {
+    /// Clean text costs one pass of [`detect::scan::first_strong`] and no copy (the result
+    /// borrows it): only the lines holding strong evidence are decoded. Those are
+    /// independent once the language model has adapted to the clean lines, so they are
+    /// repaired in parallel; the result does not depend on the number of threads.
+    pub fn repair_text<'t>(&self, text: &'t str) -> TextRepair<'t> {
         let dirty = dirty_lines(text);
         if dirty.is_empty() {
             return TextRepair {
-                text: text.to_string(),
+                text: Cow::Borrowed(text),
                 lines: Vec::new(),
             };
         }
@@ -184,13 +194,21 @@ impl<'a> Repairer<'a> {
                 },
             )
             .collect();
-        let mut out = String::with_capacity(text.len() + text.len() / 8);
+        // Lines left as they were (unresolved garbling only) need no copy of the text.
+        let unchanged = fixed.iter().zip(&distinct).all(|((f, _), raw)| f == raw);
+        let mut out = String::with_capacity(if unchanged {
+            0
+        } else {
+            text.len() + text.len() / 8
+        });
         let mut reports = Vec::new();
         let mut prev = 0;
         for (d, &k) in dirty.iter().zip(&slot_of) {
             let (line, report) = &fixed[k];
-            out.push_str(&text[prev..d.start]);
-            out.push_str(line);
+            if !unchanged {
+                out.push_str(&text[prev..d.start]);
+                out.push_str(line);
+            }
             prev = d.end;
             if !report.spans.is_empty() || !report.unresolved.is_empty() || !report.fixes.is_empty()
             {
@@ -206,9 +224,15 @@ impl<'a> Repairer<'a> {
                 reports.push(report);
             }
         }
+        if unchanged {
+            return TextRepair {
+                text: Cow::Borrowed(text),
+                lines: reports,
+            };
+        }
         out.push_str(&text[prev..]);
         TextRepair {
-            text: out,
+            text: Cow::Owned(out),
             lines: reports,
         }
     }
@@ -546,5 +570,32 @@ pub fn describe_rule(rule: &crate::tables::Rule) -> String {
             )
         }
         RuleKind::Glyph { gid, ch } => format!("glyph 0x{gid:04X} = {ch} ({})", rule.source),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_is_borrowed_unless_a_line_changes() {
+        let tables = TableSet::builtin().expect("built-in tables");
+        let repairer = Repairer::new(&tables, crate::lm::CharLm::builtin());
+        let clean = "地域の多様な主体の連携を通じた支援。\nabc\r\n";
+        let out = repairer.repair_text(clean);
+        assert!(matches!(out.text, Cow::Borrowed(s) if std::ptr::eq(s, clean)));
+        assert!(out.lines.is_empty());
+        // A control character is strong evidence no table explains: reported, not changed.
+        let odd = "abc\u{1}def\n地域\n";
+        let out = repairer.repair_text(odd);
+        assert_eq!(out.text, odd);
+        assert_eq!(out.unresolved().count(), 1, "{:?}", out.lines);
+        assert!(matches!(out.text, Cow::Borrowed(s) if std::ptr::eq(s, odd)));
+        // A repaired line makes an owned text.
+        let garbled = "地域\n㹌㹎㹍ἲ人 ♫఍⚟♴ἲ人➼\n";
+        let out = repairer.repair_text(garbled);
+        assert!(matches!(out.text, Cow::Owned(_)));
+        assert!(out.text.contains("ＮＰＯ法"), "{}", out.text);
+        assert_eq!(out.clone().into_owned().text, out.text);
     }
 }
