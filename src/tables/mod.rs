@@ -256,7 +256,7 @@ impl FontTable {
 
     /// Parses a table file's text. `file` names it in errors.
     pub fn parse(file: &str, text: &str) -> Result<Self> {
-        let statements = format::parse(file, text)?;
+        let statements = format::parse_borrowed(file, text)?;
         let err = |line: usize, reason: String| Error::TableFormat {
             file: file.to_string(),
             line,
@@ -267,19 +267,28 @@ impl FontTable {
         let mut basefonts = Vec::new();
         let mut fingerprint = None;
         let mut text_ok = true;
-        let mut rules = Vec::new();
+        let mut rules = Vec::with_capacity(statements.len());
+        // Nearly every rule of a table has the same confidence: parse each spelling once.
+        let mut last_confidence: Option<(&str, f32)> = None;
         for st in &statements {
             let confidence = match st.get("confidence") {
                 None => 1.0,
-                Some(v) => v
-                    .parse::<f32>()
-                    .ok()
-                    .filter(|c| (0.0..=1.0).contains(c))
-                    .ok_or_else(|| err(st.line, format!("bad confidence `{v}`")))?,
+                Some(v) => match last_confidence {
+                    Some((seen, c)) if seen == v => c,
+                    _ => {
+                        let c = v
+                            .parse::<f32>()
+                            .ok()
+                            .filter(|c| (0.0..=1.0).contains(c))
+                            .ok_or_else(|| err(st.line, format!("bad confidence `{v}`")))?;
+                        last_confidence = Some((v, c));
+                        c
+                    }
+                },
             };
             let source = st.get("source").unwrap_or("").to_string();
             let evidence = st.get("evidence").unwrap_or("").to_string();
-            match st.keyword.as_str() {
+            match st.keyword {
                 "table" => {
                     name = st.get("name").map(str::to_string);
                     description = st.get("description").unwrap_or("").to_string();
