@@ -76,6 +76,28 @@ pub fn parse(file: &str, text: &str) -> Result<Vec<Statement>> {
 /// [`parse`] without copying the text.
 pub fn parse_borrowed<'a>(file: &str, text: &'a str) -> Result<Vec<StatementRef<'a>>> {
     let mut out = Vec::new();
+    each_statement(file, text, |st| {
+        out.push(st.clone());
+        Ok(())
+    })?;
+    Ok(out)
+}
+
+/// Calls `visit` on each statement in file order, reusing one statement's storage (no
+/// allocation per statement). The result is what parsing the whole text first and then
+/// visiting would give: the first format error anywhere in the text if there is one, else
+/// the first error of `visit` (after which it is not called again).
+pub fn each_statement<'a>(
+    file: &str,
+    text: &'a str,
+    mut visit: impl FnMut(&StatementRef<'a>) -> Result<()>,
+) -> Result<()> {
+    let mut visit_error = None;
+    let mut st = StatementRef {
+        keyword: "",
+        fields: Vec::with_capacity(8),
+        line: 0,
+    };
     for (i, raw) in text.lines().enumerate() {
         let line_no = i + 1;
         let err = |reason: String| Error::TableFormat {
@@ -89,7 +111,9 @@ pub fn parse_borrowed<'a>(file: &str, text: &'a str) -> Result<Vec<StatementRef<
         }
         // `rest` is always the unread tail of `line`.
         let (keyword, mut rest) = split_before_space(line, None);
-        let mut fields = Vec::with_capacity(8);
+        st.keyword = keyword;
+        st.line = line_no;
+        st.fields.clear();
         loop {
             rest = rest.trim_start();
             if rest.is_empty() || rest.starts_with('#') {
@@ -110,15 +134,15 @@ pub fn parse_borrowed<'a>(file: &str, text: &'a str) -> Result<Vec<StatementRef<
                 value = Cow::Borrowed(v);
                 rest = after;
             }
-            fields.push((key, value));
+            st.fields.push((key, value));
         }
-        out.push(StatementRef {
-            keyword,
-            fields,
-            line: line_no,
-        });
+        if visit_error.is_none()
+            && let Err(e) = visit(&st)
+        {
+            visit_error = Some(e);
+        }
     }
-    Ok(out)
+    visit_error.map_or(Ok(()), Err)
 }
 
 /// `s` split before its first whitespace character or its first `also` byte (an ASCII
@@ -302,6 +326,26 @@ mod tests {
             });
         }
         Ok(out)
+    }
+
+    #[test]
+    fn format_errors_anywhere_win_over_visit_errors() {
+        // As if the whole text were parsed before visiting: a bad line 3 is reported even
+        // though the visit failed on line 1 (and was not called again).
+        let mut visits = 0;
+        let e = each_statement("t", "k a=1\nk b=2\nk c\n", |st| {
+            visits += 1;
+            Err(Error::Other(format!("visit {}", st.line)))
+        })
+        .unwrap_err();
+        assert!(e.to_string().contains("t:3"), "{e}");
+        assert_eq!(visits, 1);
+        let e = each_statement("t", "k a=1\nk b=2\n", |st| match st.line {
+            2 => Err(Error::Other("visit 2".into())),
+            _ => Ok(()),
+        })
+        .unwrap_err();
+        assert!(e.to_string().contains("visit 2"), "{e}");
     }
 
     #[test]

@@ -256,7 +256,6 @@ impl FontTable {
 
     /// Parses a table file's text. `file` names it in errors.
     pub fn parse(file: &str, text: &str) -> Result<Self> {
-        let statements = format::parse_borrowed(file, text)?;
         let err = |line: usize, reason: String| Error::TableFormat {
             file: file.to_string(),
             line,
@@ -267,21 +266,21 @@ impl FontTable {
         let mut basefonts = Vec::new();
         let mut fingerprint = None;
         let mut text_ok = true;
-        let mut rules = Vec::with_capacity(statements.len());
+        let mut rules = Vec::new();
         // Nearly every rule of a table has the same confidence: parse each spelling once.
-        let mut last_confidence: Option<(&str, f32)> = None;
-        for st in &statements {
+        let mut last_confidence: Option<(String, f32)> = None;
+        format::each_statement(file, text, |st| {
             let confidence = match st.get("confidence") {
                 None => 1.0,
                 Some(v) => match last_confidence {
-                    Some((seen, c)) if seen == v => c,
+                    Some((ref seen, c)) if seen == v => c,
                     _ => {
                         let c = v
                             .parse::<f32>()
                             .ok()
                             .filter(|c| (0.0..=1.0).contains(c))
                             .ok_or_else(|| err(st.line, format!("bad confidence `{v}`")))?;
-                        last_confidence = Some((v, c));
+                        last_confidence = Some((v.to_string(), c));
                         c
                     }
                 },
@@ -363,7 +362,8 @@ impl FontTable {
                 }
                 other => return Err(err(st.line, format!("unknown statement `{other}`"))),
             }
-        }
+            Ok(())
+        })?;
         let name = name.ok_or_else(|| err(1, "no `table name=...` statement".into()))?;
         let mut t = FontTable::from_rules(&name, rules)?;
         t.description = description;
