@@ -3,7 +3,7 @@
 use anyhow::{Context, bail};
 use clap::Args as ClapArgs;
 use glyphmend::repair::Repairer;
-use std::io::{Read, Write};
+use std::io::{BufRead, Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -63,13 +63,67 @@ pub fn load_tables(dir: Option<&PathBuf>) -> anyhow::Result<glyphmend::tables::T
     Ok(set)
 }
 
+/// Bytes of text held at a time when repairing a file: it is read twice, once to adapt
+/// the model to its clean lines, once to repair it chunk by chunk (same output as whole).
+const CHUNK_BYTES: usize = 8 << 20;
+
+/// Calls `f` on each chunk of whole lines of the input (file: streamed, `-`: read whole),
+/// with the same UTF-8 handling as [`read_text`] (offsets of bad bytes are file offsets).
+fn for_each_chunk(
+    path: &PathBuf,
+    lossy: bool,
+    mut f: impl FnMut(&str) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
+    if path.as_os_str() == "-" {
+        let text = read_text(path, lossy)?;
+        for chunk in glyphmend::repair::line_chunks(&text, CHUNK_BYTES) {
+            f(chunk)?;
+        }
+        return Ok(());
+    }
+    let file = std::fs::File::open(path).with_context(|| format!("reading {}", path.display()))?;
+    let mut reader = std::io::BufReader::new(file);
+    let mut buf = Vec::with_capacity(CHUNK_BYTES + (64 << 10));
+    let mut offset = 0usize;
+    loop {
+        buf.clear();
+        // Whole lines up to at least CHUNK_BYTES; a `\n` never belongs to a multi-byte
+        // sequence, so per-chunk UTF-8 decoding is the whole file's.
+        while buf.len() < CHUNK_BYTES {
+            let n = reader
+                .read_until(b'\n', &mut buf)
+                .with_context(|| format!("reading {}", path.display()))?;
+            if n == 0 {
+                break;
+            }
+        }
+        if buf.is_empty() {
+            return Ok(());
+        }
+        match std::str::from_utf8(&buf) {
+            Ok(s) => f(s)?,
+            Err(_) if lossy => f(&String::from_utf8_lossy(&buf))?,
+            Err(e) => bail!(
+                "{}: invalid UTF-8 at byte offset {} (use --lossy to replace it)",
+                path.display(),
+                offset + e.valid_up_to()
+            ),
+        }
+        offset += buf.len();
+    }
+}
+
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let text = read_text(&args.input, args.lossy)?;
     let tables = load_tables(args.tables.as_ref())?;
     let lm = glyphmend::lm::CharLm::builtin();
     let mut repairer = Repairer::new(&tables, lm);
     repairer.options.min_rule_confidence = args.min_rule_confidence;
-    let result = repairer.repair_text(&text);
+    // First pass: the document model (and every UTF-8 error) before any output.
+    let mut doc = repairer.document();
+    for_each_chunk(&args.input, args.lossy, |chunk| {
+        doc.observe(chunk);
+        Ok(())
+    })?;
     let stdout = std::io::stdout();
     let mut out: Box<dyn Write> = match &args.output {
         Some(p) => Box::new(std::io::BufWriter::new(
@@ -77,26 +131,36 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         )),
         None => Box::new(std::io::BufWriter::new(stdout.lock())),
     };
-    if args.json {
-        for line in &result.lines {
-            for s in &line.spans {
-                let mut v = serde_json::to_value(s)?;
-                v["type"] = "repair".into();
-                writeln!(out, "{v}")?;
+    let mut explained = Vec::new();
+    let mut first_line = 1;
+    for_each_chunk(&args.input, args.lossy, |chunk| {
+        let result = repairer.repair_chunk(&doc, chunk, first_line);
+        first_line += memchr::memchr_iter(b'\n', chunk.as_bytes()).count();
+        if args.json {
+            for line in &result.lines {
+                for s in &line.spans {
+                    let mut v = serde_json::to_value(s)?;
+                    v["type"] = "repair".into();
+                    writeln!(out, "{v}")?;
+                }
+                for u in &line.unresolved {
+                    let mut v = serde_json::to_value(u)?;
+                    v["type"] = "unresolved".into();
+                    writeln!(out, "{v}")?;
+                }
             }
-            for u in &line.unresolved {
-                let mut v = serde_json::to_value(u)?;
-                v["type"] = "unresolved".into();
-                writeln!(out, "{v}")?;
-            }
+        } else {
+            out.write_all(result.text.as_bytes())?;
         }
-    } else {
-        out.write_all(result.text.as_bytes())?;
-    }
+        if args.explain {
+            explained.extend(result.lines);
+        }
+        Ok(())
+    })?;
     out.flush()?;
     if args.explain {
         let mut err = std::io::stderr().lock();
-        for line in &result.lines {
+        for line in &explained {
             for f in &line.fixes {
                 writeln!(
                     err,
@@ -131,8 +195,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 )?;
             }
         }
-        let n: usize = result.lines.iter().map(|l| l.spans.len()).sum();
-        let u: usize = result.lines.iter().map(|l| l.unresolved.len()).sum();
+        let n: usize = explained.iter().map(|l| l.spans.len()).sum();
+        let u: usize = explained.iter().map(|l| l.unresolved.len()).sum();
         writeln!(err, "{n} span(s) repaired, {u} unresolved")?;
     }
     Ok(ExitCode::SUCCESS)
