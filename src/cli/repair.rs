@@ -67,20 +67,39 @@ pub fn load_tables(dir: Option<&PathBuf>) -> anyhow::Result<glyphmend::tables::T
 /// the model to its clean lines, once to repair it chunk by chunk (same output as whole).
 const CHUNK_BYTES: usize = 8 << 20;
 
-/// Calls `f` on each chunk of whole lines of the input (file: streamed, `-`: read whole),
-/// with the same UTF-8 handling as [`read_text`] (offsets of bad bytes are file offsets).
+/// The input of `repair`: standard input is read once and held (it cannot be read twice);
+/// a file is streamed on each pass.
+enum Input {
+    Text(String),
+    File(PathBuf),
+}
+
+impl Input {
+    fn open(path: &PathBuf, lossy: bool) -> anyhow::Result<Self> {
+        Ok(if path.as_os_str() == "-" {
+            Input::Text(read_text(path, lossy)?)
+        } else {
+            Input::File(path.clone())
+        })
+    }
+}
+
+/// Calls `f` on each chunk of whole lines of the input, with the same UTF-8 handling as
+/// [`read_text`] (offsets of bad bytes are file offsets).
 fn for_each_chunk(
-    path: &PathBuf,
+    input: &Input,
     lossy: bool,
     mut f: impl FnMut(&str) -> anyhow::Result<()>,
 ) -> anyhow::Result<()> {
-    if path.as_os_str() == "-" {
-        let text = read_text(path, lossy)?;
-        for chunk in glyphmend::repair::line_chunks(&text, CHUNK_BYTES) {
-            f(chunk)?;
+    let path = match input {
+        Input::Text(text) => {
+            for chunk in glyphmend::repair::line_chunks(text, CHUNK_BYTES) {
+                f(chunk)?;
+            }
+            return Ok(());
         }
-        return Ok(());
-    }
+        Input::File(path) => path,
+    };
     let file = std::fs::File::open(path).with_context(|| format!("reading {}", path.display()))?;
     let mut reader = std::io::BufReader::new(file);
     let mut buf = Vec::with_capacity(CHUNK_BYTES + (64 << 10));
@@ -119,8 +138,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let mut repairer = Repairer::new(&tables, lm);
     repairer.options.min_rule_confidence = args.min_rule_confidence;
     // First pass: the document model (and every UTF-8 error) before any output.
+    let input = Input::open(&args.input, args.lossy)?;
     let mut doc = repairer.document();
-    for_each_chunk(&args.input, args.lossy, |chunk| {
+    for_each_chunk(&input, args.lossy, |chunk| {
         doc.observe(chunk);
         Ok(())
     })?;
@@ -133,7 +153,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     };
     let mut explained = Vec::new();
     let mut first_line = 1;
-    for_each_chunk(&args.input, args.lossy, |chunk| {
+    for_each_chunk(&input, args.lossy, |chunk| {
         let result = repairer.repair_chunk(&doc, chunk, first_line);
         first_line += memchr::memchr_iter(b'\n', chunk.as_bytes()).count();
         if args.json {
