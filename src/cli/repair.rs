@@ -31,6 +31,9 @@ pub struct Args {
     /// Write the repaired text here instead of standard output.
     #[arg(short, long)]
     pub output: Option<PathBuf>,
+    /// Bytes of whole lines held at a time (output does not depend on it; for tests).
+    #[arg(long, hide = true, default_value_t = CHUNK_BYTES)]
+    pub chunk_bytes: usize,
 }
 
 /// Reads a file (or stdin for `-`) as UTF-8, naming the byte offset of the first bad byte.
@@ -89,11 +92,12 @@ impl Input {
 fn for_each_chunk(
     input: &Input,
     lossy: bool,
+    chunk_bytes: usize,
     mut f: impl FnMut(&str) -> anyhow::Result<()>,
 ) -> anyhow::Result<()> {
     let path = match input {
         Input::Text(text) => {
-            for chunk in glyphmend::repair::line_chunks(text, CHUNK_BYTES) {
+            for chunk in glyphmend::repair::line_chunks(text, chunk_bytes) {
                 f(chunk)?;
             }
             return Ok(());
@@ -102,13 +106,13 @@ fn for_each_chunk(
     };
     let file = std::fs::File::open(path).with_context(|| format!("reading {}", path.display()))?;
     let mut reader = std::io::BufReader::new(file);
-    let mut buf = Vec::with_capacity(CHUNK_BYTES + (64 << 10));
+    let mut buf = Vec::with_capacity(chunk_bytes.min(CHUNK_BYTES) + (64 << 10));
     let mut offset = 0usize;
     loop {
         buf.clear();
-        // Whole lines up to at least CHUNK_BYTES; a `\n` never belongs to a multi-byte
+        // Whole lines up to at least `chunk_bytes`; a `\n` never belongs to a multi-byte
         // sequence, so per-chunk UTF-8 decoding is the whole file's.
-        while buf.len() < CHUNK_BYTES {
+        while buf.len() < chunk_bytes.max(1) {
             let n = reader
                 .read_until(b'\n', &mut buf)
                 .with_context(|| format!("reading {}", path.display()))?;
@@ -140,7 +144,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     // First pass: the document model (and every UTF-8 error) before any output.
     let input = Input::open(&args.input, args.lossy)?;
     let mut doc = repairer.document();
-    for_each_chunk(&input, args.lossy, |chunk| {
+    for_each_chunk(&input, args.lossy, args.chunk_bytes, |chunk| {
         doc.observe(chunk);
         Ok(())
     })?;
@@ -153,7 +157,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     };
     let mut explained = Vec::new();
     let mut first_line = 1;
-    for_each_chunk(&input, args.lossy, |chunk| {
+    for_each_chunk(&input, args.lossy, args.chunk_bytes, |chunk| {
         let result = repairer.repair_chunk(&doc, chunk, first_line);
         first_line += memchr::memchr_iter(b'\n', chunk.as_bytes()).count();
         if args.json {
