@@ -225,8 +225,11 @@ pub fn first_strong_via(text: &str, from: usize, path: Path) -> Option<usize> {
     match path {
         Path::Best => first_strong(text, from),
         #[cfg(target_arch = "x86_64")]
-        Path::Avx2 if std::arch::is_x86_feature_detected!("avx2") => {
-            // SAFETY: AVX2 (which implies SSSE3) was detected.
+        Path::Avx2
+            if std::arch::is_x86_feature_detected!("avx2")
+                && std::arch::is_x86_feature_detected!("ssse3") =>
+        {
+            // SAFETY: AVX2 and SSSE3 were detected.
             first_strong_using(text, from, |b, i, w| unsafe {
                 let i = skip_avx2(b, i, w);
                 skip_ssse3(b, i, w)
@@ -606,6 +609,7 @@ simd_skip!(
 /// continuation byte). Derived from [`WideClean`]; `None` when it does not fit (a lead
 /// outside E0..EF, two runs or two holes under one lead).
 #[derive(Clone, Copy)]
+#[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
 struct LeadLookup {
     lo: [u8; 16],
     hi: [u8; 16],
