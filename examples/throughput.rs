@@ -81,8 +81,9 @@ fn main() {
     let run = |name: &str| only.is_empty() || name.contains(only.as_str());
     for (name, path) in [
         ("scan_clean_8MiB (default choice)", ScanPath::Best),
-        ("scan_clean_8MiB (AVX2)", ScanPath::Avx2),
-        ("scan_clean_8MiB (SSE2)", ScanPath::Sse2),
+        ("scan_clean_8MiB (AVX2 lookups)", ScanPath::Avx2),
+        ("scan_clean_8MiB (SSSE3 lookups)", ScanPath::Ssse3),
+        ("scan_clean_8MiB (SSE2 compares)", ScanPath::Sse2),
         ("scan_clean_8MiB (scalar)", ScanPath::Scalar),
     ] {
         if run(name) {

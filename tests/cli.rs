@@ -73,3 +73,52 @@ fn missing_file_is_a_clear_error() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("/no/such/file.txt"), "{err}");
 }
+
+#[test]
+fn a_file_repaired_in_small_chunks_gives_the_whole_file_output() {
+    // dev-a (79 garbled lines) streamed 500 bytes of lines at a time: text, --json and
+    // --explain (line numbers across chunks) equal the default, where it is one chunk.
+    let dev_a =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/seed/dev-a.txt");
+    for mode in [None, Some("--json"), Some("--explain")] {
+        let run = |extra: &[&str]| {
+            glyphmend()
+                .arg("repair")
+                .args(mode)
+                .args(extra)
+                .arg(&dev_a)
+                .output()
+                .expect("run glyphmend")
+        };
+        let whole = run(&[]);
+        let chunked = run(&["--chunk-bytes", "500"]);
+        assert!(
+            whole.status.success() && chunked.status.success(),
+            "{mode:?}"
+        );
+        assert!(
+            whole.stdout.len() > 1000
+                && (mode.is_some() || whole.stdout != std::fs::read(&dev_a).unwrap())
+        );
+        assert!(whole.stdout == chunked.stdout, "{mode:?}: stdout differs");
+        assert!(whole.stderr == chunked.stderr, "{mode:?}: stderr differs");
+    }
+    // A bad byte in a later chunk is named by its offset in the file.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let bad = dir.path().join("bad.txt");
+    let mut bytes = "abc\n".repeat(300).into_bytes();
+    bytes.extend_from_slice(b"x\xffy\n");
+    std::fs::write(&bad, &bytes).expect("write");
+    let out = glyphmend()
+        .args(["repair", "--chunk-bytes", "100"])
+        .arg(&bad)
+        .output()
+        .expect("run glyphmend");
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("byte offset 1201"), "{err}");
+    assert!(
+        out.stdout.is_empty(),
+        "nothing is written before the input is known good"
+    );
+}

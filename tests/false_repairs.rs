@@ -11,7 +11,7 @@ fn repaired_spans(text: &str) -> (usize, String) {
     let tables = TableSet::builtin().expect("tables");
     let result = Repairer::new(&tables, CharLm::builtin()).repair_text(text);
     let n = result.spans().count();
-    (n, result.text)
+    (n, result.text.into_owned())
 }
 
 #[test]

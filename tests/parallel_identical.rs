@@ -14,7 +14,7 @@ fn fixture(name: &str) -> String {
     std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
 }
 
-fn repair_on(threads: usize, text: &str) -> TextRepair {
+fn repair_on(threads: usize, text: &str) -> TextRepair<'_> {
     let tables = TableSet::builtin().expect("built-in tables");
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)

@@ -19,6 +19,7 @@ fn repair(text: &str) -> String {
     Repairer::new(&tables, CharLm::builtin())
         .repair_text(text)
         .text
+        .into_owned()
 }
 
 #[test]

@@ -654,7 +654,8 @@ fn process(input: &Input, ctx: &Context) -> Outcome {
         pages: pages
             .into_iter()
             .map(|p| {
-                let repair = ctx.repairer.repair_text(&p.text);
+                // Owned: the page keeps both texts.
+                let repair = ctx.repairer.repair_text(&p.text).into_owned();
                 PageResult::new(p.page, p.text, repair)
             })
             .collect(),

@@ -34,7 +34,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let mut out = std::io::stdout().lock();
     let mut changed = 0;
     for p in glyphmend::batch::split_pages(&text) {
-        let repair = repairer.repair_text(&p.text);
+        let repair = repairer.repair_text(&p.text).into_owned();
         let page = PageResult::new(p.page, p.text, repair);
         changed += page.spans.len() + page.unresolved.len();
         let label = format!("{name} p{}", page.page);

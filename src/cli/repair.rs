@@ -3,7 +3,7 @@
 use anyhow::{Context, bail};
 use clap::Args as ClapArgs;
 use glyphmend::repair::Repairer;
-use std::io::{Read, Write};
+use std::io::{BufRead, Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -31,6 +31,9 @@ pub struct Args {
     /// Write the repaired text here instead of standard output.
     #[arg(short, long)]
     pub output: Option<PathBuf>,
+    /// Bytes of whole lines held at a time (output does not depend on it; for tests).
+    #[arg(long, hide = true, default_value_t = CHUNK_BYTES)]
+    pub chunk_bytes: usize,
 }
 
 /// Reads a file (or stdin for `-`) as UTF-8, naming the byte offset of the first bad byte.
@@ -63,13 +66,88 @@ pub fn load_tables(dir: Option<&PathBuf>) -> anyhow::Result<glyphmend::tables::T
     Ok(set)
 }
 
+/// Bytes of text held at a time when repairing a file: it is read twice, once to adapt
+/// the model to its clean lines, once to repair it chunk by chunk (same output as whole).
+const CHUNK_BYTES: usize = 8 << 20;
+
+/// The input of `repair`: standard input is read once and held (it cannot be read twice);
+/// a file is streamed on each pass.
+enum Input {
+    Text(String),
+    File(PathBuf),
+}
+
+impl Input {
+    fn open(path: &PathBuf, lossy: bool) -> anyhow::Result<Self> {
+        Ok(if path.as_os_str() == "-" {
+            Input::Text(read_text(path, lossy)?)
+        } else {
+            Input::File(path.clone())
+        })
+    }
+}
+
+/// Calls `f` on each chunk of whole lines of the input, with the same UTF-8 handling as
+/// [`read_text`] (offsets of bad bytes are file offsets).
+fn for_each_chunk(
+    input: &Input,
+    lossy: bool,
+    chunk_bytes: usize,
+    mut f: impl FnMut(&str) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
+    let path = match input {
+        Input::Text(text) => {
+            for chunk in glyphmend::repair::line_chunks(text, chunk_bytes) {
+                f(chunk)?;
+            }
+            return Ok(());
+        }
+        Input::File(path) => path,
+    };
+    let file = std::fs::File::open(path).with_context(|| format!("reading {}", path.display()))?;
+    let mut reader = std::io::BufReader::new(file);
+    let mut buf = Vec::with_capacity(chunk_bytes.min(CHUNK_BYTES) + (64 << 10));
+    let mut offset = 0usize;
+    loop {
+        buf.clear();
+        // Whole lines up to at least `chunk_bytes`; a `\n` never belongs to a multi-byte
+        // sequence, so per-chunk UTF-8 decoding is the whole file's.
+        while buf.len() < chunk_bytes.max(1) {
+            let n = reader
+                .read_until(b'\n', &mut buf)
+                .with_context(|| format!("reading {}", path.display()))?;
+            if n == 0 {
+                break;
+            }
+        }
+        if buf.is_empty() {
+            return Ok(());
+        }
+        match std::str::from_utf8(&buf) {
+            Ok(s) => f(s)?,
+            Err(_) if lossy => f(&String::from_utf8_lossy(&buf))?,
+            Err(e) => bail!(
+                "{}: invalid UTF-8 at byte offset {} (use --lossy to replace it)",
+                path.display(),
+                offset + e.valid_up_to()
+            ),
+        }
+        offset += buf.len();
+    }
+}
+
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let text = read_text(&args.input, args.lossy)?;
     let tables = load_tables(args.tables.as_ref())?;
     let lm = glyphmend::lm::CharLm::builtin();
     let mut repairer = Repairer::new(&tables, lm);
     repairer.options.min_rule_confidence = args.min_rule_confidence;
-    let result = repairer.repair_text(&text);
+    // First pass: the document model (and every UTF-8 error) before any output.
+    let input = Input::open(&args.input, args.lossy)?;
+    let mut doc = repairer.document();
+    for_each_chunk(&input, args.lossy, args.chunk_bytes, |chunk| {
+        doc.observe(chunk);
+        Ok(())
+    })?;
     let stdout = std::io::stdout();
     let mut out: Box<dyn Write> = match &args.output {
         Some(p) => Box::new(std::io::BufWriter::new(
@@ -77,26 +155,36 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         )),
         None => Box::new(std::io::BufWriter::new(stdout.lock())),
     };
-    if args.json {
-        for line in &result.lines {
-            for s in &line.spans {
-                let mut v = serde_json::to_value(s)?;
-                v["type"] = "repair".into();
-                writeln!(out, "{v}")?;
+    let mut explained = Vec::new();
+    let mut first_line = 1;
+    for_each_chunk(&input, args.lossy, args.chunk_bytes, |chunk| {
+        let result = repairer.repair_chunk(&doc, chunk, first_line);
+        first_line += memchr::memchr_iter(b'\n', chunk.as_bytes()).count();
+        if args.json {
+            for line in &result.lines {
+                for s in &line.spans {
+                    let mut v = serde_json::to_value(s)?;
+                    v["type"] = "repair".into();
+                    writeln!(out, "{v}")?;
+                }
+                for u in &line.unresolved {
+                    let mut v = serde_json::to_value(u)?;
+                    v["type"] = "unresolved".into();
+                    writeln!(out, "{v}")?;
+                }
             }
-            for u in &line.unresolved {
-                let mut v = serde_json::to_value(u)?;
-                v["type"] = "unresolved".into();
-                writeln!(out, "{v}")?;
-            }
+        } else {
+            out.write_all(result.text.as_bytes())?;
         }
-    } else {
-        out.write_all(result.text.as_bytes())?;
-    }
+        if args.explain {
+            explained.extend(result.lines);
+        }
+        Ok(())
+    })?;
     out.flush()?;
     if args.explain {
         let mut err = std::io::stderr().lock();
-        for line in &result.lines {
+        for line in &explained {
             for f in &line.fixes {
                 writeln!(
                     err,
@@ -131,8 +219,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 )?;
             }
         }
-        let n: usize = result.lines.iter().map(|l| l.spans.len()).sum();
-        let u: usize = result.lines.iter().map(|l| l.unresolved.len()).sum();
+        let n: usize = explained.iter().map(|l| l.spans.len()).sum();
+        let u: usize = explained.iter().map(|l| l.unresolved.len()).sum();
         writeln!(err, "{n} span(s) repaired, {u} unresolved")?;
     }
     Ok(ExitCode::SUCCESS)

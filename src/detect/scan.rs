@@ -3,7 +3,9 @@
 //!
 //! Strong-ness (see [`super::charclass`]) is precomputed for the whole BMP as a bitmap, and
 //! summarised per (UTF-8 lead byte, second byte) — a block of 64 code points — as
-//! all-clean / all-strong / mixed, so most characters cost one table load. Invariant:
+//! all-clean / all-strong / mixed, so most characters cost one table load. Before that,
+//! runs of bytes that are clean for sure are skipped with SIMD, 64 bytes a step where the
+//! CPU has byte shuffles (SSSE3/AVX2: lead-byte rules looked up by low nibble). Invariant:
 //! `first_strong` returns exactly the first char for which `classify(c).is_strong()`
 //! (tested exhaustively over the BMP).
 
@@ -26,7 +28,7 @@ struct Tables {
     wide: Option<WideClean>,
 }
 
-/// What the 16-byte skip accepts as clean: printable ASCII, tab, LF, CR (checked at
+/// What the chunk skips accept as clean: printable ASCII, tab, LF, CR (checked at
 /// startup to be clean), continuation bytes (their lead byte was checked), lead bytes
 /// whose whole 4096-code-point range is clean, and for a few lead bytes the second-byte
 /// range whose 64-code-point blocks are all clean. Derived from `blocks`, never assumed.
@@ -39,6 +41,8 @@ struct WideClean {
     /// Strong characters inside the `pairs` ranges (e.g. the unassigned U+3040, U+3097),
     /// as UTF-8 triples; unused ones are (0, 0, 0), which never matches a lead byte.
     holes: [(u8, u8, u8); MAX_HOLES],
+    /// The same test as lookup tables by lead byte, for the byte-lookup skips.
+    lookup: Option<LeadLookup>,
 }
 
 const MAX_HOLES: usize = 8;
@@ -148,11 +152,14 @@ fn wide_clean(blocks: &[u8], bits: &[u64], ascii: &[bool; 128]) -> Option<WideCl
     for (slot, h) in hole_arr.iter_mut().zip(&holes) {
         *slot = *h;
     }
-    Some(WideClean {
+    let mut wide = WideClean {
         leads,
         pairs,
         holes: hole_arr,
-    })
+        lookup: None,
+    };
+    wide.lookup = lead_lookup(&wide);
+    Some(wide)
 }
 
 fn tables() -> &'static Tables {
@@ -200,10 +207,14 @@ pub fn first_strong(text: &str, from: usize) -> Option<usize> {
 #[doc(hidden)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Path {
-    /// What [`first_strong`] uses: AVX2 where it pays, else SSE2.
+    /// What [`first_strong`] uses: AVX2 lookups where they pay, else SSSE3 lookups, else
+    /// SSE2 compares.
     Best,
-    /// AVX2 if the CPU has it (else SSE2), whether or not it pays.
+    /// AVX2 lookups if the CPU has AVX2 (else SSSE3, else SSE2), whether or not it pays.
     Avx2,
+    /// 16-byte lookups if the CPU has SSSE3 (else SSE2).
+    Ssse3,
+    /// 16-byte compares only (the x86_64 baseline).
     Sse2,
     Scalar,
 }
@@ -214,20 +225,28 @@ pub fn first_strong_via(text: &str, from: usize, path: Path) -> Option<usize> {
     match path {
         Path::Best => first_strong(text, from),
         #[cfg(target_arch = "x86_64")]
-        Path::Avx2 if std::arch::is_x86_feature_detected!("avx2") => {
-            first_strong_using(text, from, |b, i, w| {
-                // SAFETY: AVX2 was detected; SSE2 is baseline.
-                let i = unsafe { skip_avx2(b, i, w) };
-                unsafe { skip_sse2(b, i, w) }
+        Path::Avx2
+            if std::arch::is_x86_feature_detected!("avx2")
+                && std::arch::is_x86_feature_detected!("ssse3") =>
+        {
+            // SAFETY: AVX2 and SSSE3 were detected.
+            first_strong_using(text, from, |b, i, w| unsafe {
+                let i = skip_avx2(b, i, w);
+                skip_ssse3(b, i, w)
             })
         }
         #[cfg(target_arch = "x86_64")]
+        Path::Ssse3 | Path::Avx2 if std::arch::is_x86_feature_detected!("ssse3") => {
+            // SAFETY: SSSE3 was detected.
+            first_strong_using(text, from, |b, i, w| unsafe { skip_ssse3(b, i, w) })
+        }
+        #[cfg(target_arch = "x86_64")]
         // SAFETY: SSE2 is part of the x86_64 baseline.
-        Path::Sse2 | Path::Avx2 => {
+        Path::Sse2 | Path::Ssse3 | Path::Avx2 => {
             first_strong_using(text, from, |b, i, w| unsafe { skip_sse2(b, i, w) })
         }
         #[cfg(not(target_arch = "x86_64"))]
-        Path::Sse2 | Path::Avx2 => first_strong_using(text, from, skip_scalar),
+        Path::Sse2 | Path::Ssse3 | Path::Avx2 => first_strong_using(text, from, skip_scalar),
         Path::Scalar => first_strong_using(text, from, skip_scalar),
     }
 }
@@ -338,7 +357,8 @@ fn scalar_until(t: &Tables, text: &str, from: usize, until: usize) -> Scan {
 }
 
 /// The first offset at or after `i` (stepping by whole chunks) whose chunk is not clean for
-/// sure. AVX2 (32 bytes a step) where it pays (see `avx2_pays`), else SSE2 (16), else
+/// sure. The byte-lookup skips where the CPU has them (AVX2, 32 bytes a chunk, where it
+/// pays — see `avx2_pays`; else SSSE3, 16), else the compare-only SSE2 skip (16), else
 /// scalar (16).
 fn skip_clean_chunks(b: &[u8], i: usize, wide: &WideClean) -> usize {
     #[cfg(not(target_arch = "x86_64"))]
@@ -347,32 +367,54 @@ fn skip_clean_chunks(b: &[u8], i: usize, wide: &WideClean) -> usize {
     }
     #[cfg(target_arch = "x86_64")]
     {
-        if avx2_pays() {
-            // SAFETY: AVX2 was detected at run time.
-            let i = unsafe { skip_avx2(b, i, wide) };
-            // SAFETY: SSE2 is part of the x86_64 baseline.
-            return unsafe { skip_sse2(b, i, wide) };
+        match simd_choice(wide) {
+            // SAFETY (all three): the features were detected at run time (SSE2 is
+            // baseline); the lookup skips only run when `wide.lookup` exists.
+            SimdChoice::Avx2 => unsafe {
+                let i = skip_avx2(b, i, wide);
+                skip_ssse3(b, i, wide)
+            },
+            SimdChoice::Ssse3 => unsafe { skip_ssse3(b, i, wide) },
+            SimdChoice::Sse2 => unsafe { skip_sse2(b, i, wide) },
         }
-        // SAFETY: SSE2 is part of the x86_64 baseline.
-        unsafe { skip_sse2(b, i, wide) }
     }
+}
+
+#[cfg(target_arch = "x86_64")]
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum SimdChoice {
+    Avx2,
+    Ssse3,
+    Sse2,
+}
+
+/// The skip [`skip_clean_chunks`] uses on this CPU, decided once.
+#[cfg(target_arch = "x86_64")]
+fn simd_choice(wide: &WideClean) -> SimdChoice {
+    use std::sync::atomic::{AtomicU8, Ordering};
+    static CHOICE: AtomicU8 = AtomicU8::new(0); // 0 unknown, then 1 + the choice
+    let all = [SimdChoice::Avx2, SimdChoice::Ssse3, SimdChoice::Sse2];
+    if let Some(&c) = all.get((CHOICE.load(Ordering::Relaxed) as usize).wrapping_sub(1)) {
+        return c;
+    }
+    let c = if wide.lookup.is_none() || !std::arch::is_x86_feature_detected!("ssse3") {
+        SimdChoice::Sse2
+    } else if avx2_pays() {
+        SimdChoice::Avx2
+    } else {
+        SimdChoice::Ssse3
+    };
+    let k = all.iter().position(|&x| x == c).unwrap_or(2);
+    CHOICE.store(k as u8 + 1, Ordering::Relaxed);
+    c
 }
 
 /// Whether to use the 32-byte AVX2 skip: the CPU has AVX2 and executes 256-bit integer
 /// operations at full width. AMD family 17h models below 30h (Zen 1, Zen+) split each into
-/// two 128-bit halves, and there the SSE2 skip measured faster (examples/throughput.rs).
+/// two 128-bit halves, and there the 16-byte skip measured faster (examples/throughput.rs).
 #[cfg(target_arch = "x86_64")]
 fn avx2_pays() -> bool {
-    use std::sync::atomic::{AtomicU8, Ordering};
-    static CHOICE: AtomicU8 = AtomicU8::new(0); // 0 unknown, 1 no, 2 yes
-    match CHOICE.load(Ordering::Relaxed) {
-        1 => return false,
-        2 => return true,
-        _ => {}
-    }
-    let yes = std::arch::is_x86_feature_detected!("avx2") && !half_width_avx2();
-    CHOICE.store(if yes { 2 } else { 1 }, Ordering::Relaxed);
-    yes
+    std::arch::is_x86_feature_detected!("avx2") && !half_width_avx2()
 }
 
 /// AMD Zen 1 / Zen+ (family 17h, model < 30h), from CPUID.
@@ -417,6 +459,44 @@ fn flip_range(lo: u8, hi: u8) -> FlipRange {
     }
 }
 
+/// The stepping shared by the SIMD skips: 64 bytes a step (several chunk tests ANDed, one
+/// branch) while whole 64-byte runs are clean, then one chunk a step, so the result is the
+/// same offset a chunk-by-chunk loop gives. `$ok(p)` is the clean-for-sure mask of the
+/// chunk at `p`, which may read two bytes past the chunk.
+macro_rules! skip_loop {
+    ($b:expr, $i:expr, $width:expr, $and:ident, $movemask:ident, $all:expr, $ok:expr) => {{
+        let b: &[u8] = $b;
+        let mut i: usize = $i;
+        let n = b.len();
+        const PER_STEP: usize = 64 / $width;
+        while i + 64 + 2 <= n {
+            // SAFETY: bytes i .. i + 64 + 2 are in bounds (checked above).
+            let p = unsafe { b.as_ptr().add(i) };
+            let mut ok = $ok(p);
+            for c in 1..PER_STEP {
+                // SAFETY: as above; c * width + width + 2 <= 64 + 2.
+                ok = $and(ok, $ok(unsafe { p.add(c * $width) }));
+            }
+            if $movemask(ok) != $all {
+                break;
+            }
+            i += 64;
+        }
+        while i + $width + 2 <= n {
+            // SAFETY: bytes i .. i + width + 2 are in bounds (checked above).
+            let p = unsafe { b.as_ptr().add(i) };
+            if $movemask($ok(p)) != $all {
+                break;
+            }
+            i += $width;
+        }
+        i
+    }};
+}
+
+/// The skip with compares only (SSE2, the x86_64 baseline): byte ranges and equalities,
+/// one test per lead-byte pair and per hole, one chunk a step (unrolling it measured
+/// slower: its many constants no longer fit the registers).
 macro_rules! simd_skip {
     ($name:ident, $feature:literal, $width:expr, $v:ty, $loadu:ident, $set1:ident, $zero:ident,
      $cmpeq:ident, $cmpgt:ident, $and:ident, $or:ident, $andnot:ident,
@@ -523,14 +603,164 @@ simd_skip!(
     0xFFFF
 );
 
-simd_skip!(
+/// What the byte-lookup skips use for three-byte lead bytes 0xE0 | n, by n: the second
+/// bytes `lo[n]..=hi[n]` that make the character clean for sure (lo > hi: none), and the
+/// one hole under that lead (its second and third byte; 0, 0 for none — never a
+/// continuation byte). Derived from [`WideClean`]; `None` when it does not fit (a lead
+/// outside E0..EF, two runs or two holes under one lead).
+#[derive(Clone, Copy)]
+#[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
+struct LeadLookup {
+    lo: [u8; 16],
+    hi: [u8; 16],
+    hole_second: [u8; 16],
+    hole_third: [u8; 16],
+}
+
+fn lead_lookup(wide: &WideClean) -> Option<LeadLookup> {
+    let three_byte = |lead: u8| (0xE0..=0xEF).contains(&lead);
+    let mut l = LeadLookup {
+        lo: [0x7F; 16],
+        hi: [0x80; 16],
+        hole_second: [0; 16],
+        hole_third: [0; 16],
+    };
+    let mut set = [false; 16];
+    for lead in wide.leads.0..=wide.leads.1 {
+        if !three_byte(lead) {
+            return None;
+        }
+        let n = (lead & 0x0F) as usize;
+        (l.lo[n], l.hi[n], set[n]) = (0x80, 0xBF, true);
+    }
+    for &(lead, lo, hi) in &wide.pairs {
+        if lo > hi {
+            continue;
+        }
+        if !three_byte(lead) || !(0x80..=0xBF).contains(&lo) || !(0x80..=0xBF).contains(&hi) {
+            return None;
+        }
+        let n = (lead & 0x0F) as usize;
+        if set[n] && (l.lo[n], l.hi[n]) != (0x80, 0xBF) {
+            return None;
+        }
+        if !set[n] {
+            (l.lo[n], l.hi[n], set[n]) = (lo, hi, true);
+        }
+    }
+    for &(lead, second, third) in wide.holes.iter().take_while(|h| h.0 != 0) {
+        let n = (lead & 0x0F) as usize;
+        if !three_byte(lead) || l.hole_second[n] != 0 || second == 0 {
+            return None;
+        }
+        (l.hole_second[n], l.hole_third[n]) = (second, third);
+    }
+    Some(l)
+}
+
+/// The byte-lookup skip: the same test as [`skip_sse2`], with the lead-byte pairs and the
+/// holes looked up by the lead's low nibble (PSHUFB) instead of compared one by one, and
+/// tab, LF, CR found by one lookup. About half the operations per chunk.
+macro_rules! lookup_skip {
+    ($name:ident, $feature:literal, $width:expr, $v:ty, $loadu:ident, $set1:ident,
+     $table:ident, $shuffle:ident, $add:ident, $cmpeq:ident, $cmpgt:ident, $and:ident,
+     $or:ident, $andnot:ident, $movemask:ident, $all:expr) => {
+        /// Steps over chunks of `$width` bytes while all are clean for sure (the test of
+        /// [`chunk_is_clean_scalar`]); without `wide.lookup`, does not move.
+        #[cfg(target_arch = "x86_64")]
+        #[target_feature(enable = $feature)]
+        unsafe fn $name(b: &[u8], i: usize, wide: &WideClean) -> usize {
+            use std::arch::x86_64::*;
+            let Some(l) = wide.lookup else { return i };
+            // Printable ASCII 0x20..=0x7E plus 0x60 are the signed bytes below -33;
+            // E0..=EF plus 0xA0 those below -112; continuation bytes those below -64.
+            let printable_shift = $set1(0x60);
+            let printable_end = $set1(-33);
+            let lead_shift = $set1(0xA0u8 as i8);
+            let lead_end = $set1(-112);
+            let cont_end = $set1(-64);
+            let low_nibble = $set1(0x0F);
+            // Tab, LF, CR map to themselves; every other low nibble to 0x80, which equals
+            // no ASCII byte (and bytes >= 0x80 look up 0).
+            let mut ws = [0x80u8; 16];
+            for c in [b'\t', b'\n', b'\r'] {
+                ws[c as usize] = c;
+            }
+            let ws = $table(&ws);
+            let lo = $table(&l.lo);
+            let hi = $table(&l.hi);
+            let hole_second = $table(&l.hole_second);
+            let hole_third = $table(&l.hole_third);
+            let ok = |p: *const u8| {
+                // SAFETY: the caller (skip_loop) keeps p .. p + width + 2 in bounds;
+                // loads are unaligned.
+                unsafe {
+                    let v = $loadu(p as *const $v);
+                    let nx = $loadu(p.add(1) as *const $v);
+                    let nx2 = $loadu(p.add(2) as *const $v);
+                    let printable = $cmpgt(printable_end, $add(v, printable_shift));
+                    let space = $cmpeq($shuffle(ws, v), v);
+                    let cont = $cmpgt(cont_end, v);
+                    let lead = $cmpgt(lead_end, $add(v, lead_shift));
+                    let nib = $and(v, low_nibble);
+                    let outside = $or($cmpgt($shuffle(lo, nib), nx), $cmpgt(nx, $shuffle(hi, nib)));
+                    let lead_ok = $andnot(outside, lead);
+                    let hole = $and(
+                        $and(lead, $cmpeq(nx, $shuffle(hole_second, nib))),
+                        $cmpeq(nx2, $shuffle(hole_third, nib)),
+                    );
+                    $andnot(hole, $or($or(printable, space), $or(cont, lead_ok)))
+                }
+            };
+            skip_loop!(b, i, $width, $and, $movemask, $all, ok)
+        }
+    };
+}
+
+/// A 16-byte table as a vector (lookups index it by a byte's low nibble).
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "sse2")]
+fn table128(t: &[u8; 16]) -> std::arch::x86_64::__m128i {
+    // SAFETY: 16 bytes are read from a 16-byte array.
+    unsafe { std::arch::x86_64::_mm_loadu_si128(t.as_ptr() as *const _) }
+}
+
+/// The table in both 128-bit lanes (AVX2 byte shuffles look up within each lane).
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn table256(t: &[u8; 16]) -> std::arch::x86_64::__m256i {
+    std::arch::x86_64::_mm256_broadcastsi128_si256(table128(t))
+}
+
+lookup_skip!(
+    skip_ssse3,
+    "ssse3",
+    16,
+    __m128i,
+    _mm_loadu_si128,
+    _mm_set1_epi8,
+    table128,
+    _mm_shuffle_epi8,
+    _mm_add_epi8,
+    _mm_cmpeq_epi8,
+    _mm_cmpgt_epi8,
+    _mm_and_si128,
+    _mm_or_si128,
+    _mm_andnot_si128,
+    _mm_movemask_epi8,
+    0xFFFF
+);
+
+lookup_skip!(
     skip_avx2,
     "avx2",
     32,
     __m256i,
     _mm256_loadu_si256,
     _mm256_set1_epi8,
-    _mm256_setzero_si256,
+    table256,
+    _mm256_shuffle_epi8,
+    _mm256_add_epi8,
     _mm256_cmpeq_epi8,
     _mm256_cmpgt_epi8,
     _mm256_and_si256,
@@ -591,8 +821,13 @@ mod tests {
         let mut v: Vec<(&'static str, Skip)> = vec![("scalar", skip_scalar)];
         #[cfg(target_arch = "x86_64")]
         {
-            // SAFETY (both): SSE2 is baseline; AVX2 only when detected.
+            // SAFETY (all): SSE2 is baseline; SSSE3 and AVX2 only when detected.
             v.push(("sse2", |b, i, w| unsafe { skip_sse2(b, i, w) }));
+            if std::arch::is_x86_feature_detected!("ssse3") {
+                v.push(("ssse3", |b, i, w| unsafe { skip_ssse3(b, i, w) }));
+            } else {
+                eprintln!("no SSSE3 on this CPU: lookup skips not tested");
+            }
             if std::arch::is_x86_feature_detected!("avx2") {
                 v.push(("avx2", |b, i, w| unsafe { skip_avx2(b, i, w) }));
             } else {
@@ -636,9 +871,87 @@ mod tests {
         }
     }
 
+    /// Chunk width of a skipper in [`skippers`].
+    fn width_of(name: &str) -> usize {
+        if name == "avx2" { 32 } else { 16 }
+    }
+
+    /// The offset a skip of `width`-byte chunks must return, found one chunk at a time
+    /// with the byte-by-byte test: what the 64-byte steps must reproduce.
+    fn skip_reference(b: &[u8], mut i: usize, wide: &WideClean, width: usize) -> usize {
+        while i + width + 2 <= b.len()
+            && (0..width)
+                .step_by(16)
+                .all(|k| chunk_is_clean_scalar(&b[i + k..i + k + 18], wide))
+        {
+            i += width;
+        }
+        i
+    }
+
+    #[test]
+    fn unrolled_skips_stop_where_chunk_steps_stop() {
+        // A strong character (a foreign script, a hole among the kana, a control) at every
+        // character boundary of a clean text several 64-byte steps long, scanned from
+        // several starts and with several text ends, so it lands in each chunk of a step,
+        // on a step's last bytes (whose look-ahead lies in the next step) and in the
+        // one-chunk tail. Every skipper must return exactly the reference offset.
+        let w = tables().wide.expect("wide skip");
+        let clean = "地域の連携、ひらがなカタカナ。ＡＢ１ abc\t令和６年\r\n".repeat(4);
+        let bounds: Vec<usize> = (0..=clean.len())
+            .filter(|&k| clean.is_char_boundary(k))
+            .collect();
+        let mut tried = 0;
+        for strong in ['ᨭ', '\u{3040}', '\u{FF00}', '\u{1}'] {
+            assert!(classify(strong).is_strong(), "{strong:?}");
+            for &at in &bounds {
+                let mut text = clean.clone();
+                text.insert(at, strong);
+                let b = text.as_bytes();
+                for &from in bounds.iter().filter(|&&k| k <= at.min(70)) {
+                    for cut in [text.len(), text.len() - 1, text.len() - 40, at + 20] {
+                        if cut > text.len() || cut < from || !text.is_char_boundary(cut) {
+                            continue;
+                        }
+                        let b = &b[..cut];
+                        for (name, skip) in skippers() {
+                            let want = skip_reference(b, from, &w, width_of(name));
+                            assert_eq!(
+                                skip(b, from, &w),
+                                want,
+                                "{name}: {strong:?} at {at} from {from} cut {cut}"
+                            );
+                            tried += 1;
+                        }
+                    }
+                }
+            }
+        }
+        assert!(tried > 10_000, "{tried}");
+        // And a long clean text is skipped in whole 64-byte steps up to its tail.
+        let long = clean.repeat(8);
+        for (name, skip) in skippers() {
+            let got = skip(long.as_bytes(), 0, &w);
+            assert_eq!(
+                got,
+                skip_reference(long.as_bytes(), 0, &w, width_of(name)),
+                "{name}"
+            );
+            assert!(
+                got + 64 + 2 > long.len(),
+                "{name}: stopped at {got} of {}",
+                long.len()
+            );
+        }
+    }
+
     #[test]
     fn wide_skip_is_enabled_and_covers_kana_and_kanji() {
         let w = tables().wide.expect("wide skip");
+        assert!(
+            w.lookup.is_some(),
+            "byte-lookup tables do not fit the classification"
+        );
         assert!(w.leads.0 <= 0xE5 && w.leads.1 >= 0xE9, "{:X?}", w.leads);
         let s = "地域の多様な主体の連携を通じた、ひらがなカタカナ。\n".repeat(4);
         assert!(chunk_is_clean_scalar(&s.as_bytes()[..18], &w));

@@ -112,7 +112,7 @@ pub struct PageResult {
 
 impl PageResult {
     /// Builds a page's result from its original text and the repair of it.
-    pub fn new(page: u32, original: String, repair: TextRepair) -> Self {
+    pub fn new(page: u32, original: String, repair: TextRepair<'_>) -> Self {
         let mut stats = PageStats::default();
         for line in original.split('\n') {
             let n = line
@@ -157,7 +157,7 @@ impl PageResult {
         PageResult {
             page,
             original,
-            repaired: repair.text,
+            repaired: repair.text.into_owned(),
             fixes,
             spans,
             unresolved,

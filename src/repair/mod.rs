@@ -18,6 +18,7 @@ use crate::detect::{self, GarbledSpan, Reason, classify};
 use crate::lm::Scorer;
 use crate::tables::{FontTable, RuleKind, TableSet};
 use lattice::{KEEP, Opt};
+use std::borrow::Cow;
 
 /// Knobs of the repair; the defaults are what the measured figures in the README use.
 #[derive(Debug, Clone)]
@@ -84,13 +85,22 @@ pub struct LineReport {
 
 /// The result of repairing a text.
 #[derive(Debug, Clone, Default)]
-pub struct TextRepair {
-    pub text: String,
+pub struct TextRepair<'t> {
+    /// The repaired text; borrowed from the input when no line changed (clean text is
+    /// never copied).
+    pub text: Cow<'t, str>,
     /// Only lines that were changed or hold unresolved spans.
     pub lines: Vec<LineReport>,
 }
 
-impl TextRepair {
+impl TextRepair<'_> {
+    /// The same result owning its text (a copy only if it was borrowed).
+    pub fn into_owned(self) -> TextRepair<'static> {
+        TextRepair {
+            text: Cow::Owned(self.text.into_owned()),
+            lines: self.lines,
+        }
+    }
     pub fn spans(&self) -> impl Iterator<Item = &RepairSpan> {
         self.lines.iter().flat_map(|l| l.spans.iter())
     }
@@ -117,28 +127,63 @@ impl<'a> Repairer<'a> {
 
     /// Repairs a whole text. Lines are split on `\n`; `\r\n` endings are kept.
     ///
-    /// Clean text costs one pass of [`detect::scan::first_strong`] and one copy: only the
-    /// lines holding strong evidence are decoded. Those are independent once the language
-    /// model has adapted to the clean lines, so they are repaired in parallel; the result
-    /// does not depend on the number of threads.
-    pub fn repair_text(&self, text: &str) -> TextRepair {
-        let dirty = dirty_lines(text);
+    /// Clean text costs one pass of [`detect::scan::first_strong`] and no copy (the result
+    /// borrows it): only the lines holding strong evidence are decoded. Those are
+    /// independent once the language model has adapted to the clean lines, so they are
+    /// repaired in parallel; the result does not depend on the number of threads.
+    pub fn repair_text<'t>(&self, text: &'t str) -> TextRepair<'t> {
+        let dirty = dirty_lines(text, 1);
         if dirty.is_empty() {
             return TextRepair {
-                text: text.to_string(),
+                text: Cow::Borrowed(text),
                 lines: Vec::new(),
             };
         }
-        let nfc_alternatives = nfc::text_may_be_nfc(text);
-        let mut adaptive = crate::lm::AdaptiveLm::new(self.lm);
-        if self.options.adapt {
-            let mut prev = 0;
-            for d in &dirty {
-                adaptive.observe(&text[prev..d.start]);
-                prev = (d.end + 1).min(text.len());
-            }
-            adaptive.observe(&text[prev..]);
+        let mut doc = self.document();
+        doc.observe_dirty(text, &dirty);
+        self.repair_dirty(&doc, text, dirty)
+    }
+
+    /// An empty document model, to be fed every chunk of one text in order with
+    /// [`DocumentModel::observe`] before any chunk is repaired with
+    /// [`Repairer::repair_chunk`]. Together they give exactly [`Repairer::repair_text`]'s
+    /// output while holding one chunk at a time (see `DocumentModel`).
+    pub fn document(&self) -> DocumentModel<'a> {
+        DocumentModel {
+            adaptive: crate::lm::AdaptiveLm::new(self.lm),
+            adapt: self.options.adapt,
+            may_be_nfc: true,
+            lines: 0,
         }
+    }
+
+    /// Repairs one chunk of a text whose every chunk `doc` has observed. `first_line` is
+    /// the 1-based number of the chunk's first line in the whole text (report numbers).
+    pub fn repair_chunk<'t>(
+        &self,
+        doc: &DocumentModel<'a>,
+        chunk: &'t str,
+        first_line: usize,
+    ) -> TextRepair<'t> {
+        let dirty = dirty_lines(chunk, first_line);
+        if dirty.is_empty() {
+            return TextRepair {
+                text: Cow::Borrowed(chunk),
+                lines: Vec::new(),
+            };
+        }
+        self.repair_dirty(doc, chunk, dirty)
+    }
+
+    /// Repairs the `dirty` lines of `text` under the document model.
+    fn repair_dirty<'t>(
+        &self,
+        doc: &DocumentModel<'a>,
+        text: &'t str,
+        dirty: Vec<DirtyLine>,
+    ) -> TextRepair<'t> {
+        let nfc_alternatives = doc.may_be_nfc;
+        let adaptive = &doc.adaptive;
         // Repeated lines (headers, footers, table rows) are common: each distinct line
         // content is repaired once. Exact: a line's repair depends only on its content
         // and on the document-wide model, never on its neighbours.
@@ -171,7 +216,7 @@ impl<'a> Repairer<'a> {
             // One memo per rayon job, shared by the lines it repairs: the model is fixed
             // for the document, so a cached score is the score.
             .map_init(
-                || memo::Memo::new(&adaptive),
+                || memo::Memo::new(adaptive),
                 |memo, (raw, &line_no)| {
                     let line = raw.strip_suffix('\r').unwrap_or(raw);
                     memo.trim();
@@ -184,13 +229,21 @@ impl<'a> Repairer<'a> {
                 },
             )
             .collect();
-        let mut out = String::with_capacity(text.len() + text.len() / 8);
+        // Lines left as they were (unresolved garbling only) need no copy of the text.
+        let unchanged = fixed.iter().zip(&distinct).all(|((f, _), raw)| f == raw);
+        let mut out = String::with_capacity(if unchanged {
+            0
+        } else {
+            text.len() + text.len() / 8
+        });
         let mut reports = Vec::new();
         let mut prev = 0;
         for (d, &k) in dirty.iter().zip(&slot_of) {
             let (line, report) = &fixed[k];
-            out.push_str(&text[prev..d.start]);
-            out.push_str(line);
+            if !unchanged {
+                out.push_str(&text[prev..d.start]);
+                out.push_str(line);
+            }
             prev = d.end;
             if !report.spans.is_empty() || !report.unresolved.is_empty() || !report.fixes.is_empty()
             {
@@ -206,9 +259,15 @@ impl<'a> Repairer<'a> {
                 reports.push(report);
             }
         }
+        if unchanged {
+            return TextRepair {
+                text: Cow::Borrowed(text),
+                lines: reports,
+            };
+        }
         out.push_str(&text[prev..]);
         TextRepair {
-            text: out,
+            text: Cow::Owned(out),
             lines: reports,
         }
     }
@@ -463,6 +522,68 @@ impl<'a> Repairer<'a> {
     }
 }
 
+/// What repairing a line depends on besides its own content: the language model adapted
+/// to the whole text's clean lines, and whether the text may have been NFC-normalised.
+/// Both are sums over lines (the model counts each line on its own; NFC holds for a text
+/// split at `\n` iff it holds for every part), so observing a text chunk by chunk, each
+/// chunk ending at a line end and in text order, gives the same model as observing it
+/// whole. That is what lets a huge text be repaired a chunk at a time with the output of
+/// [`Repairer::repair_text`].
+pub struct DocumentModel<'a> {
+    adaptive: crate::lm::AdaptiveLm<'a>,
+    adapt: bool,
+    may_be_nfc: bool,
+    /// Lines observed so far.
+    lines: usize,
+}
+
+impl DocumentModel<'_> {
+    /// Observes the next chunk of the text: it must follow the previous chunk and end
+    /// with `\n` unless it is the last.
+    pub fn observe(&mut self, chunk: &str) {
+        let dirty = dirty_lines(chunk, self.lines + 1);
+        self.observe_dirty(chunk, &dirty);
+    }
+
+    /// Lines observed so far (the next chunk's first line is this plus one).
+    pub fn lines(&self) -> usize {
+        self.lines
+    }
+
+    fn observe_dirty(&mut self, chunk: &str, dirty: &[DirtyLine]) {
+        self.lines += memchr::memchr_iter(b'\n', chunk.as_bytes()).count()
+            + usize::from(!chunk.is_empty() && !chunk.ends_with('\n'));
+        // A chunk without strong evidence still counts: its lines are the document's.
+        self.may_be_nfc &= nfc::text_may_be_nfc(chunk);
+        if self.adapt {
+            let mut prev = 0;
+            for d in dirty {
+                self.adaptive.observe(&chunk[prev..d.start]);
+                prev = (d.end + 1).min(chunk.len());
+            }
+            self.adaptive.observe(&chunk[prev..]);
+        }
+    }
+}
+
+/// Splits `text` into chunks of whole lines, each at least `target` bytes long unless it is
+/// the last (a chunk ends at the first `\n` at or after `target` bytes), for
+/// [`Repairer::document`] and [`Repairer::repair_chunk`].
+pub fn line_chunks(text: &str, target: usize) -> impl Iterator<Item = &str> {
+    let mut rest = text;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let from = target.max(1).min(rest.len()) - 1;
+        let end =
+            memchr::memchr(b'\n', &rest.as_bytes()[from..]).map_or(rest.len(), |k| from + k + 1);
+        let (chunk, tail) = rest.split_at(end);
+        rest = tail;
+        Some(chunk)
+    })
+}
+
 /// A line that holds strong evidence: byte range (without the `\n`) and 1-based number.
 struct DirtyLine {
     start: usize,
@@ -470,12 +591,13 @@ struct DirtyLine {
     line_no: usize,
 }
 
-/// Lines holding a strong character, found with the byte-level scanner.
-fn dirty_lines(text: &str) -> Vec<DirtyLine> {
+/// Lines holding a strong character, found with the byte-level scanner; the text's first
+/// line is number `first_line`.
+fn dirty_lines(text: &str, first_line: usize) -> Vec<DirtyLine> {
     let bytes = text.as_bytes();
     let mut out = Vec::new();
     let mut pos = 0;
-    let mut line_no = 1;
+    let mut line_no = first_line;
     let mut counted_to = 0;
     while let Some(i) = detect::scan::first_strong(text, pos) {
         let start = memchr::memrchr(b'\n', &bytes[..i]).map_or(0, |p| p + 1);
@@ -568,5 +690,82 @@ pub fn describe_rule(rule: &crate::tables::Rule) -> String {
             )
         }
         RuleKind::Glyph { gid, ch } => format!("glyph 0x{gid:04X} = {ch} ({})", rule.source),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chunk_by_chunk_repair_equals_whole_text_repair() {
+        // dev-a (garbled and clean lines) twice, the second copy with CRLF endings and
+        // no final newline: chunks of any size, observed then repaired one at a time,
+        // give the whole-text output and reports.
+        let dev_a = include_str!("../../tests/fixtures/seed/dev-a.txt");
+        let text = format!("{dev_a}\n{}", dev_a.replace('\n', "\r\n").trim_end());
+        let tables = TableSet::builtin().expect("built-in tables");
+        let repairer = Repairer::new(&tables, crate::lm::CharLm::builtin());
+        let whole = repairer.repair_text(&text);
+        assert!(whole.spans().count() > 50, "the test would prove nothing");
+        for target in [1, 300, 4096, text.len() / 3, text.len() * 2] {
+            let chunks: Vec<&str> = line_chunks(&text, target).collect();
+            assert_eq!(chunks.concat(), text);
+            assert!(
+                chunks
+                    .iter()
+                    .rev()
+                    .skip(1)
+                    .all(|c| c.ends_with('\n') && c.len() >= target)
+            );
+            let mut doc = repairer.document();
+            for c in &chunks {
+                doc.observe(c);
+            }
+            assert_eq!(doc.lines(), text.split('\n').count());
+            let mut out = String::new();
+            let mut reports = Vec::new();
+            let mut line = 1;
+            for c in &chunks {
+                let r = repairer.repair_chunk(&doc, c, line);
+                line += c.matches('\n').count();
+                out.push_str(&r.text);
+                reports.extend(r.lines);
+            }
+            assert!(out == whole.text, "chunks of {target} bytes: text differs");
+            assert_eq!(
+                format!("{reports:?}"),
+                format!("{:?}", whole.lines),
+                "{target}"
+            );
+        }
+        // Chunks observed without adaptation would differ: the model matters.
+        let mut plain = repairer.document();
+        plain.adapt = false;
+        plain.observe(&text);
+        let r = repairer.repair_chunk(&plain, &text, 1);
+        assert_ne!(format!("{:?}", r.lines), format!("{:?}", whole.lines));
+    }
+
+    #[test]
+    fn text_is_borrowed_unless_a_line_changes() {
+        let tables = TableSet::builtin().expect("built-in tables");
+        let repairer = Repairer::new(&tables, crate::lm::CharLm::builtin());
+        let clean = "地域の多様な主体の連携を通じた支援。\nabc\r\n";
+        let out = repairer.repair_text(clean);
+        assert!(matches!(out.text, Cow::Borrowed(s) if std::ptr::eq(s, clean)));
+        assert!(out.lines.is_empty());
+        // A control character is strong evidence no table explains: reported, not changed.
+        let odd = "abc\u{1}def\n地域\n";
+        let out = repairer.repair_text(odd);
+        assert_eq!(out.text, odd);
+        assert_eq!(out.unresolved().count(), 1, "{:?}", out.lines);
+        assert!(matches!(out.text, Cow::Borrowed(s) if std::ptr::eq(s, odd)));
+        // A repaired line makes an owned text.
+        let garbled = "地域\n㹌㹎㹍ἲ人 ♫఍⚟♴ἲ人➼\n";
+        let out = repairer.repair_text(garbled);
+        assert!(matches!(out.text, Cow::Owned(_)));
+        assert!(out.text.contains("ＮＰＯ法"), "{}", out.text);
+        assert_eq!(out.clone().into_owned().text, out.text);
     }
 }

@@ -191,7 +191,8 @@ pub fn load_text(path: &Path) -> Result<String, SegmentError> {
     Ok(
         crate::repair::Repairer::new(&tables, crate::lm::CharLm::builtin())
             .repair_text(&text)
-            .text,
+            .text
+            .into_owned(),
     )
 }
 

@@ -229,7 +229,6 @@ impl FontTable {
 
     /// Parses a table file's text. `file` names it in errors.
     pub fn parse(file: &str, text: &str) -> Result<Self> {
-        let statements = format::parse(file, text)?;
         let err = |line: usize, reason: String| Error::TableFormat {
             file: file.to_string(),
             line,
@@ -241,18 +240,27 @@ impl FontTable {
         let mut fingerprint = None;
         let mut text_ok = true;
         let mut rules = Vec::new();
-        for st in &statements {
+        // Nearly every rule of a table has the same confidence: parse each spelling once.
+        let mut last_confidence: Option<(String, f32)> = None;
+        format::each_statement(file, text, |st| {
             let confidence = match st.get("confidence") {
                 None => 1.0,
-                Some(v) => v
-                    .parse::<f32>()
-                    .ok()
-                    .filter(|c| (0.0..=1.0).contains(c))
-                    .ok_or_else(|| err(st.line, format!("bad confidence `{v}`")))?,
+                Some(v) => match last_confidence {
+                    Some((ref seen, c)) if seen == v => c,
+                    _ => {
+                        let c = v
+                            .parse::<f32>()
+                            .ok()
+                            .filter(|c| (0.0..=1.0).contains(c))
+                            .ok_or_else(|| err(st.line, format!("bad confidence `{v}`")))?;
+                        last_confidence = Some((v.to_string(), c));
+                        c
+                    }
+                },
             };
             let source = st.get("source").unwrap_or("").to_string();
             let evidence = st.get("evidence").unwrap_or("").to_string();
-            match st.keyword.as_str() {
+            match st.keyword {
                 "table" => {
                     name = st.get("name").map(str::to_string);
                     description = st.get("description").unwrap_or("").to_string();
@@ -327,7 +335,8 @@ impl FontTable {
                 }
                 other => return Err(err(st.line, format!("unknown statement `{other}`"))),
             }
-        }
+            Ok(())
+        })?;
         let name = name.ok_or_else(|| err(1, "no `table name=...` statement".into()))?;
         let mut t = FontTable::from_rules(&name, rules)?;
         t.description = description;
