@@ -5,6 +5,9 @@
 //! 2. [`permutation`] guesses every glyph's character from its contexts (one-to-one).
 //! 3. [`order_fit`] finds repertoire-order offsets the guesses vote for and verifies them
 //!    on every glyph; accepted hypotheses become block rules through the anchor fitter.
+//!    Once an order fitted, small blocks whose glyphs context alone does not name (ＮＰＯ as
+//!    three adjacent garbled glyphs, a title font's few kana) are searched with seed
+//!    characters voting too ([`order_fit::small_block_seeds`]).
 //! 4. The glyphs no block explains are guessed again with the block-decoded glyphs as
 //!    context and written as `glyph` rules with their confidence (< 0.5 = in doubt, which
 //!    `repair` does not apply by default).
@@ -244,9 +247,8 @@ pub fn learn_corpus(
     let mut hyp_rules: Vec<Vec<Rule>> = Vec::new();
     // Two rounds: the second screens the glyphs left over with the first round's blocks
     // decoded as context, which finds small blocks (fullwidth forms, symbols) whose glyphs
-    // sit among garbled kanji.
-    // A last round, once some order fitted (the font is ordered, not shuffled), looks
-    // for the small blocks no glyph's context names (see `order_fit::small_block_seeds`).
+    // sit among garbled kanji. Once some order fitted (the font is ordered, not shuffled),
+    // seeds vote too (see `order_fit::small_block_seeds`).
     let rounds = if options.order_fit { 2 } else { 0 };
     let seeds = order_fit::small_block_seeds();
     let mut round = 0;

@@ -103,43 +103,53 @@ impl Repertoire {
         (lo < hi).then_some((lo as u32, hi as u32 - 1))
     }
 
-    /// Looks a repertoire up by its table-file name.
+    /// Looks a repertoire up by its table-file name. Each is parsed on first use: a
+    /// process that extracts one PDF pays only for the orders its tables use.
     pub fn by_name(name: &str) -> Result<&'static Repertoire> {
-        let all = all();
-        all.iter()
-            .find(|r| r.name == name)
-            .ok_or_else(|| Error::UnknownRepertoire(name.to_string()))
+        static CELLS: [OnceLock<Repertoire>; NAMES.len()] =
+            [const { OnceLock::new() }; NAMES.len()];
+        let i = NAMES
+            .iter()
+            .position(|n| *n == name)
+            .ok_or_else(|| Error::UnknownRepertoire(name.to_string()))?;
+        Ok(CELLS[i].get_or_init(|| build(NAMES[i])))
     }
 }
 
-/// The shipped repertoires, parsed once.
-pub fn all() -> &'static [Repertoire] {
-    static ALL: OnceLock<Vec<Repertoire>> = OnceLock::new();
-    ALL.get_or_init(|| {
-        let cp932 = parse_ranges(include_str!("../../data/repertoires/cp932.txt"));
-        let jis = parse_ranges(include_str!("../../data/repertoires/jisx0213.txt"));
-        let mut union: Vec<char> = cp932.iter().chain(jis.iter()).copied().collect();
-        union.sort_unstable();
-        union.dedup();
-        let sorted = |name, chars| Repertoire {
+/// Every shipped repertoire (parsing those not used yet).
+pub fn all() -> impl Iterator<Item = &'static Repertoire> {
+    NAMES.iter().filter_map(|n| Repertoire::by_name(n).ok())
+}
+
+fn build(name: &'static str) -> Repertoire {
+    let sorted = |chars| Repertoire {
+        name,
+        chars,
+        index: Vec::new(),
+    };
+    match name {
+        "cp932" => sorted(parse_ranges(include_str!(
+            "../../data/repertoires/cp932.txt"
+        ))),
+        "cp932+jisx0213" => {
+            let mut union = parse_ranges(include_str!("../../data/repertoires/cp932.txt"));
+            union.extend(parse_ranges(include_str!(
+                "../../data/repertoires/jisx0213.txt"
+            )));
+            union.sort_unstable();
+            union.dedup();
+            sorted(union)
+        }
+        "jis0208" => own_order(
             name,
-            chars,
-            index: Vec::new(),
-        };
-        vec![
-            sorted("unicode", Vec::new()),
-            sorted("cp932", cp932),
-            sorted("cp932+jisx0213", union),
-            own_order(
-                "jis0208",
-                parse_sequence(include_str!("../../data/repertoires/jis0208.txt")),
-            ),
-            own_order(
-                "adobe-japan1",
-                parse_sequence(include_str!("../../data/repertoires/adobe-japan1.txt")),
-            ),
-        ]
-    })
+            parse_sequence(include_str!("../../data/repertoires/jis0208.txt")),
+        ),
+        "adobe-japan1" => own_order(
+            name,
+            parse_sequence(include_str!("../../data/repertoires/adobe-japan1.txt")),
+        ),
+        _ => sorted(Vec::new()), // "unicode": ranks are code points
+    }
 }
 
 /// A repertoire in its own order; a repeated character (none in the shipped data) is a
@@ -257,7 +267,7 @@ mod tests {
 
     #[test]
     fn rank_and_at_are_inverse_on_every_member() {
-        for r in all().iter().filter(|r| r.name != "unicode") {
+        for r in all().filter(|r| r.name != "unicode") {
             let mut members = 0;
             for (i, c) in r.chars.iter().enumerate() {
                 if *c == '\0' {
