@@ -53,10 +53,8 @@ fn dev_a_tables_from_garbled_text_alone_repair_it() {
     assert!(ev.cer() <= 0.02, "CER {:.4}", ev.cer());
 }
 
-#[test]
-fn random_permutation_font_is_learned_back_from_30kb() {
-    let clean = fixture("clean_ja_heldout.txt");
-    let g = simulate::garble(&clean, 42, 0.3);
+/// Learns tables from a simulated garbling alone and compares them with its truth.
+fn learn_back(g: &simulate::Garbled) -> (decipher::Learned, simulate::Recovery) {
     let learned = decipher::learn(
         "sim",
         &[decipher::Source {
@@ -67,7 +65,15 @@ fn random_permutation_font_is_learned_back_from_30kb() {
         &decipher::Options::default(),
     )
     .expect("learning");
-    let r = simulate::recovery(&g, &learned);
+    let r = simulate::recovery(g, &learned);
+    (learned, r)
+}
+
+#[test]
+fn random_permutation_font_is_learned_back_from_30kb() {
+    let clean = fixture("clean_ja_heldout.txt");
+    let g = simulate::garble(&clean, 42, 0.3);
+    let (_, r) = learn_back(&g);
     eprintln!(
         "30 KB: glyphs {}/{} ({:.3}), characters {:.3}, confident precision {:.3}",
         r.glyphs_right,
@@ -90,17 +96,7 @@ fn jis_row_cell_font_is_learned_back_as_an_order() {
     let clean = simulate::prefix(&clean, 10_000);
     let jis = glyphmend::tables::repertoire::Repertoire::by_name("jis0208").unwrap();
     let g = simulate::garble_ordered(clean, jis, 0x900, 5, 0.3);
-    let learned = decipher::learn(
-        "sim",
-        &[decipher::Source {
-            name: "sim".into(),
-            text: g.text.clone(),
-        }],
-        CharLm::builtin(),
-        &decipher::Options::default(),
-    )
-    .expect("learning");
-    let r = simulate::recovery(&g, &learned);
+    let (learned, r) = learn_back(&g);
     eprintln!(
         "JIS order, 10 K chars: glyphs {}/{} ({:.3}), characters {:.3}; {:?}",
         r.glyphs_right,

@@ -74,41 +74,15 @@ pub struct Garbled {
 /// Garbles `clean` with a random permutation; `clean_share` of the non-ASCII tokens (by
 /// whole character types, chosen at random) stay as they are.
 pub fn garble(clean: &str, seed: u64, clean_share: f64) -> Garbled {
-    let mut rng = Rng::new(seed);
-    let mut counts: HashMap<char, u64> = HashMap::new();
-    for c in clean.chars() {
-        if !c.is_ascii() && !c.is_whitespace() {
-            *counts.entry(c).or_insert(0) += 1;
-        }
-    }
-    let mut types: Vec<(char, u64)> = counts.into_iter().collect();
-    types.sort_unstable();
-    rng.shuffle(&mut types);
-    let total: u64 = types.iter().map(|t| t.1).sum();
-    let mut kept = 0u64;
-    let mut map: HashMap<char, char> = HashMap::new();
     let mut codes = pool();
-    rng.shuffle(&mut codes);
     let mut next = 0;
-    for (c, n) in &types {
-        if (kept as f64) < clean_share * total as f64 {
-            kept += n;
-            continue;
+    garble_types(clean, seed, clean_share, |rng, _| {
+        if next == 0 {
+            rng.shuffle(&mut codes);
         }
-        if let Some(&g) = codes.get(next) {
-            map.insert(*c, g);
-            next += 1;
-        }
-    }
-    let text: String = clean
-        .chars()
-        .map(|c| map.get(&c).copied().unwrap_or(c))
-        .collect();
-    Garbled {
-        text,
-        truth: map.iter().map(|(c, g)| (*g as u32, *c)).collect(),
-        clean_share: kept as f64 / total.max(1) as f64,
-    }
+        next += 1;
+        codes.get(next - 1).copied()
+    })
 }
 
 /// Garbles `clean` as a font whose glyphs follow `repertoire`'s order would print it:
@@ -124,6 +98,23 @@ pub fn garble_ordered(
     seed: u64,
     clean_share: f64,
 ) -> Garbled {
+    garble_types(clean, seed, clean_share, |_, c| {
+        repertoire
+            .rank(c)
+            .and_then(|r| char::from_u32(r + offset))
+            .filter(|g| !g.is_ascii() && !g.is_whitespace())
+    })
+}
+
+/// The shared part: character types in random order; while less than `clean_share` of the
+/// tokens is kept clean, a type stays clean, after that it gets `code_of`'s code point (a
+/// type without one stays clean too).
+fn garble_types(
+    clean: &str,
+    seed: u64,
+    clean_share: f64,
+    mut code_of: impl FnMut(&mut Rng, char) -> Option<char>,
+) -> Garbled {
     let mut rng = Rng::new(seed);
     let mut counts: HashMap<char, u64> = HashMap::new();
     for c in clean.chars() {
@@ -138,15 +129,16 @@ pub fn garble_ordered(
     let mut kept = 0u64;
     let mut map: HashMap<char, char> = HashMap::new();
     for (c, n) in &types {
-        let code = repertoire
-            .rank(*c)
-            .and_then(|r| char::from_u32(r + offset))
-            .filter(|g| !g.is_ascii() && !g.is_whitespace());
+        let code = if (kept as f64) < clean_share * total as f64 {
+            None
+        } else {
+            code_of(&mut rng, *c)
+        };
         match code {
-            Some(g) if (kept as f64) >= clean_share * total as f64 => {
+            Some(g) => {
                 map.insert(*c, g);
             }
-            _ => kept += n,
+            None => kept += n,
         }
     }
     let text: String = clean
