@@ -609,6 +609,34 @@ mod tests {
     }
 
     #[test]
+    fn own_order_blocks_are_rank_ranges_and_round_trip() {
+        // JIS row 4 (hiragana) then row 5 (katakana); Adobe-Japan1 kanji from 亜 (CID 1125).
+        let t = FontTable::from_rules(
+            "J",
+            vec![
+                block("jis0208", 0x100, 'ぁ', 'ヶ'),
+                block("adobe-japan1", -0xEA, '亜', '腕'),
+            ],
+        )
+        .unwrap();
+        let jis = Repertoire::by_name("jis0208").unwrap();
+        let a = jis.rank('ぁ').unwrap() + 0x100;
+        assert_eq!(t.get(a), Some('ぁ'));
+        assert_eq!(t.get(a + 83), Some('ァ')); // ん is cell 83, ァ opens row 5
+        assert_eq!(t.get(1125 - 0xEA), Some('亜'));
+        // Adobe-Japan1 lists kanji in JIS order: 唖 (U+5516) follows 亜 (U+4E9C).
+        assert_eq!(t.get(1125 - 0xEA + 1), Some('唖'));
+        let text = t.to_text();
+        let back = FontTable::parse("t", &text).unwrap();
+        assert_eq!(back.rules, t.rules);
+        assert_eq!(back.to_text(), text);
+        assert_eq!(
+            back.entries().collect::<Vec<_>>(),
+            t.entries().collect::<Vec<_>>()
+        );
+    }
+
+    #[test]
     fn edited_gid_range_is_caught() {
         let t = FontTable::from_rules("A", vec![block("unicode", -0x280C, 'ぁ', 'ゖ')]).unwrap();
         let text = t.to_text().replace("gids=0835", "gids=0836");
