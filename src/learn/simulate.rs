@@ -71,6 +71,16 @@ pub struct Garbled {
     pub clean_share: f64,
 }
 
+impl Garbled {
+    /// The text with every garbled code point put back through the truth.
+    pub fn ungarbled(&self) -> String {
+        self.text
+            .chars()
+            .map(|c| self.truth.get(&(c as u32)).copied().unwrap_or(c))
+            .collect()
+    }
+}
+
 /// Garbles `clean` with a random permutation; `clean_share` of the non-ASCII tokens (by
 /// whole character types, chosen at random) stay as they are.
 pub fn garble(clean: &str, seed: u64, clean_share: f64) -> Garbled {
@@ -232,12 +242,7 @@ mod tests {
             "{}",
             g.clean_share
         );
-        let back: String = g
-            .text
-            .chars()
-            .map(|c| g.truth.get(&(c as u32)).copied().unwrap_or(c))
-            .collect();
-        assert_eq!(back, text);
+        assert_eq!(g.ungarbled(), text);
         let distinct: std::collections::HashSet<char> = g.truth.values().copied().collect();
         assert_eq!(distinct.len(), g.truth.len());
         assert_ne!(garble(text, 8, 0.3).text, g.text);
@@ -254,12 +259,7 @@ mod tests {
         for (gid, c) in &g.truth {
             assert_eq!(jis.rank(*c).map(|r| r + 0x900), Some(*gid), "{c}");
         }
-        let back: String = g
-            .text
-            .chars()
-            .map(|c| g.truth.get(&(c as u32)).copied().unwrap_or(c))
-            .collect();
-        assert_eq!(back, text);
+        assert_eq!(g.ungarbled(), text);
         // With a clean share, some types stay clean.
         let g = garble_ordered(text, jis, 0x900, 3, 0.5);
         assert!(g.clean_share >= 0.5 && g.truth.len() < 18);
