@@ -72,12 +72,7 @@ fn main() {
     }
     let mixed = fixture("dev-a.txt");
     let truth = fixture("dev-a.truth.txt");
-    let garbled: String = mixed
-        .lines()
-        .zip(truth.lines())
-        .filter(|(a, t)| a != t)
-        .map(|(a, _)| format!("{a}\n"))
-        .collect();
+    let garbled = glyphmend::eval::differing_lines(&mixed, &truth);
     let run = |name: &str| only.is_empty() || name.contains(only.as_str());
     for (name, path) in [
         ("scan_clean_8MiB (default choice)", ScanPath::Best),

@@ -80,6 +80,17 @@ pub fn evaluate(input: &str, repaired: &str, truth: &str) -> Evaluation {
     ev
 }
 
+/// The lines of `input` that differ from `truth` (the garbled ones of a seed sample), each
+/// with its `\n`: the benchmarks' garbled-only input.
+pub fn differing_lines(input: &str, truth: &str) -> String {
+    input
+        .lines()
+        .zip(truth.lines())
+        .filter(|(a, t)| a != t)
+        .map(|(a, _)| format!("{a}\n"))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -102,5 +113,11 @@ mod tests {
         assert_eq!(ev.garbled_errors, 0);
         assert_eq!(ev.input_errors, 2);
         assert_eq!(ev.cer(), 0.0);
+    }
+
+    #[test]
+    fn differing_lines_keeps_only_changed_lines() {
+        assert_eq!(differing_lines("a\nᨭ᥼\nc\n", "a\n支援\nc\n"), "ᨭ᥼\n");
+        assert_eq!(differing_lines("a\n", "a\n"), "");
     }
 }
