@@ -25,9 +25,19 @@ pub struct Candidate {
 
 /// Whether any character of the line is strong right-to-left or an Arabic number.
 pub fn has_rtl(chars: &[char]) -> bool {
-    chars
-        .iter()
-        .any(|c| matches!(bidi_class(*c), BidiClass::R | BidiClass::AL | BidiClass::AN))
+    chars.iter().any(|&c| may_be_rtl(c) && is_rtl(c))
+}
+
+fn is_rtl(c: char) -> bool {
+    matches!(bidi_class(c), BidiClass::R | BidiClass::AL | BidiClass::AN)
+}
+
+/// A cheap superset of [`is_rtl`] (tested over every scalar value): the bidi table is a
+/// binary search, and most lines hold no character of these ranges at all.
+fn may_be_rtl(c: char) -> bool {
+    matches!(c as u32,
+        0x0590..=0x08FF | 0x200F | 0xFB1D..=0xFDFF | 0xFE70..=0xFEFF | 0x10800..=0x10FFF
+        | 0x1E800..=0x1EFFF)
 }
 
 /// What a bidi-aware extractor shows for `logical`: one paragraph, direction from its first
@@ -246,6 +256,17 @@ mod tests {
                 assert_eq!(back, visual);
             }
         }
+    }
+
+    #[test]
+    fn rtl_prefilter_holds_every_rtl_character() {
+        let missed: Vec<char> = (0..=0x10FFFFu32)
+            .filter_map(char::from_u32)
+            .filter(|&c| is_rtl(c) && !may_be_rtl(c))
+            .collect();
+        assert!(missed.is_empty(), "{missed:?}");
+        // And it does filter: the scripts of ordinary Japanese text are outside it.
+        assert!(!"ア字、ａA1".chars().any(may_be_rtl));
     }
 
     #[test]
