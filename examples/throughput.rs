@@ -100,6 +100,22 @@ fn main() {
         });
         report("repair_garbled_lines_only", garbled.len(), r);
     }
+    if run("lm_floor") {
+        // What any LM-checked repair of these lines must at least do: score each character
+        // of their true reading once, in context, under the base model (no alternatives, no
+        // margins). Reported per byte of the *garbled* input, so it is a ceiling on
+        // `repair_garbled_lines_only`.
+        let reading: Vec<Vec<char>> = glyphmend::eval::differing_lines(&truth, &mixed)
+            .lines()
+            .map(|l| l.chars().collect())
+            .collect();
+        let r = measure(min_cpu, || {
+            for l in &reading {
+                black_box(lm.score(black_box(l)));
+            }
+        });
+        report("lm_floor (1 lookup per char, same lines)", garbled.len(), r);
+    }
     if run("repair_dev_a_mixed") {
         let r = measure(min_cpu, || {
             black_box(repairer.repair_text(black_box(&mixed)));

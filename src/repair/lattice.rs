@@ -33,80 +33,146 @@ impl Opt {
     }
 }
 
+/// The options of every position of a line, stored flat (one allocation per line, not
+/// one per character): position `i`'s options are `self[i]`, keep first.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    opts: Vec<Opt>,
+    /// `start[i]..start[i + 1]` indexes position i's options; `start.len()` = positions + 1.
+    start: Vec<u32>,
+}
+
+impl Options {
+    fn with_capacity(positions: usize) -> Options {
+        let mut start = Vec::with_capacity(positions + 1);
+        start.push(0);
+        Options {
+            opts: Vec::with_capacity(positions * 2),
+            start,
+        }
+    }
+
+    /// Ends the current position (the options pushed since the last call).
+    fn close_position(&mut self) {
+        self.start.push(self.opts.len() as u32);
+    }
+
+    /// Positions.
+    pub fn len(&self) -> usize {
+        self.start.len().saturating_sub(1)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+impl std::ops::Index<usize> for Options {
+    type Output = [Opt];
+    fn index(&self, i: usize) -> &[Opt] {
+        &self.opts[self.start[i] as usize..self.start[i + 1] as usize]
+    }
+}
+
+impl From<Vec<Vec<Opt>>> for Options {
+    fn from(positions: Vec<Vec<Opt>>) -> Options {
+        let mut out = Options::with_capacity(positions.len());
+        for p in positions {
+            out.opts.extend(p);
+            out.close_position();
+        }
+        out
+    }
+}
+
 /// Builds the options of each position.
 pub fn options(
     seq: &[char],
     tables: &[&FontTable],
     nfc_alternatives: bool,
     min_rule_confidence: f32,
-) -> Vec<Vec<Opt>> {
-    seq.iter()
-        .map(|&c| {
-            let class = classify(c);
-            let mut v = vec![Opt {
-                out: [c, '\0', '\0'],
-                n_out: 1,
-                choice: KEEP,
-                rule: 0,
-                nfc: false,
-                prior: class.real_prior(),
-            }];
-            if class == crate::detect::CharClass::Ascii {
-                return v;
-            }
-            // The character itself, then its NFC preimages (allocated only when asked for).
-            let own = [c];
-            let preimages = if nfc_alternatives {
-                super::nfc::preimages(c)
-            } else {
-                Vec::new()
-            };
-            for (t, table) in tables.iter().enumerate() {
-                let sources = std::iter::once((&own[..], false))
-                    .chain(preimages.iter().map(|p| (&p[..], true)));
-                for (src, nfc) in sources {
-                    if src.len() > 3 {
-                        continue;
-                    }
-                    let mut out = ['\0'; 3];
-                    let mut conf = 1.0f32;
-                    let mut rule = 0u16;
-                    let mut ok = true;
-                    for (k, g) in src.iter().enumerate() {
-                        match table.decode(*g as u32) {
-                            Some(d) => {
-                                out[k] = d.ch;
-                                rule = d.rule;
-                                let rc = table.rule(d.rule).map_or(0.0, |r| r.confidence);
-                                conf = conf.min(rc);
-                            }
-                            None => {
-                                ok = false;
-                                break;
-                            }
+) -> Options {
+    let mut v = Options::with_capacity(seq.len());
+    // log10 of a rule confidence, for the last few confidences seen (a line uses a handful).
+    let mut log_conf: [(u32, f32); 4] = [(f32::NAN.to_bits(), 0.0); 4];
+    let mut log_next = 0;
+    for &c in seq {
+        let class = classify(c);
+        v.opts.push(Opt {
+            out: [c, '\0', '\0'],
+            n_out: 1,
+            choice: KEEP,
+            rule: 0,
+            nfc: false,
+            prior: class.real_prior(),
+        });
+        if class == crate::detect::CharClass::Ascii {
+            v.close_position();
+            continue;
+        }
+        // The character itself, then its NFC preimages (allocated only when asked for).
+        let own = [c];
+        let preimages = if nfc_alternatives {
+            super::nfc::preimages(c)
+        } else {
+            Vec::new()
+        };
+        for (t, table) in tables.iter().enumerate() {
+            let sources =
+                std::iter::once((&own[..], false)).chain(preimages.iter().map(|p| (&p[..], true)));
+            for (src, nfc) in sources {
+                if src.len() > 3 {
+                    continue;
+                }
+                let mut out = ['\0'; 3];
+                let mut conf = 1.0f32;
+                let mut rule = 0u16;
+                let mut ok = true;
+                for (k, g) in src.iter().enumerate() {
+                    match table.decode(*g as u32) {
+                        Some(d) => {
+                            out[k] = d.ch;
+                            rule = d.rule;
+                            let rc = table.rule(d.rule).map_or(0.0, |r| r.confidence);
+                            conf = conf.min(rc);
+                        }
+                        None => {
+                            ok = false;
+                            break;
                         }
                     }
-                    if !ok || conf < min_rule_confidence {
-                        continue;
-                    }
-                    let nfc_cost = if nfc { -1.0 } else { 0.0 };
-                    v.push(Opt {
-                        out,
-                        n_out: src.len() as u8,
-                        choice: t as u8 + 1,
-                        rule,
-                        nfc,
-                        prior: class.garbled_prior() + conf.max(1e-3).log10() + nfc_cost,
-                    });
                 }
+                if !ok || conf < min_rule_confidence {
+                    continue;
+                }
+                let clamped = conf.max(1e-3);
+                let log = match log_conf.iter().find(|e| e.0 == clamped.to_bits()) {
+                    Some(e) => e.1,
+                    None => {
+                        let l = clamped.log10();
+                        log_conf[log_next] = (clamped.to_bits(), l);
+                        log_next = (log_next + 1) % log_conf.len();
+                        l
+                    }
+                };
+                let nfc_cost = if nfc { -1.0 } else { 0.0 };
+                v.opts.push(Opt {
+                    out,
+                    n_out: src.len() as u8,
+                    choice: t as u8 + 1,
+                    rule,
+                    nfc,
+                    prior: class.garbled_prior() + log + nfc_cost,
+                });
             }
-            v
-        })
-        .collect()
+        }
+        v.close_position();
+    }
+    v
 }
 
 /// Scores a fixed choice of options: sum of priors, switch costs and LM log-probabilities.
-pub fn path_score(opts: &[Vec<Opt>], pick: &[usize], lm: &dyn Scorer, switch_cost: f32) -> f32 {
+pub fn path_score(opts: &Options, pick: &[usize], lm: &dyn Scorer, switch_cost: f32) -> f32 {
     let mut hist: Vec<char> = Vec::with_capacity(pick.len() + 2);
     let mut score = 0.0;
     let mut prev_choice = KEEP;
@@ -143,7 +209,7 @@ pub struct ScoredPath {
 }
 
 impl ScoredPath {
-    pub fn new(opts: &[Vec<Opt>], pick: &[usize], lm: &dyn Scorer, switch_cost: f32) -> Self {
+    pub fn new(opts: &Options, pick: &[usize], lm: &dyn Scorer, switch_cost: f32) -> Self {
         let n = pick.len();
         let mut sp = ScoredPath {
             total: 0.0,
@@ -184,7 +250,7 @@ impl ScoredPath {
     /// [`path_score`] of `pick`, which must equal the base path outside `[s, e)`.
     pub fn rescore_window(
         &self,
-        opts: &[Vec<Opt>],
+        opts: &Options,
         pick: &[usize],
         s: usize,
         e: usize,
@@ -241,7 +307,7 @@ impl ScoredPath {
 /// [`Scorer::max_log_prob`] is not scored at all. The bound is computed with the same
 /// float operations as the score, so the result (ties included: the lowest predecessor
 /// index wins) is the one the exhaustive search gives.
-pub fn best_path(opts: &[Vec<Opt>], lm: &dyn Scorer, switch_cost: f32) -> Vec<usize> {
+pub fn best_path(opts: &Options, lm: &dyn Scorer, switch_cost: f32) -> Vec<usize> {
     let n = opts.len();
     if n == 0 {
         return Vec::new();
@@ -340,7 +406,7 @@ mod tests {
 
     /// Deterministic pseudo-random lattices: keep plus up to 3 decodings per position,
     /// some emitting 2 characters.
-    fn lattice(seed: u64, n: usize) -> Vec<Vec<Opt>> {
+    fn lattice(seed: u64, n: usize) -> Options {
         let mut r = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
         let mut next = move |m: u64| {
             r ^= r << 13;
@@ -364,13 +430,14 @@ mod tests {
                             prior: -(next(30) as f32) / 10.0,
                         }
                     })
-                    .collect()
+                    .collect::<Vec<Opt>>()
             })
-            .collect()
+            .collect::<Vec<Vec<Opt>>>()
+            .into()
     }
 
     /// The search without pruning (what `best_path` must equal).
-    fn exhaustive(opts: &[Vec<Opt>], lm: &dyn Scorer, sw_cost: f32) -> Vec<usize> {
+    fn exhaustive(opts: &Options, lm: &dyn Scorer, sw_cost: f32) -> Vec<usize> {
         let n = opts.len();
         let emit = |o: &Opt, mut h: [char; 3], mut hn: usize| {
             let mut s = o.prior;
@@ -437,7 +504,7 @@ mod tests {
                     "seed {seed}"
                 );
             }
-            pruned_any |= opts.iter().any(|o| o.len() > 1);
+            pruned_any |= (0..opts.len()).any(|i| opts[i].len() > 1);
         }
         assert!(pruned_any);
     }
@@ -446,7 +513,7 @@ mod tests {
     fn window_rescoring_is_bit_identical_to_full_scoring() {
         for seed in 1..200 {
             let opts = lattice(seed, 2 + (seed as usize % 17));
-            let pick: Vec<usize> = opts.iter().map(|o| o.len() - 1).collect();
+            let pick: Vec<usize> = (0..opts.len()).map(|i| opts[i].len() - 1).collect();
             let scored = ScoredPath::new(&opts, &pick, &Toy, 1.0);
             assert_eq!(
                 scored.total.to_bits(),

@@ -17,7 +17,7 @@ pub mod nfc;
 use crate::detect::{self, GarbledSpan, Reason, classify};
 use crate::lm::Scorer;
 use crate::tables::{FontTable, RuleKind, TableSet};
-use lattice::{KEEP, Opt};
+use lattice::KEEP;
 use std::borrow::Cow;
 
 /// Knobs of the repair; the defaults are what the measured figures in the README use.
@@ -278,14 +278,18 @@ impl<'a> Repairer<'a> {
     /// taken before it (a title font's 調査 amid a body font whose kanji block also
     /// covers those glyph IDs).
     fn tables_for(&self, chars: &[char]) -> Vec<&'a FontTable> {
+        let strong: Vec<char> = chars
+            .iter()
+            .copied()
+            .filter(|c| classify(*c).is_strong())
+            .collect();
         let mut scored: Vec<(usize, usize, &FontTable)> = self
             .tables
             .iter()
             .enumerate()
             .map(|(i, t)| {
-                let n = chars
+                let n = strong
                     .iter()
-                    .filter(|c| classify(**c).is_strong())
                     .filter(|c| t.get(**c as u32).is_some_and(|d| !classify(d).is_strong()))
                     .count();
                 (n, i, *t)
@@ -300,9 +304,8 @@ impl<'a> Repairer<'a> {
                 break;
             }
             let novel = || {
-                chars
+                strong
                     .iter()
-                    .filter(|c| classify(**c).is_strong())
                     .filter(|c| {
                         t.get(**c as u32).is_some_and(|d| {
                             !classify(d).is_strong()
@@ -346,7 +349,7 @@ impl<'a> Repairer<'a> {
         };
         let o = &self.options;
         // Try each plausible logical order; keep the best-scoring decoding.
-        let mut best: Option<(f32, bidi::Candidate, Vec<Vec<Opt>>, Vec<usize>)> = None;
+        let mut best: Option<(f32, bidi::Candidate, lattice::Options, Vec<usize>)> = None;
         if !tables.is_empty() {
             for cand in bidi::candidates(&chars) {
                 let seq: Vec<char> = cand.order.iter().map(|&i| chars[i]).collect();
@@ -394,7 +397,7 @@ impl<'a> Repairer<'a> {
 
     /// Reverts decoded spans whose gain over keeping them is below the margin, and spans
     /// whose decoding does not read like Japanese.
-    fn enforce_margins(&self, opts: &[Vec<Opt>], pick: &mut [usize], lm: &dyn Scorer) {
+    fn enforce_margins(&self, opts: &lattice::Options, pick: &mut [usize], lm: &dyn Scorer) {
         let o = &self.options;
         for (s, e) in decoded_runs(opts, pick) {
             // A lone character may be rare yet right (室 in 推進室, 雇 in 雇用); only a run
@@ -458,7 +461,7 @@ impl<'a> Repairer<'a> {
 
     fn spans(
         &self,
-        opts: &[Vec<Opt>],
+        opts: &lattice::Options,
         pick: &[usize],
         cand: &bidi::Candidate,
         tables: &[&FontTable],
@@ -618,7 +621,7 @@ fn dirty_lines(text: &str, first_line: usize) -> Vec<DirtyLine> {
 }
 
 /// Maximal runs [s, e) of positions whose pick is a decoding.
-fn decoded_runs(opts: &[Vec<Opt>], pick: &[usize]) -> Vec<(usize, usize)> {
+fn decoded_runs(opts: &lattice::Options, pick: &[usize]) -> Vec<(usize, usize)> {
     let mut runs = Vec::new();
     let mut i = 0;
     while i < pick.len() {
