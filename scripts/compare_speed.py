@@ -9,6 +9,9 @@ Text: `glyphmend repair FILE -o OUT` (whole process, wall clock, best of --runs)
 ftfy.fix_text on the same text in-process (ftfy does not repair glyph-ID mojibake; it is
 the reference for a text fixer's speed). CER is measured on the lines where the input
 differs from the truth (the garbled lines), at most --cer-lines of them.
+Inprocess: ftfy.fix_text per CPU-second on exactly the inputs of glyphmend's
+`examples/throughput.rs` (8 MiB of clean text from dev-b + dev-c, dev-a's garbled lines,
+dev-a whole), which prints glyphmend's own MB/CPU-s for the same cases: divide the two.
 PDF: `pdftotext -raw`, PyMuPDF page.get_text(), and `glyphmend extract` when the binary
 has that subcommand (otherwise "extract not built"). CER of the whole page text against
 the ground truth, all whitespace removed.
@@ -156,16 +159,53 @@ def pdf_mode(a):
         )
 
 
+def cpu_rate(f, nbytes, min_cpu=2.0):
+    """MB per CPU-second of f() on nbytes of input, repeated for at least min_cpu CPU-s."""
+    f()  # warm-up
+    t0, runs = time.process_time(), 0
+    while True:
+        f()
+        runs += 1
+        dt = time.process_time() - t0
+        if dt >= min_cpu:
+            return nbytes * runs / 1e6 / dt
+
+
+def inprocess_mode(a):
+    import ftfy
+
+    def fixture(name):
+        with open(os.path.join("tests/fixtures/seed", name), encoding="utf-8") as f:
+            return f.read()
+
+    base = fixture("dev-b.txt") + fixture("dev-c.txt")
+    clean = ""
+    while len(clean.encode()) < 8 << 20:  # as examples/throughput.rs builds it
+        clean += base + "\n"
+    mixed, truth = fixture("dev-a.txt"), fixture("dev-a.truth.txt")
+    garbled = "".join(f"{x}\n" for x, t in zip(mixed.splitlines(), truth.splitlines()) if x != t)
+    print(f"ftfy {ftfy.__version__} fix_text, MB per CPU-second (compare examples/throughput):")
+    for name, text in [
+        ("repair_clean_8MiB", clean),
+        ("repair_garbled_lines_only", garbled),
+        ("repair_dev_a_mixed", mixed),
+    ]:
+        n = len(text.encode())
+        print(f"  {name:32} {cpu_rate(lambda: ftfy.fix_text(text), n, 1.0 if n > 1e6 else 2.0):10.2f} MB/CPU-s")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("mode", choices=["text", "pdf"])
+    ap.add_argument("mode", choices=["text", "pdf", "inprocess"])
     ap.add_argument("--glyphmend", default=shutil.which("glyphmend") or "target/release/glyphmend")
     ap.add_argument("--truth", help="PDF mode: ground-truth text")
     ap.add_argument("--runs", type=int, default=3, help="best of this many runs")
     ap.add_argument("--cer-lines", type=int, default=3000, help="text mode: garbled lines scored")
-    ap.add_argument("files", nargs="+")
+    ap.add_argument("files", nargs="*")
     a = ap.parse_args()
-    if a.mode == "text":
+    if a.mode == "inprocess":
+        inprocess_mode(a)
+    elif a.mode == "text":
         text_mode(a)
     else:
         if not a.truth:

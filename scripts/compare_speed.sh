@@ -29,6 +29,15 @@ echo
   tests/fixtures/seed/dev-a.txt:tests/fixtures/seed/dev-a.truth.txt \
   tests/fixtures/clean_ja_heldout.txt:tests/fixtures/clean_ja_heldout.txt
 echo
+echo "## Text in process, per CPU-second: ftfy here, glyphmend from examples/throughput"
+echo
+"$PY" $HELP inprocess
+if [ -x "${CARGO_TARGET_DIR:-target}/release/examples/throughput" ]; then
+  "${CARGO_TARGET_DIR:-target}/release/examples/throughput" repair_
+else
+  echo "(cargo build --release --example throughput for glyphmend's figures)"
+fi
+echo
 echo "## Cost curve: generated corpora (20 % garbled lines, mostly distinct lines)"
 echo
 files=()
