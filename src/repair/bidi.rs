@@ -77,6 +77,8 @@ pub fn candidates(visual: &[char]) -> Vec<Candidate> {
     if forward(&vis) != vis && forward_items(&vis) != vis {
         out[0].prior = -2.0;
     }
+    // (per-item check?, order) pairs that failed verification.
+    let mut rejected: Vec<(bool, Vec<usize>)> = Vec::new();
     for items in [false, true] {
         for rtl in [false, true] {
             for nsm_follows in [false, true] {
@@ -85,7 +87,10 @@ pub fn candidates(visual: &[char]) -> Vec<Candidate> {
                 } else {
                     inverse(visual, rtl, nsm_follows)
                 };
-                if out.iter().any(|c| c.order == order) {
+                // Hypotheses often give the same order (no marks, one item): verify once.
+                if out.iter().any(|c| c.order == order)
+                    || rejected.iter().any(|(it, o)| *it == items && *o == order)
+                {
                     continue;
                 }
                 let logical: String = order.iter().map(|&i| visual[i]).collect();
@@ -100,6 +105,8 @@ pub fn candidates(visual: &[char]) -> Vec<Candidate> {
                         how: if items { "bidi:items" } else { "bidi:whole" },
                         prior: 0.0,
                     });
+                } else {
+                    rejected.push((items, order));
                 }
             }
         }

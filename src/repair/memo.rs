@@ -40,7 +40,12 @@ impl<'a> Memo<'a> {
         Memo {
             inner,
             ctx: inner.context_len().min(4),
-            cache: RefCell::new(HashMap::default()),
+            // A line of garbling asks a few thousand distinct pairs: start there rather
+            // than rehash on the way up.
+            cache: RefCell::new(HashMap::with_capacity_and_hasher(
+                1 << 12,
+                Default::default(),
+            )),
         }
     }
 }

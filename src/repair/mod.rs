@@ -406,7 +406,7 @@ impl<'a> Repairer<'a> {
                 continue;
             }
             let mut hist: Vec<char> = (0..s)
-                .flat_map(|i| opts[i][pick[i]].chars().to_vec())
+                .flat_map(|i| opts[i][pick[i]].chars().iter().copied())
                 .collect();
             let mut total = 0.0;
             let mut n = 0;
@@ -507,7 +507,7 @@ impl<'a> Repairer<'a> {
                     end_column: cols.iter().max().copied().unwrap_or(0) + 1,
                     before: (a..b).map(|i| opts[i][0].out[0]).collect(),
                     after: (a..b)
-                        .flat_map(|i| opts[i][pick[i]].chars().to_vec())
+                        .flat_map(|i| opts[i][pick[i]].chars().iter().copied())
                         .collect(),
                     table: table.name.clone(),
                     rule,
