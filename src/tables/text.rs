@@ -29,8 +29,10 @@ pub fn parse(file: &str, text: &str) -> Result<TableText> {
     let mut basefonts = Vec::new();
     let mut fingerprint = None;
     let mut text_ok = true;
-    // About one rule a line: reserve once rather than regrow a 1.6 MB vector.
-    let mut rules = Vec::with_capacity(text.bytes().filter(|&b| b == b'\n').count() + 1);
+    // About one rule a line: reserve once rather than regrow a 1.6 MB vector (but no more
+    // than a table may have: a file of blank lines must not reserve gigabytes).
+    let lines = text.bytes().filter(|&b| b == b'\n').count() + 1;
+    let mut rules = Vec::with_capacity(lines.min(u16::MAX as usize + 1));
     // Nearly every rule of a table has the same confidence: parse each spelling once.
     let mut last_confidence: Option<(String, f32)> = None;
     format::each_statement(file, text, |st| {
