@@ -213,6 +213,14 @@ fn unquote(s: &str) -> Option<(Cow<'_, str>, &str)> {
     None
 }
 
+/// `A..B` split at its first `..`: `s.split_once("..")` without building a substring
+/// searcher (it runs twice per block line).
+pub fn split_range(s: &str) -> Option<(&str, &str)> {
+    let b = s.as_bytes();
+    let k = (0..b.len().saturating_sub(1)).find(|&k| b[k] == b'.' && b[k + 1] == b'.')?;
+    Some((&s[..k], &s[k + 2..]))
+}
+
 /// Formats a field value, quoting it when needed.
 pub fn quote(value: &str) -> String {
     if !value.is_empty()
@@ -465,6 +473,22 @@ mod tests {
             let line = format!("k v={}", quote(v));
             let st = parse("t", &line).unwrap();
             assert_eq!(st[0].get("v"), Some(v), "{line}");
+        }
+    }
+
+    #[test]
+    fn split_range_is_split_once() {
+        for s in [
+            "U+0020..U+005B",
+            "....",
+            "a..b..c",
+            "a.b",
+            "",
+            "..",
+            "ü..漢",
+            "a..",
+        ] {
+            assert_eq!(split_range(s), s.split_once(".."), "{s:?}");
         }
     }
 

@@ -3,89 +3,23 @@
 //! A [`FontTable`] is built from [`Rule`]s (repertoire-order blocks and single glyphs, each
 //! with its provenance and confidence) and expanded once into a flat array indexed by glyph
 //! ID, so a lookup is one bounds check and one load.
+//!
+//! The shipped tables' text (`mappings/*.table`) is the source of truth; `build.rs` also
+//! precompiles each into its rules and flat arrays ([`compiled`]), which a process loads
+//! instead of parsing the text (a test checks both give the same table).
 
+pub mod compiled;
 pub mod format;
 pub mod outlines;
 pub mod repertoire;
+pub mod rule;
+pub mod text;
+
+pub use rule::{MAX_GID, Rule, RuleKind};
 
 use crate::error::{Error, Result};
-use format::{format_offset, parse_char, parse_offset, quote};
-use repertoire::Repertoire;
+use format::{format_offset, quote};
 use std::path::Path;
-
-/// Glyph IDs are 16-bit in TrueType; tables never exceed this.
-pub const MAX_GID: u32 = 0xFFFF;
-
-/// What a rule says about glyph IDs.
-#[derive(Debug, Clone, PartialEq)]
-pub enum RuleKind {
-    /// Members `c` of `repertoire` in the block `first..=last` (by code point, or by rank
-    /// in a repertoire with its own order; see [`repertoire`]) have glyph ID `rank(c) + offset`.
-    Block {
-        repertoire: &'static str,
-        offset: i64,
-        first: char,
-        last: char,
-    },
-    /// One glyph.
-    Glyph { gid: u32, ch: char },
-}
-
-/// A rule with its provenance.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Rule {
-    pub kind: RuleKind,
-    /// 0..=1; entries below the repair threshold are reported, not applied.
-    pub confidence: f32,
-    /// How the rule was derived: `anchors`, `font-file`, `tounicode`, `context`, `decipher`.
-    pub source: String,
-    /// Free text for the reviewer: anchors used, votes, conflicts.
-    pub evidence: String,
-}
-
-impl Rule {
-    /// The same block over `first..=last` (same repertoire and offset), with `note`
-    /// appended to the evidence; `None` for a glyph rule. Used where a fitted block is
-    /// clipped or split.
-    pub fn with_chars(&self, first: char, last: char, note: &str) -> Option<Rule> {
-        let RuleKind::Block {
-            repertoire, offset, ..
-        } = self.kind
-        else {
-            return None;
-        };
-        Some(Rule {
-            kind: RuleKind::Block {
-                repertoire,
-                offset,
-                first,
-                last,
-            },
-            confidence: self.confidence,
-            source: self.source.clone(),
-            evidence: format!("{}{note}", self.evidence),
-        })
-    }
-
-    /// The glyph-ID range this rule covers (inclusive), if any member exists.
-    pub fn gid_range(&self) -> Option<(u32, u32)> {
-        match &self.kind {
-            RuleKind::Glyph { gid, .. } => Some((*gid, *gid)),
-            RuleKind::Block {
-                repertoire,
-                offset,
-                first,
-                last,
-            } => {
-                let r = Repertoire::by_name(repertoire).ok()?;
-                let (lo, hi) = r.rank_range(*first, *last)?;
-                let a = lo as i64 + offset;
-                let b = hi as i64 + offset;
-                (a >= 0 && b <= MAX_GID as i64).then_some((a as u32, b as u32))
-            }
-        }
-    }
-}
 
 /// A decoded glyph: the character and the rule that gave it.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -128,62 +62,8 @@ impl FontTable {
             map: Vec::new(),
             rule_of: Vec::new(),
         };
-        t.expand()?;
+        (t.map, t.rule_of) = rule::expand(&t.name, &t.rules)?;
         Ok(t)
-    }
-
-    fn expand(&mut self) -> Result<()> {
-        let mut map = Vec::<u32>::new();
-        let mut rule_of = Vec::<u16>::new();
-        let mut set = |gid: u32, ch: char, idx: usize, overwrite: bool| {
-            let g = gid as usize;
-            if map.len() <= g {
-                map.resize(g + 1, 0);
-                rule_of.resize(g + 1, 0);
-            }
-            if overwrite || map[g] == 0 {
-                map[g] = ch as u32;
-                rule_of[g] = idx as u16;
-            }
-        };
-        if self.rules.len() > u16::MAX as usize {
-            return Err(Error::Other(format!(
-                "table {}: too many rules ({})",
-                self.name,
-                self.rules.len()
-            )));
-        }
-        for (idx, rule) in self.rules.iter().enumerate() {
-            if let RuleKind::Block {
-                repertoire,
-                offset,
-                first,
-                last,
-            } = &rule.kind
-            {
-                let r = Repertoire::by_name(repertoire)?;
-                let Some((lo, hi)) = r.rank_range(*first, *last) else {
-                    continue;
-                };
-                for rank in lo..=hi {
-                    let Some(ch) = r.at(rank) else { continue };
-                    let gid = rank as i64 + offset;
-                    if (0..=MAX_GID as i64).contains(&gid) {
-                        set(gid as u32, ch, idx, false);
-                    }
-                }
-            }
-        }
-        for (idx, rule) in self.rules.iter().enumerate() {
-            if let RuleKind::Glyph { gid, ch } = rule.kind {
-                if gid <= MAX_GID {
-                    set(gid, ch, idx, true);
-                }
-            }
-        }
-        self.map = map;
-        self.rule_of = rule_of;
-        Ok(())
     }
 
     /// The character of glyph `gid`, if the table knows it.
@@ -229,121 +109,42 @@ impl FontTable {
 
     /// Parses a table file's text. `file` names it in errors.
     pub fn parse(file: &str, text: &str) -> Result<Self> {
-        let err = |line: usize, reason: String| Error::TableFormat {
-            file: file.to_string(),
-            line,
-            reason,
-        };
-        let mut name = None;
-        let mut description = String::new();
-        let mut basefonts = Vec::new();
-        let mut fingerprint = None;
-        let mut text_ok = true;
-        let mut rules = Vec::new();
-        // Nearly every rule of a table has the same confidence: parse each spelling once.
-        let mut last_confidence: Option<(String, f32)> = None;
-        format::each_statement(file, text, |st| {
-            let confidence = match st.get("confidence") {
-                None => 1.0,
-                Some(v) => match last_confidence {
-                    Some((ref seen, c)) if seen == v => c,
-                    _ => {
-                        let c = v
-                            .parse::<f32>()
-                            .ok()
-                            .filter(|c| (0.0..=1.0).contains(c))
-                            .ok_or_else(|| err(st.line, format!("bad confidence `{v}`")))?;
-                        last_confidence = Some((v.to_string(), c));
-                        c
-                    }
-                },
-            };
-            let source = st.get("source").unwrap_or("").to_string();
-            let evidence = st.get("evidence").unwrap_or("").to_string();
-            match st.keyword {
-                "table" => {
-                    name = st.get("name").map(str::to_string);
-                    description = st.get("description").unwrap_or("").to_string();
-                    basefonts = st
-                        .get("basefont")
-                        .map(|v| v.split(',').map(str::to_string).collect())
-                        .unwrap_or_default();
-                    fingerprint = st.get("fingerprint").map(str::to_string);
-                    text_ok = st.get("text") != Some("no");
-                }
-                "block" => {
-                    let order = st
-                        .get("order")
-                        .ok_or_else(|| err(st.line, "block without order=".into()))?;
-                    let repertoire = Repertoire::by_name(order)
-                        .map_err(|e| err(st.line, e.to_string()))?
-                        .name();
-                    let offset = st
-                        .get("offset")
-                        .and_then(parse_offset)
-                        .ok_or_else(|| err(st.line, "block without a hex offset=".into()))?;
-                    let chars = st
-                        .get("chars")
-                        .ok_or_else(|| err(st.line, "block without chars=".into()))?;
-                    let (a, b) = chars
-                        .split_once("..")
-                        .ok_or_else(|| err(st.line, format!("chars=`{chars}` is not A..B")))?;
-                    let (Some(first), Some(last)) = (parse_char(a), parse_char(b)) else {
-                        return Err(err(st.line, format!("chars=`{chars}` is not U+X..U+Y")));
-                    };
-                    let rule = Rule {
-                        kind: RuleKind::Block {
-                            repertoire,
-                            offset,
-                            first,
-                            last,
-                        },
-                        confidence,
-                        source,
-                        evidence,
-                    };
-                    if let Some(g) = st.get("gids") {
-                        let want = rule
-                            .gid_range()
-                            .map(|(a, b)| format!("{a:04X}..{b:04X}"))
-                            .unwrap_or_default();
-                        if !g.eq_ignore_ascii_case(&want) {
-                            return Err(err(
-                                st.line,
-                                format!("gids={g} disagrees with the rule, which gives {want}"),
-                            ));
-                        }
-                    }
-                    rules.push(rule);
-                }
-                "glyph" => {
-                    let gid = st
-                        .get("gid")
-                        .and_then(|v| u32::from_str_radix(v, 16).ok())
-                        .filter(|g| *g <= MAX_GID)
-                        .ok_or_else(|| err(st.line, "glyph without a hex gid=".into()))?;
-                    let ch = st
-                        .get("char")
-                        .and_then(parse_char)
-                        .ok_or_else(|| err(st.line, "glyph without char=U+XXXX".into()))?;
-                    rules.push(Rule {
-                        kind: RuleKind::Glyph { gid, ch },
-                        confidence,
-                        source,
-                        evidence,
-                    });
-                }
-                other => return Err(err(st.line, format!("unknown statement `{other}`"))),
-            }
-            Ok(())
-        })?;
-        let name = name.ok_or_else(|| err(1, "no `table name=...` statement".into()))?;
-        let mut t = FontTable::from_rules(&name, rules)?;
-        t.description = description;
-        t.basefonts = basefonts;
-        t.fingerprint = fingerprint;
-        t.text = text_ok;
+        Self::from_text(text::parse(file, text)?)
+    }
+
+    /// The table of a parsed file.
+    pub fn from_text(parsed: text::TableText) -> Result<Self> {
+        let mut t = FontTable::from_rules(&parsed.name, parsed.rules)?;
+        t.description = parsed.description;
+        t.basefonts = parsed.basefonts;
+        t.fingerprint = parsed.fingerprint;
+        t.text = parsed.text;
         Ok(t)
+    }
+
+    /// A shipped table from its precompiled form ([`compiled`]), `None` if the bytes do
+    /// not decode.
+    fn from_compiled(bytes: &[u8]) -> Option<Self> {
+        let (t, map, rule_of) = compiled::decode(bytes)?;
+        Some(FontTable {
+            name: t.name,
+            description: t.description,
+            basefonts: t.basefonts,
+            fingerprint: t.fingerprint,
+            text: t.text,
+            rules: t.rules,
+            map,
+            rule_of,
+        })
+    }
+
+    /// A shipped table: its precompiled form if `build.rs` made one, else its text parsed.
+    fn builtin(file: &str, text: &str) -> Result<Self> {
+        BUILTIN_COMPILED
+            .iter()
+            .find(|(f, _)| *f == file)
+            .and_then(|(_, bytes)| Self::from_compiled(bytes))
+            .map_or_else(|| Self::parse(file, text), Ok)
     }
 
     /// Reads a table file.
@@ -425,7 +226,7 @@ impl TableSet {
     pub fn builtin() -> Result<Self> {
         let mut tables = Vec::new();
         for (file, text) in BUILTIN {
-            tables.push(FontTable::parse(file, text)?);
+            tables.push(FontTable::builtin(file, text)?);
         }
         Ok(TableSet { tables })
     }
@@ -528,17 +329,24 @@ pub fn builtin_for_basefont(basefont: &str) -> Option<&'static FontTable> {
         .and_then(|t| {
             // A parse error is a build defect caught by the tests of the builtin set.
             t.parsed
-                .get_or_init(|| FontTable::parse(t.file, t.text).ok())
+                .get_or_init(|| FontTable::builtin(t.file, t.text).ok())
                 .as_ref()
         })
 }
 
-/// The shipped tables, embedded at build time. `build.rs`-free on purpose: the list is
-/// short and a test checks it matches the directory.
+/// The shipped tables' text, embedded at build time. The list is kept by hand (it is short)
+/// and a test checks it matches the directory; `build.rs` reads it too.
 pub const BUILTIN: &[(&str, &str)] = &include!("../../mappings/builtin.rs.in");
+
+/// The shipped tables precompiled by `build.rs` (see [`compiled`]), by file name as in
+/// [`BUILTIN`]. A table that failed to parse at build time is missing here (a build
+/// warning): it is then parsed at run time, which reports the error.
+pub const BUILTIN_COMPILED: &[(&str, &[u8])] =
+    &include!(concat!(env!("OUT_DIR"), "/builtin_compiled.rs"));
 
 #[cfg(test)]
 mod tests {
+    use super::repertoire::Repertoire;
     use super::*;
 
     fn block(rep: &'static str, offset: i64, first: char, last: char) -> Rule {

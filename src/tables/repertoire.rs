@@ -25,8 +25,35 @@ pub struct Repertoire {
     name: &'static str,
     /// Members by rank; `'\0'` marks a rank that holds no member (own order only).
     chars: Vec<char>,
-    /// Own order only: (member, rank) sorted by member. Empty in code-point order.
-    index: Vec<(char, u32)>,
+    /// Own order only: the rank of each member, by code point; empty in code-point order.
+    index: RankIndex,
+}
+
+/// Member → rank for an own-order repertoire. A direct table over the BMP (where all of
+/// the shipped members but a few are) makes building it one pass and a lookup one load:
+/// building the repertoire is on the path of every process that reads a table using it.
+#[derive(Debug, Clone, Default)]
+struct RankIndex {
+    /// `rank + 1` of the BMP member with this code point, 0 for none; empty if the
+    /// repertoire is in code-point order.
+    bmp: Vec<u32>,
+    /// (member, rank) of the members beyond the BMP, sorted by member.
+    astral: Vec<(char, u32)>,
+    /// Number of members.
+    members: usize,
+}
+
+impl RankIndex {
+    fn get(&self, c: char) -> Option<u32> {
+        let u = c as usize;
+        if u < 0x10000 {
+            return self.bmp.get(u).and_then(|&r| r.checked_sub(1));
+        }
+        self.astral
+            .binary_search_by_key(&c, |e| e.0)
+            .ok()
+            .map(|i| self.astral[i].1)
+    }
 }
 
 /// Repertoire names accepted in table files, simplest first.
@@ -46,7 +73,7 @@ impl Repertoire {
 
     /// Whether members are ranked by code point (else by the repertoire's own order).
     pub fn is_code_point_order(&self) -> bool {
-        self.index.is_empty()
+        self.index.bmp.is_empty()
     }
 
     /// Rank of `c` (0-based), or `None` if `c` is not a member.
@@ -57,10 +84,7 @@ impl Repertoire {
         if self.is_code_point_order() {
             return self.chars.binary_search(&c).ok().map(|i| i as u32);
         }
-        self.index
-            .binary_search_by_key(&c, |e| e.0)
-            .ok()
-            .map(|i| self.index[i].1)
+        self.index.get(c)
     }
 
     /// The member at `rank`.
@@ -125,7 +149,7 @@ fn build(name: &'static str) -> Repertoire {
     let sorted = |chars| Repertoire {
         name,
         chars,
-        index: Vec::new(),
+        index: RankIndex::default(),
     };
     match name {
         "cp932" => sorted(parse_ranges(include_str!(
@@ -155,17 +179,67 @@ fn build(name: &'static str) -> Repertoire {
 /// A repertoire in its own order; a repeated character (none in the shipped data) is a
 /// member at its first rank, C0 controls are holes.
 fn own_order(name: &'static str, mut chars: Vec<char>) -> Repertoire {
-    let mut index: Vec<(char, u32)> = Vec::with_capacity(chars.len());
-    let mut seen = std::collections::HashSet::new();
+    // Ranks beyond u32 cannot occur: the shipped files have ~23k ranks, and `rank + 1`
+    // is stored; a longer list is cut rather than wrapped.
+    chars.truncate(u32::MAX as usize - 1);
+    let mut index = RankIndex {
+        bmp: vec![0; 0x10000],
+        astral: Vec::new(),
+        members: 0,
+    };
+    let mut astral_seen = std::collections::HashSet::new();
     for (rank, c) in chars.iter_mut().enumerate() {
-        if (*c as u32) < 0x20 || !seen.insert(*c) {
-            *c = '\0';
+        let u = *c as usize;
+        let first = if u < 0x20 {
+            false
+        } else if u < 0x10000 {
+            let slot = &mut index.bmp[u];
+            let first = *slot == 0;
+            if first {
+                *slot = rank as u32 + 1;
+            }
+            first
         } else {
-            index.push((*c, rank as u32));
+            let first = astral_seen.insert(*c);
+            if first {
+                index.astral.push((*c, rank as u32));
+            }
+            first
+        };
+        if first {
+            index.members += 1;
+        } else {
+            *c = '\0';
         }
     }
-    index.sort_unstable();
+    index.astral.sort_unstable();
     Repertoire { name, chars, index }
+}
+
+/// The data lines of a `data/repertoires/*.txt` file, trimmed (blank lines and `#`
+/// comments dropped).
+fn data_lines(text: &str) -> impl Iterator<Item = &str> {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+}
+
+/// `XXXX` or `XXXX-YYYY` (hex, up to 8 digits each) → the inclusive range.
+fn hex_range(line: &str) -> Option<(u32, u32)> {
+    let hex = |s: &[u8]| -> Option<u32> {
+        if s.is_empty() || s.len() > 8 {
+            return None;
+        }
+        s.iter().try_fold(0u32, |v, &b| {
+            let d = (b as char).to_digit(16)?;
+            Some(v << 4 | d)
+        })
+    };
+    let b = line.as_bytes();
+    match b.iter().position(|&x| x == b'-') {
+        Some(k) => Some((hex(&b[..k])?, hex(&b[k + 1..])?)),
+        None => hex(b).map(|v| (v, v)),
+    }
 }
 
 /// Parses the ordered format of `data/repertoires/{jis0208,adobe-japan1}.txt`: per line
@@ -174,18 +248,13 @@ fn own_order(name: &'static str, mut chars: Vec<char>) -> Repertoire {
 /// skipped (the exhaustive tests catch it) rather than panicking.
 fn parse_sequence(text: &str) -> Vec<char> {
     let mut out = Vec::new();
-    for line in text.lines() {
-        let line = line.trim();
-        if line.is_empty() || line.starts_with('#') {
-            continue;
-        }
+    for line in data_lines(text) {
         if let Some(n) = line.strip_prefix(".*") {
             let n: usize = n.parse().unwrap_or(0);
             out.extend(std::iter::repeat_n('\0', n));
             continue;
         }
-        let (a, b) = line.split_once('-').unwrap_or((line, line));
-        let (Ok(a), Ok(b)) = (u32::from_str_radix(a, 16), u32::from_str_radix(b, 16)) else {
+        let Some((a, b)) = hex_range(line) else {
             continue;
         };
         out.extend((a..=b).map(|u| char::from_u32(u).unwrap_or('\0')));
@@ -198,16 +267,8 @@ fn parse_sequence(text: &str) -> Vec<char> {
 /// skipped rather than panicking, and the exhaustive tests catch it.
 fn parse_ranges(text: &str) -> Vec<char> {
     let mut out = Vec::new();
-    for line in text.lines() {
-        let line = line.trim();
-        if line.is_empty() || line.starts_with('#') {
-            continue;
-        }
-        let (a, b) = match line.split_once('-') {
-            Some((a, b)) => (a, b),
-            None => (line, line),
-        };
-        let (Ok(a), Ok(b)) = (u32::from_str_radix(a, 16), u32::from_str_radix(b, 16)) else {
+    for line in data_lines(text) {
+        let Some((a, b)) = hex_range(line) else {
             continue;
         };
         out.extend(
@@ -283,7 +344,7 @@ mod tests {
             if r.is_code_point_order() {
                 assert!(r.chars.windows(2).all(|w| w[0] < w[1]));
             } else {
-                assert_eq!(r.index.len(), members, "{}", r.name);
+                assert_eq!(r.index.members, members, "{}", r.name);
             }
         }
     }
@@ -294,7 +355,7 @@ mod tests {
         // (83 cells), row 16 starts 亜, level 2 starts 弌 at row 48, the last is 熙 (84-06).
         let j = Repertoire::by_name("jis0208").unwrap();
         assert!(!j.is_code_point_order());
-        assert_eq!(j.index.len(), 6_879);
+        assert_eq!(j.index.members, 6_879);
         assert_eq!(j.at(0), Some('\u{3000}'));
         assert_eq!(j.at(1), Some('、'));
         let a = j.rank('ぁ').unwrap();
@@ -320,7 +381,7 @@ mod tests {
         assert_eq!(aj.at(517), None);
         assert_eq!(aj.rank('亜'), Some(1125));
         assert_eq!(aj.len(), 23_060);
-        assert!(aj.index.len() > 15_000 && aj.index.len() < aj.len());
+        assert!(aj.index.members > 15_000 && aj.index.members < aj.len());
     }
 
     #[test]
@@ -334,6 +395,51 @@ mod tests {
         assert_eq!(c.rank_range('ん', 'ぁ'), None);
         let u = Repertoire::by_name("unicode").unwrap();
         assert_eq!(u.rank_range('ぁ', 'ん'), Some((0x3041, 0x3093)));
+    }
+
+    #[test]
+    fn own_order_index_keeps_first_ranks_and_finds_astral_members() {
+        let r = own_order(
+            "test",
+            parse_sequence("# c\n0041-0043\n.*2\n\n0042\n20000\n0009\n4E00\n20000\nzz\n"),
+        );
+        // A B C _ _ B(repeat) U+20000 \t 一 U+20000(repeat); `zz` is skipped.
+        assert_eq!(r.len(), 10);
+        assert!(!r.is_code_point_order());
+        assert_eq!(r.index.members, 5);
+        assert_eq!(r.rank('B'), Some(1));
+        assert_eq!(r.at(5), None, "a repeat is a hole");
+        assert_eq!(r.rank('\u{20000}'), Some(6));
+        assert_eq!(r.at(9), None);
+        assert_eq!(r.at(7), None, "controls are holes");
+        assert_eq!(r.rank('\t'), None);
+        assert_eq!(r.rank('一'), Some(8));
+        assert_eq!(r.rank('D'), None);
+        assert_eq!(r.rank('\u{20001}'), None);
+        assert_eq!(r.rank_range('B', '一'), Some((1, 8)));
+    }
+
+    #[test]
+    fn hex_lines() {
+        assert_eq!(hex_range("4E00"), Some((0x4E00, 0x4E00)));
+        assert_eq!(hex_range("0020-007e"), Some((0x20, 0x7E)));
+        assert_eq!(hex_range("10FFFF"), Some((0x10FFFF, 0x10FFFF)));
+        for bad in [
+            "",
+            "-",
+            "4E00-",
+            "-4E00",
+            "4G00",
+            "+4E00",
+            "123456789",
+            "４",
+        ] {
+            assert_eq!(hex_range(bad), None, "{bad:?}");
+        }
+        assert_eq!(
+            parse_ranges("0041-0043\n# x\n0042\n0001-0020\nxyz\n"),
+            vec![' ', 'A', 'B', 'C']
+        );
     }
 
     #[test]
