@@ -28,7 +28,7 @@ pub mod manifest;
 pub mod progress;
 
 use crate::export::corpus::{CorpusLine, DocResult, PageResult, SpanRecord};
-use crate::export::{self, ExportError, write_atomic};
+use crate::export::{self, ExportError, write_atomic, write_replace};
 use crate::repair::Repairer;
 use crate::tables::TableSet;
 use manifest::{FileTiming, InputEntry, Manifest, Status, Summary, TableVersion, Timings};
@@ -291,6 +291,16 @@ pub fn run(opts: &BatchOptions, stages: Stages) -> Result<BatchReport, BatchErro
         summary,
         inputs: outcomes.iter().map(|o| o.entry.clone()).collect(),
     };
+    // The documents' files durable before the manifest that says they are done.
+    let written: Vec<PathBuf> = outcomes
+        .iter()
+        .filter(|o| o.entry.status == Status::Ok)
+        .flat_map(|o| {
+            let dir = doc_dir(&opts.out_dir, &o.entry.path);
+            DOC_FILES.map(|f| dir.join(f))
+        })
+        .collect();
+    export::sync_file_system(&opts.out_dir, &written)?;
     write_atomic(&opts.out_dir.join("corpus.jsonl"), &corpus)?;
     write_atomic(&opts.out_dir.join("records.jsonl"), &records)?;
     // The manifest last: a run killed before this point resumes from the previous one.
@@ -698,19 +708,23 @@ fn write_outputs(
     records: &[serde_json::Value],
 ) -> Result<(), ExportError> {
     let dir = doc_dir(out_dir, &doc.path);
-    write_atomic(&dir.join("repaired.txt"), repaired.as_bytes())?;
+    // Not synced one by one: `run` syncs them all before the manifest commits them.
+    write_replace(&dir.join(DOC_FILES[0]), repaired.as_bytes())?;
     let spans: Vec<&SpanRecord> = doc.spans().collect();
-    write_atomic(&dir.join("spans.json"), &export::to_json_pretty(&spans))?;
+    write_replace(&dir.join(DOC_FILES[1]), &export::to_json_pretty(&spans))?;
     let mut rec = Vec::new();
     for r in records {
         rec.extend(serde_json::to_vec(r).unwrap_or_default());
         rec.push(b'\n');
     }
-    write_atomic(&dir.join("records.jsonl"), &rec)?;
+    write_replace(&dir.join(DOC_FILES[2]), &rec)?;
     // doc.json last: its presence means the other files are complete.
-    write_atomic(&dir.join("doc.json"), &export::to_json_pretty(doc))?;
+    write_replace(&dir.join(DOC_FILES[3]), &export::to_json_pretty(doc))?;
     Ok(())
 }
+
+/// The files of a document's output directory, in the order they are written.
+const DOC_FILES: [&str; 4] = ["repaired.txt", "spans.json", "records.jsonl", "doc.json"];
 
 /// Text files: UTF-8 (BOM allowed), else UTF-16 with a BOM, else Shift_JIS (many Japanese
 /// government text files are). Binary data (NUL bytes) and undecodable bytes fail.

@@ -6,9 +6,11 @@
 //! * [`review`] — a static, self-contained HTML report of every repair;
 //! * [`diff`] — original vs repaired in a terminal.
 //!
-//! Invariant: every file written here goes through [`write_atomic`] (temp file + rename in the
-//! same directory), so a reader never sees a half-written output, and a killed run leaves the
-//! previous version in place.
+//! Invariant: every file written here goes through [`write_atomic`] or [`write_replace`]
+//! (temp file + rename in the same directory), so a reader never sees a half-written output,
+//! and a killed run leaves the previous version in place. Files written with
+//! `write_replace` are made durable by [`sync_file_system`] before anything that refers to
+//! them is written.
 
 pub mod corpus;
 pub mod diff;
@@ -65,6 +67,19 @@ pub type Result<T, E = ExportError> = std::result::Result<T, E>;
 /// Writes `bytes` to `path` atomically: a temporary file in the same directory, flushed and
 /// synced, then renamed over `path`. Creates missing parent directories.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    write_via_rename(path, bytes, true)
+}
+
+/// [`write_atomic`] without the sync: the rename still shows readers the old file or the new
+/// one, never half of one, and a killed process leaves either; but after a power loss the new
+/// file may be empty until [`sync_file_system`] has run. For the many small per-document
+/// files of a batch, made durable together before the one file that commits them (a
+/// sync per file cost more wall time than the work: 964 syncs, 0.58 s of a 1.3 s batch).
+pub fn write_replace(path: &Path, bytes: &[u8]) -> Result<()> {
+    write_via_rename(path, bytes, false)
+}
+
+fn write_via_rename(path: &Path, bytes: &[u8], sync: bool) -> Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).map_err(|e| ExportError::io(dir, e))?;
     let name = path
@@ -80,7 +95,9 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     let result = (|| {
         let mut f = std::fs::File::create(&tmp)?;
         f.write_all(bytes)?;
-        f.sync_all()?;
+        if sync {
+            f.sync_all()?;
+        }
         std::fs::rename(&tmp, path)
     })();
     if let Err(e) = result {
@@ -88,6 +105,32 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
         return Err(ExportError::io(path, e));
     }
     Ok(())
+}
+
+/// Makes durable every file written with [`write_replace`] under `dir` (the listed ones):
+/// one `syncfs(2)` of `dir`'s file system on Linux, elsewhere a sync of each listed file.
+pub fn sync_file_system(dir: &Path, written: &[PathBuf]) -> Result<()> {
+    #[cfg(target_os = "linux")]
+    {
+        let _ = written;
+        use std::os::fd::AsRawFd;
+        let d = std::fs::File::open(dir).map_err(|e| ExportError::io(dir, e))?;
+        // SAFETY: syncfs only reads the descriptor, which `d` keeps open for the call.
+        if unsafe { libc::syncfs(d.as_raw_fd()) } != 0 {
+            return Err(ExportError::io(dir, std::io::Error::last_os_error()));
+        }
+        Ok(())
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        let _ = dir;
+        for p in written {
+            std::fs::File::open(p)
+                .and_then(|f| f.sync_all())
+                .map_err(|e| ExportError::io(p, e))?;
+        }
+        Ok(())
+    }
 }
 
 /// Reads and parses a JSON file.
@@ -105,4 +148,34 @@ pub fn to_json_pretty<T: serde::Serialize>(value: &T) -> Vec<u8> {
     let mut v = serde_json::to_vec_pretty(value).unwrap_or_default();
     v.push(b'\n');
     v
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn replaced_files_appear_whole_and_leave_no_temporary_files() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("a/b/doc.json");
+        write_replace(&path, b"first").expect("write");
+        write_replace(&path, b"second, longer").expect("rewrite");
+        assert_eq!(std::fs::read(&path).expect("read"), b"second, longer");
+        let names: Vec<String> = std::fs::read_dir(dir.path().join("a/b"))
+            .expect("list")
+            .filter_map(|e| e.ok())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names, ["doc.json"]);
+        sync_file_system(dir.path(), &[path]).expect("sync");
+    }
+
+    #[test]
+    fn syncing_a_missing_directory_is_an_error_naming_it() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let gone = dir.path().join("gone");
+        let err = sync_file_system(&gone, &[gone.join("doc.json")])
+            .expect_err("a missing directory cannot be synced");
+        assert!(err.to_string().contains("gone"), "{err}");
+    }
 }
