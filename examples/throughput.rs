@@ -8,6 +8,7 @@
 //! Inputs: the seed fixtures (as in `benches/repair.rs`) and, when present,
 //! `../shared/corpus/pdf/*.pdf`.
 
+use glyphmend::detect::classify;
 use glyphmend::detect::scan::{Path as ScanPath, first_strong_via};
 use glyphmend::lm::CharLm;
 use glyphmend::repair::Repairer;
@@ -115,6 +116,44 @@ fn main() {
             }
         });
         report("lm_floor (1 lookup per char, same lines)", garbled.len(), r);
+    }
+    if run("table_only") {
+        // A what-if, not the repair: no language model at all — each line's strong
+        // characters decoded by the one table that explains most of them, all else kept.
+        // It shows what dropping the model would buy in speed and cost in errors.
+        let text_tables: Vec<&glyphmend::tables::FontTable> = tables.text_tables().collect();
+        let strong = |c: char| classify(c).is_strong();
+        let table_only = |text: &str| -> String {
+            let mut out = String::with_capacity(text.len() + text.len() / 4);
+            for line in text.split_inclusive('\n') {
+                let explains = |t: &&&glyphmend::tables::FontTable| {
+                    line.chars()
+                        .filter(|&c| strong(c) && t.get(c as u32).is_some_and(|d| !strong(d)))
+                        .count()
+                };
+                let best = text_tables.iter().max_by_key(explains);
+                for c in line.chars() {
+                    match best.and_then(|t| t.get(c as u32)) {
+                        Some(d) if strong(c) => out.push(d),
+                        _ => out.push(c),
+                    }
+                }
+            }
+            out
+        };
+        let r = measure(min_cpu, || {
+            black_box(table_only(black_box(&mixed)));
+        });
+        report("table_only what-if, dev-a mixed", mixed.len(), r);
+        let e = glyphmend::eval::evaluate(&mixed, &table_only(&mixed), &truth);
+        let full = glyphmend::eval::evaluate(&mixed, &repairer.repair_text(&mixed).text, &truth);
+        println!(
+            "{:40} CER on garbled lines {:.2} % (the repair: {:.2} %, input {:.2} %)",
+            "table_only what-if, dev-a",
+            100.0 * e.cer(),
+            100.0 * full.cer(),
+            100.0 * e.input_cer()
+        );
     }
     if run("repair_dev_a_mixed") {
         let r = measure(min_cpu, || {
