@@ -114,28 +114,30 @@ impl FontTable {
 
     /// The table of a parsed file.
     pub fn from_text(parsed: text::TableText) -> Result<Self> {
-        let mut t = FontTable::from_rules(&parsed.name, parsed.rules)?;
-        t.description = parsed.description;
-        t.basefonts = parsed.basefonts;
-        t.fingerprint = parsed.fingerprint;
-        t.text = parsed.text;
-        Ok(t)
+        let (map, rule_of) = rule::expand(&parsed.name, &parsed.rules)?;
+        Ok(Self::assemble(parsed, map, rule_of))
     }
 
     /// A shipped table from its precompiled form ([`compiled`]), `None` if the bytes do
     /// not decode.
     fn from_compiled(bytes: &[u8]) -> Option<Self> {
-        let (t, map, rule_of) = compiled::decode(bytes)?;
-        Some(FontTable {
-            name: t.name,
-            description: t.description,
-            basefonts: t.basefonts,
-            fingerprint: t.fingerprint,
-            text: t.text,
-            rules: t.rules,
+        let (parsed, map, rule_of) = compiled::decode(bytes)?;
+        Some(Self::assemble(parsed, map, rule_of))
+    }
+
+    /// A parsed table with its expansion (`rule::expand` of its rules, computed now or at
+    /// build time): the one place a file's header becomes a table's.
+    fn assemble(parsed: text::TableText, map: Vec<u32>, rule_of: Vec<u16>) -> Self {
+        FontTable {
+            name: parsed.name,
+            description: parsed.description,
+            basefonts: parsed.basefonts,
+            fingerprint: parsed.fingerprint,
+            text: parsed.text,
+            rules: parsed.rules,
             map,
             rule_of,
-        })
+        }
     }
 
     /// A shipped table: its precompiled form if `build.rs` made one, else its text parsed.
