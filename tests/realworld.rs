@@ -317,3 +317,38 @@ fn metrics_match_the_corpus_definitions() {
     assert!((cer("入札\n説明書", "入札説明書") - 0.2).abs() < 1e-9);
     assert_eq!(levenshtein(&['a', 'b'], &['b']), 1);
 }
+
+/// None of these documents (tender notices, clinic lists, extractor test files) holds
+/// budget-program records: the segmenter must not invent any.
+#[test]
+fn non_budget_documents_yield_no_records() {
+    let dir = corpus();
+    assert!(dir.is_dir(), "needs {}", dir.display());
+    let mut seen = 0;
+    let mut invented = Vec::new();
+    for entry in std::fs::read_dir(&dir).expect("corpus dir").flatten() {
+        let path = entry.path();
+        if path.extension().is_none_or(|e| e != "pdf") {
+            continue;
+        }
+        seen += 1;
+        let out = Command::new(env!("CARGO_BIN_EXE_glyphmend"))
+            .arg("records")
+            .arg(&path)
+            .output()
+            .expect("spawn");
+        let lines = String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .count();
+        if lines > 0 {
+            invented.push(format!("{}: {lines} record(s)", path.display()));
+        }
+    }
+    assert!(seen >= 50, "only {seen} PDFs in {}", dir.display());
+    assert!(
+        invented.is_empty(),
+        "records from non-budget documents:\n{}",
+        invented.join("\n")
+    );
+}
