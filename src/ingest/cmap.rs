@@ -1,11 +1,15 @@
-//! ToUnicode CMap parsing and the judgement of whether a ToUnicode can be trusted.
+//! CMap parsing — ToUnicode (code → text) and code → CID CMaps ([`CidCMap`], predefined or
+//! embedded) — and the judgement of whether a ToUnicode can be trusted.
 //!
-//! The parser is a tolerant tokenizer: it reads `begincodespacerange`, `beginbfchar` and
-//! `beginbfrange` sections (arrays included, UTF-16 surrogates decoded) and skips anything
-//! else. Invariants: it never panics on any input, and the number of entries it creates is
-//! capped ([`MAX_ENTRIES`]) so a hostile `bfrange <0000> <FFFFFFFF>` cannot exhaust memory.
+//! The parser is a tolerant tokenizer: it reads `begincodespacerange`, `beginbfchar`,
+//! `beginbfrange`, `begincidchar` and `begincidrange` sections (arrays included, UTF-16
+//! surrogates decoded), `/Name usecmap` and `/WMode n def`, and skips anything else.
+//! Invariants: it never panics on any input, and the number of entries it creates is capped
+//! ([`MAX_ENTRIES`]) so a hostile `bfrange <0000> <FFFFFFFF>` cannot exhaust memory (CID
+//! ranges are stored as ranges, never expanded).
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// Upper bound on mapped codes per CMap (more than any real font has glyphs).
 pub const MAX_ENTRIES: usize = 1 << 17;
@@ -23,6 +27,9 @@ pub struct CodespaceRange {
 pub struct ToUnicode {
     pub codespace: Vec<CodespaceRange>,
     pub map: HashMap<u32, String>,
+    /// The `usecmap` name, as written (`Adobe-Korea1-UCS2`): entries the map lacks come
+    /// from there (the caller attaches them).
+    pub usecmap: Option<String>,
     /// Whether the parser met something it could not read (the rest was still used).
     pub damaged: bool,
 }
@@ -201,6 +208,12 @@ impl ToUnicode {
                     section = None;
                     i += 1;
                 }
+                (Token::Word(w), None) if w == "usecmap" => {
+                    if let Some(Token::Word(n)) = i.checked_sub(1).and_then(|j| toks.get(j)) {
+                        cm.usecmap = n.strip_prefix('/').map(String::from);
+                    }
+                    i += 1;
+                }
                 (Token::Hex(lo), Some("cs")) => {
                     if let (Some(Token::Hex(hi)), Some(a), true) =
                         (toks.get(i + 1), be(lo), lo.len() <= 4)
@@ -305,6 +318,183 @@ impl ToUnicode {
             })
             .count();
         identical * 2 > self.map.len()
+    }
+}
+
+/// A code → CID CMap: how content-stream bytes split into codes (codespace) and which CID
+/// each code selects (`cidrange` / `cidchar`), falling back to a `usecmap` parent.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CidCMap {
+    /// The `usecmap` name, as written (resolved by the caller into [`Self::parent`]).
+    pub usecmap: Option<String>,
+    /// 1 = vertical writing.
+    pub wmode: u8,
+    codespace: Vec<CodespaceRange>,
+    /// (first code, last code, first CID), sorted by first code, not overlapping.
+    ranges: Vec<(u32, u32, u32)>,
+    /// The `usecmap` CMap: consulted for codes and codespace this one does not define.
+    pub parent: Option<Arc<CidCMap>>,
+    /// Whether the parser met something it could not read (the rest was still used).
+    pub damaged: bool,
+}
+
+impl CidCMap {
+    /// Parses a code → CID CMap (PostScript CMap syntax). Never fails: unreadable parts set
+    /// `damaged`. The parent named by `usecmap` is left for the caller to attach.
+    pub fn parse(data: &[u8]) -> CidCMap {
+        let toks = tokenize(data);
+        let mut cm = CidCMap::default();
+        let mut section: Option<&str> = None;
+        let mut i = 0;
+        while i < toks.len() {
+            if cm.ranges.len() >= MAX_ENTRIES {
+                cm.damaged = true;
+                break;
+            }
+            match (&toks[i], section) {
+                (Token::Word(w), _) if w.starts_with("begin") => {
+                    section = match w.as_str() {
+                        "begincodespacerange" => Some("cs"),
+                        "begincidchar" => Some("char"),
+                        "begincidrange" => Some("range"),
+                        _ => None,
+                    };
+                    i += 1;
+                }
+                (Token::Word(w), _) if w.starts_with("end") => {
+                    section = None;
+                    i += 1;
+                }
+                (Token::Word(w), None) if w == "usecmap" => {
+                    if let Some(Token::Word(n)) = i.checked_sub(1).and_then(|j| toks.get(j)) {
+                        cm.usecmap = n.strip_prefix('/').map(String::from);
+                    }
+                    i += 1;
+                }
+                (Token::Word(w), None) if w == "/WMode" => {
+                    if let Some(Token::Int(n)) = toks.get(i + 1) {
+                        cm.wmode = u8::from(*n == 1);
+                    }
+                    i += 2;
+                }
+                (Token::Hex(lo), Some("cs")) => {
+                    match (be(lo), toks.get(i + 1)) {
+                        (Some(a), Some(Token::Hex(hi))) if hi.len() == lo.len() => {
+                            if let Some(b) = be(hi) {
+                                cm.codespace.push(CodespaceRange {
+                                    len: lo.len() as u8,
+                                    lo: a,
+                                    hi: b,
+                                });
+                            }
+                        }
+                        _ => cm.damaged = true,
+                    }
+                    i += 2;
+                }
+                (Token::Hex(c), Some("char")) => {
+                    match (be(c), toks.get(i + 1)) {
+                        (Some(code), Some(&Token::Int(cid))) if (0..=0xFFFF).contains(&cid) => {
+                            cm.ranges.push((code, code, cid as u32))
+                        }
+                        _ => cm.damaged = true,
+                    }
+                    i += 2;
+                }
+                (Token::Hex(lo), Some("range")) => {
+                    match (be(lo), toks.get(i + 1), toks.get(i + 2)) {
+                        (Some(a), Some(Token::Hex(hi)), Some(&Token::Int(cid)))
+                            if (0..=0xFFFF).contains(&cid) =>
+                        {
+                            match be(hi) {
+                                Some(b) if b >= a => cm.ranges.push((a, b, cid as u32)),
+                                _ => cm.damaged = true,
+                            }
+                        }
+                        _ => cm.damaged = true,
+                    }
+                    i += 3;
+                }
+                _ => i += 1,
+            }
+        }
+        cm.ranges.sort_unstable();
+        // Overlaps (only in a broken CMap) would defeat the binary search: the earlier range
+        // keeps its codes, the later one is cut.
+        let mut kept: Vec<(u32, u32, u32)> = Vec::with_capacity(cm.ranges.len());
+        for (lo, hi, cid) in std::mem::take(&mut cm.ranges) {
+            match kept.last() {
+                Some(&(_, phi, _)) if lo <= phi => {
+                    cm.damaged = true;
+                    if hi > phi {
+                        kept.push((phi + 1, hi, cid + (phi + 1 - lo)));
+                    }
+                }
+                _ => kept.push((lo, hi, cid)),
+            }
+        }
+        cm.ranges = kept;
+        cm
+    }
+
+    /// The codespace in force: this CMap's own, else its parent's.
+    pub fn codespace(&self) -> &[CodespaceRange] {
+        match &self.parent {
+            Some(p) if self.codespace.is_empty() => p.codespace(),
+            _ => &self.codespace,
+        }
+    }
+
+    /// Splits off the next code of `bytes` (non-empty): (code, bytes used). A byte sequence
+    /// in no codespace range is consumed in the shortest codespace length (it maps to no CID).
+    pub fn next_code(&self, bytes: &[u8]) -> (u32, usize) {
+        let cs = self.codespace();
+        for n in 1..=bytes.len().min(4) {
+            let head = &bytes[..n];
+            let fits = |r: &&CodespaceRange| {
+                r.len as usize == n
+                    && head.iter().enumerate().all(|(k, &b)| {
+                        let shift = 8 * (n - 1 - k);
+                        let (lo, hi) = ((r.lo >> shift) as u8, (r.hi >> shift) as u8);
+                        (lo..=hi).contains(&b)
+                    })
+            };
+            if cs.iter().any(|r| fits(&r)) {
+                return (be(head).unwrap_or(0), n);
+            }
+        }
+        let n = cs.iter().map(|r| r.len as usize).min().unwrap_or(2);
+        let n = n.clamp(1, bytes.len());
+        (be(&bytes[..n]).unwrap_or(0), n)
+    }
+
+    /// Splits a string into codes.
+    pub fn codes(&self, mut bytes: &[u8]) -> Vec<u32> {
+        let mut out = Vec::with_capacity(bytes.len() / 2 + 1);
+        while !bytes.is_empty() {
+            let (code, n) = self.next_code(bytes);
+            out.push(code);
+            bytes = &bytes[n..];
+        }
+        out
+    }
+
+    /// The CID a code selects: this CMap's mapping, else the parent's.
+    pub fn cid(&self, code: u32) -> Option<u32> {
+        let k = self.ranges.partition_point(|&(lo, _, _)| lo <= code);
+        if let Some(&(lo, hi, cid)) = k.checked_sub(1).map(|k| &self.ranges[k]) {
+            if code <= hi {
+                return Some(cid + (code - lo));
+            }
+        }
+        self.parent.as_ref()?.cid(code)
+    }
+
+    /// Every (code, CID) this CMap defines itself (not its parent), for tests and audits.
+    pub fn entries(&self) -> impl Iterator<Item = (u32, u32)> + '_ {
+        self.ranges
+            .iter()
+            .flat_map(|&(lo, hi, cid)| (lo..=hi).map(move |c| (c, cid + (c - lo))))
     }
 }
 

@@ -15,6 +15,7 @@ pub mod content;
 pub mod font;
 pub mod layout;
 pub mod pdf;
+pub mod predefined;
 pub mod resolve;
 
 use crate::tables::TableSet;
@@ -295,12 +296,15 @@ pub fn extract_bytes(
     } = interpret(bytes, file, opts)?;
     let mut font_warnings = Vec::new();
     // Simple fonts drawing codes below 0x20 that their encoding leaves unnamed: the codes are
-    // glyph ordinals of a renumbered subset.
+    // glyph ordinals of a renumbered subset. Tab, line feed and carriage return are not
+    // evidence: Excel and Word draw a cell's line break as code 0x0A of a WinAnsi font, and
+    // a renumbered subset always also draws its first glyphs, codes 1, 2, ….
     let mut renumbered = vec![false; fonts.fonts.len()];
     for (_, raw) in &raw_pages {
         for g in raw {
             let f = &fonts.fonts[g.font];
             if g.code < 0x20
+                && !matches!(g.code, 0x09 | 0x0A | 0x0D)
                 && f.code_map == font::CodeMap::OneByte
                 && f.encoding_text(g.code).is_none()
             {

@@ -1,0 +1,301 @@
+//! Adobe's predefined CMaps (code → CID) and the CID → Unicode maps of the registered
+//! character collections (Adobe-Japan1, -GB1, -CNS1, -Korea1, -KR), generated into
+//! `data/cmaps/` by `scripts/gen_cmaps.py` from Debian's poppler-data (BSD-3-Clause Adobe
+//! resources; licence in each file's header).
+//!
+//! Invariants: the data is embedded (no file is read at run time) and parsed lazily, one
+//! CMap or collection on first use, then shared for the life of the process; a name not
+//! in the data gives `None`, never a guess. `Uni*` CMaps are not here: their codes are
+//! Unicode and `font.rs` decodes them without data.
+
+use super::cmap::{CidCMap, ToUnicode};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
+
+/// A registered character collection with a CID → Unicode map.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Collection {
+    Japan1,
+    Gb1,
+    Cns1,
+    Korea1,
+    Kr,
+}
+
+impl Collection {
+    /// All collections, in the order their CMaps are searched by name.
+    pub const ALL: [Collection; 5] = [
+        Collection::Japan1,
+        Collection::Gb1,
+        Collection::Cns1,
+        Collection::Korea1,
+        Collection::Kr,
+    ];
+
+    /// The collection a CIDSystemInfo names. Only Registry `Adobe` counts: another
+    /// registry's "Korea1" (Unidocs) or `Adobe-Identity` says nothing about what a CID is.
+    pub fn from_system_info(registry: &str, ordering: &str) -> Option<Collection> {
+        if registry != "Adobe" {
+            return None;
+        }
+        match ordering {
+            "Japan1" => Some(Collection::Japan1),
+            "GB1" => Some(Collection::Gb1),
+            "CNS1" => Some(Collection::Cns1),
+            "Korea1" => Some(Collection::Korea1),
+            "KR" => Some(Collection::Kr),
+            _ => None,
+        }
+    }
+
+    /// `Adobe-Japan1` etc.
+    pub fn name(self) -> &'static str {
+        match self {
+            Collection::Japan1 => "Adobe-Japan1",
+            Collection::Gb1 => "Adobe-GB1",
+            Collection::Cns1 => "Adobe-CNS1",
+            Collection::Korea1 => "Adobe-Korea1",
+            Collection::Kr => "Adobe-KR",
+        }
+    }
+
+    /// Whether the collection is Japanese (its CIDs may become kana/kanji).
+    pub fn is_japanese(self) -> bool {
+        self == Collection::Japan1
+    }
+
+    fn cmaps_source(self) -> &'static str {
+        match self {
+            Collection::Japan1 => include_str!("../../data/cmaps/Adobe-Japan1.cmaps"),
+            Collection::Gb1 => include_str!("../../data/cmaps/Adobe-GB1.cmaps"),
+            Collection::Cns1 => include_str!("../../data/cmaps/Adobe-CNS1.cmaps"),
+            Collection::Korea1 => include_str!("../../data/cmaps/Adobe-Korea1.cmaps"),
+            Collection::Kr => "",
+        }
+    }
+
+    fn ucs2_source(self) -> &'static str {
+        match self {
+            Collection::Japan1 => include_str!("../../data/cmaps/Adobe-Japan1.ucs2"),
+            Collection::Gb1 => include_str!("../../data/cmaps/Adobe-GB1.ucs2"),
+            Collection::Cns1 => include_str!("../../data/cmaps/Adobe-CNS1.ucs2"),
+            Collection::Korea1 => include_str!("../../data/cmaps/Adobe-Korea1.ucs2"),
+            Collection::Kr => include_str!("../../data/cmaps/Adobe-KR.ucs2"),
+        }
+    }
+
+    /// The text of a CID in this collection (`None` for CIDs the collection leaves
+    /// unmapped, such as CID 0 .notdef).
+    pub fn text(self, cid: u32) -> Option<&'static str> {
+        self.to_unicode().map.get(&cid).map(String::as_str)
+    }
+
+    /// The collection whose `Adobe-<Coll>-UCS2` CMap a ToUnicode names in `usecmap`.
+    pub fn from_ucs2_cmap_name(name: &str) -> Option<Collection> {
+        Collection::ALL
+            .into_iter()
+            .find(|c| name.strip_prefix(c.name()) == Some("-UCS2"))
+    }
+
+    /// The whole CID → Unicode map (parsed on first use).
+    pub fn to_unicode(self) -> &'static ToUnicode {
+        static MAPS: OnceLock<Mutex<HashMap<Collection, &'static ToUnicode>>> = OnceLock::new();
+        let maps = MAPS.get_or_init(Default::default);
+        // A poisoned lock only means another thread panicked mid-insert of a whole map;
+        // the map itself is still consistent.
+        let mut guard = maps.lock().unwrap_or_else(|e| e.into_inner());
+        let map: &'static ToUnicode = guard.entry(self).or_insert_with(|| {
+            Box::leak(Box::new(ToUnicode::parse(self.ucs2_source().as_bytes())))
+        });
+        map
+    }
+
+    /// The source text of one predefined CMap section (`%%CMap NAME` up to the next one).
+    fn cmap_section(self, name: &str) -> Option<&'static str> {
+        let src = self.cmaps_source();
+        let head = format!("%%CMap {name}\n");
+        let start = src.find(&head)? + head.len();
+        let end = src[start..]
+            .find("%%CMap ")
+            .map_or(src.len(), |e| start + e);
+        Some(&src[start..end])
+    }
+}
+
+/// A predefined code → CID CMap by name (`90ms-RKSJ-H`, `GBK-EUC-H`, `B5pc-V`, …) with the
+/// collection its CIDs belong to. `None` for names not in the data (Identity-H/V and the
+/// `Uni*` CMaps included).
+pub fn cmap(name: &str) -> Option<(Arc<CidCMap>, Collection)> {
+    type Cache = HashMap<String, Option<(Arc<CidCMap>, Collection)>>;
+    static CACHE: OnceLock<Mutex<Cache>> = OnceLock::new();
+    let cache = CACHE.get_or_init(Default::default);
+    if let Some(hit) = cache.lock().unwrap_or_else(|e| e.into_inner()).get(name) {
+        return hit.clone();
+    }
+    let loaded = load(name, 0);
+    cache
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .insert(name.to_string(), loaded.clone());
+    loaded
+}
+
+fn load(name: &str, depth: u8) -> Option<(Arc<CidCMap>, Collection)> {
+    // usecmap chains in the data are one level deep; the bound only stops a cycle.
+    if depth > 4 {
+        return None;
+    }
+    let (coll, src) = Collection::ALL
+        .iter()
+        .find_map(|&c| Some((c, c.cmap_section(name)?)))?;
+    let mut cm = CidCMap::parse(src.as_bytes());
+    if let Some(parent) = cm.usecmap.clone() {
+        cm.parent = Some(load(&parent, depth + 1)?.0);
+    }
+    Some((Arc::new(cm), coll))
+}
+
+/// Resolves a `usecmap` of an embedded CMap stream against the predefined CMaps.
+pub fn attach_parent(cm: &mut CidCMap) -> Option<Collection> {
+    let (parent, coll) = cmap(cm.usecmap.as_deref()?)?;
+    cm.parent = Some(parent);
+    Some(coll)
+}
+
+/// Every predefined CMap name in the data, per collection (for tests and audits).
+pub fn names() -> Vec<(Collection, &'static str)> {
+    let mut out = Vec::new();
+    for c in Collection::ALL {
+        for line in c.cmaps_source().lines() {
+            if let Some(n) = line.strip_prefix("%%CMap ") {
+                out.push((c, n));
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lookups_across_collections() {
+        let (rksj, coll) = cmap("90ms-RKSJ-H").unwrap();
+        assert_eq!(coll, Collection::Japan1);
+        // 予 = 0x975C in Shift_JIS.
+        let codes = rksj.codes(&[0x97, 0x5C, 0x41, 0xB1]);
+        assert_eq!(codes, vec![0x975C, 0x41, 0xB1]);
+        let text: Vec<_> = codes
+            .iter()
+            .map(|&c| coll.text(rksj.cid(c).unwrap()).unwrap())
+            .collect();
+        assert_eq!(text, ["予", "A", "ｱ"]);
+
+        // The vertical CMap inherits the horizontal one and maps 、 to its vertical CID,
+        // whose text is the horizontal form.
+        let (v, _) = cmap("90ms-RKSJ-V").unwrap();
+        assert_eq!(v.wmode, 1);
+        assert_eq!(v.cid(0x8141), Some(7887));
+        assert_eq!(Collection::Japan1.text(7887), Some("、"));
+        assert_eq!(v.cid(0x975C), rksj.cid(0x975C));
+
+        let (gbk, coll) = cmap("GBK-EUC-H").unwrap();
+        assert_eq!(coll, Collection::Gb1);
+        // 中文 in GBK.
+        let s: String = gbk
+            .codes(&[0xD6, 0xD0, 0xCE, 0xC4])
+            .into_iter()
+            .map(|c| coll.text(gbk.cid(c).unwrap()).unwrap())
+            .collect();
+        assert_eq!(s, "中文");
+
+        let (ksc, coll) = cmap("KSC-EUC-H").unwrap();
+        assert_eq!(coll, Collection::Korea1);
+        // 한 in EUC-KR.
+        let cid = ksc.cid(ksc.next_code(&[0xC7, 0xD1]).0).unwrap();
+        assert_eq!(coll.text(cid), Some("한"));
+
+        let (b5, coll) = cmap("B5pc-H").unwrap();
+        assert_eq!(coll, Collection::Cns1);
+        // 中 in Big5.
+        assert_eq!(coll.text(b5.cid(0xA4A4).unwrap()), Some("中"));
+
+        assert!(cmap("Identity-H").is_none());
+        assert!(cmap("UniJIS-UCS2-H").is_none());
+        assert!(cmap("No-Such-CMap").is_none());
+    }
+
+    #[test]
+    fn collections_by_system_info() {
+        assert_eq!(
+            Collection::from_system_info("Adobe", "Japan1"),
+            Some(Collection::Japan1)
+        );
+        assert_eq!(Collection::from_system_info("Adobe", "Identity"), None);
+        assert_eq!(Collection::from_system_info("Unidocs", "Korea1"), None);
+        // Variation selectors are dropped: CID 1133 is 逢 (U+9022 U+E0100 in Adobe's map).
+        assert_eq!(Collection::Japan1.text(1133), Some("逢"));
+        assert_eq!(Collection::Japan1.text(0), None);
+    }
+
+    #[test]
+    fn every_cmap_in_the_data_loads_undamaged() {
+        let all = names();
+        assert!(all.len() >= 90, "{} CMaps", all.len());
+        for (coll, n) in all {
+            let (cm, c) = cmap(n).unwrap_or_else(|| panic!("{n} does not load"));
+            assert_eq!(c, coll, "{n}");
+            assert!(!cm.damaged, "{n} damaged");
+            assert!(!cm.codespace().is_empty(), "{n} has no codespace");
+            assert!(
+                cm.entries().next().is_some() || cm.parent.is_some(),
+                "{n} has no mappings"
+            );
+        }
+    }
+
+    /// The generated data against the Adobe files it came from, every code of every CMap
+    /// and every CID of every collection. Needs Debian's poppler-data.
+    #[test]
+    fn data_round_trips_against_poppler_data() {
+        let root = std::path::Path::new("/usr/share/poppler/cMap");
+        assert!(root.is_dir(), "poppler-data not installed");
+        let mut checked = 0usize;
+        for (coll, n) in names() {
+            let bytes = std::fs::read(root.join(coll.name()).join(n)).unwrap();
+            let mut src = CidCMap::parse(&bytes);
+            if src.usecmap.is_some() {
+                attach_parent(&mut src).unwrap();
+            }
+            let (ours, _) = cmap(n).unwrap();
+            assert_eq!(ours.codespace(), src.codespace(), "{n}");
+            for (code, cid) in src.entries() {
+                assert_eq!(ours.cid(code), Some(cid), "{n} code {code:#x}");
+                checked += 1;
+            }
+            for (code, cid) in ours.entries() {
+                assert_eq!(src.cid(code), Some(cid), "{n} code {code:#x} not in source");
+            }
+        }
+        for coll in Collection::ALL {
+            let path = root.join(coll.name()).join(format!("{}-UCS2", coll.name()));
+            let src = ToUnicode::parse(&std::fs::read(path).unwrap());
+            let vs = |c: &char| {
+                let u = *c as u32;
+                (0xFE00..=0xFE0F).contains(&u) || (0xE0100..=0xE01EF).contains(&u)
+            };
+            for (cid, text) in &src.map {
+                let want: String = text.chars().filter(|c| !vs(c)).collect();
+                let want = (!want.is_empty() && want != "\u{FFFD}").then_some(want);
+                assert_eq!(
+                    coll.text(*cid).map(String::from),
+                    want,
+                    "{coll:?} CID {cid}"
+                );
+                checked += 1;
+            }
+        }
+        assert!(checked > 100_000, "{checked}");
+    }
+}
