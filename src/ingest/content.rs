@@ -4,6 +4,11 @@
 //! Invariants: operand errors skip the operator (PDF viewers do the same); Form XObjects
 //! recurse at most [`MAX_FORM_DEPTH`] deep and never into a form already on the stack; the
 //! q/Q stack and the number of glyphs per page are bounded.
+//!
+//! Ruling lines: painted paths are kept as axis-aligned [`Rule`]s in user space (the CTM
+//! applied) for table layout — every straight horizontal/vertical segment of a stroked path,
+//! and a filled path only when it is thin (≤ [`THIN_FILL`] across: a rule drawn as a filled
+//! bar). Clipping-only paths (`n`) and curves draw no rules; the rules per page are bounded.
 
 use super::font::Font;
 use super::pdf::{Pdf, number};
@@ -14,6 +19,11 @@ use std::collections::HashMap;
 pub const MAX_FORM_DEPTH: usize = 12;
 const MAX_GSTATE_DEPTH: usize = 256;
 const MAX_GLYPHS_PER_PAGE: usize = 2_000_000;
+const MAX_RULES_PER_PAGE: usize = 200_000;
+/// A filled path at most this thick (user-space units) is a rule drawn as a bar.
+pub const THIN_FILL: f32 = 2.5;
+/// A segment whose ends differ by less than this across its direction is axis-aligned.
+const AXIS_TOLERANCE: f32 = 0.5;
 
 /// 2×3 affine matrix `[a b c d e f]` in PDF's row-vector convention.
 pub type Matrix = [f32; 6];
@@ -29,6 +39,11 @@ pub fn mul(m: &Matrix, n: &Matrix) -> Matrix {
         m[4] * n[0] + m[5] * n[2] + n[4],
         m[4] * n[1] + m[5] * n[3] + n[5],
     ]
+}
+
+/// Point (x, y) under matrix `m`.
+fn apply(m: &Matrix, x: f32, y: f32) -> (f32, f32) {
+    (x * m[0] + y * m[2] + m[4], x * m[1] + y * m[3] + m[5])
 }
 
 /// One glyph as drawn.
@@ -47,6 +62,60 @@ pub struct RawGlyph {
     /// Em size in user space.
     pub size: f32,
     pub vertical: bool,
+}
+
+/// An axis-aligned ruling line in user space (y up): `x0 ≤ x1`, `y0 ≤ y1`, and either
+/// `y0 == y1` (horizontal) or `x0 == x1` (vertical).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Rule {
+    pub x0: f32,
+    pub y0: f32,
+    pub x1: f32,
+    pub y1: f32,
+}
+
+impl Rule {
+    /// The rule along segment (a, b) if it is horizontal or vertical (within
+    /// [`AXIS_TOLERANCE`]) and finite; diagonal segments are no rules.
+    pub fn from_segment(a: (f32, f32), b: (f32, f32)) -> Option<Rule> {
+        if ![a.0, a.1, b.0, b.1].iter().all(|v| v.is_finite()) {
+            return None;
+        }
+        let (x0, x1) = (a.0.min(b.0), a.0.max(b.0));
+        let (y0, y1) = (a.1.min(b.1), a.1.max(b.1));
+        if y1 - y0 < AXIS_TOLERANCE && x1 - x0 >= AXIS_TOLERANCE {
+            let y = (y0 + y1) / 2.0;
+            Some(Rule {
+                x0,
+                y0: y,
+                x1,
+                y1: y,
+            })
+        } else if x1 - x0 < AXIS_TOLERANCE && y1 - y0 >= AXIS_TOLERANCE {
+            let x = (x0 + x1) / 2.0;
+            Some(Rule {
+                x0: x,
+                y0,
+                x1: x,
+                y1,
+            })
+        } else {
+            None
+        }
+    }
+
+    pub fn horizontal(&self) -> bool {
+        self.y0 == self.y1
+    }
+}
+
+/// The path under construction: straight segments in user space, the current point and
+/// the start of the current subpath (both in user space).
+#[derive(Default)]
+struct Path {
+    segments: Vec<((f32, f32), (f32, f32))>,
+    current: Option<(f32, f32)>,
+    start: Option<(f32, f32)>,
 }
 
 /// Fonts met while interpreting, shared across pages (keyed by object id).
@@ -73,6 +142,8 @@ pub struct Interpreter<'a> {
     pdf: &'a Pdf,
     pub fonts: &'a mut FontCache,
     pub glyphs: Vec<RawGlyph>,
+    /// Ruling lines painted on the page (see the module notes).
+    pub rules: Vec<Rule>,
     pub warnings: Vec<String>,
     form_stack: Vec<ObjectId>,
 }
@@ -83,6 +154,7 @@ impl<'a> Interpreter<'a> {
             pdf,
             fonts,
             glyphs: Vec::new(),
+            rules: Vec::new(),
             warnings: Vec::new(),
             form_stack: Vec::new(),
         }
@@ -117,6 +189,7 @@ impl<'a> Interpreter<'a> {
         let mut stack: Vec<State> = Vec::new();
         let mut tm = IDENTITY;
         let mut tlm = IDENTITY;
+        let mut path = Path::default();
         for op in &ops {
             let nums: Vec<f32> = op.operands.iter().filter_map(|o| number(o)).collect();
             let n = |i: usize| nums.get(i).copied();
@@ -134,6 +207,45 @@ impl<'a> Interpreter<'a> {
                 "cm" if nums.len() == 6 => {
                     let m = [nums[0], nums[1], nums[2], nums[3], nums[4], nums[5]];
                     st.ctm = mul(&m, &st.ctm);
+                }
+                "m" if nums.len() == 2 => {
+                    let p = apply(&st.ctm, nums[0], nums[1]);
+                    path.current = Some(p);
+                    path.start = Some(p);
+                }
+                "l" if nums.len() == 2 => {
+                    let p = apply(&st.ctm, nums[0], nums[1]);
+                    if let Some(c) = path.current {
+                        path.segments.push((c, p));
+                    }
+                    path.current = Some(p);
+                }
+                "c" | "v" | "y" if nums.len() >= 4 => {
+                    // Curves draw no rules; only the current point moves.
+                    let k = nums.len() - 2;
+                    path.current = Some(apply(&st.ctm, nums[k], nums[k + 1]));
+                }
+                "h" => {
+                    if let (Some(c), Some(s)) = (path.current, path.start) {
+                        path.segments.push((c, s));
+                        path.current = Some(s);
+                    }
+                }
+                "re" if nums.len() == 4 => {
+                    let (x, y, w, h) = (nums[0], nums[1], nums[2], nums[3]);
+                    let c = [(x, y), (x + w, y), (x + w, y + h), (x, y + h)]
+                        .map(|(px, py)| apply(&st.ctm, px, py));
+                    for k in 0..4 {
+                        path.segments.push((c[k], c[(k + 1) % 4]));
+                    }
+                    path.current = Some(c[0]);
+                    path.start = Some(c[0]);
+                }
+                "S" | "s" | "f" | "F" | "f*" | "B" | "B*" | "b" | "b*" | "n" => {
+                    let stroke = !matches!(op.operator.as_str(), "f" | "F" | "f*" | "n");
+                    let fill = !matches!(op.operator.as_str(), "S" | "s" | "n");
+                    let segments = std::mem::take(&mut path);
+                    self.paint(&segments.segments, stroke, fill);
                 }
                 "BT" => {
                     tm = IDENTITY;
@@ -211,6 +323,43 @@ impl<'a> Interpreter<'a> {
                 _ => {}
             }
         }
+    }
+
+    /// Keeps the rules a painted path draws (see the module notes).
+    fn paint(&mut self, segments: &[((f32, f32), (f32, f32))], stroke: bool, fill: bool) {
+        if segments.is_empty() || self.rules.len() >= MAX_RULES_PER_PAGE {
+            return;
+        }
+        if stroke {
+            for &(a, b) in segments {
+                if let Some(r) = Rule::from_segment(a, b) {
+                    self.rules.push(r);
+                }
+            }
+        } else if fill {
+            let (mut x0, mut y0, mut x1, mut y1) = (f32::MAX, f32::MAX, f32::MIN, f32::MIN);
+            for &(a, b) in segments {
+                for p in [a, b] {
+                    x0 = x0.min(p.0);
+                    y0 = y0.min(p.1);
+                    x1 = x1.max(p.0);
+                    y1 = y1.max(p.1);
+                }
+            }
+            let (w, h) = (x1 - x0, y1 - y0);
+            // A thin bar is a rule along its long side, drawn through its middle.
+            let rule = if h <= THIN_FILL && w > h {
+                let y = (y0 + y1) / 2.0;
+                Rule::from_segment((x0, y), (x1, y))
+            } else if w <= THIN_FILL && h > w {
+                let x = (x0 + x1) / 2.0;
+                Rule::from_segment((x, y0), (x, y1))
+            } else {
+                None
+            };
+            self.rules.extend(rule);
+        }
+        self.rules.truncate(MAX_RULES_PER_PAGE);
     }
 
     fn show(&mut self, st: &State, font_idx: usize, tm: &mut Matrix, bytes: &[u8]) {

@@ -2,7 +2,8 @@
 //!
 //! Horizontal glyphs group into lines by baseline (tolerance half an em), lines read top
 //! to bottom, glyphs left to right. Vertical glyphs (WMode 1) group into columns by x,
-//! columns read right to left, glyphs top to bottom. A glyph drawn again at nearly the
+//! columns read right to left, glyphs top to bottom, each column placed before the
+//! horizontal lines below its top (vertical text is read where it stands). A glyph drawn again at nearly the
 //! same place with the same text (fake bold) is emitted once. A gap of about a full em
 //! inside a CJK line becomes U+3000, a smaller visible gap an ASCII space.
 //!
@@ -12,6 +13,16 @@
 //! the left column is read to its end before the right one. Tables of short cells do not
 //! qualify and keep row order; a blank band over 2.5 em tall ends a column block. Applied
 //! recursively (three columns), depth-limited.
+//!
+//! Tables: where the page draws ruling lines forming a grid ([`table`]), the glyphs inside
+//! it are read row by row, cells left to right; each cell is laid out on its own as above,
+//! one-line cells of a row share one line (U+3000 or a space between cells) and a cell of
+//! several lines keeps them together. The table goes before the first flowing line below
+//! its top edge. Pages without rules lay out exactly as without this step.
+
+mod table;
+
+pub use super::content::Rule;
 
 /// A glyph with its resolved text, ready for layout.
 #[derive(Debug, Clone)]
@@ -67,11 +78,117 @@ fn same_place(a: &Placed, b: &Placed) -> bool {
         && (a.y - b.y).abs() < 0.2 * em
 }
 
-/// Lays out one page's glyphs.
+/// Lays out one page's glyphs (no ruling lines known).
 pub fn lines(glyphs: &[Placed]) -> Vec<LineLayout> {
+    lines_with_rules(glyphs, &[])
+}
+
+/// Lays out one page's glyphs using the ruling lines the page draws: glyphs inside a ruled
+/// table are read cell by cell ([`table`]), the rest flows as lines and columns, each
+/// table placed before the first flowing line below its top edge.
+pub fn lines_with_rules(glyphs: &[Placed], rules: &[Rule]) -> Vec<LineLayout> {
+    let tables = table::find(glyphs, rules);
+    let mut in_table = vec![false; glyphs.len()];
+    for t in &tables {
+        for (_, cell) in &t.cells {
+            for &i in cell {
+                in_table[i] = true;
+            }
+        }
+    }
+    let rest: Vec<usize> = (0..glyphs.len()).filter(|&i| !in_table[i]).collect();
+    let flowing = flow(glyphs, &rest);
+    if tables.is_empty() {
+        return flowing;
+    }
+    let blocks = tables
+        .iter()
+        .map(|t| (t.top, table_lines(glyphs, t)))
+        .collect();
+    place(glyphs, flowing, blocks)
+}
+
+/// Inserts each block (top edge, lines) before the first of `lines` whose first glyph is
+/// below that top; blocks meeting at one place keep their given order.
+fn place(
+    glyphs: &[Placed],
+    lines: Vec<LineLayout>,
+    blocks: Vec<(f32, Vec<LineLayout>)>,
+) -> Vec<LineLayout> {
+    let mut at: Vec<(usize, Vec<LineLayout>)> = blocks
+        .into_iter()
+        .map(|(top, b)| {
+            let pos = lines
+                .iter()
+                .position(|l| l.glyphs.first().is_some_and(|&(i, _)| glyphs[i].y < top))
+                .unwrap_or(lines.len());
+            (pos, b)
+        })
+        .collect();
+    at.sort_by_key(|b| b.0);
+    let mut at = at.into_iter().peekable();
+    let mut out = Vec::with_capacity(lines.len());
+    for (k, l) in lines.into_iter().enumerate() {
+        while let Some((_, b)) = at.next_if(|b| b.0 == k) {
+            out.extend(b);
+        }
+        out.push(l);
+    }
+    out.extend(at.flat_map(|b| b.1));
+    out
+}
+
+/// A table's lines: row by row, cells left to right; consecutive one-line cells of a row
+/// share a line, a cell of several lines keeps its lines together on lines of their own.
+fn table_lines(glyphs: &[Placed], t: &table::Table) -> Vec<LineLayout> {
+    let mut out = Vec::new();
+    let mut current: Option<(usize, LineLayout)> = None;
+    for (row, cell) in &t.cells {
+        if current.as_ref().is_some_and(|(r, _)| r != row) {
+            out.extend(current.take().map(|c| c.1));
+        }
+        let mut ls = flow(glyphs, cell);
+        ls.retain(|l| !l.glyphs.is_empty());
+        if ls.len() == 1 && !ls[0].vertical {
+            let Some(l) = ls.pop() else { continue };
+            match current.as_mut() {
+                Some((_, cur)) => {
+                    let prev = cur.glyphs.last().map(|&(p, _)| &glyphs[p]);
+                    for (k, (i, gap)) in l.glyphs.into_iter().enumerate() {
+                        let gap = match prev {
+                            Some(p) if k == 0 => {
+                                if p.cjk || glyphs[i].cjk {
+                                    Gap::Ideographic
+                                } else {
+                                    Gap::Space
+                                }
+                            }
+                            _ => gap,
+                        };
+                        cur.glyphs.push((i, gap));
+                    }
+                }
+                None => current = Some((*row, l)),
+            }
+        } else if !ls.is_empty() {
+            out.extend(current.take().map(|c| c.1));
+            out.extend(ls);
+        }
+    }
+    out.extend(current.map(|c| c.1));
+    out
+}
+
+/// Lays out the glyphs `subset` (indices into `glyphs`, in drawing order) as flowing text:
+/// horizontal lines (in column order), vertical columns placed among them by their tops.
+fn flow(glyphs: &[Placed], subset: &[usize]) -> Vec<LineLayout> {
     let mut out = Vec::new();
     // Horizontal lines.
-    let mut idx: Vec<usize> = (0..glyphs.len()).filter(|&i| !glyphs[i].vertical).collect();
+    let mut idx: Vec<usize> = subset
+        .iter()
+        .copied()
+        .filter(|&i| !glyphs[i].vertical)
+        .collect();
     idx.sort_by(|&a, &b| glyphs[b].y.total_cmp(&glyphs[a].y));
     let mut clusters: Vec<Vec<usize>> = Vec::new();
     for i in idx {
@@ -89,7 +206,11 @@ pub fn lines(glyphs: &[Placed]) -> Vec<LineLayout> {
         out.push(finish(glyphs, &c, false));
     }
     // Vertical columns.
-    let mut idx: Vec<usize> = (0..glyphs.len()).filter(|&i| glyphs[i].vertical).collect();
+    let mut idx: Vec<usize> = subset
+        .iter()
+        .copied()
+        .filter(|&i| glyphs[i].vertical)
+        .collect();
     idx.sort_by(|&a, &b| glyphs[b].x.total_cmp(&glyphs[a].x));
     let mut cols: Vec<Vec<usize>> = Vec::new();
     for i in idx {
@@ -100,11 +221,15 @@ pub fn lines(glyphs: &[Placed]) -> Vec<LineLayout> {
             _ => cols.push(vec![i]),
         }
     }
+    let mut columns = Vec::with_capacity(cols.len());
     for mut c in cols {
         c.sort_by(|&a, &b| glyphs[b].y.total_cmp(&glyphs[a].y));
-        out.push(finish(glyphs, &c, true));
+        let top = glyphs[c[0]].y;
+        columns.push((top, vec![finish(glyphs, &c, true)]));
     }
-    out
+    // Vertical text is read where it stands: each column before the horizontal lines below
+    // its top (right-to-left order kept among columns meeting at one place).
+    place(glyphs, out, columns)
 }
 
 /// Deepest column nesting followed (three columns need two levels).
@@ -387,6 +512,91 @@ mod tests {
             .map(|l| l.chars().next().unwrap())
             .collect();
         assert_eq!(firsts, "一一一一二二二二三三三三");
+    }
+
+    fn hr(y: f32, x0: f32, x1: f32) -> Rule {
+        Rule {
+            x0,
+            y0: y,
+            x1,
+            y1: y,
+        }
+    }
+    fn vr(x: f32, y0: f32, y1: f32) -> Rule {
+        Rule {
+            x0: x,
+            y0,
+            x1: x,
+            y1,
+        }
+    }
+
+    fn render_ruled(glyphs: &[Placed], rules: &[Rule]) -> Vec<String> {
+        lines_with_rules(glyphs, rules)
+            .iter()
+            .map(|l| {
+                l.glyphs
+                    .iter()
+                    .map(|&(i, gap)| {
+                        let p = match gap {
+                            Gap::None => "",
+                            Gap::Space => " ",
+                            Gap::Ideographic => "\u{3000}",
+                        };
+                        format!("{p}{}", glyphs[i].text.clone().unwrap_or_default())
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn ruled_table_rows_keep_wrapped_cells_together() {
+        // Three columns (x 0|60|130|200), two rows (y 100|70|40). Row 1's first cell wraps
+        // over two lines (baselines 88, 76); the other cells are one line at baseline 84,
+        // between the wrapped lines, so a line-by-line reading would interleave them.
+        let mut gs = run("病院名の", 2.0, 88.0);
+        gs.extend(run("続き", 2.0, 76.0));
+        gs.extend(run("電話", 62.0, 82.0));
+        gs.extend(run("有", 132.0, 82.0));
+        gs.extend(run("次の行", 2.0, 50.0));
+        gs.extend(run("番号", 62.0, 50.0));
+        gs.extend(run("無", 132.0, 50.0));
+        gs.extend(run("表の下の本文", 0.0, 20.0));
+        gs.extend(run("表の上の題", 0.0, 110.0));
+        let mut rules = vec![
+            hr(100.0, 0.0, 200.0),
+            hr(70.0, 0.0, 200.0),
+            hr(40.0, 0.0, 200.0),
+        ];
+        rules.extend([0.0, 60.0, 130.0, 200.0].map(|x| vr(x, 40.0, 100.0)));
+        assert_eq!(
+            render_ruled(&gs, &rules),
+            vec![
+                "表の上の題",
+                "病院名の",
+                "続き",
+                "電話\u{3000}有",
+                "次の行\u{3000}番号\u{3000}無",
+                "表の下の本文",
+            ]
+        );
+        // Without rules the same glyphs read line by line (the cells interleave).
+        assert_eq!(render(&gs)[1], "病院名の");
+        assert_eq!(render(&gs)[2], "電話\u{3000}有");
+    }
+
+    #[test]
+    fn vertical_column_read_where_it_stands() {
+        let mut gs = run("上の行", 0.0, 120.0);
+        gs.extend(
+            ["縦", "書", "き"]
+                .iter()
+                .enumerate()
+                .map(|(k, t)| g(t, 40.0, 100.0 - 10.0 * k as f32, true)),
+        );
+        gs.extend(run("下の行", 0.0, 40.0));
+        assert_eq!(render(&gs), vec!["上の行", "縦書き", "下の行"]);
     }
 
     #[test]

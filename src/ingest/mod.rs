@@ -214,7 +214,8 @@ pub fn document_fonts(
 /// The content streams run: the fonts met and each page's positioned glyphs.
 struct Interpreted {
     fonts: FontCache,
-    raw_pages: Vec<(u32, Vec<content::RawGlyph>)>,
+    /// Per page: number, glyphs, ruling lines.
+    raw_pages: Vec<(u32, Vec<content::RawGlyph>, Vec<content::Rule>)>,
     warnings: Vec<String>,
 }
 
@@ -274,7 +275,7 @@ fn interpret(bytes: &[u8], file: &str, opts: &ExtractOptions) -> Result<Interpre
                 .into_iter()
                 .map(|w| format!("page {number}: {w}")),
         );
-        raw_pages.push((number, interp.glyphs));
+        raw_pages.push((number, interp.glyphs, interp.rules));
     }
     Ok(Interpreted {
         fonts,
@@ -300,7 +301,7 @@ pub fn extract_bytes(
     // evidence: Excel and Word draw a cell's line break as code 0x0A of a WinAnsi font, and
     // a renumbered subset always also draws its first glyphs, codes 1, 2, ….
     let mut renumbered = vec![false; fonts.fonts.len()];
-    for (_, raw) in &raw_pages {
+    for (_, raw, _) in &raw_pages {
         for g in raw {
             let f = &fonts.fonts[g.font];
             if g.code < 0x20
@@ -329,7 +330,7 @@ pub fn extract_bytes(
     let mut stats = Stats::default();
     let mut in_doubt = 0usize;
     let mut pages = Vec::new();
-    for (number, raw) in raw_pages {
+    for (number, raw, rules) in raw_pages {
         let resolved: Vec<_> = raw
             .iter()
             .map(|g| resolvers[g.font].resolve(g.code, g.gid))
@@ -340,7 +341,7 @@ pub fn extract_bytes(
             .map(|(g, r)| Placed::new(g, r.text.clone(), fonts.fonts[g.font].cjk))
             .collect();
         let mut lines = Vec::new();
-        for ll in layout::lines(&placed) {
+        for ll in layout::lines_with_rules(&placed, &rules) {
             let mut text = String::new();
             let mut spans: Vec<Span> = Vec::new();
             for &(i, gap) in &ll.glyphs {
@@ -502,9 +503,13 @@ pub fn fuzz_content(bytes: &[u8]) -> usize {
     let mut interp = Interpreter::new(&pdf, &mut fonts);
     interp.run(bytes, Some(&res), IDENTITY);
     let glyphs = std::mem::take(&mut interp.glyphs);
+    let rules = std::mem::take(&mut interp.rules);
     let placed: Vec<Placed> = glyphs
         .iter()
         .map(|g| Placed::new(g, Some(g.code.to_string()), false))
         .collect();
-    layout::lines(&placed).iter().map(|l| l.glyphs.len()).sum()
+    layout::lines_with_rules(&placed, &rules)
+        .iter()
+        .map(|l| l.glyphs.len())
+        .sum()
 }

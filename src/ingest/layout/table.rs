@@ -1,0 +1,368 @@
+//! Ruled tables: cells from the ruling lines a page draws, glyphs assigned to cells.
+//!
+//! Rules touching each other (within [`SNAP`]) form a grid; its distinct vertical-rule x's
+//! and horizontal-rule y's cut it into elementary cells, and two neighbouring elementary
+//! cells are one (merged) cell when no rule separates them. A grid is a table when it has
+//! at least two elementary cells and glyphs in at least two cells. A glyph belongs to the
+//! cell its centre lies in — except that a glyph continuing a run of text across a border
+//! (text overflowing its cell, drawn without a gap) stays with the run's cell.
+//!
+//! Invariants: every glyph is in at most one cell of at most one table; cells come in
+//! reading order (by top row, then left column); work is bounded ([`MAX_PAIRS`],
+//! [`MAX_GRID_CELLS`]) — a page beyond the bounds simply has no tables.
+
+use super::{Placed, Rule};
+
+/// Rules this close are one line (Excel strokes a line and fills a bar ~0.4 pt apart).
+const SNAP: f32 = 2.0;
+/// Horizontal × vertical rule pairs examined for connectivity on one page.
+const MAX_PAIRS: usize = 4_000_000;
+/// Elementary cells of one grid.
+const MAX_GRID_CELLS: usize = 250_000;
+/// A run of text crosses a cell border only when drawn without a gap (em fraction).
+const RUN_GAP: f32 = 0.15;
+
+/// A table found on the page.
+#[derive(Debug, Clone)]
+pub struct Table {
+    /// Top edge (user space, y up).
+    pub top: f32,
+    /// Non-empty cells in reading order: (top elementary row, glyph indices in drawing order).
+    pub cells: Vec<(usize, Vec<usize>)>,
+}
+
+/// Union-find over `n` items.
+struct Sets(Vec<usize>);
+
+impl Sets {
+    fn new(n: usize) -> Sets {
+        Sets((0..n).collect())
+    }
+    fn root(&mut self, mut i: usize) -> usize {
+        while self.0[i] != i {
+            self.0[i] = self.0[self.0[i]];
+            i = self.0[i];
+        }
+        i
+    }
+    fn join(&mut self, a: usize, b: usize) {
+        let (a, b) = (self.root(a), self.root(b));
+        if a != b {
+            self.0[a.max(b)] = a.min(b);
+        }
+    }
+}
+
+/// Sorted coordinates merged when within [`SNAP`] of the previous one (cluster means).
+fn snap(mut v: Vec<f32>) -> Vec<f32> {
+    v.sort_by(f32::total_cmp);
+    let mut out: Vec<(f32, usize)> = Vec::new();
+    let mut last = f32::NEG_INFINITY;
+    for x in v {
+        match out.last_mut() {
+            Some((sum, n)) if x - last <= SNAP => {
+                *sum += x;
+                *n += 1;
+            }
+            _ => out.push((x, 1)),
+        }
+        last = x;
+    }
+    out.into_iter().map(|(s, n)| s / n as f32).collect()
+}
+
+/// One grid: column edges ascending, row edges descending, the cell (root) of every
+/// elementary cell.
+struct Grid {
+    xs: Vec<f32>,
+    ys: Vec<f32>,
+    cell_of: Vec<usize>,
+}
+
+impl Grid {
+    fn build(h: &[Rule], v: &[Rule]) -> Option<Grid> {
+        let xs = snap(v.iter().map(|r| r.x0).collect());
+        let mut ys = snap(h.iter().map(|r| r.y0).collect());
+        ys.reverse();
+        let (cols, rows) = (xs.len().checked_sub(1)?, ys.len().checked_sub(1)?);
+        if cols * rows < 2 || cols * rows > MAX_GRID_CELLS {
+            return None;
+        }
+        // Which borders are drawn: vertical border k (at xs[k]) in row i; horizontal border
+        // k (at ys[k]) in column j. A rule draws a border when it passes its middle.
+        let mut v_border = vec![false; xs.len() * rows];
+        for r in v {
+            let k = nearest(&xs, r.x0);
+            for i in 0..rows {
+                let mid = (ys[i] + ys[i + 1]) / 2.0;
+                if r.y0 - SNAP <= mid && mid <= r.y1 + SNAP {
+                    v_border[k * rows + i] = true;
+                }
+            }
+        }
+        let mut h_border = vec![false; ys.len() * cols];
+        for r in h {
+            let k = nearest_desc(&ys, r.y0);
+            for j in 0..cols {
+                let mid = (xs[j] + xs[j + 1]) / 2.0;
+                if r.x0 - SNAP <= mid && mid <= r.x1 + SNAP {
+                    h_border[k * cols + j] = true;
+                }
+            }
+        }
+        let mut sets = Sets::new(rows * cols);
+        for i in 0..rows {
+            for j in 0..cols {
+                if j + 1 < cols && !v_border[(j + 1) * rows + i] {
+                    sets.join(i * cols + j, i * cols + j + 1);
+                }
+                if i + 1 < rows && !h_border[(i + 1) * cols + j] {
+                    sets.join(i * cols + j, (i + 1) * cols + j);
+                }
+            }
+        }
+        let cell_of = (0..rows * cols).map(|e| sets.root(e)).collect();
+        Some(Grid { xs, ys, cell_of })
+    }
+
+    fn cols(&self) -> usize {
+        self.xs.len() - 1
+    }
+
+    /// The cell (root elementary index) holding point (x, y), if inside the grid.
+    fn cell_at(&self, x: f32, y: f32) -> Option<usize> {
+        let j = self.xs.partition_point(|&v| v <= x).checked_sub(1)?;
+        let i = self.ys.partition_point(|&v| v >= y).checked_sub(1)?;
+        (j < self.cols() && i + 1 < self.ys.len()).then(|| self.cell_of[i * self.cols() + j])
+    }
+}
+
+fn nearest(xs: &[f32], x: f32) -> usize {
+    let mut best = 0;
+    for (k, &v) in xs.iter().enumerate() {
+        if (v - x).abs() < (xs[best] - x).abs() {
+            best = k;
+        }
+    }
+    best
+}
+
+fn nearest_desc(ys: &[f32], y: f32) -> usize {
+    nearest(ys, y)
+}
+
+/// The point deciding a glyph's cell: the middle of its box.
+fn centre(g: &Placed) -> (f32, f32) {
+    if g.vertical {
+        (g.x, (g.y + g.y_end) / 2.0)
+    } else {
+        ((g.x + g.x_end.max(g.x)) / 2.0, g.y + 0.3 * g.size)
+    }
+}
+
+/// The tables on a page.
+pub fn find(glyphs: &[Placed], rules: &[Rule]) -> Vec<Table> {
+    let (h, v): (Vec<Rule>, Vec<Rule>) = rules.iter().partition(|r| r.horizontal());
+    if h.len() < 2 || v.len() < 2 || h.len().saturating_mul(v.len()) > MAX_PAIRS {
+        return Vec::new();
+    }
+    // Connected groups of rules: a horizontal and a vertical rule touch where they cross
+    // or meet (within SNAP).
+    let mut sets = Sets::new(h.len() + v.len());
+    for (a, hr) in h.iter().enumerate() {
+        for (b, vr) in v.iter().enumerate() {
+            if vr.x0 >= hr.x0 - SNAP
+                && vr.x0 <= hr.x1 + SNAP
+                && hr.y0 >= vr.y0 - SNAP
+                && hr.y0 <= vr.y1 + SNAP
+            {
+                sets.join(a, h.len() + b);
+            }
+        }
+    }
+    let mut groups: std::collections::BTreeMap<usize, (Vec<Rule>, Vec<Rule>)> = Default::default();
+    for (a, r) in h.iter().enumerate() {
+        groups.entry(sets.root(a)).or_default().0.push(*r);
+    }
+    for (b, r) in v.iter().enumerate() {
+        groups.entry(sets.root(h.len() + b)).or_default().1.push(*r);
+    }
+    let grids: Vec<Grid> = groups
+        .values()
+        .filter(|(gh, gv)| gh.len() >= 2 && gv.len() >= 2)
+        .filter_map(|(gh, gv)| Grid::build(gh, gv))
+        .collect();
+    if grids.is_empty() {
+        return Vec::new();
+    }
+    // Assign glyphs (drawing order): (grid, cell) per glyph.
+    let mut place: Vec<Option<(usize, usize)>> = vec![None; glyphs.len()];
+    let mut prev: Option<usize> = None;
+    for (i, g) in glyphs.iter().enumerate() {
+        let (x, y) = centre(g);
+        let own = grids
+            .iter()
+            .enumerate()
+            .find_map(|(k, grid)| grid.cell_at(x, y).map(|c| (k, c)));
+        let run = prev.filter(|&p| continues_run(&glyphs[p], g));
+        place[i] = match run {
+            Some(p) if place[p].is_some() && place[p] != own => place[p],
+            _ => own,
+        };
+        prev = Some(i);
+    }
+    let mut tables = Vec::new();
+    for (k, grid) in grids.iter().enumerate() {
+        let mut cells: std::collections::BTreeMap<usize, Vec<usize>> = Default::default();
+        for (i, p) in place.iter().enumerate() {
+            if let Some((gk, c)) = *p {
+                if gk == k {
+                    cells.entry(c).or_default().push(i);
+                }
+            }
+        }
+        if cells.len() < 2 {
+            continue;
+        }
+        // The root of a cell is its smallest elementary index: its top row, then left
+        // column. Order by the top row, then by the left column of the cell.
+        let cols = grid.cols();
+        let mut left = vec![usize::MAX; grid.cell_of.len()];
+        for (e, &root) in grid.cell_of.iter().enumerate() {
+            left[root] = left[root].min(e % cols);
+        }
+        let mut cells: Vec<(usize, usize, Vec<usize>)> = cells
+            .into_iter()
+            .map(|(c, gs)| (c / cols, left[c], gs))
+            .collect();
+        cells.sort_by_key(|c| (c.0, c.1));
+        tables.push(Table {
+            top: grid.ys[0],
+            cells: cells.into_iter().map(|(r, _, gs)| (r, gs)).collect(),
+        });
+    }
+    tables
+}
+
+/// `g` is drawn right after `p` on the same baseline without a gap.
+fn continues_run(p: &Placed, g: &Placed) -> bool {
+    if p.vertical || g.vertical {
+        return false;
+    }
+    let em = p.size.max(g.size).max(0.01);
+    let gap = g.x - p.x_end.max(p.x);
+    (p.y - g.y).abs() < 0.2 * em && gap >= -0.5 * em && gap <= RUN_GAP * em
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hr(y: f32, x0: f32, x1: f32) -> Rule {
+        Rule {
+            x0,
+            y0: y,
+            x1,
+            y1: y,
+        }
+    }
+    fn vr(x: f32, y0: f32, y1: f32) -> Rule {
+        Rule {
+            x0: x,
+            y0,
+            x1: x,
+            y1,
+        }
+    }
+    fn g(x: f32, y: f32) -> Placed {
+        Placed {
+            font: 0,
+            text: Some("字".into()),
+            x,
+            y,
+            x_end: x + 10.0,
+            y_end: y,
+            size: 10.0,
+            vertical: false,
+            cjk: true,
+        }
+    }
+
+    /// A 2×2 grid from x 0–200 (split at 100), y 0–100 (split at 50).
+    fn grid_rules() -> Vec<Rule> {
+        vec![
+            hr(100.0, 0.0, 200.0),
+            hr(50.0, 0.0, 200.0),
+            hr(0.0, 0.0, 200.0),
+            vr(0.0, 0.0, 100.0),
+            vr(100.0, 0.0, 100.0),
+            vr(200.0, 0.0, 100.0),
+        ]
+    }
+
+    #[test]
+    fn glyphs_go_to_cells_in_reading_order() {
+        // Drawn bottom-right first; read top-left, top-right, bottom-left, bottom-right.
+        let gs = vec![g(150.0, 20.0), g(10.0, 20.0), g(150.0, 70.0), g(10.0, 70.0)];
+        let t = find(&gs, &grid_rules());
+        assert_eq!(t.len(), 1);
+        let order: Vec<(usize, Vec<usize>)> = t[0].cells.clone();
+        assert_eq!(
+            order,
+            vec![(0, vec![3]), (0, vec![2]), (1, vec![1]), (1, vec![0])]
+        );
+    }
+
+    #[test]
+    fn a_missing_border_merges_cells() {
+        // No horizontal rule in the left column at y 50: the left cells are one.
+        let mut rules = grid_rules();
+        rules[1] = hr(50.0, 100.0, 200.0);
+        let gs = vec![g(10.0, 70.0), g(10.0, 20.0), g(150.0, 70.0), g(150.0, 20.0)];
+        let t = find(&gs, &rules);
+        assert_eq!(t.len(), 1);
+        assert_eq!(
+            t[0].cells,
+            vec![(0, vec![0, 1]), (0, vec![2]), (1, vec![3])]
+        );
+    }
+
+    #[test]
+    fn doubled_rules_snap_to_one_edge() {
+        // Excel: each rule stroked and filled as a bar 0.4 apart; still a 2×2 grid.
+        let mut rules = grid_rules();
+        rules.extend(grid_rules().iter().map(|r| Rule {
+            x0: r.x0 + 0.4,
+            x1: r.x1 + 0.4,
+            y0: r.y0 - 0.4,
+            y1: r.y1 - 0.4,
+        }));
+        let gs = vec![g(10.0, 70.0), g(150.0, 70.0), g(10.0, 20.0), g(150.0, 20.0)];
+        let t = find(&gs, &rules);
+        assert_eq!(t.len(), 1);
+        assert_eq!(t[0].cells.len(), 4);
+    }
+
+    #[test]
+    fn overflowing_run_stays_in_its_cell() {
+        // Text starting in the top-left cell runs on into the top-right one without a gap.
+        let gs = vec![g(80.0, 70.0), g(90.0, 70.0), g(100.0, 70.0), g(150.0, 20.0)];
+        let t = find(&gs, &grid_rules());
+        assert_eq!(t[0].cells, vec![(0, vec![0, 1, 2]), (1, vec![3])]);
+    }
+
+    #[test]
+    fn no_table_without_a_grid() {
+        // Underlines only, or one box, or one glyph in a grid: no table.
+        let gs = vec![g(10.0, 70.0), g(150.0, 70.0)];
+        assert!(find(&gs, &[hr(60.0, 0.0, 200.0), hr(10.0, 0.0, 200.0)]).is_empty());
+        let boxed = [
+            hr(100.0, 0.0, 200.0),
+            hr(0.0, 0.0, 200.0),
+            vr(0.0, 0.0, 100.0),
+            vr(200.0, 0.0, 100.0),
+        ];
+        assert!(find(&gs, &boxed).is_empty());
+        assert!(find(&gs[..1], &grid_rules()).is_empty());
+    }
+}
