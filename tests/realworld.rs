@@ -11,47 +11,10 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// Files still worse than `pdftotext -raw`, each with why. Empty is the goal.
-const KNOWN_WORSE: &[(&str, &str)] = &[
-    (
-        "jp-mhlw-shinryoujo1-000876235",
-        "table columns emitted after the rows",
-    ),
-    (
-        "jp-mhlw-shinryoujo13-000791218",
-        "table columns emitted after the rows",
-    ),
-    ("jp-mhlw-shinryoujo27-000989780", "one wrapped cell split"),
-    (
-        "jp-mhlw-shinryoujo46-000849991",
-        "WinAnsi simple font taken for a renumbered subset",
-    ),
-    (
-        "jp-mlit-shikoku-02-1",
-        "Adobe-Japan1 CIDs through a CIDToGIDMap not mapped",
-    ),
-    (
-        "pdfjs-issue13147",
-        "CID-keyed CFF, Adobe-Japan1, no ToUnicode",
-    ),
-    (
-        "pdfjs-issue16538",
-        "CID-keyed CFF, Adobe-Japan1, no ToUnicode",
-    ),
-    ("pdfjs-issue2128r", "predefined CMap GBK-EUC-H"),
-    ("pdfjs-issue3521", "predefined CMap GBKp-EUC-H"),
-    (
-        "pdfjs-issue5010",
-        "CID-keyed CFF, Adobe-Korea1, no ToUnicode",
-    ),
-    ("pdfjs-noembed-identity", "non-embedded Adobe-Japan1 font"),
-    ("pdfjs-noembed-identity-2", "non-embedded Adobe-Japan1 font"),
-    ("pdfjs-vertical", "the subset's own cmap not read"),
-    ("pdfminer-jo", "non-embedded Adobe-Japan1 font, vertical"),
-    (
-        "pdfminer-simple3",
-        "vertical column after the horizontal lines",
-    ),
-];
+const KNOWN_WORSE: &[(&str, &str)] = &[(
+    "pdfminer-simple3",
+    "vertical column after the horizontal lines",
+)];
 
 /// Files where pdftotext's own text is wrong (wrong or missing ToUnicode): its U+FFFD-free
 /// garbage is no standard, so only CER and snippets count there (as in compare.py).
