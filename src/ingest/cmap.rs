@@ -426,10 +426,10 @@ impl CidCMap {
             match kept.last() {
                 Some(&(_, phi, _)) if lo <= phi => {
                     cm.damaged = true;
-                    if hi > phi {
-                        if let Some(c) = cid.checked_add(phi + 1 - lo) {
-                            kept.push((phi + 1, hi, c));
-                        }
+                    if hi > phi
+                        && let Some(c) = cid.checked_add(phi + 1 - lo)
+                    {
+                        kept.push((phi + 1, hi, c));
                     }
                 }
                 _ => kept.push((lo, hi, cid)),
@@ -484,11 +484,11 @@ impl CidCMap {
     /// The CID a code selects: this CMap's mapping, else the parent's.
     pub fn cid(&self, code: u32) -> Option<u32> {
         let k = self.ranges.partition_point(|&(lo, _, _)| lo <= code);
-        if let Some(&(lo, hi, cid)) = k.checked_sub(1).map(|k| &self.ranges[k]) {
-            if code <= hi {
-                // A hostile range can run past u32: no CID rather than an overflow.
-                return cid.checked_add(code - lo);
-            }
+        if let Some(&(lo, hi, cid)) = k.checked_sub(1).map(|k| &self.ranges[k])
+            && code <= hi
+        {
+            // A hostile range can run past u32: no CID rather than an overflow.
+            return cid.checked_add(code - lo);
         }
         self.parent.as_ref()?.cid(code)
     }
