@@ -426,8 +426,10 @@ impl CidCMap {
             match kept.last() {
                 Some(&(_, phi, _)) if lo <= phi => {
                     cm.damaged = true;
-                    if hi > phi {
-                        kept.push((phi + 1, hi, cid + (phi + 1 - lo)));
+                    if hi > phi
+                        && let Some(c) = cid.checked_add(phi + 1 - lo)
+                    {
+                        kept.push((phi + 1, hi, c));
                     }
                 }
                 _ => kept.push((lo, hi, cid)),
@@ -482,19 +484,20 @@ impl CidCMap {
     /// The CID a code selects: this CMap's mapping, else the parent's.
     pub fn cid(&self, code: u32) -> Option<u32> {
         let k = self.ranges.partition_point(|&(lo, _, _)| lo <= code);
-        if let Some(&(lo, hi, cid)) = k.checked_sub(1).map(|k| &self.ranges[k]) {
-            if code <= hi {
-                return Some(cid + (code - lo));
-            }
+        if let Some(&(lo, hi, cid)) = k.checked_sub(1).map(|k| &self.ranges[k])
+            && code <= hi
+        {
+            // A hostile range can run past u32: no CID rather than an overflow.
+            return cid.checked_add(code - lo);
         }
         self.parent.as_ref()?.cid(code)
     }
 
     /// Every (code, CID) this CMap defines itself (not its parent), for tests and audits.
     pub fn entries(&self) -> impl Iterator<Item = (u32, u32)> + '_ {
-        self.ranges
-            .iter()
-            .flat_map(|&(lo, hi, cid)| (lo..=hi).map(move |c| (c, cid + (c - lo))))
+        self.ranges.iter().flat_map(|&(lo, hi, cid)| {
+            (lo..=hi).map_while(move |c| Some((c, cid.checked_add(c - lo)?)))
+        })
     }
 }
 
@@ -629,6 +632,51 @@ endcmap";
         let cm = ToUnicode::parse(b"1 beginbfrange <00000000> <FFFFFFFF> <0041> endbfrange");
         assert!(cm.damaged);
         assert!(cm.map.is_empty());
+    }
+
+    #[test]
+    fn cid_cmap_codespace_ranges_parent_and_hostile_input() {
+        let src = b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap
+/WMode 1 def
+2 begincodespacerange <00> <80> <8140> <9ffc> endcodespacerange
+2 begincidrange <20> <7e> 1 <8140> <817e> 633 endcidrange
+1 begincidchar <8180> 9000 endcidchar
+endcmap";
+        let cm = CidCMap::parse(src);
+        assert!(!cm.damaged);
+        assert_eq!(cm.wmode, 1);
+        // One-byte and two-byte codes split by the codespace; 0xA0 is in none: one byte.
+        assert_eq!(
+            cm.codes(&[0x41, 0x81, 0x41, 0xA0, 0x81]),
+            vec![0x41, 0x8141, 0xA0, 0x81]
+        );
+        assert_eq!(cm.cid(0x41), Some(0x41 - 0x20 + 1));
+        assert_eq!(cm.cid(0x8141), Some(634));
+        assert_eq!(cm.cid(0x8180), Some(9000));
+        assert_eq!(cm.cid(0x817f), None);
+        assert_eq!(cm.entries().count(), 95 + 63 + 1);
+
+        // A child with only a usecmap inherits codespace and mappings; its own entries win.
+        let mut child = CidCMap::parse(b"/Parent usecmap 1 begincidchar <8141> 7 endcidchar");
+        assert_eq!(child.usecmap.as_deref(), Some("Parent"));
+        child.parent = Some(Arc::new(cm));
+        assert_eq!(child.codespace().len(), 2);
+        assert_eq!(child.cid(0x8141), Some(7));
+        assert_eq!(child.cid(0x8142), Some(635));
+
+        // Huge ranges stay ranges (no allocation); overlaps and junk are cut, not panics.
+        let cm = CidCMap::parse(
+            b"1 begincodespacerange <00000000> <ffffffff> endcodespacerange
+3 begincidrange <00000000> <ffffffff> 5 <00000010> <00000020> 1 <0005> 4 endcidrange",
+        );
+        assert!(cm.damaged);
+        assert_eq!(cm.cid(0xFFFF_FFF0), Some(5 + 0xFFFF_FFF0));
+        assert_eq!(cm.codes(&[1, 2, 3]), vec![0x0001_0203]);
+        assert!(
+            CidCMap::parse(b"begincidrange <zz> [ ( endcidrange )")
+                .cid(0)
+                .is_none()
+        );
     }
 
     #[test]

@@ -457,12 +457,13 @@ impl Font {
                             }
                             // A simple font's bare CFF (Type1C) carries its built-in
                             // encoding, which applies where /Encoding names nothing.
-                            if font.code_map == CodeMap::OneByte && key == b"FontFile3" {
-                                if let Some(builtin) = cff_builtin_encoding(&data) {
-                                    for (slot, c) in font.encoding.iter_mut().zip(builtin) {
-                                        if slot.is_none() {
-                                            *slot = c;
-                                        }
+                            if font.code_map == CodeMap::OneByte
+                                && key == b"FontFile3"
+                                && let Some(builtin) = cff_builtin_encoding(&data)
+                            {
+                                for (slot, c) in font.encoding.iter_mut().zip(builtin) {
+                                    if slot.is_none() {
+                                        *slot = c;
                                     }
                                 }
                             }
