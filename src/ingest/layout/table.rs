@@ -81,8 +81,12 @@ struct Grid {
 
 impl Grid {
     fn build(h: &[Rule], v: &[Rule]) -> Option<Grid> {
-        let xs = snap(v.iter().map(|r| r.x0).collect());
+        let mut xs = snap(v.iter().map(|r| r.x0).collect());
         let mut ys = snap(h.iter().map(|r| r.y0).collect());
+        // Rules running on past the outermost crossing rules (a table cut by the page end,
+        // open sides) bound the grid too: the open band is a row (column) of its own.
+        extend(&mut xs, h.iter().map(|r| r.x0), h.iter().map(|r| r.x1));
+        extend(&mut ys, v.iter().map(|r| r.y0), v.iter().map(|r| r.y1));
         ys.reverse();
         let (cols, rows) = (xs.len().checked_sub(1)?, ys.len().checked_sub(1)?);
         if cols * rows < 2 || cols * rows > MAX_GRID_CELLS {
@@ -102,7 +106,7 @@ impl Grid {
         }
         let mut h_border = vec![false; ys.len() * cols];
         for r in h {
-            let k = nearest_desc(&ys, r.y0);
+            let k = nearest(&ys, r.y0);
             for j in 0..cols {
                 let mid = (xs[j] + xs[j + 1]) / 2.0;
                 if r.x0 - SNAP <= mid && mid <= r.x1 + SNAP {
@@ -137,6 +141,24 @@ impl Grid {
     }
 }
 
+/// Adds to the ascending edges `xs` the lowest start and highest end of the crossing rules
+/// where they reach beyond the outermost edge by more than [`SNAP`].
+fn extend(xs: &mut Vec<f32>, starts: impl Iterator<Item = f32>, ends: impl Iterator<Item = f32>) {
+    let lo = starts.fold(f32::INFINITY, f32::min);
+    let hi = ends.fold(f32::NEG_INFINITY, f32::max);
+    if let (Some(&first), true) = (xs.first(), lo.is_finite()) {
+        if lo < first - SNAP {
+            xs.insert(0, lo);
+        }
+    }
+    if let (Some(&last), true) = (xs.last(), hi.is_finite()) {
+        if hi > last + SNAP {
+            xs.push(hi);
+        }
+    }
+}
+
+/// Index of the edge closest to `x`.
 fn nearest(xs: &[f32], x: f32) -> usize {
     let mut best = 0;
     for (k, &v) in xs.iter().enumerate() {
@@ -145,10 +167,6 @@ fn nearest(xs: &[f32], x: f32) -> usize {
         }
     }
     best
-}
-
-fn nearest_desc(ys: &[f32], y: f32) -> usize {
-    nearest(ys, y)
 }
 
 /// The point deciding a glyph's cell: the middle of its box.
@@ -180,6 +198,10 @@ pub fn find(glyphs: &[Placed], rules: &[Rule]) -> Vec<Table> {
             }
         }
     }
+    // Collinear pieces meeting end to end are one rule (a border drawn cell by cell, along
+    // merged cells that no crossing rule reaches).
+    join_collinear(&mut sets, &h, 0, |r| (r.y0, r.x0, r.x1));
+    join_collinear(&mut sets, &v, h.len(), |r| (r.x0, r.y0, r.y1));
     let mut groups: std::collections::BTreeMap<usize, (Vec<Rule>, Vec<Rule>)> = Default::default();
     for (a, r) in h.iter().enumerate() {
         groups.entry(sets.root(a)).or_default().0.push(*r);
@@ -242,6 +264,41 @@ pub fn find(glyphs: &[Placed], rules: &[Rule]) -> Vec<Table> {
         });
     }
     tables
+}
+
+/// Joins (in `sets`, items offset by `base`) the rules of `rules` lying on one line (within
+/// [`SNAP`]) whose extents touch or overlap. `key` gives (position across, start, end).
+fn join_collinear(
+    sets: &mut Sets,
+    rules: &[Rule],
+    base: usize,
+    key: impl Fn(&Rule) -> (f32, f32, f32),
+) {
+    let mut order: Vec<usize> = (0..rules.len()).collect();
+    order.sort_by(|&a, &b| key(&rules[a]).0.total_cmp(&key(&rules[b]).0));
+    let mut start = 0;
+    while start < order.len() {
+        let line = key(&rules[order[start]]).0;
+        let mut end = start + 1;
+        while end < order.len() && key(&rules[order[end]]).0 - line <= SNAP {
+            end += 1;
+        }
+        let mut band: Vec<usize> = order[start..end].to_vec();
+        band.sort_by(|&a, &b| key(&rules[a]).1.total_cmp(&key(&rules[b]).1));
+        let mut reach = f32::NEG_INFINITY;
+        let mut prev: Option<usize> = None;
+        for &i in &band {
+            let (_, lo, hi) = key(&rules[i]);
+            if let Some(p) = prev {
+                if lo <= reach + SNAP {
+                    sets.join(base + p, base + i);
+                }
+            }
+            reach = reach.max(hi);
+            prev = Some(i);
+        }
+        start = end;
+    }
 }
 
 /// `g` is drawn right after `p` on the same baseline without a gap.
@@ -341,6 +398,63 @@ mod tests {
         let t = find(&gs, &rules);
         assert_eq!(t.len(), 1);
         assert_eq!(t[0].cells.len(), 4);
+    }
+
+    #[test]
+    fn rules_running_past_the_last_crossing_rule_bound_the_grid() {
+        // Cut by the page end: no bottom rule, the verticals run down to y 0. The left
+        // column has no rule at y 50 either, so its cell runs to the bottom.
+        let rules = vec![
+            hr(100.0, 0.0, 200.0),
+            hr(50.0, 100.0, 200.0),
+            vr(0.0, 0.0, 100.0),
+            vr(100.0, 0.0, 100.0),
+            vr(200.0, 0.0, 100.0),
+        ];
+        let gs = vec![g(10.0, 70.0), g(10.0, 20.0), g(150.0, 70.0), g(150.0, 20.0)];
+        let t = find(&gs, &rules);
+        assert_eq!(t.len(), 1);
+        assert_eq!(
+            t[0].cells,
+            vec![(0, vec![0, 1]), (0, vec![2]), (1, vec![3])]
+        );
+    }
+
+    #[test]
+    fn borders_drawn_cell_by_cell_form_one_grid() {
+        // Three columns (0|50|100|150), rows at y 100|50|0; the middle column is one merged
+        // cell, so its top and bottom borders are separate pieces no vertical rule crosses
+        // inside, and the outer verticals are drawn row by row.
+        let mut rules = Vec::new();
+        for (x0, x1) in [(0.0, 50.0), (50.0, 100.0), (100.0, 150.0)] {
+            rules.push(hr(100.0, x0, x1));
+            rules.push(hr(0.0, x0, x1));
+        }
+        rules.push(hr(50.0, 0.0, 50.0));
+        rules.push(hr(50.0, 100.0, 150.0));
+        for x in [0.0, 50.0, 100.0, 150.0] {
+            rules.push(vr(x, 50.0, 100.0));
+            rules.push(vr(x, 0.0, 50.0));
+        }
+        let gs = vec![
+            g(10.0, 70.0),
+            g(60.0, 70.0),
+            g(110.0, 70.0),
+            g(10.0, 20.0),
+            g(110.0, 20.0),
+        ];
+        let t = find(&gs, &rules);
+        assert_eq!(t.len(), 1, "{t:?}");
+        assert_eq!(
+            t[0].cells,
+            vec![
+                (0, vec![0]),
+                (0, vec![1]),
+                (0, vec![2]),
+                (1, vec![3]),
+                (1, vec![4])
+            ]
+        );
     }
 
     #[test]
