@@ -35,6 +35,26 @@ pub struct Args {
     /// With --pdf: only voted glyphs, no repertoire-order blocks fitted to the votes.
     #[arg(long)]
     pub no_generalize: bool,
+    /// With --pdf: BaseFonts that share glyph IDs (comma-separated, repeatable), pooled into
+    /// one table named after the first. `--report` prints their measured agreement.
+    #[arg(long = "family")]
+    pub family: Vec<String>,
+    /// With --pdf: fonts (comma-separated, repeatable; a family's first) whose votes may
+    /// confirm each other's extrapolated entries in doubt.
+    #[arg(long)]
+    pub corroborate: Vec<String>,
+    /// With --pdf: pool the versions (glyph counts) of a font into one table.
+    #[arg(long)]
+    pub pool_versions: bool,
+    /// With --pdf: write tables only for these BaseFonts (comma-separated; a family's first).
+    #[arg(long, value_delimiter = ',')]
+    pub only: Vec<String>,
+    /// With --pdf: leave files out of the votes (the held-out test documents), by path.
+    #[arg(long = "exclude", num_args = 1..)]
+    pub exclude: Vec<PathBuf>,
+    /// With --pdf: print leave-one-document-out agreement and coverage per table.
+    #[arg(long)]
+    pub leave_one_out: bool,
 }
 
 /// Learning from garbled text alone (`--text`); kept apart from the other sources' options.
@@ -156,6 +176,34 @@ fn run_pdf(args: &Args) -> anyhow::Result<ExitCode> {
     }
     files.sort();
     files.dedup();
+    // Held-out documents stay out by content, not only by path: a copy elsewhere is the
+    // same document.
+    let hash = |p: &std::path::Path| -> anyhow::Result<String> {
+        use sha2::Digest;
+        let b = std::fs::read(p).with_context(|| format!("reading {}", p.display()))?;
+        Ok(hex::encode(sha2::Sha256::digest(&b)))
+    };
+    let mut held_out = std::collections::BTreeSet::new();
+    for p in &args.exclude {
+        held_out.insert(hash(p)?);
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    let mut kept = Vec::new();
+    for f in files {
+        let h = hash(&f)?;
+        if held_out.contains(&h) {
+            eprintln!("held out: {}", f.display());
+        } else if seen.insert(h.clone()) {
+            kept.push((f, h));
+        } else {
+            eprintln!("duplicate left out: {}", f.display());
+        }
+    }
+    let sha_of: std::collections::BTreeMap<String, String> = kept
+        .iter()
+        .map(|(f, h)| (f.display().to_string(), h[..16].to_string()))
+        .collect();
+    let files: Vec<PathBuf> = kept.into_iter().map(|(f, _)| f).collect();
     if files.is_empty() {
         bail!("no PDF files under the --pdf paths given");
     }
@@ -186,15 +234,47 @@ fn run_pdf(args: &Args) -> anyhow::Result<ExitCode> {
     for p in parts {
         corpus.absorb(p);
     }
-    let learned = corpus.tables(&VoteOptions {
+    let vote_opts = VoteOptions {
         generalize: !args.no_generalize,
+        families: args
+            .family
+            .iter()
+            .map(|f| f.split(',').map(str::to_string).collect())
+            .collect(),
+        pool_versions: args.pool_versions,
+        corroborate: args
+            .corroborate
+            .iter()
+            .map(|f| f.split(',').map(str::to_string).collect())
+            .collect(),
         ..Default::default()
-    })?;
+    };
+    let mut learned: Vec<_> = corpus
+        .tables(&vote_opts)?
+        .into_iter()
+        .filter(|l| args.only.is_empty() || args.only.contains(&l.key.basefont))
+        .collect();
+    // Versions of one font (different glyph counts) get one table each: `name-gN`.
+    let mut per_name: std::collections::BTreeMap<String, usize> = Default::default();
+    for l in &learned {
+        *per_name.entry(l.table.name.clone()).or_default() += 1;
+    }
+    for l in &mut learned {
+        if let (Some(n), true) = (l.key.glyphs, per_name[&l.table.name] > 1) {
+            l.table.name = format!("{}-g{n}", l.table.name);
+        }
+    }
+    let pooled = corpus.pooled_votes(&vote_opts, None);
     std::fs::create_dir_all(&args.out)
         .with_context(|| format!("creating {}", args.out.display()))?;
     for l in &learned {
         let dest = args.out.join(format!("{}.table", l.table.name));
         let mut body = format!("# learned from {} PDF documents\n", l.documents);
+        // Provenance: every document whose votes went in, with its content hash.
+        for doc in pooled.get(&l.key).into_iter().flat_map(|fv| &fv.documents) {
+            let sha = sha_of.get(doc).map(String::as_str).unwrap_or("?");
+            body.push_str(&format!("# source: {doc} sha256={sha}\n"));
+        }
         body.push_str(&l.table.to_text());
         std::fs::write(&dest, body).with_context(|| format!("writing {}", dest.display()))?;
         eprintln!(
@@ -211,6 +291,45 @@ fn run_pdf(args: &Args) -> anyhow::Result<ExitCode> {
     }
     if args.text.report {
         print!("{}", report(&learned, &corpus));
+        for fam in &vote_opts.families {
+            for (i, a) in fam.iter().enumerate() {
+                for b in &fam[i + 1..] {
+                    let (shared, agree) = corpus.family_agreement(a, b);
+                    println!("family {a} / {b}: {agree} of {shared} glyphs voted in both agree");
+                }
+            }
+        }
+    }
+    if args.leave_one_out {
+        println!("table\tdocument\tvoted\tpredicted\tagreed\tagreement\tcoverage");
+        for l in &learned {
+            let (mut v, mut p, mut a) = (0, 0, 0);
+            for h in corpus.leave_one_out(&l.key, &vote_opts, 0.5)? {
+                println!(
+                    "{}\t{}\t{}\t{}\t{}\t{:.4}\t{:.4}",
+                    l.table.name,
+                    h.document,
+                    h.voted,
+                    h.predicted,
+                    h.agreed,
+                    h.agreed as f64 / h.predicted.max(1) as f64,
+                    h.predicted as f64 / h.voted.max(1) as f64
+                );
+                for (g, got, want) in &h.wrong {
+                    eprintln!(
+                        "  {} {}: gid {g:04X} predicted {got} voted {want}",
+                        l.table.name, h.document
+                    );
+                }
+                (v, p, a) = (v + h.voted, p + h.predicted, a + h.agreed);
+            }
+            println!(
+                "{}\tALL\t{v}\t{p}\t{a}\t{:.4}\t{:.4}",
+                l.table.name,
+                a as f64 / p.max(1) as f64,
+                p as f64 / v.max(1) as f64
+            );
+        }
     }
     if learned.is_empty() {
         eprintln!(

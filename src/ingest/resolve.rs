@@ -4,6 +4,8 @@
 //! own cmap → a shipped or user table matched by BaseFont (+ fingerprint) → a table learned
 //! for this document ([`DocumentTables`], filled by the learning stage) → unresolved.
 //! Invariant: a glyph no source explains is `Unresolved`, never a guessed character.
+//! A table matched by name is used only when the font's own evidence does not contradict
+//! it (renumbered subset, disagreeing ToUnicode/cmap): otherwise a warning, no decoding.
 
 use super::cmap::{Distrust, judge_entry, unalias};
 use super::font::{CodeMap, Font};
@@ -147,14 +149,16 @@ impl<'a> FontResolver<'a> {
                 return None;
             }
             let font = self.font;
-            // A user table first, then the shipped one; the first whose fingerprint fits.
-            let user = self.tables.for_basefont(&font.basefont);
-            let shipped = || {
-                self.builtin_tables
-                    .then(|| crate::tables::builtin_for_basefont(&font.basefont))
-                    .flatten()
-            };
-            [user, shipped()].into_iter().flatten().find(|t| {
+            // User tables first, then the shipped ones; among them a table made for this
+            // version of the font (same glyph count) first; the first that fits is used.
+            let mut candidates = self.tables.all_for_basefont(&font.basefont);
+            if self.builtin_tables {
+                candidates.extend(crate::tables::builtin_tables_for_basefont(&font.basefont));
+            }
+            candidates.sort_by_key(|t| {
+                fingerprint_glyphs(t).is_none() || fingerprint_glyphs(t) != font.embedded_glyphs
+            });
+            candidates.into_iter().find(|t| {
                 let fits = match (fingerprint_glyphs(t), font.embedded_glyphs) {
                     (Some(max), Some(n)) => n <= max,
                     _ => true,
@@ -167,8 +171,19 @@ impl<'a> FontResolver<'a> {
                         fingerprint_glyphs(t).unwrap_or(0),
                         font.embedded_glyphs.unwrap_or(0)
                     ));
+                    return false;
                 }
-                fits
+                // A name is not an identity: the document's own evidence must agree.
+                match evidence_against(font, t) {
+                    Some(why) => {
+                        self.late_warnings.borrow_mut().push(format!(
+                            "font {}: table {} matches the name but not the font ({why}); not used",
+                            font.basefont, t.name
+                        ));
+                        false
+                    }
+                    None => true,
+                }
             })
         })
     }
@@ -309,6 +324,65 @@ fn found(text: String, source: MappingSource, confidence: f32, d: Option<Distrus
         confidence,
         tounicode_distrust: d,
     }
+}
+
+/// Least share of a font's own trusted glyph → text entries a table must reproduce.
+const MIN_TABLE_AGREEMENT: f64 = 0.9;
+
+/// Why the document's own evidence says `table` is not this font's, if it does:
+/// - the embedded subset numbers its glyphs 1…N (glyph IDs are not the font's own, which a
+///   name-bound table is keyed by);
+/// - the font's trusted ToUnicode entries or embedded cmap disagree with the table on
+///   more than 1 in 10 of the glyphs both know (at least 3 compared).
+fn evidence_against(font: &Font, table: &FontTable) -> Option<String> {
+    if let Some(p) = &font.program {
+        let hashes = outline_hashes(p);
+        use crate::tables::outlines::{dense_outline_ids, renumbered_subset};
+        // A program with far fewer glyphs than the table's font, all drawn, was rewritten
+        // (Office and Distiller subsets keep numGlyphs): renumbered too.
+        let shrunk = dense_outline_ids(&hashes)
+            && matches!((fingerprint_glyphs(table), font.embedded_glyphs),
+                (Some(full), Some(n)) if n < full / 2);
+        if renumbered_subset(&hashes, font.embedded_glyphs) == Some(true) || shrunk {
+            return Some(format!(
+                "the embedded subset renumbers its glyphs: {} outlines at glyph IDs up to {}",
+                hashes.len(),
+                hashes.keys().max().copied().unwrap_or(0)
+            ));
+        }
+    }
+    let mut own: HashMap<u32, char> = HashMap::new();
+    if let Some(tu) = &font.tounicode {
+        if !tu.is_identity_map() {
+            for (&code, text) in &tu.map {
+                let (Some(gid), None) = (font.gid(code), judge_entry(text)) else {
+                    continue;
+                };
+                let mut it = text.chars();
+                if let (Some(c), None) = (it.next(), it.next()) {
+                    own.entry(gid).or_insert(c);
+                }
+            }
+        }
+    }
+    if let Some(m) = &font.embedded_cmap {
+        for (&gid, &c) in m {
+            own.entry(gid).or_insert(c);
+        }
+    }
+    let (mut compared, mut agreed) = (0usize, 0usize);
+    for (&gid, &c) in &own {
+        if let Some(t) = table.get(gid) {
+            compared += 1;
+            // Compatibility/Kangxi aliases are the same character for this purpose.
+            if t == c || t == unalias(c, true) {
+                agreed += 1;
+            }
+        }
+    }
+    (compared >= 3 && (agreed as f64) < MIN_TABLE_AGREEMENT * compared as f64).then(|| {
+        format!("its own ToUnicode/cmap agrees with the table on {agreed} of {compared} glyphs")
+    })
 }
 
 /// `glyphs=N` in a table's fingerprint.

@@ -260,12 +260,22 @@ impl TableSet {
         self.tables.iter().find(|t| t.name == name)
     }
 
-    /// The table for a PDF BaseFont (subset tag `ABCDEF+` removed by the caller or here).
+    /// The table for a PDF BaseFont: matched on [`canonical_basefont`] of both names (subset
+    /// tag, `@`, CMap suffix and style suffix removed, Japanese names to PostScript names).
     pub fn for_basefont(&self, basefont: &str) -> Option<&FontTable> {
-        let bare = strip_subset_tag(basefont);
+        let bare = canonical_basefont(basefont);
         self.tables
             .iter()
-            .find(|t| t.basefonts.iter().any(|b| b == bare))
+            .find(|t| t.basefonts.iter().any(|b| canonical_basefont(b) == bare))
+    }
+
+    /// Every table bound to a PDF BaseFont (see [`Self::for_basefont`]), in set order.
+    pub fn all_for_basefont(&self, basefont: &str) -> Vec<&FontTable> {
+        let bare = canonical_basefont(basefont);
+        self.tables
+            .iter()
+            .filter(|t| t.basefonts.iter().any(|b| canonical_basefont(b) == bare))
+            .collect()
     }
 
     /// Tables `repair` may apply to plain text.
@@ -281,6 +291,117 @@ pub fn strip_subset_tag(basefont: &str) -> &str {
         &basefont[7..]
     } else {
         basefont
+    }
+}
+
+/// Predefined CMap names (PDF 32000-1 Table 118, Japanese part, plus Identity) that
+/// Distiller and others append to a Type0 BaseFont (`MS-Mincho-90ms-RKSJ-H`).
+const CMAP_SUFFIXES: &[&str] = &[
+    "Identity",
+    "90ms-RKSJ",
+    "90msp-RKSJ",
+    "90pv-RKSJ",
+    "83pv-RKSJ",
+    "Add-RKSJ",
+    "Ext-RKSJ",
+    "RKSJ",
+    "EUC",
+    "Add",
+    "Ext",
+    "NWP",
+    "UniJIS-UCS2",
+    "UniJIS-UCS2-HW",
+    "UniJIS-UTF16",
+    "UniJIS-UTF8",
+    "UniJIS-UTF32",
+    "UniJIS2004-UTF16",
+    "UniJIS2004-UTF8",
+    "UniJIS2004-UTF32",
+    "UniJISPro-UCS2",
+    "UniJISPro-UCS2-HW",
+    "UniJISPro-UTF8",
+    "UniJISX0213-UTF32",
+    "UniJISX02132004-UTF32",
+];
+
+/// Style suffixes of a BaseFont that name a synthesized or sibling style of one font.
+const STYLE_SUFFIXES: &[&str] = &[
+    ",Bold",
+    ",Italic",
+    ",BoldItalic",
+    "-Bold",
+    "-Italic",
+    "-BoldItalic",
+];
+
+/// Japanese (and spaced) names of the Windows fonts → their PostScript names. A PDF writer
+/// that takes the family name writes it in Shift_JIS (`#82l#82r#96#BE#92#A9`); the
+/// document reader decodes names as lossy UTF-8, so both the Unicode name and the lossy
+/// form of its Shift_JIS bytes are recognised (computed in [`japanese_names`], not typed).
+const JAPANESE_NAMES: &[(&str, &str)] = &[
+    ("ＭＳ 明朝", "MS-Mincho"),
+    ("ＭＳ Ｐ明朝", "MS-PMincho"),
+    ("ＭＳ ゴシック", "MS-Gothic"),
+    ("ＭＳ Ｐゴシック", "MS-PGothic"),
+    ("MS UI Gothic", "MS-UIGothic"),
+    ("メイリオ", "Meiryo"),
+    ("游ゴシック", "YuGothic"),
+    ("游明朝", "YuMincho"),
+];
+
+/// Every recognised spelling of [`JAPANESE_NAMES`] (spaces removed) → PostScript name.
+fn japanese_names() -> &'static std::collections::HashMap<String, &'static str> {
+    static MAP: std::sync::OnceLock<std::collections::HashMap<String, &'static str>> =
+        std::sync::OnceLock::new();
+    MAP.get_or_init(|| {
+        let mut m = std::collections::HashMap::new();
+        for &(jp, ps) in JAPANESE_NAMES {
+            let bare: String = jp.chars().filter(|c| *c != ' ').collect();
+            let (sjis, _, _) = encoding_rs::SHIFT_JIS.encode(&bare);
+            m.insert(String::from_utf8_lossy(&sjis).into_owned(), ps);
+            let (sjis_sp, _, _) = encoding_rs::SHIFT_JIS.encode(jp);
+            m.insert(String::from_utf8_lossy(&sjis_sp).into_owned(), ps);
+            m.insert(bare, ps);
+            m.insert(jp.to_string(), ps);
+        }
+        m
+    })
+}
+
+/// The name a table binds to: `OGNPJD+MS-Mincho-90ms-RKSJ-H` → `MS-Mincho`,
+/// `ABCDEE+MS-Gothic,Bold` → `MS-Gothic`, `@ＭＳ 明朝` (or its lossy Shift_JIS form) →
+/// `MS-Mincho`. Subset tag, vertical `@`, one CMap suffix and one style suffix are removed,
+/// in that order; other names are returned as they are (after those removals).
+pub fn canonical_basefont(basefont: &str) -> String {
+    let mut s = strip_subset_tag(basefont);
+    s = s.strip_prefix('@').unwrap_or(s);
+    for wm in ["-H", "-V"] {
+        if let Some(stem) = s.strip_suffix(wm) {
+            // Longest CMap name first: `-90ms-RKSJ` before `-RKSJ`.
+            if let Some(rest) = CMAP_SUFFIXES
+                .iter()
+                .filter_map(|c| stem.strip_suffix(c)?.strip_suffix('-'))
+                .min_by_key(|r| r.len())
+                .filter(|r| !r.is_empty())
+            {
+                s = rest;
+            }
+            break;
+        }
+    }
+    for st in STYLE_SUFFIXES {
+        if let Some(rest) = s.strip_suffix(st).filter(|r| !r.is_empty()) {
+            s = rest;
+            break;
+        }
+    }
+    let spaced_out: String = s.chars().filter(|c| *c != ' ').collect();
+    match japanese_names()
+        .get(s)
+        .or_else(|| japanese_names().get(&spaced_out))
+    {
+        Some(ps) => ps.to_string(),
+        None => s.to_string(),
     }
 }
 
@@ -324,16 +445,31 @@ fn lazy_builtins() -> &'static [LazyBuiltin] {
 /// The shipped table for a PDF BaseFont (subset tag removed here), parsing only that table.
 /// Same answer as `TableSet::builtin()?.for_basefont(basefont)` (tested).
 pub fn builtin_for_basefont(basefont: &str) -> Option<&'static FontTable> {
-    let bare = strip_subset_tag(basefont);
+    let bare = canonical_basefont(basefont);
     lazy_builtins()
         .iter()
-        .find(|t| t.basefonts.iter().any(|b| b == bare))
+        .find(|t| t.basefonts.iter().any(|b| canonical_basefont(b) == bare))
         .and_then(|t| {
             // A parse error is a build defect caught by the tests of the builtin set.
             t.parsed
                 .get_or_init(|| FontTable::builtin(t.file, t.text).ok())
                 .as_ref()
         })
+}
+
+/// Every shipped table bound to a PDF BaseFont (one per version of the font, in file
+/// order), parsing only those.
+pub fn builtin_tables_for_basefont(basefont: &str) -> Vec<&'static FontTable> {
+    let bare = canonical_basefont(basefont);
+    lazy_builtins()
+        .iter()
+        .filter(|t| t.basefonts.iter().any(|b| canonical_basefont(b) == bare))
+        .filter_map(|t| {
+            t.parsed
+                .get_or_init(|| FontTable::builtin(t.file, t.text).ok())
+                .as_ref()
+        })
+        .collect()
 }
 
 /// The shipped tables' text, embedded at build time. The list is kept by hand (it is short)
@@ -363,6 +499,33 @@ mod tests {
             source: "test".into(),
             evidence: String::new(),
         }
+    }
+
+    #[test]
+    fn canonical_basefont_strips_tag_cmap_style_and_maps_japanese_names() {
+        assert_eq!(
+            canonical_basefont("OGNPJD+MS-Mincho-90ms-RKSJ-H"),
+            "MS-Mincho"
+        );
+        assert_eq!(canonical_basefont("MS-Gothic-Identity-H"), "MS-Gothic");
+        assert_eq!(canonical_basefont("ABCDEE+MS-PGothic,Bold"), "MS-PGothic");
+        assert_eq!(canonical_basefont("MS-Mincho-Bold"), "MS-Mincho");
+        assert_eq!(canonical_basefont("@MS-Mincho"), "MS-Mincho");
+        assert_eq!(
+            canonical_basefont("HeiseiMin-W3-90ms-RKSJ-H"),
+            "HeiseiMin-W3"
+        );
+        assert_eq!(canonical_basefont("Ryumin-Light"), "Ryumin-Light");
+        assert_eq!(canonical_basefont("Foo-H"), "Foo-H");
+        assert_eq!(canonical_basefont("-Bold"), "-Bold");
+        assert_eq!(canonical_basefont("ＭＳ 明朝"), "MS-Mincho");
+        assert_eq!(canonical_basefont("ＭＳゴシック"), "MS-Gothic");
+        let (sjis, _, _) = encoding_rs::SHIFT_JIS.encode("ＭＳ明朝");
+        let lossy = String::from_utf8_lossy(&sjis);
+        assert_eq!(canonical_basefont(&format!("SVDSYM+{lossy}")), "MS-Mincho");
+        let (sjis, _, _) = encoding_rs::SHIFT_JIS.encode("ＭＳＰ明朝");
+        let lossy = String::from_utf8_lossy(&sjis);
+        assert_eq!(canonical_basefont(&format!("@{lossy}")), "MS-PMincho");
     }
 
     #[test]

@@ -30,6 +30,36 @@ pub fn fnv1a(bytes: &[u8]) -> u64 {
     h
 }
 
+/// Whether the glyph IDs that carry an outline fill 1…N densely (at least 8 of them). Kept
+/// IDs leave gaps wherever an unused glyph was dropped (Japanese text spreads over kana
+/// ~0x800 and kanji up to ~0x3C00 in the MS fonts); renumbered subsets and whole fonts do
+/// not.
+pub fn dense_outline_ids(hashes: &HashMap<u32, u64>) -> bool {
+    let n = hashes.len() as u64;
+    // Slack for the few blanks a subsetter keeps at the start (.notdef, spaces).
+    n >= 8
+        && hashes
+            .keys()
+            .max()
+            .is_some_and(|&m| (m as u64) < 2 * n + 32)
+}
+
+/// Whether a subset numbers its glyphs 1…N (DocuWorks, LibreOffice) instead of keeping the
+/// font's own glyph IDs (Office, Distiller), judged from the embedded program alone:
+/// dense outline IDs in a program whose numGlyphs is larger than its outlines account for
+/// (a padded maxp). `None` when it cannot tell: too few outlines, or dense IDs filling
+/// numGlyphs (a whole font, or a subset that rewrote maxp; see [`dense_outline_ids`]).
+pub fn renumbered_subset(hashes: &HashMap<u32, u64>, num_glyphs: Option<u32>) -> Option<bool> {
+    if hashes.len() < 8 {
+        return None;
+    }
+    if !dense_outline_ids(hashes) {
+        return Some(false);
+    }
+    let padded = num_glyphs.is_some_and(|g| (hashes.len() as f64) < 0.9 * g as f64);
+    padded.then_some(true)
+}
+
 /// Hash of each non-empty glyph's `glyf` record, by glyph ID. Not a TrueType-outline font
 /// (CFF, or unreadable): empty.
 pub fn outline_hashes(program: &[u8]) -> HashMap<u32, u64> {
