@@ -125,18 +125,24 @@ fn a_renumbered_subset_gets_no_characters_from_a_name_matched_table() {
     // the evidence check must refuse them with a warning.
     let pdf = realworld("jp-mlit-shikoku-02-1.pdf");
     let (out, err) = run(&["extract", "--json", "--pages", "40", pdf.to_str().unwrap()]);
-    assert!(
-        err.contains("matches the name but not the font"),
-        "no warning about the refused table: {err}"
-    );
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
-    let mut from_table = 0;
-    walk(&v, &mut |o| {
-        if o.get("source").and_then(|s| s.as_str()) == Some("table") {
-            from_table += 1;
-        }
-    });
+    let (mut from_table, mut past_collection) = (0, 0);
+    walk(
+        &v,
+        &mut |o| match o.get("source").and_then(|s| s.as_str()) {
+            Some("table") => from_table += 1,
+            // The fonts declare Adobe-Japan1: their CIDs read through the collection first, so
+            // only glyphs the collection leaves open reach the table stage, where the name-matched
+            // table must be refused with a warning.
+            Some("unresolved" | "document-table") => past_collection += 1,
+            _ => {}
+        },
+    );
     assert_eq!(from_table, 0, "glyphs decoded from a name-matched table");
+    assert!(
+        past_collection == 0 || err.contains("matches the name but not the font"),
+        "{past_collection} glyphs reached the table stage and no warning about the refused table: {err}"
+    );
 }
 
 fn walk(v: &serde_json::Value, f: &mut dyn FnMut(&serde_json::Map<String, serde_json::Value>)) {
