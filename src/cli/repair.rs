@@ -224,12 +224,17 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             if v.distinct > 0 {
                 writeln!(
                     err,
-                    "table {}: {} ({} glyph(s), {} character(s); gain {:.1} vs shuffled {:.1} mean, {:.1} best)",
+                    "table {}: {} ({}{} glyph(s), {} character(s); gain {:.1} vs shuffled {:.1} mean, {:.1} best)",
                     v.table,
                     if v.wins {
                         "explains this document"
                     } else {
                         "does not explain this document, decodes nothing"
+                    },
+                    if v.residual {
+                        "on what the others left: "
+                    } else {
+                        ""
                     },
                     v.distinct,
                     v.decoded,

@@ -210,7 +210,7 @@ impl<'a> Repairer<'a> {
             let rest: Vec<&FontTable> = losers.iter().map(|(_, t)| *t).collect();
             let second = doclevel::decide(&rest, &doc.evidence, lm, Some(&residual));
             for ((i, _), v) in losers.iter().zip(second) {
-                if v.wins {
+                if v.wins || v.distinct > 0 {
                     verdicts[*i] = v;
                 }
             }
