@@ -219,6 +219,31 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 )?;
             }
         }
+        // Which tables the document's garbling was judged against, and the verdicts.
+        for v in repairer.verdicts(&doc) {
+            if v.distinct > 0 {
+                writeln!(
+                    err,
+                    "table {}: {} ({}{} glyph(s), {} character(s); gain {:.1} vs shuffled {:.1} mean, {:.1} best)",
+                    v.table,
+                    if v.wins {
+                        "explains this document"
+                    } else {
+                        "does not explain this document, decodes nothing"
+                    },
+                    if v.residual {
+                        "on what the others left: "
+                    } else {
+                        ""
+                    },
+                    v.distinct,
+                    v.decoded,
+                    v.gain,
+                    v.null_mean,
+                    v.null_best
+                )?;
+            }
+        }
         let n: usize = explained.iter().map(|l| l.spans.len()).sum();
         let u: usize = explained.iter().map(|l| l.unresolved.len()).sum();
         writeln!(err, "{n} span(s) repaired, {u} unresolved")?;

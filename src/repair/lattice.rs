@@ -86,6 +86,12 @@ impl From<Vec<Vec<Opt>>> for Options {
 }
 
 /// Builds the options of each position.
+///
+/// A character that is no garbling evidence by itself ([`super::doclevel::never_evidence`]:
+/// controls such as pdftotext's page-break form feed, U+3000) gets decodings only between
+/// two characters at least one of which is garbling evidence (a half-width glyph of a CJK
+/// font amid its garbled neighbours); at a line's start or end, or amid clean text, it is
+/// what the extractor emitted and is kept.
 pub fn options(
     seq: &[char],
     tables: &[&FontTable],
@@ -96,7 +102,11 @@ pub fn options(
     // log10 of a rule confidence, for the last few confidences seen (a line uses a handful).
     let mut log_conf: [(u32, f32); 4] = [(f32::NAN.to_bits(), 0.0); 4];
     let mut log_next = 0;
-    for &c in seq {
+    let evidence = |i: Option<usize>| {
+        i.and_then(|i| seq.get(i))
+            .is_some_and(|&c| !super::doclevel::never_evidence(c) && classify(c).is_strong())
+    };
+    for (i, &c) in seq.iter().enumerate() {
         let class = classify(c);
         v.opts.push(Opt {
             out: [c, '\0', '\0'],
@@ -107,6 +117,14 @@ pub fn options(
             prior: class.real_prior(),
         });
         if class == crate::detect::CharClass::Ascii {
+            v.close_position();
+            continue;
+        }
+        if super::doclevel::never_evidence(c)
+            && (i == 0
+                || i + 1 == seq.len()
+                || !(evidence(i.checked_sub(1)) || evidence(Some(i + 1))))
+        {
             v.close_position();
             continue;
         }

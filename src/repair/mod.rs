@@ -7,9 +7,15 @@
 //!   returned byte-identical — clean text is never touched;
 //! * every change is reported as a [`RepairSpan`] with the table, rule and confidence;
 //! * strong-evidence characters that no table explains are reported as
-//!   [`GarbledSpan`]s with [`Reason::NoTable`], never silently changed.
+//!   [`GarbledSpan`]s with [`Reason::NoTable`], never silently changed;
+//! * only tables that won the document ([`doclevel`]) decode anything in it, decided
+//!   from all its garbled lines before any span is decoded;
+//! * characters extractors emit in clean text (controls such as the page-break form
+//!   feed, U+3000; ASCII never decodes) are decoded only between two characters one of
+//!   which is garbling evidence (see [`lattice::options`]).
 
 pub mod bidi;
+pub mod doclevel;
 pub mod lattice;
 mod memo;
 pub mod nfc;
@@ -154,7 +160,72 @@ impl<'a> Repairer<'a> {
             adapt: self.options.adapt,
             may_be_nfc: true,
             lines: 0,
+            evidence: Vec::new(),
+            evidence_chars: 0,
+            verdicts: std::sync::OnceLock::new(),
         }
+    }
+
+    /// The document-level verdict on each table (in table order), decided on first use
+    /// from every chunk `doc` has observed: call it only once all are observed.
+    pub fn verdicts<'d>(&self, doc: &'d DocumentModel<'a>) -> &'d [doclevel::TableVerdict] {
+        doc.verdicts.get_or_init(|| {
+            let lm = &doc.adaptive;
+            let mut verdicts = doclevel::decide(&self.tables, &doc.evidence, lm, None);
+            let won = |v: &[doclevel::TableVerdict]| -> Vec<&'a FontTable> {
+                self.tables
+                    .iter()
+                    .zip(v)
+                    .filter(|(_, v)| v.wins)
+                    .map(|(t, _)| *t)
+                    .collect()
+            };
+            let winners = won(&verdicts);
+            if winners.is_empty() || winners.len() == self.tables.len() {
+                return verdicts;
+            }
+            // A second font (a title font amid the body font): the glyphs the winners leave
+            // unresolved are judged again, on their own, by the tables that lost.
+            let memo = memo::Memo::new(lm);
+            let mut residual = std::collections::HashSet::new();
+            for line in &doc.evidence {
+                let text: String = line.iter().collect();
+                memo.trim();
+                let (_, report) = self.repair_line_with(&text, 0, &memo, doc.may_be_nfc, &winners);
+                for u in &report.unresolved {
+                    residual.extend(
+                        u.text
+                            .chars()
+                            .filter(|&c| classify(c).is_strong() && !doclevel::never_evidence(c)),
+                    );
+                }
+            }
+            let losers: Vec<(usize, &FontTable)> = self
+                .tables
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| !verdicts[*i].wins)
+                .map(|(i, t)| (i, *t))
+                .collect();
+            let rest: Vec<&FontTable> = losers.iter().map(|(_, t)| *t).collect();
+            let second = doclevel::decide(&rest, &doc.evidence, lm, Some(&residual));
+            for ((i, _), v) in losers.iter().zip(second) {
+                if v.wins || v.distinct > 0 {
+                    verdicts[*i] = v;
+                }
+            }
+            verdicts
+        })
+    }
+
+    /// The tables that won the document.
+    fn winners(&self, doc: &DocumentModel<'a>) -> Vec<&'a FontTable> {
+        self.tables
+            .iter()
+            .zip(self.verdicts(doc))
+            .filter(|(_, v)| v.wins)
+            .map(|(t, _)| *t)
+            .collect()
     }
 
     /// Repairs one chunk of a text whose every chunk `doc` has observed. `first_line` is
@@ -184,6 +255,7 @@ impl<'a> Repairer<'a> {
     ) -> TextRepair<'t> {
         let nfc_alternatives = doc.may_be_nfc;
         let adaptive = &doc.adaptive;
+        let winners = self.winners(doc);
         // Repeated lines (headers, footers, table rows) are common: each distinct line
         // content is repaired once. Exact: a line's repair depends only on its content
         // and on the document-wide model, never on its neighbours.
@@ -221,7 +293,7 @@ impl<'a> Repairer<'a> {
                     let line = raw.strip_suffix('\r').unwrap_or(raw);
                     memo.trim();
                     let (mut fixed, report) =
-                        self.repair_line_with(line, line_no, memo, nfc_alternatives);
+                        self.repair_line_with(line, line_no, memo, nfc_alternatives, &winners);
                     if raw.len() != line.len() {
                         fixed.push('\r');
                     }
@@ -277,14 +349,13 @@ impl<'a> Repairer<'a> {
     /// one's is tried only if it reads two or more of them differently from every table
     /// taken before it (a title font's 調査 amid a body font whose kanji block also
     /// covers those glyph IDs).
-    fn tables_for(&self, chars: &[char]) -> Vec<&'a FontTable> {
+    fn tables_for(&self, chars: &[char], winners: &[&'a FontTable]) -> Vec<&'a FontTable> {
         let strong: Vec<char> = chars
             .iter()
             .copied()
             .filter(|c| classify(*c).is_strong())
             .collect();
-        let mut scored: Vec<(usize, usize, &FontTable)> = self
-            .tables
+        let mut scored: Vec<(usize, usize, &FontTable)> = winners
             .iter()
             .enumerate()
             .map(|(i, t)| {
@@ -321,15 +392,31 @@ impl<'a> Repairer<'a> {
         taken
     }
 
-    /// Repairs one line (without its line ending).
+    /// Repairs one line (without its line ending), taken as a whole document: the tables
+    /// that decode are those that win on this line alone.
     pub fn repair_line(
         &self,
         line: &str,
         line_no: usize,
-        lm: &dyn Scorer,
+        lm: &(dyn Scorer + Sync),
         nfc_alternatives: bool,
     ) -> (String, LineReport) {
-        self.repair_line_with(line, line_no, &memo::Memo::new(lm), nfc_alternatives)
+        let chars: Vec<char> = line.chars().collect();
+        let verdicts = doclevel::decide(&self.tables, &[chars], lm, None);
+        let winners: Vec<&'a FontTable> = self
+            .tables
+            .iter()
+            .zip(&verdicts)
+            .filter(|(_, v)| v.wins)
+            .map(|(t, _)| *t)
+            .collect();
+        self.repair_line_with(
+            line,
+            line_no,
+            &memo::Memo::new(lm),
+            nfc_alternatives,
+            &winners,
+        )
     }
 
     /// [`Repairer::repair_line`] with a caller-provided score memo (over the same model).
@@ -339,9 +426,10 @@ impl<'a> Repairer<'a> {
         line_no: usize,
         memo: &memo::Memo,
         nfc_alternatives: bool,
+        winners: &[&'a FontTable],
     ) -> (String, LineReport) {
         let chars: Vec<char> = line.chars().collect();
-        let tables = self.tables_for(&chars);
+        let tables = self.tables_for(&chars, winners);
         let lm: &dyn Scorer = memo;
         let mut report = LineReport {
             line: line_no,
@@ -538,6 +626,12 @@ pub struct DocumentModel<'a> {
     may_be_nfc: bool,
     /// Lines observed so far.
     lines: usize,
+    /// The first lines holding strong characters (without `\r`), up to
+    /// [`doclevel::EVIDENCE_CHARS`] characters: what the tables are judged on.
+    evidence: Vec<Vec<char>>,
+    evidence_chars: usize,
+    /// The tables' verdicts, decided once every chunk is observed.
+    verdicts: std::sync::OnceLock<Vec<doclevel::TableVerdict>>,
 }
 
 impl DocumentModel<'_> {
@@ -558,6 +652,15 @@ impl DocumentModel<'_> {
             + usize::from(!chunk.is_empty() && !chunk.ends_with('\n'));
         // A chunk without strong evidence still counts: its lines are the document's.
         self.may_be_nfc &= nfc::text_may_be_nfc(chunk);
+        for d in dirty {
+            if self.evidence_chars >= doclevel::EVIDENCE_CHARS {
+                break;
+            }
+            let raw = &chunk[d.start..d.end];
+            let line: Vec<char> = raw.strip_suffix('\r').unwrap_or(raw).chars().collect();
+            self.evidence_chars += line.len();
+            self.evidence.push(line);
+        }
         if self.adapt {
             let mut prev = 0;
             for d in dirty {
