@@ -139,7 +139,8 @@ fn simple3_vertical_text_in_place() {
 
 /// PyMuPDF's chinese-tables: every pair of consecutive CJK lines of `pdftotext -raw` (which
 /// keeps each wrapped cell's lines together) is found joined in our text — interleaving the
-/// wrapped lines of neighbouring cells breaks these pairs.
+/// wrapped lines of neighbouring cells breaks these pairs (before ruled tables: 12 of 46
+/// found; with them 46 of 46).
 #[test]
 fn chinese_tables_wrapped_cells_contiguous() {
     let pdf = realworld().join("pymupdf-chinese-tables.pdf");
@@ -157,7 +158,7 @@ fn chinese_tables_wrapped_cells_contiguous() {
         .filter(|w| cjk(&w[0]) && cjk(&w[1]))
         .map(|w| format!("{}{}", w[0], w[1]))
         .collect();
-    assert!(pairs.len() >= 50, "only {} line pairs", pairs.len());
+    assert!(pairs.len() >= 30, "only {} line pairs", pairs.len());
     let missing: Vec<&String> = pairs
         .iter()
         .filter(|p| !ours.contains(p.as_str()))
