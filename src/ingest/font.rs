@@ -830,6 +830,58 @@ mod tests {
         assert!(text_of(&f, &[0x8F, 0xB0]).chars().all(|c| c == '?'));
     }
 
+    /// A TrueType whose CIDs are its own glyph IDs (IPAexGothic, identity CIDToGIDMap) under
+    /// a stock Adobe-Japan1 CIDSystemInfo: its cmap contradicts the collection, which is
+    /// then not used; the same dictionary without a program keeps the collection.
+    #[test]
+    fn collection_contradicted_by_embedded_cmap_is_dropped() {
+        let path = "/usr/share/fonts/opentype/ipaexfont-gothic/ipaexg.ttf";
+        let data = std::fs::read(path).expect("fonts-ipaexfont must be installed (.ci/run)");
+        let mut doc = lopdf::Document::with_version("1.5");
+        let file = doc.add_object(lopdf::Stream::new(dictionary! {}, data));
+        let fd = doc.add_object(dictionary! {
+            "Type" => "FontDescriptor", "FontName" => "IPAexGothic", "FontFile2" => file,
+        });
+        let info = dictionary! {
+            "Registry" => Object::string_literal("Adobe"),
+            "Ordering" => Object::string_literal("Japan1"), "Supplement" => 2,
+        };
+        let cid_font = |with_program: bool| {
+            let mut d = dictionary! {
+                "Type" => "Font", "Subtype" => "CIDFontType2", "BaseFont" => "IPAexGothic",
+                "CIDSystemInfo" => info.clone(),
+            };
+            if with_program {
+                d.set("FontDescriptor", fd);
+            }
+            d
+        };
+        let embedded = doc.add_object(cid_font(true));
+        let bare = doc.add_object(cid_font(false));
+        let type0 = |desc| {
+            dictionary! {
+                "Type" => "Font", "Subtype" => "Type0", "BaseFont" => "IPAexGothic",
+                "Encoding" => "Identity-H", "DescendantFonts" => vec![Object::Reference(desc)],
+            }
+        };
+        let pdf = Pdf {
+            doc,
+            max_stream_bytes: 64 << 20,
+        };
+        let mut warnings = Vec::new();
+        let f = Font::from_dict(&pdf, &type0(embedded), &mut warnings);
+        assert!(f.embedded_cmap.is_some(), "test premise: program read");
+        assert_eq!(f.collection, None, "{warnings:?}");
+        assert!(
+            warnings.iter().any(|w| w.contains("contradicts")),
+            "{warnings:?}"
+        );
+        let f = Font::from_dict(&pdf, &type0(bare), &mut Vec::new());
+        assert_eq!(f.collection, Some(Collection::Japan1));
+        // CID 1860 of Adobe-Japan1 is 月.
+        assert_eq!(f.predefined_text(1860).as_deref(), Some("月"));
+    }
+
     #[test]
     fn glyph_names() {
         assert_eq!(glyph_name_char("uni4EE4"), Some('令'));
