@@ -325,7 +325,7 @@ fn every_record_batch_writes_validates_against_the_schema() {
     let tmp = tempfile::tempdir().expect("temp dir");
     let input = tmp.path().join("in");
     let out = tmp.path().join("out");
-    let mut files = vec![
+    let files = vec![
         sample("dev-a.txt"),
         sample("dev-b.txt"),
         sample("dev-c.txt"),

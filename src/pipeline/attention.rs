@@ -160,13 +160,16 @@ impl Attention {
                 .collect();
             fonts.sort_by(|a, b| b.glyphs.cmp(&a.glyphs).then(a.font.cmp(&b.font)));
             let mut fix = Vec::new();
+            let mut names: Vec<&str> = Vec::new();
+            for f in &fonts {
+                let bare = crate::tables::strip_subset_tag(&f.font);
+                if !names.contains(&bare) {
+                    names.push(bare);
+                }
+            }
             let font_files = format!(
                 "`--font-files DIR` with the font files of {} (glyphs identified by outline)",
-                fonts
-                    .iter()
-                    .map(|f| crate::tables::strip_subset_tag(&f.font))
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                names.join(", ")
             );
             if renumbered {
                 fix.push(font_files.clone());
