@@ -1,6 +1,8 @@
 //! glyphmend: exact text out of Japanese government PDFs whose fonts lost their ToUnicode.
 //!
-//! The pipeline, one module per stage, data flowing one way:
+//! Every command runs one [`pipeline`]: an input (PDF or text in any supported encoding) →
+//! a [`pipeline::Document`] (pages, lines, spans with provenance, unresolved glyphs,
+//! warnings) → program records. Its stages, one module each, data flowing one way:
 //!
 //! * [`ingest`] — PDF content streams → glyphs with (font, code, GID, ToUnicode, position).
 //! * [`detect`] — find garbled spans (glyph IDs printed as code points) in text.
@@ -19,6 +21,7 @@ pub mod export;
 pub mod ingest;
 pub mod learn;
 pub mod lm;
+pub mod pipeline;
 pub mod repair;
 pub mod segment;
 pub mod tables;

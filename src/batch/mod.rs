@@ -1,14 +1,7 @@
-//! Batch: repair every PDF and `.txt` under a directory into an output directory.
-//!
-//! Layout of the output directory `OUT`:
-//! * `docs/<input path>/doc.json` — original and repaired text per page, spans, statistics
-//!   ([`crate::export::corpus::DocResult`]); next to it `repaired.txt` (pages separated by
-//!   form feeds), `spans.json`, `records.jsonl`;
-//! * `corpus.jsonl` — one line per page of every good input;
-//! * `records.jsonl` — the program records of all inputs;
-//! * `manifest.json` — every input with its status and error, and the versions of the tables
-//!   and model used ([`manifest::Manifest`]);
-//! * `timings.json` — durations and throughput of the last run ([`manifest::Timings`]).
+//! Batch: every PDF and `.txt` under a directory through the [`crate::pipeline`] (the same
+//! text `extract`, `repair` and `records` give), into an output directory whose layout
+//! [`crate::export::OutDir`] owns: per-document outputs, `corpus.jsonl`, `records.jsonl`,
+//! `manifest.json`, `needs_attention.json`, `timings.json`.
 //!
 //! Invariants:
 //! * One bad input never stops the batch: its failure (stage and message) is in the manifest.
@@ -20,18 +13,21 @@
 //! * A rerun resumes: an input whose sha256 and the batch's tables version are unchanged
 //!   since the manifest of the previous run is not processed again (failures included — the
 //!   same bytes fail the same way).
-//!
-//! The stages that are not text repair (PDF extraction, program records) are reached
-//! through [`Stages`], so that they can be replaced in one place ([`Stages::builtin`]).
+//! * An input is `ok` only if nothing in it is unresolved or in doubt; otherwise it is
+//!   `needs_attention`, listed with its reasons and fixes in `needs_attention.json`.
 
 pub mod manifest;
 pub mod progress;
 
-use crate::export::corpus::{CorpusLine, DocResult, PageResult, SpanRecord};
-use crate::export::{self, ExportError, write_atomic, write_replace};
-use crate::repair::Repairer;
+use crate::export::ExportError;
+use crate::export::corpus::{CorpusLine, DocResult};
+use crate::export::outdir::OutDir;
+use crate::pipeline::{Pipeline, PipelineError, Source, SourceKind, Stage};
+use crate::segment::ProgramRecord;
 use crate::tables::TableSet;
-use manifest::{FileTiming, InputEntry, Manifest, Status, Summary, TableVersion, Timings};
+use manifest::{
+    FileTiming, InputEntry, Manifest, NeedsAttention, Status, Summary, TableVersion, Timings,
+};
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
@@ -67,61 +63,11 @@ impl From<BatchError> for crate::Error {
     }
 }
 
-/// The text of one page as a PDF extractor gives it (before repair).
-#[derive(Debug, Clone, PartialEq)]
-pub struct PageText {
-    /// 1-based.
-    pub page: u32,
-    pub text: String,
-}
-
-/// PDF → page texts. An error fails that input only.
-pub type ExtractPdfFn = fn(&Path, &crate::ingest::ExtractOptions) -> crate::Result<Vec<PageText>>;
-/// Repaired text of a whole input (pages separated by form feeds) and its path relative to
-/// the batch directory → program records as JSON objects.
-pub type RecordsFn = fn(&str, &Path) -> Vec<serde_json::Value>;
-/// The bytes of the language model in use, hashed into the tables version.
-pub type ModelBytesFn = fn() -> Vec<u8>;
-
-/// The pipeline stages a batch runs besides repair.
-#[derive(Clone, Copy)]
-pub struct Stages {
-    pub extract_pdf: ExtractPdfFn,
-    pub records: RecordsFn,
-    pub model_bytes: ModelBytesFn,
-}
-
-impl Stages {
-    /// The stages built into this crate: PDF extraction (`ingest`), program records
-    /// (`segment`) and the shipped language model's bytes (for the tables version).
-    pub fn builtin() -> Stages {
-        Stages {
-            extract_pdf: extract_pdf,
-            records: records_of,
-            model_bytes: || crate::lm::CharLm::builtin().to_bytes(),
-        }
-    }
-}
-
-fn extract_pdf(path: &Path, opts: &crate::ingest::ExtractOptions) -> crate::Result<Vec<PageText>> {
-    let doc = crate::ingest::extract_path(path, opts)?;
-    Ok(doc
-        .pages
-        .iter()
-        .map(|p| PageText {
-            page: p.number,
-            text: p.text(),
-        })
-        .collect())
-}
-
-fn records_of(text: &str, path: &Path) -> Vec<serde_json::Value> {
-    let source = crate::segment::SourceInfo::new(path.display().to_string());
-    crate::segment::records_from_text(text, &source)
-        .iter()
-        .filter_map(|r| serde_json::to_value(r).ok())
-        .collect()
-}
+/// Exit status of `glyphmend batch` when every input was tried and at least one failed.
+pub const EXIT_SOME_FAILED: u8 = 3;
+/// Exit status when nothing failed but some inputs need attention (unresolved glyphs or
+/// garbling, low-confidence repairs, learned tables): see `needs_attention.json`.
+pub const EXIT_NEEDS_ATTENTION: u8 = 4;
 
 /// What to run.
 #[derive(Debug, Clone)]
@@ -148,11 +94,26 @@ pub struct BatchOptions {
 pub struct BatchReport {
     pub manifest: Manifest,
     pub timings: Timings,
+    /// Failed inputs and inputs needing attention (also in `needs_attention.json`).
+    pub needs_attention: NeedsAttention,
 }
 
 impl BatchReport {
+    /// Inputs that failed.
     pub fn failed(&self) -> usize {
         self.manifest.summary.failed
+    }
+
+    /// The documented exit status: 0 all clean, [`EXIT_SOME_FAILED`] if any input failed,
+    /// else [`EXIT_NEEDS_ATTENTION`] if any needs attention.
+    pub fn exit_status(&self) -> u8 {
+        if self.manifest.summary.failed > 0 {
+            EXIT_SOME_FAILED
+        } else if self.manifest.summary.needs_attention > 0 {
+            EXIT_NEEDS_ATTENTION
+        } else {
+            0
+        }
     }
 }
 
@@ -161,7 +122,7 @@ impl BatchReport {
 struct Input {
     rel: String,
     abs: PathBuf,
-    kind: &'static str,
+    kind: SourceKind,
 }
 
 /// What processing one input gave.
@@ -169,72 +130,56 @@ struct Outcome {
     entry: InputEntry,
     timing: FileTiming,
     corpus: Vec<CorpusLine>,
-    records: Vec<serde_json::Value>,
+    records: Vec<ProgramRecord>,
 }
 
 /// Everything the workers share (read-only).
 struct Context<'a> {
-    repairer: Repairer<'a>,
-    stages: Stages,
-    extract: crate::ingest::ExtractOptions,
-    out_dir: &'a Path,
+    pipeline: Pipeline,
+    out: &'a OutDir,
     previous: HashMap<String, InputEntry>,
     force: bool,
 }
 
 /// Runs a batch. Returns an error only when the batch as a whole cannot run (unreadable
 /// input directory, output directory not writable, bad extra tables).
-pub fn run(opts: &BatchOptions, stages: Stages) -> Result<BatchReport, BatchError> {
+pub fn run(opts: &BatchOptions) -> Result<BatchReport, BatchError> {
     let started = Instant::now();
     if !opts.input_dir.is_dir() {
         return Err(BatchError::NotADirectory {
             path: opts.input_dir.clone(),
         });
     }
-    std::fs::create_dir_all(&opts.out_dir).map_err(|source| BatchError::Io {
-        path: opts.out_dir.clone(),
-        source,
-    })?;
-    let mut tables = TableSet::builtin()?;
-    if let Some(dir) = &opts.extra_tables {
-        tables.extend(TableSet::load_dir(dir)?);
-    }
+    let out = OutDir::new(&opts.out_dir);
+    out.create()?;
+    let mut pipeline = Pipeline::builtin()?.with_tables_dir(opts.extra_tables.as_deref())?;
     let inputs = discover(&opts.input_dir, &opts.out_dir)?;
     if opts.learn_fonts {
-        tables.extend(corpus_tables(&inputs, &tables, opts.threads)?);
+        pipeline.add_tables(corpus_tables(&inputs, &pipeline, opts.threads)?);
     }
-    let model = (stages.model_bytes)();
-    let (mut tables_version, table_versions, model_sha256) = versions(&tables, &model);
-    let outlines = if opts.font_files.is_empty() {
-        None
-    } else {
+    let model = pipeline.lm.to_bytes();
+    let (mut tables_version, table_versions, model_sha256) = versions(&pipeline.tables, &model);
+    if !opts.font_files.is_empty() {
         let ix = crate::tables::outlines::OutlineIndex::from_paths(&opts.font_files)?;
         // Other font files can change what PDFs read as: part of the version resume checks.
-        use sha2::Digest;
-        let mut h = sha2::Sha256::new();
+        let mut h = Sha256::new();
         h.update(tables_version.as_bytes());
         for (file, face) in &ix.faces {
             let len = std::fs::metadata(file).map(|m| m.len()).unwrap_or(0);
             h.update(format!("{}#{face}:{len}\n", file.display()).as_bytes());
         }
-        tables_version = h.finalize().iter().map(|b| format!("{b:02x}")).collect();
-        Some(std::sync::Arc::new(ix))
-    };
-    let extract = crate::ingest::ExtractOptions {
-        tables: std::sync::Arc::new(tables.clone()),
-        outlines,
-        ..Default::default()
-    };
+        tables_version = hex::encode(h.finalize());
+        pipeline.options.outlines = Some(std::sync::Arc::new(ix));
+    }
 
-    let previous = previous_manifest(&opts.out_dir)
-        .filter(|m| m.tables_version == tables_version && m.format == manifest::MANIFEST_FORMAT)
+    let previous = out
+        .previous_manifest()
+        .filter(|m| m.tables_version == tables_version)
         .map(|m| m.inputs.into_iter().map(|e| (e.path.clone(), e)).collect())
         .unwrap_or_default();
     let ctx = Context {
-        repairer: Repairer::new(&tables, crate::lm::CharLm::builtin()),
-        stages,
-        extract,
-        out_dir: &opts.out_dir,
+        pipeline,
+        out: &out,
         previous,
         force: opts.force,
     };
@@ -263,17 +208,12 @@ pub fn run(opts: &BatchOptions, stages: Stages) -> Result<BatchReport, BatchErro
         ..Default::default()
     };
     for o in &outcomes {
-        for line in &o.corpus {
-            corpus.extend(serde_json::to_vec(line).unwrap_or_default());
-            corpus.push(b'\n');
-        }
-        for r in &o.records {
-            records.extend(serde_json::to_vec(r).unwrap_or_default());
-            records.push(b'\n');
-        }
+        corpus.extend(o.corpus.iter().cloned());
+        records.extend(o.records.iter().cloned());
         let e = &o.entry;
         match e.status {
             Status::Ok => summary.ok += 1,
+            Status::NeedsAttention => summary.needs_attention += 1,
             Status::Failed => summary.failed += 1,
         }
         summary.pages += e.pages;
@@ -292,22 +232,18 @@ pub fn run(opts: &BatchOptions, stages: Stages) -> Result<BatchReport, BatchErro
         inputs: outcomes.iter().map(|o| o.entry.clone()).collect(),
     };
     // The documents' files durable before the manifest that says they are done.
-    let written: Vec<PathBuf> = outcomes
+    let written: Vec<&str> = outcomes
         .iter()
-        .filter(|o| o.entry.status == Status::Ok)
-        .flat_map(|o| {
-            let dir = doc_dir(&opts.out_dir, &o.entry.path);
-            DOC_FILES.map(|f| dir.join(f))
-        })
+        .filter(|o| o.entry.status.has_outputs())
+        .map(|o| o.entry.path.as_str())
         .collect();
-    export::sync_file_system(&opts.out_dir, &written)?;
-    write_atomic(&opts.out_dir.join("corpus.jsonl"), &corpus)?;
-    write_atomic(&opts.out_dir.join("records.jsonl"), &records)?;
+    out.sync_docs(&written)?;
+    out.write_corpus(&corpus)?;
+    out.write_records(&records)?;
+    let needs_attention = NeedsAttention::of(&manifest);
+    out.write_needs_attention(&needs_attention)?;
     // The manifest last: a run killed before this point resumes from the previous one.
-    write_atomic(
-        &opts.out_dir.join("manifest.json"),
-        &export::to_json_pretty(&manifest),
-    )?;
+    out.write_manifest(&manifest)?;
     let wall = started.elapsed().as_secs_f64();
     let files: Vec<FileTiming> = outcomes.into_iter().map(|o| o.timing).collect();
     let skipped = files.iter().filter(|f| f.skipped).count();
@@ -330,22 +266,20 @@ pub fn run(opts: &BatchOptions, stages: Stages) -> Result<BatchReport, BatchErro
         pages_per_second: pages_processed as f64 / wall.max(1e-9),
         files,
     };
-    write_atomic(
-        &opts.out_dir.join("timings.json"),
-        &export::to_json_pretty(&timings),
-    )?;
-    Ok(BatchReport { manifest, timings })
+    out.write_timings(&timings)?;
+    Ok(BatchReport {
+        manifest,
+        timings,
+        needs_attention,
+    })
 }
 
 /// Tables voted from the inputs' PDFs (trusted ToUnicode, embedded cmaps) for fonts that
 /// `known` has no table for. Unreadable PDFs are skipped here; they fail in their own turn.
-fn corpus_tables(inputs: &[Input], known: &TableSet, threads: usize) -> crate::Result<TableSet> {
+fn corpus_tables(inputs: &[Input], pipeline: &Pipeline, threads: usize) -> crate::Result<TableSet> {
     use crate::learn::pdf_votes::{CorpusVotes, VoteOptions};
-    use rayon::prelude::*;
-    let opts = crate::ingest::ExtractOptions {
-        tables: std::sync::Arc::new(known.clone()),
-        ..Default::default()
-    };
+    let known = &pipeline.tables;
+    let opts = pipeline.extract_options();
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads.max(1))
         .build()
@@ -353,7 +287,7 @@ fn corpus_tables(inputs: &[Input], known: &TableSet, threads: usize) -> crate::R
     let parts: Vec<CorpusVotes> = pool.install(|| {
         inputs
             .par_iter()
-            .filter(|i| i.kind == "pdf")
+            .filter(|i| i.kind == SourceKind::Pdf)
             .map(|i| {
                 let mut c = CorpusVotes::default();
                 if let Ok(bytes) = std::fs::read(&i.abs) {
@@ -375,7 +309,11 @@ fn corpus_tables(inputs: &[Input], known: &TableSet, threads: usize) -> crate::R
             .map(|l| {
                 let mut t = l.table;
                 // Never replaces a shipped or user table of the same name.
-                t.name = format!("corpus-{}", t.name);
+                t.name = format!(
+                    "{}{}",
+                    crate::pipeline::attention::LEARNED_TABLE_PREFIX,
+                    t.name
+                );
                 t
             })
             .collect(),
@@ -410,15 +348,6 @@ fn versions(tables: &TableSet, model: &[u8]) -> (String, Vec<TableVersion>, Stri
     (hex::encode(all.finalize()), per_table, model_sha)
 }
 
-fn previous_manifest(out_dir: &Path) -> Option<Manifest> {
-    let path = out_dir.join("manifest.json");
-    if !path.exists() {
-        return None;
-    }
-    // An unreadable old manifest only costs a full rerun.
-    export::read_json(&path).ok()
-}
-
 /// All `.pdf` and `.txt` files under `dir` (recursively, not following symlinks), sorted by
 /// relative path, excluding the output directory if it lies inside.
 fn discover(dir: &Path, out_dir: &Path) -> Result<Vec<Input>, BatchError> {
@@ -445,14 +374,8 @@ fn discover(dir: &Path, out_dir: &Path) -> Result<Vec<Input>, BatchError> {
         if !entry.file_type().is_file() {
             continue;
         }
-        let ext = entry
-            .path()
-            .extension()
-            .map(|x| x.to_string_lossy().to_ascii_lowercase());
-        let kind = match ext.as_deref() {
-            Some("pdf") => "pdf",
-            Some("txt") => "txt",
-            _ => continue,
+        let Some(kind) = SourceKind::of_extension(entry.path()) else {
+            continue;
         };
         let rel_path = entry.path().strip_prefix(dir).unwrap_or(entry.path());
         let rel: Vec<String> = rel_path
@@ -469,41 +392,6 @@ fn discover(dir: &Path, out_dir: &Path) -> Result<Vec<Input>, BatchError> {
     Ok(inputs)
 }
 
-/// Where an input's outputs go, relative to the output directory.
-fn doc_dir_rel(rel: &str) -> String {
-    format!("docs/{rel}")
-}
-
-fn doc_dir(out_dir: &Path, rel: &str) -> PathBuf {
-    let mut p = out_dir.join("docs");
-    for part in rel.split('/') {
-        p.push(part);
-    }
-    p
-}
-
-/// Loads a previous run's document and records.
-fn load_outputs(
-    out_dir: &Path,
-    rel: &str,
-) -> Result<(DocResult, Vec<serde_json::Value>), ExportError> {
-    let dir = doc_dir(out_dir, rel);
-    let doc: DocResult = export::read_json(&dir.join("doc.json"))?;
-    let path = dir.join("records.jsonl");
-    let text = std::fs::read_to_string(&path).map_err(|e| ExportError::io(&path, e))?;
-    let records = text
-        .lines()
-        .filter(|l| !l.is_empty())
-        .map(|l| {
-            serde_json::from_str(l).map_err(|source| ExportError::Json {
-                path: path.clone(),
-                source,
-            })
-        })
-        .collect::<Result<_, _>>()?;
-    Ok((doc, records))
-}
-
 /// [`process`], with a panic in any stage turned into a failure of this input.
 fn process_guarded(input: &Input, ctx: &Context) -> Outcome {
     let started = Instant::now();
@@ -515,7 +403,7 @@ fn process_guarded(input: &Input, ctx: &Context) -> Outcome {
                 .map(|s| s.to_string())
                 .or_else(|| payload.downcast_ref::<String>().cloned())
                 .unwrap_or_else(|| "unknown panic".into());
-            let mut o = failure(input, None, None, "internal", format!("panic: {msg}"));
+            let mut o = failure(input, None, None, Stage::Internal, format!("panic: {msg}"));
             o.timing.total_ms = ms(started);
             o
         }
@@ -530,18 +418,20 @@ fn failure(
     input: &Input,
     bytes: Option<u64>,
     sha256: Option<String>,
-    stage: &str,
+    stage: Stage,
     error: String,
 ) -> Outcome {
     Outcome {
         entry: InputEntry {
             path: input.rel.clone(),
-            kind: input.kind.into(),
+            kind: input.kind,
             bytes,
             sha256,
             status: Status::Failed,
-            failed_stage: Some(stage.into()),
+            failed_stage: Some(stage),
             error: Some(error),
+            warnings: Vec::new(),
+            attention: None,
             pages: 0,
             repaired_spans: 0,
             low_confidence_spans: 0,
@@ -558,26 +448,32 @@ fn failure(
     }
 }
 
-fn ok_entry(input: &Input, bytes: u64, doc: &DocResult, records: usize) -> InputEntry {
-    let spans: Vec<&SpanRecord> = doc.spans().collect();
+/// The manifest entry of an input that went through, from its stored document.
+fn done_entry(input: &Input, bytes: u64, doc: &DocResult, records: usize) -> InputEntry {
     InputEntry {
         path: input.rel.clone(),
-        kind: input.kind.into(),
+        kind: input.kind,
         bytes: Some(bytes),
         sha256: Some(doc.sha256.clone()),
-        status: Status::Ok,
+        status: if doc.attention.is_some() {
+            Status::NeedsAttention
+        } else {
+            Status::Ok
+        },
         failed_stage: None,
         error: None,
+        warnings: doc.warnings.clone(),
+        attention: doc.attention.clone(),
         pages: doc.pages.len(),
-        repaired_spans: spans.len(),
+        repaired_spans: doc.spans().count(),
         low_confidence_spans: doc.pages.iter().map(|p| p.stats.low_confidence_spans).sum(),
         unresolved_spans: doc.pages.iter().map(|p| p.unresolved.len()).sum(),
         records,
-        outputs: Some(doc_dir_rel(&input.rel)),
+        outputs: Some(OutDir::doc_dir_rel(&input.rel)),
     }
 }
 
-/// Processes one input: read, extract, repair, records, write its outputs.
+/// Processes one input: read, the pipeline, records, write its outputs.
 fn process(input: &Input, ctx: &Context) -> Outcome {
     let t0 = Instant::now();
     let mut timing = FileTiming {
@@ -587,7 +483,7 @@ fn process(input: &Input, ctx: &Context) -> Outcome {
     let bytes = match std::fs::read(&input.abs) {
         Ok(b) => b,
         Err(e) => {
-            let mut o = failure(input, None, None, "read", format!("cannot read: {e}"));
+            let mut o = failure(input, None, None, Stage::Read, format!("cannot read: {e}"));
             o.timing.total_ms = ms(t0);
             return o;
         }
@@ -603,22 +499,24 @@ fn process(input: &Input, ctx: &Context) -> Outcome {
         && prev.sha256.as_deref() == Some(sha.as_str())
         && prev.kind == input.kind
     {
-        let reused = match prev.status {
-            Status::Failed => Some(Outcome {
+        let reused = if prev.status == Status::Failed {
+            Some(Outcome {
                 entry: prev.clone(),
                 timing: FileTiming::default(),
                 corpus: Vec::new(),
                 records: Vec::new(),
-            }),
-            Status::Ok => load_outputs(ctx.out_dir, &input.rel)
+            })
+        } else {
+            ctx.out
+                .read_doc(&input.rel)
                 .ok()
                 .filter(|(doc, _)| doc.sha256 == sha)
                 .map(|(doc, records)| Outcome {
-                    entry: ok_entry(input, size, &doc, records.len()),
+                    entry: done_entry(input, size, &doc, records.len()),
                     timing: FileTiming::default(),
                     corpus: doc.corpus_lines(),
                     records,
-                }),
+                })
         };
         if let Some(mut o) = reused {
             o.timing = FileTiming {
@@ -632,9 +530,9 @@ fn process(input: &Input, ctx: &Context) -> Outcome {
         }
     }
 
-    let fail = |stage: &str, error: String, timing: &FileTiming| {
+    let fail = |stage: Stage, error: String, timing: &FileTiming| {
         // Outputs of an earlier, successful version of this input would now be stale.
-        let _ = std::fs::remove_dir_all(doc_dir(ctx.out_dir, &input.rel));
+        ctx.out.remove_doc(&input.rel);
         let mut o = failure(input, Some(size), Some(sha.clone()), stage, error);
         o.timing = FileTiming {
             total_ms: ms(t0),
@@ -642,161 +540,52 @@ fn process(input: &Input, ctx: &Context) -> Outcome {
         };
         o
     };
-
-    let t = Instant::now();
-    let pages: Vec<PageText> = match input.kind {
-        "pdf" => match (ctx.stages.extract_pdf)(&input.abs, &ctx.extract) {
-            Ok(p) => p,
-            Err(e) => return fail("extract", e.to_string(), &timing),
-        },
-        _ => match decode_text(&bytes) {
-            Ok(text) => split_pages(&text),
-            Err(e) => return fail("decode", e, &timing),
-        },
+    // Errors name the input by its path relative to the batch directory, as the manifest.
+    let message = |e: &PipelineError| match e {
+        PipelineError::Decode { source, .. } => source.to_string(),
+        e => e.to_string(),
     };
-    timing.extract_ms = ms(t);
 
     let t = Instant::now();
-    let doc = DocResult {
-        path: input.rel.clone(),
-        sha256: sha.clone(),
-        kind: input.kind.into(),
-        pages: pages
-            .into_iter()
-            .map(|p| {
-                // Owned: the page keeps both texts.
-                let repair = ctx.repairer.repair_text(&p.text).into_owned();
-                PageResult::new(p.page, p.text, repair)
-            })
-            .collect(),
+    let doc = match Source::from_bytes(input.rel.clone(), bytes, input.kind)
+        .and_then(|source| ctx.pipeline.run(source))
+    {
+        Ok(doc) => doc,
+        Err(e) => return fail(e.stage(), message(&e), &timing),
     };
-    timing.repair_ms = ms(t);
+    timing.pipeline_ms = ms(t);
 
     let t = Instant::now();
-    let repaired = doc.repaired_text();
-    let rel_path = Path::new(&input.rel);
-    let records: Vec<serde_json::Value> = (ctx.stages.records)(&repaired, rel_path)
-        .into_iter()
-        .map(|mut r| {
-            if let Some(obj) = r.as_object_mut() {
-                obj.entry("source")
-                    .or_insert_with(|| input.rel.clone().into());
-            }
-            r
-        })
-        .collect();
+    let records = crate::pipeline::records(&doc);
     timing.records_ms = ms(t);
 
     let t = Instant::now();
-    if let Err(e) = write_outputs(ctx.out_dir, &doc, &repaired, &records) {
-        return fail("write", e.to_string(), &timing);
+    let result = doc.to_result(&input.rel);
+    if let Err(e) = ctx.out.write_doc(&result, &records) {
+        return fail(Stage::Write, e.to_string(), &timing);
     }
     timing.write_ms = ms(t);
     timing.total_ms = ms(t0);
     Outcome {
-        entry: ok_entry(input, size, &doc, records.len()),
+        entry: done_entry(input, size, &result, records.len()),
         timing,
-        corpus: doc.corpus_lines(),
+        corpus: result.corpus_lines(),
         records,
     }
 }
 
-fn write_outputs(
-    out_dir: &Path,
-    doc: &DocResult,
-    repaired: &str,
-    records: &[serde_json::Value],
-) -> Result<(), ExportError> {
-    let dir = doc_dir(out_dir, &doc.path);
-    // Not synced one by one: `run` syncs them all before the manifest commits them.
-    write_replace(&dir.join(DOC_FILES[0]), repaired.as_bytes())?;
-    let spans: Vec<&SpanRecord> = doc.spans().collect();
-    write_replace(&dir.join(DOC_FILES[1]), &export::to_json_pretty(&spans))?;
-    let mut rec = Vec::new();
-    for r in records {
-        rec.extend(serde_json::to_vec(r).unwrap_or_default());
-        rec.push(b'\n');
-    }
-    write_replace(&dir.join(DOC_FILES[2]), &rec)?;
-    // doc.json last: its presence means the other files are complete.
-    write_replace(&dir.join(DOC_FILES[3]), &export::to_json_pretty(doc))?;
-    Ok(())
-}
-
-/// The files of a document's output directory, in the order they are written.
-const DOC_FILES: [&str; 4] = ["repaired.txt", "spans.json", "records.jsonl", "doc.json"];
-
-/// Text files: UTF-8 (BOM allowed), else UTF-16 with a BOM, else Shift_JIS (many Japanese
-/// government text files are). Binary data (NUL bytes) and undecodable bytes fail.
+/// Text files as every command decodes them (see [`crate::pipeline::decode`]).
 pub fn decode_text(bytes: &[u8]) -> Result<String, String> {
-    if let Some((enc, bom)) = encoding_rs::Encoding::for_bom(bytes) {
-        let (text, had_errors) = enc.decode_without_bom_handling(&bytes[bom..]);
-        if had_errors {
-            return Err(format!("invalid {} text", enc.name()));
-        }
-        return check_text(text.into_owned());
-    }
-    match std::str::from_utf8(bytes) {
-        Ok(s) => check_text(s.to_string()),
-        Err(e) => {
-            if let Some(s) = encoding_rs::SHIFT_JIS
-                .decode_without_bom_handling_and_without_replacement(bytes)
-                .filter(|_| !bytes.contains(&0))
-            {
-                return check_text(s.into_owned());
-            }
-            Err(format!(
-                "not text: invalid UTF-8 at byte offset {} and not Shift_JIS either",
-                e.valid_up_to()
-            ))
-        }
-    }
+    crate::pipeline::decode(bytes)
+        .map(|(text, _)| text)
+        .map_err(|e| e.to_string())
 }
 
-fn check_text(s: String) -> Result<String, String> {
-    match s.find('\0') {
-        Some(i) => Err(format!("not text: NUL byte at offset {i} (binary file?)")),
-        None => Ok(s),
-    }
-}
-
-/// Pages of a text file: split at form feeds (pdftotext's page separator); a final form
-/// feed does not start an empty page.
-pub fn split_pages(text: &str) -> Vec<PageText> {
-    let body = text.strip_suffix('\u{c}').unwrap_or(text);
-    body.split('\u{c}')
-        .enumerate()
-        .map(|(i, t)| PageText {
-            page: i as u32 + 1,
-            text: t.to_string(),
-        })
-        .collect()
-}
+pub use crate::pipeline::{PageText, split_pages};
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn text_decoding_accepts_utf8_sjis_and_rejects_binary() {
-        assert_eq!(decode_text("支援".as_bytes()).unwrap(), "支援");
-        assert_eq!(decode_text(b"\xEF\xBB\xBFabc").unwrap(), "abc");
-        let (sjis, _, _) = encoding_rs::SHIFT_JIS.encode("孤独・孤立対策");
-        assert_eq!(decode_text(&sjis).unwrap(), "孤独・孤立対策");
-        let err = decode_text(b"ab\x00cd").unwrap_err();
-        assert!(err.contains("NUL"), "{err}");
-        let err = decode_text(b"\x80\x80\xfd\x00\x01").unwrap_err();
-        assert!(err.contains("not text"), "{err}");
-    }
-
-    #[test]
-    fn pages_split_at_form_feeds() {
-        let p = split_pages("a\nb\u{c}c\u{c}");
-        assert_eq!(p.len(), 2);
-        assert_eq!((p[0].page, p[0].text.as_str()), (1, "a\nb"));
-        assert_eq!((p[1].page, p[1].text.as_str()), (2, "c"));
-        assert_eq!(split_pages("").len(), 1);
-    }
 
     #[test]
     fn tables_version_changes_with_model_and_tables() {

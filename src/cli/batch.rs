@@ -1,18 +1,26 @@
-//! `glyphmend batch DIR -o OUT [-j N]`: repair every PDF and `.txt` under a directory.
+//! `glyphmend batch DIR -o OUT [-j N]`: every PDF and `.txt` under a directory through the
+//! pipeline.
 //!
-//! Exit codes: 0 all inputs done; 3 completed, but some inputs failed (see the manifest);
-//! 2 the batch could not run at all.
+//! Exit status: 0 every input done and clean; 3 completed, but some inputs failed; 4
+//! completed, nothing failed, but some inputs need attention (unresolved glyphs, …; listed in
+//! `OUT/needs_attention.json` and on standard error); 2 the batch could not run at all.
 
 use anyhow::Context;
 use clap::Args as ClapArgs;
-use glyphmend::batch::{self, BatchOptions, Stages};
+use glyphmend::batch::{self, BatchOptions};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-/// "Completed with failures": every input was tried, at least one failed.
-pub const EXIT_COMPLETED_WITH_FAILURES: u8 = 3;
-
 #[derive(ClapArgs)]
+#[command(after_help = "Exit status:
+  0  every input done, nothing unresolved or in doubt
+  2  the batch could not run (missing directory, bad --tables, unwritable output)
+  3  every input was tried, some failed (see OUT/manifest.json)
+  4  nothing failed, but some inputs need attention: unresolved glyphs or garbling,
+     low-confidence repairs, tables learned from the batch (see OUT/needs_attention.json)
+
+Example:
+  glyphmend batch pdfs/ -o out/ && glyphmend review out/")]
 pub struct Args {
     /// Directory to process recursively (`*.pdf`, `*.txt`).
     pub dir: PathBuf,
@@ -56,24 +64,27 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         progress: !args.quiet,
         force: args.force,
     };
-    let report = batch::run(&opts, Stages::builtin())
-        .with_context(|| format!("batch over {}", args.dir.display()))?;
+    let report = batch::run(&opts).with_context(|| format!("batch over {}", args.dir.display()))?;
     let m = &report.manifest;
     let t = &report.timings;
     if !args.quiet {
-        for e in m.inputs.iter().filter(|e| e.error.is_some()) {
-            eprintln!(
-                "failed: {} ({}): {}",
-                e.path,
-                e.failed_stage.as_deref().unwrap_or("?"),
-                e.error.as_deref().unwrap_or("")
-            );
+        let n = &report.needs_attention;
+        for f in &n.failed {
+            let stage = f.stage.map_or("?", |s| s.name());
+            eprintln!("failed: {} ({stage}): {}", f.path, f.error);
+        }
+        for d in &n.documents {
+            for r in &d.attention.reasons {
+                eprintln!("needs attention: {}: {}", d.path, r.summary());
+            }
         }
         eprintln!(
-            "{} inputs: {} ok, {} failed, {} resumed unchanged; {} pages, {} spans repaired \
-             ({} low confidence), {} unresolved; {:.2}s with {} thread(s), {:.1} pages/s",
+            "{} inputs: {} ok, {} need attention, {} failed, {} resumed unchanged; {} pages, \
+             {} spans repaired ({} low confidence), {} unresolved; {:.2}s with {} thread(s), \
+             {:.1} pages/s",
             m.summary.inputs,
             m.summary.ok,
+            m.summary.needs_attention,
             m.summary.failed,
             t.skipped,
             m.summary.pages,
@@ -85,13 +96,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             t.pages_per_second
         );
         eprintln!(
-            "wrote {}/{{corpus.jsonl,records.jsonl,manifest.json,timings.json,docs/}}",
+            "wrote {}/{{corpus.jsonl,records.jsonl,manifest.json,needs_attention.json,timings.json,docs/}}",
             args.output.display()
         );
     }
-    Ok(if report.failed() > 0 {
-        ExitCode::from(EXIT_COMPLETED_WITH_FAILURES)
-    } else {
-        ExitCode::SUCCESS
-    })
+    Ok(ExitCode::from(report.exit_status()))
 }

@@ -1,17 +1,16 @@
 //! `glyphmend diff FILE`: original vs repaired, changed lines only, in colour on a terminal
 //! (NO_COLOR, a pipe or `--color never` give plain `[marked]` text).
 
-use anyhow::Context;
 use clap::Args as ClapArgs;
-use glyphmend::export::corpus::PageResult;
-use glyphmend::repair::Repairer;
+use glyphmend::pipeline::{Pipeline, Source};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(ClapArgs)]
 pub struct Args {
-    /// Text file (`-` for standard input). Form feeds separate pages.
+    /// Text file (`-` for standard input; UTF-8, UTF-16, Shift_JIS or EUC-JP, decoded as
+    /// every command decodes it). Form feeds separate pages.
     #[arg(default_value = "-")]
     pub input: PathBuf,
     /// Colour: auto, always, never.
@@ -20,25 +19,29 @@ pub struct Args {
     /// Extra mapping tables (`*.table`).
     #[arg(long)]
     pub tables: Option<PathBuf>,
-    /// Replace invalid UTF-8 with U+FFFD instead of failing.
+    /// Read the input as UTF-8, replacing invalid bytes with U+FFFD (for damaged files in
+    /// no supported encoding; never needed for Shift_JIS or EUC-JP).
     #[arg(long)]
     pub lossy: bool,
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let text = super::repair::read_text(&args.input, args.lossy)?;
-    let tables = super::repair::load_tables(args.tables.as_ref()).context("tables")?;
-    let repairer = Repairer::new(&tables, glyphmend::lm::CharLm::builtin());
+    let pipeline = Pipeline::builtin()?.with_tables_dir(args.tables.as_deref())?;
+    let source = if args.lossy {
+        let text = super::repair::read_text(&args.input, true)?;
+        Source::text(args.input.display().to_string(), text)
+    } else {
+        Source::read(&args.input)?
+    };
+    let doc = pipeline.run(source)?;
     let colour = glyphmend::export::diff::use_colour(&args.color, std::io::stdout().is_terminal());
     let name = args.input.display().to_string();
     let mut out = std::io::stdout().lock();
     let mut changed = 0;
-    for p in glyphmend::batch::split_pages(&text) {
-        let repair = repairer.repair_text(&p.text).into_owned();
-        let page = PageResult::new(p.page, p.text, repair);
+    for page in &doc.pages {
         changed += page.spans.len() + page.unresolved.len();
         let label = format!("{name} p{}", page.page);
-        out.write_all(glyphmend::export::diff::render_page(&page, &label, colour).as_bytes())?;
+        out.write_all(glyphmend::export::diff::render_page(page, &label, colour).as_bytes())?;
     }
     if changed == 0 {
         writeln!(out, "no garbled spans found in {name}")?;

@@ -1,8 +1,11 @@
 //! `glyphmend extract FILE.pdf [-o OUT] [--pages A-B] [--json] [--password PW] [--tables DIR]`
+//!
+//! Thin over [`glyphmend::pipeline`]: the text printed is the text `batch` and `records`
+//! read from the same file. Unresolved glyphs are named on standard error ("needs
+//! attention", with the command that would fix them).
 
 use anyhow::{Context, bail};
-use glyphmend::ingest::{self, ExtractOptions};
-use glyphmend::tables::TableSet;
+use glyphmend::pipeline::{Options, Pipeline};
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -10,7 +13,7 @@ use std::sync::Arc;
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// PDF file, or `-` for stdin.
+    /// PDF file (or a text file, repaired as `repair` does), or `-` for stdin.
     pub file: PathBuf,
     /// Output file (default stdout).
     #[arg(short, long)]
@@ -57,16 +60,10 @@ fn parse_pages(s: &str) -> anyhow::Result<(u32, u32)> {
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    // User tables are matched first; the shipped ones are parsed only for fonts that need them.
-    let defaults = ExtractOptions::default();
-    let tables = match &args.tables {
-        Some(dir) => Arc::new(TableSet::load_dir(dir)?),
-        None => Arc::clone(&defaults.tables),
-    };
-    let opts = ExtractOptions {
+    let mut pipeline = Pipeline::builtin()?.with_tables_dir(args.tables.as_deref())?;
+    pipeline.options = Options {
         password: args.password.clone(),
         pages: args.pages.as_deref().map(parse_pages).transpose()?,
-        tables,
         min_rule_confidence: args.min_rule_confidence,
         outlines: if args.font_files.is_empty() {
             None
@@ -76,16 +73,24 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                     .context("reading --font-files")?,
             ))
         },
-        ..defaults
     };
-    let doc = ingest::extract_path(&args.file, &opts)?;
+    let doc = pipeline.read(&args.file)?;
     if !args.quiet {
         for w in &doc.warnings {
-            eprintln!("warning: {}: {w}", doc.file);
+            eprintln!("warning: {}: {w}", doc.name);
+        }
+        if let Some(a) = &doc.attention {
+            for r in &a.reasons {
+                eprintln!("needs attention: {}: {}", doc.name, r.summary());
+            }
         }
     }
     let out = if args.json {
-        serde_json::to_string_pretty(&doc)? + "\n"
+        match &doc.glyphs {
+            // A PDF: every glyph run with its provenance, as before.
+            Some(glyphs) => serde_json::to_string_pretty(glyphs)? + "\n",
+            None => serde_json::to_string_pretty(&doc)? + "\n",
+        }
     } else {
         doc.text()
     };

@@ -31,7 +31,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Some(Export::Opensearch) => {
             let target = args
                 .output
-                .unwrap_or_else(|| args.out.join("opensearch-bulk.ndjson"));
+                .unwrap_or_else(|| glyphmend::export::OutDir::new(&args.out).opensearch_path());
             let n =
                 glyphmend::export::search::export_opensearch(&args.out, &target, &args.index_name)
                     .with_context(|| format!("exporting {}", args.out.display()))?;

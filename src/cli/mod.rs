@@ -39,7 +39,7 @@ pub enum Command {
     /// Repaired text of a PDF in reading order (pages separated by form feeds).
     Extract(extract::Args),
     /// Repair every PDF and .txt under a directory into corpus, records and a manifest
-    /// (exit 3: completed, but some inputs failed).
+    /// (exit 3: some inputs failed; 4: some need attention).
     Batch(batch::Args),
     /// Write a static HTML review (original vs repaired, spans, confidence) of a batch.
     Review(review::Args),

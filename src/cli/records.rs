@@ -2,6 +2,7 @@
 //! score them field by field against hand-labelled records.
 
 use anyhow::Context;
+use glyphmend::pipeline::Pipeline;
 use glyphmend::segment::{self, SourceInfo, eval};
 use std::io::Write;
 use std::path::PathBuf;
@@ -9,10 +10,14 @@ use std::process::ExitCode;
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// Clean text files (UTF-8; pages separated by form feeds). Several files are read as
-    /// consecutive parts of one document: list rows join sheets across them.
-    #[arg(required = true)]
+    /// PDFs or text files (UTF-8, UTF-16, Shift_JIS, EUC-JP; pages separated by form feeds),
+    /// read as every command reads them (PDFs extracted, text repaired). Several files are
+    /// read as consecutive parts of one document: list rows join sheets across them.
+    #[arg(required_unless_present = "schema")]
     pub files: Vec<PathBuf>,
+    /// Print the JSON Schema of one record (generated from the record types) and exit.
+    #[arg(long, conflicts_with_all = ["eval", "files"])]
+    pub schema: bool,
     /// Score against expected records (JSON lines) instead of printing records.
     #[arg(long, value_name = "EXPECTED.jsonl")]
     pub eval: Option<PathBuf>,
@@ -25,14 +30,27 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let mut texts = Vec::new();
-    for path in &args.files {
-        let text = segment::load_text(path)?;
-        texts.push((text, SourceInfo::new(path.display().to_string())));
+    if args.schema {
+        print!("{}", glyphmend::pipeline::records_schema());
+        return Ok(ExitCode::SUCCESS);
     }
-    let documents: Vec<(&str, SourceInfo)> =
-        texts.iter().map(|(t, s)| (t.as_str(), s.clone())).collect();
-    let records = segment::records_from_documents(&documents);
+    let pipeline = Pipeline::builtin()?;
+    let mut docs = Vec::new();
+    for path in &args.files {
+        docs.push(pipeline.read(path)?);
+    }
+    let records = match docs.as_slice() {
+        [doc] => glyphmend::pipeline::records(doc),
+        _ => {
+            let texts: Vec<(String, SourceInfo)> = docs
+                .iter()
+                .map(|d| (d.text(), SourceInfo::new(d.name.clone())))
+                .collect();
+            let documents: Vec<(&str, SourceInfo)> =
+                texts.iter().map(|(t, s)| (t.as_str(), s.clone())).collect();
+            segment::records_from_documents(&documents)
+        }
+    };
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let Some(expected_path) = args.eval else {

@@ -36,7 +36,9 @@ pub struct Args {
     pub chunk_bytes: usize,
 }
 
-/// Reads a file (or stdin for `-`) as UTF-8, naming the byte offset of the first bad byte.
+/// Reads a file (or stdin for `-`) as every command does ([`glyphmend::pipeline::decode`]:
+/// UTF-8, UTF-16 with BOM, Shift_JIS, EUC-JP), naming the byte offset of the first bad byte.
+/// `lossy` reads what no encoding accepts as UTF-8 with U+FFFD for the bad bytes.
 pub fn read_text(path: &PathBuf, lossy: bool) -> anyhow::Result<String> {
     let mut bytes = Vec::new();
     if path.as_os_str() == "-" {
@@ -46,14 +48,10 @@ pub fn read_text(path: &PathBuf, lossy: bool) -> anyhow::Result<String> {
     } else {
         bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
     }
-    match String::from_utf8(bytes) {
-        Ok(s) => Ok(s),
-        Err(e) if lossy => Ok(String::from_utf8_lossy(e.as_bytes()).into_owned()),
-        Err(e) => bail!(
-            "{}: invalid UTF-8 at byte offset {} (use --lossy to replace it)",
-            path.display(),
-            e.utf8_error().valid_up_to()
-        ),
+    match glyphmend::pipeline::decode(&bytes) {
+        Ok((text, _)) => Ok(text),
+        Err(_) if lossy => Ok(String::from_utf8_lossy(&bytes).into_owned()),
+        Err(e) => bail!("{}: {e} (--lossy reads it as UTF-8 anyway)", path.display()),
     }
 }
 
@@ -79,11 +77,45 @@ enum Input {
 
 impl Input {
     fn open(path: &PathBuf, lossy: bool) -> anyhow::Result<Self> {
-        Ok(if path.as_os_str() == "-" {
-            Input::Text(read_text(path, lossy)?)
-        } else {
-            Input::File(path.clone())
-        })
+        Ok(
+            if path.as_os_str() == "-" || !plain_utf8(path).unwrap_or(false) {
+                // Not plain UTF-8 (a BOM, Shift_JIS, …): decoded whole, as every command does.
+                Input::Text(read_text(path, lossy)?)
+            } else {
+                Input::File(path.clone())
+            },
+        )
+    }
+}
+
+/// Whether a file is UTF-8 without a byte-order mark (streamed chunk by chunk); checked in
+/// blocks, so a large file is not held whole.
+fn plain_utf8(path: &PathBuf) -> std::io::Result<bool> {
+    let mut reader = std::io::BufReader::new(std::fs::File::open(path)?);
+    let mut first = true;
+    let mut buf = Vec::new();
+    loop {
+        buf.clear();
+        // Whole lines: a `\n` never belongs to a multi-byte sequence.
+        while buf.len() < CHUNK_BYTES {
+            if reader.read_until(b'\n', &mut buf)? == 0 {
+                break;
+            }
+        }
+        if buf.is_empty() {
+            return Ok(true);
+        }
+        if first
+            && (buf.starts_with(b"\xEF\xBB\xBF")
+                || buf.starts_with(b"\xFF\xFE")
+                || buf.starts_with(b"\xFE\xFF"))
+        {
+            return Ok(false);
+        }
+        first = false;
+        if std::str::from_utf8(&buf).is_err() {
+            return Ok(false);
+        }
     }
 }
 

@@ -175,6 +175,12 @@ pub struct DocResult {
     /// `pdf` or `txt`.
     pub kind: String,
     pub pages: Vec<PageResult>,
+    /// Warnings met reading the input (fonts, streams, tables in doubt).
+    #[serde(default)]
+    pub warnings: Vec<String>,
+    /// Why the document needs a reader's attention (unresolved glyphs, …), if it does.
+    #[serde(default)]
+    pub attention: Option<crate::pipeline::Attention>,
 }
 
 impl DocResult {
@@ -318,6 +324,8 @@ mod tests {
             sha256: "x".into(),
             kind: "txt".into(),
             pages: vec![p],
+            warnings: vec![],
+            attention: None,
         };
         let lines = doc.corpus_lines();
         assert_eq!(lines.len(), 1);

@@ -11,7 +11,7 @@
 //! The index lives in `OUT/index/`, rebuilt from `corpus.jsonl` in `OUT/.index.tmp/` and
 //! then swapped in, so a failed build leaves the previous index usable.
 
-use crate::export::corpus::{CorpusLine, read_corpus};
+use crate::export::corpus::CorpusLine;
 use crate::export::{ExportError, Result};
 use std::path::{Path, PathBuf};
 use tantivy::schema::{
@@ -178,12 +178,12 @@ pub fn register(index: &Index) {
 }
 
 pub fn index_dir(out_dir: &Path) -> PathBuf {
-    out_dir.join("index")
+    super::OutDir::new(out_dir).index_dir()
 }
 
 /// Builds `OUT/index` from `OUT/corpus.jsonl`. Returns the number of pages indexed.
 pub fn build(out_dir: &Path) -> Result<usize> {
-    let corpus = read_corpus(&out_dir.join("corpus.jsonl"))?;
+    let corpus = super::OutDir::new(out_dir).read_corpus()?;
     build_from(out_dir, &corpus)
 }
 

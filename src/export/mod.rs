@@ -4,7 +4,8 @@
 //! * [`index`] / [`search`] — a tantivy full-text index with a CJK-bigram tokenizer, queries,
 //!   and OpenSearch bulk export;
 //! * [`review`] — a static, self-contained HTML report of every repair;
-//! * [`diff`] — original vs repaired in a terminal.
+//! * [`diff`] — original vs repaired in a terminal;
+//! * [`manifest`] / [`outdir`] — the output directory's layout, format version and files.
 //!
 //! Invariant: every file written here goes through [`write_atomic`] or [`write_replace`]
 //! (temp file + rename in the same directory), so a reader never sees a half-written output,
@@ -15,8 +16,12 @@
 pub mod corpus;
 pub mod diff;
 pub mod index;
+pub mod manifest;
+pub mod outdir;
 pub mod review;
 pub mod search;
+
+pub use outdir::{DocFile, OutDir};
 
 use std::io::Write;
 use std::path::{Path, PathBuf};

@@ -12,9 +12,10 @@
 //! lines into `#js-count-visible`. A headless browser's DOM dump therefore shows whether the
 //! page works.
 
-use crate::batch::manifest::{Manifest, Status};
 use crate::export::corpus::{DocResult, LOW_CONFIDENCE, PageResult, SpanRecord};
 use crate::export::diff::repaired_ranges;
+use crate::export::manifest::Manifest;
+use crate::export::outdir::{DocFile, OutDir};
 use crate::export::{self, Result};
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -22,18 +23,16 @@ use std::path::Path;
 
 /// Reads a batch output directory and renders its review page.
 pub fn render_dir(out_dir: &Path) -> Result<String> {
-    let manifest: Manifest = export::read_json(&out_dir.join("manifest.json"))?;
+    let out = OutDir::new(out_dir);
+    let manifest: Manifest = out.read_manifest()?;
     let mut docs = Vec::new();
     for e in &manifest.inputs {
-        if e.status != Status::Ok {
+        if !e.status.has_outputs() || e.outputs.is_none() {
             continue;
         }
-        let Some(rel) = &e.outputs else { continue };
-        let mut p = out_dir.to_path_buf();
-        for part in rel.split('/') {
-            p.push(part);
-        }
-        docs.push(export::read_json::<DocResult>(&p.join("doc.json"))?);
+        docs.push(export::read_json::<DocResult>(
+            &out.doc_file(&e.path, DocFile::Doc),
+        )?);
     }
     Ok(render(&manifest, &docs))
 }
@@ -43,7 +42,7 @@ pub fn write_dir(out_dir: &Path, target: Option<&Path>) -> Result<std::path::Pat
     let html = render_dir(out_dir)?;
     let path = target
         .map(Path::to_path_buf)
-        .unwrap_or_else(|| out_dir.join("review.html"));
+        .unwrap_or_else(|| OutDir::new(out_dir).review_path());
     export::write_atomic(&path, html.as_bytes())?;
     Ok(path)
 }
@@ -193,7 +192,7 @@ pub fn render(manifest: &Manifest, docs: &[DocResult]) -> String {
     let failed: Vec<_> = manifest
         .inputs
         .iter()
-        .filter(|e| e.status == Status::Failed)
+        .filter(|e| e.status == crate::export::manifest::Status::Failed)
         .collect();
     if !failed.is_empty() {
         h.push_str("<h2 class=\"failed\">Failed inputs</h2>\n<ul id=\"failed\">");
@@ -202,7 +201,7 @@ pub fn render(manifest: &Manifest, docs: &[DocResult]) -> String {
                 h,
                 "<li class=\"failed-input\"><code>{}</code> ({}): {}</li>",
                 escape(&e.path),
-                escape(e.failed_stage.as_deref().unwrap_or("?")),
+                escape(e.failed_stage.map_or("?", |s| s.name())),
                 escape(e.error.as_deref().unwrap_or(""))
             );
         }

@@ -1,6 +1,5 @@
 //! Querying the index, and exporting the corpus for OpenSearch / Elasticsearch.
 
-use crate::export::corpus::read_corpus;
 use crate::export::index;
 use crate::export::{ExportError, Result, write_atomic};
 use std::ops::Range;
@@ -111,7 +110,7 @@ pub const OPENSEARCH_MAPPING: &str = r#"{
 /// line, per page) to `target`, and the matching index settings to `<target>.mapping.json`.
 /// Returns the number of documents.
 pub fn export_opensearch(out_dir: &Path, target: &Path, index_name: &str) -> Result<usize> {
-    let corpus = read_corpus(&out_dir.join("corpus.jsonl"))?;
+    let corpus = super::OutDir::new(out_dir).read_corpus()?;
     let mut out = Vec::new();
     for line in &corpus {
         let action = serde_json::json!({"index": {"_index": index_name, "_id": line.id}});

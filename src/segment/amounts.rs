@@ -185,7 +185,9 @@ pub fn find_year(text: &str, default_era: &str) -> Option<YearMention> {
 }
 
 /// Which kind of budget figure a label names.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum BudgetKind {
     /// 補正予算 (supplementary budget).

@@ -24,6 +24,7 @@ pub mod list;
 pub mod sheet;
 
 pub use amounts::BudgetKind;
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
@@ -40,25 +41,35 @@ impl SourceInfo {
     }
 }
 
-/// A span of source lines (1-based, inclusive).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// Where a record was read: a span of source lines (1-based, inclusive).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct SourceSpan {
+    /// The input the lines are in.
     pub file: String,
+    /// 1 + number of form feeds before the line.
+    #[schemars(range(min = 1))]
     pub page: u32,
+    /// First line, 1-based, inclusive.
+    #[schemars(range(min = 1))]
     pub line_start: u32,
+    /// Last line, inclusive.
+    #[schemars(range(min = 1))]
     pub line_end: u32,
 }
 
 /// One budget figure as written on a sheet or list row.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct BudgetLine {
     /// The label as written, width-folded and without spaces: "令和６年度補正予算額" →
     /// "令和6年度補正予算額".
     pub label: String,
+    /// Gregorian fiscal year (令和6年度 → 2024; a bare ６年度 is read in the document's era).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fiscal_year: Option<i32>,
+    /// Which kind of budget figure the label names.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<BudgetKind>,
+    /// Amount in yen, exact (２．４億円 → 240000000).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount_yen: Option<i64>,
     /// "…の内数": the amount is the total of a larger item this program is part of, not the
@@ -76,36 +87,50 @@ pub struct BudgetLine {
 }
 
 /// A subsidy rate (補助率, 交付率) and who or what it applies to.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct SubsidyRate {
-    /// "1/2", "3/4", "10/10", "定額".
+    /// "1/2", "3/4", "10/10", "定額" (２分の１ → 1/2).
     pub rate: String,
+    /// Who or what the rate is for, as written (国, 活躍推進型, １の事業, ＮＰＯ法人等).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub applies_to: Option<String>,
+    /// The source line.
     pub raw: String,
 }
 
 /// A unit amount (補助基準額, 上限): yen per unit.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct UnitAmount {
     /// What the amount is per, as written ("１都道府県あたり", "上限").
     pub per: String,
+    /// Amount in yen, exact.
     pub amount_yen: i64,
+    /// The source line.
     pub raw: String,
 }
 
-/// One budget program.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+/// One budget program per JSON line, as printed by `glyphmend records` and written by
+/// `glyphmend batch`. A field the text does not support is absent (never null, never
+/// guessed). Text values are as written in the source (full-width kept) except where noted;
+/// amounts are exact integers of yen.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default, JsonSchema)]
+#[schemars(title = "glyphmend program record")]
 pub struct ProgramRecord {
+    /// The input the record was read from (a path as given, or relative to a batch's input
+    /// directory); absent when several inputs were read as one document (see `sources`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
     /// Row numbers (No.) in the summary list; a program listed under several headings has
     /// several.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub numbers: Vec<u32>,
+    /// Program name (事業名 / 施策名 / sheet title; the sheet's name wins over the list's).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Other names the text gives the program (list-table name, parenthesised budget name).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub other_names: Vec<String>,
+    /// Ministry or agency (担当府省庁), e.g. 内閣府, こども家庭庁.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ministry: Option<String>,
     /// Bureau / division, units separated by a space ("成育局 成育環境課").
@@ -114,22 +139,31 @@ pub struct ProgramRecord {
     /// Remarks from the list (再掲).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
+    /// Budget figures as written on the sheet or list row.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub budget: Vec<BudgetLine>,
+    /// 目的 text (事業の目的, 施策の目的, 対策のポイント, the ○ paragraphs of 事業概要・目的).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub purpose: Option<String>,
+    /// 概要 text (事業の概要, 施策の概要, 事業の内容, 事業イメージ・具体例 items).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub overview: Option<String>,
+    /// Expected effects (期待される効果, 成果イメージ, 事業目標).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub effects: Option<String>,
+    /// 実施主体, one entry per body, split at 、 outside parentheses.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub implementing_bodies: Vec<String>,
+    /// Subsidy rates (補助率, 交付率).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub subsidy_rates: Vec<SubsidyRate>,
+    /// 補助基準額 per unit and caps (上限).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub unit_amounts: Vec<UnitAmount>,
+    /// Contact (お問い合わせ先, 担当) as written.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contact: Option<String>,
+    /// Where the record was read: one span per list row and per sheet block.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub sources: Vec<SourceSpan>,
 }
@@ -145,8 +179,10 @@ pub enum SegmentError {
         #[source]
         source: std::io::Error,
     },
-    #[error("{path}: not UTF-8 text")]
-    NotText { path: String },
+    #[error(transparent)]
+    Input(#[from] crate::pipeline::PipelineError),
+    #[error("tables: {reason}")]
+    Tables { reason: String },
     #[error("{path}:{line}: {reason}")]
     Expected {
         path: String,
@@ -169,31 +205,14 @@ pub fn is_pdf(path: &Path, head: &[u8]) -> bool {
             .is_some_and(|e| e.eq_ignore_ascii_case("pdf"))
 }
 
-/// Reads an input of this stage as clean text: a PDF goes through extraction (exact text
-/// from glyph IDs), plain text through the text repair (garbled lines mended, clean lines
-/// untouched), both with the built-in tables.
+/// Reads an input of this stage as clean text, as every command reads it
+/// ([`crate::pipeline`] with the shipped tables): a PDF through extraction, a text (any
+/// supported encoding) through the text repair.
 pub fn load_text(path: &Path) -> Result<String, SegmentError> {
-    let shown = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|source| SegmentError::Io {
-        path: shown.clone(),
-        source,
+    let pipeline = crate::pipeline::Pipeline::builtin().map_err(|e| SegmentError::Tables {
+        reason: e.to_string(),
     })?;
-    if is_pdf(path, &bytes) {
-        let doc = crate::ingest::extract_bytes(
-            &bytes,
-            &shown,
-            &crate::ingest::ExtractOptions::default(),
-        )?;
-        return Ok(doc.text());
-    }
-    let text = String::from_utf8(bytes).map_err(|_| SegmentError::NotText { path: shown })?;
-    let tables = crate::tables::TableSet::builtin().unwrap_or_default();
-    Ok(
-        crate::repair::Repairer::new(&tables, crate::lm::CharLm::builtin())
-            .repair_text(&text)
-            .text
-            .into_owned(),
-    )
+    Ok(pipeline.read(path)?.text())
 }
 
 /// Records of one text: its sheets joined with its list rows.

@@ -1,0 +1,281 @@
+//! [`OutDir`]: the one owner of a batch output directory's layout.
+//!
+//! ```text
+//! OUT/manifest.json            every input, status, versions (export::manifest::Manifest)
+//! OUT/needs_attention.json     failed inputs and inputs needing attention
+//! OUT/timings.json             durations of the last run (not deterministic)
+//! OUT/corpus.jsonl             one line per page of every input that went through
+//! OUT/records.jsonl            program records of all inputs (schema/records.schema.json)
+//! OUT/docs/<input>/doc.json    the document (single source of truth for the files beside it)
+//! OUT/docs/<input>/repaired.txt, spans.json, records.jsonl
+//! OUT/index/                   full-text index (`glyphmend index`)
+//! OUT/review.html              review report (`glyphmend review`)
+//! ```
+//!
+//! Invariant: no other module spells these names; every write goes through
+//! [`super::write_atomic`] / [`super::write_replace`].
+
+use super::corpus::{CorpusLine, DocResult, SpanRecord};
+use super::manifest::{Manifest, NeedsAttention, Timings};
+use super::{ExportError, Result, read_json, to_json_pretty, write_atomic, write_replace};
+use crate::segment::ProgramRecord;
+use std::path::{Path, PathBuf};
+
+/// A file of one document's output directory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DocFile {
+    /// `repaired.txt`: the final text, pages separated by form feeds.
+    Text,
+    /// `spans.json`: the repaired spans.
+    Spans,
+    /// `records.jsonl`: the document's program records.
+    Records,
+    /// `doc.json`: the document; written last, its presence means the others are complete.
+    Doc,
+}
+
+impl DocFile {
+    /// Every file, in the order they are written.
+    pub const ALL: [DocFile; 4] = [
+        DocFile::Text,
+        DocFile::Spans,
+        DocFile::Records,
+        DocFile::Doc,
+    ];
+
+    /// The file's name.
+    pub fn name(self) -> &'static str {
+        match self {
+            DocFile::Text => "repaired.txt",
+            DocFile::Spans => "spans.json",
+            DocFile::Records => "records.jsonl",
+            DocFile::Doc => "doc.json",
+        }
+    }
+}
+
+/// A batch's output directory.
+#[derive(Debug, Clone)]
+pub struct OutDir {
+    root: PathBuf,
+}
+
+impl OutDir {
+    /// The output directory at `root` (nothing is created yet).
+    pub fn new(root: impl Into<PathBuf>) -> OutDir {
+        OutDir { root: root.into() }
+    }
+
+    /// Its path.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// Creates the directory.
+    pub fn create(&self) -> Result<()> {
+        std::fs::create_dir_all(&self.root).map_err(|e| ExportError::io(&self.root, e))
+    }
+
+    /// `manifest.json`.
+    pub fn manifest_path(&self) -> PathBuf {
+        self.root.join("manifest.json")
+    }
+    /// `needs_attention.json`.
+    pub fn needs_attention_path(&self) -> PathBuf {
+        self.root.join("needs_attention.json")
+    }
+    /// `timings.json`.
+    pub fn timings_path(&self) -> PathBuf {
+        self.root.join("timings.json")
+    }
+    /// `corpus.jsonl`.
+    pub fn corpus_path(&self) -> PathBuf {
+        self.root.join("corpus.jsonl")
+    }
+    /// `records.jsonl`.
+    pub fn records_path(&self) -> PathBuf {
+        self.root.join("records.jsonl")
+    }
+    /// The search index's directory.
+    pub fn index_dir(&self) -> PathBuf {
+        self.root.join("index")
+    }
+    /// The default review report.
+    pub fn review_path(&self) -> PathBuf {
+        self.root.join("review.html")
+    }
+    /// OpenSearch bulk export's default file.
+    pub fn opensearch_path(&self) -> PathBuf {
+        self.root.join("opensearch-bulk.ndjson")
+    }
+
+    /// Where an input's outputs go, relative to the output directory (`docs/<rel>`).
+    pub fn doc_dir_rel(rel: &str) -> String {
+        format!("docs/{rel}")
+    }
+
+    /// Where an input's outputs go (`rel` is `/`-separated, relative to the inputs).
+    pub fn doc_dir(&self, rel: &str) -> PathBuf {
+        let mut p = self.root.join("docs");
+        for part in rel.split('/') {
+            p.push(part);
+        }
+        p
+    }
+
+    /// One file of an input's outputs.
+    pub fn doc_file(&self, rel: &str, file: DocFile) -> PathBuf {
+        self.doc_dir(rel).join(file.name())
+    }
+
+    /// Removes an input's outputs (they would be stale); a missing directory is fine.
+    pub fn remove_doc(&self, rel: &str) {
+        // Best effort: a leftover directory is overwritten by the next success anyway.
+        let _ = std::fs::remove_dir_all(self.doc_dir(rel));
+    }
+
+    /// Reads the manifest.
+    pub fn read_manifest(&self) -> Result<Manifest> {
+        read_json(&self.manifest_path())
+    }
+
+    /// Reads the previous run's manifest if there is one of this format; `None` otherwise
+    /// (an unreadable or older manifest only costs a full rerun).
+    pub fn previous_manifest(&self) -> Option<Manifest> {
+        let path = self.manifest_path();
+        if !path.exists() {
+            return None;
+        }
+        self.read_manifest()
+            .ok()
+            .filter(|m| m.format == super::manifest::MANIFEST_FORMAT)
+    }
+
+    /// Writes the manifest (synced: it commits the run).
+    pub fn write_manifest(&self, m: &Manifest) -> Result<()> {
+        write_atomic(&self.manifest_path(), &to_json_pretty(m))
+    }
+
+    /// Writes `needs_attention.json`.
+    pub fn write_needs_attention(&self, n: &NeedsAttention) -> Result<()> {
+        write_atomic(&self.needs_attention_path(), &to_json_pretty(n))
+    }
+
+    /// Reads `needs_attention.json`.
+    pub fn read_needs_attention(&self) -> Result<NeedsAttention> {
+        read_json(&self.needs_attention_path())
+    }
+
+    /// Writes `timings.json`.
+    pub fn write_timings(&self, t: &Timings) -> Result<()> {
+        write_atomic(&self.timings_path(), &to_json_pretty(t))
+    }
+
+    /// Writes `corpus.jsonl`.
+    pub fn write_corpus(&self, lines: &[CorpusLine]) -> Result<()> {
+        write_atomic(&self.corpus_path(), &jsonl(lines))
+    }
+
+    /// Reads `corpus.jsonl`.
+    pub fn read_corpus(&self) -> Result<Vec<CorpusLine>> {
+        super::corpus::read_corpus(&self.corpus_path())
+    }
+
+    /// Writes `records.jsonl`.
+    pub fn write_records(&self, records: &[ProgramRecord]) -> Result<()> {
+        write_atomic(&self.records_path(), &jsonl(records))
+    }
+
+    /// Writes one document's files (not synced: see [`Self::sync_docs`]), `doc.json` last.
+    pub fn write_doc(&self, doc: &DocResult, records: &[ProgramRecord]) -> Result<()> {
+        let rel = &doc.path;
+        write_replace(
+            &self.doc_file(rel, DocFile::Text),
+            doc.repaired_text().as_bytes(),
+        )?;
+        let spans: Vec<&SpanRecord> = doc.spans().collect();
+        write_replace(&self.doc_file(rel, DocFile::Spans), &to_json_pretty(&spans))?;
+        write_replace(&self.doc_file(rel, DocFile::Records), &jsonl(records))?;
+        write_replace(&self.doc_file(rel, DocFile::Doc), &to_json_pretty(doc))
+    }
+
+    /// Reads one document and its records back.
+    pub fn read_doc(&self, rel: &str) -> Result<(DocResult, Vec<ProgramRecord>)> {
+        let doc: DocResult = read_json(&self.doc_file(rel, DocFile::Doc))?;
+        let path = self.doc_file(rel, DocFile::Records);
+        let text = std::fs::read_to_string(&path).map_err(|e| ExportError::io(&path, e))?;
+        let records = text
+            .lines()
+            .filter(|l| !l.is_empty())
+            .map(|l| {
+                serde_json::from_str(l).map_err(|source| ExportError::Json {
+                    path: path.clone(),
+                    source,
+                })
+            })
+            .collect::<Result<_>>()?;
+        Ok((doc, records))
+    }
+
+    /// Makes the documents' files durable (before the manifest that commits them).
+    pub fn sync_docs(&self, rels: &[&str]) -> Result<()> {
+        let written: Vec<PathBuf> = rels
+            .iter()
+            .flat_map(|rel| DocFile::ALL.map(|f| self.doc_file(rel, f)))
+            .collect();
+        super::sync_file_system(&self.root, &written)
+    }
+}
+
+/// One JSON value per line.
+fn jsonl<T: serde::Serialize>(items: &[T]) -> Vec<u8> {
+    let mut out = Vec::new();
+    for item in items {
+        // Our own plain data types always serialise.
+        out.extend(serde_json::to_vec(item).unwrap_or_default());
+        out.push(b'\n');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn layout_is_spelled_in_one_place() {
+        let o = OutDir::new("/out");
+        assert_eq!(o.doc_dir("a/b.pdf"), Path::new("/out/docs/a/b.pdf"));
+        assert_eq!(
+            o.doc_file("a/b.pdf", DocFile::Doc),
+            Path::new("/out/docs/a/b.pdf/doc.json")
+        );
+        assert_eq!(OutDir::doc_dir_rel("a/b.pdf"), "docs/a/b.pdf");
+        assert_eq!(o.manifest_path(), Path::new("/out/manifest.json"));
+    }
+
+    #[test]
+    fn documents_round_trip() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let o = OutDir::new(dir.path());
+        let doc = DocResult {
+            path: "x/y.txt".into(),
+            sha256: "0".repeat(64),
+            kind: "txt".into(),
+            pages: vec![],
+            warnings: vec!["w".into()],
+            attention: None,
+        };
+        let rec = ProgramRecord {
+            source: Some("x/y.txt".into()),
+            name: Some("事業".into()),
+            ..Default::default()
+        };
+        o.write_doc(&doc, std::slice::from_ref(&rec))
+            .expect("write");
+        o.sync_docs(&["x/y.txt"]).expect("sync");
+        let (d, r) = o.read_doc("x/y.txt").expect("read");
+        assert_eq!(d, doc);
+        assert_eq!(r, vec![rec]);
+    }
+}

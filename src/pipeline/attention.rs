@@ -1,0 +1,257 @@
+//! "Needs attention": why a document that went through the pipeline is not simply done.
+//!
+//! Invariants: a document with any unresolved glyph, unresolved garbling, low-confidence
+//! repair or self-learned table applied gets an [`Attention`] naming each reason with its
+//! counts and the command that would fix it; a document whose glyphs are all unresolved is
+//! marked so ([`AttentionReason::UnresolvedGlyphs::all`]); a clean document gets none.
+
+use super::{Document, SourceKind};
+use crate::export::corpus::LOW_CONFIDENCE;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Prefix of the tables a batch learns from its own inputs (`batch --learn-fonts`).
+pub const LEARNED_TABLE_PREFIX: &str = "corpus-";
+
+/// Why a document needs a reader's attention.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Attention {
+    /// Every reason, most serious first.
+    pub reasons: Vec<AttentionReason>,
+}
+
+/// Glyphs of one font left unresolved.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FontCount {
+    /// BaseFont as written in the PDF.
+    pub font: String,
+    /// Glyphs of this font left unresolved.
+    pub glyphs: usize,
+}
+
+/// One reason for attention, with what would fix it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum AttentionReason {
+    /// PDF glyphs no ToUnicode, cmap, table or outline explained (U+FFFD in the text).
+    UnresolvedGlyphs {
+        /// Unresolved glyphs.
+        glyphs: usize,
+        /// All glyphs of the document.
+        total: usize,
+        /// `glyphs / total`, rounded to 4 decimals.
+        share: f64,
+        /// Every glyph is unresolved: the text is nothing but U+FFFD.
+        all: bool,
+        /// Per font, most unresolved first.
+        fonts: Vec<FontCount>,
+        /// Commands that would fix it.
+        fix: Vec<String>,
+    },
+    /// Garbled text no table explained (left as is).
+    UnresolvedSpans {
+        /// Garbled spans left as they were.
+        spans: usize,
+        /// Commands that would fix it.
+        fix: Vec<String>,
+    },
+    /// Repairs below the confidence threshold.
+    LowConfidence {
+        /// Spans repaired with confidence below `threshold`.
+        spans: usize,
+        /// The threshold.
+        threshold: f32,
+        /// What to do.
+        fix: Vec<String>,
+    },
+    /// Tables learned from the batch's own inputs decided some glyphs.
+    LearnedTables {
+        /// Names of the learned tables applied.
+        tables: Vec<String>,
+        /// Glyphs they decided.
+        glyphs: usize,
+        /// What to do.
+        fix: Vec<String>,
+    },
+}
+
+impl AttentionReason {
+    /// Short name of the reason (`unresolved_glyphs`, …).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            AttentionReason::UnresolvedGlyphs { .. } => "unresolved_glyphs",
+            AttentionReason::UnresolvedSpans { .. } => "unresolved_spans",
+            AttentionReason::LowConfidence { .. } => "low_confidence",
+            AttentionReason::LearnedTables { .. } => "learned_tables",
+        }
+    }
+
+    /// One line for a person: what is wrong and how to fix it.
+    pub fn summary(&self) -> String {
+        match self {
+            AttentionReason::UnresolvedGlyphs {
+                glyphs,
+                total,
+                share,
+                all,
+                fonts,
+                fix,
+            } => {
+                let fonts: Vec<String> = fonts
+                    .iter()
+                    .map(|f| format!("{} ({})", f.font, f.glyphs))
+                    .collect();
+                format!(
+                    "{glyphs} of {total} glyphs unresolved ({:.1}%{}) in {}; fix: {}",
+                    share * 100.0,
+                    if *all { ", nothing readable" } else { "" },
+                    fonts.join(", "),
+                    fix.join("; or ")
+                )
+            }
+            AttentionReason::UnresolvedSpans { spans, fix } => format!(
+                "{spans} garbled span(s) no table explains; fix: {}",
+                fix.join("; or ")
+            ),
+            AttentionReason::LowConfidence {
+                spans,
+                threshold,
+                fix,
+            } => format!(
+                "{spans} repair(s) below confidence {threshold}; {}",
+                fix.join("; ")
+            ),
+            AttentionReason::LearnedTables {
+                tables,
+                glyphs,
+                fix,
+            } => format!(
+                "{glyphs} glyph(s) decided by tables learned from this batch ({}); {}",
+                tables.join(", "),
+                fix.join("; ")
+            ),
+        }
+    }
+}
+
+impl Attention {
+    /// The reasons `doc` needs attention, or `None` when it does not.
+    pub fn of(doc: &Document) -> Option<Attention> {
+        let mut reasons = Vec::new();
+        if let Some(g) = &doc.glyphs
+            && g.stats.unresolved > 0
+        {
+            let mut by_font: BTreeMap<&str, usize> = BTreeMap::new();
+            let mut renumbered = false;
+            for span in g.pages.iter().flat_map(|p| &p.lines).flat_map(|l| &l.spans) {
+                if span.unresolved > 0 {
+                    *by_font.entry(span.font.as_str()).or_default() += span.unresolved;
+                }
+            }
+            for w in &doc.warnings {
+                renumbered |= w.contains("codes number the subset's glyphs");
+            }
+            let mut fonts: Vec<FontCount> = by_font
+                .into_iter()
+                .map(|(font, glyphs)| FontCount {
+                    font: font.to_string(),
+                    glyphs,
+                })
+                .collect();
+            fonts.sort_by(|a, b| b.glyphs.cmp(&a.glyphs).then(a.font.cmp(&b.font)));
+            let mut fix = Vec::new();
+            let mut names: Vec<&str> = Vec::new();
+            for f in &fonts {
+                let bare = crate::tables::strip_subset_tag(&f.font);
+                if !names.contains(&bare) {
+                    names.push(bare);
+                }
+            }
+            let font_files = format!(
+                "`--font-files DIR` with the font files of {} (glyphs identified by outline)",
+                names.join(", ")
+            );
+            if renumbered {
+                fix.push(font_files.clone());
+            }
+            fix.push(
+                "`glyphmend learn --pdf DIR --out TABLES` over documents that use the same font \
+                 with a ToUnicode, then `--tables TABLES` (in a batch: `--learn-fonts`)"
+                    .to_string(),
+            );
+            if !renumbered {
+                fix.push(font_files);
+            }
+            let total = g.stats.glyphs;
+            reasons.push(AttentionReason::UnresolvedGlyphs {
+                glyphs: g.stats.unresolved,
+                total,
+                share: round4(g.stats.unresolved as f64 / total.max(1) as f64),
+                all: g.stats.unresolved == total,
+                fonts,
+                fix,
+            });
+        }
+        let unresolved: usize = doc.pages.iter().map(|p| p.unresolved.len()).sum();
+        if unresolved > 0 {
+            reasons.push(AttentionReason::UnresolvedSpans {
+                spans: unresolved,
+                fix: vec![
+                    "`glyphmend learn --text FILE --out TABLES` (learns the font from the \
+                     garbled text itself), then `--tables TABLES`"
+                        .to_string(),
+                    "`glyphmend learn --pdf DIR --out TABLES` if you have PDFs of the same font"
+                        .to_string(),
+                ],
+            });
+        }
+        let low: usize = doc.pages.iter().map(|p| p.stats.low_confidence_spans).sum();
+        if low > 0 {
+            reasons.push(AttentionReason::LowConfidence {
+                spans: low,
+                threshold: LOW_CONFIDENCE,
+                fix: vec![format!(
+                    "check them against the original (`glyphmend diff {}`, or `glyphmend review`)",
+                    if doc.kind == SourceKind::Txt {
+                        doc.name.as_str()
+                    } else {
+                        "FILE"
+                    }
+                )],
+            });
+        }
+        if let Some(g) = &doc.glyphs {
+            let mut tables: BTreeMap<&str, usize> = BTreeMap::new();
+            for span in g.pages.iter().flat_map(|p| &p.lines).flat_map(|l| &l.spans) {
+                if let Some(t) = span.table.as_deref()
+                    && t.starts_with(LEARNED_TABLE_PREFIX)
+                {
+                    *tables.entry(t).or_default() += span.codes.len();
+                }
+            }
+            if !tables.is_empty() {
+                reasons.push(AttentionReason::LearnedTables {
+                    glyphs: tables.values().sum(),
+                    tables: tables.keys().map(|t| t.to_string()).collect(),
+                    fix: vec![
+                        "review the decoded text (`glyphmend review`); keep the tables with \
+                         `glyphmend learn --pdf DIR --out TABLES` once they are right"
+                            .to_string(),
+                    ],
+                });
+            }
+        }
+        (!reasons.is_empty()).then_some(Attention { reasons })
+    }
+
+    /// Whether nothing of the document could be read (every glyph unresolved).
+    pub fn unreadable(&self) -> bool {
+        self.reasons
+            .iter()
+            .any(|r| matches!(r, AttentionReason::UnresolvedGlyphs { all: true, .. }))
+    }
+}
+
+fn round4(x: f64) -> f64 {
+    (x * 1e4).round() / 1e4
+}
