@@ -54,7 +54,7 @@ fn run(font: &str, package: &str) -> Outcome {
     let builtin = TableSet::builtin().expect("tables");
     let mut set = TableSet::default();
     for t in builtin.text_tables() {
-        if !t.basefonts.iter().any(|b| *b == ps) {
+        if !t.basefonts.contains(&ps) {
             set.tables.push(t.clone());
         }
     }
