@@ -3,9 +3,9 @@
 //! Horizontal glyphs group into lines by baseline (tolerance half an em), lines read top
 //! to bottom, glyphs left to right. Vertical glyphs (WMode 1) group into columns by x,
 //! columns read right to left, glyphs top to bottom, each column placed before the
-//! horizontal lines below its top (vertical text is read where it stands). A glyph drawn again at nearly the
-//! same place with the same text (fake bold) is emitted once. A gap of about a full em
-//! inside a CJK line becomes U+3000, a smaller visible gap an ASCII space.
+//! horizontal lines below its top (vertical text is read where it stands). A glyph drawn
+//! again at nearly the same place with the same text (fake bold) is emitted once. A gap of
+//! about a full em inside a CJK line becomes U+3000, a smaller visible gap an ASCII space.
 //!
 //! Columns: where consecutive lines share a vertical gutter (an x-range at least an em wide
 //! that no glyph of those lines touches, starting as a gap of ≥ 2 em) and both sides hold
@@ -18,7 +18,7 @@
 //! it are read row by row, cells left to right; each cell is laid out on its own as above,
 //! one-line cells of a row share one line (U+3000 or a space between cells) and a cell of
 //! several lines keeps them together. The table goes before the first flowing line below
-//! its top edge. Pages without rules lay out exactly as without this step.
+//! its top edge. Pages without a ruled grid are laid out by the steps above alone.
 
 mod table;
 

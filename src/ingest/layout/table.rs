@@ -146,15 +146,17 @@ impl Grid {
 fn extend(xs: &mut Vec<f32>, starts: impl Iterator<Item = f32>, ends: impl Iterator<Item = f32>) {
     let lo = starts.fold(f32::INFINITY, f32::min);
     let hi = ends.fold(f32::NEG_INFINITY, f32::max);
-    if let (Some(&first), true) = (xs.first(), lo.is_finite()) {
-        if lo < first - SNAP {
-            xs.insert(0, lo);
-        }
+    if let Some(&first) = xs.first()
+        && lo.is_finite()
+        && lo < first - SNAP
+    {
+        xs.insert(0, lo);
     }
-    if let (Some(&last), true) = (xs.last(), hi.is_finite()) {
-        if hi > last + SNAP {
-            xs.push(hi);
-        }
+    if let Some(&last) = xs.last()
+        && hi.is_finite()
+        && hi > last + SNAP
+    {
+        xs.push(hi);
     }
 }
 
@@ -237,10 +239,10 @@ pub fn find(glyphs: &[Placed], rules: &[Rule]) -> Vec<Table> {
     for (k, grid) in grids.iter().enumerate() {
         let mut cells: std::collections::BTreeMap<usize, Vec<usize>> = Default::default();
         for (i, p) in place.iter().enumerate() {
-            if let Some((gk, c)) = *p {
-                if gk == k {
-                    cells.entry(c).or_default().push(i);
-                }
+            if let Some((gk, c)) = *p
+                && gk == k
+            {
+                cells.entry(c).or_default().push(i);
             }
         }
         if cells.len() < 2 {
@@ -289,10 +291,10 @@ fn join_collinear(
         let mut prev: Option<usize> = None;
         for &i in &band {
             let (_, lo, hi) = key(&rules[i]);
-            if let Some(p) = prev {
-                if lo <= reach + SNAP {
-                    sets.join(base + p, base + i);
-                }
+            if let Some(p) = prev
+                && lo <= reach + SNAP
+            {
+                sets.join(base + p, base + i);
             }
             reach = reach.max(hi);
             prev = Some(i);
