@@ -194,6 +194,7 @@ fn leave_one_document_out_agreement() {
     assert_eq!(seen, 2, "{out}");
 }
 
-/// Measured (see the report of the msfonts branch); the test fails if the method degrades.
+/// Measured on the local corpus (89test held out): agreement 1.0000 for both tables,
+/// coverage 0.9795 (ms-gothic) and 0.9761 (ms-mincho); the test fails if the method degrades.
 const MIN_LOO_AGREEMENT: f64 = 0.99;
-const MIN_LOO_COVERAGE: f64 = 0.5;
+const MIN_LOO_COVERAGE: f64 = 0.9;

@@ -330,6 +330,7 @@ fn found(text: String, source: MappingSource, confidence: f32, d: Option<Distrus
 const MIN_TABLE_AGREEMENT: f64 = 0.9;
 
 /// Why the document's own evidence says `table` is not this font's, if it does:
+/// - nothing to check it against: no embedded program and no trusted ToUnicode entries;
 /// - the embedded subset numbers its glyphs 1…N (glyph IDs are not the font's own, which a
 ///   name-bound table is keyed by);
 /// - the font's trusted ToUnicode entries or embedded cmap disagree with the table on
@@ -379,6 +380,12 @@ fn evidence_against(font: &Font, table: &FontTable) -> Option<String> {
                 agreed += 1;
             }
         }
+    }
+    if font.program.is_none() && compared < 3 {
+        // A font the PDF does not embed is drawn by whatever the reader substitutes; its
+        // codes are that font's glyph IDs only by hope (pdf.js noembed-identity-2: an
+        // MS-PGothic whose codes are Adobe-Japan1 CIDs).
+        return Some("no embedded program and no ToUnicode to check the table against".into());
     }
     (compared >= 3 && (agreed as f64) < MIN_TABLE_AGREEMENT * compared as f64).then(|| {
         format!("its own ToUnicode/cmap agrees with the table on {agreed} of {compared} glyphs")
