@@ -166,7 +166,7 @@ fn leave_one_document_out_agreement() {
         "--family",
         "MS-Mincho,MS-PMincho",
         "--family",
-        "MS-Gothic,MS-PGothic,MS-UIGothic",
+        "MS-Gothic,MS-PGothic",
         "--only",
         "MS-Mincho,MS-Gothic",
         "--out",
