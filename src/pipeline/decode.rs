@@ -65,13 +65,15 @@ pub fn decode(bytes: &[u8]) -> Result<(String, TextEncoding), DecodeError> {
             encoding,
             offset: bom + offset,
         })?;
-        return check_nul(text, encoding, bytes);
+        // A NUL inside valid Unicode is text an extractor printed (pdftotext writes glyph 0
+        // as U+0000): kept, like every other control, for repair to leave alone.
+        return Ok((text, encoding));
     }
     let utf8_error = match std::str::from_utf8(bytes) {
-        Ok(s) => return check_nul(s.to_string(), TextEncoding::Utf8, bytes),
+        Ok(s) => return Ok((s.to_string(), TextEncoding::Utf8)),
         Err(e) => e.valid_up_to(),
     };
-    // A NUL is valid in every candidate: binary data is named as such, not as bad UTF-8.
+    // No valid UTF-8 and a NUL: binary data, named as such rather than as bad Shift_JIS.
     if let Some(offset) = memchr::memchr(0, bytes) {
         return Err(DecodeError::Binary { offset });
     }
@@ -107,26 +109,6 @@ fn strict(enc: &'static encoding_rs::Encoding, bytes: &[u8]) -> Result<String, u
         // The buffer was sized for the whole input: cannot happen, but never a panic.
         encoding_rs::DecoderResult::OutputFull => Err(read),
     }
-}
-
-fn check_nul(
-    text: String,
-    encoding: TextEncoding,
-    bytes: &[u8],
-) -> Result<(String, TextEncoding), DecodeError> {
-    if text.contains('\0') {
-        // The offset in the file: for UTF-16 the NUL is a 2-byte unit, find it there.
-        let offset = match encoding {
-            TextEncoding::Utf16Le | TextEncoding::Utf16Be => bytes
-                .chunks_exact(2)
-                .skip(1)
-                .position(|u| u == [0, 0])
-                .map_or(0, |i| 2 + 2 * i),
-            _ => memchr::memchr(0, bytes).unwrap_or(0),
-        };
-        return Err(DecodeError::Binary { offset });
-    }
-    Ok((text, encoding))
 }
 
 /// Share of characters that are kana, kanji, Japanese punctuation, full-width forms or
@@ -214,8 +196,14 @@ mod tests {
 
     #[test]
     fn bad_input_names_its_byte_offset() {
+        // NUL in valid UTF-8 is extractor output (pdftotext's glyph 0), kept; NUL in bytes
+        // that are no valid UTF-8 marks a binary file.
         assert_eq!(
-            decode(b"ab\x00cd").unwrap_err(),
+            decode(b"ab\x00cd").unwrap(),
+            ("ab\0cd".to_string(), TextEncoding::Utf8)
+        );
+        assert_eq!(
+            decode(b"ab\x00\x80\xff").unwrap_err(),
             DecodeError::Binary { offset: 2 }
         );
         assert_eq!(
@@ -241,8 +229,8 @@ mod tests {
             }
         );
         assert_eq!(
-            decode(&[0xFF, 0xFE, 0x41, 0x00, 0x00, 0x00]).unwrap_err(),
-            DecodeError::Binary { offset: 4 }
+            decode(&[0xFF, 0xFE, 0x41, 0x00, 0x00, 0x00]).unwrap(),
+            ("A\0".to_string(), TextEncoding::Utf16Le)
         );
     }
 
