@@ -6,6 +6,8 @@
 //! held-out document: MS-Mincho-90ms-RKSJ-H, no ToUnicode, codes = MS Mincho glyph IDs; its
 //! page-1 truth was never read while deriving the tables.
 
+mod common;
+
 use glyphmend::tables::{TableSet, builtin_for_basefont, canonical_basefont};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -29,22 +31,6 @@ fn run(args: &[&str]) -> (String, String) {
         String::from_utf8_lossy(&out.stdout).into_owned(),
         String::from_utf8_lossy(&out.stderr).into_owned(),
     )
-}
-
-/// pdfcer.py's normalisation: form feeds as newlines, lines trimmed, empty lines dropped.
-fn norm(s: &str) -> Vec<char> {
-    s.replace('\u{c}', "\n")
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .collect::<Vec<_>>()
-        .join("\n")
-        .chars()
-        .collect()
-}
-
-fn cer(out: &[char], truth: &[char]) -> f64 {
-    glyphmend::eval::edit_distance(out, truth) as f64 / truth.len().max(1) as f64
 }
 
 #[test]
@@ -105,11 +91,11 @@ fn kyushu_89test_page1_reads_with_the_shipped_tables() {
     let truth_path = realworld("jp-mlit-kyushu-89test.p1.expected.txt");
     let (out, err) = run(&["extract", "--pages", "1", pdf.to_str().unwrap()]);
     let truth = std::fs::read_to_string(truth_path).unwrap();
-    let (o, t) = (norm(&out), norm(&truth));
-    let c = cer(&o, &t);
+    let (o, t) = (common::pdfcer_lines(&out), common::pdfcer_lines(&truth));
+    let c = common::cer(&o, &t);
     let strip =
         |v: &[char]| -> Vec<char> { v.iter().copied().filter(|c| !c.is_whitespace()).collect() };
-    let c_nows = cer(&strip(&o), &strip(&t));
+    let c_nows = common::cer(&strip(&o), &strip(&t));
     eprintln!("89test p1: CER {c:.4}, ignoring whitespace {c_nows:.4}\n{err}");
     assert!(c <= 0.02, "CER {c:.4} > 0.02");
     assert!(

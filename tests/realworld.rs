@@ -7,6 +7,8 @@
 //! when a file not listed is worse, and also when a listed file no longer is (so the list only
 //! shrinks). Needs `pdftotext` (poppler-utils, installed by `.ci/run`) and `../shared`.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -88,37 +90,8 @@ fn share(text: &str) -> f64 {
     100.0 * suspicious_count(text) as f64 / chars as f64
 }
 
-fn norm_lines(t: &str) -> Vec<char> {
-    t.replace('\u{c}', "\n")
-        .split('\n')
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .collect::<Vec<_>>()
-        .join("\n")
-        .chars()
-        .collect()
-}
-
-fn levenshtein(a: &[char], b: &[char]) -> usize {
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.iter().enumerate() {
-        let mut cur = Vec::with_capacity(b.len() + 1);
-        cur.push(i + 1);
-        for (j, cb) in b.iter().enumerate() {
-            cur.push(
-                (prev[j + 1] + 1)
-                    .min(cur[j] + 1)
-                    .min(prev[j] + usize::from(ca != cb)),
-            );
-        }
-        prev = cur;
-    }
-    prev[b.len()]
-}
-
 fn cer(text: &str, truth: &str) -> f64 {
-    let (o, t) = (norm_lines(text), norm_lines(truth));
-    levenshtein(&o, &t) as f64 / t.len().max(1) as f64
+    common::cer(&common::pdfcer_lines(text), &common::pdfcer_lines(truth))
 }
 
 fn nows(t: &str) -> String {
@@ -278,7 +251,6 @@ fn metrics_match_the_corpus_definitions() {
     assert_eq!(suspicious_count("㐀㐁"), 2);
     assert_eq!(suspicious_count("a\u{1}b\u{c}"), 1);
     assert!((cer("入札\n説明書", "入札説明書") - 0.2).abs() < 1e-9);
-    assert_eq!(levenshtein(&['a', 'b'], &['b']), 1);
 }
 
 /// None of these documents (tender notices, clinic lists, extractor test files) holds

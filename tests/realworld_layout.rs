@@ -3,6 +3,8 @@
 //! place, wrapped table cells not interleaved. Needs ../shared (CI has it); a missing file
 //! fails the test. The chinese-tables check needs `pdftotext` (poppler-utils, in .ci/run).
 
+mod common;
+
 use glyphmend::ingest::{ExtractOptions, extract_path};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -102,27 +104,6 @@ fn mhlw_tables_keep_rows_and_wrapped_cells_together() {
     assert!(failures.is_empty(), "{failures:#?}");
 }
 
-/// Character error rate ignoring whitespace (metrics.py's `cer_nows`): Levenshtein distance
-/// over the truth's length, all whitespace removed from both sides — order sensitive,
-/// line-break insensitive.
-fn cer_nows(got: &str, truth: &str) -> f64 {
-    let norm = |t: &str| -> Vec<char> { no_space(t).chars().collect() };
-    let (a, b) = (norm(got), norm(truth));
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.iter().enumerate() {
-        let mut cur = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            cur.push(
-                (prev[j + 1] + 1)
-                    .min(cur[j] + 1)
-                    .min(prev[j] + usize::from(ca != cb)),
-            );
-        }
-        prev = cur;
-    }
-    prev[b.len()] as f64 / b.len().max(1) as f64
-}
-
 /// pdfminer's simple3: horizontal words around two vertical runs; the vertical text is read
 /// where it stands, between the lines above and below it. (The truth, pdfminer's output,
 /// puts each vertical glyph on a line of its own; we join a column into one line, so the
@@ -133,7 +114,7 @@ fn simple3_vertical_text_in_place() {
     let truth = std::fs::read_to_string(dir.join("pdfminer-simple3.expected.txt"))
         .expect("pdfminer-simple3.expected.txt (needs ../shared)");
     let got = extract(&dir.join("pdfminer-simple3.pdf"));
-    let c = cer_nows(&got, &truth);
+    let c = common::cer_nows(&got, &truth);
     assert!(c <= 0.05, "CER {c:.3}\n{got}");
 }
 
