@@ -172,7 +172,7 @@ fn leave_one_document_out_agreement() {
         "--family",
         "MS-Mincho,MS-PMincho",
         "--family",
-        "MS-Gothic,MS-PGothic,MS-UIGothic",
+        "MS-Gothic,MS-PGothic",
         "--only",
         "MS-Mincho,MS-Gothic",
         "--out",

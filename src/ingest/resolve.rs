@@ -353,16 +353,14 @@ fn evidence_against(font: &Font, table: &FontTable) -> Option<String> {
         }
     }
     let mut own: HashMap<u32, char> = HashMap::new();
-    if let Some(tu) = &font.tounicode {
-        if !tu.is_identity_map() {
-            for (&code, text) in &tu.map {
-                let (Some(gid), None) = (font.gid(code), judge_entry(text)) else {
-                    continue;
-                };
-                let mut it = text.chars();
-                if let (Some(c), None) = (it.next(), it.next()) {
-                    own.entry(gid).or_insert(c);
-                }
+    if let Some(tu) = font.tounicode.as_ref().filter(|t| !t.is_identity_map()) {
+        for (&code, text) in &tu.map {
+            let (Some(gid), None) = (font.gid(code), judge_entry(text)) else {
+                continue;
+            };
+            let mut it = text.chars();
+            if let (Some(c), None) = (it.next(), it.next()) {
+                own.entry(gid).or_insert(c);
             }
         }
     }

@@ -131,7 +131,7 @@ impl VoteOptions {
         let basefont = self
             .families
             .iter()
-            .find(|f| f.iter().any(|m| *m == key.basefont))
+            .find(|f| f.contains(&key.basefont))
             .and_then(|f| f.first())
             .unwrap_or(&key.basefont)
             .clone();
