@@ -14,8 +14,12 @@
 #     every *.pdf blob in their history is copied to $WORK/evidence/OWNER_REPO@COMMIT/PATH,
 #     the name each table's `# source:` lines cite. These copies are local test data: they
 #     are never committed.
-# Output: mappings/ms-mincho.table, mappings/ms-gothic.table (PDF-only: text=no), and the
-# figures in $WORK/report.txt and $WORK/loo.tsv (leave-one-document-out agreement).
+# Output: mappings/ms-mincho.table, mappings/ms-gothic.table, and the figures in
+# $WORK/report.txt and $WORK/loo.tsv (leave-one-document-out agreement).
+# The tables are usable by plain-text `repair` too (`--text-repair`, no `text=no`): these
+# fonts' glyph IDs are what pdftotext & co. print as code points when the ToUnicode is
+# missing (measured on the held-out jp-mlit-kyushu-89test.pdf by tests/ms_repair.rs), and
+# repair applies a table only where the document-level decision accepts it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 GM=${1:?usage: derive_ms_tables.sh GLYPHMEND [MIRROR_GIT_DIR...]}
@@ -45,7 +49,8 @@ done
 # MS UI Gothic is left out: no document here votes on it, so nothing shows it agrees.
 args=(--pdf "$REAL" "$WORK/evidence" --exclude "$HELD_OUT" --pool-versions
   --family MS-Mincho,MS-PMincho --family MS-Gothic,MS-PGothic
-  --corroborate MS-Mincho,MS-Gothic --only MS-Mincho,MS-Gothic --out "$WORK/out")
+  --corroborate MS-Mincho,MS-Gothic --only MS-Mincho,MS-Gothic --text-repair
+  --out "$WORK/out")
 "$GM" learn "${args[@]}" --report --leave-one-out >"$WORK/report.txt" 2>"$WORK/learn.err"
 # Sources are cited by repository, commit and path (or by corpus path), not by scratch path.
 for t in ms-mincho ms-gothic; do

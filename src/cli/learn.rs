@@ -55,6 +55,10 @@ pub struct Args {
     /// With --pdf: print leave-one-document-out agreement and coverage per table.
     #[arg(long)]
     pub leave_one_out: bool,
+    /// With --pdf: mark the tables usable by plain-text `repair` (default: PDF-only,
+    /// `text=no`).
+    #[arg(long)]
+    pub text_repair: bool,
 }
 
 /// Learning from garbled text alone (`--text`); kept apart from the other sources' options.
@@ -242,6 +246,7 @@ fn run_pdf(args: &Args) -> anyhow::Result<ExitCode> {
             .map(|f| f.split(',').map(str::to_string).collect())
             .collect(),
         pool_versions: args.pool_versions,
+        text: args.text_repair,
         corroborate: args
             .corroborate
             .iter()

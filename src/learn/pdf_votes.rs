@@ -108,6 +108,12 @@ pub struct VoteOptions {
     /// [`CORROBORATED_CONFIDENCE`] where the other font's documents vote the same character
     /// on the same glyph ID. Never adds an entry no block predicts, never overrides a vote.
     pub corroborate: Vec<Vec<String>>,
+    /// Mark the tables usable by plain-text `repair` (header `text=yes`, the default of the
+    /// format) instead of PDF-only (`text=no`). Only for fonts whose glyph IDs are known to
+    /// be what other extractors print as code points (the derivation script decides, and
+    /// the text-repair tests measure it); text repair still applies a table only where the
+    /// document-level decision accepts it.
+    pub text: bool,
 }
 
 /// Confidence of an extrapolated entry that a sibling font's votes confirm.
@@ -121,6 +127,7 @@ impl Default for VoteOptions {
             families: Vec::new(),
             pool_versions: false,
             corroborate: Vec::new(),
+            text: false,
         }
     }
 }
@@ -689,8 +696,9 @@ fn learn_font(key: &FontKey, fv: &FontVotes, opts: &VoteOptions) -> Result<Learn
         conflicts.len(),
         generalized
     );
-    // A PDF font table is not for plain-text repair: its glyph IDs are not garbled text's.
-    table.text = false;
+    // A PDF font table is not for plain-text repair unless asked: its glyph IDs are garbled
+    // text's only where extractors print them as code points (see `VoteOptions::text`).
+    table.text = opts.text;
     Ok(LearnedFont {
         key: key.clone(),
         table,
