@@ -8,6 +8,8 @@
 //! Measured (pdfcer.py normalisation, page 1): CER 0.3824 with the tables PDF-only (the
 //! punctuation left as U+0809..U+080B), 0.3159 with them; the rest is pdftotext's line order.
 
+mod common;
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -18,34 +20,6 @@ fn realworld(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../shared/corpus/realworld/pdf")
         .join(name)
-}
-
-/// pdfcer.py's normalisation: form feeds as newlines, lines trimmed, empty lines dropped.
-fn norm(s: &str) -> Vec<char> {
-    s.replace('\u{c}', "\n")
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .collect::<Vec<_>>()
-        .join("\n")
-        .chars()
-        .collect()
-}
-
-fn cer(o: &[char], t: &[char]) -> f64 {
-    let mut prev: Vec<usize> = (0..=o.len()).collect();
-    for (i, &tc) in t.iter().enumerate() {
-        let mut cur = vec![i + 1];
-        for (j, &oc) in o.iter().enumerate() {
-            cur.push(
-                (prev[j + 1] + 1)
-                    .min(cur[j] + 1)
-                    .min(prev[j] + usize::from(tc != oc)),
-            );
-        }
-        prev = cur;
-    }
-    prev[o.len()] as f64 / t.len().max(1) as f64
 }
 
 #[test]
@@ -104,7 +78,10 @@ fn kyushu_89test_repair_reads_punctuation_not_kanji() {
         }
     }
     assert_eq!(page1.lines().count(), repaired.lines().count());
-    let c = cer(&norm(&repaired), &norm(&truth));
+    let c = common::cer(
+        &common::pdfcer_lines(&repaired),
+        &common::pdfcer_lines(&truth),
+    );
     eprintln!("89test p1 repair: {right}/{total} punctuation right, CER {c:.4}");
     // Page 1 holds 99 such glyphs; fewer means pdftotext or the page cut changed.
     assert!(total >= 90, "only {total} punctuation glyphs on page 1");
