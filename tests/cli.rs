@@ -122,3 +122,54 @@ fn a_file_repaired_in_small_chunks_gives_the_whole_file_output() {
         "nothing is written before the input is known good"
     );
 }
+
+#[test]
+fn clean_and_non_utf8_files_come_out_as_the_whole_file_reading_gives() {
+    // A clean file takes the copy path (no second reading); a Shift_JIS file is found not
+    // to be UTF-8 while streaming and decoded whole: both equal the in-memory reading of
+    // standard input, at any chunk size. Writing over the input is refused.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let clean = dir.path().join("clean.txt");
+    std::fs::write(&clean, "地域の支援。\r\nabc\n\n令和６年度").expect("write");
+    let sjis = dir.path().join("sjis.txt");
+    let sjis_text = "生活困窮者等支援\n".repeat(40);
+    let (bytes, _, _) = encoding_rs::SHIFT_JIS.encode(&sjis_text);
+    std::fs::write(&sjis, &bytes).expect("write");
+    for (path, expected) in [
+        (&clean, "地域の支援。\r\nabc\n\n令和６年度".to_string()),
+        (&sjis, "生活困窮者等支援\n".repeat(40)),
+    ] {
+        for chunk in ["7", "100", "8388608"] {
+            let out = glyphmend()
+                .args(["repair", "--chunk-bytes", chunk])
+                .arg(path)
+                .output()
+                .expect("run glyphmend");
+            assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+            assert_eq!(String::from_utf8_lossy(&out.stdout), expected, "{path:?} {chunk}");
+        }
+        let to_file = dir.path().join("out.txt");
+        let out = glyphmend()
+            .arg("repair")
+            .arg(path)
+            .arg("-o")
+            .arg(&to_file)
+            .output()
+            .expect("run glyphmend");
+        assert!(out.status.success());
+        assert_eq!(std::fs::read_to_string(&to_file).expect("read"), expected);
+    }
+    let out = glyphmend()
+        .arg("repair")
+        .arg(&clean)
+        .arg("-o")
+        .arg(&clean)
+        .output()
+        .expect("run glyphmend");
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("would overwrite the input"));
+    assert_eq!(
+        std::fs::read_to_string(&clean).expect("read"),
+        "地域の支援。\r\nabc\n\n令和６年度"
+    );
+}

@@ -3,7 +3,7 @@
 use anyhow::{Context, bail};
 use clap::Args as ClapArgs;
 use glyphmend::repair::Repairer;
-use std::io::{BufRead, Read, Write};
+use std::io::{Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -76,54 +76,74 @@ enum Input {
 }
 
 impl Input {
+    /// A plain file is streamed; standard input and files that open with a byte-order
+    /// mark are decoded whole. A file found not to be UTF-8 while streaming is decoded
+    /// whole too (see [`NotUtf8`]), so the file is not read an extra time to check.
     fn open(path: &PathBuf, lossy: bool) -> anyhow::Result<Self> {
-        Ok(
-            if path.as_os_str() == "-" || !plain_utf8(path).unwrap_or(false) {
-                // Not plain UTF-8 (a BOM, Shift_JIS, …): decoded whole, as every command does.
-                Input::Text(read_text(path, lossy)?)
-            } else {
-                Input::File(path.clone())
-            },
+        Ok(if path.as_os_str() == "-" || starts_with_bom(path).unwrap_or(true) {
+            Input::Text(read_text(path, lossy)?)
+        } else {
+            Input::File(path.clone())
+        })
+    }
+}
+
+/// Whether a file opens with a UTF-8 or UTF-16 byte-order mark.
+fn starts_with_bom(path: &PathBuf) -> std::io::Result<bool> {
+    let mut head = Vec::with_capacity(3);
+    std::fs::File::open(path)?.take(3).read_to_end(&mut head)?;
+    Ok(head.starts_with(b"\xEF\xBB\xBF")
+        || head.starts_with(b"\xFF\xFE")
+        || head.starts_with(b"\xFE\xFF"))
+}
+
+/// Writes a clean input unchanged to the output file or standard output.
+fn copy_clean(input: &Input, output: Option<&PathBuf>) -> anyhow::Result<()> {
+    let create = |p: &PathBuf| {
+        std::fs::File::create(p).with_context(|| format!("creating {}", p.display()))
+    };
+    match input {
+        Input::Text(text) => match output {
+            Some(p) => create(p)?.write_all(text.as_bytes())?,
+            None => std::io::stdout().lock().write_all(text.as_bytes())?,
+        },
+        Input::File(path) => {
+            let mut file =
+                std::fs::File::open(path).with_context(|| format!("reading {}", path.display()))?;
+            match output {
+                Some(p) => std::io::copy(&mut file, &mut create(p)?),
+                None => std::io::copy(&mut file, &mut std::io::stdout().lock()),
+            }
+            .with_context(|| format!("copying {}", path.display()))?;
+        }
+    }
+    Ok(())
+}
+
+/// A streamed file is not UTF-8 at `offset`: it is decoded whole instead (Shift_JIS, …).
+#[derive(Debug)]
+struct NotUtf8 {
+    path: PathBuf,
+    offset: usize,
+}
+
+impl std::fmt::Display for NotUtf8 {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{}: invalid UTF-8 at byte offset {} (the file changed while it was read?)",
+            self.path.display(),
+            self.offset
         )
     }
 }
 
-/// Whether a file is UTF-8 without a byte-order mark (streamed chunk by chunk); checked in
-/// blocks, so a large file is not held whole.
-fn plain_utf8(path: &PathBuf) -> std::io::Result<bool> {
-    let mut reader = std::io::BufReader::new(std::fs::File::open(path)?);
-    let mut first = true;
-    let mut buf = Vec::new();
-    loop {
-        buf.clear();
-        // Whole lines: a `\n` never belongs to a multi-byte sequence.
-        while buf.len() < CHUNK_BYTES {
-            if reader.read_until(b'\n', &mut buf)? == 0 {
-                break;
-            }
-        }
-        if buf.is_empty() {
-            return Ok(true);
-        }
-        if first
-            && (buf.starts_with(b"\xEF\xBB\xBF")
-                || buf.starts_with(b"\xFF\xFE")
-                || buf.starts_with(b"\xFE\xFF"))
-        {
-            return Ok(false);
-        }
-        first = false;
-        if std::str::from_utf8(&buf).is_err() {
-            return Ok(false);
-        }
-    }
-}
+impl std::error::Error for NotUtf8 {}
 
-/// Calls `f` on each chunk of whole lines of the input, with the same UTF-8 handling as
-/// [`read_text`] (offsets of bad bytes are file offsets).
+/// Calls `f` on each chunk of whole lines of the input; a streamed chunk that is not UTF-8
+/// ends it with [`NotUtf8`] (its offset a file offset).
 fn for_each_chunk(
     input: &Input,
-    lossy: bool,
     chunk_bytes: usize,
     mut f: impl FnMut(&str) -> anyhow::Result<()>,
 ) -> anyhow::Result<()> {
@@ -136,35 +156,52 @@ fn for_each_chunk(
         }
         Input::File(path) => path,
     };
-    let file = std::fs::File::open(path).with_context(|| format!("reading {}", path.display()))?;
-    let mut reader = std::io::BufReader::new(file);
-    let mut buf = Vec::with_capacity(chunk_bytes.min(CHUNK_BYTES) + (64 << 10));
+    let mut file =
+        std::fs::File::open(path).with_context(|| format!("reading {}", path.display()))?;
+    let block = chunk_bytes.max(1);
+    let mut buf: Vec<u8> = Vec::new();
     let mut offset = 0usize;
+    let mut eof = false;
     loop {
-        buf.clear();
-        // Whole lines up to at least `chunk_bytes`; a `\n` never belongs to a multi-byte
-        // sequence, so per-chunk UTF-8 decoding is the whole file's.
-        while buf.len() < chunk_bytes.max(1) {
-            let n = reader
-                .read_until(b'\n', &mut buf)
-                .with_context(|| format!("reading {}", path.display()))?;
-            if n == 0 {
-                break;
+        // A block of about `chunk_bytes` read straight into the buffer, cut after its last
+        // `\n` (the rest starts the next chunk; a longer line grows the block). A `\n`
+        // never belongs to a multi-byte sequence, so per-chunk UTF-8 decoding is the
+        // whole file's.
+        let mut want = block;
+        let cut = loop {
+            if !eof && buf.len() < want {
+                let need = want - buf.len();
+                buf.reserve(need);
+                let n = (&mut file)
+                    .take(need as u64)
+                    .read_to_end(&mut buf)
+                    .with_context(|| format!("reading {}", path.display()))?;
+                eof = n < need;
             }
-        }
-        if buf.is_empty() {
+            if eof {
+                break buf.len();
+            }
+            match memchr::memrchr(b'\n', &buf) {
+                Some(i) => break i + 1,
+                None => want = buf.len() + block,
+            }
+        };
+        if cut == 0 {
             return Ok(());
         }
-        match std::str::from_utf8(&buf) {
+        // simdutf8: clean Japanese is validated several times faster than by std.
+        match simdutf8::compat::from_utf8(&buf[..cut]) {
             Ok(s) => f(s)?,
-            Err(_) if lossy => f(&String::from_utf8_lossy(&buf))?,
-            Err(e) => bail!(
-                "{}: invalid UTF-8 at byte offset {} (use --lossy to replace it)",
-                path.display(),
-                offset + e.valid_up_to()
-            ),
+            Err(e) => {
+                return Err(NotUtf8 {
+                    path: path.clone(),
+                    offset: offset + e.valid_up_to(),
+                }
+                .into());
+            }
         }
-        offset += buf.len();
+        offset += cut;
+        buf.drain(..cut);
     }
 }
 
@@ -173,13 +210,47 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let lm = glyphmend::lm::CharLm::builtin();
     let mut repairer = Repairer::new(&tables, lm);
     repairer.options.min_rule_confidence = args.min_rule_confidence;
-    // First pass: the document model (and every UTF-8 error) before any output.
-    let input = Input::open(&args.input, args.lossy)?;
+    // First pass: the scan (and the UTF-8 check) before any output; the language model
+    // adapts in a second pass only if some line needs repair, so clean text costs the scan
+    // alone.
+    if let Some(o) = &args.output {
+        // Creating the output would truncate the input before it is read again.
+        if std::fs::canonicalize(o).ok().is_some_and(|o| {
+            std::fs::canonicalize(&args.input).is_ok_and(|i| i == o)
+        }) {
+            bail!("{}: the output would overwrite the input", o.display());
+        }
+    }
+    let mut input = Input::open(&args.input, args.lossy)?;
     let mut doc = repairer.document();
-    for_each_chunk(&input, args.lossy, args.chunk_bytes, |chunk| {
-        doc.observe(chunk);
+    let scanned = for_each_chunk(&input, args.chunk_bytes, |chunk| {
+        doc.scan(chunk);
         Ok(())
-    })?;
+    });
+    if let Err(e) = scanned {
+        if e.downcast_ref::<NotUtf8>().is_none() {
+            return Err(e);
+        }
+        // Not UTF-8: decoded whole as every command does (Shift_JIS, EUC-JP, --lossy).
+        input = Input::Text(read_text(&args.input, args.lossy)?);
+        doc = repairer.document();
+        for_each_chunk(&input, args.chunk_bytes, |chunk| {
+            doc.scan(chunk);
+            Ok(())
+        })?;
+    }
+    if doc.needs_adaptation() {
+        for_each_chunk(&input, args.chunk_bytes, |chunk| {
+            doc.adapt(chunk);
+            Ok(())
+        })?;
+    }
+    // A clean text is its own repair: copied as it is (file to file or to standard output
+    // by the kernel where it can: copy_file_range, splice), not read line by line again.
+    if !doc.needs_adaptation() && !args.json && !args.explain {
+        copy_clean(&input, args.output.as_ref())?;
+        return Ok(ExitCode::SUCCESS);
+    }
     let stdout = std::io::stdout();
     let mut out: Box<dyn Write> = match &args.output {
         Some(p) => Box::new(std::io::BufWriter::new(
@@ -189,7 +260,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     };
     let mut explained = Vec::new();
     let mut first_line = 1;
-    for_each_chunk(&input, args.lossy, args.chunk_bytes, |chunk| {
+    for_each_chunk(&input, args.chunk_bytes, |chunk| {
         let result = repairer.repair_chunk(&doc, chunk, first_line);
         first_line += memchr::memchr_iter(b'\n', chunk.as_bytes()).count();
         if args.json {

@@ -379,7 +379,10 @@ impl Pipeline {
                 // One model adapted to the whole text, each page repaired with it: the same
                 // output as `repair` on the whole file.
                 let mut model = repairer.document();
-                model.observe(&text);
+                model.scan(&text);
+                if model.needs_adaptation() {
+                    model.adapt(&text);
+                }
                 let pages = split_pages(&text)
                     .into_iter()
                     .map(|p| {

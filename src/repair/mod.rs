@@ -236,6 +236,13 @@ impl<'a> Repairer<'a> {
         chunk: &'t str,
         first_line: usize,
     ) -> TextRepair<'t> {
+        // The whole text is clean: nothing to find in this chunk either.
+        if !doc.needs_adaptation() {
+            return TextRepair {
+                text: Cow::Borrowed(chunk),
+                lines: Vec::new(),
+            };
+        }
         let dirty = dirty_lines(chunk, first_line);
         if dirty.is_empty() {
             return TextRepair {
@@ -642,16 +649,42 @@ impl DocumentModel<'_> {
         self.observe_dirty(chunk, &dirty);
     }
 
+    /// The cheap half of [`DocumentModel::observe`]: line count and the tables' evidence,
+    /// without the NFC check or adapting the language model. A caller that scans every
+    /// chunk and then, only if [`DocumentModel::needs_adaptation`], feeds every chunk again
+    /// to [`DocumentModel::adapt`] gets exactly the model `observe` builds; a clean text
+    /// (the common case) then costs one scan and no model.
+    pub fn scan(&mut self, chunk: &str) {
+        let dirty = dirty_lines(chunk, self.lines + 1);
+        self.scan_dirty(chunk, &dirty);
+    }
+
+    /// Whether any line scanned so far holds strong evidence: only then do the NFC check
+    /// and the adapted model change any output.
+    pub fn needs_adaptation(&self) -> bool {
+        !self.evidence.is_empty()
+    }
+
+    /// The other half of [`DocumentModel::observe`]: the NFC check and the language model
+    /// adapted to the chunk's clean lines. Chunks must come in text order, as for `scan`.
+    pub fn adapt(&mut self, chunk: &str) {
+        let dirty = dirty_lines(chunk, 1);
+        self.adapt_dirty(chunk, &dirty);
+    }
+
     /// Lines observed so far (the next chunk's first line is this plus one).
     pub fn lines(&self) -> usize {
         self.lines
     }
 
     fn observe_dirty(&mut self, chunk: &str, dirty: &[DirtyLine]) {
+        self.scan_dirty(chunk, dirty);
+        self.adapt_dirty(chunk, dirty);
+    }
+
+    fn scan_dirty(&mut self, chunk: &str, dirty: &[DirtyLine]) {
         self.lines += memchr::memchr_iter(b'\n', chunk.as_bytes()).count()
             + usize::from(!chunk.is_empty() && !chunk.ends_with('\n'));
-        // A chunk without strong evidence still counts: its lines are the document's.
-        self.may_be_nfc &= nfc::text_may_be_nfc(chunk);
         for d in dirty {
             if self.evidence_chars >= doclevel::EVIDENCE_CHARS {
                 break;
@@ -661,14 +694,20 @@ impl DocumentModel<'_> {
             self.evidence_chars += line.len();
             self.evidence.push(line);
         }
-        if self.adapt {
-            let mut prev = 0;
-            for d in dirty {
-                self.adaptive.observe(&chunk[prev..d.start]);
-                prev = (d.end + 1).min(chunk.len());
-            }
-            self.adaptive.observe(&chunk[prev..]);
+    }
+
+    fn adapt_dirty(&mut self, chunk: &str, dirty: &[DirtyLine]) {
+        // A chunk without strong evidence still counts: its lines are the document's.
+        self.may_be_nfc &= nfc::text_may_be_nfc(chunk);
+        if !self.adapt {
+            return;
         }
+        let mut prev = 0;
+        for d in dirty {
+            self.adaptive.observe(&chunk[prev..d.start]);
+            prev = (d.end + 1).min(chunk.len());
+        }
+        self.adaptive.observe(&chunk[prev..]);
     }
 }
 
@@ -829,22 +868,37 @@ mod tests {
                 doc.observe(c);
             }
             assert_eq!(doc.lines(), text.split('\n').count());
-            let mut out = String::new();
-            let mut reports = Vec::new();
-            let mut line = 1;
+            // The lazy way (scan every chunk, then adapt every chunk) builds the same model.
+            let mut lazy = repairer.document();
             for c in &chunks {
-                let r = repairer.repair_chunk(&doc, c, line);
-                line += c.matches('\n').count();
-                out.push_str(&r.text);
-                reports.extend(r.lines);
+                lazy.scan(c);
             }
-            assert!(out == whole.text, "chunks of {target} bytes: text differs");
-            assert_eq!(
-                format!("{reports:?}"),
-                format!("{:?}", whole.lines),
-                "{target}"
-            );
+            assert!(lazy.needs_adaptation());
+            for c in &chunks {
+                lazy.adapt(c);
+            }
+            for (how, doc) in [("observe", &doc), ("scan+adapt", &lazy)] {
+                let mut out = String::new();
+                let mut reports = Vec::new();
+                let mut line = 1;
+                for c in &chunks {
+                    let r = repairer.repair_chunk(doc, c, line);
+                    line += c.matches('\n').count();
+                    out.push_str(&r.text);
+                    reports.extend(r.lines);
+                }
+                assert!(out == whole.text, "{how}, chunks of {target} bytes: text differs");
+                assert_eq!(
+                    format!("{reports:?}"),
+                    format!("{:?}", whole.lines),
+                    "{how}, {target}"
+                );
+            }
         }
+        // A clean text asks for no model at all.
+        let mut clean = repairer.document();
+        clean.scan(&include_str!("../../tests/fixtures/seed/dev-a.txt").replace(|c: char| classify(c).is_strong(), ""));
+        assert!(!clean.needs_adaptation());
         // Chunks observed without adaptation would differ: the model matters.
         let mut plain = repairer.document();
         plain.adapt = false;
