@@ -1,7 +1,8 @@
 //! The Python package (python/, PyO3 + maturin): built into a wheel, installed into a fresh
 //! virtual environment, and checked to give the CLI's results on the same inputs
-//! (python/tests/same_as_cli.py). Needs `maturin` on PATH (`pip install maturin`; `.ci/run`
-//! installs it) and ../shared; fails, with the reason, without them.
+//! (python/tests/same_as_cli.py), on a local Dask cluster too. Needs `maturin` on PATH and
+//! `dask[distributed]` in python3 (`.ci/run` installs both) and ../shared; fails, with the
+//! reason, without them.
 
 use std::path::Path;
 use std::process::Command;
@@ -43,7 +44,10 @@ fn the_python_package_gives_the_cli_results() {
     );
     let venv = tmp.path().join("venv");
     run(
-        Command::new("python3").args(["-m", "venv"]).arg(&venv),
+        // The system's site packages: dask[distributed] for the cluster check.
+        Command::new("python3")
+            .args(["-m", "venv", "--system-site-packages"])
+            .arg(&venv),
         "python3 -m venv",
     );
     let wheel = std::fs::read_dir(&wheels)

@@ -11,73 +11,93 @@ from pathlib import Path
 
 import glyphmend
 
-binary, repo, shared = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3])
 
 
-def cli(*args, stdin=None):
-    out = subprocess.run([binary, *args], input=stdin, capture_output=True, check=True)
-    return out.stdout.decode("utf-8")
+def main():
+    # Under a guard: Dask's worker processes import this file.
+    binary, repo, shared = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3])
 
 
-checked = 0
+    def cli(*args, stdin=None):
+        out = subprocess.run([binary, *args], input=stdin, capture_output=True, check=True)
+        return out.stdout.decode("utf-8")
 
-# repair: text and spans of the garbled sample equal `repair` and `repair --json`.
-dev_a = repo / "tests/fixtures/seed/dev-a.txt"
-text = dev_a.read_text(encoding="utf-8")
-r = glyphmend.repair(text)
-assert r.text == cli("repair", str(dev_a)), "repair text differs"
-cli_spans = [json.loads(l) for l in cli("repair", "--json", str(dev_a)).splitlines()]
-assert r.spans == cli_spans, "repair spans differ"
-assert len(r.repaired) > 50, "the sample should have repairs"
-checked += 1
 
-# extract: real PDFs' text equals `extract`; bytes and path agree; documents read in
-# parallel threads (the GIL released) give the same text.
-pdfs = sorted((shared / "corpus/realworld/pdf").glob("*.pdf"))[:6]
-assert len(pdfs) == 6, f"needs ../shared/corpus/realworld/pdf (found {len(pdfs)})"
-texts = {}
-for p in pdfs:
-    doc = glyphmend.extract(p)
-    assert doc.text == cli("extract", str(p)), f"extract text differs: {p.name}"
-    assert glyphmend.extract(p.read_bytes(), name=str(p)).text == doc.text
-    assert doc.kind == "pdf" and doc.lines is not None and len(doc.pages) >= 1
-    texts[p] = doc.text
+    checked = 0
+
+    # repair: text and spans of the garbled sample equal `repair` and `repair --json`.
+    dev_a = repo / "tests/fixtures/seed/dev-a.txt"
+    text = dev_a.read_text(encoding="utf-8")
+    r = glyphmend.repair(text)
+    assert r.text == cli("repair", str(dev_a)), "repair text differs"
+    cli_spans = [json.loads(l) for l in cli("repair", "--json", str(dev_a)).splitlines()]
+    assert r.spans == cli_spans, "repair spans differ"
+    assert len(r.repaired) > 50, "the sample should have repairs"
     checked += 1
-got = {}
-threads = [threading.Thread(target=lambda p=p: got.__setitem__(p, glyphmend.extract(p).text)) for p in pdfs]
-for t in threads:
-    t.start()
-for t in threads:
-    t.join()
-assert got == texts, "threads gave different text"
 
-# records: equal `records` on the same text, and every field name is in the schema.
-truth = repo / "tests/fixtures/seed/dev-a.truth.txt"
-recs = glyphmend.records(glyphmend.extract(truth))
-cli_recs = [json.loads(l) for l in cli("records", str(truth)).splitlines()]
-assert recs == cli_recs and len(recs) > 5, "records differ"
-schema = glyphmend.records_schema()
-for rec in recs:
-    assert set(rec) <= set(schema["properties"]), set(rec) - set(schema["properties"])
-checked += 1
+    # extract: real PDFs' text equals `extract`; bytes and path agree; documents read in
+    # parallel threads (the GIL released) give the same text.
+    pdfs = sorted((shared / "corpus/realworld/pdf").glob("*.pdf"))[:6]
+    assert len(pdfs) == 6, f"needs ../shared/corpus/realworld/pdf (found {len(pdfs)})"
+    texts = {}
+    for p in pdfs:
+        doc = glyphmend.extract(p)
+        assert doc.text == cli("extract", str(p)), f"extract text differs: {p.name}"
+        assert glyphmend.extract(p.read_bytes(), name=str(p)).text == doc.text
+        assert doc.kind == "pdf" and doc.lines is not None and len(doc.pages) >= 1
+        texts[p] = doc.text
+        checked += 1
+    got = {}
+    threads = [threading.Thread(target=lambda p=p: got.__setitem__(p, glyphmend.extract(p).text)) for p in pdfs]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert got == texts, "threads gave different text"
 
-# errors: the CLI's message, as GlyphmendError.
-try:
-    glyphmend.extract(repo / "no-such-file.pdf")
-    raise AssertionError("no error for a missing file")
-except glyphmend.GlyphmendError as e:
-    assert "no-such-file.pdf" in str(e), str(e)
+    # records: equal `records` on the same text, and every field name is in the schema.
+    truth = repo / "tests/fixtures/seed/dev-a.truth.txt"
+    recs = glyphmend.records(glyphmend.extract(truth))
+    cli_recs = [json.loads(l) for l in cli("records", str(truth)).splitlines()]
+    assert recs == cli_recs and len(recs) > 5, "records differ"
+    schema = glyphmend.records_schema()
+    for rec in recs:
+        assert set(rec) <= set(schema["properties"]), set(rec) - set(schema["properties"])
+    checked += 1
 
-# the Dask/Ray/Spark per-document function and the writer, without a cluster.
-import tempfile
-from glyphmend import dask as gd
+    # errors: the CLI's message, as GlyphmendError.
+    try:
+        glyphmend.extract(repo / "no-such-file.pdf")
+        raise AssertionError("no error for a missing file")
+    except glyphmend.GlyphmendError as e:
+        assert "no-such-file.pdf" in str(e), str(e)
 
-with tempfile.TemporaryDirectory() as out:
-    results = [gd.process(str(p)) for p in pdfs[:2]] + [gd.process(str(repo / "missing.pdf"))]
-    counts = gd.write(results, out)
-    assert counts["documents"] == 3 and counts["failed"] == 1, counts
-    rows = [json.loads(l) for l in open(Path(out) / "corpus.jsonl", encoding="utf-8")]
-    assert counts["pages"] == len(rows) > 0
-    assert "".join(r["text"] for r in rows if r["source"] == str(pdfs[0])) == texts[pdfs[0]].replace("\f", ""), "corpus text differs"
+    # the Dask/Ray/Spark per-document function and the writer, without a cluster.
+    import tempfile
+    from glyphmend import dask as gd
 
-print(f"ok: {checked} comparisons with the CLI")
+    with tempfile.TemporaryDirectory() as out:
+        results = [gd.process(str(p)) for p in pdfs[:2]] + [gd.process(str(repo / "missing.pdf"))]
+        counts = gd.write(results, out)
+        assert counts["documents"] == 3 and counts["failed"] == 1, counts
+        rows = [json.loads(l) for l in open(Path(out) / "corpus.jsonl", encoding="utf-8")]
+        assert counts["pages"] == len(rows) > 0
+        assert "".join(r["text"] for r in rows if r["source"] == str(pdfs[0])) == texts[pdfs[0]].replace("\f", ""), "corpus text differs"
+
+    # On a real (local) Dask cluster: the same files as the per-document runs above.
+    from dask.distributed import Client, LocalCluster
+
+    with tempfile.TemporaryDirectory() as out, tempfile.TemporaryDirectory() as ref:
+        with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster, Client(cluster) as client:
+            counts = gd.run(client, [str(p) for p in pdfs], out)
+        assert counts["documents"] == len(pdfs) and counts["failed"] == 0, counts
+        gd.write([gd.process(str(p)) for p in pdfs], ref)
+        for name in ("corpus.jsonl", "records.jsonl", "failed.jsonl"):
+            assert (Path(out) / name).read_bytes() == (Path(ref) / name).read_bytes(), name
+        checked += 1
+
+    print(f"ok: {checked} comparisons with the CLI")
+
+
+if __name__ == "__main__":
+    main()
