@@ -772,10 +772,7 @@ mod tests {
     use lopdf::dictionary;
 
     fn type0(encoding: &str) -> Font {
-        let pdf = Pdf {
-            doc: lopdf::Document::with_version("1.5"),
-            max_stream_bytes: 1 << 20,
-        };
+        let pdf = Pdf::new(lopdf::Document::with_version("1.5"), 1 << 20);
         let dict = dictionary! {
             "Type" => "Font", "Subtype" => "Type0", "BaseFont" => "Test",
             "Encoding" => Object::Name(encoding.as_bytes().to_vec()),
@@ -864,10 +861,7 @@ mod tests {
                 "Encoding" => "Identity-H", "DescendantFonts" => vec![Object::Reference(desc)],
             }
         };
-        let pdf = Pdf {
-            doc,
-            max_stream_bytes: 64 << 20,
-        };
+        let pdf = Pdf::new(doc, 64 << 20);
         let mut warnings = Vec::new();
         let f = Font::from_dict(&pdf, &type0(embedded), &mut warnings);
         assert!(f.embedded_cmap.is_some(), "test premise: program read");

@@ -1,12 +1,18 @@
 //! A thin layer over lopdf: loading with a password, reference resolution that cannot
-//! loop, and stream decoding with a per-stream size cap (decompression bombs).
+//! loop, and stream decoding with a per-stream size cap (decompression bombs) and a
+//! per-document [`Meter`] (every decode is charged to it).
 
+use super::budget::{Budget, Meter};
 use lopdf::{Object, Stream};
 
 /// A loaded document plus the limits that apply to it.
 pub struct Pdf {
     pub doc: lopdf::Document,
     pub max_stream_bytes: usize,
+    /// What this document has used of its budget.
+    pub meter: Meter,
+    /// What was odd about the file itself (read anyway).
+    pub load_warnings: Vec<String>,
 }
 
 /// Why a file could not be opened at all.
@@ -17,18 +23,39 @@ pub enum LoadFailure {
 }
 
 impl Pdf {
+    /// A document with the default budget.
+    pub fn new(doc: lopdf::Document, max_stream_bytes: usize) -> Pdf {
+        Pdf {
+            doc,
+            max_stream_bytes,
+            meter: Meter::default(),
+            load_warnings: Vec::new(),
+        }
+    }
+
     /// Parses a PDF. An encrypted file is opened with `password` (the empty user password if
     /// none is given).
     pub fn load(
         bytes: &[u8],
         password: Option<&str>,
         max_stream_bytes: usize,
+        budget: Budget,
     ) -> Result<Pdf, LoadFailure> {
-        if !bytes.starts_with(b"%PDF")
-            && memchr::memmem::find(&bytes[..bytes.len().min(1024)], b"%PDF").is_none()
+        let mut load_warnings = Vec::new();
+        let patched;
+        let bytes = if bytes.starts_with(b"%PDF")
+            || memchr::memmem::find(&bytes[..bytes.len().min(1024)], b"%PDF").is_some()
         {
+            bytes
+        } else if looks_like_pdf(bytes) {
+            // pdftotext reads a PDF whose `%PDF-` line was lost; so do we (lopdf needs the
+            // line, and rebuilds the cross-reference table if offsets are off by it).
+            load_warnings.push("no %PDF- header line; read as a PDF anyway".to_string());
+            patched = [&b"%PDF-1.7\n"[..], bytes].concat();
+            &patched[..]
+        } else {
             return Err(LoadFailure::Unreadable("not a PDF (no %PDF header)".into()));
-        }
+        };
         let encrypted_hint = memchr::memmem::find(bytes, b"/Encrypt").is_some();
         let opts = lopdf::LoadOptions::with_password(password.unwrap_or(""));
         // lopdf is not ours: a panic inside it on hostile input must not take the caller
@@ -64,6 +91,8 @@ impl Pdf {
         Ok(Pdf {
             doc,
             max_stream_bytes,
+            meter: Meter::new(budget),
+            load_warnings,
         })
     }
 
@@ -78,8 +107,19 @@ impl Pdf {
         None
     }
 
-    /// Decoded stream content, at most `max_stream_bytes`.
+    /// Decoded stream content, at most `max_stream_bytes`, charged to the document's meter.
     pub fn stream_bytes(&self, s: &Stream) -> Result<Vec<u8>, String> {
+        if self.meter.exhausted() {
+            return Err("not decoded: the document is over its budget".into());
+        }
+        let b = self.decode(s)?;
+        if !self.meter.charge_bytes(b.len()) {
+            return Err("not decoded: the document is over its budget".into());
+        }
+        Ok(b)
+    }
+
+    fn decode(&self, s: &Stream) -> Result<Vec<u8>, String> {
         if s.dict.get(b"Filter").is_err() {
             if s.content.len() > self.max_stream_bytes {
                 return Err(format!(
@@ -98,6 +138,16 @@ impl Pdf {
                 )
             })
     }
+}
+
+/// Without a header: an indirect object near the start and a trailer or cross-reference
+/// section at the end.
+fn looks_like_pdf(bytes: &[u8]) -> bool {
+    let head = &bytes[..bytes.len().min(4096)];
+    let tail = &bytes[bytes.len().saturating_sub(4096)..];
+    memchr::memmem::find(head, b" obj").is_some()
+        && (memchr::memmem::find(tail, b"startxref").is_some()
+            || memchr::memmem::find(tail, b"trailer").is_some())
 }
 
 /// A name object as a string.
