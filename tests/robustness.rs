@@ -177,6 +177,19 @@ fn d1_a_form_drawn_many_times_is_decoded_once() {
     .unwrap();
     assert!(budget_warning(&doc.warnings).is_none(), "{:?}", doc.warnings);
     assert_eq!(doc.stats.glyphs, 100);
+    // Decoded once, but parsed at each draw: that work has its own budget.
+    let doc = extract_bytes(
+        &pdf,
+        "memo.pdf",
+        &opts(Budget {
+            content_bytes: 1 << 20,
+            ..Budget::default()
+        }),
+    )
+    .unwrap();
+    let w = budget_warning(&doc.warnings).expect("a budget warning");
+    assert!(w.contains("1048576 content-stream bytes interpreted"), "{w}");
+    assert_eq!(doc.stats.glyphs, 15);
 }
 
 #[test]
@@ -599,7 +612,7 @@ fn d1_batch_bounds_each_input_in_time_and_goes_on() {
         .arg("-o")
         .arg(&out)
         .args(["--timeout", "1", "--max-form-draws", "1000000000000"])
-        .args(["--max-operators", "1000000000000"])
+        .args(["--max-operators", "1000000000000", "--max-content-mib", "1000000000"])
         .output()
         .unwrap();
     assert_eq!(run.status.code(), Some(3), "{}", String::from_utf8_lossy(&run.stderr));

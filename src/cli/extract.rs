@@ -54,6 +54,9 @@ pub struct BudgetArgs {
     /// Per-document limit on decoded stream bytes, in MiB.
     #[arg(long, value_name = "MIB", default_value_t = Budget::DEFAULT_DECODED_BYTES >> 20)]
     pub max_decoded_mib: usize,
+    /// Per-document limit on content-stream bytes interpreted (forms once per draw), in MiB.
+    #[arg(long, value_name = "MIB", default_value_t = Budget::DEFAULT_CONTENT_BYTES >> 20)]
+    pub max_content_mib: usize,
     /// Per-document limit on content-stream operators executed.
     #[arg(long, value_name = "N", default_value_t = Budget::DEFAULT_OPERATORS)]
     pub max_operators: usize,
@@ -69,6 +72,7 @@ impl BudgetArgs {
     pub fn budget(&self) -> Budget {
         Budget {
             decoded_bytes: self.max_decoded_mib.saturating_mul(1 << 20),
+            content_bytes: self.max_content_mib.saturating_mul(1 << 20),
             operators: self.max_operators,
             glyphs: self.max_glyphs,
             form_draws: self.max_form_draws,

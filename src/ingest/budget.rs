@@ -6,6 +6,8 @@
 //! every extraction carries a [`Meter`] charging, for the whole document:
 //!
 //! - decoded stream bytes (each decode; a form is decoded once per document and memoised),
+//! - content-stream bytes interpreted (a page's, and a form's at each draw: a 60 MiB form
+//!   drawn 200 times is decoded once but would be parsed 200 times),
 //! - content-stream operators executed (operators are parsed one at a time, never all held),
 //! - glyphs kept,
 //! - form XObject draws.
@@ -26,6 +28,8 @@ use std::rc::Rc;
 pub struct Budget {
     /// Decoded bytes of all streams (content, forms, fonts, CMaps) together.
     pub decoded_bytes: usize,
+    /// Content-stream bytes run through the interpreter, forms once per draw.
+    pub content_bytes: usize,
     /// Content-stream operators executed, forms included.
     pub operators: usize,
     /// Glyphs kept over all pages.
@@ -36,6 +40,7 @@ pub struct Budget {
 
 impl Budget {
     pub const DEFAULT_DECODED_BYTES: usize = 512 << 20;
+    pub const DEFAULT_CONTENT_BYTES: usize = 1 << 30;
     pub const DEFAULT_OPERATORS: usize = 50_000_000;
     pub const DEFAULT_GLYPHS: usize = 4_000_000;
     pub const DEFAULT_FORM_DRAWS: usize = 200_000;
@@ -44,6 +49,7 @@ impl Budget {
     pub fn unlimited() -> Budget {
         Budget {
             decoded_bytes: usize::MAX,
+            content_bytes: usize::MAX,
             operators: usize::MAX,
             glyphs: usize::MAX,
             form_draws: usize::MAX,
@@ -55,6 +61,7 @@ impl Default for Budget {
     fn default() -> Self {
         Budget {
             decoded_bytes: Self::DEFAULT_DECODED_BYTES,
+            content_bytes: Self::DEFAULT_CONTENT_BYTES,
             operators: Self::DEFAULT_OPERATORS,
             glyphs: Self::DEFAULT_GLYPHS,
             form_draws: Self::DEFAULT_FORM_DRAWS,
@@ -66,6 +73,7 @@ impl Default for Budget {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Spent {
     DecodedBytes,
+    ContentBytes,
     Operators,
     Glyphs,
     FormDraws,
@@ -75,6 +83,7 @@ impl Spent {
     fn describe(self, b: &Budget) -> String {
         match self {
             Spent::DecodedBytes => format!("{} decoded stream bytes", b.decoded_bytes),
+            Spent::ContentBytes => format!("{} content-stream bytes interpreted", b.content_bytes),
             Spent::Operators => format!("{} content operators", b.operators),
             Spent::Glyphs => format!("{} glyphs", b.glyphs),
             Spent::FormDraws => format!("{} form XObject draws", b.form_draws),
@@ -88,6 +97,7 @@ impl Spent {
 pub struct Meter {
     budget: Budget,
     decoded: Cell<usize>,
+    content: Cell<usize>,
     operators: Cell<usize>,
     glyphs: Cell<usize>,
     form_draws: Cell<usize>,
@@ -105,6 +115,7 @@ impl Meter {
         Meter {
             budget,
             decoded: Cell::new(0),
+            content: Cell::new(0),
             operators: Cell::new(0),
             glyphs: Cell::new(0),
             form_draws: Cell::new(0),
@@ -155,6 +166,11 @@ impl Meter {
     /// Bytes still allowed (to cap a decoder before it allocates).
     pub fn bytes_left(&self) -> usize {
         self.budget.decoded_bytes.saturating_sub(self.decoded.get())
+    }
+
+    /// Charges `n` content bytes about to be interpreted.
+    pub fn charge_content(&self, n: usize) -> bool {
+        self.charge(&self.content, n, self.budget.content_bytes, Spent::ContentBytes)
     }
 
     pub fn charge_operator(&self) -> bool {

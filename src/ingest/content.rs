@@ -187,6 +187,9 @@ impl<'a> Interpreter<'a> {
         // Operators are parsed one at a time (a 5 M-operator stream is never held whole)
         // and each is charged to the document's budget.
         let meter = &self.pdf.meter;
+        if !meter.charge_content(content.len()) {
+            return;
+        }
         let mut parsed = Content::decode_iter(content);
         let mut count = 0usize;
         loop {

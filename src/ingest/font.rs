@@ -528,8 +528,12 @@ fn parse_cid_widths(pdf: &Pdf, w: &[Object], out: &mut HashMap<u32, f32>) {
         match w.get(i + 1).and_then(|o| pdf.resolve(o)) {
             Some(Object::Array(ws)) => {
                 for (k, o) in ws.iter().enumerate() {
+                    // A hostile first code near u32::MAX must not wrap around.
+                    let Some(code) = (c0 as u32).checked_add(k as u32) else {
+                        break;
+                    };
                     if let Some(v) = pdf.resolve(o).and_then(number) {
-                        out.insert(c0 as u32 + k as u32, v);
+                        out.insert(code, v);
                     }
                 }
                 i += 2;
