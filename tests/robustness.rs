@@ -508,7 +508,10 @@ fn batch_records_warnings_symlinks_and_image_only_pages() {
     std::os::unix::fs::symlink("/nonexistent", d.join("dangling.pdf")).unwrap();
     let out = tmp.path().join("out");
     let run = bin().arg("batch").arg(&d).arg("-o").arg(&out).output().unwrap();
-    assert_eq!(run.status.code(), Some(0), "{}", String::from_utf8_lossy(&run.stderr));
+    // The scan needs attention (exit 4); symlinks are no failure.
+    assert_eq!(run.status.code(), Some(4), "{}", String::from_utf8_lossy(&run.stderr));
+    let err = String::from_utf8_lossy(&run.stderr);
+    assert!(err.contains("needs attention: scan.pdf: page(s) 2 are images only"), "{err}");
     let m = manifest(&out);
     let scan = m["inputs"]
         .as_array()
@@ -517,6 +520,8 @@ fn batch_records_warnings_symlinks_and_image_only_pages() {
         .find(|e| e["path"] == "scan.pdf")
         .unwrap();
     assert_eq!(scan["warnings"][0], "image-only page 2: no text; OCR not run");
+    assert_eq!(scan["status"], "needs_attention");
+    assert_eq!(scan["attention"]["reasons"][0]["kind"], "image_only_pages");
     assert_eq!(m["summary"]["warnings"], 1);
     let doc: serde_json::Value =
         serde_json::from_slice(&std::fs::read(out.join("docs/scan.pdf/doc.json")).unwrap())
@@ -622,6 +627,34 @@ fn d1_batch_bounds_each_input_in_time_and_goes_on() {
     assert_eq!(m["inputs"][1]["path"], "dag.pdf");
     assert_eq!(m["inputs"][1]["failed_stage"], "timeout");
     assert!(!out.join("docs/dag.pdf").exists());
+}
+
+#[test]
+fn a_truncated_document_needs_attention_in_a_batch() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path().join("in");
+    std::fs::create_dir(&d).unwrap();
+    std::fs::write(d.join("dag.pdf"), form_dag(10, 12)).unwrap();
+    let out = tmp.path().join("out");
+    let run = bin()
+        .arg("batch")
+        .arg(&d)
+        .arg("-o")
+        .arg(&out)
+        .args(["--max-form-draws", "1000"])
+        .output()
+        .unwrap();
+    assert_eq!(run.status.code(), Some(4), "{}", String::from_utf8_lossy(&run.stderr));
+    let m = manifest(&out);
+    let e = &m["inputs"][0];
+    assert_eq!(e["status"], "needs_attention");
+    assert_eq!(e["attention"]["reasons"][0]["kind"], "truncated");
+    assert!(
+        e["warnings"][0]
+            .as_str()
+            .unwrap()
+            .contains("budget of 1000 form XObject draws")
+    );
 }
 
 #[test]

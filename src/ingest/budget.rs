@@ -21,6 +21,10 @@ use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::rc::Rc;
 
+/// How the warning of a spent budget starts (the pipeline marks such a document as needing
+/// attention).
+pub const WARNING_PREFIX: &str = "document over its budget";
+
 /// Per-document limits. The defaults are far above any real document we have seen (the
 /// largest shared sample decodes to a few MB and under a million operators) and keep the
 /// worst case near 1 GB of memory and a minute of work.
@@ -202,7 +206,7 @@ impl Meter {
             _ => String::new(),
         };
         Some(format!(
-            "document over its budget of {}{at}: extraction stopped there, the text is truncated",
+            "{WARNING_PREFIX} of {}{at}: extraction stopped there, the text is truncated",
             what.describe(&self.budget)
         ))
     }

@@ -33,6 +33,10 @@ use std::sync::Arc;
 
 pub use resolve::DocumentTables;
 
+/// How the warning about a page with images and no text starts (followed by the page
+/// number and `:`).
+pub const IMAGE_ONLY_PREFIX: &str = "image-only page ";
+
 /// What an unresolved glyph becomes in text output.
 pub const UNRESOLVED_CHAR: char = '\u{FFFD}';
 
@@ -308,7 +312,7 @@ fn interpret(bytes: &[u8], file: &str, opts: &ExtractOptions) -> Result<Interpre
                 .map(|w| format!("page {number}: {w}")),
         );
         if interp.glyphs.is_empty() && interp.images > 0 && !pdf.meter.exhausted() {
-            warnings.push(format!("image-only page {number}: no text; OCR not run"));
+            warnings.push(format!("{IMAGE_ONLY_PREFIX}{number}: no text; OCR not run"));
         }
         raw_pages.push((number, interp.glyphs, interp.rules));
     }
