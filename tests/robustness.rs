@@ -701,3 +701,97 @@ fn a_pdf_without_its_header_line_is_read_with_a_warning() {
     // Not every headerless file is taken for a PDF.
     assert!(extract_bytes(b"hello world\n", "t.pdf", &ExtractOptions::default()).is_err());
 }
+
+fn timings(out: &Path) -> serde_json::Value {
+    serde_json::from_slice(&std::fs::read(out.join("timings.json")).unwrap()).unwrap()
+}
+
+/// `n` distinct garbled text inputs (dev-a.txt with a numbered first line).
+fn text_inputs(dir: &Path, n: usize) {
+    let a = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/seed/dev-a.txt"),
+    )
+    .unwrap();
+    std::fs::create_dir_all(dir).unwrap();
+    for i in 0..n {
+        std::fs::write(dir.join(format!("x{i:03}.txt")), format!("{i}\n{a}")).unwrap();
+    }
+}
+
+#[test]
+fn d12_a_killed_batch_resumes_where_it_stopped() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path().join("in");
+    text_inputs(&d, 24);
+    let out = tmp.path().join("out");
+    let mut child = bin()
+        .arg("batch")
+        .arg(&d)
+        .arg("-o")
+        .arg(&out)
+        .args(["-j1", "-q"])
+        .spawn()
+        .unwrap();
+    // Kill it once a few inputs are journaled (and before the end, or the test proves
+    // nothing: then it fails below).
+    let journal = out.join("journal.jsonl");
+    let t0 = std::time::Instant::now();
+    while std::fs::read_to_string(&journal).map_or(0, |j| j.lines().count()) < 3 {
+        assert!(t0.elapsed().as_secs() < 120, "no progress");
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(!out.join("manifest.json").exists(), "killed too late to test resume");
+    let run = bin().arg("batch").arg(&d).arg("-o").arg(&out).arg("-q").output().unwrap();
+    assert!(run.status.success() || run.status.code() == Some(4));
+    let skipped = timings(&out)["skipped"].as_u64().unwrap();
+    assert!(skipped >= 3, "only {skipped} inputs resumed");
+    assert!(!journal.exists(), "the manifest commits the journal");
+    // The result is a fresh run's.
+    let fresh = tmp.path().join("fresh");
+    bin().arg("batch").arg(&d).arg("-o").arg(&fresh).arg("-q").output().unwrap();
+    assert_eq!(manifest(&out), manifest(&fresh));
+    for f in ["corpus.jsonl", "records.jsonl"] {
+        assert_eq!(
+            std::fs::read(out.join(f)).unwrap(),
+            std::fs::read(fresh.join(f)).unwrap(),
+            "{f}"
+        );
+    }
+}
+
+#[test]
+fn d7_d13_reruns_repair_what_is_missing_stale_or_transient() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path().join("in");
+    std::fs::create_dir(&d).unwrap();
+    for n in ["a", "b", "c"] {
+        std::fs::write(d.join(format!("{n}.txt")), format!("{n}の文です。\n")).unwrap();
+    }
+    let out = tmp.path().join("out");
+    // A write failure (the document's output directory is a file): recorded at stage write…
+    std::fs::create_dir_all(out.join("docs")).unwrap();
+    std::fs::write(out.join("docs/c.txt"), "in the way").unwrap();
+    let batch = || bin().arg("batch").arg(&d).arg("-o").arg(&out).arg("-q").output().unwrap();
+    assert_eq!(batch().status.code(), Some(3));
+    assert_eq!(manifest(&out)["inputs"][2]["failed_stage"], "write");
+    // … and retried once the obstacle is gone, not resumed as a failure.
+    std::fs::remove_file(out.join("docs/c.txt")).unwrap();
+    assert_eq!(batch().status.code(), Some(0));
+    assert_eq!(manifest(&out)["inputs"][2]["status"], "ok");
+    // A deleted output is regenerated; a killed writer's temp file removed; the outputs of
+    // a removed input removed.
+    std::fs::remove_file(out.join("docs/a.txt/repaired.txt")).unwrap();
+    let stale = out.join("docs/b.txt/.spans.json.tmp-123-ThreadId(2)");
+    std::fs::write(&stale, "half").unwrap();
+    std::fs::remove_file(d.join("c.txt")).unwrap();
+    assert_eq!(batch().status.code(), Some(0));
+    assert_eq!(
+        std::fs::read_to_string(out.join("docs/a.txt/repaired.txt")).unwrap(),
+        "aの文です。\n"
+    );
+    assert!(!stale.exists());
+    assert!(!out.join("docs/c.txt").exists());
+    assert_eq!(timings(&out)["skipped"], 1, "only b.txt was complete");
+}

@@ -11,8 +11,9 @@
 //!   whether inputs were resumed or reprocessed: inputs are sorted by path, and nothing
 //!   run-dependent goes into those files.
 //! * A rerun resumes: an input whose sha256 and the batch's tables version are unchanged
-//!   since the manifest of the previous run is not processed again (failures included — the
-//!   same bytes fail the same way).
+//!   since the manifest of the previous run is not processed again (failures of the
+//!   pipeline's stages included — the same bytes fail the same way; read, write, timeout and
+//!   internal failures are retried).
 //! * An input is `ok` only if nothing in it is unresolved or in doubt; otherwise it is
 //!   `needs_attention`, listed with its reasons and fixes in `needs_attention.json`.
 //! * One writer per output directory: a batch holds an OS lock on `OUT/.glyphmend.lock`
@@ -23,6 +24,12 @@
 //!   recorded as failed at stage `timeout` and abandoned (its worker thread writes nothing
 //!   afterwards), and the batch goes on; PDF work is also bounded by the per-document
 //!   budget ([`crate::ingest::budget`]).
+//! * A run killed part-way loses only the inputs it had not finished: each finished input
+//!   is appended to `OUT/journal.jsonl` (with the tables version) after its outputs are
+//!   written, and the next run resumes from the manifest and the journal; the journal is
+//!   removed once a manifest commits it. An input is resumed only if all its output files
+//!   are there (a deleted `repaired.txt` is regenerated). Temporary files of killed writers
+//!   are removed at the start, and the outputs of inputs no longer present at the end.
 //! * Symbolic links are not followed and unreadable directories do not stop the batch: both
 //!   are listed in the manifest's `skipped` (an unreadable one makes the exit status 3).
 
@@ -194,6 +201,14 @@ struct Context {
     out: OutDir,
     previous: HashMap<String, InputEntry>,
     force: bool,
+    tables_version: String,
+}
+
+/// One line of `journal.jsonl`: an input finished by a run, under these tables.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct JournalLine {
+    tables_version: String,
+    entry: InputEntry,
 }
 
 /// Runs a batch. Returns an error only when the batch as a whole cannot run (unreadable
@@ -238,16 +253,30 @@ pub fn run(opts: &BatchOptions) -> Result<BatchReport, BatchError> {
         pipeline.options.outlines = Some(std::sync::Arc::new(ix));
     }
 
-    let previous = out
-        .previous_manifest()
+    let previous_manifest = out.previous_manifest();
+    let mut previous: HashMap<String, InputEntry> = previous_manifest
+        .as_ref()
         .filter(|m| m.tables_version == tables_version)
-        .map(|m| m.inputs.into_iter().map(|e| (e.path.clone(), e)).collect())
+        .map(|m| {
+            m.inputs
+                .iter()
+                .map(|e| (e.path.clone(), e.clone()))
+                .collect()
+        })
         .unwrap_or_default();
+    // Inputs a killed run finished after its last manifest (later lines win).
+    for l in out.read_journal::<JournalLine>() {
+        if l.tables_version == tables_version {
+            previous.insert(l.entry.path.clone(), l.entry);
+        }
+    }
+    out.remove_stale_temp_files();
     let ctx = Arc::new(Context {
         pipeline,
         out: out.clone(),
         previous,
         force: opts.force,
+        tables_version: tables_version.clone(),
     });
     let progress = progress::Progress::new(inputs.len() as u64, opts.progress);
     let pool = rayon::ThreadPoolBuilder::new()
@@ -311,8 +340,20 @@ pub fn run(opts: &BatchOptions) -> Result<BatchReport, BatchError> {
     out.write_records(&records)?;
     let needs_attention = NeedsAttention::of(&manifest);
     out.write_needs_attention(&needs_attention)?;
-    // The manifest last: a run killed before this point resumes from the previous one.
+    // The manifest last: a run killed before this point resumes from the previous one
+    // and the journal.
     out.write_manifest(&manifest)?;
+    out.remove_journal()?;
+    // Outputs of inputs the previous manifest listed and that are gone now.
+    if let Some(prev) = &previous_manifest {
+        let now: std::collections::HashSet<&str> =
+            manifest.inputs.iter().map(|e| e.path.as_str()).collect();
+        for e in &prev.inputs {
+            if !now.contains(e.path.as_str()) && e.outputs.is_some() {
+                out.remove_doc(&e.path);
+            }
+        }
+    }
     let wall = started.elapsed().as_secs_f64();
     let files: Vec<FileTiming> = outcomes.into_iter().map(|o| o.timing).collect();
     let skipped = files.iter().filter(|f| f.skipped).count();
@@ -703,16 +744,24 @@ fn process(input: &Input, ctx: &Context, abandoned: &AtomicBool) -> Outcome {
         && prev.kind == input.kind
     {
         let reused = if prev.status == Status::Failed {
-            Some(Outcome {
+            // The same bytes fail the same way in the pipeline's own stages; a failure to
+            // read or write (a full disk, permissions), a timeout or a panic may not recur.
+            matches!(
+                prev.failed_stage,
+                Some(Stage::Decode | Stage::Extract | Stage::Repair | Stage::Records)
+            )
+            .then(|| Outcome {
                 entry: prev.clone(),
                 timing: FileTiming::default(),
                 corpus: Vec::new(),
                 records: Vec::new(),
             })
         } else {
+            // Every output file must still be there (one deleted is regenerated).
             ctx.out
-                .read_doc(&input.rel)
-                .ok()
+                .doc_complete(&input.rel)
+                .then(|| ctx.out.read_doc(&input.rel).ok())
+                .flatten()
                 .filter(|(doc, _)| doc.sha256 == sha)
                 .map(|(doc, records)| Outcome {
                     entry: done_entry(input, size, &doc, records.len()),
@@ -771,10 +820,16 @@ fn process(input: &Input, ctx: &Context, abandoned: &AtomicBool) -> Outcome {
     if let Err(e) = ctx.out.write_doc(&result, &records) {
         return fail(Stage::Write, e.to_string(), &timing);
     }
+    let entry = done_entry(input, size, &result, records.len());
+    // Best effort: without the line, a killed run only redoes this input.
+    let _ = ctx.out.append_journal(&JournalLine {
+        tables_version: ctx.tables_version.clone(),
+        entry: entry.clone(),
+    });
     timing.write_ms = ms(t);
     timing.total_ms = ms(t0);
     Outcome {
-        entry: done_entry(input, size, &result, records.len()),
+        entry,
         timing,
         corpus: result.corpus_lines(),
         records,
