@@ -144,7 +144,11 @@ fn d1_form_dag_stops_at_the_form_draw_budget_with_a_warning() {
     assert!(doc.text().contains('x'), "{:?}", doc.text());
     // Within budget, the same shape is complete and says nothing.
     let small = extract_bytes(&form_dag(2, 4), "small.pdf", &ExtractOptions::default()).unwrap();
-    assert!(budget_warning(&small.warnings).is_none(), "{:?}", small.warnings);
+    assert!(
+        budget_warning(&small.warnings).is_none(),
+        "{:?}",
+        small.warnings
+    );
     assert_eq!(small.stats.glyphs, 8);
 }
 
@@ -175,7 +179,11 @@ fn d1_a_form_drawn_many_times_is_decoded_once() {
         }),
     )
     .unwrap();
-    assert!(budget_warning(&doc.warnings).is_none(), "{:?}", doc.warnings);
+    assert!(
+        budget_warning(&doc.warnings).is_none(),
+        "{:?}",
+        doc.warnings
+    );
     assert_eq!(doc.stats.glyphs, 100);
     // Decoded once, but parsed at each draw: that work has its own budget.
     let doc = extract_bytes(
@@ -188,7 +196,10 @@ fn d1_a_form_drawn_many_times_is_decoded_once() {
     )
     .unwrap();
     let w = budget_warning(&doc.warnings).expect("a budget warning");
-    assert!(w.contains("1048576 content-stream bytes interpreted"), "{w}");
+    assert!(
+        w.contains("1048576 content-stream bytes interpreted"),
+        "{w}"
+    );
     assert_eq!(doc.stats.glyphs, 15);
 }
 
@@ -213,7 +224,10 @@ fn d4_one_stream_referenced_many_times_is_capped_per_document() {
     )
     .unwrap();
     let w = budget_warning(&doc.warnings).expect("a budget warning");
-    assert!(w.contains("decoded stream bytes") && w.contains("page 2"), "{w}");
+    assert!(
+        w.contains("decoded stream bytes") && w.contains("page 2"),
+        "{w}"
+    );
     assert!(doc.text().starts_with("first\n"), "{:?}", &doc.text()[..20]);
 }
 
@@ -314,8 +328,16 @@ fn d21_resources_and_contents_loops_are_warned_about() {
     let doc = extract_bytes(&pdf, "cycles.pdf", &ExtractOptions::default()).unwrap();
     assert!(doc.text().starts_with("fine\n"), "{:?}", doc.text());
     let has = |p: &str| doc.warnings.iter().any(|w| w.contains(p));
-    assert!(has("page 2: /Resources is a reference loop"), "{:?}", doc.warnings);
-    assert!(has("page 3: /Contents is a reference loop"), "{:?}", doc.warnings);
+    assert!(
+        has("page 2: /Resources is a reference loop"),
+        "{:?}",
+        doc.warnings
+    );
+    assert!(
+        has("page 3: /Contents is a reference loop"),
+        "{:?}",
+        doc.warnings
+    );
 }
 
 /// A page that only paints an image (a scan).
@@ -352,7 +374,10 @@ fn d2_lone_carriage_returns_end_lines_for_repair() {
     let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/seed/dev-a.txt");
     let lf = std::fs::read_to_string(fixture).unwrap();
     let lf_out = r.repair_text(&lf);
-    assert!(lf_out.spans().count() > 10, "test premise: dev-a.txt is garbled");
+    assert!(
+        lf_out.spans().count() > 10,
+        "test premise: dev-a.txt is garbled"
+    );
     // The same text with old-Mac line endings: the same lines repaired the same way.
     let cr = lf.replace('\n', "\r");
     let cr_out = r.repair_text(&cr);
@@ -465,8 +490,17 @@ fn d16_a_closed_stderr_is_no_panic() {
         .unwrap();
     drop(child.stdout.take());
     let out = child.wait_with_output().unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
-    assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 #[test]
@@ -488,7 +522,10 @@ fn d17_d19_terminal_messages_are_escaped_and_said_once() {
     assert!(!err.contains('\x1b') && !err.contains('\x07'), "{err:?}");
     assert!(err.contains("evil\\x1b[31m\\x07.pdf"), "{err}");
     // An OS error is said once.
-    let out = bin().args(["records", "no/such/file.txt"]).output().unwrap();
+    let out = bin()
+        .args(["records", "no/such/file.txt"])
+        .output()
+        .unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(err.matches("No such file or directory").count(), 1, "{err}");
 }
@@ -507,11 +544,25 @@ fn batch_records_warnings_symlinks_and_image_only_pages() {
     std::os::unix::fs::symlink(d.join("a.txt"), d.join("b.txt")).unwrap();
     std::os::unix::fs::symlink("/nonexistent", d.join("dangling.pdf")).unwrap();
     let out = tmp.path().join("out");
-    let run = bin().arg("batch").arg(&d).arg("-o").arg(&out).output().unwrap();
+    let run = bin()
+        .arg("batch")
+        .arg(&d)
+        .arg("-o")
+        .arg(&out)
+        .output()
+        .unwrap();
     // The scan needs attention (exit 4); symlinks are no failure.
-    assert_eq!(run.status.code(), Some(4), "{}", String::from_utf8_lossy(&run.stderr));
+    assert_eq!(
+        run.status.code(),
+        Some(4),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
     let err = String::from_utf8_lossy(&run.stderr);
-    assert!(err.contains("needs attention: scan.pdf: page(s) 2 are images only"), "{err}");
+    assert!(
+        err.contains("needs attention: scan.pdf: page(s) 2 are images only"),
+        "{err}"
+    );
     let m = manifest(&out);
     let scan = m["inputs"]
         .as_array()
@@ -519,14 +570,20 @@ fn batch_records_warnings_symlinks_and_image_only_pages() {
         .iter()
         .find(|e| e["path"] == "scan.pdf")
         .unwrap();
-    assert_eq!(scan["warnings"][0], "image-only page 2: no text; OCR not run");
+    assert_eq!(
+        scan["warnings"][0],
+        "image-only page 2: no text; OCR not run"
+    );
     assert_eq!(scan["status"], "needs_attention");
     assert_eq!(scan["attention"]["reasons"][0]["kind"], "image_only_pages");
     assert_eq!(m["summary"]["warnings"], 1);
     let doc: serde_json::Value =
         serde_json::from_slice(&std::fs::read(out.join("docs/scan.pdf/doc.json")).unwrap())
             .unwrap();
-    assert_eq!(doc["warnings"][0], "image-only page 2: no text; OCR not run");
+    assert_eq!(
+        doc["warnings"][0],
+        "image-only page 2: no text; OCR not run"
+    );
     let skipped: Vec<(&str, &str)> = m["skipped"]
         .as_array()
         .unwrap()
@@ -548,7 +605,8 @@ fn d8_an_unreadable_directory_is_recorded_and_the_batch_goes_on() {
     std::fs::write(d.join("a.txt"), "普通の文です。\n").unwrap();
     std::fs::write(d.join("locked/b.txt"), "中身\n").unwrap();
     use std::os::unix::fs::PermissionsExt;
-    let set = |p: &Path, m| std::fs::set_permissions(p, std::fs::Permissions::from_mode(m)).unwrap();
+    let set =
+        |p: &Path, m| std::fs::set_permissions(p, std::fs::Permissions::from_mode(m)).unwrap();
     set(&d.join("locked"), 0o000);
     let out = tmp.path().join("out");
     // Root reads everything: run the batch as `nobody` then (the campaign did the same).
@@ -564,7 +622,13 @@ fn d8_an_unreadable_directory_is_recorded_and_the_batch_goes_on() {
     } else {
         bin()
     };
-    let run = cmd.arg("batch").arg(&d).arg("-o").arg(&out).output().unwrap();
+    let run = cmd
+        .arg("batch")
+        .arg(&d)
+        .arg("-o")
+        .arg(&out)
+        .output()
+        .unwrap();
     set(&d.join("locked"), 0o755);
     assert_eq!(
         run.status.code(),
@@ -584,7 +648,13 @@ fn d6_d9_one_writer_per_output_and_never_into_the_input() {
     let d = tmp.path().join("in");
     std::fs::create_dir(&d).unwrap();
     std::fs::write(d.join("a.txt"), "普通の文です。\n").unwrap();
-    let run = bin().arg("batch").arg(&d).arg("-o").arg(&d).output().unwrap();
+    let run = bin()
+        .arg("batch")
+        .arg(&d)
+        .arg("-o")
+        .arg(&d)
+        .output()
+        .unwrap();
     assert_eq!(run.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&run.stderr).contains("is the input directory"));
     assert!(!d.join("manifest.json").exists());
@@ -593,12 +663,24 @@ fn d6_d9_one_writer_per_output_and_never_into_the_input() {
     std::fs::create_dir(&out).unwrap();
     let lock = std::fs::File::create(out.join(".glyphmend.lock")).unwrap();
     lock.lock().unwrap();
-    let run = bin().arg("batch").arg(&d).arg("-o").arg(&out).output().unwrap();
+    let run = bin()
+        .arg("batch")
+        .arg(&d)
+        .arg("-o")
+        .arg(&out)
+        .output()
+        .unwrap();
     assert_eq!(run.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&run.stderr).contains("another batch is writing"));
     assert!(!out.join("manifest.json").exists());
     lock.unlock().unwrap();
-    let run = bin().arg("batch").arg(&d).arg("-o").arg(&out).output().unwrap();
+    let run = bin()
+        .arg("batch")
+        .arg(&d)
+        .arg("-o")
+        .arg(&out)
+        .output()
+        .unwrap();
     assert_eq!(run.status.code(), Some(0));
 }
 
@@ -617,10 +699,20 @@ fn d1_batch_bounds_each_input_in_time_and_goes_on() {
         .arg("-o")
         .arg(&out)
         .args(["--timeout", "1", "--max-form-draws", "1000000000000"])
-        .args(["--max-operators", "1000000000000", "--max-content-mib", "1000000000"])
+        .args([
+            "--max-operators",
+            "1000000000000",
+            "--max-content-mib",
+            "1000000000",
+        ])
         .output()
         .unwrap();
-    assert_eq!(run.status.code(), Some(3), "{}", String::from_utf8_lossy(&run.stderr));
+    assert_eq!(
+        run.status.code(),
+        Some(3),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
     let m = manifest(&out);
     assert_eq!(m["inputs"][0]["path"], "a.txt");
     assert_eq!(m["inputs"][0]["status"], "ok");
@@ -644,7 +736,12 @@ fn a_truncated_document_needs_attention_in_a_batch() {
         .args(["--max-form-draws", "1000"])
         .output()
         .unwrap();
-    assert_eq!(run.status.code(), Some(4), "{}", String::from_utf8_lossy(&run.stderr));
+    assert_eq!(
+        run.status.code(),
+        Some(4),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
     let m = manifest(&out);
     let e = &m["inputs"][0];
     assert_eq!(e["status"], "needs_attention");
@@ -667,8 +764,19 @@ fn d5_names_that_are_not_utf8_keep_distinct_outputs() {
     std::fs::write(name(b"x\xff.txt"), "一つ目です。\n").unwrap();
     std::fs::write(name(b"x\xfe.txt"), "二つ目です。\n").unwrap();
     let out = tmp.path().join("out");
-    let run = bin().arg("batch").arg(&d).arg("-o").arg(&out).output().unwrap();
-    assert_eq!(run.status.code(), Some(0), "{}", String::from_utf8_lossy(&run.stderr));
+    let run = bin()
+        .arg("batch")
+        .arg(&d)
+        .arg("-o")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(
+        run.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
     let m = manifest(&out);
     let paths: Vec<&str> = m["inputs"]
         .as_array()
@@ -742,15 +850,32 @@ fn d12_a_killed_batch_resumes_where_it_stopped() {
     }
     child.kill().unwrap();
     child.wait().unwrap();
-    assert!(!out.join("manifest.json").exists(), "killed too late to test resume");
-    let run = bin().arg("batch").arg(&d).arg("-o").arg(&out).arg("-q").output().unwrap();
+    assert!(
+        !out.join("manifest.json").exists(),
+        "killed too late to test resume"
+    );
+    let run = bin()
+        .arg("batch")
+        .arg(&d)
+        .arg("-o")
+        .arg(&out)
+        .arg("-q")
+        .output()
+        .unwrap();
     assert!(run.status.success() || run.status.code() == Some(4));
     let skipped = timings(&out)["skipped"].as_u64().unwrap();
     assert!(skipped >= 3, "only {skipped} inputs resumed");
     assert!(!journal.exists(), "the manifest commits the journal");
     // The result is a fresh run's.
     let fresh = tmp.path().join("fresh");
-    bin().arg("batch").arg(&d).arg("-o").arg(&fresh).arg("-q").output().unwrap();
+    bin()
+        .arg("batch")
+        .arg(&d)
+        .arg("-o")
+        .arg(&fresh)
+        .arg("-q")
+        .output()
+        .unwrap();
     assert_eq!(manifest(&out), manifest(&fresh));
     for f in ["corpus.jsonl", "records.jsonl"] {
         assert_eq!(
@@ -773,7 +898,16 @@ fn d7_d13_reruns_repair_what_is_missing_stale_or_transient() {
     // A write failure (the document's output directory is a file): recorded at stage write…
     std::fs::create_dir_all(out.join("docs")).unwrap();
     std::fs::write(out.join("docs/c.txt"), "in the way").unwrap();
-    let batch = || bin().arg("batch").arg(&d).arg("-o").arg(&out).arg("-q").output().unwrap();
+    let batch = || {
+        bin()
+            .arg("batch")
+            .arg(&d)
+            .arg("-o")
+            .arg(&out)
+            .arg("-q")
+            .output()
+            .unwrap()
+    };
     assert_eq!(batch().status.code(), Some(3));
     assert_eq!(manifest(&out)["inputs"][2]["failed_stage"], "write");
     // … and retried once the obstacle is gone, not resumed as a failure.

@@ -84,7 +84,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         let n = &report.needs_attention;
         for f in &n.failed {
             let stage = f.stage.map_or("?", |s| s.name());
-            say!("failed: {} ({stage}): {}", escape_line(&f.path), escape_line(&f.error));
+            say!(
+                "failed: {} ({stage}): {}",
+                escape_line(&f.path),
+                escape_line(&f.error)
+            );
         }
         for d in &n.documents {
             for r in &d.attention.reasons {
@@ -92,7 +96,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             }
         }
         for s in &m.skipped {
-            say!("skipped: {}: {}", escape_line(&s.path), escape_line(&s.detail));
+            say!(
+                "skipped: {}: {}",
+                escape_line(&s.path),
+                escape_line(&s.detail)
+            );
         }
         say!(
             "{} inputs: {} ok, {} need attention, {} failed, {} resumed unchanged, {} skipped \

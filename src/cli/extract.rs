@@ -119,7 +119,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         }
         if let Some(a) = &doc.attention {
             for r in &a.reasons {
-                say!("needs attention: {}: {}", escape_line(&doc.name), r.summary());
+                say!(
+                    "needs attention: {}: {}",
+                    escape_line(&doc.name),
+                    r.summary()
+                );
             }
         }
     }

@@ -1,9 +1,9 @@
 //! `glyphmend search OUT "孤独 孤立"`: ranked hits with snippets and their source page.
 //! Exit code 1 when nothing matches (as grep).
 
+use super::term::{escape, escape_line};
 use anyhow::Context;
 use clap::Args as ClapArgs;
-use super::term::{escape, escape_line};
 use glyphmend::export::search::{MAX_HITS, SearchOptions, search};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;

@@ -225,7 +225,9 @@ impl OutDir {
 
     /// Whether every file of a document's outputs is there.
     pub fn doc_complete(&self, rel: &str) -> bool {
-        DocFile::ALL.iter().all(|&f| self.doc_file(rel, f).is_file())
+        DocFile::ALL
+            .iter()
+            .all(|&f| self.doc_file(rel, f).is_file())
     }
 
     /// Appends one line to the journal (one `write` of a whole line: lines of concurrent

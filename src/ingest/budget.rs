@@ -164,7 +164,12 @@ impl Meter {
 
     /// Charges `n` decoded bytes; false (and exhausted) when over budget.
     pub fn charge_bytes(&self, n: usize) -> bool {
-        self.charge(&self.decoded, n, self.budget.decoded_bytes, Spent::DecodedBytes)
+        self.charge(
+            &self.decoded,
+            n,
+            self.budget.decoded_bytes,
+            Spent::DecodedBytes,
+        )
     }
 
     /// Bytes still allowed (to cap a decoder before it allocates).
@@ -174,7 +179,12 @@ impl Meter {
 
     /// Charges `n` content bytes about to be interpreted.
     pub fn charge_content(&self, n: usize) -> bool {
-        self.charge(&self.content, n, self.budget.content_bytes, Spent::ContentBytes)
+        self.charge(
+            &self.content,
+            n,
+            self.budget.content_bytes,
+            Spent::ContentBytes,
+        )
     }
 
     pub fn charge_operator(&self) -> bool {
@@ -186,7 +196,12 @@ impl Meter {
     }
 
     pub fn charge_form_draw(&self) -> bool {
-        self.charge(&self.form_draws, 1, self.budget.form_draws, Spent::FormDraws)
+        self.charge(
+            &self.form_draws,
+            1,
+            self.budget.form_draws,
+            Spent::FormDraws,
+        )
     }
 
     /// The memoised decoded form, if decoded before.
@@ -237,6 +252,9 @@ mod tests {
         // Other budgets refuse too once one is spent.
         assert!(!m.charge_glyph());
         let w = m.warning().unwrap();
-        assert!(w.contains("2 content operators") && w.contains("page 3"), "{w}");
+        assert!(
+            w.contains("2 content operators") && w.contains("page 3"),
+            "{w}"
+        );
     }
 }

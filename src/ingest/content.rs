@@ -207,8 +207,9 @@ impl<'a> Interpreter<'a> {
                     return;
                 }
                 Err(_) => {
-                    self.warnings
-                        .push("content stream parser failed; text from the rest of it skipped".into());
+                    self.warnings.push(
+                        "content stream parser failed; text from the rest of it skipped".into(),
+                    );
                     return;
                 }
             };
@@ -470,7 +471,12 @@ impl<'a> Interpreter<'a> {
         let Some(Object::Stream(stream)) = self.pdf.resolve(entry) else {
             return;
         };
-        match stream.dict.get(b"Subtype").ok().and_then(|o| o.as_name().ok()) {
+        match stream
+            .dict
+            .get(b"Subtype")
+            .ok()
+            .and_then(|o| o.as_name().ok())
+        {
             Some(b"Form") => {}
             Some(b"Image") => {
                 self.images += 1;

@@ -238,18 +238,16 @@ fn interpret(bytes: &[u8], file: &str, opts: &ExtractOptions) -> Result<Interpre
         opts.max_stream_bytes,
         opts.budget,
     )
-    .map_err(
-        |e| match e {
-            pdf::LoadFailure::Encrypted { password_given } => IngestError::Encrypted {
-                file: file.to_string(),
-                password_given,
-            },
-            pdf::LoadFailure::Unreadable(reason) => IngestError::Unreadable {
-                file: file.to_string(),
-                reason,
-            },
+    .map_err(|e| match e {
+        pdf::LoadFailure::Encrypted { password_given } => IngestError::Encrypted {
+            file: file.to_string(),
+            password_given,
         },
-    )?;
+        pdf::LoadFailure::Unreadable(reason) => IngestError::Unreadable {
+            file: file.to_string(),
+            reason,
+        },
+    })?;
     let mut warnings = pdf.load_warnings.clone();
     let page_ids = page_tree(&pdf.doc, &mut warnings);
     if page_ids.is_empty() {
@@ -505,17 +503,18 @@ fn source_name(s: MappingSource) -> String {
 /// A page's /Resources, inherited from the page tree when absent: `Ok(None)` when there
 /// are none, `Err` when the entry is there but does not resolve to a dictionary (a
 /// reference loop, a missing object).
-fn page_resources(
-    pdf: &pdf::Pdf,
-    page: lopdf::ObjectId,
-) -> Result<Option<&lopdf::Dictionary>, ()> {
+fn page_resources(pdf: &pdf::Pdf, page: lopdf::ObjectId) -> Result<Option<&lopdf::Dictionary>, ()> {
     let mut id = page;
     for _ in 0..64 {
         let Ok(dict) = pdf.doc.get_dictionary(id) else {
             return Ok(None);
         };
         if let Ok(r) = dict.get(b"Resources") {
-            return pdf.resolve(r).and_then(|o| o.as_dict().ok()).map(Some).ok_or(());
+            return pdf
+                .resolve(r)
+                .and_then(|o| o.as_dict().ok())
+                .map(Some)
+                .ok_or(());
         }
         let Some(parent) = dict.get(b"Parent").ok().and_then(|p| p.as_reference().ok()) else {
             return Ok(None);
@@ -579,7 +578,10 @@ fn page_tree(
         let Ok(kid_id) = kid.as_reference() else {
             continue;
         };
-        match doc.get_dictionary(kid_id).and_then(lopdf::Dictionary::get_type) {
+        match doc
+            .get_dictionary(kid_id)
+            .and_then(lopdf::Dictionary::get_type)
+        {
             Ok(b"Page") | Err(_) => {
                 let n = pages.len() as u32 + 1;
                 pages.insert(n, kid_id);

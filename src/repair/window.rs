@@ -111,11 +111,13 @@ where
             s.end_column += chars_before;
             s
         }));
-        report.unresolved.extend(rep.unresolved.into_iter().map(|mut u| {
-            u.start += chars_before;
-            u.end += chars_before;
-            u
-        }));
+        report
+            .unresolved
+            .extend(rep.unresolved.into_iter().map(|mut u| {
+                u.start += chars_before;
+                u.end += chars_before;
+                u
+            }));
         chars_before += piece.chars().count();
         prev = r.end;
     }
