@@ -929,3 +929,37 @@ fn d7_d13_reruns_repair_what_is_missing_stale_or_transient() {
     assert!(!out.join("docs/c.txt").exists());
     assert_eq!(timings(&out)["skipped"], 1, "only b.txt was complete");
 }
+
+#[test]
+fn a_pdf_encrypted_only_for_its_attachments_is_read() {
+    let mut p = Pdf::new();
+    p.text_page("open text");
+    // Crypt filters leave streams and strings alone (Identity); only embedded files
+    // (EFF) are encrypted, under a user password we do not know.
+    let enc = p.doc.add_object(dictionary! {
+        "Filter" => "Standard", "V" => 4, "R" => 4, "Length" => 128, "P" => -4,
+        "CF" => dictionary! { "StdCF" => dictionary! {
+            "CFM" => "AESV2", "AuthEvent" => "EFOpen", "Length" => 16 } },
+        "StmF" => "Identity", "StrF" => "Identity", "EFF" => "StdCF",
+        "O" => Object::string_literal(vec![7u8; 32]),
+        "U" => Object::string_literal(vec![9u8; 32]),
+    });
+    p.doc.trailer.set("Encrypt", enc);
+    p.doc.trailer.set(
+        "ID",
+        vec![
+            Object::string_literal(vec![1u8; 16]),
+            Object::string_literal(vec![1u8; 16]),
+        ],
+    );
+    let pdf = p.finish();
+    for password in [None, Some(String::new())] {
+        let o = ExtractOptions {
+            password,
+            ..ExtractOptions::default()
+        };
+        let doc = extract_bytes(&pdf, "eff.pdf", &o).unwrap();
+        assert_eq!(doc.text(), "open text\n");
+        assert!(doc.warnings[0].contains("encrypted only for its embedded files"));
+    }
+}

@@ -71,6 +71,19 @@ impl Pdf {
                         || msg.contains("decrypt")
                         || msg.contains("ncrypt"))
                 {
+                    if let Some(doc) = load_identity_encrypted(bytes) {
+                        load_warnings.push(
+                            "encrypted only for its embedded files (pages and strings are \
+                             not); read without a password, attachments not read"
+                                .to_string(),
+                        );
+                        return Ok(Pdf {
+                            doc,
+                            max_stream_bytes,
+                            meter: Meter::new(budget),
+                            load_warnings,
+                        });
+                    }
                     return Err(LoadFailure::Encrypted {
                         password_given: password.is_some(),
                     });
@@ -138,6 +151,49 @@ impl Pdf {
                 )
             })
     }
+}
+
+/// The document loaded without decryption when its encryption leaves streams and strings
+/// alone (`/StmF` and `/StrF` Identity, V 4 or 5: only embedded files are encrypted, with
+/// `/EFF`); `None` otherwise. pdftotext reads such files without a password. lopdf loads
+/// no object of an encrypted file it cannot decrypt, so the trailer's `/Encrypt` key is
+/// renamed (same length: every offset stays right) and the plain objects loaded as they are.
+fn load_identity_encrypted(bytes: &[u8]) -> Option<lopdf::Document> {
+    let load = |b: &[u8], password: Option<String>| {
+        let opts = lopdf::LoadOptions {
+            password,
+            ..Default::default()
+        };
+        std::panic::catch_unwind(|| lopdf::Document::load_mem_with_options(b, opts))
+            .ok()?
+            .ok()
+    };
+    // Without a password lopdf still reads the encryption dictionary.
+    let probe = load(bytes, None)?;
+    let enc = match probe.trailer.get(b"Encrypt").ok()? {
+        Object::Reference(id) => probe.objects.get(id)?.as_dict().ok()?,
+        Object::Dictionary(d) => d,
+        _ => return None,
+    };
+    let v = enc.get(b"V").ok().and_then(|o| o.as_i64().ok())?;
+    // Absent filters are Identity (ISO 32000-2, 7.6.5).
+    let identity = |key: &[u8]| {
+        enc.get(key)
+            .ok()
+            .is_none_or(|o| o.as_name().ok() == Some(&b"Identity"[..]))
+    };
+    if !((v == 4 || v == 5) && identity(b"StmF") && identity(b"StrF")) {
+        return None;
+    }
+    let mut plain = bytes.to_vec();
+    for pos in memchr::memmem::find_iter(bytes, b"/Encrypt") {
+        // `/EncryptMetadata` and other longer names stay.
+        let next = bytes.get(pos + 8).copied().unwrap_or(b' ');
+        if !(next.is_ascii_alphanumeric() || matches!(next, b'_' | b'-' | b'.' | b'#')) {
+            plain[pos + 7] = b'x';
+        }
+    }
+    load(&plain, None).filter(|d| !d.is_encrypted())
 }
 
 /// Without a header: an indirect object near the start and a trailer or cross-reference
