@@ -963,3 +963,42 @@ fn a_pdf_encrypted_only_for_its_attachments_is_read() {
         assert!(doc.warnings[0].contains("encrypted only for its embedded files"));
     }
 }
+
+#[test]
+fn d11_an_unfinished_batch_is_named_by_review_and_index() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path().join("in");
+    std::fs::create_dir(&d).unwrap();
+    std::fs::write(d.join("a.txt"), "普通の文です。\n").unwrap();
+    let out = tmp.path().join("out");
+    let batch = bin()
+        .arg("batch")
+        .arg(&d)
+        .arg("-o")
+        .arg(&out)
+        .arg("-q")
+        .output()
+        .unwrap();
+    assert!(batch.status.success());
+    let warned = |cmd: &str| {
+        let o = bin().arg(cmd).arg(&out).output().unwrap();
+        String::from_utf8_lossy(&o.stderr).contains("the last batch did not finish")
+    };
+    assert!(!warned("review") && !warned("index"));
+    // A killed run leaves its journal (and a temp file at the top of OUT).
+    std::fs::write(out.join("journal.jsonl"), "").unwrap();
+    let stale = out.join(".corpus.jsonl.tmp-1-ThreadId(1)");
+    std::fs::write(&stale, "").unwrap();
+    assert!(warned("review") && warned("index"));
+    let batch = bin()
+        .arg("batch")
+        .arg(&d)
+        .arg("-o")
+        .arg(&out)
+        .arg("-q")
+        .output()
+        .unwrap();
+    assert!(batch.status.success());
+    assert!(!warned("review"));
+    assert!(!stale.exists());
+}

@@ -28,6 +28,13 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    if glyphmend::export::OutDir::new(&args.out).uncommitted() {
+        super::term::write_message(format_args!(
+            "warning: {}: the last batch did not finish (journal.jsonl); rerun it for a \
+             consistent corpus, records and manifest",
+            args.out.display()
+        ));
+    }
     match args.export {
         Some(Export::Opensearch) => {
             let target = args

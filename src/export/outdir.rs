@@ -269,14 +269,22 @@ impl OutDir {
         }
     }
 
-    /// Removes temporary files a killed writer left under `docs/` (names `.NAME.tmp-…`, see
-    /// [`super::write_atomic`]). Only for the holder of the batch lock: nobody else writes.
-    /// Returns how many were removed.
+    /// Whether a batch wrote documents that no manifest has committed yet (it is running, or
+    /// was killed): `corpus.jsonl`, `records.jsonl` and `manifest.json` may disagree until
+    /// the batch is rerun.
+    pub fn uncommitted(&self) -> bool {
+        self.journal_path().exists()
+    }
+
+    /// Removes temporary files a killed writer left in OUT and under `docs/` (names
+    /// `.NAME.tmp-…`, see [`super::write_atomic`]). Only for the holder of the batch lock:
+    /// nobody else writes. Returns how many were removed.
     pub fn remove_stale_temp_files(&self) -> usize {
         let mut n = 0;
-        for e in walkdir::WalkDir::new(self.root.join("docs"))
-            .follow_links(false)
+        let top = walkdir::WalkDir::new(&self.root).max_depth(1);
+        for e in top
             .into_iter()
+            .chain(walkdir::WalkDir::new(self.root.join("docs")))
             .filter_map(|e| e.ok())
         {
             let name = e.file_name().to_string_lossy();
