@@ -1002,3 +1002,41 @@ fn d11_an_unfinished_batch_is_named_by_review_and_index() {
     assert!(!warned("review"));
     assert!(!stale.exists());
 }
+
+#[test]
+fn d3_a_line_longer_than_a_chunk_is_repaired_in_parts() {
+    let tmp = tempfile::tempdir().unwrap();
+    let a = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/seed/dev-a.txt"),
+    )
+    .unwrap();
+    // The whole garbled file as one line (no sentence ends: hard cuts too), twice.
+    let line = a.replace('\n', "");
+    let f = tmp.path().join("one.txt");
+    std::fs::write(&f, format!("{line}\n{line}")).unwrap();
+    let run = |chunk: &str| {
+        let o = bin()
+            .arg("repair")
+            .arg(&f)
+            .args(["--chunk-bytes", chunk])
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        String::from_utf8(o.stdout).unwrap()
+    };
+    let parts = run("1024");
+    assert_eq!(parts.matches('\n').count(), 1);
+    assert_ne!(parts.split('\n').next().unwrap(), line, "repairs happened");
+    let whole = run("100000000");
+    // Cut at other places, the same text reads nearly the same.
+    let same = parts
+        .chars()
+        .zip(whole.chars())
+        .filter(|(a, b)| a == b)
+        .count();
+    assert!(
+        same * 10 >= whole.chars().count() * 8,
+        "{same} of {}",
+        whole.chars().count()
+    );
+}

@@ -130,7 +130,9 @@ fn for_each_chunk(
     let path = match input {
         Input::Text(text) => {
             for chunk in glyphmend::repair::line_chunks(text, chunk_bytes) {
-                f(chunk)?;
+                for part in bounded(chunk, chunk_bytes) {
+                    f(part)?;
+                }
             }
             return Ok(());
         }
@@ -156,8 +158,17 @@ fn for_each_chunk(
             return Ok(());
         }
         match std::str::from_utf8(&buf) {
-            Ok(s) => f(s)?,
-            Err(_) if lossy => f(&String::from_utf8_lossy(&buf))?,
+            Ok(s) => {
+                for part in bounded(s, chunk_bytes) {
+                    f(part)?;
+                }
+            }
+            Err(_) if lossy => {
+                let s = String::from_utf8_lossy(&buf);
+                for part in bounded(&s, chunk_bytes) {
+                    f(part)?;
+                }
+            }
             Err(e) => bail!(
                 "{}: invalid UTF-8 at byte offset {} (use --lossy to replace it)",
                 path.display(),
@@ -166,6 +177,49 @@ fn for_each_chunk(
         }
         offset += buf.len();
     }
+}
+
+/// A chunk of whole lines as it is, unless its last line is longer than `max` bytes (a
+/// chunk only ever ends with a long line): that line is then cut into parts of at most `max`
+/// bytes, after a space or sentence end where there is one in the part's second half, so
+/// that the reports of a 200 MB one-line file are not all held at once. Output lines are
+/// unchanged (parts are written back to back; line numbers count only `\n`).
+fn bounded(chunk: &str, max: usize) -> Vec<&str> {
+    let max = max.max(1024);
+    let body = chunk.strip_suffix('\n').unwrap_or(chunk);
+    let last_start = body.rfind('\n').map_or(0, |i| i + 1);
+    if chunk.len() - last_start <= max {
+        return vec![chunk];
+    }
+    let mut parts = Vec::new();
+    if last_start > 0 {
+        parts.push(&chunk[..last_start]);
+    }
+    let mut rest = &chunk[last_start..];
+    while rest.len() > max {
+        let mut end = max;
+        while !rest.is_char_boundary(end) {
+            end -= 1;
+        }
+        let window = &rest[..end];
+        let mut half = end / 2;
+        while !window.is_char_boundary(half) {
+            half -= 1;
+        }
+        let cut = window[half..]
+            .rfind(['。', ' ', '\u{3000}'])
+            .map(|i| {
+                let i = half + i;
+                i + window[i..].chars().next().map_or(1, char::len_utf8)
+            })
+            .unwrap_or(end);
+        parts.push(&rest[..cut]);
+        rest = &rest[cut..];
+    }
+    if !rest.is_empty() {
+        parts.push(rest);
+    }
+    parts
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
