@@ -597,7 +597,10 @@ fn synthetic_batch(out: &Path) {
             low_confidence_spans: 1,
             unresolved_spans: 1,
             records: 0,
+            warnings: 0,
+            skipped: 0,
         },
+        skipped: vec![],
         inputs: vec![
             entry(
                 "bad.pdf",

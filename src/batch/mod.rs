@@ -11,10 +11,27 @@
 //!   whether inputs were resumed or reprocessed: inputs are sorted by path, and nothing
 //!   run-dependent goes into those files.
 //! * A rerun resumes: an input whose sha256 and the batch's tables version are unchanged
-//!   since the manifest of the previous run is not processed again (failures included — the
-//!   same bytes fail the same way).
+//!   since the manifest of the previous run is not processed again (failures of the
+//!   pipeline's stages included — the same bytes fail the same way; read, write, timeout and
+//!   internal failures are retried).
 //! * An input is `ok` only if nothing in it is unresolved or in doubt; otherwise it is
 //!   `needs_attention`, listed with its reasons and fixes in `needs_attention.json`.
+//! * One writer per output directory: a batch holds an OS lock on `OUT/.glyphmend.lock`
+//!   (released when the process ends, however it ends); a second batch on the same OUT
+//!   refuses to start. OUT equal to the input directory is refused; OUT inside it is left
+//!   out of the inputs.
+//! * Every input is bounded in time ([`BatchOptions::timeout`]): one still running then is
+//!   recorded as failed at stage `timeout` and abandoned (its worker thread writes nothing
+//!   afterwards), and the batch goes on; PDF work is also bounded by the per-document
+//!   budget ([`crate::ingest::budget`]).
+//! * A run killed part-way loses only the inputs it had not finished: each finished input
+//!   is appended to `OUT/journal.jsonl` (with the tables version) after its outputs are
+//!   written, and the next run resumes from the manifest and the journal; the journal is
+//!   removed once a manifest commits it. An input is resumed only if all its output files
+//!   are there (a deleted `repaired.txt` is regenerated). Temporary files of killed writers
+//!   are removed at the start, and the outputs of inputs no longer present at the end.
+//! * Symbolic links are not followed and unreadable directories do not stop the batch: both
+//!   are listed in the manifest's `skipped` (an unreadable one makes the exit status 3).
 
 pub mod manifest;
 pub mod progress;
@@ -32,7 +49,9 @@ use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::time::Instant;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
 
 /// Errors that stop a whole batch (a single input's failure never does).
 #[derive(Debug, thiserror::Error)]
@@ -45,6 +64,14 @@ pub enum BatchError {
     },
     #[error("{path}: not a directory")]
     NotADirectory { path: PathBuf },
+    #[error(
+        "{path}: another batch is writing to this output directory (lock {path}/.glyphmend.lock held); wait for it or choose another -o"
+    )]
+    Locked { path: PathBuf },
+    #[error(
+        "{path}: the output directory is the input directory; choose an -o outside it (or a subdirectory, which is left out of the inputs)"
+    )]
+    OutIsInput { path: PathBuf },
     #[error("thread pool: {0}")]
     ThreadPool(#[from] rayon::ThreadPoolBuildError),
     #[error(transparent)]
@@ -87,6 +114,35 @@ pub struct BatchOptions {
     pub progress: bool,
     /// Reprocess every input even if unchanged.
     pub force: bool,
+    /// Wall time allowed per input (None: unbounded); see [`DEFAULT_TIMEOUT`].
+    pub timeout: Option<Duration>,
+    /// Per-document limits of PDF extraction.
+    pub budget: crate::ingest::budget::Budget,
+    /// Password of encrypted PDFs.
+    pub password: Option<String>,
+}
+
+/// Default wall-time bound per input: far above the slowest real document (seconds), low
+/// enough that one hostile file cannot hold a batch for long.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(300);
+
+impl BatchOptions {
+    /// Options with the documented defaults for everything but the directories.
+    pub fn new(input_dir: impl Into<PathBuf>, out_dir: impl Into<PathBuf>) -> BatchOptions {
+        BatchOptions {
+            input_dir: input_dir.into(),
+            out_dir: out_dir.into(),
+            threads: 1,
+            extra_tables: None,
+            font_files: Vec::new(),
+            learn_fonts: false,
+            progress: false,
+            force: false,
+            timeout: Some(DEFAULT_TIMEOUT),
+            budget: crate::ingest::budget::Budget::default(),
+            password: None,
+        }
+    }
 }
 
 /// The outcome of a batch.
@@ -107,7 +163,12 @@ impl BatchReport {
     /// The documented exit status: 0 all clean, [`EXIT_SOME_FAILED`] if any input failed,
     /// else [`EXIT_NEEDS_ATTENTION`] if any needs attention.
     pub fn exit_status(&self) -> u8 {
-        if self.manifest.summary.failed > 0 {
+        let unreadable = self
+            .manifest
+            .skipped
+            .iter()
+            .any(|s| s.reason == manifest::SkipReason::Unreadable);
+        if self.manifest.summary.failed > 0 || unreadable {
             EXIT_SOME_FAILED
         } else if self.manifest.summary.needs_attention > 0 {
             EXIT_NEEDS_ATTENTION
@@ -133,12 +194,21 @@ struct Outcome {
     records: Vec<ProgramRecord>,
 }
 
-/// Everything the workers share (read-only).
-struct Context<'a> {
+/// Everything the workers share (read-only; owned, as an abandoned worker may outlive
+/// the batch).
+struct Context {
     pipeline: Pipeline,
-    out: &'a OutDir,
+    out: OutDir,
     previous: HashMap<String, InputEntry>,
     force: bool,
+    tables_version: String,
+}
+
+/// One line of `journal.jsonl`: an input finished by a run, under these tables.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct JournalLine {
+    tables_version: String,
+    entry: InputEntry,
 }
 
 /// Runs a batch. Returns an error only when the batch as a whole cannot run (unreadable
@@ -150,10 +220,21 @@ pub fn run(opts: &BatchOptions) -> Result<BatchReport, BatchError> {
             path: opts.input_dir.clone(),
         });
     }
+    if let (Ok(i), Ok(o)) = (opts.input_dir.canonicalize(), opts.out_dir.canonicalize())
+        && i == o
+    {
+        return Err(BatchError::OutIsInput {
+            path: opts.out_dir.clone(),
+        });
+    }
     let out = OutDir::new(&opts.out_dir);
     out.create()?;
+    // Held until this function returns (or the process dies: the OS releases it).
+    let _lock = lock(&opts.out_dir)?;
     let mut pipeline = Pipeline::builtin()?.with_tables_dir(opts.extra_tables.as_deref())?;
-    let inputs = discover(&opts.input_dir, &opts.out_dir)?;
+    pipeline.options.budget = opts.budget;
+    pipeline.options.password = opts.password.clone();
+    let (inputs, skipped) = discover(&opts.input_dir, &opts.out_dir)?;
     if opts.learn_fonts {
         pipeline.add_tables(corpus_tables(&inputs, &pipeline, opts.threads)?);
     }
@@ -172,17 +253,31 @@ pub fn run(opts: &BatchOptions) -> Result<BatchReport, BatchError> {
         pipeline.options.outlines = Some(std::sync::Arc::new(ix));
     }
 
-    let previous = out
-        .previous_manifest()
+    let previous_manifest = out.previous_manifest();
+    let mut previous: HashMap<String, InputEntry> = previous_manifest
+        .as_ref()
         .filter(|m| m.tables_version == tables_version)
-        .map(|m| m.inputs.into_iter().map(|e| (e.path.clone(), e)).collect())
+        .map(|m| {
+            m.inputs
+                .iter()
+                .map(|e| (e.path.clone(), e.clone()))
+                .collect()
+        })
         .unwrap_or_default();
-    let ctx = Context {
+    // Inputs a killed run finished after its last manifest (later lines win).
+    for l in out.read_journal::<JournalLine>() {
+        if l.tables_version == tables_version {
+            previous.insert(l.entry.path.clone(), l.entry);
+        }
+    }
+    out.remove_stale_temp_files();
+    let ctx = Arc::new(Context {
         pipeline,
-        out: &out,
+        out: out.clone(),
         previous,
         force: opts.force,
-    };
+        tables_version: tables_version.clone(),
+    });
     let progress = progress::Progress::new(inputs.len() as u64, opts.progress);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(opts.threads.max(1))
@@ -193,7 +288,7 @@ pub fn run(opts: &BatchOptions) -> Result<BatchReport, BatchError> {
         inputs
             .par_iter()
             .map(|input| {
-                let outcome = process_guarded(input, &ctx);
+                let outcome = process_bounded(input, &ctx, opts.timeout);
                 progress.file_done(outcome.entry.pages as u64);
                 outcome
             })
@@ -221,7 +316,9 @@ pub fn run(opts: &BatchOptions) -> Result<BatchReport, BatchError> {
         summary.low_confidence_spans += e.low_confidence_spans;
         summary.unresolved_spans += e.unresolved_spans;
         summary.records += e.records;
+        summary.warnings += e.warnings.len();
     }
+    summary.skipped = skipped.len();
     let manifest = Manifest {
         format: manifest::MANIFEST_FORMAT,
         tool: format!("glyphmend {}", env!("CARGO_PKG_VERSION")),
@@ -230,6 +327,7 @@ pub fn run(opts: &BatchOptions) -> Result<BatchReport, BatchError> {
         model_sha256,
         summary,
         inputs: outcomes.iter().map(|o| o.entry.clone()).collect(),
+        skipped,
     };
     // The documents' files durable before the manifest that says they are done.
     let written: Vec<&str> = outcomes
@@ -242,8 +340,20 @@ pub fn run(opts: &BatchOptions) -> Result<BatchReport, BatchError> {
     out.write_records(&records)?;
     let needs_attention = NeedsAttention::of(&manifest);
     out.write_needs_attention(&needs_attention)?;
-    // The manifest last: a run killed before this point resumes from the previous one.
+    // The manifest last: a run killed before this point resumes from the previous one
+    // and the journal.
     out.write_manifest(&manifest)?;
+    out.remove_journal()?;
+    // Outputs of inputs the previous manifest listed and that are gone now.
+    if let Some(prev) = &previous_manifest {
+        let now: std::collections::HashSet<&str> =
+            manifest.inputs.iter().map(|e| e.path.as_str()).collect();
+        for e in &prev.inputs {
+            if !now.contains(e.path.as_str()) && e.outputs.is_some() {
+                out.remove_doc(&e.path);
+            }
+        }
+    }
     let wall = started.elapsed().as_secs_f64();
     let files: Vec<FileTiming> = outcomes.into_iter().map(|o| o.timing).collect();
     let skipped = files.iter().filter(|f| f.skipped).count();
@@ -348,11 +458,75 @@ fn versions(tables: &TableSet, model: &[u8]) -> (String, Vec<TableVersion>, Stri
     (hex::encode(all.finalize()), per_table, model_sha)
 }
 
+/// Takes the output directory's lock (see the module notes). A file system without locks
+/// (some network mounts) is used unlocked rather than refused.
+fn lock(out_dir: &Path) -> Result<Option<std::fs::File>, BatchError> {
+    let path = out_dir.join(".glyphmend.lock");
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(|source| BatchError::Io {
+            path: path.clone(),
+            source,
+        })?;
+    match file.try_lock() {
+        Ok(()) => Ok(Some(file)),
+        Err(std::fs::TryLockError::WouldBlock) => Err(BatchError::Locked {
+            path: out_dir.to_path_buf(),
+        }),
+        Err(std::fs::TryLockError::Error(_)) => Ok(None),
+    }
+}
+
+/// `/`-separated path of `p` relative to `dir`, each component as [`name_of`] gives it.
+fn rel_of(dir: &Path, p: &Path) -> String {
+    let rel_path = p.strip_prefix(dir).unwrap_or(p);
+    let rel: Vec<String> = rel_path
+        .components()
+        .map(|c| name_of(c.as_os_str()))
+        .collect();
+    rel.join("/")
+}
+
+/// A file name as text: UTF-8 names as they are; in a name that is not UTF-8, each invalid
+/// byte as `%XX` and each `%` as `%25`, so that two names differing only in invalid bytes
+/// get different, stable outputs (a lossy decoding made `x\xff` and `x\xfe` one name).
+fn name_of(name: &std::ffi::OsStr) -> String {
+    if let Some(s) = name.to_str() {
+        return s.to_string();
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let mut out = String::new();
+        for chunk in name.as_bytes().utf8_chunks() {
+            out.push_str(&chunk.valid().replace('%', "%25"));
+            for b in chunk.invalid() {
+                out.push_str(&format!("%{b:02X}"));
+            }
+        }
+        out
+    }
+    #[cfg(not(unix))]
+    {
+        name.to_string_lossy().into_owned()
+    }
+}
+
 /// All `.pdf` and `.txt` files under `dir` (recursively, not following symlinks), sorted by
-/// relative path, excluding the output directory if it lies inside.
-fn discover(dir: &Path, out_dir: &Path) -> Result<Vec<Input>, BatchError> {
+/// relative path, excluding the output directory if it lies inside; and the entries skipped
+/// (symbolic links, unreadable entries), sorted too. Only an unreadable `dir` itself is an
+/// error.
+fn discover(
+    dir: &Path,
+    out_dir: &Path,
+) -> Result<(Vec<Input>, Vec<manifest::SkippedEntry>), BatchError> {
+    use manifest::{SkipReason, SkippedEntry};
     let out_canon = out_dir.canonicalize().ok();
     let mut inputs = Vec::new();
+    let mut skipped = Vec::new();
     let walker = walkdir::WalkDir::new(dir)
         .follow_links(false)
         .into_iter()
@@ -362,40 +536,110 @@ fn discover(dir: &Path, out_dir: &Path) -> Result<Vec<Input>, BatchError> {
             })
         });
     for entry in walker {
-        let entry = entry.map_err(|e| {
-            let path = e.path().unwrap_or(dir).to_path_buf();
-            BatchError::Io {
-                path,
-                source: e
-                    .into_io_error()
-                    .unwrap_or_else(|| std::io::Error::other("directory walk failed")),
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) if e.depth() > 0 => {
+                let path = e.path().unwrap_or(dir).to_path_buf();
+                let detail = e
+                    .io_error()
+                    .map_or_else(|| e.to_string(), |io| io.to_string());
+                skipped.push(SkippedEntry {
+                    path: rel_of(dir, &path),
+                    reason: SkipReason::Unreadable,
+                    detail,
+                });
+                continue;
             }
-        })?;
+            Err(e) => {
+                let path = e.path().unwrap_or(dir).to_path_buf();
+                return Err(BatchError::Io {
+                    path,
+                    source: e
+                        .into_io_error()
+                        .unwrap_or_else(|| std::io::Error::other("directory walk failed")),
+                });
+            }
+        };
+        if entry.path_is_symlink() && entry.depth() > 0 {
+            let target = std::fs::read_link(entry.path())
+                .map(|t| format!("symbolic link to {}, not followed", t.display()))
+                .unwrap_or_else(|_| "symbolic link, not followed".into());
+            skipped.push(SkippedEntry {
+                path: rel_of(dir, entry.path()),
+                reason: SkipReason::Symlink,
+                detail: target,
+            });
+            continue;
+        }
         if !entry.file_type().is_file() {
             continue;
         }
         let Some(kind) = SourceKind::of_extension(entry.path()) else {
             continue;
         };
-        let rel_path = entry.path().strip_prefix(dir).unwrap_or(entry.path());
-        let rel: Vec<String> = rel_path
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy().into_owned())
-            .collect();
         inputs.push(Input {
-            rel: rel.join("/"),
+            rel: rel_of(dir, entry.path()),
             abs: entry.path().to_path_buf(),
             kind,
         });
     }
     inputs.sort_by(|a, b| a.rel.cmp(&b.rel));
-    Ok(inputs)
+    skipped.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok((inputs, skipped))
+}
+
+/// [`process_guarded`] on a worker thread of its own, given up after `timeout`: the input
+/// is then recorded as failed at stage `timeout`, and the thread, told it is abandoned,
+/// writes nothing when (if) it finishes.
+fn process_bounded(input: &Input, ctx: &Arc<Context>, timeout: Option<Duration>) -> Outcome {
+    let abandoned = Arc::new(AtomicBool::new(false));
+    let Some(limit) = timeout else {
+        return process_guarded(input, ctx, &abandoned);
+    };
+    let started = Instant::now();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let (i, c, a) = (input.clone(), Arc::clone(ctx), Arc::clone(&abandoned));
+    let spawned = std::thread::Builder::new()
+        .name("glyphmend-input".into())
+        // As much stack as the main thread: deeply nested inputs are parsed recursively.
+        .stack_size(8 << 20)
+        .spawn(move || {
+            let _ = tx.send(process_guarded(&i, &c, &a));
+        });
+    if spawned.is_err() {
+        return process_guarded(input, ctx, &abandoned);
+    }
+    match rx.recv_timeout(limit) {
+        Ok(o) => o,
+        Err(e) => {
+            abandoned.store(true, Ordering::SeqCst);
+            // Whatever an earlier run wrote for this input is no longer vouched for.
+            ctx.out.remove_doc(&input.rel);
+            let (stage, why) = match e {
+                std::sync::mpsc::RecvTimeoutError::Timeout => (
+                    Stage::Timeout,
+                    format!(
+                        "timeout: not done within {} s (batch --timeout); abandoned, retried on the next run",
+                        limit.as_secs_f64()
+                    ),
+                ),
+                std::sync::mpsc::RecvTimeoutError::Disconnected => {
+                    (Stage::Internal, "worker ended without a result".into())
+                }
+            };
+            let mut o = failure(input, None, None, stage, why);
+            o.timing.total_ms = ms(started);
+            o
+        }
+    }
 }
 
 /// [`process`], with a panic in any stage turned into a failure of this input.
-fn process_guarded(input: &Input, ctx: &Context) -> Outcome {
+fn process_guarded(input: &Input, ctx: &Context, abandoned: &AtomicBool) -> Outcome {
     let started = Instant::now();
-    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| process(input, ctx))) {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        process(input, ctx, abandoned)
+    })) {
         Ok(o) => o,
         Err(payload) => {
             let msg = payload
@@ -474,7 +718,7 @@ fn done_entry(input: &Input, bytes: u64, doc: &DocResult, records: usize) -> Inp
 }
 
 /// Processes one input: read, the pipeline, records, write its outputs.
-fn process(input: &Input, ctx: &Context) -> Outcome {
+fn process(input: &Input, ctx: &Context, abandoned: &AtomicBool) -> Outcome {
     let t0 = Instant::now();
     let mut timing = FileTiming {
         path: input.rel.clone(),
@@ -500,16 +744,24 @@ fn process(input: &Input, ctx: &Context) -> Outcome {
         && prev.kind == input.kind
     {
         let reused = if prev.status == Status::Failed {
-            Some(Outcome {
+            // The same bytes fail the same way in the pipeline's own stages; a failure to
+            // read or write (a full disk, permissions), a timeout or a panic may not recur.
+            matches!(
+                prev.failed_stage,
+                Some(Stage::Decode | Stage::Extract | Stage::Repair | Stage::Records)
+            )
+            .then(|| Outcome {
                 entry: prev.clone(),
                 timing: FileTiming::default(),
                 corpus: Vec::new(),
                 records: Vec::new(),
             })
         } else {
+            // Every output file must still be there (one deleted is regenerated).
             ctx.out
-                .read_doc(&input.rel)
-                .ok()
+                .doc_complete(&input.rel)
+                .then(|| ctx.out.read_doc(&input.rel).ok())
+                .flatten()
                 .filter(|(doc, _)| doc.sha256 == sha)
                 .map(|(doc, records)| Outcome {
                     entry: done_entry(input, size, &doc, records.len()),
@@ -561,13 +813,23 @@ fn process(input: &Input, ctx: &Context) -> Outcome {
 
     let t = Instant::now();
     let result = doc.to_result(&input.rel);
+    if abandoned.load(Ordering::SeqCst) {
+        // Timed out: the batch has recorded this input as failed and moved on.
+        return failure(input, Some(size), None, Stage::Timeout, "abandoned".into());
+    }
     if let Err(e) = ctx.out.write_doc(&result, &records) {
         return fail(Stage::Write, e.to_string(), &timing);
     }
+    let entry = done_entry(input, size, &result, records.len());
+    // Best effort: without the line, a killed run only redoes this input.
+    let _ = ctx.out.append_journal(&JournalLine {
+        tables_version: ctx.tables_version.clone(),
+        entry: entry.clone(),
+    });
     timing.write_ms = ms(t);
     timing.total_ms = ms(t0);
     Outcome {
-        entry: done_entry(input, size, &result, records.len()),
+        entry,
         timing,
         corpus: result.corpus_lines(),
         records,

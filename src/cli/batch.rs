@@ -5,6 +5,7 @@
 //! completed, nothing failed, but some inputs need attention (unresolved glyphs, …; listed in
 //! `OUT/needs_attention.json` and on standard error); 2 the batch could not run at all.
 
+use super::term::{escape_line, say};
 use anyhow::Context;
 use clap::Args as ClapArgs;
 use glyphmend::batch::{self, BatchOptions};
@@ -47,6 +48,15 @@ pub struct Args {
     /// No progress bar and no summary.
     #[arg(short, long)]
     pub quiet: bool,
+    /// Wall-time limit per input, in seconds (0: none); an input over it is recorded as
+    /// failed (stage `timeout`) and the batch goes on.
+    #[arg(long, value_name = "SECS", default_value_t = batch::DEFAULT_TIMEOUT.as_secs())]
+    pub timeout: u64,
+    /// Password of encrypted PDFs (the same for every input).
+    #[arg(long)]
+    pub password: Option<String>,
+    #[command(flatten)]
+    pub budget: super::extract::BudgetArgs,
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
@@ -63,6 +73,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         learn_fonts: args.learn_fonts,
         progress: !args.quiet,
         force: args.force,
+        timeout: (args.timeout > 0).then(|| std::time::Duration::from_secs(args.timeout)),
+        budget: args.budget.budget(),
+        password: args.password.clone(),
     };
     let report = batch::run(&opts).with_context(|| format!("batch over {}", args.dir.display()))?;
     let m = &report.manifest;
@@ -71,22 +84,35 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         let n = &report.needs_attention;
         for f in &n.failed {
             let stage = f.stage.map_or("?", |s| s.name());
-            eprintln!("failed: {} ({stage}): {}", f.path, f.error);
+            say!(
+                "failed: {} ({stage}): {}",
+                escape_line(&f.path),
+                escape_line(&f.error)
+            );
         }
         for d in &n.documents {
             for r in &d.attention.reasons {
-                eprintln!("needs attention: {}: {}", d.path, r.summary());
+                say!("needs attention: {}: {}", escape_line(&d.path), r.summary());
             }
         }
-        eprintln!(
-            "{} inputs: {} ok, {} need attention, {} failed, {} resumed unchanged; {} pages, \
-             {} spans repaired ({} low confidence), {} unresolved; {:.2}s with {} thread(s), \
-             {:.1} pages/s",
+        for s in &m.skipped {
+            say!(
+                "skipped: {}: {}",
+                escape_line(&s.path),
+                escape_line(&s.detail)
+            );
+        }
+        say!(
+            "{} inputs: {} ok, {} need attention, {} failed, {} resumed unchanged, {} skipped \
+             entries; {} warnings; {} pages, {} spans repaired ({} low confidence), {} \
+             unresolved; {:.2}s with {} thread(s), {:.1} pages/s",
             m.summary.inputs,
             m.summary.ok,
             m.summary.needs_attention,
             m.summary.failed,
             t.skipped,
+            m.summary.skipped,
+            m.summary.warnings,
             m.summary.pages,
             m.summary.repaired_spans,
             m.summary.low_confidence_spans,
@@ -95,7 +121,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             t.threads,
             t.pages_per_second
         );
-        eprintln!(
+        say!(
             "wrote {}/{{corpus.jsonl,records.jsonl,manifest.json,needs_attention.json,timings.json,docs/}}",
             args.output.display()
         );

@@ -4,7 +4,9 @@
 //! read from the same file. Unresolved glyphs are named on standard error ("needs
 //! attention", with the command that would fix them).
 
+use super::term::{escape_line, say};
 use anyhow::{Context, bail};
+use glyphmend::ingest::budget::Budget;
 use glyphmend::pipeline::{Options, Pipeline};
 use std::io::Write;
 use std::path::PathBuf;
@@ -41,6 +43,41 @@ pub struct Args {
     /// Suppress warnings on stderr.
     #[arg(short, long)]
     pub quiet: bool,
+    #[command(flatten)]
+    pub budget: BudgetArgs,
+}
+
+/// Per-document work limits of PDF extraction (see `glyphmend::ingest::budget`). A document
+/// over one is truncated there, with a warning.
+#[derive(clap::Args, Clone)]
+pub struct BudgetArgs {
+    /// Per-document limit on decoded stream bytes, in MiB.
+    #[arg(long, value_name = "MIB", default_value_t = Budget::DEFAULT_DECODED_BYTES >> 20)]
+    pub max_decoded_mib: usize,
+    /// Per-document limit on content-stream bytes interpreted (forms once per draw), in MiB.
+    #[arg(long, value_name = "MIB", default_value_t = Budget::DEFAULT_CONTENT_BYTES >> 20)]
+    pub max_content_mib: usize,
+    /// Per-document limit on content-stream operators executed.
+    #[arg(long, value_name = "N", default_value_t = Budget::DEFAULT_OPERATORS)]
+    pub max_operators: usize,
+    /// Per-document limit on glyphs.
+    #[arg(long, value_name = "N", default_value_t = Budget::DEFAULT_GLYPHS)]
+    pub max_glyphs: usize,
+    /// Per-document limit on form XObject draws.
+    #[arg(long, value_name = "N", default_value_t = Budget::DEFAULT_FORM_DRAWS)]
+    pub max_form_draws: usize,
+}
+
+impl BudgetArgs {
+    pub fn budget(&self) -> Budget {
+        Budget {
+            decoded_bytes: self.max_decoded_mib.saturating_mul(1 << 20),
+            content_bytes: self.max_content_mib.saturating_mul(1 << 20),
+            operators: self.max_operators,
+            glyphs: self.max_glyphs,
+            form_draws: self.max_form_draws,
+        }
+    }
 }
 
 fn parse_pages(s: &str) -> anyhow::Result<(u32, u32)> {
@@ -73,15 +110,20 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                     .context("reading --font-files")?,
             ))
         },
+        budget: args.budget.budget(),
     };
     let doc = pipeline.read(&args.file)?;
     if !args.quiet {
         for w in &doc.warnings {
-            eprintln!("warning: {}: {w}", doc.name);
+            say!("warning: {}: {w}", escape_line(&doc.name));
         }
         if let Some(a) = &doc.attention {
             for r in &a.reasons {
-                eprintln!("needs attention: {}: {}", doc.name, r.summary());
+                say!(
+                    "needs attention: {}: {}",
+                    escape_line(&doc.name),
+                    r.summary()
+                );
             }
         }
     }

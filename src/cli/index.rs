@@ -1,5 +1,6 @@
 //! `glyphmend index OUT`: full-text index of a batch's corpus (or an OpenSearch export).
 
+use super::term::say;
 use anyhow::Context;
 use clap::{Args as ClapArgs, ValueEnum};
 use std::path::PathBuf;
@@ -27,6 +28,13 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    if glyphmend::export::OutDir::new(&args.out).uncommitted() {
+        super::term::write_message(format_args!(
+            "warning: {}: the last batch did not finish (journal.jsonl); rerun it for a \
+             consistent corpus, records and manifest",
+            args.out.display()
+        ));
+    }
     match args.export {
         Some(Export::Opensearch) => {
             let target = args
@@ -35,7 +43,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             let n =
                 glyphmend::export::search::export_opensearch(&args.out, &target, &args.index_name)
                     .with_context(|| format!("exporting {}", args.out.display()))?;
-            eprintln!(
+            say!(
                 "{n} pages → {} (settings: {}.mapping.json)",
                 target.display(),
                 target.display()
@@ -44,7 +52,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         None => {
             let n = glyphmend::export::index::build(&args.out)
                 .with_context(|| format!("indexing {}", args.out.display()))?;
-            eprintln!(
+            say!(
                 "{n} pages indexed → {}",
                 glyphmend::export::index::index_dir(&args.out).display()
             );

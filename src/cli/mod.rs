@@ -14,6 +14,7 @@ pub mod learn;
 pub mod repair;
 pub mod review;
 pub mod search;
+pub mod term;
 
 #[derive(Parser)]
 #[command(

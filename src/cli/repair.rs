@@ -150,7 +150,9 @@ fn for_each_chunk(
     let path = match input {
         Input::Text(text) => {
             for chunk in glyphmend::repair::line_chunks(text, chunk_bytes) {
-                f(chunk)?;
+                for part in bounded(chunk, chunk_bytes) {
+                    f(part)?;
+                }
             }
             return Ok(());
         }
@@ -191,7 +193,11 @@ fn for_each_chunk(
         }
         // simdutf8: clean Japanese is validated several times faster than by std.
         match simdutf8::compat::from_utf8(&buf[..cut]) {
-            Ok(s) => f(s)?,
+            Ok(s) => {
+                for part in bounded(s, chunk_bytes) {
+                    f(part)?;
+                }
+            }
             Err(e) => {
                 return Err(NotUtf8 {
                     path: path.clone(),
@@ -203,6 +209,49 @@ fn for_each_chunk(
         offset += cut;
         buf.drain(..cut);
     }
+}
+
+/// A chunk of whole lines as it is, unless its last line is longer than `max` bytes (a
+/// chunk only ever ends with a long line): that line is then cut into parts of at most `max`
+/// bytes, after a space or sentence end where there is one in the part's second half, so
+/// that the reports of a 200 MB one-line file are not all held at once. Output lines are
+/// unchanged (parts are written back to back; line numbers count only `\n`).
+fn bounded(chunk: &str, max: usize) -> Vec<&str> {
+    let max = max.max(1024);
+    let body = chunk.strip_suffix('\n').unwrap_or(chunk);
+    let last_start = body.rfind('\n').map_or(0, |i| i + 1);
+    if chunk.len() - last_start <= max {
+        return vec![chunk];
+    }
+    let mut parts = Vec::new();
+    if last_start > 0 {
+        parts.push(&chunk[..last_start]);
+    }
+    let mut rest = &chunk[last_start..];
+    while rest.len() > max {
+        let mut end = max;
+        while !rest.is_char_boundary(end) {
+            end -= 1;
+        }
+        let window = &rest[..end];
+        let mut half = end / 2;
+        while !window.is_char_boundary(half) {
+            half -= 1;
+        }
+        let cut = window[half..]
+            .rfind(['。', ' ', '\u{3000}'])
+            .map(|i| {
+                let i = half + i;
+                i + window[i..].chars().next().map_or(1, char::len_utf8)
+            })
+            .unwrap_or(end);
+        parts.push(&rest[..cut]);
+        rest = &rest[cut..];
+    }
+    if !rest.is_empty() {
+        parts.push(rest);
+    }
+    parts
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {

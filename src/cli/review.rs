@@ -15,6 +15,13 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    if glyphmend::export::OutDir::new(&args.out).uncommitted() {
+        super::term::write_message(format_args!(
+            "warning: {}: the last batch did not finish (journal.jsonl); rerun it for a \
+             consistent corpus, records and manifest",
+            args.out.display()
+        ));
+    }
     let path = glyphmend::export::review::write_dir(&args.out, args.output.as_deref())
         .with_context(|| format!("review of {}", args.out.display()))?;
     let abs = path.canonicalize().unwrap_or(path);

@@ -1,9 +1,10 @@
 //! `glyphmend search OUT "孤独 孤立"`: ranked hits with snippets and their source page.
 //! Exit code 1 when nothing matches (as grep).
 
+use super::term::{escape, escape_line};
 use anyhow::Context;
 use clap::Args as ClapArgs;
-use glyphmend::export::search::{SearchOptions, search};
+use glyphmend::export::search::{MAX_HITS, SearchOptions, search};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -14,8 +15,8 @@ pub struct Args {
     pub out: PathBuf,
     /// Query: words (all must occur unless --any), "quoted phrases", OR, -excluded.
     pub query: String,
-    /// Maximum number of hits.
-    #[arg(short = 'n', long, default_value_t = 10)]
+    /// Maximum number of hits (1 to 10000).
+    #[arg(short = 'n', long, default_value_t = 10, value_parser = parse_limit)]
     pub limit: usize,
     /// Any query word may match (default: all).
     #[arg(long)]
@@ -26,6 +27,17 @@ pub struct Args {
     /// Colour: auto, always, never.
     #[arg(long, default_value = "auto")]
     pub color: String,
+}
+
+/// `-n`: a count of hits within [`MAX_HITS`], refused otherwise (never clamped silently).
+fn parse_limit(s: &str) -> Result<usize, String> {
+    let n: u64 = s
+        .parse()
+        .map_err(|_| format!("`{s}` is not a number of hits"))?;
+    if n == 0 || n > MAX_HITS as u64 {
+        return Err(format!("must be 1 to {MAX_HITS}"));
+    }
+    Ok(n as usize)
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
@@ -50,7 +62,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             else {
                 continue;
             };
-            snippet.push_str(before);
+            // Document text is escaped before our own colour codes go in.
+            snippet.push_str(&escape(before));
+            let hit = escape(hit);
             if colour {
                 snippet.push_str(&format!("\x1b[1;33m{hit}\x1b[0m"));
             } else {
@@ -58,13 +72,13 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             }
             pos = r.end;
         }
-        snippet.push_str(h.snippet.get(pos..).unwrap_or(""));
+        snippet.push_str(&escape(h.snippet.get(pos..).unwrap_or("")));
         let snippet = snippet.replace('\n', " ⏎ ");
         writeln!(
             out,
             "{}. {} page {}  (score {:.2})\n   {}",
             rank + 1,
-            h.source,
+            escape_line(&h.source),
             h.page,
             h.score,
             snippet.trim()

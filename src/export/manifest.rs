@@ -31,6 +31,30 @@ pub struct Manifest {
     pub summary: Summary,
     /// Every input found, sorted by path.
     pub inputs: Vec<InputEntry>,
+    /// Entries of the input directory that were not processed (symbolic links, unreadable
+    /// directories), sorted by path.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub skipped: Vec<SkippedEntry>,
+}
+
+/// An entry of the input directory the batch did not process, and why.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SkippedEntry {
+    /// Relative to the input directory, `/`-separated.
+    pub path: String,
+    pub reason: SkipReason,
+    /// The OS error for an unreadable entry; where a symbolic link points.
+    pub detail: String,
+}
+
+/// Why an entry was skipped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SkipReason {
+    /// Symbolic links are never followed (they may lead outside the input or loop).
+    Symlink,
+    /// The entry (a directory, usually) could not be listed or read: counts as a failure.
+    Unreadable,
 }
 
 /// One table used by the run.
@@ -58,6 +82,12 @@ pub struct Summary {
     pub low_confidence_spans: usize,
     pub unresolved_spans: usize,
     pub records: usize,
+    /// Warnings over all inputs (each input's are in its entry and its `doc.json`).
+    #[serde(default)]
+    pub warnings: usize,
+    /// Entries not processed (see `Manifest::skipped`).
+    #[serde(default)]
+    pub skipped: usize,
 }
 
 /// What became of one input.
@@ -91,7 +121,7 @@ pub struct InputEntry {
     pub bytes: Option<u64>,
     pub sha256: Option<String>,
     pub status: Status,
-    /// The stage that failed: `read`, `decode`, `extract`, `write`, `internal`.
+    /// The stage that failed: `read`, `decode`, `extract`, `write`, `internal`, `timeout`.
     pub failed_stage: Option<Stage>,
     pub error: Option<String>,
     /// Warnings met reading the input.

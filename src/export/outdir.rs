@@ -6,6 +6,8 @@
 //! OUT/timings.json             durations of the last run (not deterministic)
 //! OUT/corpus.jsonl             one line per page of every input that went through
 //! OUT/records.jsonl            program records of all inputs (schema/records.schema.json)
+//! OUT/journal.jsonl            inputs finished by a run not yet committed by its manifest
+//! OUT/.glyphmend.lock          held by the batch writing OUT
 //! OUT/docs/<input>/doc.json    the document (single source of truth for the files beside it)
 //! OUT/docs/<input>/repaired.txt, spans.json, records.jsonl
 //! OUT/index/                   full-text index (`glyphmend index`)
@@ -95,6 +97,10 @@ impl OutDir {
     /// `records.jsonl`.
     pub fn records_path(&self) -> PathBuf {
         self.root.join("records.jsonl")
+    }
+    /// `journal.jsonl`.
+    pub fn journal_path(&self) -> PathBuf {
+        self.root.join("journal.jsonl")
     }
     /// The search index's directory.
     pub fn index_dir(&self) -> PathBuf {
@@ -215,6 +221,82 @@ impl OutDir {
             })
             .collect::<Result<_>>()?;
         Ok((doc, records))
+    }
+
+    /// Whether every file of a document's outputs is there.
+    pub fn doc_complete(&self, rel: &str) -> bool {
+        DocFile::ALL
+            .iter()
+            .all(|&f| self.doc_file(rel, f).is_file())
+    }
+
+    /// Appends one line to the journal (one `write` of a whole line: lines of concurrent
+    /// workers never interleave, and a kill leaves at most a torn last line).
+    pub fn append_journal<T: serde::Serialize>(&self, item: &T) -> Result<()> {
+        use std::io::Write;
+        let path = self.journal_path();
+        let mut line = serde_json::to_vec(item).map_err(|source| ExportError::Json {
+            path: path.clone(),
+            source,
+        })?;
+        line.push(b'\n');
+        std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&path)
+            .and_then(|mut f| f.write_all(&line))
+            .map_err(|e| ExportError::io(&path, e))
+    }
+
+    /// The journal's lines that parse as `T` (a torn or foreign line is skipped), in order.
+    pub fn read_journal<T: serde::de::DeserializeOwned>(&self) -> Vec<T> {
+        std::fs::read_to_string(self.journal_path())
+            .map(|text| {
+                text.lines()
+                    .filter_map(|l| serde_json::from_str(l).ok())
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// Removes the journal (once a manifest has committed what it recorded).
+    pub fn remove_journal(&self) -> Result<()> {
+        match std::fs::remove_file(self.journal_path()) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                Err(ExportError::io(self.journal_path(), e))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// Whether a batch wrote documents that no manifest has committed yet (it is running, or
+    /// was killed): `corpus.jsonl`, `records.jsonl` and `manifest.json` may disagree until
+    /// the batch is rerun.
+    pub fn uncommitted(&self) -> bool {
+        self.journal_path().exists()
+    }
+
+    /// Removes temporary files a killed writer left in OUT and under `docs/` (names
+    /// `.NAME.tmp-…`, see [`super::write_atomic`]). Only for the holder of the batch lock:
+    /// nobody else writes. Returns how many were removed.
+    pub fn remove_stale_temp_files(&self) -> usize {
+        let mut n = 0;
+        let top = walkdir::WalkDir::new(&self.root).max_depth(1);
+        for e in top
+            .into_iter()
+            .chain(walkdir::WalkDir::new(self.root.join("docs")))
+            .filter_map(|e| e.ok())
+        {
+            let name = e.file_name().to_string_lossy();
+            if e.file_type().is_file()
+                && name.starts_with('.')
+                && name.contains(".tmp-")
+                && std::fs::remove_file(e.path()).is_ok()
+            {
+                n += 1;
+            }
+        }
+        n
     }
 
     /// Makes the documents' files durable (before the manifest that commits them).

@@ -23,6 +23,11 @@ pub struct Hit {
     pub highlighted: Vec<Range<usize>>,
 }
 
+/// Most hits one search returns (the collector allocates for the limit up front).
+pub const MAX_HITS: usize = 10_000;
+/// Deepest nesting of parentheses in a query (the query parser recurses on each level).
+pub const MAX_QUERY_DEPTH: usize = 64;
+
 #[derive(Debug, Clone)]
 pub struct SearchOptions {
     pub limit: usize,
@@ -43,8 +48,21 @@ impl Default for SearchOptions {
 }
 
 /// Runs `query` (tantivy query syntax; words are tokenized with the CJK-bigram tokenizer)
-/// against `OUT/index`.
+/// against `OUT/index`. A limit over [`MAX_HITS`] or a query nested deeper than
+/// [`MAX_QUERY_DEPTH`] is refused before anything is parsed or allocated.
 pub fn search(out_dir: &Path, query: &str, opts: &SearchOptions) -> Result<Vec<Hit>> {
+    if opts.limit > MAX_HITS {
+        return Err(ExportError::Other(format!(
+            "at most {MAX_HITS} hits per search (asked for {})",
+            opts.limit
+        )));
+    }
+    let depth = query_depth(query);
+    if depth > MAX_QUERY_DEPTH {
+        return Err(ExportError::Other(format!(
+            "query nested {depth} parentheses deep; at most {MAX_QUERY_DEPTH}"
+        )));
+    }
     let (idx, f) = index::open(out_dir)?;
     let reader = idx.reader()?;
     let searcher = reader.searcher();
@@ -70,6 +88,25 @@ pub fn search(out_dir: &Path, query: &str, opts: &SearchOptions) -> Result<Vec<H
         });
     }
     Ok(hits)
+}
+
+/// Deepest parenthesis nesting outside quoted phrases (unbalanced ones counted as opened).
+fn query_depth(query: &str) -> usize {
+    let (mut depth, mut max, mut quoted, mut escaped) = (0usize, 0usize, false, false);
+    for c in query.chars() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' => escaped = true,
+            '"' => quoted = !quoted,
+            '(' if !quoted => {
+                depth += 1;
+                max = max.max(depth);
+            }
+            ')' if !quoted => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    max
 }
 
 fn text_of(doc: &TantivyDocument, field: Field) -> String {
@@ -130,5 +167,19 @@ fn json_err(path: &Path) -> impl Fn(serde_json::Error) -> ExportError + '_ {
     move |source| ExportError::Json {
         path: path.to_path_buf(),
         source,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn query_depth_counts_parentheses_outside_phrases() {
+        assert_eq!(query_depth("a b"), 0);
+        assert_eq!(query_depth("(a OR (b c)) d"), 2);
+        assert_eq!(query_depth("\"((((\" a"), 0);
+        assert_eq!(query_depth("\\(a"), 0);
+        assert_eq!(query_depth(&"(".repeat(10_000)), 10_000);
     }
 }

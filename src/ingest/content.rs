@@ -3,7 +3,9 @@
 //!
 //! Invariants: operand errors skip the operator (PDF viewers do the same); Form XObjects
 //! recurse at most [`MAX_FORM_DEPTH`] deep and never into a form already on the stack; the
-//! q/Q stack and the number of glyphs per page are bounded.
+//! q/Q stack and the number of glyphs per page are bounded; operators, glyphs, form draws
+//! and decoded bytes are charged to the document's [`super::budget::Meter`] and the
+//! interpreter stops when it is exhausted; a form is decoded once per document.
 //!
 //! Ruling lines: painted paths are kept as axis-aligned [`Rule`]s in user space (the CTM
 //! applied) for table layout — every straight horizontal/vertical segment of a stroked path,
@@ -15,6 +17,8 @@ use super::pdf::{Pdf, number};
 use lopdf::content::Content;
 use lopdf::{Dictionary, Object, ObjectId};
 use std::collections::HashMap;
+use std::panic::AssertUnwindSafe;
+use std::rc::Rc;
 
 pub const MAX_FORM_DEPTH: usize = 12;
 const MAX_GSTATE_DEPTH: usize = 256;
@@ -145,6 +149,9 @@ pub struct Interpreter<'a> {
     /// Ruling lines painted on the page (see the module notes).
     pub rules: Vec<Rule>,
     pub warnings: Vec<String>,
+    /// Images drawn (image XObjects and inline images): a page with images and no glyphs
+    /// is image-only (a scan).
+    pub images: usize,
     form_stack: Vec<ObjectId>,
 }
 
@@ -156,26 +163,13 @@ impl<'a> Interpreter<'a> {
             glyphs: Vec::new(),
             rules: Vec::new(),
             warnings: Vec::new(),
+            images: 0,
             form_stack: Vec::new(),
         }
     }
 
     /// Runs `content` with `resources` under `ctm`.
     pub fn run(&mut self, content: &[u8], resources: Option<&Dictionary>, ctm: Matrix) {
-        let ops = match std::panic::catch_unwind(|| Content::decode(content)) {
-            Ok(Ok(c)) => c.operations,
-            Ok(Err(e)) => {
-                self.warnings.push(format!(
-                    "content stream unparsable ({e}); text from it skipped"
-                ));
-                return;
-            }
-            Err(_) => {
-                self.warnings
-                    .push("content stream parser failed; text from it skipped".into());
-                return;
-            }
-        };
         let mut st = State {
             ctm,
             font: None,
@@ -190,7 +184,40 @@ impl<'a> Interpreter<'a> {
         let mut tm = IDENTITY;
         let mut tlm = IDENTITY;
         let mut path = Path::default();
-        for op in &ops {
+        // Operators are parsed one at a time (a 5 M-operator stream is never held whole)
+        // and each is charged to the document's budget.
+        let meter = &self.pdf.meter;
+        if !meter.charge_content(content.len()) {
+            return;
+        }
+        let mut parsed = Content::decode_iter(content);
+        let mut count = 0usize;
+        loop {
+            if meter.exhausted() {
+                return;
+            }
+            // lopdf is not ours: a panic in its parser must not take the caller down.
+            let op = match std::panic::catch_unwind(AssertUnwindSafe(|| parsed.next())) {
+                Ok(None) => break,
+                Ok(Some(Ok(op))) => op,
+                Ok(Some(Err(e))) => {
+                    self.warnings.push(format!(
+                        "content stream unparsable after {count} operators ({e}); text from the rest of it skipped"
+                    ));
+                    return;
+                }
+                Err(_) => {
+                    self.warnings.push(
+                        "content stream parser failed; text from the rest of it skipped".into(),
+                    );
+                    return;
+                }
+            };
+            if !meter.charge_operator() {
+                return;
+            }
+            count += 1;
+            let op = &op;
             let nums: Vec<f32> = op.operands.iter().filter_map(|o| number(o)).collect();
             let n = |i: usize| nums.get(i).copied();
             match op.operator.as_str() {
@@ -315,6 +342,7 @@ impl<'a> Interpreter<'a> {
                         _ => {}
                     }
                 }
+                "BI" => self.images += 1,
                 "Do" => {
                     if let Some(Object::Name(name)) = op.operands.first() {
                         self.form(resources, name, &st.ctm);
@@ -366,7 +394,7 @@ impl<'a> Interpreter<'a> {
         let font = &self.fonts.fonts[font_idx];
         let vertical = font.wmode == 1;
         for code in font.codes(bytes) {
-            if self.glyphs.len() >= MAX_GLYPHS_PER_PAGE {
+            if self.glyphs.len() >= MAX_GLYPHS_PER_PAGE || !self.pdf.meter.charge_glyph() {
                 return;
             }
             let params = [st.size * st.hscale, 0.0, 0.0, st.size, 0.0, st.rise];
@@ -443,13 +471,20 @@ impl<'a> Interpreter<'a> {
         let Some(Object::Stream(stream)) = self.pdf.resolve(entry) else {
             return;
         };
-        if stream
+        match stream
             .dict
             .get(b"Subtype")
             .ok()
             .and_then(|o| o.as_name().ok())
-            != Some(b"Form")
         {
+            Some(b"Form") => {}
+            Some(b"Image") => {
+                self.images += 1;
+                return;
+            }
+            _ => return,
+        }
+        if !self.pdf.meter.charge_form_draw() {
             return;
         }
         if self.form_stack.len() >= MAX_FORM_DEPTH {
@@ -467,12 +502,23 @@ impl<'a> Interpreter<'a> {
                 return;
             }
         }
-        let content = match self.pdf.stream_bytes(stream) {
-            Ok(c) => c,
-            Err(e) => {
-                self.warnings.push(format!("form XObject: {e}"));
-                return;
-            }
+        // Decoded once per document: a form drawn a thousand times is inflated once.
+        let cached = id.and_then(|id| self.pdf.meter.cached_form(id));
+        let content = match cached {
+            Some(c) => c,
+            None => match self.pdf.stream_bytes(stream) {
+                Ok(c) => {
+                    let c = Rc::new(c);
+                    if let Some(id) = id {
+                        self.pdf.meter.cache_form(id, Rc::clone(&c));
+                    }
+                    c
+                }
+                Err(e) => {
+                    self.warnings.push(format!("form XObject: {e}"));
+                    return;
+                }
+            },
         };
         let matrix: Matrix = match stream
             .dict
@@ -514,10 +560,7 @@ mod tests {
     use super::*;
 
     fn rules_of(content: &[u8]) -> Vec<Rule> {
-        let pdf = Pdf {
-            doc: lopdf::Document::with_version("1.5"),
-            max_stream_bytes: 1 << 20,
-        };
+        let pdf = Pdf::new(lopdf::Document::with_version("1.5"), 1 << 20);
         let mut fonts = FontCache::default();
         let mut interp = Interpreter::new(&pdf, &mut fonts);
         interp.run(content, None, IDENTITY);

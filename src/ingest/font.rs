@@ -528,8 +528,12 @@ fn parse_cid_widths(pdf: &Pdf, w: &[Object], out: &mut HashMap<u32, f32>) {
         match w.get(i + 1).and_then(|o| pdf.resolve(o)) {
             Some(Object::Array(ws)) => {
                 for (k, o) in ws.iter().enumerate() {
+                    // A hostile first code near u32::MAX must not wrap around.
+                    let Some(code) = (c0 as u32).checked_add(k as u32) else {
+                        break;
+                    };
                     if let Some(v) = pdf.resolve(o).and_then(number) {
-                        out.insert(c0 as u32 + k as u32, v);
+                        out.insert(code, v);
                     }
                 }
                 i += 2;
@@ -772,10 +776,7 @@ mod tests {
     use lopdf::dictionary;
 
     fn type0(encoding: &str) -> Font {
-        let pdf = Pdf {
-            doc: lopdf::Document::with_version("1.5"),
-            max_stream_bytes: 1 << 20,
-        };
+        let pdf = Pdf::new(lopdf::Document::with_version("1.5"), 1 << 20);
         let dict = dictionary! {
             "Type" => "Font", "Subtype" => "Type0", "BaseFont" => "Test",
             "Encoding" => Object::Name(encoding.as_bytes().to_vec()),
@@ -864,10 +865,7 @@ mod tests {
                 "Encoding" => "Identity-H", "DescendantFonts" => vec![Object::Reference(desc)],
             }
         };
-        let pdf = Pdf {
-            doc,
-            max_stream_bytes: 64 << 20,
-        };
+        let pdf = Pdf::new(doc, 64 << 20);
         let mut warnings = Vec::new();
         let f = Font::from_dict(&pdf, &type0(embedded), &mut warnings);
         assert!(f.embedded_cmap.is_some(), "test premise: program read");

@@ -6,10 +6,15 @@
 //! table → unresolved) and lays the glyphs out in reading order ([`layout`]).
 //!
 //! Invariants: no input panics or grows memory without bound (streams are capped at
-//! [`ExtractOptions::max_stream_bytes`] decoded bytes, forms are depth- and cycle-limited);
+//! [`ExtractOptions::max_stream_bytes`] decoded bytes, forms are depth- and cycle-limited,
+//! and the whole document at [`ExtractOptions::budget`]: decoded bytes, operators, glyphs,
+//! form draws — a document over budget is truncated with a warning, see [`budget`]); loops
+//! in the page tree, /Resources or /Contents skip the looping part with a warning;
+//! a page that draws images and no glyphs is reported as image-only (no OCR is run);
 //! a glyph no source explains is emitted as U+FFFD ([`UNRESOLVED_CHAR`]) in text, counted in
 //! [`Stats::unresolved`] and kept with its GID in the spans — never as a guessed character.
 
+pub mod budget;
 pub mod cmap;
 pub mod content;
 pub mod font;
@@ -27,6 +32,10 @@ use std::path::Path;
 use std::sync::Arc;
 
 pub use resolve::DocumentTables;
+
+/// How the warning about a page with images and no text starts (followed by the page
+/// number and `:`).
+pub const IMAGE_ONLY_PREFIX: &str = "image-only page ";
 
 /// What an unresolved glyph becomes in text output.
 pub const UNRESOLVED_CHAR: char = '\u{FFFD}';
@@ -78,6 +87,8 @@ pub struct ExtractOptions {
     pub outlines: Option<Arc<crate::tables::outlines::OutlineIndex>>,
     /// Cap on one decoded stream.
     pub max_stream_bytes: usize,
+    /// Caps on the whole document's work.
+    pub budget: budget::Budget,
     /// Table entries below this confidence are in doubt: the glyph stays unresolved and a
     /// warning says how many such entries were not applied.
     pub min_rule_confidence: f32,
@@ -93,6 +104,7 @@ impl Default for ExtractOptions {
             document_tables: None,
             outlines: None,
             max_stream_bytes: 64 << 20,
+            budget: budget::Budget::default(),
             min_rule_confidence: 0.5,
         }
     }
@@ -220,19 +232,24 @@ struct Interpreted {
 }
 
 fn interpret(bytes: &[u8], file: &str, opts: &ExtractOptions) -> Result<Interpreted, IngestError> {
-    let pdf = pdf::Pdf::load(bytes, opts.password.as_deref(), opts.max_stream_bytes).map_err(
-        |e| match e {
-            pdf::LoadFailure::Encrypted { password_given } => IngestError::Encrypted {
-                file: file.to_string(),
-                password_given,
-            },
-            pdf::LoadFailure::Unreadable(reason) => IngestError::Unreadable {
-                file: file.to_string(),
-                reason,
-            },
+    let pdf = pdf::Pdf::load(
+        bytes,
+        opts.password.as_deref(),
+        opts.max_stream_bytes,
+        opts.budget,
+    )
+    .map_err(|e| match e {
+        pdf::LoadFailure::Encrypted { password_given } => IngestError::Encrypted {
+            file: file.to_string(),
+            password_given,
         },
-    )?;
-    let page_ids = pdf.doc.get_pages();
+        pdf::LoadFailure::Unreadable(reason) => IngestError::Unreadable {
+            file: file.to_string(),
+            reason,
+        },
+    })?;
+    let mut warnings = pdf.load_warnings.clone();
+    let page_ids = page_tree(&pdf.doc, &mut warnings);
     if page_ids.is_empty() {
         return Err(IngestError::Unreadable {
             file: file.to_string(),
@@ -250,11 +267,23 @@ fn interpret(bytes: &[u8], file: &str, opts: &ExtractOptions) -> Result<Interpre
         });
     }
     let mut fonts = FontCache::default();
-    let mut warnings = Vec::new();
     let mut raw_pages = Vec::new();
     for (&number, &id) in page_ids.range(first..=last.min(n_pages)) {
+        if pdf.meter.exhausted() {
+            break;
+        }
+        pdf.meter.set_page(number);
         let mut content = Vec::new();
-        for cid in pdf.doc.get_page_contents(id) {
+        let content_ids = pdf.doc.get_page_contents(id);
+        if content_ids.is_empty() && contents_is_reference(&pdf.doc, id) {
+            warnings.push(format!(
+                "page {number}: /Contents is a reference loop or names no stream; page skipped"
+            ));
+        }
+        for cid in content_ids {
+            if pdf.meter.exhausted() {
+                break;
+            }
             match pdf.doc.get_object(cid) {
                 Ok(lopdf::Object::Stream(s)) => match pdf.stream_bytes(s) {
                     Ok(b) => {
@@ -267,16 +296,25 @@ fn interpret(bytes: &[u8], file: &str, opts: &ExtractOptions) -> Result<Interpre
             }
         }
         let resources = page_resources(&pdf, id);
+        if resources.is_err() {
+            warnings.push(format!(
+                "page {number}: /Resources is a reference loop or missing; its fonts are unavailable"
+            ));
+        }
         let mut interp = Interpreter::new(&pdf, &mut fonts);
-        interp.run(&content, resources, IDENTITY);
+        interp.run(&content, resources.ok().flatten(), IDENTITY);
         warnings.extend(
             interp
                 .warnings
                 .into_iter()
                 .map(|w| format!("page {number}: {w}")),
         );
+        if interp.glyphs.is_empty() && interp.images > 0 && !pdf.meter.exhausted() {
+            warnings.push(format!("{IMAGE_ONLY_PREFIX}{number}: no text; OCR not run"));
+        }
         raw_pages.push((number, interp.glyphs, interp.rules));
     }
+    warnings.extend(pdf.meter.warning());
     Ok(Interpreted {
         fonts,
         raw_pages,
@@ -462,17 +500,108 @@ fn source_name(s: MappingSource) -> String {
         .unwrap_or_default()
 }
 
-/// A page's /Resources, inherited from the page tree when absent.
-fn page_resources(pdf: &pdf::Pdf, page: lopdf::ObjectId) -> Option<&lopdf::Dictionary> {
+/// A page's /Resources, inherited from the page tree when absent: `Ok(None)` when there
+/// are none, `Err` when the entry is there but does not resolve to a dictionary (a
+/// reference loop, a missing object).
+fn page_resources(pdf: &pdf::Pdf, page: lopdf::ObjectId) -> Result<Option<&lopdf::Dictionary>, ()> {
     let mut id = page;
     for _ in 0..64 {
-        let dict = pdf.doc.get_dictionary(id).ok()?;
+        let Ok(dict) = pdf.doc.get_dictionary(id) else {
+            return Ok(None);
+        };
         if let Ok(r) = dict.get(b"Resources") {
-            return pdf.resolve(r)?.as_dict().ok();
+            return pdf
+                .resolve(r)
+                .and_then(|o| o.as_dict().ok())
+                .map(Some)
+                .ok_or(());
         }
-        id = dict.get(b"Parent").ok()?.as_reference().ok()?;
+        let Some(parent) = dict.get(b"Parent").ok().and_then(|p| p.as_reference().ok()) else {
+            return Ok(None);
+        };
+        id = parent;
     }
-    None
+    Ok(None)
+}
+
+/// The page's /Contents is an indirect reference (so an empty content list means it loops
+/// or names no stream, not that the page is blank).
+fn contents_is_reference(doc: &lopdf::Document, page: lopdf::ObjectId) -> bool {
+    doc.get_dictionary(page)
+        .ok()
+        .and_then(|d| d.get(b"Contents").ok())
+        .is_some_and(|c| matches!(c, lopdf::Object::Reference(_)))
+}
+
+/// The pages in order, as lopdf's page iterator finds them, except that a /Pages node met
+/// a second time (a loop, or a node shared by two parents) is skipped with a warning
+/// instead of ending the walk: the rest of the tree is kept.
+fn page_tree(
+    doc: &lopdf::Document,
+    warnings: &mut Vec<String>,
+) -> std::collections::BTreeMap<u32, lopdf::ObjectId> {
+    use lopdf::Object;
+    const MAX_DEPTH: usize = 256;
+    let mut pages = std::collections::BTreeMap::new();
+    let Some(root) = doc
+        .catalog()
+        .ok()
+        .and_then(|c| c.get(b"Pages").ok())
+        .and_then(|p| p.as_reference().ok())
+    else {
+        return pages;
+    };
+    let kids_of = |id| -> &[Object] {
+        doc.get_dictionary(id)
+            .and_then(|d| d.get_deref(b"Kids", doc))
+            .and_then(Object::as_array)
+            .map(|k| k.as_slice())
+            .unwrap_or(&[])
+    };
+    let mut seen = std::collections::HashSet::from([root]);
+    let mut stack: Vec<&[Object]> = vec![kids_of(root)];
+    // Each kid is visited at most once per reference in the file, so this ends; the cap is
+    // belt and braces against a huge /Kids array repeated.
+    let mut budget = doc.objects.len().saturating_mul(4).max(1024);
+    let mut loops = 0usize;
+    while let Some(kids) = stack.last_mut() {
+        let Some((kid, rest)) = kids.split_first() else {
+            stack.pop();
+            continue;
+        };
+        *kids = rest;
+        if budget == 0 {
+            warnings.push("page tree too large; pages after this point skipped".into());
+            break;
+        }
+        budget -= 1;
+        let Ok(kid_id) = kid.as_reference() else {
+            continue;
+        };
+        match doc
+            .get_dictionary(kid_id)
+            .and_then(lopdf::Dictionary::get_type)
+        {
+            Ok(b"Page") | Err(_) => {
+                let n = pages.len() as u32 + 1;
+                pages.insert(n, kid_id);
+            }
+            Ok(b"Pages") => {
+                if !seen.insert(kid_id) {
+                    loops += 1;
+                } else if stack.len() < MAX_DEPTH {
+                    stack.push(kids_of(kid_id));
+                }
+            }
+            Ok(_) => {}
+        }
+    }
+    if loops > 0 {
+        warnings.push(format!(
+            "page tree: {loops} /Pages node(s) met again (a loop); skipped, the other pages kept"
+        ));
+    }
+    pages
 }
 
 /// Runs the content-stream interpreter and layout on arbitrary bytes, with a simple font
@@ -495,10 +624,7 @@ pub fn fuzz_content(bytes: &[u8]) -> usize {
         "Encoding" => "Identity-V", "DescendantFonts" => vec![Object::from(desc)],
     });
     let res = dictionary! { "Font" => dictionary! { "F1" => f1, "F2" => f2 } };
-    let pdf = pdf::Pdf {
-        doc,
-        max_stream_bytes: 1 << 20,
-    };
+    let pdf = pdf::Pdf::new(doc, 1 << 20);
     let mut fonts = FontCache::default();
     let mut interp = Interpreter::new(&pdf, &mut fonts);
     interp.run(bytes, Some(&res), IDENTITY);

@@ -1,12 +1,18 @@
 //! A thin layer over lopdf: loading with a password, reference resolution that cannot
-//! loop, and stream decoding with a per-stream size cap (decompression bombs).
+//! loop, and stream decoding with a per-stream size cap (decompression bombs) and a
+//! per-document [`Meter`] (every decode is charged to it).
 
+use super::budget::{Budget, Meter};
 use lopdf::{Object, Stream};
 
 /// A loaded document plus the limits that apply to it.
 pub struct Pdf {
     pub doc: lopdf::Document,
     pub max_stream_bytes: usize,
+    /// What this document has used of its budget.
+    pub meter: Meter,
+    /// What was odd about the file itself (read anyway).
+    pub load_warnings: Vec<String>,
 }
 
 /// Why a file could not be opened at all.
@@ -17,18 +23,39 @@ pub enum LoadFailure {
 }
 
 impl Pdf {
+    /// A document with the default budget.
+    pub fn new(doc: lopdf::Document, max_stream_bytes: usize) -> Pdf {
+        Pdf {
+            doc,
+            max_stream_bytes,
+            meter: Meter::default(),
+            load_warnings: Vec::new(),
+        }
+    }
+
     /// Parses a PDF. An encrypted file is opened with `password` (the empty user password if
     /// none is given).
     pub fn load(
         bytes: &[u8],
         password: Option<&str>,
         max_stream_bytes: usize,
+        budget: Budget,
     ) -> Result<Pdf, LoadFailure> {
-        if !bytes.starts_with(b"%PDF")
-            && memchr::memmem::find(&bytes[..bytes.len().min(1024)], b"%PDF").is_none()
+        let mut load_warnings = Vec::new();
+        let patched;
+        let bytes = if bytes.starts_with(b"%PDF")
+            || memchr::memmem::find(&bytes[..bytes.len().min(1024)], b"%PDF").is_some()
         {
+            bytes
+        } else if looks_like_pdf(bytes) {
+            // pdftotext reads a PDF whose `%PDF-` line was lost; so do we (lopdf needs the
+            // line, and rebuilds the cross-reference table if offsets are off by it).
+            load_warnings.push("no %PDF- header line; read as a PDF anyway".to_string());
+            patched = [&b"%PDF-1.7\n"[..], bytes].concat();
+            &patched[..]
+        } else {
             return Err(LoadFailure::Unreadable("not a PDF (no %PDF header)".into()));
-        }
+        };
         let encrypted_hint = memchr::memmem::find(bytes, b"/Encrypt").is_some();
         let opts = lopdf::LoadOptions::with_password(password.unwrap_or(""));
         // lopdf is not ours: a panic inside it on hostile input must not take the caller
@@ -44,6 +71,19 @@ impl Pdf {
                         || msg.contains("decrypt")
                         || msg.contains("ncrypt"))
                 {
+                    if let Some(doc) = load_identity_encrypted(bytes) {
+                        load_warnings.push(
+                            "encrypted only for its embedded files (pages and strings are \
+                             not); read without a password, attachments not read"
+                                .to_string(),
+                        );
+                        return Ok(Pdf {
+                            doc,
+                            max_stream_bytes,
+                            meter: Meter::new(budget),
+                            load_warnings,
+                        });
+                    }
                     return Err(LoadFailure::Encrypted {
                         password_given: password.is_some(),
                     });
@@ -64,6 +104,8 @@ impl Pdf {
         Ok(Pdf {
             doc,
             max_stream_bytes,
+            meter: Meter::new(budget),
+            load_warnings,
         })
     }
 
@@ -78,8 +120,19 @@ impl Pdf {
         None
     }
 
-    /// Decoded stream content, at most `max_stream_bytes`.
+    /// Decoded stream content, at most `max_stream_bytes`, charged to the document's meter.
     pub fn stream_bytes(&self, s: &Stream) -> Result<Vec<u8>, String> {
+        if self.meter.exhausted() {
+            return Err("not decoded: the document is over its budget".into());
+        }
+        let b = self.decode(s)?;
+        if !self.meter.charge_bytes(b.len()) {
+            return Err("not decoded: the document is over its budget".into());
+        }
+        Ok(b)
+    }
+
+    fn decode(&self, s: &Stream) -> Result<Vec<u8>, String> {
         if s.dict.get(b"Filter").is_err() {
             if s.content.len() > self.max_stream_bytes {
                 return Err(format!(
@@ -98,6 +151,59 @@ impl Pdf {
                 )
             })
     }
+}
+
+/// The document loaded without decryption when its encryption leaves streams and strings
+/// alone (`/StmF` and `/StrF` Identity, V 4 or 5: only embedded files are encrypted, with
+/// `/EFF`); `None` otherwise. pdftotext reads such files without a password. lopdf loads
+/// no object of an encrypted file it cannot decrypt, so the trailer's `/Encrypt` key is
+/// renamed (same length: every offset stays right) and the plain objects loaded as they are.
+fn load_identity_encrypted(bytes: &[u8]) -> Option<lopdf::Document> {
+    let load = |b: &[u8], password: Option<String>| {
+        let opts = lopdf::LoadOptions {
+            password,
+            ..Default::default()
+        };
+        std::panic::catch_unwind(|| lopdf::Document::load_mem_with_options(b, opts))
+            .ok()?
+            .ok()
+    };
+    // Without a password lopdf still reads the encryption dictionary.
+    let probe = load(bytes, None)?;
+    let enc = match probe.trailer.get(b"Encrypt").ok()? {
+        Object::Reference(id) => probe.objects.get(id)?.as_dict().ok()?,
+        Object::Dictionary(d) => d,
+        _ => return None,
+    };
+    let v = enc.get(b"V").ok().and_then(|o| o.as_i64().ok())?;
+    // Absent filters are Identity (ISO 32000-2, 7.6.5).
+    let identity = |key: &[u8]| {
+        enc.get(key)
+            .ok()
+            .is_none_or(|o| o.as_name().ok() == Some(&b"Identity"[..]))
+    };
+    if !((v == 4 || v == 5) && identity(b"StmF") && identity(b"StrF")) {
+        return None;
+    }
+    let mut plain = bytes.to_vec();
+    for pos in memchr::memmem::find_iter(bytes, b"/Encrypt") {
+        // `/EncryptMetadata` and other longer names stay.
+        let next = bytes.get(pos + 8).copied().unwrap_or(b' ');
+        if !(next.is_ascii_alphanumeric() || matches!(next, b'_' | b'-' | b'.' | b'#')) {
+            plain[pos + 7] = b'x';
+        }
+    }
+    load(&plain, None).filter(|d| !d.is_encrypted())
+}
+
+/// Without a header: an indirect object near the start and a trailer or cross-reference
+/// section at the end.
+fn looks_like_pdf(bytes: &[u8]) -> bool {
+    let head = &bytes[..bytes.len().min(4096)];
+    let tail = &bytes[bytes.len().saturating_sub(4096)..];
+    memchr::memmem::find(head, b" obj").is_some()
+        && (memchr::memmem::find(tail, b"startxref").is_some()
+            || memchr::memmem::find(tail, b"trailer").is_some())
 }
 
 /// A name object as a string.

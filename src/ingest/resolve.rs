@@ -415,10 +415,7 @@ mod tests {
             text[0] as u32, text[1] as u32, text[2] as u32
         );
         let tu = doc.add_object(Stream::new(dictionary! {}, cmap.into_bytes()));
-        let pdf = Pdf {
-            doc,
-            max_stream_bytes: 1 << 20,
-        };
+        let pdf = Pdf::new(doc, 1 << 20);
         let dict = dictionary! {
             "Type" => "Font", "Subtype" => "Type0", "BaseFont" => "ABCDEF+MS-Mincho",
             "Encoding" => "Identity-H",

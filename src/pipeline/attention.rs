@@ -3,7 +3,9 @@
 //! Invariants: a document with any unresolved glyph, unresolved garbling, low-confidence
 //! repair or self-learned table applied gets an [`Attention`] naming each reason with its
 //! counts and the command that would fix it; a document whose glyphs are all unresolved is
-//! marked so ([`AttentionReason::UnresolvedGlyphs::all`]); a clean document gets none.
+//! marked so ([`AttentionReason::UnresolvedGlyphs::all`]); a PDF cut short by its work
+//! budget, or with pages that are only images (scans, no OCR), needs attention too; a clean
+//! document gets none.
 
 use super::{Document, SourceKind};
 use crate::export::corpus::LOW_CONFIDENCE;
@@ -33,6 +35,20 @@ pub struct FontCount {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum AttentionReason {
+    /// Extraction stopped at a per-document work budget: the text is truncated.
+    Truncated {
+        /// The budget warning (which budget, on which page).
+        warning: String,
+        /// What to do.
+        fix: Vec<String>,
+    },
+    /// Pages that paint images and no text (scans): nothing was read from them.
+    ImageOnlyPages {
+        /// Their page numbers.
+        pages: Vec<u32>,
+        /// What to do.
+        fix: Vec<String>,
+    },
     /// PDF glyphs no ToUnicode, cmap, table or outline explained (U+FFFD in the text).
     UnresolvedGlyphs {
         /// Unresolved glyphs.
@@ -79,6 +95,8 @@ impl AttentionReason {
     /// Short name of the reason (`unresolved_glyphs`, …).
     pub fn kind(&self) -> &'static str {
         match self {
+            AttentionReason::Truncated { .. } => "truncated",
+            AttentionReason::ImageOnlyPages { .. } => "image_only_pages",
             AttentionReason::UnresolvedGlyphs { .. } => "unresolved_glyphs",
             AttentionReason::UnresolvedSpans { .. } => "unresolved_spans",
             AttentionReason::LowConfidence { .. } => "low_confidence",
@@ -89,6 +107,17 @@ impl AttentionReason {
     /// One line for a person: what is wrong and how to fix it.
     pub fn summary(&self) -> String {
         match self {
+            AttentionReason::Truncated { warning, fix } => {
+                format!("{warning}; {}", fix.join("; "))
+            }
+            AttentionReason::ImageOnlyPages { pages, fix } => {
+                let pages: Vec<String> = pages.iter().map(u32::to_string).collect();
+                format!(
+                    "page(s) {} are images only, no text read; {}",
+                    pages.join(", "),
+                    fix.join("; ")
+                )
+            }
             AttentionReason::UnresolvedGlyphs {
                 glyphs,
                 total,
@@ -138,6 +167,32 @@ impl Attention {
     /// The reasons `doc` needs attention, or `None` when it does not.
     pub fn of(doc: &Document) -> Option<Attention> {
         let mut reasons = Vec::new();
+        if let Some(w) = doc
+            .warnings
+            .iter()
+            .find(|w| w.starts_with(crate::ingest::budget::WARNING_PREFIX))
+        {
+            reasons.push(AttentionReason::Truncated {
+                warning: w.clone(),
+                fix: vec![
+                    "if the document is trusted, raise that limit (`--max-…` options of \
+                     `extract` and `batch`)"
+                        .to_string(),
+                ],
+            });
+        }
+        let image_only: Vec<u32> = doc
+            .warnings
+            .iter()
+            .filter_map(|w| w.strip_prefix(crate::ingest::IMAGE_ONLY_PREFIX))
+            .filter_map(|rest| rest.split(':').next()?.parse().ok())
+            .collect();
+        if !image_only.is_empty() {
+            reasons.push(AttentionReason::ImageOnlyPages {
+                pages: image_only,
+                fix: vec!["read them with an OCR engine (glyphmend runs none)".to_string()],
+            });
+        }
         if let Some(g) = &doc.glyphs
             && g.stats.unresolved > 0
         {

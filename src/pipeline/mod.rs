@@ -79,6 +79,7 @@ impl Stage {
             Stage::Records => "records",
             Stage::Write => "write",
             Stage::Internal => "internal",
+            Stage::Timeout => "timeout",
         }
     }
 }
@@ -117,6 +118,8 @@ pub enum Stage {
     Write,
     /// A panic inside the pipeline (a bug), caught so that one input never stops a batch.
     Internal,
+    /// Not done within the batch's time bound per input (`batch --timeout`).
+    Timeout,
 }
 
 /// The kind of an input.
@@ -261,6 +264,8 @@ pub struct Options {
     pub min_rule_confidence: f32,
     /// Outlines of font files the user has (`--font-files`).
     pub outlines: Option<Arc<crate::tables::outlines::OutlineIndex>>,
+    /// Per-document work limits of PDF extraction.
+    pub budget: crate::ingest::budget::Budget,
 }
 
 impl Default for Options {
@@ -270,6 +275,7 @@ impl Default for Options {
             pages: None,
             min_rule_confidence: 0.5,
             outlines: None,
+            budget: crate::ingest::budget::Budget::default(),
         }
     }
 }
@@ -321,6 +327,7 @@ impl Pipeline {
             tables: Arc::clone(&self.extra_tables),
             outlines: self.options.outlines.clone(),
             min_rule_confidence: self.options.min_rule_confidence,
+            budget: self.options.budget,
             ..Default::default()
         }
     }

@@ -19,6 +19,7 @@ pub mod doclevel;
 pub mod lattice;
 mod memo;
 pub mod nfc;
+pub mod window;
 
 use crate::detect::{self, GarbledSpan, Reason, classify};
 use crate::lm::Scorer;
@@ -299,8 +300,10 @@ impl<'a> Repairer<'a> {
                 |memo, (raw, &line_no)| {
                     let line = raw.strip_suffix('\r').unwrap_or(raw);
                     memo.trim();
-                    let (mut fixed, report) =
-                        self.repair_line_with(line, line_no, memo, nfc_alternatives, &winners);
+                    // Very long lines (and lone `\r` endings) in bounded pieces.
+                    let (mut fixed, report) = window::repair_pieces(line, |piece| {
+                        self.repair_line_with(piece, line_no, memo, nfc_alternatives, &winners)
+                    });
                     if raw.len() != line.len() {
                         fixed.push('\r');
                     }
@@ -690,9 +693,19 @@ impl DocumentModel<'_> {
                 break;
             }
             let raw = &chunk[d.start..d.end];
-            let line: Vec<char> = raw.strip_suffix('\r').unwrap_or(raw).chars().collect();
-            self.evidence_chars += line.len();
-            self.evidence.push(line);
+            let raw = raw.strip_suffix('\r').unwrap_or(raw);
+            // A very long line is judged in the pieces it is repaired in (window).
+            for piece in window::pieces(raw) {
+                if self.evidence_chars >= doclevel::EVIDENCE_CHARS {
+                    break;
+                }
+                let line: Vec<char> = raw[piece].chars().collect();
+                if line.is_empty() {
+                    continue;
+                }
+                self.evidence_chars += line.len();
+                self.evidence.push(line);
+            }
         }
     }
 
