@@ -180,7 +180,21 @@ fn merge_sheet(row: &mut ProgramRecord, sheet: &ProgramRecord) {
     row.subsidy_rates = sheet.subsidy_rates.clone();
     row.unit_amounts = sheet.unit_amounts.clone();
     row.contact = sheet.contact.clone();
+    row.program_code = sheet.program_code.clone();
+    row.policy = sheet.policy.clone();
+    row.target = sheet.target.clone();
+    row.eligible = sheet.eligible.clone();
+    row.period = sheet.period.clone();
+    row.account = sheet.account.clone();
+    row.status = sheet.status;
+    row.goals = sheet.goals.clone();
+    for f in &sheet.flags {
+        if !row.flags.contains(f) {
+            row.flags.push(f.clone());
+        }
+    }
     row.sources.extend(sheet.sources.iter().cloned());
+    row.provenance.extend(sheet.provenance.iter().cloned());
 }
 
 #[cfg(test)]

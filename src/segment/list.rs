@@ -161,6 +161,7 @@ fn parse_row(
             amount.clone()
         };
         budget.push(BudgetLine {
+            part_of_item: None,
             fiscal_year: find_year(&label_text, default_era).map(|y| y.year),
             kind: budget_kind(&label_text),
             amount_yen: unit.and_then(|u| scale_to_yen(&amount, u)),
