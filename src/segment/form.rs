@@ -163,7 +163,13 @@ pub(super) fn fill(
                 }
             }
             Field::Bodies => {
-                if !had_bodies && !lines.is_empty() {
+                // The layout rules read the label's line only; a value wrapped over more
+                // lines is read whole here.
+                let wrapped = h.last > h.label_index && h.first == h.label_index;
+                if wrapped && had_bodies {
+                    record.implementing_bodies.clear();
+                }
+                if (!had_bodies || wrapped) && !lines.is_empty() {
                     for line in &lines {
                         let line = super::labels::strip_marker(line);
                         for body in sheet::split_top_level(line) {
@@ -176,9 +182,24 @@ pub(super) fn fill(
                     from_label.push(("implementing_bodies", range.0, range.1));
                 }
             }
-            Field::Overview => set_text(&mut record.overview, &lines, "overview", range, &mut from_label),
-            Field::Purpose => set_text(&mut record.purpose, &lines, "purpose", range, &mut from_label),
-            Field::Effects => set_text(&mut record.effects, &lines, "effects", range, &mut from_label),
+            Field::Overview | Field::Purpose | Field::Effects => {
+                let (slot, name) = match h.field {
+                    Field::Overview => (&mut record.overview, "overview"),
+                    Field::Purpose => (&mut record.purpose, "purpose"),
+                    _ => (&mut record.effects, "effects"),
+                };
+                // A heading rule reads the lines below a label; when the label's own line
+                // holds the start of the value, that reading lacks it: the label's wins.
+                if h.first == h.label_index
+                    && let (Some(text), Some(first)) = (slot.as_ref(), lines.first())
+                {
+                    let head: String = squash_ws(first).chars().take(8).collect();
+                    if !squash_ws(text).starts_with(&head) {
+                        *slot = None;
+                    }
+                }
+                set_text(slot, &lines, name, range, &mut from_label);
+            }
             Field::Contact => {
                 if record.contact.is_none() && !lines.is_empty() {
                     record.contact = Some(lines.join(" "));
@@ -260,6 +281,10 @@ pub(super) fn fill(
     if has_no_fields(record) {
         record.flags.push("no_fields".into());
     }
+}
+
+fn squash_ws(s: &str) -> String {
+    fold_width(s).chars().filter(|c| !c.is_whitespace()).collect()
 }
 
 fn set_text(

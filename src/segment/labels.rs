@@ -270,6 +270,7 @@ pub fn split_label(text: &str) -> Option<(Field, String, String)> {
             let rest = &t[inner_start + end + close.len_utf8()..];
             let rest = rest.trim_start_matches([':', '：', ' ', '　', '\t']);
             if let Some(f) = labelled_field(inner) {
+                let rest = if is_bracketed_heading(rest) { "" } else { rest };
                 return Some((f, clean(inner), rest.to_string()));
             }
             // 【新規】 / ［継続］ tags.
@@ -294,7 +295,9 @@ pub fn split_label(text: &str) -> Option<(Field, String, String)> {
     let f = labelled_field(label)?;
     let rest = t[end..].trim_start_matches([' ', '　', '\t', ':', '：']);
     // "③ 施策の概要 ④ 施策のスキーム図": numbered headings side by side, no value.
-    if is_numbered(rest) && is_numbered(text.trim()) && !rest.contains('。') {
+    if (is_numbered(rest) && is_numbered(text.trim()) && !rest.contains('。'))
+        || is_bracketed_heading(rest)
+    {
         return Some((f, clean(label), String::new()));
     }
     Some((f, clean(label), rest.to_string()))
@@ -325,6 +328,18 @@ pub fn strip_marker(s: &str) -> &str {
         Some(m) => &s[m.end()..],
         None => s,
     }
+}
+
+/// "＜事業イメージ＞" after a label on its line: a second heading side by side, not a value.
+fn is_bracketed_heading(rest: &str) -> bool {
+    let t = rest.trim();
+    let Some(first) = t.chars().next() else {
+        return false;
+    };
+    BRACKETS
+        .iter()
+        .filter(|(o, _)| *o != '(')
+        .any(|(o, e)| first == *o && t.ends_with(*e) && t.chars().count() <= 16)
 }
 
 /// Whether a line starts with a number (①, (1), 1.): numbered headings.
@@ -391,9 +406,11 @@ pub fn find(block: &Block) -> Vec<Hit> {
         let last_cell = same_line.len() - 1;
         let mut next_i = i + 1;
         for (k, (field, label, value)) in same_line.into_iter().enumerate() {
-            let mut parts: Vec<String> = Vec::new();
+            // (text, width of the source line it ends): a long line that does not end a
+            // sentence and is followed by a line that does not start an item was wrapped.
+            let mut parts: Vec<(String, usize)> = Vec::new();
             if !value.trim().is_empty() {
-                parts.push(value.trim().to_string());
+                parts.push((value.trim().to_string(), block[i].text.trim().chars().count()));
             }
             let mut last = i;
             if k == last_cell {
@@ -413,7 +430,7 @@ pub fn find(block: &Block) -> Vec<Hit> {
             hits.push(Hit {
                 field,
                 label,
-                value: parts.join("\n"),
+                value: unwrap(&parts).join("\n"),
                 label_index: i,
                 first,
                 last,
@@ -424,6 +441,29 @@ pub fn find(block: &Block) -> Vec<Hit> {
     hits
 }
 
+/// Width from which a line that does not end a sentence is taken to be wrapped.
+const WRAP_WIDTH: usize = 20;
+
+/// Joins wrapped lines: a line at least [`WRAP_WIDTH`] wide that does not end with 。 or a
+/// closing bracket and is followed by a line that starts no list item continues on it.
+fn unwrap(parts: &[(String, usize)]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut previous_wrapped = false;
+    for (text, width) in parts {
+        if previous_wrapped
+            && !is_item(text)
+            && let Some(last) = out.last_mut()
+        {
+            last.push_str(text);
+        } else {
+            out.push(text.clone());
+        }
+        previous_wrapped = *width >= WRAP_WIDTH
+            && !text.ends_with(['。', '．', '）', ')', '」', '】', '］']);
+    }
+    out
+}
+
 /// Lines after `index` that continue its value: up to the next label line or blank line;
 /// past a blank line only while list items continue a list.
 fn continuation(
@@ -431,8 +471,8 @@ fn continuation(
     labels: &[Option<(Field, String, String)>],
     index: usize,
     has_inline_value: bool,
-) -> (Vec<String>, usize) {
-    let mut out: Vec<String> = Vec::new();
+) -> (Vec<(String, usize)>, usize) {
+    let mut out: Vec<(String, usize)> = Vec::new();
     let mut end = index;
     let mut j = index + 1;
     let mut saw_blank = false;
@@ -464,7 +504,7 @@ fn continuation(
             list = is_item(text);
         }
         saw_blank = false;
-        out.push(text.to_string());
+        out.push((text.to_string(), text.chars().count()));
         end = j;
         j += 1;
     }

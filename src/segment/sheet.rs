@@ -745,6 +745,8 @@ fn implementing_bodies(block: &Block) -> Vec<String> {
             continue;
         };
         let rest = rest.split('【').next().unwrap_or("");
+        // "【実施主体】：民間団体": the colon after the bracket is not part of a body.
+        let rest = rest.trim_start_matches([':', '：', ' ', '　']);
         for body in split_top_level(rest) {
             let body = body.trim().trim_end_matches(['。', ' ']).to_string();
             if !body.is_empty() && !out.contains(&body) {
