@@ -538,6 +538,111 @@ fn sheet(rng: &mut Rng, held_out: bool, fresh: bool) -> (String, ProgramRecord) 
     (lines.join("\n"), r)
 }
 
+/// A review-sheet-like form (行政事業レビューシート style): cells of a table row side by side,
+/// start and end years in their own cells, prose under headings wrapped at the cell width,
+/// and cells the vocabulary does not know (実施方法, 根拠法令). Written after the parser was
+/// final; its figures are first-run figures.
+fn review_sheet(rng: &mut Rng) -> (String, ProgramRecord) {
+    let topic = *rng.pick(TOPICS);
+    let name = format!("{}{}{}", topic, rng.pick(ACTIONS), rng.pick(ENDINGS));
+    let ministry = *rng.pick(MINISTRIES);
+    let bureau = *rng.pick(BUREAUS);
+    let division = *rng.pick(DIVISIONS);
+    let start = 2019 + rng.below(6) as i32;
+    let end = start + 1 + rng.below(5) as i32;
+    let account = rng.pick(ACCOUNTS).to_string();
+    let (yen, written) = amount(rng);
+    let rate = *rng.pick(&["1/2", "2/3", "定額"]);
+    let purpose: Vec<String> = (0..1 + rng.below(2)).map(|_| sentence(rng, topic)).collect();
+    let overview: Vec<String> = (0..1 + rng.below(3)).map(|_| sentence(rng, topic)).collect();
+    let value = 10 + rng.below(500);
+    let unit = *rng.pick(GOAL_UNITS);
+    let goal_year = end;
+    let goal = format!(
+        "令和{}年度までに{}の取組数を{}{}にする",
+        goal_year - 2018,
+        topic,
+        value,
+        unit
+    );
+    let wrap = |lines: &[String]| -> Vec<String> {
+        lines
+            .iter()
+            .flat_map(|l| {
+                let chars: Vec<char> = l.chars().collect();
+                chars
+                    .chunks(28)
+                    .map(|c| c.iter().collect::<String>())
+                    .collect::<Vec<_>>()
+            })
+            .collect()
+    };
+    let mut lines = vec![
+        "令和６年度 行政事業レビューシート".to_string(),
+        String::new(),
+        format!("事業名  {name}        担当部局庁  {ministry}{bureau}"),
+        format!(
+            "事業開始年度  令和{}年度      事業終了(予定)年度  令和{}年度      担当課室  {division}",
+            start - 2018,
+            end - 2018
+        ),
+        format!("会計区分  {account}"),
+        "根拠法令  なし".to_string(),
+        String::new(),
+        "事業の目的".to_string(),
+    ];
+    lines.extend(wrap(&purpose));
+    lines.push(String::new());
+    lines.push("事業概要".to_string());
+    lines.extend(wrap(&overview));
+    lines.push(String::new());
+    lines.push(format!("実施方法  補助            補助率  {rate}"));
+    lines.push(String::new());
+    lines.push("予算額".to_string());
+    lines.push(format!("令和６年度補正予算額　{written}"));
+    lines.push(String::new());
+    lines.push("成果目標".to_string());
+    lines.extend(wrap(std::slice::from_ref(&goal)));
+    let r = ProgramRecord {
+        name: Some(name),
+        ministry: Some(ministry.into()),
+        bureau: Some(bureau.into()),
+        contact: Some(division.into()),
+        account: Some(account),
+        period: Some(Period {
+            raw: String::new(),
+            start_year: Some(start),
+            end_year: Some(end),
+        }),
+        purpose: Some(purpose.join("\n")),
+        overview: Some(overview.join("\n")),
+        subsidy_rates: vec![SubsidyRate {
+            rate: rate.into(),
+            applies_to: None,
+            raw: String::new(),
+        }],
+        budget: vec![BudgetLine {
+            label: "令和６年度補正予算額".into(),
+            fiscal_year: Some(2024),
+            kind: Some(BudgetKind::Supplementary),
+            amount_yen: Some(yen),
+            part_of: false,
+            item: None,
+            portion: None,
+            part_of_item: None,
+            raw: String::new(),
+        }],
+        goals: vec![Goal {
+            text: goal,
+            value: Some(value.to_string()),
+            unit: Some(unit.into()),
+            year: Some(goal_year),
+        }],
+        ..ProgramRecord::default()
+    };
+    (lines.join("\n"), r)
+}
+
 /// A page that is not a budget sheet (a tender notice): must give no record.
 fn notice(rng: &mut Rng) -> String {
     format!(
@@ -617,6 +722,36 @@ fn fresh_layouts_precision_98_recall_90() {
     assert_eq!(r.paired_records, r.expected_records);
     assert!(r.overall.precision() >= 0.98, "precision {}", r.overall.precision());
     assert!(r.overall.recall() >= 0.90, "recall {}", r.overall.recall());
+}
+
+/// Review-sheet forms (first-run figures, see [`review_sheet`]).
+#[test]
+fn review_sheet_layouts_precision_98_recall_90() {
+    let mut pages = Vec::new();
+    let mut expected = Vec::new();
+    for seed in 7001..=7040u64 {
+        let mut rng = Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
+        let (text, record) = review_sheet(&mut rng);
+        pages.push(text);
+        expected.push(record);
+    }
+    let text = pages.join("\n\u{c}");
+    if let Some(dir) = std::env::var_os("GLYPHMEND_SYNTH_DUMP") {
+        std::fs::write(std::path::Path::new(&dir).join("synth-review.txt"), &text)
+            .expect("write dump");
+    }
+    let produced = segment::records_from_text(&text, &SourceInfo::new("synth-review"));
+    let report = eval::evaluate(&expected, &produced);
+    println!("== synth-review\n{}", report.table());
+    for (field, value) in report.missed.iter().take(40) {
+        println!("missed   {field}: {value}");
+    }
+    for (field, value) in report.spurious.iter().take(40) {
+        println!("spurious {field}: {value}");
+    }
+    assert_eq!(report.paired_records, report.expected_records);
+    assert!(report.overall.precision() >= 0.98, "precision {}", report.overall.precision());
+    assert!(report.overall.recall() >= 0.90, "recall {}", report.overall.recall());
 }
 
 #[test]

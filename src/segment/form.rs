@@ -218,6 +218,30 @@ pub(super) fn fill(
                     from_label.push(("period", range.0, range.1));
                 }
             }
+            Field::PeriodStart | Field::PeriodEnd => {
+                let Some(first) = lines.first() else { continue };
+                let Some(year) = period(first, default_era).start_year else {
+                    continue;
+                };
+                let p = record.period.get_or_insert_with(|| Period {
+                    raw: String::new(),
+                    start_year: None,
+                    end_year: None,
+                });
+                let slot = if h.field == Field::PeriodStart {
+                    &mut p.start_year
+                } else {
+                    &mut p.end_year
+                };
+                if slot.is_none() {
+                    *slot = Some(year);
+                    if !p.raw.is_empty() {
+                        p.raw.push_str(" / ");
+                    }
+                    p.raw.push_str(&format!("{}: {first}", h.label));
+                    from_label.push(("period", range.0, range.1));
+                }
+            }
             Field::Account => set_text(&mut record.account, &lines, "account", range, &mut from_label),
             Field::Target => set_text(&mut record.target, &lines, "target", range, &mut from_label),
             Field::Eligible => {
@@ -603,6 +627,22 @@ mod tests {
         assert_eq!((p.start_year, p.end_year), (Some(2024), Some(2026)));
         let p = period("令和６年度", "令和");
         assert_eq!((p.start_year, p.end_year), (Some(2024), None));
+    }
+
+    #[test]
+    fn review_sheet_cells() {
+        // A review-sheet row: cells side by side, start and end years in their own cells.
+        let text = "事業名  地域連携推進事業        担当部局庁  農林水産省農村振興局\n事業開始年度  令和4年度      事業終了(予定)年度  令和8年度\n会計区分  一般会計\n予算額\n令和６年度補正予算額　1,200百万円\n";
+        let records = crate::segment::records_from_text(text, &SourceInfo::new("t"));
+        assert_eq!(records.len(), 1, "{records:?}");
+        let r = &records[0];
+        assert_eq!(r.name.as_deref(), Some("地域連携推進事業"));
+        assert_eq!(r.ministry.as_deref(), Some("農林水産省"));
+        assert_eq!(r.account.as_deref(), Some("一般会計"));
+        let p = r.period.as_ref().expect("period");
+        assert_eq!((p.start_year, p.end_year), (Some(2022), Some(2026)));
+        assert_eq!(r.budget[0].amount_yen, Some(1_200_000_000));
+        assert!(r.flags.is_empty());
     }
 
     #[test]

@@ -49,6 +49,10 @@ pub enum Field {
     Contact,
     /// 事業期間.
     Period,
+    /// 事業開始年度 (review sheets give start and end in separate cells).
+    PeriodStart,
+    /// 事業終了（予定）年度.
+    PeriodEnd,
     /// 会計区分.
     Account,
     /// 対象者.
@@ -63,6 +67,24 @@ pub enum Field {
     Org,
     /// 補助基準額 / 補助上限額.
     UnitAmount,
+}
+
+impl Field {
+    /// Fields holding one short value: an inline value is not continued on the next lines.
+    fn is_single(self) -> bool {
+        matches!(
+            self,
+            Field::Name
+                | Field::Policy
+                | Field::Account
+                | Field::Code
+                | Field::Status
+                | Field::Period
+                | Field::PeriodStart
+                | Field::PeriodEnd
+                | Field::Org
+        )
+    }
 }
 
 /// The label vocabulary: (label as usually written, field). Matching uses [`label_key`] of
@@ -144,6 +166,11 @@ pub const VOCABULARY: &[(&str, Field)] = &[
     ("実施期間", Field::Period),
     ("事業実施期間", Field::Period),
     ("期間", Field::Period),
+    ("事業開始年度", Field::PeriodStart),
+    ("開始年度", Field::PeriodStart),
+    ("事業終了（予定）年度", Field::PeriodEnd),
+    ("事業終了年度", Field::PeriodEnd),
+    ("終了予定年度", Field::PeriodEnd),
     ("会計区分", Field::Account),
     ("会計", Field::Account),
     ("対象者", Field::Target),
@@ -161,6 +188,7 @@ pub const VOCABULARY: &[(&str, Field)] = &[
     ("新規/継続", Field::Status),
     ("新規継続の別", Field::Status),
     ("担当府省庁", Field::Org),
+    ("担当部局庁", Field::Org),
     ("担当府省", Field::Org),
     ("府省庁名", Field::Org),
     ("府省庁", Field::Org),
@@ -342,6 +370,17 @@ fn is_bracketed_heading(rest: &str) -> bool {
         .any(|(o, e)| first == *o && t.ends_with(*e) && t.chars().count() <= 16)
 }
 
+/// "根拠法令  なし": a short unknown label, two or more spaces, a value — a form row the
+/// vocabulary does not know, which ends the value above it.
+fn is_unknown_cell(text: &str) -> bool {
+    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let re = RE.get_or_init(|| {
+        regex::Regex::new(r"^\s*[^\s、。，．0-9０-９]{2,10}(?:\s{2,}|　)\S").expect("static regex")
+    });
+    let t = text.trim();
+    re.is_match(text) && !t.contains('。') && !is_item(t)
+}
+
 /// Whether a line starts with a number (①, (1), 1.): numbered headings.
 fn is_numbered(s: &str) -> bool {
     static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
@@ -413,7 +452,7 @@ pub fn find(block: &Block) -> Vec<Hit> {
                 parts.push((value.trim().to_string(), block[i].text.trim().chars().count()));
             }
             let mut last = i;
-            if k == last_cell {
+            if k == last_cell && (value.trim().is_empty() || !field.is_single()) {
                 // Continuation lines belong to the last cell of the line.
                 let (more, end) = continuation(block, &label_lines, i, !parts.is_empty());
                 if !more.is_empty() {
@@ -485,7 +524,7 @@ fn continuation(
             j += 1;
             continue;
         }
-        if labels[j].is_some() {
+        if labels[j].is_some() || is_unknown_cell(&line.text) {
             break;
         }
         let text = line.text.trim();
@@ -537,6 +576,8 @@ mod tests {
             assert_eq!(field_of(l), Some(Field::Overview), "{l}");
         }
         assert_eq!(field_of("ＫＰＩ"), Some(Field::Goals));
+        assert_eq!(field_of("事業終了(予定)年度"), Some(Field::PeriodEnd));
+        assert_eq!(field_of("担当部局・庁"), Some(Field::Org));
         assert_eq!(field_of("事業の概要を説明する"), None);
     }
 

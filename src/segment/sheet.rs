@@ -608,6 +608,14 @@ pub(super) fn labelled_rates(folded: &str, previous_line: Option<&str>) -> Vec<S
     let tail = tail.trim_start_matches(['】', ']', ':', ' ', '〕', '>', '》', '〉', '」']);
     // Subject written before the label: "（１）活躍推進型 ２．１億円【補助率】 ２分の１".
     // Brackets and bullets around the label are not a subject.
+    // "実施方法  補助      補助率  1/2": a label-and-value cell before the label's, not its
+    // subject ("（Ａ）寄り添い支援型プラス  【補助率】" is one).
+    let cell = head.trim_end_matches(['【', '[', '〔', '<', '《']);
+    let head = if cell.ends_with("  ") && cell.trim().contains("  ") {
+        ""
+    } else {
+        head
+    };
     let head = super::labels::strip_marker(head.trim());
     let mut head_subject = strip_numbering(
         head.trim_end_matches(['【', '[', '○', ' ', '〔', '<', '《', '〈', '「'])
