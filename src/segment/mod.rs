@@ -153,7 +153,13 @@ pub struct FieldSource {
     pub repaired: Option<bool>,
     /// The lowest confidence (0..=1) of a repair or unresolved span on these lines.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(schema_with = "confidence_schema")]
     pub min_confidence: Option<f32>,
+}
+
+/// A confidence: a number in 0..=1 (no `format`, the width of the float is ours).
+fn confidence_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    schemars::json_schema!({"type": "number", "minimum": 0.0, "maximum": 1.0})
 }
 
 /// A subsidy rate (補助率, 交付率) and who or what it applies to.
