@@ -780,3 +780,41 @@ fn a_titled_sheet_without_fields_is_flagged() {
     assert_eq!(records.len(), 1);
     assert_eq!(records[0].flags, vec!["no_fields".to_string()]);
 }
+
+/// A batch: the list table in one file, the sheets in others, one program listed twice (再掲)
+/// in two files. Joined across files, the listed program is one record with both numbers,
+/// the list's note, the sheet's fields and every source.
+#[test]
+fn batch_join_across_files() {
+    let list_a = "No. 事業名 担当府省庁 備考\n12 港湾物流担い手確保支援事業 国土交通省\n13 森林整備緊急支援事業 農林水産省\n";
+    let list_b = "No. 事業名 担当府省庁 備考\n40 港湾物流担い手確保支援事業 国土交通省 再掲\n";
+    let sheet = "【事業名】港湾物流担い手確保支援事業\n【令和６年度補正予算額】1,200百万円\n【補助率】1/2\n";
+    let mut all = Vec::new();
+    for (text, file) in [(list_a, "list-a.txt"), (list_b, "list-b.txt"), (sheet, "sheet.txt")] {
+        let mut records = segment::records_from_text(text, &SourceInfo::new(file));
+        for r in &mut records {
+            r.source = Some(file.to_string());
+        }
+        all.extend(records);
+    }
+    assert_eq!(all.len(), 4, "{all:?}");
+    let joined = segment::join_batch(all);
+    assert_eq!(joined.len(), 2, "{joined:?}");
+    let port = joined
+        .iter()
+        .find(|r| r.name.as_deref() == Some("港湾物流担い手確保支援事業"))
+        .expect("joined record");
+    assert_eq!(port.numbers, vec![12, 40]);
+    assert_eq!(port.notes, vec!["再掲".to_string()]);
+    assert_eq!(port.budget[0].amount_yen, Some(1_200_000_000));
+    assert_eq!(port.subsidy_rates[0].rate, "1/2");
+    let files: Vec<&str> = port.sources.iter().map(|s| s.file.as_str()).collect();
+    assert_eq!(files, vec!["list-a.txt", "list-b.txt", "sheet.txt"]);
+    assert_eq!(port.source, None);
+    assert!(port.id.is_some());
+    let forest = joined
+        .iter()
+        .find(|r| r.numbers == vec![13])
+        .expect("unjoined row kept");
+    assert_eq!(forest.source.as_deref(), Some("list-a.txt"));
+}

@@ -93,6 +93,7 @@ fn merge_repeated_rows(rows: Vec<ProgramRecord>) -> Vec<ProgramRecord> {
                     push_budget(&mut existing.budget, b);
                 }
                 existing.sources.extend(row.sources);
+                existing.provenance.extend(row.provenance);
             }
             None => out.push(row),
         }

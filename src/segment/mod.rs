@@ -348,6 +348,47 @@ pub fn records_from_text(text: &str, source: &SourceInfo) -> Vec<ProgramRecord> 
     records_from_documents(&[(text, source.clone())])
 }
 
+/// Records of a batch's inputs joined across files: list rows no sheet of their own file
+/// described are joined with sheets of other files no list row of their file named (by name;
+/// see [`join::join`]), and rows of the same program (再掲, same name and ministry) become one
+/// record with all their numbers, notes and sources. A record already joined in its own file
+/// is kept as it is. Ids are recomputed from the joined sources. Order: the rows (with the
+/// sheets joined to them) in input order, the sheets no row named, then the records kept.
+pub fn join_batch(records: Vec<ProgramRecord>) -> Vec<ProgramRecord> {
+    // A list row spans one line; a sheet spans a block. A record holding both is joined.
+    let is_row_only = |r: &ProgramRecord| {
+        !r.sources.is_empty() && r.sources.iter().all(|s| s.line_start == s.line_end)
+    };
+    let is_sheet_only = |r: &ProgramRecord| {
+        !r.sources.is_empty()
+            && r.sources.iter().all(|s| s.line_start != s.line_end)
+            && r.numbers.is_empty()
+    };
+    let mut rows = Vec::new();
+    let mut sheets = Vec::new();
+    let mut kept = Vec::new();
+    for r in records {
+        if is_row_only(&r) {
+            rows.push(r);
+        } else if is_sheet_only(&r) {
+            sheets.push(r);
+        } else {
+            kept.push(r);
+        }
+    }
+    let mut out = join::join(rows, sheets);
+    out.extend(kept);
+    for r in &mut out {
+        // A record joined across files has no single source.
+        let files: Vec<&str> = r.sources.iter().map(|s| s.file.as_str()).collect();
+        if files.iter().any(|f| *f != files[0]) {
+            r.source = None;
+        }
+        r.set_id();
+    }
+    out
+}
+
 /// Records of several texts read together (consecutive parts of one document): list rows in
 /// any part are joined with sheets in any part. Order: list rows first (list order), then the
 /// sheets no row names (text order).
