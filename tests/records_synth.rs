@@ -810,7 +810,7 @@ fn batch_join_across_files() {
     assert_eq!(port.subsidy_rates[0].rate, "1/2");
     let files: Vec<&str> = port.sources.iter().map(|s| s.file.as_str()).collect();
     assert_eq!(files, vec!["list-a.txt", "list-b.txt", "sheet.txt"]);
-    assert_eq!(port.source, None);
+    assert_eq!(port.source.as_deref(), Some("list-a.txt"));
     assert!(port.id.is_some());
     let forest = joined
         .iter()

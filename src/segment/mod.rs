@@ -193,7 +193,8 @@ pub struct UnitAmount {
 #[schemars(title = "glyphmend program record")]
 pub struct ProgramRecord {
     /// The input the record was read from (a path as given, or relative to a batch's input
-    /// directory); absent when several inputs were read as one document (see `sources`).
+    /// directory); absent when several inputs were read as one document (see `sources`). A
+    /// record a batch joined across inputs names the first of them (its list row's).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
     /// Row numbers (No.) in the summary list; a program listed under several headings has
@@ -379,10 +380,9 @@ pub fn join_batch(records: Vec<ProgramRecord>) -> Vec<ProgramRecord> {
     let mut out = join::join(rows, sheets);
     out.extend(kept);
     for r in &mut out {
-        // A record joined across files has no single source.
-        let files: Vec<&str> = r.sources.iter().map(|s| s.file.as_str()).collect();
-        if files.iter().any(|f| *f != files[0]) {
-            r.source = None;
+        // A record joined across files names the first (its list row's); `sources` has all.
+        if let Some(first) = r.sources.first() {
+            r.source = Some(first.file.clone());
         }
         r.set_id();
     }
