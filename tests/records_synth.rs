@@ -818,3 +818,18 @@ fn batch_join_across_files() {
         .expect("unjoined row kept");
     assert_eq!(forest.source.as_deref(), Some("list-a.txt"));
 }
+
+/// A sheet whose title cannot be read but whose fields can is reported, flagged `untitled`;
+/// a page with form-like lines of another kind (a tender notice) gives nothing.
+#[test]
+fn an_untitled_sheet_is_flagged_and_a_notice_gives_nothing() {
+    let text = "【令和６年度補正予算額】1,200千円\n【補助率】1/2\n【事業概要】地域の取組を支援する。\n";
+    let records = segment::records_from_text(text, &SourceInfo::new("t"));
+    assert_eq!(records.len(), 1, "{records:?}");
+    assert_eq!(records[0].name, None);
+    assert_eq!(records[0].flags, vec!["untitled".to_string()]);
+    assert_eq!(records[0].budget[0].amount_yen, Some(1_200_000));
+    let mut rng = Rng(7);
+    let notice = notice(&mut rng);
+    assert!(segment::records_from_text(&notice, &SourceInfo::new("n")).is_empty());
+}

@@ -95,6 +95,8 @@ pub(super) fn untitled(
             line_end: last.end,
         });
     }
+    // Amounts on their label's line are the layout rules' part.
+    record.budget = sheet::budget_lines(block, default_era);
     fill(&mut record, block, hits, usize::MAX, source, default_era);
     record.flags.retain(|f| f != "no_fields");
     record.flags.push("untitled".into());
