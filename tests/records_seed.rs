@@ -194,7 +194,10 @@ fn provenance_marks_fields_read_from_repaired_lines() {
             (p.line_start..=p.line_end).any(garbled),
             "marked repaired outside the garbled lines: {p:?}"
         );
-        assert!(p.min_confidence.is_some_and(|c| (0.0..=1.0).contains(&c)), "{p:?}");
+        assert!(
+            p.min_confidence.is_some_and(|c| (0.0..=1.0).contains(&c)),
+            "{p:?}"
+        );
     }
     for p in provenance.iter().filter(|p| p.repaired == Some(false)) {
         assert!(p.min_confidence.is_none(), "{p:?}");

@@ -157,7 +157,11 @@ impl Style {
 
     fn label(&self, canonical: &str, synonym: &str, n: usize, rng: &mut Rng) -> String {
         let base = if self.synonyms { synonym } else { canonical };
-        let base = if rng.chance(20) { widen(base) } else { base.to_string() };
+        let base = if rng.chance(20) {
+            widen(base)
+        } else {
+            base.to_string()
+        };
         let bracketed = match self.bracket {
             1 => format!("【{base}】"),
             2 => format!("［{base}］"),
@@ -225,7 +229,14 @@ fn widen(s: &str) -> String {
 }
 
 fn sentence(rng: &mut Rng, topic: &str) -> String {
-    let objs = ["取組", "人材育成", "設備導入", "調査研究", "普及啓発", "連携体制"];
+    let objs = [
+        "取組",
+        "人材育成",
+        "設備導入",
+        "調査研究",
+        "普及啓発",
+        "連携体制",
+    ];
     format!("{}における{}{}", topic, rng.pick(&objs), rng.pick(VERBS))
 }
 
@@ -297,7 +308,10 @@ fn sheet(rng: &mut Rng, held_out: bool, fresh: bool) -> (String, ProgramRecord) 
     }
     if rng.chance(50) {
         let new = rng.chance(50);
-        cells.push(("新規・継続".into(), if new { "新規" } else { "継続" }.into()));
+        cells.push((
+            "新規・継続".into(),
+            if new { "新規" } else { "継続" }.into(),
+        ));
         r.status = Some(if new {
             ProgramStatus::New
         } else {
@@ -318,7 +332,10 @@ fn sheet(rng: &mut Rng, held_out: bool, fresh: bool) -> (String, ProgramRecord) 
                 "会計区分" => "会計",
                 _ => "新規／継続",
             };
-            fields.push(style.field(style.label(l, synonym, next(), rng), std::slice::from_ref(v)));
+            fields.push(style.field(
+                style.label(l, synonym, next(), rng),
+                std::slice::from_ref(v),
+            ));
         }
     }
 
@@ -389,7 +406,12 @@ fn sheet(rng: &mut Rng, held_out: bool, fresh: bool) -> (String, ProgramRecord) 
             &[format!("{whole}の内数")],
         ));
         r.budget.push(BudgetLine {
-            label: if style.synonyms { "予算額" } else { "予算" }.into(),
+            label: if style.synonyms {
+                "予算額"
+            } else {
+                "予算"
+            }
+            .into(),
             fiscal_year: None,
             kind: Some(BudgetKind::Initial),
             amount_yen: None,
@@ -409,10 +431,7 @@ fn sheet(rng: &mut Rng, held_out: bool, fresh: bool) -> (String, ProgramRecord) 
             r if rng.chance(30) => widen(r),
             r => r.to_string(),
         };
-        fields.push(style.field(
-            style.label("補助率", "補助割合", next(), rng),
-            &[written],
-        ));
+        fields.push(style.field(style.label("補助率", "補助割合", next(), rng), &[written]));
         r.subsidy_rates.push(SubsidyRate {
             rate: rate.into(),
             applies_to: None,
@@ -495,7 +514,10 @@ fn sheet(rng: &mut Rng, held_out: bool, fresh: bool) -> (String, ProgramRecord) 
         let start = 2024;
         let end = 2025 + rng.below(4) as i32;
         let written = format!("令和{}年度～令和{}年度", start - 2018, end - 2018);
-        fields.push(style.field(style.label("事業期間", "実施期間", next(), rng), &[written.clone()]));
+        fields.push(style.field(
+            style.label("事業期間", "実施期間", next(), rng),
+            &[written.clone()],
+        ));
         r.period = Some(Period {
             raw: written,
             start_year: Some(start),
@@ -553,8 +575,12 @@ fn review_sheet(rng: &mut Rng) -> (String, ProgramRecord) {
     let account = rng.pick(ACCOUNTS).to_string();
     let (yen, written) = amount(rng);
     let rate = *rng.pick(&["1/2", "2/3", "定額"]);
-    let purpose: Vec<String> = (0..1 + rng.below(2)).map(|_| sentence(rng, topic)).collect();
-    let overview: Vec<String> = (0..1 + rng.below(3)).map(|_| sentence(rng, topic)).collect();
+    let purpose: Vec<String> = (0..1 + rng.below(2))
+        .map(|_| sentence(rng, topic))
+        .collect();
+    let overview: Vec<String> = (0..1 + rng.below(3))
+        .map(|_| sentence(rng, topic))
+        .collect();
     let value = 10 + rng.below(500);
     let unit = *rng.pick(GOAL_UNITS);
     let goal_year = end;
@@ -701,8 +727,15 @@ fn score(
 #[test]
 fn dev_layouts() {
     let r = score("synth-dev", 1..=20, false, false);
-    assert_eq!(r.produced_records, r.expected_records, "one record per sheet, none per notice");
-    assert!(r.overall.precision() >= 0.98, "precision {}", r.overall.precision());
+    assert_eq!(
+        r.produced_records, r.expected_records,
+        "one record per sheet, none per notice"
+    );
+    assert!(
+        r.overall.precision() >= 0.98,
+        "precision {}",
+        r.overall.precision()
+    );
     assert!(r.overall.recall() >= 0.90, "recall {}", r.overall.recall());
 }
 
@@ -710,7 +743,11 @@ fn dev_layouts() {
 fn held_out_layouts_precision_98_recall_90() {
     let r = score("synth-held-out", 1001..=1060, true, false);
     assert_eq!(r.paired_records, r.expected_records);
-    assert!(r.overall.precision() >= 0.98, "precision {}", r.overall.precision());
+    assert!(
+        r.overall.precision() >= 0.98,
+        "precision {}",
+        r.overall.precision()
+    );
     assert!(r.overall.recall() >= 0.90, "recall {}", r.overall.recall());
 }
 
@@ -720,7 +757,11 @@ fn held_out_layouts_precision_98_recall_90() {
 fn fresh_layouts_precision_98_recall_90() {
     let r = score("synth-fresh", 5001..=5060, true, true);
     assert_eq!(r.paired_records, r.expected_records);
-    assert!(r.overall.precision() >= 0.98, "precision {}", r.overall.precision());
+    assert!(
+        r.overall.precision() >= 0.98,
+        "precision {}",
+        r.overall.precision()
+    );
     assert!(r.overall.recall() >= 0.90, "recall {}", r.overall.recall());
 }
 
@@ -750,8 +791,16 @@ fn review_sheet_layouts_precision_98_recall_90() {
         println!("spurious {field}: {value}");
     }
     assert_eq!(report.paired_records, report.expected_records);
-    assert!(report.overall.precision() >= 0.98, "precision {}", report.overall.precision());
-    assert!(report.overall.recall() >= 0.90, "recall {}", report.overall.recall());
+    assert!(
+        report.overall.precision() >= 0.98,
+        "precision {}",
+        report.overall.precision()
+    );
+    assert!(
+        report.overall.recall() >= 0.90,
+        "recall {}",
+        report.overall.recall()
+    );
 }
 
 #[test]
@@ -790,7 +839,11 @@ fn batch_join_across_files() {
     let list_b = "No. 事業名 担当府省庁 備考\n40 港湾物流担い手確保支援事業 国土交通省 再掲\n";
     let sheet = "【事業名】港湾物流担い手確保支援事業\n【令和６年度補正予算額】1,200百万円\n【補助率】1/2\n";
     let mut all = Vec::new();
-    for (text, file) in [(list_a, "list-a.txt"), (list_b, "list-b.txt"), (sheet, "sheet.txt")] {
+    for (text, file) in [
+        (list_a, "list-a.txt"),
+        (list_b, "list-b.txt"),
+        (sheet, "sheet.txt"),
+    ] {
         let mut records = segment::records_from_text(text, &SourceInfo::new(file));
         for r in &mut records {
             r.source = Some(file.to_string());
@@ -823,7 +876,8 @@ fn batch_join_across_files() {
 /// a page with form-like lines of another kind (a tender notice) gives nothing.
 #[test]
 fn an_untitled_sheet_is_flagged_and_a_notice_gives_nothing() {
-    let text = "【令和６年度補正予算額】1,200千円\n【補助率】1/2\n【事業概要】地域の取組を支援する。\n";
+    let text =
+        "【令和６年度補正予算額】1,200千円\n【補助率】1/2\n【事業概要】地域の取組を支援する。\n";
     let records = segment::records_from_text(text, &SourceInfo::new("t"));
     assert_eq!(records.len(), 1, "{records:?}");
     assert_eq!(records[0].name, None);

@@ -105,12 +105,18 @@ pub fn facts(r: &ProgramRecord) -> Vec<Fact> {
             push("budget.item", format!("{}|{}", squash(item), amount));
         }
         if let Some(whole) = &b.part_of_item {
-            push("budget.part_of_item", format!("{}|{}", squash(whole), amount));
+            push(
+                "budget.part_of_item",
+                format!("{}|{}", squash(whole), amount),
+            );
         }
     }
     if let Some(p) = &r.period {
         let year = |y: Option<i32>| y.map_or("-".to_string(), |y| y.to_string());
-        push("period", format!("{}|{}", year(p.start_year), year(p.end_year)));
+        push(
+            "period",
+            format!("{}|{}", year(p.start_year), year(p.end_year)),
+        );
     }
     if let Some(s) = r.status {
         push("status", format!("{s:?}").to_lowercase());

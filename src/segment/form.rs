@@ -77,8 +77,7 @@ pub(super) fn untitled(
     kinds.dedup();
     let money_or_rate = hits.iter().any(|h| {
         (h.field == Field::Budget && !find_money(&h.value).is_empty())
-            || (h.field == Field::SubsidyRate
-                && !super::amounts::find_rates(&h.value).is_empty())
+            || (h.field == Field::SubsidyRate && !super::amounts::find_rates(&h.value).is_empty())
     });
     let has_title_label = hits
         .iter()
@@ -244,11 +243,21 @@ pub(super) fn fill(
                     from_label.push(("period", range.0, range.1));
                 }
             }
-            Field::Account => set_text(&mut record.account, &lines, "account", range, &mut from_label),
+            Field::Account => set_text(
+                &mut record.account,
+                &lines,
+                "account",
+                range,
+                &mut from_label,
+            ),
             Field::Target => set_text(&mut record.target, &lines, "target", range, &mut from_label),
-            Field::Eligible => {
-                set_text(&mut record.eligible, &lines, "eligible", range, &mut from_label)
-            }
+            Field::Eligible => set_text(
+                &mut record.eligible,
+                &lines,
+                "eligible",
+                range,
+                &mut from_label,
+            ),
             Field::Code => {
                 if record.program_code.is_none()
                     && let Some(first) = lines.first()
@@ -286,11 +295,7 @@ pub(super) fn fill(
                 for line in &lines {
                     if let Some(m) = find_money(line).first() {
                         let per = h.label.clone();
-                        if !record
-                            .unit_amounts
-                            .iter()
-                            .any(|u| u.amount_yen == m.yen)
-                        {
+                        if !record.unit_amounts.iter().any(|u| u.amount_yen == m.yen) {
                             record.unit_amounts.push(UnitAmount {
                                 per,
                                 amount_yen: m.yen,
@@ -310,7 +315,10 @@ pub(super) fn fill(
 }
 
 fn squash_ws(s: &str) -> String {
-    fold_width(s).chars().filter(|c| !c.is_whitespace()).collect()
+    fold_width(s)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect()
 }
 
 fn set_text(
@@ -532,14 +540,14 @@ fn provenance(
         push("name", title_index, title_index);
     }
     let texts: Vec<(&str, Vec<String>)> = vec![
-        ("budget", record.budget.iter().map(|b| b.raw.clone()).collect()),
+        (
+            "budget",
+            record.budget.iter().map(|b| b.raw.clone()).collect(),
+        ),
         ("purpose", record.purpose.iter().cloned().collect()),
         ("overview", record.overview.iter().cloned().collect()),
         ("effects", record.effects.iter().cloned().collect()),
-        (
-            "implementing_bodies",
-            record.implementing_bodies.clone(),
-        ),
+        ("implementing_bodies", record.implementing_bodies.clone()),
         (
             "subsidy_rates",
             record.subsidy_rates.iter().map(|r| r.raw.clone()).collect(),
@@ -620,7 +628,10 @@ mod tests {
         assert_eq!(g.unit.as_deref(), Some("か所"));
         assert_eq!(g.year, Some(2026));
         let g = goal("利用者の満足度80％以上", "令和");
-        assert_eq!((g.value.as_deref(), g.unit.as_deref(), g.year), (Some("80"), Some("%"), None));
+        assert_eq!(
+            (g.value.as_deref(), g.unit.as_deref(), g.year),
+            (Some("80"), Some("%"), None)
+        );
     }
 
     #[test]

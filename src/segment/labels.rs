@@ -236,12 +236,7 @@ pub fn label_key(s: &str) -> String {
 /// The field a label names, if it is in the vocabulary.
 pub fn field_of(label: &str) -> Option<Field> {
     static KEYS: std::sync::OnceLock<Vec<(String, Field)>> = std::sync::OnceLock::new();
-    let keys = KEYS.get_or_init(|| {
-        VOCABULARY
-            .iter()
-            .map(|(l, f)| (label_key(l), *f))
-            .collect()
-    });
+    let keys = KEYS.get_or_init(|| VOCABULARY.iter().map(|(l, f)| (label_key(l), *f)).collect());
     let key = label_key(label);
     if key.is_empty() {
         return None;
@@ -449,7 +444,10 @@ pub fn find(block: &Block) -> Vec<Hit> {
             // sentence and is followed by a line that does not start an item was wrapped.
             let mut parts: Vec<(String, usize)> = Vec::new();
             if !value.trim().is_empty() {
-                parts.push((value.trim().to_string(), block[i].text.trim().chars().count()));
+                parts.push((
+                    value.trim().to_string(),
+                    block[i].text.trim().chars().count(),
+                ));
             }
             let mut last = i;
             if k == last_cell && (value.trim().is_empty() || !field.is_single()) {
@@ -497,8 +495,8 @@ fn unwrap(parts: &[(String, usize)]) -> Vec<String> {
         } else {
             out.push(text.clone());
         }
-        previous_wrapped = *width >= WRAP_WIDTH
-            && !text.ends_with(['。', '．', '）', ')', '」', '】', '］']);
+        previous_wrapped =
+            *width >= WRAP_WIDTH && !text.ends_with(['。', '．', '）', ')', '」', '】', '］']);
     }
     out
 }

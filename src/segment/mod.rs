@@ -289,7 +289,9 @@ impl ProgramRecord {
         }
         let mut hasher = Sha256::new();
         for s in &self.sources {
-            hasher.update(format!("{}\u{1f}{}\u{1f}{}\u{1e}", s.file, s.line_start, s.line_end).as_bytes());
+            hasher.update(
+                format!("{}\u{1f}{}\u{1f}{}\u{1e}", s.file, s.line_start, s.line_end).as_bytes(),
+            );
         }
         let digest = hasher.finalize();
         let hex: String = digest.iter().take(8).map(|b| format!("{b:02x}")).collect();

@@ -624,7 +624,9 @@ pub(super) fn labelled_rates(folded: &str, previous_line: Option<&str>) -> Vec<S
     if let Some(m) = find_money(&head_subject).first() {
         head_subject = head_subject[..m.start].trim().to_string();
     }
-    let head_text = head.trim().trim_matches(['【', '[', '〔', '<', '《', '〈', '「', '○', ' ']);
+    let head_text = head
+        .trim()
+        .trim_matches(['【', '[', '〔', '<', '《', '〈', '「', '○', ' ']);
     if head_subject.is_empty() && !head_text.is_empty() {
         // Label after an amount only: the subject is the heading on the line before.
         if let Some(prev) = previous_line {
