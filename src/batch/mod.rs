@@ -337,6 +337,8 @@ pub fn run(opts: &BatchOptions) -> Result<BatchReport, BatchError> {
         .collect();
     out.sync_docs(&written)?;
     out.write_corpus(&corpus)?;
+    // List rows and sheets of different inputs joined, 再掲 rows merged (segment::join_batch).
+    let records = crate::segment::join_batch(records);
     out.write_records(&records)?;
     let needs_attention = NeedsAttention::of(&manifest);
     out.write_needs_attention(&needs_attention)?;

@@ -484,7 +484,31 @@ pub fn records(doc: &Document) -> Vec<ProgramRecord> {
     for r in &mut records {
         r.source = Some(doc.name.clone());
     }
+    crate::segment::form::mark_repairs(&mut records, &repaired_lines(doc));
     records
+}
+
+/// Global 1-based line numbers of the document's text (as [`Document::text`] numbers them)
+/// that the repair changed or left unresolved, with the lowest confidence on each.
+fn repaired_lines(doc: &Document) -> std::collections::BTreeMap<u32, f32> {
+    let mut out = std::collections::BTreeMap::new();
+    let mut offset: u32 = 0;
+    for page in &doc.pages {
+        let spans = page.spans.iter().map(|s| (s.line, s.confidence));
+        let unresolved = page.unresolved.iter().map(|u| (u.line, u.confidence));
+        for (line, confidence) in spans.chain(unresolved) {
+            let global = offset.saturating_add(u32::try_from(line).unwrap_or(u32::MAX));
+            let entry = out.entry(global).or_insert(confidence);
+            if confidence < *entry {
+                *entry = confidence;
+            }
+        }
+        // Pages are joined by a form feed: the last line of a page and the first of the next
+        // share a text line.
+        let count = u32::try_from(page.repaired.split('\n').count()).unwrap_or(u32::MAX);
+        offset = offset.saturating_add(count.saturating_sub(1));
+    }
+    out
 }
 
 /// The JSON Schema (draft 2020-12) of one program record — one line of `records` output

@@ -33,9 +33,18 @@ pub const FIELDS: &[&str] = &[
     "subsidy_rate.applies_to",
     "unit_amount",
     "contact",
+    "program_code",
+    "policy",
+    "target",
+    "eligible",
+    "period",
+    "account",
+    "status",
+    "goals",
+    "budget.part_of_item",
 ];
 
-const TEXT_FIELDS: &[&str] = &["purpose", "overview", "effects"];
+const TEXT_FIELDS: &[&str] = &["purpose", "overview", "effects", "target", "eligible"];
 
 /// A fact: field name and comparable value.
 pub type Fact = (&'static str, String);
@@ -60,6 +69,11 @@ pub fn facts(r: &ProgramRecord) -> Vec<Fact> {
         ("overview", &r.overview),
         ("effects", &r.effects),
         ("contact", &r.contact),
+        ("program_code", &r.program_code),
+        ("policy", &r.policy),
+        ("target", &r.target),
+        ("eligible", &r.eligible),
+        ("account", &r.account),
     ];
     for (field, value) in single {
         if let Some(v) = value {
@@ -90,6 +104,33 @@ pub fn facts(r: &ProgramRecord) -> Vec<Fact> {
         if let Some(item) = &b.item {
             push("budget.item", format!("{}|{}", squash(item), amount));
         }
+        if let Some(whole) = &b.part_of_item {
+            push(
+                "budget.part_of_item",
+                format!("{}|{}", squash(whole), amount),
+            );
+        }
+    }
+    if let Some(p) = &r.period {
+        let year = |y: Option<i32>| y.map_or("-".to_string(), |y| y.to_string());
+        push(
+            "period",
+            format!("{}|{}", year(p.start_year), year(p.end_year)),
+        );
+    }
+    if let Some(s) = r.status {
+        push("status", format!("{s:?}").to_lowercase());
+    }
+    for g in &r.goals {
+        push(
+            "goals",
+            format!(
+                "{}|{}|{}",
+                g.value.as_deref().unwrap_or("-"),
+                g.unit.as_deref().map_or("-".to_string(), squash),
+                g.year.map_or("-".to_string(), |y| y.to_string())
+            ),
+        );
     }
     for body in &r.implementing_bodies {
         push("implementing_bodies", squash(body));
@@ -341,6 +382,7 @@ mod tests {
         ProgramRecord {
             name: Some(name.into()),
             budget: vec![BudgetLine {
+                part_of_item: None,
                 label: "令和６年度補正予算額".into(),
                 fiscal_year: Some(2024),
                 kind: Some(crate::segment::BudgetKind::Supplementary),

@@ -93,6 +93,7 @@ fn merge_repeated_rows(rows: Vec<ProgramRecord>) -> Vec<ProgramRecord> {
                     push_budget(&mut existing.budget, b);
                 }
                 existing.sources.extend(row.sources);
+                existing.provenance.extend(row.provenance);
             }
             None => out.push(row),
         }
@@ -180,7 +181,21 @@ fn merge_sheet(row: &mut ProgramRecord, sheet: &ProgramRecord) {
     row.subsidy_rates = sheet.subsidy_rates.clone();
     row.unit_amounts = sheet.unit_amounts.clone();
     row.contact = sheet.contact.clone();
+    row.program_code = sheet.program_code.clone();
+    row.policy = sheet.policy.clone();
+    row.target = sheet.target.clone();
+    row.eligible = sheet.eligible.clone();
+    row.period = sheet.period.clone();
+    row.account = sheet.account.clone();
+    row.status = sheet.status;
+    row.goals = sheet.goals.clone();
+    for f in &sheet.flags {
+        if !row.flags.contains(f) {
+            row.flags.push(f.clone());
+        }
+    }
     row.sources.extend(sheet.sources.iter().cloned());
+    row.provenance.extend(sheet.provenance.iter().cloned());
 }
 
 #[cfg(test)]

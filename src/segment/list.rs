@@ -161,6 +161,7 @@ fn parse_row(
             amount.clone()
         };
         budget.push(BudgetLine {
+            part_of_item: None,
             fiscal_year: find_year(&label_text, default_era).map(|y| y.year),
             kind: budget_kind(&label_text),
             amount_yen: unit.and_then(|u| scale_to_yen(&amount, u)),
@@ -171,6 +172,26 @@ fn parse_row(
             raw,
         });
     }
+    // Every field of a row comes from its one line.
+    let mut fields = vec!["numbers", "name", "ministry"];
+    if !notes.is_empty() {
+        fields.push("notes");
+    }
+    if !budget.is_empty() {
+        fields.push("budget");
+    }
+    let provenance = fields
+        .into_iter()
+        .map(|field| super::FieldSource {
+            field: field.to_string(),
+            file: source.file.clone(),
+            page: line.page,
+            line_start: line.start,
+            line_end: line.end,
+            repaired: None,
+            min_confidence: None,
+        })
+        .collect();
     Some(ProgramRecord {
         numbers: vec![number],
         name: Some(name),
@@ -183,6 +204,7 @@ fn parse_row(
             line_start: line.start,
             line_end: line.end,
         }],
+        provenance,
         ..ProgramRecord::default()
     })
 }

@@ -19,7 +19,9 @@
 pub mod amounts;
 pub mod clean;
 pub mod eval;
+pub mod form;
 pub mod join;
+pub mod labels;
 pub mod list;
 pub mod sheet;
 
@@ -82,8 +84,82 @@ pub struct BudgetLine {
     /// For "（うち X円が Y分）": the share Y of the line before that this amount covers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub portion: Option<String>,
+    /// For an "…の内数" line, what the amount is part of when the text names it
+    /// ("社会資本整備総合交付金の内数" → "社会資本整備総合交付金").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub part_of_item: Option<String>,
     /// The text the line was read from.
     pub raw: String,
+}
+
+/// 事業期間 as written, with the fiscal years it names.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Period {
+    /// The text as written ("令和６年度～令和８年度").
+    pub raw: String,
+    /// First fiscal year named (Gregorian).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_year: Option<i32>,
+    /// Last fiscal year named, when a range is written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_year: Option<i32>,
+}
+
+/// New or continuing program (新規 / 継続).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ProgramStatus {
+    /// 新規.
+    New,
+    /// 継続.
+    Continuing,
+}
+
+/// One numeric target of 成果目標 (value, unit and target year where the text gives them).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Goal {
+    /// The target as written (one line or item).
+    pub text: String,
+    /// The number, width-folded, commas removed ("80", "1.5").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    /// Its unit as written after the number ("%", "件", "人", "か所").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
+    /// The fiscal/calendar year the target is for (Gregorian).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub year: Option<i32>,
+}
+
+/// Where one field of a record was read.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct FieldSource {
+    /// The record's key ("name", "budget", "purpose", "subsidy_rates" …).
+    pub field: String,
+    /// The input the lines are in.
+    pub file: String,
+    /// 1 + number of form feeds before the first line.
+    #[schemars(range(min = 1))]
+    pub page: u32,
+    /// First line, 1-based, inclusive.
+    #[schemars(range(min = 1))]
+    pub line_start: u32,
+    /// Last line, inclusive.
+    #[schemars(range(min = 1))]
+    pub line_end: u32,
+    /// Whether any of these lines was changed by the repair (decode tables, self-learned
+    /// tables); absent when not known (text read without the pipeline).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub repaired: Option<bool>,
+    /// The lowest confidence (0..=1) of a repair or unresolved span on these lines.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(schema_with = "confidence_schema")]
+    pub min_confidence: Option<f32>,
+}
+
+/// A confidence: a number in 0..=1 (no `format`, the width of the float is ours).
+fn confidence_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    schemars::json_schema!({"type": "number", "minimum": 0.0, "maximum": 1.0})
 }
 
 /// A subsidy rate (補助率, 交付率) and who or what it applies to.
@@ -113,11 +189,12 @@ pub struct UnitAmount {
 /// `glyphmend batch`. A field the text does not support is absent (never null, never
 /// guessed). Text values are as written in the source (full-width kept) except where noted;
 /// amounts are exact integers of yen.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default, JsonSchema)]
 #[schemars(title = "glyphmend program record")]
 pub struct ProgramRecord {
     /// The input the record was read from (a path as given, or relative to a batch's input
-    /// directory); absent when several inputs were read as one document (see `sources`).
+    /// directory); absent when several inputs were read as one document (see `sources`). A
+    /// record a batch joined across inputs names the first of them (its list row's).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
     /// Row numbers (No.) in the summary list; a program listed under several headings has
@@ -163,9 +240,63 @@ pub struct ProgramRecord {
     /// Contact (お問い合わせ先, 担当) as written.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contact: Option<String>,
+    /// 事業番号 as written on the sheet (not the list row number, see `numbers`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub program_code: Option<String>,
+    /// 施策名 when the sheet also names the program itself (事業名).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy: Option<String>,
+    /// 対象者 / 支援対象 as written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target: Option<String>,
+    /// 補助対象 / 対象経費 as written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub eligible: Option<String>,
+    /// 事業期間.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub period: Option<Period>,
+    /// 会計区分 as written (一般会計, …特別会計).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account: Option<String>,
+    /// 新規 / 継続.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<ProgramStatus>,
+    /// 成果目標, one entry per line or item.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub goals: Vec<Goal>,
+    /// Stable id: the first 16 hex digits of sha256 over the record's source spans (file
+    /// and lines), so the same input gives the same id on every run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Problems a reader should know of: `no_fields` (a sheet whose title was read but none
+    /// of its fields), `untitled` (fields of a sheet whose title could not be read).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub flags: Vec<String>,
     /// Where the record was read: one span per list row and per sheet block.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub sources: Vec<SourceSpan>,
+    /// Where each field was read (one entry per field and source span).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub provenance: Vec<FieldSource>,
+}
+
+impl ProgramRecord {
+    /// Sets [`ProgramRecord::id`] from the sources (file and line span of each).
+    pub fn set_id(&mut self) {
+        use sha2::{Digest, Sha256};
+        if self.sources.is_empty() {
+            return;
+        }
+        let mut hasher = Sha256::new();
+        for s in &self.sources {
+            hasher.update(
+                format!("{}\u{1f}{}\u{1f}{}\u{1e}", s.file, s.line_start, s.line_end).as_bytes(),
+            );
+        }
+        let digest = hasher.finalize();
+        let hex: String = digest.iter().take(8).map(|b| format!("{b:02x}")).collect();
+        self.id = Some(hex);
+    }
 }
 
 /// Errors of this stage.
@@ -220,6 +351,46 @@ pub fn records_from_text(text: &str, source: &SourceInfo) -> Vec<ProgramRecord> 
     records_from_documents(&[(text, source.clone())])
 }
 
+/// Records of a batch's inputs joined across files: list rows no sheet of their own file
+/// described are joined with sheets of other files no list row of their file named (by name;
+/// see [`join::join`]), and rows of the same program (再掲, same name and ministry) become one
+/// record with all their numbers, notes and sources. A record already joined in its own file
+/// is kept as it is. Ids are recomputed from the joined sources. Order: the rows (with the
+/// sheets joined to them) in input order, the sheets no row named, then the records kept.
+pub fn join_batch(records: Vec<ProgramRecord>) -> Vec<ProgramRecord> {
+    // A list row spans one line; a sheet spans a block. A record holding both is joined.
+    let is_row_only = |r: &ProgramRecord| {
+        !r.sources.is_empty() && r.sources.iter().all(|s| s.line_start == s.line_end)
+    };
+    let is_sheet_only = |r: &ProgramRecord| {
+        !r.sources.is_empty()
+            && r.sources.iter().all(|s| s.line_start != s.line_end)
+            && r.numbers.is_empty()
+    };
+    let mut rows = Vec::new();
+    let mut sheets = Vec::new();
+    let mut kept = Vec::new();
+    for r in records {
+        if is_row_only(&r) {
+            rows.push(r);
+        } else if is_sheet_only(&r) {
+            sheets.push(r);
+        } else {
+            kept.push(r);
+        }
+    }
+    let mut out = join::join(rows, sheets);
+    out.extend(kept);
+    for r in &mut out {
+        // A record joined across files names the first (its list row's); `sources` has all.
+        if let Some(first) = r.sources.first() {
+            r.source = Some(first.file.clone());
+        }
+        r.set_id();
+    }
+    out
+}
+
 /// Records of several texts read together (consecutive parts of one document): list rows in
 /// any part are joined with sheets in any part. Order: list rows first (list order), then the
 /// sheets no row names (text order).
@@ -238,5 +409,9 @@ pub fn records_from_documents(documents: &[(&str, SourceInfo)]) -> Vec<ProgramRe
         sheets.append(&mut doc_sheets);
     }
     sheet::drop_stray_budget_lines(&mut sheets);
-    join::join(rows, sheets)
+    let mut records = join::join(rows, sheets);
+    for r in &mut records {
+        r.set_id();
+    }
+    records
 }

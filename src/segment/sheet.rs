@@ -21,18 +21,21 @@ use super::{BudgetLine, ProgramRecord, SourceInfo, SourceSpan, SubsidyRate, Unit
 
 /// A title candidate.
 #[derive(Debug, Clone)]
-struct Title {
-    name: String,
-    org: Option<String>,
-    number: Option<u32>,
-    index: usize,
-    strength: u8,
+pub(super) struct Title {
+    pub(super) name: String,
+    pub(super) org: Option<String>,
+    pub(super) number: Option<u32>,
+    pub(super) index: usize,
+    pub(super) strength: u8,
 }
 
 /// The record a block describes, if it has a title.
 pub fn records(block: &Block, source: &SourceInfo, default_era: &str) -> Vec<ProgramRecord> {
-    let Some(title) = find_title(block) else {
-        return Vec::new();
+    let hits = super::labels::find(block);
+    let Some(title) = super::form::labelled_title(block, &hits, find_title(block)) else {
+        return super::form::untitled(block, &hits, source, default_era)
+            .into_iter()
+            .collect();
     };
     let mut record = ProgramRecord {
         name: Some(title.name.clone()),
@@ -55,7 +58,8 @@ pub fn records(block: &Block, source: &SourceInfo, default_era: &str) -> Vec<Pro
     record.implementing_bodies = implementing_bodies(block);
     record.unit_amounts = unit_amounts(block);
     record.contact = contact(block);
-    let sections = sections(block, title.index);
+    let label_lines: Vec<usize> = hits.iter().map(|h| h.label_index).collect();
+    let sections = sections(block, title.index, &label_lines);
     record.purpose = sections.purpose;
     record.overview = sections.overview;
     record.effects = sections.effects;
@@ -67,6 +71,7 @@ pub fn records(block: &Block, source: &SourceInfo, default_era: &str) -> Vec<Pro
             line_end: last.end,
         });
     }
+    super::form::fill(&mut record, block, &hits, title.index, source, default_era);
     vec![record]
 }
 
@@ -103,7 +108,7 @@ fn is_cjk(c: &char) -> bool {
     matches!(*c as u32, 0x3000..=0x30FF | 0x3400..=0x9FFF | 0xF900..=0xFAFF | 0xFF01..=0xFF60)
 }
 
-fn find_title(block: &Block) -> Option<Title> {
+pub(super) fn find_title(block: &Block) -> Option<Title> {
     static LABELLED: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
     static ORG_TITLE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
     static BUREAU_PREFIX: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
@@ -210,7 +215,7 @@ fn find_title(block: &Block) -> Option<Title> {
 }
 
 /// A program name, not a sentence or a field.
-fn is_title_text(s: &str) -> bool {
+pub(super) fn is_title_text(s: &str) -> bool {
     let n = s.chars().count();
     (4..=60).contains(&n)
         && !s.contains(['。', '、', '：', ':', '【', '＜'])
@@ -312,8 +317,30 @@ fn clean_label(s: &str) -> String {
     static NO: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
     let no = regex(r"^\s*(?:No|Ｎｏ)[.．]?\s*[0-9０-９]+", &NO);
     let s = no.replace(s, "");
+    // "① 令和6年度補正予算額" / "(1) …": the list marker is not part of the label.
+    let s = super::labels::strip_marker(s.trim_start());
     s.chars()
-        .filter(|c| !c.is_whitespace() && !matches!(c, '【' | '】' | '［' | '］' | '[' | ']'))
+        .filter(|c| {
+            !c.is_whitespace()
+                && !matches!(
+                    c,
+                    '【' | '】'
+                        | '［'
+                        | '］'
+                        | '['
+                        | ']'
+                        | '〔'
+                        | '〕'
+                        | '＜'
+                        | '＞'
+                        | '<'
+                        | '>'
+                        | '《'
+                        | '》'
+                        | '〈'
+                        | '〉'
+                )
+        })
         .collect::<String>()
         .trim_start_matches(['（', '(', '：', ':'])
         .trim_end_matches(['：', ':'])
@@ -321,7 +348,7 @@ fn clean_label(s: &str) -> String {
 }
 
 /// Budget lines of a block, deduplicated (repeated text boxes).
-fn budget_lines(block: &Block, default_era: &str) -> Vec<BudgetLine> {
+pub(super) fn budget_lines(block: &Block, default_era: &str) -> Vec<BudgetLine> {
     let mut out: Vec<BudgetLine> = Vec::new();
     let mut pending_label: Option<String> = None;
     let mut previous_label: Option<(String, Option<i32>, Option<super::BudgetKind>)> = None;
@@ -339,6 +366,7 @@ fn budget_lines(block: &Block, default_era: &str) -> Vec<BudgetLine> {
                     push_unique(
                         &mut out,
                         BudgetLine {
+                            part_of_item: None,
                             fiscal_year: find_year(&label, default_era).map(|y| y.year),
                             kind: budget_kind(&label),
                             amount_yen: Some(m.yen),
@@ -391,6 +419,7 @@ fn budget_lines(block: &Block, default_era: &str) -> Vec<BudgetLine> {
                 push_unique(
                     &mut out,
                     BudgetLine {
+                        part_of_item: None,
                         label,
                         fiscal_year: year,
                         kind,
@@ -415,6 +444,7 @@ fn budget_lines(block: &Block, default_era: &str) -> Vec<BudgetLine> {
             push_unique(
                 &mut out,
                 BudgetLine {
+                    part_of_item: None,
                     label,
                     fiscal_year: year,
                     kind,
@@ -438,7 +468,7 @@ fn original_slice(original: &str, folded: &str, start: usize, end: usize) -> Str
     original.chars().skip(char_start).take(char_len).collect()
 }
 
-fn push_unique(out: &mut Vec<BudgetLine>, line: BudgetLine) {
+pub(super) fn push_unique(out: &mut Vec<BudgetLine>, line: BudgetLine) {
     let same = |b: &BudgetLine| {
         squash(&b.label) == squash(&line.label)
             && b.amount_yen == line.amount_yen
@@ -538,7 +568,7 @@ fn subsidy_rates(block: &Block) -> Vec<SubsidyRate> {
     out
 }
 
-fn push_rate(out: &mut Vec<SubsidyRate>, rate: SubsidyRate) {
+pub(super) fn push_rate(out: &mut Vec<SubsidyRate>, rate: SubsidyRate) {
     if !out
         .iter()
         .any(|r| r.rate == rate.rate && r.applies_to == rate.applies_to)
@@ -569,26 +599,43 @@ fn is_rate_only_line(folded: &str) -> bool {
 }
 
 /// Rates of a labelled line with their subjects.
-fn labelled_rates(folded: &str, previous_line: Option<&str>) -> Vec<SubsidyRate> {
+pub(super) fn labelled_rates(folded: &str, previous_line: Option<&str>) -> Vec<SubsidyRate> {
     let raw = folded.to_string();
     let (head, tail) = match folded.find("補助率").or_else(|| folded.find("交付率")) {
         Some(p) => (&folded[..p], &folded[p + "補助率".len()..]),
         None => ("", folded),
     };
-    let tail = tail.trim_start_matches(['】', ']', ':', ' ']);
+    let tail = tail.trim_start_matches(['】', ']', ':', ' ', '〕', '>', '》', '〉', '」']);
     // Subject written before the label: "（１）活躍推進型 ２．１億円【補助率】 ２分の１".
+    // Brackets and bullets around the label are not a subject.
+    // "実施方法  補助      補助率  1/2": a label-and-value cell before the label's, not its
+    // subject ("（Ａ）寄り添い支援型プラス  【補助率】" is one).
+    let cell = head.trim_end_matches(['【', '[', '〔', '<', '《']);
+    let head = if cell.ends_with("  ") && cell.trim().contains("  ") {
+        ""
+    } else {
+        head
+    };
+    let head = super::labels::strip_marker(head.trim());
     let mut head_subject = strip_numbering(
-        head.trim_end_matches(['【', '[', '○', ' '])
+        head.trim_end_matches(['【', '[', '○', ' ', '〔', '<', '《', '〈', '「'])
             .trim_start_matches(['○', ' ']),
     );
     if let Some(m) = find_money(&head_subject).first() {
         head_subject = head_subject[..m.start].trim().to_string();
     }
-    if head_subject.is_empty() && !head.trim().is_empty() {
+    let head_text = head
+        .trim()
+        .trim_matches(['【', '[', '〔', '<', '《', '〈', '「', '○', ' ']);
+    if head_subject.is_empty() && !head_text.is_empty() {
         // Label after an amount only: the subject is the heading on the line before.
         if let Some(prev) = previous_line {
             let p = fold_width(prev.trim());
-            if starts_with_numbering(&p) && !p.contains("補助率") {
+            // A labelled field on the line before ("(3) 実施主体：…") is not a subject.
+            if starts_with_numbering(&p)
+                && !p.contains("補助率")
+                && super::labels::split_label(&p).is_none()
+            {
                 head_subject = strip_numbering(&p);
             }
         }
@@ -654,7 +701,7 @@ fn labelled_rates(folded: &str, previous_line: Option<&str>) -> Vec<SubsidyRate>
     out
 }
 
-fn split_top_level(s: &str) -> Vec<String> {
+pub(super) fn split_top_level(s: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut depth = 0i32;
     let mut current = String::new();
@@ -708,6 +755,8 @@ fn implementing_bodies(block: &Block) -> Vec<String> {
             continue;
         };
         let rest = rest.split('【').next().unwrap_or("");
+        // "【実施主体】：民間団体": the colon after the bracket is not part of a body.
+        let rest = rest.trim_start_matches([':', '：', ' ', '　']);
         for body in split_top_level(rest) {
             let body = body.trim().trim_end_matches(['。', ' ']).to_string();
             if !body.is_empty() && !out.contains(&body) {
@@ -844,7 +893,9 @@ fn is_prose(text: &str) -> bool {
     text.contains('。') || text.chars().count() >= 20
 }
 
-fn sections(block: &Block, title: usize) -> Sections {
+/// `labels`: block lines holding a vocabulary label ([`super::labels`]); a body never runs
+/// over one.
+fn sections(block: &Block, title: usize, labels: &[usize]) -> Sections {
     let mut found = Sections::default();
     let headings: Vec<(usize, Heading)> = block
         .iter()
@@ -852,6 +903,7 @@ fn sections(block: &Block, title: usize) -> Sections {
         .filter_map(|(i, l)| heading(&l.text).map(|h| (i, h)))
         .collect();
     let is_heading_or_title = |i: usize| i == title || headings.iter().any(|(h, _)| *h == i);
+    let is_boundary = |i: usize| is_heading_or_title(i) || labels.contains(&i);
     // Headings stacked above one another (no text between) share the bodies below them in
     // an order the text does not show: such headings, and the one after them, get nothing.
     let stacked = |index: usize| {
@@ -896,7 +948,7 @@ fn sections(block: &Block, title: usize) -> Sections {
             continue;
         }
         let follows = content_follows(&block[index].text);
-        let body = body_after(block, index, next, &is_heading_or_title, follows);
+        let body = body_after(block, index, next, &is_boundary, follows);
         *slot = body.or_else(|| {
             // Content printed before its heading ("期待される効果" after the text).
             (kind == Heading::Effects && !follows)

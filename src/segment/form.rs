@@ -1,0 +1,669 @@
+//! Labelled form fields ([`super::labels`]) → record fields.
+//!
+//! The rules in [`super::sheet`] read the layouts of the sample; this module reads any sheet
+//! written as a form. It only fills what those rules left empty (their readings of the
+//! sample's layouts stay as they are) and the fields only forms carry (事業番号, 対象者,
+//! 事業期間, 会計区分, 新規/継続, 成果目標, 補助対象). Values go through the typed parsers
+//! ([`super::amounts`]): amounts in yen, rates normalised, years Gregorian.
+//!
+//! It also records where each field was read ([`FieldSource`]) and flags sheets whose title
+//! was read but no field (`no_fields`), and sheets whose fields were read under an
+//! unreadable title (`untitled`) — such a sheet is never dropped silently.
+
+use super::amounts::{find_money, find_year, fold_width};
+use super::clean::{Block, Line};
+use super::labels::{Field, Hit};
+use super::sheet::{self, Title};
+use super::{
+    FieldSource, Goal, Period, ProgramRecord, ProgramStatus, SourceInfo, SourceSpan, UnitAmount,
+};
+
+/// The title: a labelled 事業名 (or 施策名) beats every weaker rule's title.
+pub(super) fn labelled_title(block: &Block, hits: &[Hit], found: Option<Title>) -> Option<Title> {
+    if found.as_ref().is_some_and(|t| t.strength >= 10) {
+        return found;
+    }
+    let labelled = hits
+        .iter()
+        .find(|h| h.field == Field::Name && name_value(&h.value).is_some())
+        .or_else(|| {
+            hits.iter()
+                .find(|h| h.field == Field::Policy && name_value(&h.value).is_some())
+        });
+    match labelled {
+        Some(h) => Some(Title {
+            name: name_value(&h.value)?,
+            org: found.and_then(|t| t.org),
+            number: None,
+            index: h.first.min(block.len().saturating_sub(1)),
+            strength: 10,
+        }),
+        None => found,
+    }
+}
+
+/// A name value: its first line, layout spaces removed, if it reads as a name.
+fn name_value(value: &str) -> Option<String> {
+    let first = sheet::tidy(value.lines().next()?);
+    sheet::is_title_text(&first).then_some(first)
+}
+
+/// Fields that only a budget sheet has: a block holding three of them (one a budget amount
+/// or a subsidy rate) is a sheet even when its title cannot be read.
+const SHEET_FIELDS: &[Field] = &[
+    Field::Budget,
+    Field::SubsidyRate,
+    Field::Bodies,
+    Field::Overview,
+    Field::Purpose,
+    Field::Effects,
+    Field::Goals,
+];
+
+/// A record for a block that is a sheet by its fields but whose title was not read, flagged
+/// `untitled`; `None` for any other block.
+pub(super) fn untitled(
+    block: &Block,
+    hits: &[Hit],
+    source: &SourceInfo,
+    default_era: &str,
+) -> Option<ProgramRecord> {
+    let mut kinds: Vec<Field> = hits
+        .iter()
+        .filter(|h| !h.value.trim().is_empty() && SHEET_FIELDS.contains(&h.field))
+        .map(|h| h.field)
+        .collect();
+    kinds.sort_by_key(|f| *f as u8);
+    kinds.dedup();
+    let money_or_rate = hits.iter().any(|h| {
+        (h.field == Field::Budget && !find_money(&h.value).is_empty())
+            || (h.field == Field::SubsidyRate && !super::amounts::find_rates(&h.value).is_empty())
+    });
+    let has_title_label = hits
+        .iter()
+        .any(|h| matches!(h.field, Field::Name | Field::Policy));
+    if kinds.len() < 3 || !(money_or_rate || has_title_label) {
+        return None;
+    }
+    let mut record = ProgramRecord::default();
+    if let (Some(first), Some(last)) = (block.first(), block.last()) {
+        record.sources.push(SourceSpan {
+            file: source.file.clone(),
+            page: first.page,
+            line_start: first.start,
+            line_end: last.end,
+        });
+    }
+    // Amounts on their label's line are the layout rules' part.
+    record.budget = sheet::budget_lines(block, default_era);
+    fill(&mut record, block, hits, usize::MAX, source, default_era);
+    record.flags.retain(|f| f != "no_fields");
+    record.flags.push("untitled".into());
+    Some(record)
+}
+
+/// Fill what the layout rules left empty from the labelled fields, then provenance and flags.
+pub(super) fn fill(
+    record: &mut ProgramRecord,
+    block: &Block,
+    hits: &[Hit],
+    title_index: usize,
+    source: &SourceInfo,
+    default_era: &str,
+) {
+    let mut from_label: Vec<(&'static str, usize, usize)> = Vec::new();
+    let had_rates = !record.subsidy_rates.is_empty();
+    let had_bodies = !record.implementing_bodies.is_empty();
+    for h in hits {
+        let value = h.value.trim();
+        let lines: Vec<&str> = value
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .collect();
+        let range = (h.first, h.last);
+        match h.field {
+            Field::Name => {}
+            Field::Policy => {
+                if let Some(p) = name_value(value)
+                    && record.name.as_deref() != Some(p.as_str())
+                    && record.policy.is_none()
+                {
+                    record.policy = Some(p);
+                    from_label.push(("policy", range.0, range.1));
+                }
+            }
+            Field::Budget => {
+                // A label with its amount on the same line is read by the layout rules.
+                let label_line = block.get(h.label_index).map_or("", |l| l.text.as_str());
+                let value_lines: Vec<&str> = if find_money(label_line).is_empty() {
+                    lines
+                        .iter()
+                        .copied()
+                        .filter(|l| {
+                            let f = fold_width(l);
+                            !f.trim_start_matches(['(', '（']).starts_with("うち")
+                        })
+                        .collect()
+                } else {
+                    Vec::new()
+                };
+                if labelled_budget(record, &h.label, &value_lines, default_era) {
+                    from_label.push(("budget", h.label_index, range.1));
+                }
+            }
+            Field::SubsidyRate => {
+                if !had_rates && !lines.is_empty() {
+                    let joined = format!("補助率:{}", fold_width(&lines.join("、")));
+                    for rate in sheet::labelled_rates(&joined, None) {
+                        sheet::push_rate(&mut record.subsidy_rates, rate);
+                    }
+                    if !record.subsidy_rates.is_empty() {
+                        from_label.push(("subsidy_rates", range.0, range.1));
+                    }
+                }
+            }
+            Field::Bodies => {
+                // The layout rules read the label's line only; a value wrapped over more
+                // lines is read whole here.
+                let wrapped = h.last > h.label_index && h.first == h.label_index;
+                if wrapped && had_bodies {
+                    record.implementing_bodies.clear();
+                }
+                if (!had_bodies || wrapped) && !lines.is_empty() {
+                    for line in &lines {
+                        let line = super::labels::strip_marker(line);
+                        for body in sheet::split_top_level(line) {
+                            let body = body.trim().trim_end_matches(['。', ' ']).to_string();
+                            if !body.is_empty() && !record.implementing_bodies.contains(&body) {
+                                record.implementing_bodies.push(body);
+                            }
+                        }
+                    }
+                    from_label.push(("implementing_bodies", range.0, range.1));
+                }
+            }
+            Field::Overview | Field::Purpose | Field::Effects => {
+                let (slot, name) = match h.field {
+                    Field::Overview => (&mut record.overview, "overview"),
+                    Field::Purpose => (&mut record.purpose, "purpose"),
+                    _ => (&mut record.effects, "effects"),
+                };
+                // A heading rule reads the lines below a label; when the label's own line
+                // holds the start of the value, that reading lacks it: the label's wins.
+                if h.first == h.label_index
+                    && let (Some(text), Some(first)) = (slot.as_ref(), lines.first())
+                {
+                    let head: String = squash_ws(first).chars().take(8).collect();
+                    if !squash_ws(text).starts_with(&head) {
+                        *slot = None;
+                    }
+                }
+                set_text(slot, &lines, name, range, &mut from_label);
+            }
+            Field::Contact => {
+                if record.contact.is_none() && !lines.is_empty() {
+                    record.contact = Some(lines.join(" "));
+                    from_label.push(("contact", range.0, range.1));
+                }
+            }
+            Field::Goals => {
+                if record.goals.is_empty() && !lines.is_empty() {
+                    record.goals = lines.iter().map(|l| goal(l, default_era)).collect();
+                    from_label.push(("goals", range.0, range.1));
+                }
+            }
+            Field::Period => {
+                if record.period.is_none() && !lines.is_empty() {
+                    record.period = Some(period(&lines.join(" "), default_era));
+                    from_label.push(("period", range.0, range.1));
+                }
+            }
+            Field::PeriodStart | Field::PeriodEnd => {
+                let Some(first) = lines.first() else { continue };
+                let Some(year) = period(first, default_era).start_year else {
+                    continue;
+                };
+                let p = record.period.get_or_insert_with(|| Period {
+                    raw: String::new(),
+                    start_year: None,
+                    end_year: None,
+                });
+                let slot = if h.field == Field::PeriodStart {
+                    &mut p.start_year
+                } else {
+                    &mut p.end_year
+                };
+                if slot.is_none() {
+                    *slot = Some(year);
+                    if !p.raw.is_empty() {
+                        p.raw.push_str(" / ");
+                    }
+                    p.raw.push_str(&format!("{}: {first}", h.label));
+                    from_label.push(("period", range.0, range.1));
+                }
+            }
+            Field::Account => set_text(
+                &mut record.account,
+                &lines,
+                "account",
+                range,
+                &mut from_label,
+            ),
+            Field::Target => set_text(&mut record.target, &lines, "target", range, &mut from_label),
+            Field::Eligible => set_text(
+                &mut record.eligible,
+                &lines,
+                "eligible",
+                range,
+                &mut from_label,
+            ),
+            Field::Code => {
+                if record.program_code.is_none()
+                    && let Some(first) = lines.first()
+                {
+                    record.program_code = Some(first.to_string());
+                    from_label.push(("program_code", range.0, range.1));
+                }
+            }
+            Field::Status => {
+                if record.status.is_none() {
+                    let folded = fold_width(value);
+                    let status = match (folded.contains("新規"), folded.contains("継続")) {
+                        (true, false) => Some(ProgramStatus::New),
+                        (false, true) => Some(ProgramStatus::Continuing),
+                        _ => None,
+                    };
+                    if status.is_some() {
+                        record.status = status;
+                        from_label.push(("status", range.0, range.1));
+                    }
+                }
+            }
+            Field::Org => {
+                if record.ministry.is_none()
+                    && record.bureau.is_none()
+                    && let Some(first) = lines.first()
+                {
+                    let (m, b) = sheet::split_org(first);
+                    record.ministry = m;
+                    record.bureau = b;
+                    from_label.push(("ministry", range.0, range.1));
+                }
+            }
+            Field::UnitAmount => {
+                for line in &lines {
+                    if let Some(m) = find_money(line).first() {
+                        let per = h.label.clone();
+                        if !record.unit_amounts.iter().any(|u| u.amount_yen == m.yen) {
+                            record.unit_amounts.push(UnitAmount {
+                                per,
+                                amount_yen: m.yen,
+                                raw: line.to_string(),
+                            });
+                            from_label.push(("unit_amounts", range.0, range.1));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    provenance(record, block, title_index, &from_label, source);
+    if has_no_fields(record) {
+        record.flags.push("no_fields".into());
+    }
+}
+
+fn squash_ws(s: &str) -> String {
+    fold_width(s)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect()
+}
+
+fn set_text(
+    slot: &mut Option<String>,
+    lines: &[&str],
+    field: &'static str,
+    range: (usize, usize),
+    from_label: &mut Vec<(&'static str, usize, usize)>,
+) {
+    if slot.is_none() && !lines.is_empty() {
+        *slot = Some(lines.join("\n"));
+        from_label.push((field, range.0, range.1));
+    }
+}
+
+/// Budget lines of a labelled value: each value line with an amount is read as "label
+/// value" by the budget parser (so "予算額" over "令和6年度 1,200千円の内数" on the next line
+/// is one budget line); a value naming only what it is part of ("○○交付金の内数") gives a line
+/// without amount. Returns whether a line was added.
+fn labelled_budget(
+    record: &mut ProgramRecord,
+    label: &str,
+    lines: &[&str],
+    default_era: &str,
+) -> bool {
+    let before = record.budget.len();
+    for line in lines {
+        let text = format!("{label} {line}");
+        let synthetic = vec![Line {
+            text: text.clone(),
+            page: 1,
+            start: 1,
+            end: 1,
+        }];
+        let mut parsed = sheet::budget_lines(&synthetic, default_era);
+        if parsed.is_empty() && find_money(line).is_empty() {
+            if let Some(item) = part_of_item(line) {
+                let year_text = format!("{label}{line}");
+                parsed.push(super::BudgetLine {
+                    label: label_text(label),
+                    fiscal_year: find_year(&year_text, default_era).map(|y| y.year),
+                    kind: super::amounts::budget_kind(label),
+                    amount_yen: None,
+                    part_of: true,
+                    item: None,
+                    portion: None,
+                    part_of_item: Some(item),
+                    raw: line.to_string(),
+                });
+            }
+        }
+        for mut b in parsed {
+            // Already read from the block by the layout rules (same amount and kind)?
+            if record.budget.iter().any(|x| {
+                x.amount_yen == b.amount_yen
+                    && x.part_of == b.part_of
+                    && x.portion == b.portion
+                    && (x.amount_yen.is_some() || x.part_of_item == b.part_of_item)
+            }) {
+                continue;
+            }
+            b.raw = line.to_string();
+            if b.part_of && b.part_of_item.is_none() {
+                b.part_of_item = part_of_item(line);
+            }
+            record.budget.push(b);
+        }
+    }
+    for b in &mut record.budget {
+        if b.part_of && b.part_of_item.is_none() {
+            b.part_of_item = part_of_item(&b.raw);
+        }
+    }
+    record.budget.len() > before
+}
+
+fn label_text(label: &str) -> String {
+    fold_width(label)
+        .chars()
+        .filter(|c| !c.is_whitespace() && !matches!(c, '【' | '】' | '［' | '］' | '[' | ']'))
+        .collect()
+}
+
+/// "（社会資本整備総合交付金の内数）" → "社会資本整備総合交付金"; `None` when the text before
+/// の内数 is an amount or a budget label (the amount is then part of an unnamed whole).
+pub fn part_of_item(text: &str) -> Option<String> {
+    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let re = RE.get_or_init(|| {
+        regex::Regex::new(r"([^\s（(【［\[、，,：:]+?)\s*の内数").expect("static regex")
+    });
+    let folded = fold_width(text);
+    let c = re.captures(&folded)?;
+    let item = c[1].trim();
+    let item = item.trim_start_matches(|c: char| c.is_ascii_digit() || c == ',' || c == '.');
+    if item.is_empty()
+        || item.ends_with('円')
+        || item.contains("予算")
+        || item.chars().count() < 3
+        || find_money(item).first().is_some()
+    {
+        return None;
+    }
+    Some(item.to_string())
+}
+
+/// One 成果目標 line: the number, its unit and the target year where written
+/// ("令和８年度までに実施自治体数を300か所とする" → 300, か所, 2026).
+pub fn goal(text: &str, default_era: &str) -> Goal {
+    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let re = RE.get_or_init(|| {
+        regex::Regex::new(
+            r"([0-9][0-9,]*(?:\.[0-9]+)?)\s*(%|パーセント|割|件|人|名|か所|箇所|ヶ所|カ所|団体|市町村|自治体|都道府県|社|校|回|施設|事業所|世帯|倍|万人|千人|億円|万円|円|km|ha|t|トン|時間|日)",
+        )
+        .expect("static regex")
+    });
+    let folded = fold_width(text);
+    // A year is not the target's value: skip numbers that are part of "令和8年度", "2030年".
+    let year = find_year(text, default_era);
+    let mut value = None;
+    let mut unit = None;
+    for c in re.captures_iter(&folded) {
+        let (Some(n), Some(u)) = (c.get(1), c.get(2)) else {
+            continue;
+        };
+        if year
+            .as_ref()
+            .is_some_and(|y| n.start() < y.end && y.start < n.end())
+        {
+            continue;
+        }
+        if folded[n.end()..].trim_start().starts_with("年") {
+            continue;
+        }
+        value = Some(n.as_str().replace(',', ""));
+        unit = Some(u.as_str().to_string());
+        break;
+    }
+    let calendar = calendar_year(&folded);
+    Goal {
+        text: text.to_string(),
+        value,
+        unit,
+        year: year.map(|y| y.year).or(calendar),
+    }
+}
+
+fn calendar_year(folded: &str) -> Option<i32> {
+    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let re = RE.get_or_init(|| regex::Regex::new(r"(20[0-9]{2})\s*年").expect("static regex"));
+    re.captures(folded).and_then(|c| c[1].parse().ok())
+}
+
+/// 事業期間: "令和６年度～令和８年度" → 2024..2026; a single year gives the start only.
+pub fn period(text: &str, default_era: &str) -> Period {
+    let folded = fold_width(text);
+    let start = find_year(&folded, default_era);
+    let end = start.as_ref().and_then(|s| {
+        let rest = folded.get(s.end..)?;
+        let sep = rest.find(['~', '〜', '～', '-', '－', '―', 'ー', '‐'])?;
+        find_year(&rest[sep..], default_era)
+    });
+    let start_year = start.map(|y| y.year).or_else(|| calendar_year(&folded));
+    Period {
+        raw: text.to_string(),
+        start_year,
+        end_year: end.map(|y| y.year),
+    }
+}
+
+fn has_no_fields(r: &ProgramRecord) -> bool {
+    r.budget.is_empty()
+        && r.purpose.is_none()
+        && r.overview.is_none()
+        && r.effects.is_none()
+        && r.implementing_bodies.is_empty()
+        && r.subsidy_rates.is_empty()
+        && r.unit_amounts.is_empty()
+        && r.contact.is_none()
+        && r.goals.is_empty()
+        && r.target.is_none()
+        && r.period.is_none()
+        && r.program_code.is_none()
+        && r.eligible.is_none()
+        && r.account.is_none()
+}
+
+/// Provenance of every field the record has: the labelled lines when a label gave it, else
+/// the block line(s) its text is found on.
+fn provenance(
+    record: &mut ProgramRecord,
+    block: &Block,
+    title_index: usize,
+    from_label: &[(&'static str, usize, usize)],
+    source: &SourceInfo,
+) {
+    let mut out: Vec<FieldSource> = Vec::new();
+    let mut push = |field: &str, first: usize, last: usize| {
+        let (Some(a), Some(b)) = (block.get(first), block.get(last.max(first))) else {
+            return;
+        };
+        let fs = FieldSource {
+            field: field.to_string(),
+            file: source.file.clone(),
+            page: a.page,
+            line_start: a.start,
+            line_end: b.end,
+            repaired: None,
+            min_confidence: None,
+        };
+        if !out.contains(&fs) {
+            out.push(fs);
+        }
+    };
+    let labelled = |field: &str| from_label.iter().any(|(f, _, _)| *f == field);
+    for (field, first, last) in from_label {
+        push(field, *first, *last);
+    }
+    if record.name.is_some() && title_index < block.len() {
+        push("name", title_index, title_index);
+    }
+    let texts: Vec<(&str, Vec<String>)> = vec![
+        (
+            "budget",
+            record.budget.iter().map(|b| b.raw.clone()).collect(),
+        ),
+        ("purpose", record.purpose.iter().cloned().collect()),
+        ("overview", record.overview.iter().cloned().collect()),
+        ("effects", record.effects.iter().cloned().collect()),
+        ("implementing_bodies", record.implementing_bodies.clone()),
+        (
+            "subsidy_rates",
+            record.subsidy_rates.iter().map(|r| r.raw.clone()).collect(),
+        ),
+        (
+            "unit_amounts",
+            record.unit_amounts.iter().map(|u| u.raw.clone()).collect(),
+        ),
+        ("contact", record.contact.iter().cloned().collect()),
+    ];
+    for (field, values) in texts {
+        if labelled(field) {
+            continue;
+        }
+        for v in values {
+            if let Some((a, b)) = locate(block, &v) {
+                push(field, a, b);
+            }
+        }
+    }
+    record.provenance.extend(out);
+}
+
+/// The block lines a value was read from: the first line containing its first characters
+/// through the line containing its last characters (compared without spaces, width-folded).
+fn locate(block: &Block, value: &str) -> Option<(usize, usize)> {
+    let squash = |s: &str| -> String {
+        fold_width(s)
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect()
+    };
+    let v = squash(value);
+    if v.is_empty() {
+        return None;
+    }
+    let head: String = v.chars().take(12).collect();
+    let tail: String = {
+        let n = v.chars().count();
+        v.chars().skip(n.saturating_sub(12)).collect()
+    };
+    let lines: Vec<String> = block.iter().map(|l| squash(&l.text)).collect();
+    let first = lines
+        .iter()
+        .position(|l| !l.is_empty() && (l.contains(&head) || head.contains(l.as_str())))?;
+    let last = (first..lines.len())
+        .find(|&i| !lines[i].is_empty() && lines[i].contains(&tail))
+        .unwrap_or(first);
+    Some((first, last))
+}
+
+/// Marks the provenance of `records` with what the repair did on their lines: `lines`
+/// gives, per 1-based global line number, the lowest confidence of a span on it (repaired
+/// or left unresolved).
+pub fn mark_repairs(records: &mut [ProgramRecord], lines: &std::collections::BTreeMap<u32, f32>) {
+    for r in records {
+        for p in &mut r.provenance {
+            let mut repaired = false;
+            let mut low: Option<f32> = None;
+            for (_, c) in lines.range(p.line_start..=p.line_end) {
+                repaired = true;
+                low = Some(low.map_or(*c, |l: f32| l.min(*c)));
+            }
+            p.repaired = Some(repaired);
+            p.min_confidence = low;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn goals_have_value_unit_year() {
+        let g = goal("令和８年度までに実施自治体数を300か所とする", "令和");
+        assert_eq!(g.value.as_deref(), Some("300"));
+        assert_eq!(g.unit.as_deref(), Some("か所"));
+        assert_eq!(g.year, Some(2026));
+        let g = goal("利用者の満足度80％以上", "令和");
+        assert_eq!(
+            (g.value.as_deref(), g.unit.as_deref(), g.year),
+            (Some("80"), Some("%"), None)
+        );
+    }
+
+    #[test]
+    fn periods() {
+        let p = period("令和６年度～令和８年度", "令和");
+        assert_eq!((p.start_year, p.end_year), (Some(2024), Some(2026)));
+        let p = period("令和６年度", "令和");
+        assert_eq!((p.start_year, p.end_year), (Some(2024), None));
+    }
+
+    #[test]
+    fn review_sheet_cells() {
+        // A review-sheet row: cells side by side, start and end years in their own cells.
+        let text = "事業名  地域連携推進事業        担当部局庁  農林水産省農村振興局\n事業開始年度  令和4年度      事業終了(予定)年度  令和8年度\n会計区分  一般会計\n予算額\n令和６年度補正予算額　1,200百万円\n";
+        let records = crate::segment::records_from_text(text, &SourceInfo::new("t"));
+        assert_eq!(records.len(), 1, "{records:?}");
+        let r = &records[0];
+        assert_eq!(r.name.as_deref(), Some("地域連携推進事業"));
+        assert_eq!(r.ministry.as_deref(), Some("農林水産省"));
+        assert_eq!(r.account.as_deref(), Some("一般会計"));
+        let p = r.period.as_ref().expect("period");
+        assert_eq!((p.start_year, p.end_year), (Some(2022), Some(2026)));
+        assert_eq!(r.budget[0].amount_yen, Some(1_200_000_000));
+        assert!(r.flags.is_empty());
+    }
+
+    #[test]
+    fn part_of_items() {
+        assert_eq!(
+            part_of_item("（社会資本整備総合交付金の内数）").as_deref(),
+            Some("社会資本整備総合交付金")
+        );
+        assert_eq!(part_of_item("681,592千円の内数"), None);
+    }
+}

@@ -1,0 +1,622 @@
+//! The label vocabulary of budget PR sheets and a label finder over text lines.
+//!
+//! Budget sheets of every ministry are forms: a fixed set of labelled fields (事業名, 予算額,
+//! 補助率, 実施主体, 事業概要 …) whose placement varies. [`VOCABULARY`] lists the labels
+//! and the field each one fills; [`label_key`] folds the spelling variants (全角/半角, spaces,
+//! の and ・ between words, brackets 【】［］[]〔〕＜＞<>《》「」 and a trailing ：/:) so one
+//! entry covers them all.
+//!
+//! [`find`] reads a block line by line and recognises, at the start of a line (after a
+//! bullet ○●◎■□◆◇・ or a number ①, (1), 1.):
+//!
+//! * `【label】value`, `［label］：value` (any bracket pair, value may be empty);
+//! * `label：value` / `label: value`;
+//! * `label  value` (label then a space — the value follows in the same cell);
+//! * `label` alone on its line: a headed paragraph, the value is on the lines below;
+//! * a value that is itself followed, after two or more spaces, by another label (cells of
+//!   one table row side by side, as a layout-preserving extraction writes them) is cut there.
+//!
+//! A value runs on over the following lines until the next label line or a blank line; after
+//! a blank line it continues only while the lines are list items (○, ・, ①, (1)) like the
+//! ones before it. Invariant: a label is recognised only when its whole folded text is a
+//! vocabulary entry — never by substring — so running prose is not mistaken for a field.
+
+use super::amounts::fold_width;
+use super::clean::{Block, Line};
+
+/// What a label fills in a [`super::ProgramRecord`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Field {
+    /// 事業名: the program's name.
+    Name,
+    /// 施策名: the policy (the name when there is no 事業名).
+    Policy,
+    /// 予算額 and its variants; labels naming a year/kind are read by the budget parser.
+    Budget,
+    /// 補助率 / 交付率.
+    SubsidyRate,
+    /// 実施主体.
+    Bodies,
+    /// 事業概要.
+    Overview,
+    /// 目的.
+    Purpose,
+    /// 期待される効果.
+    Effects,
+    /// 成果目標 (numeric targets).
+    Goals,
+    /// 担当 / 問い合わせ先.
+    Contact,
+    /// 事業期間.
+    Period,
+    /// 事業開始年度 (review sheets give start and end in separate cells).
+    PeriodStart,
+    /// 事業終了（予定）年度.
+    PeriodEnd,
+    /// 会計区分.
+    Account,
+    /// 対象者.
+    Target,
+    /// 補助対象 (what is subsidised).
+    Eligible,
+    /// 事業番号.
+    Code,
+    /// 新規/継続.
+    Status,
+    /// 担当府省庁 / 所管.
+    Org,
+    /// 補助基準額 / 補助上限額.
+    UnitAmount,
+}
+
+impl Field {
+    /// Fields holding one short value: an inline value is not continued on the next lines.
+    fn is_single(self) -> bool {
+        matches!(
+            self,
+            Field::Name
+                | Field::Policy
+                | Field::Account
+                | Field::Code
+                | Field::Status
+                | Field::Period
+                | Field::PeriodStart
+                | Field::PeriodEnd
+                | Field::Org
+        )
+    }
+}
+
+/// The label vocabulary: (label as usually written, field). Matching uses [`label_key`] of
+/// both sides, so "事業の概要", "【事業概要】", "［ 事業・概要 ］：" all hit "事業概要".
+/// Short generic labels (目的, 概要, 担当) are included because a label only counts at
+/// the start of a line and as the whole label text. A bare 対象 is not: sheets use it for
+/// target periods and target persons alike.
+pub const VOCABULARY: &[(&str, Field)] = &[
+    ("事業名", Field::Name),
+    ("事業名称", Field::Name),
+    ("事業の名称", Field::Name),
+    ("補助事業名", Field::Name),
+    ("施策名", Field::Policy),
+    ("施策の名称", Field::Policy),
+    ("予算額", Field::Budget),
+    ("予算", Field::Budget),
+    ("事業予算", Field::Budget),
+    ("予算計上額", Field::Budget),
+    ("予算要求額", Field::Budget),
+    ("概算要求額", Field::Budget),
+    ("要求額", Field::Budget),
+    ("補正予算額", Field::Budget),
+    ("当初予算額", Field::Budget),
+    ("概算決定額", Field::Budget),
+    ("補助率", Field::SubsidyRate),
+    ("交付率", Field::SubsidyRate),
+    ("補助割合", Field::SubsidyRate),
+    ("補助率等", Field::SubsidyRate),
+    ("実施主体", Field::Bodies),
+    ("事業実施主体", Field::Bodies),
+    ("実施主体等", Field::Bodies),
+    ("補助事業者", Field::Bodies),
+    ("事業主体", Field::Bodies),
+    ("実施者", Field::Bodies),
+    ("交付先", Field::Bodies),
+    ("委託先", Field::Bodies),
+    ("事業概要", Field::Overview),
+    ("事業の概要", Field::Overview),
+    ("施策の概要", Field::Overview),
+    ("概要", Field::Overview),
+    ("事業内容", Field::Overview),
+    ("事業の内容", Field::Overview),
+    ("施策の内容", Field::Overview),
+    ("目的", Field::Purpose),
+    ("事業目的", Field::Purpose),
+    ("事業の目的", Field::Purpose),
+    ("施策の目的", Field::Purpose),
+    ("背景・目的", Field::Purpose),
+    ("事業の背景・目的", Field::Purpose),
+    ("目的・背景", Field::Purpose),
+    ("事業の趣旨", Field::Purpose),
+    ("趣旨", Field::Purpose),
+    ("期待される効果", Field::Effects),
+    ("期待される成果", Field::Effects),
+    ("事業効果", Field::Effects),
+    ("事業の効果", Field::Effects),
+    ("効果", Field::Effects),
+    ("見込まれる効果", Field::Effects),
+    ("成果目標", Field::Goals),
+    ("成果指標", Field::Goals),
+    ("目標", Field::Goals),
+    ("数値目標", Field::Goals),
+    ("成果目標・指標", Field::Goals),
+    ("アウトカム", Field::Goals),
+    ("アウトカム目標", Field::Goals),
+    ("KPI", Field::Goals),
+    ("担当", Field::Contact),
+    ("担当課", Field::Contact),
+    ("担当課室", Field::Contact),
+    ("担当部局", Field::Contact),
+    ("担当部署", Field::Contact),
+    ("担当部局課室", Field::Contact),
+    ("問い合わせ先", Field::Contact),
+    ("問合せ先", Field::Contact),
+    ("お問い合わせ先", Field::Contact),
+    ("お問合せ先", Field::Contact),
+    ("連絡先", Field::Contact),
+    ("事業期間", Field::Period),
+    ("実施期間", Field::Period),
+    ("事業実施期間", Field::Period),
+    ("期間", Field::Period),
+    ("事業開始年度", Field::PeriodStart),
+    ("開始年度", Field::PeriodStart),
+    ("事業終了（予定）年度", Field::PeriodEnd),
+    ("事業終了年度", Field::PeriodEnd),
+    ("終了予定年度", Field::PeriodEnd),
+    ("会計区分", Field::Account),
+    ("会計", Field::Account),
+    ("対象者", Field::Target),
+    ("事業対象者", Field::Target),
+    ("支援対象", Field::Target),
+    ("支援対象者", Field::Target),
+    ("補助対象", Field::Eligible),
+    ("補助対象経費", Field::Eligible),
+    ("対象経費", Field::Eligible),
+    ("補助対象事業", Field::Eligible),
+    ("事業番号", Field::Code),
+    ("事業コード", Field::Code),
+    ("レビューシート番号", Field::Code),
+    ("新規・継続", Field::Status),
+    ("新規/継続", Field::Status),
+    ("新規継続の別", Field::Status),
+    ("担当府省庁", Field::Org),
+    ("担当部局庁", Field::Org),
+    ("担当府省", Field::Org),
+    ("府省庁名", Field::Org),
+    ("府省庁", Field::Org),
+    ("所管", Field::Org),
+    ("所管府省", Field::Org),
+    ("補助基準額", Field::UnitAmount),
+    ("補助上限額", Field::UnitAmount),
+    ("補助上限", Field::UnitAmount),
+];
+
+/// Bracket pairs a label may be written in.
+const BRACKETS: &[(char, char)] = &[
+    ('【', '】'),
+    ('［', '］'),
+    ('[', ']'),
+    ('〔', '〕'),
+    ('＜', '＞'),
+    ('<', '>'),
+    ('《', '》'),
+    ('「', '」'),
+    ('〈', '〉'),
+    ('≪', '≫'),
+    ('(', ')'),
+];
+
+/// The comparable form of a label: width-folded, without whitespace, brackets, the
+/// connectors の ・ / and a trailing colon. "［事業の概要］：" → "事業概要".
+pub fn label_key(s: &str) -> String {
+    let folded = fold_width(s);
+    let mut key: String = folded
+        .chars()
+        .filter(|c| {
+            !c.is_whitespace()
+                && !matches!(c, 'の' | '・' | '/' | '／' | '･')
+                && !BRACKETS.iter().any(|(o, e)| c == o || c == e)
+        })
+        .collect();
+    while key.ends_with([':', '：']) {
+        key.pop();
+    }
+    key.make_ascii_uppercase();
+    key
+}
+
+/// The field a label names, if it is in the vocabulary.
+pub fn field_of(label: &str) -> Option<Field> {
+    static KEYS: std::sync::OnceLock<Vec<(String, Field)>> = std::sync::OnceLock::new();
+    let keys = KEYS.get_or_init(|| VOCABULARY.iter().map(|(l, f)| (label_key(l), *f)).collect());
+    let key = label_key(label);
+    if key.is_empty() {
+        return None;
+    }
+    keys.iter().find(|(k, _)| *k == key).map(|(_, f)| *f)
+}
+
+/// A budget label that names its year or kind ("令和6年度補正予算額", "R7予算案"): read by
+/// the budget parser like [`Field::Budget`].
+fn is_budget_label(label: &str) -> bool {
+    let key = label_key(label);
+    let n = key.chars().count();
+    (2..=24).contains(&n)
+        && (key.ends_with("予算額")
+            || key.ends_with("予算")
+            || key.ends_with("予算案")
+            || key.ends_with("予算案額")
+            || key.ends_with("要求額")
+            || key.ends_with("決定額")
+            || key.ends_with("要望額"))
+        && !key.contains('。')
+}
+
+/// A labelled value found in a block.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hit {
+    pub field: Field,
+    /// The label as written, brackets and colon stripped.
+    pub label: String,
+    /// The value: the rest of the label's line and its continuation lines, joined by `\n`
+    /// (empty when the label has no readable value).
+    pub value: String,
+    /// Index in the block of the label's line.
+    pub label_index: usize,
+    /// Block indexes of the first and last line holding the value (the label's line when the
+    /// value is empty).
+    pub first: usize,
+    pub last: usize,
+}
+
+/// A label at the start of `text`: (field, label as written, the rest of the line).
+pub fn split_label(text: &str) -> Option<(Field, String, String)> {
+    let t = strip_marker(text.trim());
+    if t.is_empty() {
+        return None;
+    }
+    // 【label】rest, ［label］：rest, (label) rest.
+    if let Some(first) = t.chars().next()
+        && let Some((_, close)) = BRACKETS.iter().find(|(o, _)| *o == first)
+    {
+        let inner_start = first.len_utf8();
+        if let Some(end) = t[inner_start..].find(*close) {
+            let inner = &t[inner_start..inner_start + end];
+            let rest = &t[inner_start + end + close.len_utf8()..];
+            let rest = rest.trim_start_matches([':', '：', ' ', '　', '\t']);
+            if let Some(f) = labelled_field(inner) {
+                let rest = if is_bracketed_heading(rest) { "" } else { rest };
+                return Some((f, clean(inner), rest.to_string()));
+            }
+            // 【新規】 / ［継続］ tags.
+            let key = label_key(inner);
+            if key == "新規" || key == "継続" {
+                return Some((Field::Status, clean(inner), key));
+            }
+        }
+        return None;
+    }
+    // label：rest
+    if let Some(p) = t.find([':', '：']) {
+        let label = &t[..p];
+        if label.chars().count() <= 24 && labelled_field(label).is_some() {
+            let rest = t[p..].trim_start_matches([':', '：', ' ', '　', '\t']);
+            return labelled_field(label).map(|f| (f, clean(label), rest.to_string()));
+        }
+    }
+    // label<space>rest, or the label alone.
+    let end = t.find([' ', '　', '\t']).unwrap_or(t.len());
+    let label = &t[..end];
+    let f = labelled_field(label)?;
+    let rest = t[end..].trim_start_matches([' ', '　', '\t', ':', '：']);
+    // "③ 施策の概要 ④ 施策のスキーム図": numbered headings side by side, no value.
+    if (is_numbered(rest) && is_numbered(text.trim()) && !rest.contains('。'))
+        || is_bracketed_heading(rest)
+    {
+        return Some((f, clean(label), String::new()));
+    }
+    Some((f, clean(label), rest.to_string()))
+}
+
+fn labelled_field(label: &str) -> Option<Field> {
+    field_of(label).or_else(|| is_budget_label(label).then_some(Field::Budget))
+}
+
+fn clean(label: &str) -> String {
+    label
+        .trim()
+        .trim_end_matches([':', '：'])
+        .trim()
+        .to_string()
+}
+
+/// Remove a leading bullet or number: "○ ", "・", "① ", "(1) ", "1. ", "１．", "■".
+pub fn strip_marker(s: &str) -> &str {
+    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let re = RE.get_or_init(|| {
+        regex::Regex::new(
+            r"^(?:[○〇◯●◎■□◆◇▪▫・※\-－]\s*|[①-⑳]\s*|[（(][0-9０-９]{1,2}[）)]\s*|[0-9０-９]{1,2}[.．、]\s*|[ア-ン][.．]\s*)",
+        )
+        .expect("static regex")
+    });
+    match re.find(s) {
+        Some(m) => &s[m.end()..],
+        None => s,
+    }
+}
+
+/// "＜事業イメージ＞" after a label on its line: a second heading side by side, not a value.
+fn is_bracketed_heading(rest: &str) -> bool {
+    let t = rest.trim();
+    let Some(first) = t.chars().next() else {
+        return false;
+    };
+    BRACKETS
+        .iter()
+        .filter(|(o, _)| *o != '(')
+        .any(|(o, e)| first == *o && t.ends_with(*e) && t.chars().count() <= 16)
+}
+
+/// "根拠法令  なし": a short unknown label, two or more spaces, a value — a form row the
+/// vocabulary does not know, which ends the value above it.
+fn is_unknown_cell(text: &str) -> bool {
+    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let re = RE.get_or_init(|| {
+        regex::Regex::new(r"^\s*[^\s、。，．0-9０-９]{2,10}(?:\s{2,}|　)\S").expect("static regex")
+    });
+    let t = text.trim();
+    re.is_match(text) && !t.contains('。') && !is_item(t)
+}
+
+/// Whether a line starts with a number (①, (1), 1.): numbered headings.
+fn is_numbered(s: &str) -> bool {
+    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let re = RE.get_or_init(|| {
+        regex::Regex::new(r"^(?:[①-⑳]|[（(][0-9０-９]{1,2}[）)]|[0-9０-９]{1,2}[.．])")
+            .expect("static regex")
+    });
+    re.is_match(s)
+}
+
+/// Whether a line starts a list item (bullet or number).
+fn is_item(s: &str) -> bool {
+    let t = s.trim();
+    strip_marker(t).len() < t.len()
+}
+
+/// A line wholly in parentheses ("（対象、補助率等）等"): a heading's annotation, not a value.
+fn is_annotation(text: &str) -> bool {
+    let t = text.trim_end_matches('等');
+    (t.starts_with('（') && t.ends_with('）')) || (t.starts_with('(') && t.ends_with(')'))
+}
+
+/// Cells of one row side by side: cut `rest` before a later label written after two or more
+/// spaces (or a full-width space). Returns the value part and the rest from the next label.
+fn cut_at_next_label(rest: &str) -> (String, Option<String>) {
+    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let re = RE.get_or_init(|| regex::Regex::new(r"(?:\s{2,}|　+)").expect("static regex"));
+    for m in re.find_iter(rest) {
+        let tail = &rest[m.end()..];
+        if let Some((_, _, _)) = split_label(tail) {
+            // A bare word like "対象" inside a value is a label only when something follows
+            // it in a cell-like way (a colon, a bracket, or more text after spaces).
+            let head = rest[..m.start()].trim_end().to_string();
+            return (head, Some(tail.to_string()));
+        }
+    }
+    (rest.trim_end().to_string(), None)
+}
+
+/// Every labelled value of a block, in text order.
+pub fn find(block: &Block) -> Vec<Hit> {
+    let mut hits: Vec<Hit> = Vec::new();
+    let label_lines: Vec<Option<(Field, String, String)>> =
+        block.iter().map(|l| split_label(&l.text)).collect();
+    let mut i = 0;
+    while i < block.len() {
+        let Some((field, label, rest)) = label_lines[i].clone() else {
+            i += 1;
+            continue;
+        };
+        // Several cells on one line.
+        let mut same_line: Vec<(Field, String, String)> = Vec::new();
+        let mut current = (field, label, rest);
+        loop {
+            let (value, next) = cut_at_next_label(&current.2);
+            same_line.push((current.0, current.1.clone(), value));
+            match next.and_then(|n| split_label(&n)) {
+                Some(n) => current = n,
+                None => break,
+            }
+        }
+        let last_cell = same_line.len() - 1;
+        let mut next_i = i + 1;
+        for (k, (field, label, value)) in same_line.into_iter().enumerate() {
+            // (text, width of the source line it ends): a long line that does not end a
+            // sentence and is followed by a line that does not start an item was wrapped.
+            let mut parts: Vec<(String, usize)> = Vec::new();
+            if !value.trim().is_empty() {
+                parts.push((
+                    value.trim().to_string(),
+                    block[i].text.trim().chars().count(),
+                ));
+            }
+            let mut last = i;
+            if k == last_cell && (value.trim().is_empty() || !field.is_single()) {
+                // Continuation lines belong to the last cell of the line.
+                let (more, end) = continuation(block, &label_lines, i, !parts.is_empty());
+                if !more.is_empty() {
+                    last = end;
+                    next_i = end + 1;
+                    parts.extend(more);
+                }
+            }
+            let first = if parts.is_empty() || !value.trim().is_empty() {
+                i
+            } else {
+                (i + 1..=last).find(|&j| !block[j].is_blank()).unwrap_or(i)
+            };
+            hits.push(Hit {
+                field,
+                label,
+                value: unwrap(&parts).join("\n"),
+                label_index: i,
+                first,
+                last,
+            });
+        }
+        i = next_i;
+    }
+    hits
+}
+
+/// Width from which a line that does not end a sentence is taken to be wrapped.
+const WRAP_WIDTH: usize = 20;
+
+/// Joins wrapped lines: a line at least [`WRAP_WIDTH`] wide that does not end with 。 or a
+/// closing bracket and is followed by a line that starts no list item continues on it.
+fn unwrap(parts: &[(String, usize)]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut previous_wrapped = false;
+    for (text, width) in parts {
+        if previous_wrapped
+            && !is_item(text)
+            && let Some(last) = out.last_mut()
+        {
+            last.push_str(text);
+        } else {
+            out.push(text.clone());
+        }
+        previous_wrapped =
+            *width >= WRAP_WIDTH && !text.ends_with(['。', '．', '）', ')', '」', '】', '］']);
+    }
+    out
+}
+
+/// Lines after `index` that continue its value: up to the next label line or blank line;
+/// past a blank line only while list items continue a list.
+fn continuation(
+    block: &Block,
+    labels: &[Option<(Field, String, String)>],
+    index: usize,
+    has_inline_value: bool,
+) -> (Vec<(String, usize)>, usize) {
+    let mut out: Vec<(String, usize)> = Vec::new();
+    let mut end = index;
+    let mut j = index + 1;
+    let mut saw_blank = false;
+    let mut list = false;
+    let mut annotated = false;
+    while j < block.len() {
+        let line: &Line = &block[j];
+        if line.is_blank() {
+            saw_blank = true;
+            j += 1;
+            continue;
+        }
+        if labels[j].is_some() || is_unknown_cell(&line.text) {
+            break;
+        }
+        let text = line.text.trim();
+        let waiting = out.is_empty() && !has_inline_value && !annotated;
+        if saw_blank && !waiting && !(list && is_item(text)) {
+            break;
+        }
+        if out.is_empty() && !has_inline_value && !annotated && is_annotation(text) {
+            annotated = true;
+            // "事業の概要" over "（対象、補助率等）": the heading's own second line.
+            end = j;
+            j += 1;
+            continue;
+        }
+        if out.is_empty() && !has_inline_value {
+            list = is_item(text);
+        }
+        saw_blank = false;
+        out.push((text.to_string(), text.chars().count()));
+        end = j;
+        j += 1;
+    }
+    (out, end)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::segment::clean::{blocks, lines};
+
+    fn hits(text: &str) -> Vec<(Field, String)> {
+        let ls = lines(text);
+        blocks(&ls)
+            .iter()
+            .flat_map(find)
+            .map(|h| (h.field, h.value))
+            .collect()
+    }
+
+    #[test]
+    fn variants_share_a_key() {
+        for l in [
+            "事業の概要",
+            "【事業概要】",
+            "［ 事業・概要 ］：",
+            "事業概要:",
+            "〔事業概要〕",
+        ] {
+            assert_eq!(field_of(l), Some(Field::Overview), "{l}");
+        }
+        assert_eq!(field_of("ＫＰＩ"), Some(Field::Goals));
+        assert_eq!(field_of("事業終了(予定)年度"), Some(Field::PeriodEnd));
+        assert_eq!(field_of("担当部局・庁"), Some(Field::Org));
+        assert_eq!(field_of("事業の概要を説明する"), None);
+    }
+
+    #[test]
+    fn label_forms() {
+        let h = hits(
+            "【事業名】 テスト支援事業\n担当課：総務課\n実施主体  都道府県、市町村\n事業概要\n○ 一つ目の取組を行う。\n\n○ 二つ目の取組を行う。\n\n目的\n地域を支える。\n",
+        );
+        assert_eq!(
+            h,
+            vec![
+                (Field::Name, "テスト支援事業".to_string()),
+                (Field::Contact, "総務課".to_string()),
+                (Field::Bodies, "都道府県、市町村".to_string()),
+                (
+                    Field::Overview,
+                    "○ 一つ目の取組を行う。\n○ 二つ目の取組を行う。".to_string()
+                ),
+                (Field::Purpose, "地域を支える。".to_string()),
+            ]
+        );
+    }
+
+    #[test]
+    fn cells_side_by_side() {
+        let h = hits("事業番号  0042      会計区分  一般会計\n");
+        assert_eq!(
+            h,
+            vec![
+                (Field::Code, "0042".to_string()),
+                (Field::Account, "一般会計".to_string())
+            ]
+        );
+    }
+
+    #[test]
+    fn prose_is_not_a_label() {
+        assert!(hits("目的を達成するために支援を行う。\n対象となる経費は人件費。\n").is_empty());
+        assert_eq!(
+            split_label("令和６年度補正予算額　１，２００千円").map(|x| x.0),
+            Some(Field::Budget)
+        );
+    }
+}
