@@ -1,7 +1,7 @@
 //! The Python package (python/, PyO3 + maturin): built into a wheel, installed into a fresh
 //! virtual environment, and checked to give the CLI's results on the same inputs
 //! (python/tests/same_as_cli.py), on a local Dask cluster too. Needs `maturin` on PATH and
-//! `dask[distributed]` in python3 (`.ci/run` installs both) and ../shared; fails, with the
+//! `dask[distributed]` and `duckdb` in python3 (`.ci/run` installs them) and ../shared; fails, with the
 //! reason, without them.
 
 use std::path::Path;

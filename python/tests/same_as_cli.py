@@ -96,6 +96,23 @@ def main():
             assert (Path(out) / name).read_bytes() == (Path(ref) / name).read_bytes(), name
         checked += 1
 
+    # `batch --parquet` read by DuckDB without glue code: every row, typed budget lines.
+    import duckdb
+
+    with tempfile.TemporaryDirectory() as out:
+        subprocess.run([binary, "batch", "-q", "--parquet", "-o", out, str(repo / "corpus")], check=False)
+        n_corpus = sum(1 for _ in open(Path(out) / "corpus.jsonl", encoding="utf-8"))
+        recs = [json.loads(l) for l in open(Path(out) / "records.jsonl", encoding="utf-8")]
+        con = duckdb.connect()
+        got = con.execute(f"select count(*) from read_parquet('{out}/corpus.parquet')").fetchone()[0]
+        assert got == n_corpus > 0, (got, n_corpus)
+        amounts = con.execute(
+            f"select sum(b.amount_yen) from (select unnest(budget) as b from read_parquet('{out}/records.parquet'))"
+        ).fetchone()[0]
+        want = sum(l.get("amount_yen", 0) or 0 for r in recs for l in r.get("budget", []))
+        assert amounts == want and want > 0, (amounts, want)
+        checked += 1
+
     print(f"ok: {checked} comparisons with the CLI")
 
 

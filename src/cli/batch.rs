@@ -45,6 +45,10 @@ pub struct Args {
     /// Reprocess every input, even those unchanged since the last run.
     #[arg(long)]
     pub force: bool,
+    /// Also write `corpus.parquet` and `records.parquet` (typed columns, nulls for absent
+    /// fields) for DuckDB, pandas and Spark; `glyphmend parquet OUT` writes them later.
+    #[arg(long)]
+    pub parquet: bool,
     /// No progress bar and no summary.
     #[arg(short, long)]
     pub quiet: bool,
@@ -125,6 +129,18 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             "wrote {}/{{corpus.jsonl,records.jsonl,manifest.json,needs_attention.json,timings.json,docs/}}",
             args.output.display()
         );
+    }
+    if args.parquet {
+        let out = glyphmend::export::OutDir::new(&args.output);
+        let n = glyphmend::export::parquet::write_outdir(&out)?;
+        if !args.quiet {
+            eprintln!(
+                "wrote {}/{{corpus.parquet,records.parquet}}: {} pages, {} records",
+                args.output.display(),
+                n.corpus_rows,
+                n.record_rows
+            );
+        }
     }
     Ok(ExitCode::from(report.exit_status()))
 }

@@ -11,6 +11,7 @@ pub mod batch;
 pub mod diff;
 pub mod index;
 pub mod learn;
+pub mod parquet;
 pub mod repair;
 pub mod review;
 pub mod search;
@@ -46,6 +47,9 @@ pub enum Command {
     Review(review::Args),
     /// Show original vs repaired lines of a text file in the terminal.
     Diff(diff::Args),
+    /// Write corpus.parquet and records.parquet of a batch (typed columns for DuckDB, pandas,
+    /// Spark).
+    Parquet(parquet::Args),
     /// Build the full-text index of a batch's corpus (or export it for OpenSearch).
     Index(index::Args),
     /// Search a batch's index: ranked hits with snippets and source page.
@@ -63,6 +67,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Review(a) => review::run(a),
         Command::Diff(a) => diff::run(a),
         Command::Index(a) => index::run(a),
+        Command::Parquet(a) => parquet::run(a),
         Command::Search(a) => search::run(a),
     }
 }

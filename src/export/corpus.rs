@@ -239,7 +239,7 @@ fn ratio(a: usize, b: usize) -> f64 {
 }
 
 /// One line of `corpus.jsonl`: one page of repaired text with where it came from.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct CorpusLine {
     pub id: String,
     /// Input path relative to the batch directory.
@@ -252,7 +252,7 @@ pub struct CorpusLine {
     pub repairs: RepairCounts,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct GarbleSummary {
     pub chars: usize,
     pub garbled_chars: usize,
@@ -261,7 +261,7 @@ pub struct GarbleSummary {
     pub garbled_chars_after: usize,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct RepairCounts {
     pub spans: usize,
     pub chars: usize,

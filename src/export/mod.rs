@@ -5,7 +5,8 @@
 //!   and OpenSearch bulk export;
 //! * [`review`] — a static, self-contained HTML report of every repair;
 //! * [`diff`] — original vs repaired in a terminal;
-//! * [`manifest`] / [`outdir`] — the output directory's layout, format version and files.
+//! * [`manifest`] / [`outdir`] — the output directory's layout, format version and files;
+//! * [`parquet`] — `corpus.parquet` and `records.parquet`, typed from the generated schemas.
 //!
 //! Invariant: every file written here goes through [`write_atomic`] or [`write_replace`]
 //! (temp file + rename in the same directory), so a reader never sees a half-written output,
@@ -18,6 +19,7 @@ pub mod diff;
 pub mod index;
 pub mod manifest;
 pub mod outdir;
+pub mod parquet;
 pub mod review;
 pub mod search;
 
@@ -45,6 +47,8 @@ pub enum ExportError {
     Index(#[from] tantivy::TantivyError),
     #[error("query: {0}")]
     Query(#[from] tantivy::query::QueryParserError),
+    #[error("{path}: cannot write Parquet: {reason}")]
+    Parquet { path: PathBuf, reason: String },
     #[error("{0}")]
     Other(String),
 }
