@@ -117,11 +117,20 @@ fn a_documents_own_table_wins_and_a_shuffled_one_does_not() {
         eprintln!("shuffled font: {v:?}");
         assert!(!v.wins, "{} wins a document in another font", v.table);
     }
-    assert_eq!(
-        result.spans().count(),
-        0,
-        "text in an unknown font was decoded"
-    );
+    // No table decodes it; self-learning may read the document's own glyphs, and what it
+    // prints (at the calibrated threshold) must be right.
+    for s in result.spans() {
+        assert!(
+            s.evidence.is_some_and(|e| e.kind == SpanKind::Learned),
+            "a table decoded text in an unknown font: {s:?}"
+        );
+        let want: String = s
+            .before
+            .chars()
+            .map(|c| fake.get(c as u32).unwrap_or(c))
+            .collect();
+        assert_eq!(s.after, want, "learned reading wrong: {s:?}");
+    }
     assert!(result.unresolved().count() > 0);
 }
 
