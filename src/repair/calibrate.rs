@@ -95,14 +95,20 @@ impl SpanEvidence {
         }
     }
     /// The stratum: `table:2` (kind and length class); learned readings by whether a
-    /// fitted glyph order explains them (`v`) or contexts alone (`c`), and by whether the
+    /// fitted glyph order explains them (`v`; only where such orders explain at least half
+    /// of the document's unexplained glyphs — a lone fitted block in a shuffled font is
+    /// chance) or contexts alone (`c`), and by whether the
     /// document reads like Japanese with them (mean log10 probability ≥ −2.5: `1`),
     /// e.g. `learned:v:1`.
     pub fn stratum(&self) -> String {
         match (self.kind, self.doc_logprob) {
             (SpanKind::Learned, Some(lp)) => format!(
                 "learned:{}:{}",
-                if self.ordered == Some(true) { 'v' } else { 'c' },
+                if self.ordered == Some(true) && self.order_share.is_some_and(|x| x >= 0.5) {
+                    'v'
+                } else {
+                    'c'
+                },
                 u8::from(lp >= -2.5)
             ),
             _ => format!("{}:{}", self.kind.as_str(), length_class(self.chars)),
