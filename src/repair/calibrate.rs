@@ -95,19 +95,24 @@ impl SpanEvidence {
         }
     }
     /// The stratum: `table:2` (kind and length class); learned readings by whether a
-    /// fitted glyph order explains them (`v`; only where such orders explain at least half
-    /// of the document's unexplained glyphs — a lone fitted block in a shuffled font is
-    /// chance) or contexts alone (`c`), and by whether the
+    /// fitted glyph order verified them (`v`), or they only lie inside a fitted block
+    /// (`b`: the learner's confidence 0.8 — a merged font's other order reads one glyph off
+    /// there), both only where such orders explain at least half of the document's
+    /// unexplained glyphs (a lone fitted block in a shuffled font is chance), or contexts
+    /// alone read them (`c`); and by whether the
     /// document reads like Japanese with them (mean log10 probability ≥ −2.5: `1`),
     /// e.g. `learned:v:1`.
     pub fn stratum(&self) -> String {
         match (self.kind, self.doc_logprob) {
             (SpanKind::Learned, Some(lp)) => format!(
                 "learned:{}:{}",
-                if self.ordered == Some(true) && self.order_share.is_some_and(|x| x >= 0.5) {
-                    'v'
-                } else {
-                    'c'
+                match (
+                    self.ordered == Some(true) && self.order_share.is_some_and(|x| x >= 0.5),
+                    self.rule_confidence >= 0.9,
+                ) {
+                    (true, true) => 'v',
+                    (true, false) => 'b',
+                    (false, _) => 'c',
                 },
                 u8::from(lp >= -2.5)
             ),
