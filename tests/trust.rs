@@ -3,6 +3,7 @@
 //! a document it explains better than shuffles of itself do.
 
 use glyphmend::lm::CharLm;
+use glyphmend::repair::calibrate::SpanKind;
 use glyphmend::repair::{Repairer, doclevel};
 use glyphmend::tables::{FontTable, TableSet};
 use std::collections::HashMap;
@@ -116,11 +117,20 @@ fn a_documents_own_table_wins_and_a_shuffled_one_does_not() {
         eprintln!("shuffled font: {v:?}");
         assert!(!v.wins, "{} wins a document in another font", v.table);
     }
-    assert_eq!(
-        result.spans().count(),
-        0,
-        "text in an unknown font was decoded"
-    );
+    // No table decodes it; self-learning may read the document's own glyphs, and what it
+    // prints (at the calibrated threshold) must be right.
+    for s in result.spans() {
+        assert!(
+            s.evidence.is_some_and(|e| e.kind == SpanKind::Learned),
+            "a table decoded text in an unknown font: {s:?}"
+        );
+        let want: String = s
+            .before
+            .chars()
+            .map(|c| fake.get(c as u32).unwrap_or(c))
+            .collect();
+        assert_eq!(s.after, want, "learned reading wrong: {s:?}");
+    }
     assert!(result.unresolved().count() > 0);
 }
 
@@ -228,5 +238,35 @@ fn never_evidence_covers_what_extractors_emit() {
     }
     for c in ['ධ', 'ࠉ', '㹌', '地'] {
         assert!(!doclevel::never_evidence(c), "{c:?}");
+    }
+}
+
+#[test]
+fn dev_a_from_its_own_text_alone() {
+    // No shipped table: whatever changes comes from self-learning, held to the calibrated
+    // threshold. Issue 14 asks CER ≤ 2 %; the figure is printed, and the text must be no
+    // worse than left alone, with no clean line changed.
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/seed");
+    let input = std::fs::read_to_string(dir.join("dev-a.txt")).expect("fixture");
+    let truth = std::fs::read_to_string(dir.join("dev-a.truth.txt")).expect("fixture");
+    let empty = TableSet::default();
+    let repairer = Repairer::new(&empty, CharLm::builtin());
+    let out = repairer.repair_text(&input);
+    let learned = out
+        .spans()
+        .filter(|s| s.evidence.is_some_and(|e| e.kind == SpanKind::Learned))
+        .count();
+    assert_eq!(learned, out.spans().count(), "only learned readings without tables");
+    let ev = glyphmend::eval::evaluate(&input, &out.text, &truth);
+    eprintln!(
+        "dev-a by self-learning alone: CER {:.4} (input {:.4}), {learned} span(s), clean lines changed {}",
+        ev.cer(),
+        ev.input_cer(),
+        ev.clean_lines_changed
+    );
+    assert_eq!(ev.clean_lines_changed, 0);
+    assert!(ev.cer() <= ev.input_cer(), "worse than leaving it");
+    for s in out.spans() {
+        assert!(s.confidence >= repairer.options.min_learned_confidence);
     }
 }

@@ -120,6 +120,8 @@ pub struct BatchOptions {
     pub budget: crate::ingest::budget::Budget,
     /// Password of encrypted PDFs.
     pub password: Option<String>,
+    /// Self-learning of text repair (see [`crate::pipeline::Options::learn`]).
+    pub learn: bool,
 }
 
 /// Default wall-time bound per input: far above the slowest real document (seconds), low
@@ -141,6 +143,7 @@ impl BatchOptions {
             timeout: Some(DEFAULT_TIMEOUT),
             budget: crate::ingest::budget::Budget::default(),
             password: None,
+            learn: true,
         }
     }
 }
@@ -234,6 +237,7 @@ pub fn run(opts: &BatchOptions) -> Result<BatchReport, BatchError> {
     let mut pipeline = Pipeline::builtin()?.with_tables_dir(opts.extra_tables.as_deref())?;
     pipeline.options.budget = opts.budget;
     pipeline.options.password = opts.password.clone();
+    pipeline.options.learn = opts.learn;
     let (inputs, skipped) = discover(&opts.input_dir, &opts.out_dir)?;
     if opts.learn_fonts {
         pipeline.add_tables(corpus_tables(&inputs, &pipeline, opts.threads)?);
@@ -251,6 +255,14 @@ pub fn run(opts: &BatchOptions) -> Result<BatchReport, BatchError> {
         }
         tables_version = hex::encode(h.finalize());
         pipeline.options.outlines = Some(std::sync::Arc::new(ix));
+    }
+
+    if !opts.learn {
+        // Without self-learning the same input can read differently: not a resumable run.
+        let mut h = Sha256::new();
+        h.update(tables_version.as_bytes());
+        h.update(b"no-learn\n");
+        tables_version = hex::encode(h.finalize());
     }
 
     let previous_manifest = out.previous_manifest();

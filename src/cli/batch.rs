@@ -59,6 +59,10 @@ pub struct Args {
     /// Password of encrypted PDFs (the same for every input).
     #[arg(long)]
     pub password: Option<String>,
+    /// Do not decipher glyphs no table explains from each document's own text (as
+    /// `repair --no-learn`).
+    #[arg(long)]
+    pub no_learn: bool,
     #[command(flatten)]
     pub budget: super::extract::BudgetArgs,
 }
@@ -80,6 +84,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         timeout: (args.timeout > 0).then(|| std::time::Duration::from_secs(args.timeout)),
         budget: args.budget.budget(),
         password: args.password.clone(),
+        learn: !args.no_learn,
     };
     let report = batch::run(&opts).with_context(|| format!("batch over {}", args.dir.display()))?;
     let m = &report.manifest;

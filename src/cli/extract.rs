@@ -40,6 +40,10 @@ pub struct Args {
     /// default only reported).
     #[arg(long, default_value_t = 0.5)]
     pub min_rule_confidence: f32,
+    /// Do not decipher glyphs no table explains from the document's own text (self-learning
+    /// is on by default and applies only readings at the calibrated threshold).
+    #[arg(long)]
+    pub no_learn: bool,
     /// Suppress warnings on stderr.
     #[arg(short, long)]
     pub quiet: bool,
@@ -111,6 +115,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             ))
         },
         budget: args.budget.budget(),
+        learn: !args.no_learn,
     };
     let doc = pipeline.read(&args.file)?;
     if !args.quiet {

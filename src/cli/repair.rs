@@ -28,6 +28,11 @@ pub struct Args {
     /// Also apply table entries marked low-confidence (below this; default 0.5).
     #[arg(long, default_value_t = 0.5)]
     pub min_rule_confidence: f32,
+    /// Do not learn readings from the document's own garbled text when the tables leave
+    /// garbling unexplained (self-learning is on by default and applies only readings at
+    /// or above the calibrated threshold, see `data/calibration.tsv`).
+    #[arg(long)]
+    pub no_learn: bool,
     /// Write the repaired text here instead of standard output.
     #[arg(short, long)]
     pub output: Option<PathBuf>,
@@ -259,6 +264,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let lm = glyphmend::lm::CharLm::builtin();
     let mut repairer = Repairer::new(&tables, lm);
     repairer.options.min_rule_confidence = args.min_rule_confidence;
+    repairer.options.learn = !args.no_learn;
     // First pass: the scan (and the UTF-8 check) before any output; the language model
     // adapts in a second pass only if some line needs repair, so clean text costs the scan
     // alone.
@@ -345,9 +351,18 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 )?;
             }
             for s in &line.spans {
+                let how = s.evidence.map_or(String::new(), |e| {
+                    format!(
+                        " ({}, {} char(s), LM gain {:.1}, rule confidence {:.2})",
+                        e.kind.as_str(),
+                        e.chars,
+                        e.gain,
+                        e.rule_confidence
+                    )
+                });
                 writeln!(
                     err,
-                    "{}:{}-{}: {} → {}  [{}; {}; {}] confidence {:.2}",
+                    "{}:{}-{}: {} → {}  [{}; {}; {}] confidence {:.2}{how}",
                     s.line,
                     s.column,
                     s.end_column,
@@ -393,6 +408,23 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                     v.gain,
                     v.null_mean,
                     v.null_best
+                )?;
+            }
+        }
+        if let Some(t) = repairer.learned(&doc) {
+            writeln!(
+                err,
+                "table {}: {} reading(s) learned from this document's own text (applied where calibrated confidence ≥ {:.2})",
+                t.name,
+                t.rules.len(),
+                repairer.options.min_learned_confidence
+            )?;
+            for r in &t.rules {
+                writeln!(
+                    err,
+                    "  {}: {}",
+                    glyphmend::repair::describe_rule(r),
+                    r.evidence
                 )?;
             }
         }

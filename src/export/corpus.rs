@@ -306,6 +306,7 @@ mod tests {
                     rule: "r".into(),
                     fix: "decode".into(),
                     confidence: 0.5,
+                    evidence: None,
                 }],
                 unresolved: vec![],
             }],

@@ -266,6 +266,9 @@ pub struct Options {
     pub outlines: Option<Arc<crate::tables::outlines::OutlineIndex>>,
     /// Per-document work limits of PDF extraction.
     pub budget: crate::ingest::budget::Budget,
+    /// Self-learning of text repair: glyphs no table explains are deciphered from the
+    /// document's own text, applied at the calibrated threshold (`--no-learn` turns it off).
+    pub learn: bool,
 }
 
 impl Default for Options {
@@ -276,6 +279,7 @@ impl Default for Options {
             min_rule_confidence: 0.5,
             outlines: None,
             budget: crate::ingest::budget::Budget::default(),
+            learn: true,
         }
     }
 }
@@ -336,6 +340,7 @@ impl Pipeline {
     pub fn repairer(&self) -> Repairer<'_> {
         let mut r = Repairer::new(&self.tables, self.lm);
         r.options.min_rule_confidence = self.options.min_rule_confidence;
+        r.options.learn = self.options.learn;
         r
     }
 

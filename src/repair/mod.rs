@@ -15,6 +15,7 @@
 //!   which is garbling evidence (see [`lattice::options`]).
 
 pub mod bidi;
+pub mod calibrate;
 pub mod doclevel;
 pub mod lattice;
 mod memo;
@@ -23,7 +24,8 @@ pub mod window;
 
 use crate::detect::{self, GarbledSpan, Reason, classify};
 use crate::lm::Scorer;
-use crate::tables::{FontTable, RuleKind, TableSet};
+use crate::tables::{FontTable, Rule, RuleKind, TableSet};
+use calibrate::{SpanEvidence, SpanKind};
 use lattice::KEEP;
 use std::borrow::Cow;
 
@@ -44,6 +46,15 @@ pub struct RepairOptions {
     /// at least this. Guards against a wrong table turning an unknown font's garbage into
     /// kanji soup; such spans are reported as unresolved instead.
     pub min_mean_logprob: f32,
+    /// Self-learning: when garbling remains after the tables, decipher the document's own
+    /// unexplained glyphs ([`crate::learn::decipher`]) and apply the readings whose spans
+    /// reach `min_learned_confidence` (calibrated).
+    pub learn: bool,
+    /// Learned spans below this calibrated confidence are left unresolved. Default: the
+    /// threshold the calibration file derived (at least 0.9; none applied without one).
+    pub min_learned_confidence: f32,
+    /// The confidence calibration (the shipped one by default).
+    pub calibration: &'static calibrate::Calibration,
 }
 
 impl Default for RepairOptions {
@@ -55,6 +66,12 @@ impl Default for RepairOptions {
             max_tables_per_line: 3,
             adapt: true,
             min_mean_logprob: -4.5,
+            learn: true,
+            min_learned_confidence: calibrate::Calibration::builtin()
+                .learned_threshold()
+                .unwrap_or(1.01)
+                .max(0.9),
+            calibration: calibrate::Calibration::builtin(),
         }
     }
 }
@@ -76,8 +93,12 @@ pub struct RepairSpan {
     pub rule: String,
     /// `decode`, `decode+nfc` (the input had been NFC-normalised).
     pub fix: String,
-    /// 0..=1, from the language-model margin and the rule's own confidence.
+    /// 0..=1: the measured probability that the span is right, from its evidence through
+    /// the calibration ([`calibrate`]).
     pub confidence: f32,
+    /// What the confidence was computed from (`None` only for spans made elsewhere).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub evidence: Option<calibrate::SpanEvidence>,
 }
 
 /// What happened to one line.
@@ -164,6 +185,8 @@ impl<'a> Repairer<'a> {
             evidence: Vec::new(),
             evidence_chars: 0,
             verdicts: std::sync::OnceLock::new(),
+            residual: std::sync::OnceLock::new(),
+            learned: std::sync::OnceLock::new(),
         }
     }
 
@@ -187,20 +210,7 @@ impl<'a> Repairer<'a> {
             }
             // A second font (a title font amid the body font): the glyphs the winners leave
             // unresolved are judged again, on their own, by the tables that lost.
-            let memo = memo::Memo::new(lm);
-            let mut residual = std::collections::HashSet::new();
-            for line in &doc.evidence {
-                let text: String = line.iter().collect();
-                memo.trim();
-                let (_, report) = self.repair_line_with(&text, 0, &memo, doc.may_be_nfc, &winners);
-                for u in &report.unresolved {
-                    residual.extend(
-                        u.text
-                            .chars()
-                            .filter(|&c| classify(c).is_strong() && !doclevel::never_evidence(c)),
-                    );
-                }
-            }
+            let (residual, fixed) = self.residual(doc, &winners);
             let losers: Vec<(usize, &FontTable)> = self
                 .tables
                 .iter()
@@ -210,13 +220,194 @@ impl<'a> Repairer<'a> {
                 .collect();
             let rest: Vec<&FontTable> = losers.iter().map(|(_, t)| *t).collect();
             let second = doclevel::decide(&rest, &doc.evidence, lm, Some(&residual));
+            let mut second_won = false;
             for ((i, _), v) in losers.iter().zip(second) {
+                second_won |= v.wins;
                 if v.wins || v.distinct > 0 {
                     verdicts[*i] = v;
                 }
             }
+            if !second_won {
+                // The final winners are these: self-learning starts from this residue.
+                let _ = doc.residual.set((residual, fixed));
+            }
             verdicts
         })
+    }
+
+    /// What the tables in `winners` leave unexplained in the document's evidence lines: the
+    /// strong glyphs left unresolved, and the evidence lines as those tables repair them.
+    fn residual(
+        &self,
+        doc: &DocumentModel<'a>,
+        winners: &[&FontTable],
+    ) -> (std::collections::HashSet<char>, Vec<String>) {
+        let memo = memo::Memo::new(&doc.adaptive);
+        let mut residual = std::collections::HashSet::new();
+        let mut fixed = Vec::with_capacity(doc.evidence.len());
+        let kinds = Kinds::default();
+        for line in &doc.evidence {
+            let text: String = line.iter().collect();
+            memo.trim();
+            let (out, report) =
+                self.repair_line_with(&text, 0, &memo, doc.may_be_nfc, winners, &kinds);
+            for u in &report.unresolved {
+                residual.extend(
+                    u.text
+                        .chars()
+                        .filter(|&c| classify(c).is_strong() && !doclevel::never_evidence(c)),
+                );
+            }
+            fixed.push(out);
+        }
+        (residual, fixed)
+    }
+
+    /// The table learned from this document's own unexplained glyphs, if self-learning is
+    /// on and the tables that won leave enough garbling to learn from (decided on first
+    /// use, once every chunk is observed). Its readings are glyph rules of source
+    /// `learned`; its spans are applied only at or above the calibrated
+    /// [`RepairOptions::min_learned_confidence`].
+    pub fn learned<'d>(&self, doc: &'d DocumentModel<'a>) -> Option<&'d FontTable> {
+        if !self.options.learn {
+            return None;
+        }
+        doc.learned
+            .get_or_init(|| self.learn_document(doc))
+            .as_ref()
+            .map(|l| &l.table)
+    }
+
+    fn learn_document(&self, doc: &DocumentModel<'a>) -> Option<LearnedTable> {
+        let winners = self.winners(doc);
+        let (residual, fixed) = match doc.residual.get() {
+            Some(r) => r,
+            None => {
+                let r = self.residual(doc, &winners);
+                doc.residual.get_or_init(|| r)
+            }
+        };
+        if residual.len() < LEARN_MIN_GLYPHS {
+            return None;
+        }
+        // The lines holding unexplained glyphs, as the winning tables repair them (their
+        // decoded neighbours are context), up to LEARN_MAX_BYTES.
+        let mut counts: std::collections::HashMap<char, usize> = Default::default();
+        let mut text = String::new();
+        let mut text_lines: Vec<&str> = Vec::new();
+        for line in fixed.iter() {
+            if text.len() >= LEARN_MAX_BYTES {
+                break;
+            }
+            let mut has = false;
+            for c in line.chars().filter(|c| residual.contains(c)) {
+                *counts.entry(c).or_default() += 1;
+                has = true;
+            }
+            if has {
+                text_lines.push(line.as_str());
+                text.push_str(line);
+                text.push('\n');
+            }
+        }
+        if counts.values().sum::<usize>() < LEARN_MIN_TOKENS {
+            return None;
+        }
+        let source = crate::learn::decipher::Source {
+            name: "document".into(),
+            text,
+        };
+        let learned = crate::learn::decipher::learn(
+            LEARNED_TABLE,
+            &[source],
+            self.lm,
+            &crate::learn::decipher::Options::default(),
+        )
+        .ok()?;
+        let mut glyphs: Vec<char> = counts.keys().copied().collect();
+        glyphs.sort_unstable();
+        let rules: Vec<Rule> = glyphs
+            .iter()
+            .filter(|g| (**g as u32) <= crate::tables::rule::MAX_GID)
+            .filter_map(|&g| {
+                let (c, conf) = learned.reading(g as u32)?;
+                // Learned readings are text: never a control, ASCII or another garbled glyph.
+                if classify(c).is_strong() || c.is_control() || c.is_ascii() {
+                    return None;
+                }
+                Some(Rule {
+                    kind: RuleKind::Glyph { gid: g as u32, ch: c },
+                    confidence: conf,
+                    source: LEARNED_SOURCE.into(),
+                    evidence: format!(
+                        "read from this document's own text ({} occurrence(s)); learner's confidence {conf:.2}",
+                        counts.get(&g).copied().unwrap_or(0)
+                    ),
+                })
+            })
+            .collect();
+        if rules.is_empty() {
+            return None;
+        }
+        let total: usize = counts.values().sum();
+        let ordered: std::collections::HashSet<u32> = counts
+            .keys()
+            .map(|g| *g as u32)
+            .filter(|g| {
+                learned.tables.iter().any(|t| {
+                    t.decode(*g)
+                        .and_then(|d| t.rule(d.rule))
+                        .is_some_and(|r| matches!(r.kind, RuleKind::Block { .. }))
+                })
+            })
+            .collect();
+        let verified: usize = counts
+            .iter()
+            .filter(|(g, _)| ordered.contains(&(**g as u32)))
+            .map(|(_, n)| n)
+            .sum();
+        let table = FontTable::from_rules(LEARNED_TABLE, rules).ok()?;
+        // How the document reads with every learned reading applied.
+        let (mut sum, mut n) = (0.0f64, 0usize);
+        for line in text_lines.iter() {
+            let decoded: Vec<char> = line
+                .chars()
+                .map(|c| table.get(c as u32).filter(|_| counts.contains_key(&c)).unwrap_or(c))
+                .collect();
+            for (i, c) in line.chars().enumerate() {
+                if counts.contains_key(&c) && table.get(c as u32).is_some() {
+                    sum += doc.adaptive.log_prob(&decoded[i.saturating_sub(3)..i], decoded[i]) as f64;
+                    n += 1;
+                }
+            }
+        }
+        Some(LearnedTable {
+            doc_logprob: if n == 0 { -99.0 } else { (sum / n as f64) as f32 },
+            table,
+            occurrences: counts
+                .iter()
+                .map(|(g, n)| (*g as u32, (*n).min(u32::MAX as usize) as u32))
+                .collect(),
+            order_share: verified as f32 / total.max(1) as f32,
+            ordered,
+        })
+    }
+
+    /// Which kind of source each table decoding a span is ([`SpanKind`]).
+    fn kinds<'d>(&self, doc: &'d DocumentModel<'a>) -> Kinds<'d> {
+        Kinds {
+            learned: if self.options.learn {
+                doc.learned.get().and_then(|l| l.as_ref())
+            } else {
+                None
+            },
+            residual: self
+                .verdicts(doc)
+                .iter()
+                .filter(|v| v.wins && v.residual)
+                .map(|v| v.table.clone())
+                .collect(),
+        }
     }
 
     /// The tables that won the document.
@@ -263,7 +454,9 @@ impl<'a> Repairer<'a> {
     ) -> TextRepair<'t> {
         let nfc_alternatives = doc.may_be_nfc;
         let adaptive = &doc.adaptive;
-        let winners = self.winners(doc);
+        let mut winners: Vec<&FontTable> = self.winners(doc);
+        winners.extend(self.learned(doc));
+        let kinds = self.kinds(doc);
         // Repeated lines (headers, footers, table rows) are common: each distinct line
         // content is repaired once. Exact: a line's repair depends only on its content
         // and on the document-wide model, never on its neighbours.
@@ -302,7 +495,14 @@ impl<'a> Repairer<'a> {
                     memo.trim();
                     // Very long lines (and lone `\r` endings) in bounded pieces.
                     let (mut fixed, report) = window::repair_pieces(line, |piece| {
-                        self.repair_line_with(piece, line_no, memo, nfc_alternatives, &winners)
+                        self.repair_line_with(
+                            piece,
+                            line_no,
+                            memo,
+                            nfc_alternatives,
+                            &winners,
+                            &kinds,
+                        )
                     });
                     if raw.len() != line.len() {
                         fixed.push('\r');
@@ -359,7 +559,7 @@ impl<'a> Repairer<'a> {
     /// one's is tried only if it reads two or more of them differently from every table
     /// taken before it (a title font's 調査 amid a body font whose kanji block also
     /// covers those glyph IDs).
-    fn tables_for(&self, chars: &[char], winners: &[&'a FontTable]) -> Vec<&'a FontTable> {
+    fn tables_for<'t>(&self, chars: &[char], winners: &[&'t FontTable]) -> Vec<&'t FontTable> {
         let strong: Vec<char> = chars
             .iter()
             .copied()
@@ -379,7 +579,7 @@ impl<'a> Repairer<'a> {
             .collect();
         scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
         let best = scored.first().map_or(0, |s| s.0);
-        let mut taken: Vec<&'a FontTable> = Vec::new();
+        let mut taken: Vec<&'t FontTable> = Vec::new();
         for (n, _, t) in scored {
             if taken.len() == self.options.max_tables_per_line {
                 break;
@@ -426,6 +626,7 @@ impl<'a> Repairer<'a> {
             &memo::Memo::new(lm),
             nfc_alternatives,
             &winners,
+            &Kinds::default(),
         )
     }
 
@@ -436,7 +637,8 @@ impl<'a> Repairer<'a> {
         line_no: usize,
         memo: &memo::Memo,
         nfc_alternatives: bool,
-        winners: &[&'a FontTable],
+        winners: &[&FontTable],
+        kinds: &Kinds,
     ) -> (String, LineReport) {
         let chars: Vec<char> = line.chars().collect();
         let tables = self.tables_for(&chars, winners);
@@ -460,9 +662,26 @@ impl<'a> Repairer<'a> {
                 }
             }
         }
-        let Some((_, cand, opts, pick)) = best else {
+        let Some((_, cand, opts, mut pick)) = best else {
             report.unresolved = unresolved(&chars, &(0..chars.len()).collect::<Vec<_>>(), line_no);
             return (line.to_string(), report);
+        };
+        // Learned readings below the calibrated threshold are not applied (their glyphs are
+        // reported unresolved); the others' evidence is measured again without them.
+        let spans = loop {
+            let spans = self.spans(&opts, &pick, &cand, &tables, lm, line_no, kinds);
+            let mut reverted = false;
+            for (a, b, s) in &spans {
+                if s.evidence.is_some_and(|e| e.kind == SpanKind::Learned)
+                    && s.confidence < o.min_learned_confidence
+                {
+                    pick[*a..*b].iter_mut().for_each(|k| *k = 0);
+                    reverted = true;
+                }
+            }
+            if !reverted {
+                break spans;
+            }
         };
         let decoded_any = pick
             .iter()
@@ -481,7 +700,7 @@ impl<'a> Repairer<'a> {
         for (i, &k) in pick.iter().enumerate() {
             text.extend(opts[i][k].chars());
         }
-        report.spans = self.spans(&opts, &pick, &cand, &tables, lm, line_no);
+        report.spans = spans.into_iter().map(|(_, _, s)| s).collect();
         // Strong characters left as they were: no table explains them.
         let kept: Vec<usize> = pick
             .iter()
@@ -557,6 +776,8 @@ impl<'a> Repairer<'a> {
         }
     }
 
+    /// The decoded spans of a path, each with its lattice positions `[a, b)`.
+    #[allow(clippy::too_many_arguments)]
     fn spans(
         &self,
         opts: &lattice::Options,
@@ -565,7 +786,8 @@ impl<'a> Repairer<'a> {
         tables: &[&FontTable],
         lm: &dyn Scorer,
         line_no: usize,
-    ) -> Vec<RepairSpan> {
+        kinds: &Kinds,
+    ) -> Vec<(usize, usize, RepairSpan)> {
         let o = &self.options;
         let scored = lattice::ScoredPath::new(opts, pick, lm, o.switch_cost);
         let base = scored.total;
@@ -599,7 +821,29 @@ impl<'a> Repairer<'a> {
                     .join("; ");
                 let cols: Vec<usize> = (a..b).map(|i| cand.order[i]).collect();
                 let nfc = (a..b).any(|i| opts[i][pick[i]].nfc);
-                out.push(RepairSpan {
+                let kind = kinds.kind(table);
+                let learned = kinds.learned.filter(|_| kind == SpanKind::Learned);
+                let evidence = SpanEvidence {
+                    kind,
+                    chars: b - a,
+                    gain: gain.max(0.0),
+                    rule_confidence: rule_conf,
+                    occurrences: learned.map(|l| {
+                        (a..b)
+                            .map(|i| {
+                                let g = opts[i][0].out[0] as u32;
+                                l.occurrences.get(&g).copied().unwrap_or(0)
+                            })
+                            .min()
+                            .unwrap_or(0)
+                    }),
+                    ordered: learned.map(|l| {
+                        (a..b).all(|i| l.ordered.contains(&(opts[i][0].out[0] as u32)))
+                    }),
+                    order_share: learned.map(|l| l.order_share),
+                    doc_logprob: learned.map(|l| l.doc_logprob),
+                };
+                out.push((a, b, RepairSpan {
                     line: line_no,
                     column: cols.iter().min().copied().unwrap_or(0) + 1,
                     end_column: cols.iter().max().copied().unwrap_or(0) + 1,
@@ -614,8 +858,9 @@ impl<'a> Repairer<'a> {
                     } else {
                         "decode".into()
                     },
-                    confidence: ((1.0 - 10f32.powf(-gain.max(0.0))) * rule_conf).clamp(0.0, 1.0),
-                });
+                    confidence: o.calibration.probability(&evidence),
+                    evidence: Some(evidence),
+                }));
                 a = b;
             }
         }
@@ -642,6 +887,56 @@ pub struct DocumentModel<'a> {
     evidence_chars: usize,
     /// The tables' verdicts, decided once every chunk is observed.
     verdicts: std::sync::OnceLock<Vec<doclevel::TableVerdict>>,
+    /// What the winning tables leave unexplained (see [`Repairer::residual`]), kept from
+    /// the verdicts when they already computed it.
+    residual: std::sync::OnceLock<(std::collections::HashSet<char>, Vec<String>)>,
+    /// The table learned from the document itself (self-learning), decided after them.
+    learned: std::sync::OnceLock<Option<LearnedTable>>,
+}
+
+/// What self-learning read from a document.
+#[derive(Debug)]
+struct LearnedTable {
+    table: FontTable,
+    /// Occurrences of each unexplained glyph in the lines learned from.
+    occurrences: std::collections::HashMap<u32, u32>,
+    /// Glyphs inside a block of a glyph order the learner fitted.
+    ordered: std::collections::HashSet<u32>,
+    /// Share of the occurrences whose glyph is in `ordered`.
+    order_share: f32,
+    /// Mean log10 probability of the learned readings in the lines learned from.
+    doc_logprob: f32,
+}
+
+/// Name of the table learned from a document's own text.
+pub const LEARNED_TABLE: &str = "learned";
+/// Source of its rules.
+pub const LEARNED_SOURCE: &str = "learned";
+/// Self-learning needs at least this many distinct unexplained glyphs…
+const LEARN_MIN_GLYPHS: usize = 8;
+/// …occurring this many times in all…
+const LEARN_MIN_TOKENS: usize = 60;
+/// …and reads at most this many bytes of their lines.
+const LEARN_MAX_BYTES: usize = 400_000;
+
+/// Which tables decode as second fonts ([`SpanKind::Residual`]); the learned table is
+/// recognised by its rules' source.
+#[derive(Debug, Default)]
+struct Kinds<'d> {
+    residual: Vec<String>,
+    learned: Option<&'d LearnedTable>,
+}
+
+impl Kinds<'_> {
+    fn kind(&self, t: &FontTable) -> SpanKind {
+        if t.name == LEARNED_TABLE && t.rules.iter().all(|r| r.source == LEARNED_SOURCE) {
+            SpanKind::Learned
+        } else if self.residual.contains(&t.name) {
+            SpanKind::Residual
+        } else {
+            SpanKind::Table
+        }
+    }
 }
 
 impl DocumentModel<'_> {

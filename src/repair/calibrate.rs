@@ -1,0 +1,383 @@
+//! Calibrated confidence: the confidence printed with a repaired span is the measured
+//! probability that the span is right, not a rule's prior.
+//!
+//! Each span has raw evidence ([`SpanEvidence`]: where its table comes from, how many
+//! characters it has, how far its reading beats keeping it under the language model, the
+//! weakest rule's own confidence). A [`Calibration`] maps that evidence to a probability:
+//! spans are split into strata (source kind × length class), and within a stratum a
+//! monotone, non-decreasing step function of a raw score is fitted on labelled spans (the
+//! unseen-font benchmark's tuning fonts, `examples/unseen_fonts.rs --fit-calibration`) by
+//! pooling adjacent violators over equal-count bins, each step's probability a Laplace
+//! estimate (right + 1) / (spans + 2), so that a step seen only right never says 1.
+//!
+//! The shipped calibration is `data/calibration.tsv`, written by that command (never by
+//! hand); its header records the command and the data. Invariants:
+//! * the probability never decreases as the raw score grows within a stratum;
+//! * evidence of a stratum the file lacks falls back to its kind's pooled steps (a second
+//!   font's table to the tables' steps), then to the whole file's, never to a made-up
+//!   figure;
+//! * an empty or unreadable calibration gives probability 0 (nothing learned is applied).
+
+use std::sync::OnceLock;
+
+/// Where a span's decoding comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SpanKind {
+    /// A shipped or user table that won the document in the first round.
+    Table,
+    /// A table that won on the glyphs the first round's winners left (a second font).
+    Residual,
+    /// A reading learned from the document's own garbled text (self-learning).
+    Learned,
+}
+
+impl SpanKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SpanKind::Table => "table",
+            SpanKind::Residual => "residual",
+            SpanKind::Learned => "learned",
+        }
+    }
+}
+
+/// The raw evidence of one span, shown in `--json` and fed to the calibration.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+pub struct SpanEvidence {
+    pub kind: SpanKind,
+    /// Characters decoded.
+    pub chars: usize,
+    /// log10 language-model gain of the reading over keeping the span as it was.
+    pub gain: f32,
+    /// The weakest rule's own confidence (a learned glyph's: the learner's — 0.9 for a
+    /// glyph an order hypothesis verified, 0.8 inside an accepted block, else its context
+    /// score).
+    pub rule_confidence: f32,
+    /// Learned spans: occurrences in the document of the span's rarest glyph.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub occurrences: Option<u32>,
+    /// Learned spans: every glyph of the span lies in a block of a glyph order the learner
+    /// fitted (rather than being read from its contexts alone).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ordered: Option<bool>,
+    /// Learned spans: share of the document's unexplained glyph occurrences that lie in
+    /// such blocks (a real font's order explains most of them; chance explains few).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub order_share: Option<f32>,
+    /// Learned spans: mean log10 probability, under the document's language model, of the
+    /// characters the learned readings put in the document (a wrong decipherment reads as
+    /// gibberish however well its glyph order fitted).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub doc_logprob: Option<f32>,
+}
+
+/// Length classes: 1, 2, 3–4, 5+ characters.
+fn length_class(chars: usize) -> u8 {
+    match chars {
+        0 | 1 => 1,
+        2 => 2,
+        3 | 4 => 3,
+        _ => 5,
+    }
+}
+
+impl SpanEvidence {
+    /// The score the steps are fitted over. Tables: monotone in the gain and in the rule's
+    /// confidence (a gain beyond 20 log10 units adds nothing). Learned readings: their
+    /// gain over a garbled glyph is nearly always large, so the score is how often the
+    /// rarest glyph was seen (up to 64 times) and the learner's confidence.
+    pub fn raw(&self) -> f32 {
+        let rule = self.rule_confidence.clamp(0.0, 1.0);
+        match self.occurrences {
+            Some(n) => rule * (n.min(64) as f32) / 64.0,
+            None => rule * self.gain.clamp(0.0, 20.0) / 20.0,
+        }
+    }
+    /// The stratum: `table:2` (kind and length class); learned readings by whether a
+    /// fitted glyph order verified them (`v`), or they only lie inside a fitted block
+    /// (`b`: the learner's confidence 0.8 — a merged font's other order reads one glyph off
+    /// there), both only where such orders explain at least half of the document's
+    /// unexplained glyphs (a lone fitted block in a shuffled font is chance), or contexts
+    /// alone read them (`c`); and by whether the
+    /// document reads like Japanese with them (mean log10 probability ≥ −2.5: `1`),
+    /// e.g. `learned:v:1`.
+    pub fn stratum(&self) -> String {
+        match (self.kind, self.doc_logprob) {
+            (SpanKind::Learned, Some(lp)) => format!(
+                "learned:{}:{}",
+                match (
+                    self.ordered == Some(true) && self.order_share.is_some_and(|x| x >= 0.5),
+                    self.rule_confidence >= 0.9,
+                ) {
+                    (true, true) => 'v',
+                    (true, false) => 'b',
+                    (false, _) => 'c',
+                },
+                u8::from(lp >= -2.5)
+            ),
+            _ => format!("{}:{}", self.kind.as_str(), length_class(self.chars)),
+        }
+    }
+}
+
+/// One step: from raw score `lo` on, probability `p` (fitted on `n` spans, `right` right).
+#[derive(Debug, Clone, PartialEq)]
+struct Step {
+    stratum: String,
+    lo: f32,
+    n: usize,
+    right: usize,
+    p: f32,
+}
+
+/// Monotone step functions per stratum.
+#[derive(Debug, Clone, Default)]
+pub struct Calibration {
+    steps: Vec<Step>,
+}
+
+/// Share of learned spans at or above the threshold that must be right on the tuning data.
+pub const TARGET_PRECISION: f64 = 0.995;
+/// The row of the file holding the learned readings' threshold.
+const THRESHOLD_ROW: &str = "threshold:learned";
+
+/// Fewest spans per bin when fitting.
+pub const MIN_BIN: usize = 40;
+/// Most bins per stratum before pooling.
+pub const MAX_BINS: usize = 12;
+
+impl Calibration {
+    /// The shipped calibration (`data/calibration.tsv`).
+    pub fn builtin() -> &'static Calibration {
+        static C: OnceLock<Calibration> = OnceLock::new();
+        C.get_or_init(|| Calibration::parse(include_str!("../../data/calibration.tsv")))
+    }
+
+    /// Parses the TSV written by [`Calibration::fit`]; malformed rows are skipped.
+    pub fn parse(text: &str) -> Calibration {
+        let steps = text
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.starts_with("stratum"))
+            .filter_map(|l| {
+                let f: Vec<&str> = l.split('\t').collect();
+                Some(Step {
+                    stratum: f.first()?.to_string(),
+                    lo: f.get(1)?.parse().ok()?,
+                    n: f.get(2)?.parse().ok()?,
+                    right: f.get(3)?.parse().ok()?,
+                    p: f.get(4)?.parse().ok()?,
+                })
+            })
+            .collect();
+        Calibration { steps }
+    }
+
+    /// The calibrated confidence from which learned readings are applied: the lowest at
+    /// which the tuning spans at or above it were [`TARGET_PRECISION`] right (written by
+    /// [`Calibration::fit`]; above 1 when no step reached that, i.e. none is applied).
+    pub fn learned_threshold(&self) -> Option<f32> {
+        self.steps
+            .iter()
+            .find(|s| s.stratum == THRESHOLD_ROW)
+            .map(|s| s.p)
+    }
+
+    /// Whether the calibration has steps for this exact stratum.
+    pub fn knows(&self, stratum: &str) -> bool {
+        self.steps.iter().any(|s| s.stratum == stratum)
+    }
+
+    /// The probability that a span with this evidence is right.
+    pub fn probability(&self, e: &SpanEvidence) -> f32 {
+        let raw = e.raw();
+        let kind = format!("{}:*", e.kind.as_str());
+        // A second font's table is a table: without data of its own it falls back to
+        // the tables' steps before everything pooled.
+        let table = if e.kind == SpanKind::Residual {
+            let t = SpanEvidence {
+                kind: SpanKind::Table,
+                ..*e
+            };
+            [t.stratum(), "table:*".to_string()]
+        } else {
+            [String::new(), String::new()]
+        };
+        let [t1, t2] = table;
+        for stratum in [e.stratum(), kind, t1, t2, "*".to_string()] {
+            let mut best: Option<&Step> = None;
+            for s in self.steps.iter().filter(|s| s.stratum == stratum) {
+                // Steps are stored in ascending `lo`; the first one covers everything below.
+                if best.is_none() || s.lo <= raw {
+                    best = Some(s);
+                }
+            }
+            if let Some(s) = best {
+                return s.p;
+            }
+        }
+        0.0
+    }
+
+    /// Fits step functions on labelled spans and returns the file text (after `header`,
+    /// written as `#` comment lines). Strata: every exact one with at least
+    /// [`MIN_BIN`] spans, each kind pooled (`kind:*`), and everything pooled (`*`).
+    pub fn fit(samples: &[(SpanEvidence, bool)], header: &str) -> String {
+        let mut out = String::new();
+        for l in header.lines() {
+            out.push_str("# ");
+            out.push_str(l);
+            out.push('\n');
+        }
+        out.push_str("stratum\tlo\tspans\tright\tp\n");
+        let mut strata: Vec<String> = samples.iter().map(|(e, _)| e.stratum()).collect();
+        strata.extend(samples.iter().map(|(e, _)| format!("{}:*", e.kind.as_str())));
+        strata.push("*".into());
+        strata.sort();
+        strata.dedup();
+        for stratum in strata {
+            let mut pts: Vec<(f32, bool)> = samples
+                .iter()
+                .filter(|(e, _)| {
+                    stratum == "*"
+                        || e.stratum() == stratum
+                        || stratum == format!("{}:*", e.kind.as_str())
+                })
+                .map(|(e, ok)| (e.raw(), *ok))
+                .collect();
+            if pts.len() < MIN_BIN {
+                continue;
+            }
+            pts.sort_by(|a, b| a.0.total_cmp(&b.0));
+            for s in fit_steps(&pts) {
+                out.push_str(&format!(
+                    "{stratum}\t{:.5}\t{}\t{}\t{:.4}\n",
+                    s.lo, s.n, s.right, s.p
+                ));
+            }
+        }
+        // The learned readings' threshold, from the steps just written.
+        let fitted = Calibration::parse(&out);
+        let mut learned: Vec<(f32, bool)> = samples
+            .iter()
+            .filter(|(e, _)| e.kind == SpanKind::Learned)
+            .map(|(e, ok)| (fitted.probability(e), *ok))
+            .collect();
+        learned.sort_by(|a, b| b.0.total_cmp(&a.0));
+        let (mut n, mut right, mut threshold) = (0usize, 0usize, 1.01f32);
+        let (mut n_at, mut right_at) = (0, 0);
+        for (k, (p, ok)) in learned.iter().enumerate() {
+            n += 1;
+            right += usize::from(*ok);
+            // Only at the end of a run of equal probabilities (a step is all or nothing).
+            let step_ends = learned.get(k + 1).is_none_or(|next| next.0 < *p);
+            if step_ends && *p >= 0.9 && right as f64 >= TARGET_PRECISION * n as f64 {
+                (threshold, n_at, right_at) = (*p, n, right);
+            }
+        }
+        out.push_str(&format!(
+            "{THRESHOLD_ROW}\t0\t{n_at}\t{right_at}\t{threshold:.4}\n"
+        ));
+        out
+    }
+}
+
+/// Equal-count bins over sorted points (ties kept in one bin), then pooled adjacent
+/// violators so that the right share never decreases.
+fn fit_steps(pts: &[(f32, bool)]) -> Vec<Step> {
+    let per = (pts.len() / MAX_BINS).max(MIN_BIN);
+    let mut bins: Vec<(f32, usize, usize)> = Vec::new();
+    let mut i = 0;
+    while i < pts.len() {
+        let mut j = (i + per).min(pts.len());
+        while j < pts.len() && pts[j].0 == pts[j - 1].0 {
+            j += 1;
+        }
+        // A short tail joins the previous bin.
+        if pts.len() - j < MIN_BIN {
+            j = pts.len();
+        }
+        let right = pts[i..j].iter().filter(|p| p.1).count();
+        bins.push((pts[i].0, j - i, right));
+        i = j;
+    }
+    // Pool adjacent violators.
+    let mut pooled: Vec<(f32, usize, usize)> = Vec::new();
+    for b in bins {
+        pooled.push(b);
+        while pooled.len() >= 2 {
+            let k = pooled.len();
+            let (a, c) = (pooled[k - 2], pooled[k - 1]);
+            if laplace(a.1, a.2) > laplace(c.1, c.2) {
+                pooled.pop();
+                pooled[k - 2] = (a.0, a.1 + c.1, a.2 + c.2);
+            } else {
+                break;
+            }
+        }
+    }
+    pooled
+        .into_iter()
+        .map(|(lo, n, right)| Step {
+            stratum: String::new(),
+            lo,
+            n,
+            right,
+            p: laplace(n, right),
+        })
+        .collect()
+}
+
+/// (right + 1) / (spans + 2).
+fn laplace(n: usize, right: usize) -> f32 {
+    (right as f32 + 1.0) / (n as f32 + 2.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ev(kind: SpanKind, chars: usize, gain: f32) -> SpanEvidence {
+        SpanEvidence {
+            kind,
+            chars,
+            gain,
+            rule_confidence: 1.0,
+            occurrences: None,
+            ordered: None,
+            order_share: None,
+            doc_logprob: None,
+        }
+    }
+
+    #[test]
+    fn fitted_steps_are_monotone_and_fall_back_by_kind() {
+        // Right share rising with the gain, with a dip the pooling must remove.
+        let mut samples = Vec::new();
+        for k in 0..2000 {
+            let gain = (k % 200) as f32 / 10.0;
+            let right = match k % 200 {
+                0..=49 => k % 2 == 0,
+                50..=99 => k % 7 != 0,
+                100..=119 => k % 3 != 0, // the dip
+                _ => k % 50 != 0,
+            };
+            samples.push((ev(SpanKind::Learned, 3, gain), right));
+        }
+        let c = Calibration::parse(&Calibration::fit(&samples, "test"));
+        let ps: Vec<f32> = (0..200)
+            .map(|g| c.probability(&ev(SpanKind::Learned, 3, g as f32 / 10.0)))
+            .collect();
+        assert!(ps.windows(2).all(|w| w[0] <= w[1]), "{ps:?}");
+        assert!(ps[0] < 0.6 && ps[199] > 0.95, "{} {}", ps[0], ps[199]);
+        // Another length class of the same kind falls back to the kind's pooled steps;
+        // an unknown kind to everything pooled; an empty calibration says 0.
+        assert!(!c.knows("learned:1"));
+        assert!(c.probability(&ev(SpanKind::Learned, 1, 19.0)) > 0.9);
+        assert!(c.probability(&ev(SpanKind::Table, 1, 19.0)) > 0.9);
+        assert_eq!(
+            Calibration::default().probability(&ev(SpanKind::Table, 4, 19.0)),
+            0.0
+        );
+    }
+}
