@@ -406,6 +406,18 @@ fn index_search_and_opensearch_export() {
             .iter()
             .any(|h| h["page"] == 2 && h["source"] == "b.txt")
     );
+    // One character matches inside longer words (issue: 課, 局, 都 found nothing).
+    let mut ids: Vec<String> = hits("調", &[])
+        .iter()
+        .map(|h| h["id"].as_str().unwrap().to_string())
+        .collect();
+    ids.sort();
+    assert_eq!(ids, ["a.txt#p1", "b.txt#p2"]);
+    assert!(hits("係", &[]).iter().all(|h| h["source"] == "c.txt"));
+    // Half-width katakana and hiragana find the katakana of the text, and the reverse.
+    assert_eq!(hits("ﾓﾃﾞﾙ", &[])[0]["id"], "a.txt#p1");
+    assert_eq!(hits("もでる", &[])[0]["id"], "a.txt#p1");
+    assert!(hits("モデル調査", &[])[0]["id"] == "a.txt#p1");
     let r = run(&["search", s(&out), "存在しない語"]);
     assert_eq!(r.status.code(), Some(1));
 
@@ -664,4 +676,56 @@ fn review_html_is_static_and_works_in_a_headless_browser() {
     assert_eq!(text_of_id(&low, "js-count-visible").as_deref(), Some("1"));
     assert!(low.contains("class=\"line has-low\" data-line=\"1\""));
     assert!(low.contains("class=\"span low\""), "low span flagged");
+}
+
+#[test]
+fn sharded_batches_merge_into_the_unsharded_output() {
+    // The bundled sample (texts and PDFs) in one batch, and in 2 and 3 shards merged: the
+    // same corpus, records, manifest inputs and summary, and needs-attention list.
+    let tmp = tempfile::tempdir().unwrap();
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
+    let whole = tmp.path().join("whole");
+    let code = run(&["batch", s(&corpus), "-o", s(&whole), "-q"]).status.code();
+    assert!(matches!(code, Some(0 | 4)), "{code:?}");
+    let read = |dir: &Path, name: &str| std::fs::read_to_string(dir.join(name)).unwrap();
+    let manifest = |dir: &Path| -> serde_json::Value {
+        let mut m: serde_json::Value = serde_json::from_str(&read(dir, "manifest.json")).unwrap();
+        // Only these may differ (none does today, but they are not the point).
+        m.as_object_mut().unwrap().remove("tool");
+        m
+    };
+    for n in [2usize, 3] {
+        let mut dirs = Vec::new();
+        let mut inputs = 0;
+        for k in 1..=n {
+            let d = tmp.path().join(format!("shard{n}-{k}"));
+            let shard = format!("{k}/{n}");
+            let out = run(&["batch", s(&corpus), "--shard", &shard, "-o", s(&d), "-q"]);
+            assert!(matches!(out.status.code(), Some(0 | 4)), "{out:?}");
+            inputs += manifest(&d)["inputs"].as_array().unwrap().len();
+            dirs.push(d);
+        }
+        assert_eq!(inputs, 7, "the shards partition the 7 inputs");
+        let merged = tmp.path().join(format!("merged{n}"));
+        let mut args = vec!["merge"];
+        args.extend(dirs.iter().map(|d| s(d)));
+        args.extend(["-o", s(&merged), "-q"]);
+        let out = run(&args);
+        assert_eq!(out.status.code(), code, "{out:?}");
+        for name in ["corpus.jsonl", "records.jsonl", "needs_attention.json"] {
+            assert!(read(&whole, name) == read(&merged, name), "{n} shards: {name} differs");
+        }
+        assert_eq!(manifest(&whole), manifest(&merged), "{n} shards: manifest differs");
+        assert!(merged.join("docs").is_dir());
+    }
+    // Overlapping shards, a directory that is no batch, and a bad K/N are refused.
+    let one = tmp.path().join("shard2-1");
+    let out = run(&["merge", s(&one), s(&one), "-o", s(&tmp.path().join("x"))]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("must not overlap"));
+    let out = run(&["merge", s(&corpus), "-o", s(&tmp.path().join("y"))]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not a finished batch"));
+    let out = run(&["batch", s(&corpus), "--shard", "3/2", "-o", s(&tmp.path().join("z"))]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("1 ≤ K ≤ N"));
 }

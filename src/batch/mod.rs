@@ -34,6 +34,7 @@
 //!   are listed in the manifest's `skipped` (an unreadable one makes the exit status 3).
 
 pub mod manifest;
+pub mod merge;
 pub mod progress;
 
 use crate::export::ExportError;
@@ -72,6 +73,10 @@ pub enum BatchError {
         "{path}: the output directory is the input directory; choose an -o outside it (or a subdirectory, which is left out of the inputs)"
     )]
     OutIsInput { path: PathBuf },
+    #[error("{path}: cannot merge: {reason}")]
+    Merge { path: PathBuf, reason: String },
+    #[error("--learn-fonts learns from all inputs, a shard sees only its own: run it unsharded")]
+    LearnFontsSharded,
     #[error("thread pool: {0}")]
     ThreadPool(#[from] rayon::ThreadPoolBuildError),
     #[error(transparent)]
@@ -122,6 +127,9 @@ pub struct BatchOptions {
     pub password: Option<String>,
     /// Self-learning of text repair (see [`crate::pipeline::Options::learn`]).
     pub learn: bool,
+    /// Only shard `K` of `N` (1-based) of the inputs ([`merge::shard_of`]); each shard
+    /// writes its own output directory, [`merge::merge`] joins them.
+    pub shard: Option<(usize, usize)>,
 }
 
 /// Default wall-time bound per input: far above the slowest real document (seconds), low
@@ -144,6 +152,7 @@ impl BatchOptions {
             budget: crate::ingest::budget::Budget::default(),
             password: None,
             learn: true,
+            shard: None,
         }
     }
 }
@@ -238,7 +247,14 @@ pub fn run(opts: &BatchOptions) -> Result<BatchReport, BatchError> {
     pipeline.options.budget = opts.budget;
     pipeline.options.password = opts.password.clone();
     pipeline.options.learn = opts.learn;
-    let (inputs, skipped) = discover(&opts.input_dir, &opts.out_dir)?;
+    let (mut inputs, skipped) = discover(&opts.input_dir, &opts.out_dir)?;
+    if let Some((k, n)) = opts.shard {
+        if opts.learn_fonts {
+            return Err(BatchError::LearnFontsSharded);
+        }
+        // Skipped entries stay in every shard's manifest; the merge keeps one of each.
+        inputs.retain(|i| merge::shard_of(&i.rel, n) + 1 == k);
+    }
     if opts.learn_fonts {
         pipeline.add_tables(corpus_tables(&inputs, &pipeline, opts.threads)?);
     }

@@ -59,6 +59,10 @@ pub struct Args {
     /// Password of encrypted PDFs (the same for every input).
     #[arg(long)]
     pub password: Option<String>,
+    /// Only shard K of N of the inputs (e.g. `--shard 3/8`, one per machine or array task),
+    /// each into its own -o; `glyphmend merge` joins the shards' directories.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<String>,
     /// Do not decipher glyphs no table explains from each document's own text (as
     /// `repair --no-learn`).
     #[arg(long)]
@@ -85,6 +89,12 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         budget: args.budget.budget(),
         password: args.password.clone(),
         learn: !args.no_learn,
+        shard: args
+            .shard
+            .as_deref()
+            .map(glyphmend::batch::merge::parse_shard)
+            .transpose()
+            .map_err(anyhow::Error::msg)?,
     };
     let report = batch::run(&opts).with_context(|| format!("batch over {}", args.dir.display()))?;
     let m = &report.manifest;

@@ -11,6 +11,7 @@ pub mod batch;
 pub mod diff;
 pub mod index;
 pub mod learn;
+pub mod merge;
 pub mod parquet;
 pub mod repair;
 pub mod review;
@@ -47,6 +48,8 @@ pub enum Command {
     Review(review::Args),
     /// Show original vs repaired lines of a text file in the terminal.
     Diff(diff::Args),
+    /// Join the output directories of `batch --shard K/N` runs into one.
+    Merge(merge::Args),
     /// Write corpus.parquet and records.parquet of a batch (typed columns for DuckDB, pandas,
     /// Spark).
     Parquet(parquet::Args),
@@ -68,6 +71,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Diff(a) => diff::run(a),
         Command::Index(a) => index::run(a),
         Command::Parquet(a) => parquet::run(a),
+        Command::Merge(a) => merge::run(a),
         Command::Search(a) => search::run(a),
     }
 }

@@ -1,12 +1,16 @@
 //! Full-text index of a batch's corpus (tantivy), with a tokenizer for Japanese.
 //!
 //! [`BigramTokenizer`]: runs of CJK characters (kanji, kana, CJK punctuation excluded) become
-//! overlapping character bigrams (`孤独対策` → `孤独`, `独対`, `対策`; a lone character is
-//! its own token); runs of letters and digits become one lowercased word (full-width
-//! ASCII folded to ASCII, so `ＮＰＯ` and `npo` match); everything else separates tokens.
-//! Queries go through the same tokenizer, and a query word of several bigrams becomes a
-//! phrase of consecutive bigrams, i.e. an exact substring match. Limitation: a one-character
-//! query only matches one-character runs.
+//! overlapping character bigrams (`孤独対策` → `孤独`, `独対`, `対策`) and, in the index, every
+//! character too, at the position of the bigram it starts; runs of letters and digits become
+//! one lowercased word (full-width ASCII folded to ASCII, so `ＮＰＯ` and `npo` match);
+//! everything else separates tokens. Kana are folded before that: half-width katakana to
+//! full-width (`ﾌﾟﾛｾｽ` = `プロセス`) and katakana to hiragana (`プロセス` = `ぷろせす`), so
+//! either spelling finds the other. Queries go through [`QueryTokenizer`]: bigrams only (a
+//! lone character for a one-character word), so a query word of several characters becomes
+//! a phrase of consecutive bigrams, i.e. an exact substring match, and a one-character query
+//! (課, 局, 都) matches that character anywhere. Token offsets always point into the
+//! original text (highlights), whatever the folding did.
 //!
 //! The index lives in `OUT/index/`, rebuilt from `corpus.jsonl` in `OUT/.index.tmp/` and
 //! then swapped in, so a failed build leaves the previous index usable.
@@ -23,9 +27,23 @@ use tantivy::{Index, IndexWriter, doc};
 /// Name under which [`BigramTokenizer`] is registered in the index.
 pub const TOKENIZER: &str = "ja_bigram";
 
-/// CJK bigrams and lowercased ASCII words (see the module docs).
+/// The index's tokenizer: CJK bigrams and characters, lowercased words (see the module docs).
 #[derive(Clone, Copy, Debug, Default)]
 pub struct BigramTokenizer;
+
+/// The query tokenizer: CJK bigrams (a lone character alone), lowercased words.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct QueryTokenizer;
+
+/// What a CJK run becomes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Grams {
+    /// Bigrams and every character, each character at the position of the bigram it
+    /// starts (the index: phrases of bigrams and single characters both match).
+    Index,
+    /// Bigrams, or the character of a one-character run (queries).
+    Query,
+}
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Kind {
@@ -56,13 +74,63 @@ fn fold(c: char) -> char {
     c.to_ascii_lowercase()
 }
 
-/// Tokenizes `text` into tokens with byte offsets into `text` and consecutive positions.
+/// Kana folded for matching: half-width katakana to full-width (a voiced or semi-voiced
+/// mark joined to the kana before it), then katakana to hiragana. Each folded character
+/// comes with the byte range of the original characters it stands for.
+fn fold_kana(run: &[(usize, char)], end: usize) -> Vec<(usize, usize, char)> {
+    use unicode_normalization::UnicodeNormalization;
+    let end_of = |i: usize| run.get(i).map_or(end, |c| c.0);
+    let mut out = Vec::with_capacity(run.len());
+    let mut i = 0;
+    while i < run.len() {
+        let (from, c) = run[i];
+        let mut c2 = c;
+        let mut used = 1;
+        if ('\u{FF66}'..='\u{FF9F}').contains(&c) {
+            // ﾌﾟ → プ: NFKC of the pair when it composes to one character.
+            let next = run.get(i + 1).map(|x| x.1);
+            let pair = next
+                .filter(|n| matches!(n, '\u{FF9E}' | '\u{FF9F}'))
+                .and_then(|n| {
+                    let mut it = [c, n].iter().collect::<String>().nfkc().collect::<Vec<_>>().into_iter();
+                    match (it.next(), it.next()) {
+                        (Some(one), None) => Some(one),
+                        _ => None,
+                    }
+                });
+            if let Some(one) = pair {
+                c2 = one;
+                used = 2;
+            } else {
+                let mut it = c.nfkc();
+                if let (Some(one), None) = (it.next(), it.next()) {
+                    c2 = one;
+                }
+            }
+        }
+        // Katakana ァ..ヶ → hiragana ぁ..ゖ.
+        if ('\u{30A1}'..='\u{30F6}').contains(&c2) {
+            c2 = char::from_u32(c2 as u32 - 0x60).unwrap_or(c2);
+        }
+        out.push((from, end_of(i + used), c2));
+        i += used;
+    }
+    out
+}
+
+/// Tokenizes `text` as the index does ([`Grams::Index`]): tokens with byte offsets into
+/// `text`.
 pub fn tokenize(text: &str) -> Vec<Token> {
+    tokenize_with(text, Grams::Index)
+}
+
+/// Tokenizes `text` into tokens with byte offsets into `text`; positions as [`Grams`] says.
+pub fn tokenize_with(text: &str, grams: Grams) -> Vec<Token> {
     let chars: Vec<(usize, char)> = text.char_indices().collect();
     let end_of = |i: usize| chars.get(i).map_or(text.len(), |c| c.0);
     let mut tokens = Vec::new();
-    let push = |from: usize, to: usize, s: String, tokens: &mut Vec<Token>| {
-        let position = tokens.len();
+    let mut position = 0usize;
+    let push = |from: usize, to: usize, s: String, position: usize, tokens: &mut Vec<Token>| {
         tokens.push(Token {
             offset_from: from,
             offset_to: to,
@@ -85,15 +153,30 @@ pub fn tokenize(text: &str) -> Vec<Token> {
                     .iter()
                     .flat_map(|c| fold(c.1).to_lowercase())
                     .collect();
-                push(chars[i].0, end_of(j), s, &mut tokens);
-            }
-            Kind::Cjk if j - i == 1 => {
-                push(chars[i].0, end_of(j), chars[i].1.to_string(), &mut tokens);
+                push(chars[i].0, end_of(j), s, position, &mut tokens);
+                position += 1;
             }
             Kind::Cjk => {
-                for a in i..j - 1 {
-                    let s: String = [chars[a].1, chars[a + 1].1].iter().collect();
-                    push(chars[a].0, end_of(a + 2), s, &mut tokens);
+                let run = fold_kana(&chars[i..j], end_of(j));
+                if run.len() == 1 {
+                    let (from, to, c) = run[0];
+                    push(from, to, c.to_string(), position, &mut tokens);
+                    position += 1;
+                } else {
+                    for (a, w) in run.windows(2).enumerate() {
+                        let s: String = [w[0].2, w[1].2].iter().collect();
+                        push(w[0].0, w[1].1, s, position + a, &mut tokens);
+                        if grams == Grams::Index {
+                            push(w[0].0, w[0].1, w[0].2.to_string(), position + a, &mut tokens);
+                        }
+                    }
+                    if grams == Grams::Index {
+                        let (from, to, c) = run[run.len() - 1];
+                        push(from, to, c.to_string(), position + run.len() - 1, &mut tokens);
+                        position += run.len();
+                    } else {
+                        position += run.len() - 1;
+                    }
                 }
             }
         }
@@ -127,10 +210,8 @@ impl TokenStream for BigramTokenStream {
     }
 }
 
-impl Tokenizer for BigramTokenizer {
-    type TokenStream<'a> = BigramTokenStream;
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> BigramTokenStream {
-        let mut tokens = tokenize(text);
+impl BigramTokenStream {
+    fn of(mut tokens: Vec<Token>) -> BigramTokenStream {
         if tokens.is_empty() {
             // `token()` may be called on an exhausted stream; keep one inert token around.
             tokens.push(Token::default());
@@ -141,6 +222,28 @@ impl Tokenizer for BigramTokenizer {
         }
         BigramTokenStream { tokens, next: 0 }
     }
+}
+
+impl Tokenizer for BigramTokenizer {
+    type TokenStream<'a> = BigramTokenStream;
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> BigramTokenStream {
+        BigramTokenStream::of(tokenize_with(text, Grams::Index))
+    }
+}
+
+impl Tokenizer for QueryTokenizer {
+    type TokenStream<'a> = BigramTokenStream;
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> BigramTokenStream {
+        BigramTokenStream::of(tokenize_with(text, Grams::Query))
+    }
+}
+
+/// A tokenizer manager for parsing queries against the index: the text field's tokenizer
+/// name resolves to [`QueryTokenizer`].
+pub fn query_tokenizers() -> tantivy::tokenizer::TokenizerManager {
+    let m = tantivy::tokenizer::TokenizerManager::default();
+    m.register(TOKENIZER, TextAnalyzer::builder(QueryTokenizer).build());
+    m
 }
 
 /// The fields of the index.
@@ -253,7 +356,53 @@ mod tests {
     use super::*;
 
     fn texts(s: &str) -> Vec<String> {
-        tokenize(s).into_iter().map(|t| t.text).collect()
+        tokenize_with(s, Grams::Query)
+            .into_iter()
+            .map(|t| t.text)
+            .collect()
+    }
+
+    #[test]
+    fn the_index_holds_every_character_beside_the_bigram_it_starts() {
+        let toks: Vec<(usize, String)> = tokenize("孤独対策 x 課")
+            .into_iter()
+            .map(|t| (t.position, t.text))
+            .collect();
+        let want = [
+            (0, "孤独"),
+            (0, "孤"),
+            (1, "独対"),
+            (1, "独"),
+            (2, "対策"),
+            (2, "対"),
+            (3, "策"),
+            (4, "x"),
+            (5, "課"),
+        ];
+        assert_eq!(
+            toks,
+            want.iter()
+                .map(|(p, s)| (*p, s.to_string()))
+                .collect::<Vec<_>>()
+        );
+    }
+
+    #[test]
+    fn kana_fold_half_width_and_katakana_keeping_offsets() {
+        assert_eq!(texts("ﾌﾟﾛｾｽ"), texts("プロセス"));
+        assert_eq!(texts("プロセス"), ["ぷろ", "ろせ", "せす"]);
+        assert_eq!(texts("ガイド"), texts("ｶﾞｲﾄﾞ"));
+        let s = "窓口ﾌﾟﾛｾｽ";
+        for t in tokenize(s) {
+            assert!(s.is_char_boundary(t.offset_from) && s.is_char_boundary(t.offset_to));
+        }
+        let last = tokenize(s).into_iter().last().expect("tokens");
+        assert_eq!(&s[last.offset_from..last.offset_to], "ｽ");
+        let pu = tokenize(s)
+            .into_iter()
+            .find(|t| t.text == "ぷ")
+            .expect("ぷ");
+        assert_eq!(&s[pu.offset_from..pu.offset_to], "ﾌﾟ");
     }
 
     #[test]
@@ -274,13 +423,16 @@ mod tests {
             let piece = &s[t.offset_from..t.offset_to];
             assert_eq!(piece.to_lowercase(), t.text);
         }
-        let positions: Vec<usize> = tokenize("孤独対策 x").iter().map(|t| t.position).collect();
+        let positions: Vec<usize> = tokenize_with("孤独対策 x", Grams::Query)
+            .iter()
+            .map(|t| t.position)
+            .collect();
         assert_eq!(positions, [0, 1, 2, 3]);
     }
 
     #[test]
     fn token_stream_walks_all_tokens() {
-        let mut tok = BigramTokenizer;
+        let mut tok = QueryTokenizer;
         let mut stream = tok.token_stream("孤独対策");
         let mut seen = Vec::new();
         while stream.advance() {

@@ -66,7 +66,8 @@ pub fn search(out_dir: &Path, query: &str, opts: &SearchOptions) -> Result<Vec<H
     let (idx, f) = index::open(out_dir)?;
     let reader = idx.reader()?;
     let searcher = reader.searcher();
-    let mut parser = QueryParser::for_index(&idx, vec![f.text]);
+    // Queries are cut into bigrams only (the index also holds single characters).
+    let mut parser = QueryParser::new(idx.schema(), vec![f.text], index::query_tokenizers());
     if opts.all_words {
         parser.set_conjunction_by_default();
     }
