@@ -418,6 +418,9 @@ fn index_search_and_opensearch_export() {
     assert_eq!(hits("ﾓﾃﾞﾙ", &[])[0]["id"], "a.txt#p1");
     assert_eq!(hits("もでる", &[])[0]["id"], "a.txt#p1");
     assert!(hits("モデル調査", &[])[0]["id"] == "a.txt#p1");
+    // A phrase across a separator still matches (positions count bigrams).
+    assert_eq!(hits("\"孤独・孤立\"", &[])[0]["id"], "a.txt#p1");
+    assert_eq!(hits("孤独・孤立", &[]).len(), 1);
     let r = run(&["search", s(&out), "存在しない語"]);
     assert_eq!(r.status.code(), Some(1));
 

@@ -2,7 +2,7 @@
 //!
 //! [`BigramTokenizer`]: runs of CJK characters (kanji, kana, CJK punctuation excluded) become
 //! overlapping character bigrams (`孤独対策` → `孤独`, `独対`, `対策`) and, in the index, every
-//! character too, at the position of the bigram it starts; runs of letters and digits become
+//! character too, at the position of the bigram it starts (the last at the last bigram's); runs of letters and digits become
 //! one lowercased word (full-width ASCII folded to ASCII, so `ＮＰＯ` and `npo` match);
 //! everything else separates tokens. Kana are folded before that: half-width katakana to
 //! full-width (`ﾌﾟﾛｾｽ` = `プロセス`) and katakana to hiragana (`プロセス` = `ぷろせす`), so
@@ -39,7 +39,8 @@ pub struct QueryTokenizer;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Grams {
     /// Bigrams and every character, each character at the position of the bigram it
-    /// starts (the index: phrases of bigrams and single characters both match).
+    /// starts, the last at the last bigram's (the index: phrases of bigrams and single
+    /// characters both match; positions are the queries').
     Index,
     /// Bigrams, or the character of a one-character run (queries).
     Query,
@@ -163,6 +164,10 @@ pub fn tokenize_with(text: &str, grams: Grams) -> Vec<Token> {
                     push(from, to, c.to_string(), position, &mut tokens);
                     position += 1;
                 } else {
+                    // Positions count bigrams, as in queries, so that a phrase across a
+                    // separator (孤独・孤立) matches as before; the last character shares
+                    // the last bigram's position (single characters are term queries).
+                    let last = run.len() - 2;
                     for (a, w) in run.windows(2).enumerate() {
                         let s: String = [w[0].2, w[1].2].iter().collect();
                         push(w[0].0, w[1].1, s, position + a, &mut tokens);
@@ -172,11 +177,9 @@ pub fn tokenize_with(text: &str, grams: Grams) -> Vec<Token> {
                     }
                     if grams == Grams::Index {
                         let (from, to, c) = run[run.len() - 1];
-                        push(from, to, c.to_string(), position + run.len() - 1, &mut tokens);
-                        position += run.len();
-                    } else {
-                        position += run.len() - 1;
+                        push(from, to, c.to_string(), position + last, &mut tokens);
                     }
+                    position += run.len() - 1;
                 }
             }
         }
@@ -375,9 +378,9 @@ mod tests {
             (1, "独"),
             (2, "対策"),
             (2, "対"),
-            (3, "策"),
-            (4, "x"),
-            (5, "課"),
+            (2, "策"),
+            (3, "x"),
+            (4, "課"),
         ];
         assert_eq!(
             toks,
