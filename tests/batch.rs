@@ -688,7 +688,9 @@ fn sharded_batches_merge_into_the_unsharded_output() {
     let tmp = tempfile::tempdir().unwrap();
     let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
     let whole = tmp.path().join("whole");
-    let code = run(&["batch", s(&corpus), "-o", s(&whole), "-q"]).status.code();
+    let code = run(&["batch", s(&corpus), "-o", s(&whole), "-q"])
+        .status
+        .code();
     assert!(matches!(code, Some(0 | 4)), "{code:?}");
     let read = |dir: &Path, name: &str| std::fs::read_to_string(dir.join(name)).unwrap();
     let manifest = |dir: &Path| -> serde_json::Value {
@@ -716,9 +718,16 @@ fn sharded_batches_merge_into_the_unsharded_output() {
         let out = run(&args);
         assert_eq!(out.status.code(), code, "{out:?}");
         for name in ["corpus.jsonl", "records.jsonl", "needs_attention.json"] {
-            assert!(read(&whole, name) == read(&merged, name), "{n} shards: {name} differs");
+            assert!(
+                read(&whole, name) == read(&merged, name),
+                "{n} shards: {name} differs"
+            );
         }
-        assert_eq!(manifest(&whole), manifest(&merged), "{n} shards: manifest differs");
+        assert_eq!(
+            manifest(&whole),
+            manifest(&merged),
+            "{n} shards: manifest differs"
+        );
         assert!(merged.join("docs").is_dir());
     }
     // Overlapping shards, a directory that is no batch, and a bad K/N are refused.
@@ -728,7 +737,14 @@ fn sharded_batches_merge_into_the_unsharded_output() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("must not overlap"));
     let out = run(&["merge", s(&corpus), "-o", s(&tmp.path().join("y"))]);
     assert!(String::from_utf8_lossy(&out.stderr).contains("not a finished batch"));
-    let out = run(&["batch", s(&corpus), "--shard", "3/2", "-o", s(&tmp.path().join("z"))]);
+    let out = run(&[
+        "batch",
+        s(&corpus),
+        "--shard",
+        "3/2",
+        "-o",
+        s(&tmp.path().join("z")),
+    ]);
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("1 ≤ K ≤ N"));
 }

@@ -145,8 +145,16 @@ fn clean_and_non_utf8_files_come_out_as_the_whole_file_reading_gives() {
                 .arg(path)
                 .output()
                 .expect("run glyphmend");
-            assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-            assert_eq!(String::from_utf8_lossy(&out.stdout), expected, "{path:?} {chunk}");
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            assert_eq!(
+                String::from_utf8_lossy(&out.stdout),
+                expected,
+                "{path:?} {chunk}"
+            );
         }
         let to_file = dir.path().join("out.txt");
         let out = glyphmend()

@@ -18,8 +18,13 @@ fn read(path: &Path) -> Vec<RecordBatch> {
 fn strings(batches: &[RecordBatch], column: &str) -> Vec<Option<String>> {
     let mut out = Vec::new();
     for b in batches {
-        let col = b.column_by_name(column).unwrap_or_else(|| panic!("no column {column}"));
-        let col = col.as_any().downcast_ref::<StringArray>().expect("a string column");
+        let col = b
+            .column_by_name(column)
+            .unwrap_or_else(|| panic!("no column {column}"));
+        let col = col
+            .as_any()
+            .downcast_ref::<StringArray>()
+            .expect("a string column");
         out.extend((0..col.len()).map(|i| (!col.is_null(i)).then(|| col.value(i).to_string())));
     }
     out
@@ -67,7 +72,10 @@ fn batch_writes_typed_parquet_beside_the_json_lines() {
     let mut row = 0;
     for b in &batches {
         let budget = b.column_by_name("budget").expect("budget column");
-        let budget = budget.as_any().downcast_ref::<ListArray>().expect("a list column");
+        let budget = budget
+            .as_any()
+            .downcast_ref::<ListArray>()
+            .expect("a list column");
         let ministry = b.column_by_name("ministry").expect("ministry column");
         for i in 0..b.num_rows() {
             let rec = &records[row + i];
@@ -80,7 +88,10 @@ fn batch_writes_typed_parquet_beside_the_json_lines() {
                 continue;
             };
             let got = budget.value(i);
-            let got = got.as_any().downcast_ref::<StructArray>().expect("struct items");
+            let got = got
+                .as_any()
+                .downcast_ref::<StructArray>()
+                .expect("struct items");
             assert_eq!(got.len(), lines.len());
             let amount = got.column_by_name("amount_yen").expect("amount_yen");
             let amount = amount.as_any().downcast_ref::<Int64Array>().expect("Int64");
@@ -97,7 +108,10 @@ fn batch_writes_typed_parquet_beside_the_json_lines() {
         row += b.num_rows();
     }
     assert!(amounts_checked > 10, "{amounts_checked} amounts compared");
-    assert!(nulls_checked > 0, "no record without a ministry: the null check proved nothing");
+    assert!(
+        nulls_checked > 0,
+        "no record without a ministry: the null check proved nothing"
+    );
     // `glyphmend parquet OUT` rewrites the same files from the JSON lines.
     let before = std::fs::read(out.join("records.parquet")).expect("records.parquet");
     std::fs::remove_file(out.join("records.parquet")).expect("remove");
@@ -107,7 +121,10 @@ fn batch_writes_typed_parquet_beside_the_json_lines() {
         .status()
         .expect("run glyphmend");
     assert!(status.success());
-    assert_eq!(std::fs::read(out.join("records.parquet")).expect("rewritten"), before);
+    assert_eq!(
+        std::fs::read(out.join("records.parquet")).expect("rewritten"),
+        before
+    );
     // Not a batch directory: a clear error naming it.
     let err = Command::new(env!("CARGO_BIN_EXE_glyphmend"))
         .arg("parquet")

@@ -256,7 +256,11 @@ fn dev_a_from_its_own_text_alone() {
         .spans()
         .filter(|s| s.evidence.is_some_and(|e| e.kind == SpanKind::Learned))
         .count();
-    assert_eq!(learned, out.spans().count(), "only learned readings without tables");
+    assert_eq!(
+        learned,
+        out.spans().count(),
+        "only learned readings without tables"
+    );
     let ev = glyphmend::eval::evaluate(&input, &out.text, &truth);
     eprintln!(
         "dev-a by self-learning alone: CER {:.4} (input {:.4}), {learned} span(s), clean lines changed {}",

@@ -52,7 +52,9 @@ fn run_with(font: &str, package: &str, damage: Damage) -> Outcome {
     for (g, c) in table.entries() {
         // Glyph IDs print as code points; an ASCII one is indistinguishable from text,
         // except below 0x20 (controls), which the extractor damage prints for ASCII.
-        let printable = |g: char| !g.is_ascii() || (damage != Damage::Plain && c.is_ascii() && (g as u32) < 0x20);
+        let printable = |g: char| {
+            !g.is_ascii() || (damage != Damage::Plain && c.is_ascii() && (g as u32) < 0x20)
+        };
         if let Some(g) = char::from_u32(g).filter(|g| printable(*g)) {
             inverse.entry(c).or_insert(g);
         }
@@ -63,7 +65,9 @@ fn run_with(font: &str, package: &str, damage: Damage) -> Outcome {
         let mut gids: Vec<char> = chars.iter().map(|c| inverse[c]).collect();
         let mut state = 0x5151u64;
         for i in (1..gids.len()).rev() {
-            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
             gids.swap(i, ((state >> 33) % (i as u64 + 1)) as usize);
         }
         inverse.extend(chars.into_iter().zip(gids));

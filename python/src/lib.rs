@@ -64,8 +64,9 @@ fn pipeline(
     }
     let outlines = match font_files {
         Some(paths) if !paths.is_empty() => Some(Arc::new(
-            glyphmend::tables::outlines::OutlineIndex::from_paths(&paths)
-                .map_err(|e| GlyphmendError::new_err(format!("reading font_files: {}", message(&e))))?,
+            glyphmend::tables::outlines::OutlineIndex::from_paths(&paths).map_err(|e| {
+                GlyphmendError::new_err(format!("reading font_files: {}", message(&e)))
+            })?,
         )),
         _ => None,
     };

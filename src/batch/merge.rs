@@ -54,9 +54,12 @@ pub fn merge(shards: &[PathBuf], out_dir: &Path) -> Result<MergeReport, BatchErr
                 "this shard is unfinished (journal.jsonl present): rerun its batch first",
             ));
         }
-        let m = dir
-            .read_manifest()
-            .map_err(|e| refuse(s, format!("no readable manifest ({e}): not a finished batch")))?;
+        let m = dir.read_manifest().map_err(|e| {
+            refuse(
+                s,
+                format!("no readable manifest ({e}): not a finished batch"),
+            )
+        })?;
         manifests.push(m);
     }
     let base = &manifests[0];
@@ -174,8 +177,14 @@ pub fn parse_shard(s: &str) -> Result<(usize, usize), String> {
     let (k, n) = s
         .split_once('/')
         .ok_or_else(|| format!("bad shard `{s}`: expected K/N, e.g. 2/8"))?;
-    let k: usize = k.trim().parse().map_err(|_| format!("bad shard `{s}`: K is not a number"))?;
-    let n: usize = n.trim().parse().map_err(|_| format!("bad shard `{s}`: N is not a number"))?;
+    let k: usize = k
+        .trim()
+        .parse()
+        .map_err(|_| format!("bad shard `{s}`: K is not a number"))?;
+    let n: usize = n
+        .trim()
+        .parse()
+        .map_err(|_| format!("bad shard `{s}`: N is not a number"))?;
     if n == 0 || k == 0 || k > n {
         return Err(format!("bad shard `{s}`: need 1 ≤ K ≤ N"));
     }
@@ -196,7 +205,10 @@ mod tests {
             assert_eq!(s, shard_of(&rel, n));
             counts[s] += 1;
         }
-        assert!(counts.iter().all(|&c| (850..=1150).contains(&c)), "{counts:?}");
+        assert!(
+            counts.iter().all(|&c| (850..=1150).contains(&c)),
+            "{counts:?}"
+        );
         assert_eq!(parse_shard("2/8"), Ok((2, 8)));
         assert!(parse_shard("0/8").is_err());
         assert!(parse_shard("9/8").is_err());

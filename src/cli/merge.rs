@@ -7,11 +7,13 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(ClapArgs)]
-#[command(after_help = "Example (a Slurm array or Kubernetes indexed job runs one shard per task):
+#[command(
+    after_help = "Example (a Slurm array or Kubernetes indexed job runs one shard per task):
   glyphmend batch pdfs/ --shard $K/8 -o shards/$K
   glyphmend merge shards/* -o out/
 
-Exit status as `batch`: 0 clean, 3 some inputs failed, 4 some need attention, 2 no merge.")]
+Exit status as `batch`: 0 clean, 3 some inputs failed, 4 some need attention, 2 no merge."
+)]
 pub struct Args {
     /// The shards' output directories (each a finished `batch --shard K/N -o DIR`).
     #[arg(required = true)]

@@ -85,11 +85,13 @@ impl Input {
     /// mark are decoded whole. A file found not to be UTF-8 while streaming is decoded
     /// whole too (see [`NotUtf8`]), so the file is not read an extra time to check.
     fn open(path: &PathBuf, lossy: bool) -> anyhow::Result<Self> {
-        Ok(if path.as_os_str() == "-" || starts_with_bom(path).unwrap_or(true) {
-            Input::Text(read_text(path, lossy)?)
-        } else {
-            Input::File(path.clone())
-        })
+        Ok(
+            if path.as_os_str() == "-" || starts_with_bom(path).unwrap_or(true) {
+                Input::Text(read_text(path, lossy)?)
+            } else {
+                Input::File(path.clone())
+            },
+        )
     }
 }
 
@@ -104,9 +106,8 @@ fn starts_with_bom(path: &PathBuf) -> std::io::Result<bool> {
 
 /// Writes a clean input unchanged to the output file or standard output.
 fn copy_clean(input: &Input, output: Option<&PathBuf>) -> anyhow::Result<()> {
-    let create = |p: &PathBuf| {
-        std::fs::File::create(p).with_context(|| format!("creating {}", p.display()))
-    };
+    let create =
+        |p: &PathBuf| std::fs::File::create(p).with_context(|| format!("creating {}", p.display()));
     match input {
         Input::Text(text) => match output {
             Some(p) => create(p)?.write_all(text.as_bytes())?,
@@ -270,9 +271,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     // alone.
     if let Some(o) = &args.output {
         // Creating the output would truncate the input before it is read again.
-        if std::fs::canonicalize(o).ok().is_some_and(|o| {
-            std::fs::canonicalize(&args.input).is_ok_and(|i| i == o)
-        }) {
+        if std::fs::canonicalize(o)
+            .ok()
+            .is_some_and(|o| std::fs::canonicalize(&args.input).is_ok_and(|i| i == o))
+        {
             bail!("{}: the output would overwrite the input", o.display());
         }
     }

@@ -93,7 +93,12 @@ fn fold_kana(run: &[(usize, char)], end: usize) -> Vec<(usize, usize, char)> {
             let pair = next
                 .filter(|n| matches!(n, '\u{FF9E}' | '\u{FF9F}'))
                 .and_then(|n| {
-                    let mut it = [c, n].iter().collect::<String>().nfkc().collect::<Vec<_>>().into_iter();
+                    let mut it = [c, n]
+                        .iter()
+                        .collect::<String>()
+                        .nfkc()
+                        .collect::<Vec<_>>()
+                        .into_iter();
                     match (it.next(), it.next()) {
                         (Some(one), None) => Some(one),
                         _ => None,
@@ -172,7 +177,13 @@ pub fn tokenize_with(text: &str, grams: Grams) -> Vec<Token> {
                         let s: String = [w[0].2, w[1].2].iter().collect();
                         push(w[0].0, w[1].1, s, position + a, &mut tokens);
                         if grams == Grams::Index {
-                            push(w[0].0, w[0].1, w[0].2.to_string(), position + a, &mut tokens);
+                            push(
+                                w[0].0,
+                                w[0].1,
+                                w[0].2.to_string(),
+                                position + a,
+                                &mut tokens,
+                            );
                         }
                     }
                     if grams == Grams::Index {

@@ -143,7 +143,11 @@ fn conform(value: &mut Value, ty: &DataType) {
 }
 
 /// Writes `rows` (JSON objects) to a Parquet file at `path` with `schema`.
-pub fn write_rows(path: &Path, schema: &Schema, rows: impl IntoIterator<Item = Value>) -> Result<usize> {
+pub fn write_rows(
+    path: &Path,
+    schema: &Schema,
+    rows: impl IntoIterator<Item = Value>,
+) -> Result<usize> {
     let schema = Arc::new(schema.clone());
     let root = DataType::Struct(schema.fields().clone());
     let tmp = path.with_extension("parquet.tmp");
@@ -164,15 +168,13 @@ pub fn write_rows(path: &Path, schema: &Schema, rows: impl IntoIterator<Item = V
     let mut count = 0usize;
     let mut pending: Vec<Value> = Vec::with_capacity(BATCH_ROWS);
     let flush = |pending: &mut Vec<Value>,
-                     decoder: &mut arrow_json::reader::Decoder,
-                     writer: &mut parquet::arrow::ArrowWriter<std::fs::File>|
+                 decoder: &mut arrow_json::reader::Decoder,
+                 writer: &mut parquet::arrow::ArrowWriter<std::fs::File>|
      -> Result<()> {
         if pending.is_empty() {
             return Ok(());
         }
-        decoder
-            .serialize(pending)
-            .map_err(|e| fail("rows", &e))?;
+        decoder.serialize(pending).map_err(|e| fail("rows", &e))?;
         pending.clear();
         if let Some(batch) = decoder.flush().map_err(|e| fail("rows", &e))? {
             writer.write(&batch).map_err(|e| fail("write", &e))?;
@@ -231,10 +233,12 @@ fn json_lines(path: &Path) -> Result<Vec<Value>> {
 /// `corpus.jsonl` and `records.jsonl`.
 pub fn write_outdir(out: &super::outdir::OutDir) -> Result<ParquetCounts> {
     let corpus = arrow_schema(&corpus_schema());
-    let records_schema: Value = serde_json::from_str(&crate::pipeline::records_schema())
-        .map_err(|e| ExportError::Parquet {
-            path: out.root().join("records.parquet"),
-            reason: format!("records schema: {e}"),
+    let records_schema: Value =
+        serde_json::from_str(&crate::pipeline::records_schema()).map_err(|e| {
+            ExportError::Parquet {
+                path: out.root().join("records.parquet"),
+                reason: format!("records schema: {e}"),
+            }
         })?;
     let records = arrow_schema(&records_schema);
     let corpus_rows = write_rows(
@@ -281,14 +285,21 @@ mod tests {
         });
         let s = arrow_schema(&schema);
         let ty = |n: &str| s.field_with_name(n).expect(n).data_type().clone();
-        let line = DataType::Struct(Fields::from(vec![Field::new("amount", DataType::Int64, true)]));
+        let line = DataType::Struct(Fields::from(vec![Field::new(
+            "amount",
+            DataType::Int64,
+            true,
+        )]));
         assert_eq!(ty("name"), DataType::Utf8);
         assert_eq!(ty("maybe"), DataType::Utf8);
         assert_eq!(ty("n"), DataType::Int64);
         assert_eq!(ty("x"), DataType::Float64);
         assert_eq!(ty("ok"), DataType::Boolean);
         assert_eq!(ty("kind"), DataType::Utf8);
-        assert_eq!(ty("lines"), DataType::List(Arc::new(Field::new("item", line.clone(), true))));
+        assert_eq!(
+            ty("lines"),
+            DataType::List(Arc::new(Field::new("item", line.clone(), true)))
+        );
         assert_eq!(ty("pair"), DataType::Utf8);
         assert_eq!(ty("opt"), line);
         assert_eq!(ty("map"), DataType::Utf8);
@@ -331,8 +342,15 @@ mod tests {
         let budget = b.column_by_name("budget").expect("budget");
         let budget = budget.as_any().downcast_ref::<ListArray>().expect("list");
         let first = budget.value(0);
-        let first = first.as_any().downcast_ref::<StructArray>().expect("struct");
-        let amounts = first.column(0).as_any().downcast_ref::<Int64Array>().expect("i64");
+        let first = first
+            .as_any()
+            .downcast_ref::<StructArray>()
+            .expect("struct");
+        let amounts = first
+            .column(0)
+            .as_any()
+            .downcast_ref::<Int64Array>()
+            .expect("i64");
         assert_eq!(amounts.values().to_vec(), vec![5, 7]);
         assert_eq!(budget.value(1).len(), 0);
     }

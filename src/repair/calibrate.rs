@@ -231,7 +231,11 @@ impl Calibration {
         }
         out.push_str("stratum\tlo\tspans\tright\tp\n");
         let mut strata: Vec<String> = samples.iter().map(|(e, _)| e.stratum()).collect();
-        strata.extend(samples.iter().map(|(e, _)| format!("{}:*", e.kind.as_str())));
+        strata.extend(
+            samples
+                .iter()
+                .map(|(e, _)| format!("{}:*", e.kind.as_str())),
+        );
         strata.push("*".into());
         strata.sort();
         strata.dedup();

@@ -372,17 +372,29 @@ impl<'a> Repairer<'a> {
         for line in text_lines.iter() {
             let decoded: Vec<char> = line
                 .chars()
-                .map(|c| table.get(c as u32).filter(|_| counts.contains_key(&c)).unwrap_or(c))
+                .map(|c| {
+                    table
+                        .get(c as u32)
+                        .filter(|_| counts.contains_key(&c))
+                        .unwrap_or(c)
+                })
                 .collect();
             for (i, c) in line.chars().enumerate() {
                 if counts.contains_key(&c) && table.get(c as u32).is_some() {
-                    sum += doc.adaptive.log_prob(&decoded[i.saturating_sub(3)..i], decoded[i]) as f64;
+                    sum += doc
+                        .adaptive
+                        .log_prob(&decoded[i.saturating_sub(3)..i], decoded[i])
+                        as f64;
                     n += 1;
                 }
             }
         }
         Some(LearnedTable {
-            doc_logprob: if n == 0 { -99.0 } else { (sum / n as f64) as f32 },
+            doc_logprob: if n == 0 {
+                -99.0
+            } else {
+                (sum / n as f64) as f32
+            },
             table,
             occurrences: counts
                 .iter()
@@ -837,30 +849,33 @@ impl<'a> Repairer<'a> {
                             .min()
                             .unwrap_or(0)
                     }),
-                    ordered: learned.map(|l| {
-                        (a..b).all(|i| l.ordered.contains(&(opts[i][0].out[0] as u32)))
-                    }),
+                    ordered: learned
+                        .map(|l| (a..b).all(|i| l.ordered.contains(&(opts[i][0].out[0] as u32)))),
                     order_share: learned.map(|l| l.order_share),
                     doc_logprob: learned.map(|l| l.doc_logprob),
                 };
-                out.push((a, b, RepairSpan {
-                    line: line_no,
-                    column: cols.iter().min().copied().unwrap_or(0) + 1,
-                    end_column: cols.iter().max().copied().unwrap_or(0) + 1,
-                    before: (a..b).map(|i| opts[i][0].out[0]).collect(),
-                    after: (a..b)
-                        .flat_map(|i| opts[i][pick[i]].chars().iter().copied())
-                        .collect(),
-                    table: table.name.clone(),
-                    rule,
-                    fix: if nfc {
-                        "decode+nfc".into()
-                    } else {
-                        "decode".into()
+                out.push((
+                    a,
+                    b,
+                    RepairSpan {
+                        line: line_no,
+                        column: cols.iter().min().copied().unwrap_or(0) + 1,
+                        end_column: cols.iter().max().copied().unwrap_or(0) + 1,
+                        before: (a..b).map(|i| opts[i][0].out[0]).collect(),
+                        after: (a..b)
+                            .flat_map(|i| opts[i][pick[i]].chars().iter().copied())
+                            .collect(),
+                        table: table.name.clone(),
+                        rule,
+                        fix: if nfc {
+                            "decode+nfc".into()
+                        } else {
+                            "decode".into()
+                        },
+                        confidence: o.calibration.probability(&evidence),
+                        evidence: Some(evidence),
                     },
-                    confidence: o.calibration.probability(&evidence),
-                    evidence: Some(evidence),
-                }));
+                ));
                 a = b;
             }
         }
@@ -1195,7 +1210,10 @@ mod tests {
                     out.push_str(&r.text);
                     reports.extend(r.lines);
                 }
-                assert!(out == whole.text, "{how}, chunks of {target} bytes: text differs");
+                assert!(
+                    out == whole.text,
+                    "{how}, chunks of {target} bytes: text differs"
+                );
                 assert_eq!(
                     format!("{reports:?}"),
                     format!("{:?}", whole.lines),
@@ -1205,7 +1223,10 @@ mod tests {
         }
         // A clean text asks for no model at all.
         let mut clean = repairer.document();
-        clean.scan(&include_str!("../../tests/fixtures/seed/dev-a.txt").replace(|c: char| classify(c).is_strong(), ""));
+        clean.scan(
+            &include_str!("../../tests/fixtures/seed/dev-a.txt")
+                .replace(|c: char| classify(c).is_strong(), ""),
+        );
         assert!(!clean.needs_adaptation());
         // Chunks observed without adaptation would differ: the model matters.
         let mut plain = repairer.document();
