@@ -104,11 +104,6 @@ pub fn merge(shards: &[PathBuf], out_dir: &Path) -> Result<MergeReport, BatchErr
     let _lock = lock(out_dir)?;
     let mut corpus = Vec::new();
     let mut records = Vec::new();
-    let mut summary = Summary {
-        inputs: inputs.len(),
-        skipped: skipped.len(),
-        ..Default::default()
-    };
     for (e, k) in &inputs {
         if e.status.has_outputs() {
             let from = OutDir::new(&shards[*k]);
@@ -119,26 +114,16 @@ pub fn merge(shards: &[PathBuf], out_dir: &Path) -> Result<MergeReport, BatchErr
             corpus.extend(doc.corpus_lines());
             records.extend(recs);
         }
-        match e.status {
-            super::manifest::Status::Ok => summary.ok += 1,
-            super::manifest::Status::NeedsAttention => summary.needs_attention += 1,
-            super::manifest::Status::Failed => summary.failed += 1,
-        }
-        summary.pages += e.pages;
-        summary.repaired_spans += e.repaired_spans;
-        summary.low_confidence_spans += e.low_confidence_spans;
-        summary.unresolved_spans += e.unresolved_spans;
-        summary.records += e.records;
-        summary.warnings += e.warnings.len();
     }
+    let inputs: Vec<_> = inputs.into_iter().map(|(e, _)| e).collect();
     let manifest = Manifest {
         format: base.format,
         tool: base.tool.clone(),
         tables_version: base.tables_version.clone(),
         tables: base.tables.clone(),
         model_sha256: base.model_sha256.clone(),
-        summary,
-        inputs: inputs.into_iter().map(|(e, _)| e).collect(),
+        summary: Summary::of(&inputs, skipped.len()),
+        inputs,
         skipped,
     };
     let written: Vec<&str> = manifest

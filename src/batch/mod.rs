@@ -326,27 +326,12 @@ pub fn run(opts: &BatchOptions) -> Result<BatchReport, BatchError> {
 
     let mut corpus = Vec::new();
     let mut records = Vec::new();
-    let mut summary = Summary {
-        inputs: outcomes.len(),
-        ..Default::default()
-    };
     for o in &outcomes {
         corpus.extend(o.corpus.iter().cloned());
         records.extend(o.records.iter().cloned());
-        let e = &o.entry;
-        match e.status {
-            Status::Ok => summary.ok += 1,
-            Status::NeedsAttention => summary.needs_attention += 1,
-            Status::Failed => summary.failed += 1,
-        }
-        summary.pages += e.pages;
-        summary.repaired_spans += e.repaired_spans;
-        summary.low_confidence_spans += e.low_confidence_spans;
-        summary.unresolved_spans += e.unresolved_spans;
-        summary.records += e.records;
-        summary.warnings += e.warnings.len();
     }
-    summary.skipped = skipped.len();
+    let entries: Vec<InputEntry> = outcomes.iter().map(|o| o.entry.clone()).collect();
+    let summary = Summary::of(&entries, skipped.len());
     let manifest = Manifest {
         format: manifest::MANIFEST_FORMAT,
         tool: format!("glyphmend {}", env!("CARGO_PKG_VERSION")),
@@ -354,7 +339,7 @@ pub fn run(opts: &BatchOptions) -> Result<BatchReport, BatchError> {
         tables: table_versions,
         model_sha256,
         summary,
-        inputs: outcomes.iter().map(|o| o.entry.clone()).collect(),
+        inputs: entries,
         skipped,
     };
     // The documents' files durable before the manifest that says they are done.

@@ -90,6 +90,31 @@ pub struct Summary {
     pub skipped: usize,
 }
 
+impl Summary {
+    /// The counts over `inputs`, with `skipped` entries not processed.
+    pub fn of(inputs: &[InputEntry], skipped: usize) -> Summary {
+        let mut s = Summary {
+            inputs: inputs.len(),
+            skipped,
+            ..Default::default()
+        };
+        for e in inputs {
+            match e.status {
+                Status::Ok => s.ok += 1,
+                Status::NeedsAttention => s.needs_attention += 1,
+                Status::Failed => s.failed += 1,
+            }
+            s.pages += e.pages;
+            s.repaired_spans += e.repaired_spans;
+            s.low_confidence_spans += e.low_confidence_spans;
+            s.unresolved_spans += e.unresolved_spans;
+            s.records += e.records;
+            s.warnings += e.warnings.len();
+        }
+        s
+    }
+}
+
 /// What became of one input.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
