@@ -3,9 +3,9 @@
 //! against font files the user has. Fixtures from ../shared/corpus/pdf; the font files are
 //! Debian's fonts-ipaexfont (installed by .ci/run).
 
-mod common;
+use crate::common;
 
-use common::normalise;
+use crate::common::normalise;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 

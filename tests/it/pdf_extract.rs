@@ -2,7 +2,7 @@
 //! (producers × damage variants) when it is present.
 
 use glyphmend::ingest::{ExtractOptions, extract_bytes, extract_path};
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 

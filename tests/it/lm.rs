@@ -10,7 +10,7 @@ fn score(s: &str) -> f32 {
 
 #[test]
 fn builtin_model_loads_from_embedded_bytes() {
-    let bytes = include_bytes!("../models/ja-char.lm");
+    let bytes = include_bytes!("../../models/ja-char.lm");
     let lm = CharLm::from_bytes(bytes).expect("embedded model must parse");
     assert!(lm.len() > 100_000, "only {} entries", lm.len());
     assert!((3..=5).contains(&lm.order()));
@@ -61,7 +61,7 @@ fn foreign_blocks_score_far_below_unseen_japanese() {
 
 #[test]
 fn held_out_text_is_predicted_well() {
-    let text = include_str!("fixtures/clean_ja_heldout.txt");
+    let text = include_str!("../fixtures/clean_ja_heldout.txt");
     let lm = CharLm::builtin();
     let (mut total, mut n) = (0.0f64, 0usize);
     for line in text.lines() {

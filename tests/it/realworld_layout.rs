@@ -3,7 +3,7 @@
 //! place, wrapped table cells not interleaved. Needs ../shared (CI has it); a missing file
 //! fails the test. The chinese-tables check needs `pdftotext` (poppler-utils, in .ci/run).
 
-mod common;
+use crate::common;
 
 use glyphmend::ingest::{ExtractOptions, extract_path};
 use std::path::{Path, PathBuf};

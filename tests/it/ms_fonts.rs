@@ -6,7 +6,7 @@
 //! held-out document: MS-Mincho-90ms-RKSJ-H, no ToUnicode, codes = MS Mincho glyph IDs; its
 //! page-1 truth was never read while deriving the tables.
 
-mod common;
+use crate::common;
 
 use glyphmend::tables::{TableSet, builtin_for_basefont, canonical_basefont};
 use std::path::{Path, PathBuf};

@@ -7,7 +7,7 @@
 //! when a file not listed is worse, and also when a listed file no longer is (so the list only
 //! shrinks). Needs `pdftotext` (poppler-utils, installed by `.ci/run`) and `../shared`.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -8,7 +8,7 @@
 //! Measured (pdfcer.py normalisation, page 1): CER 0.3824 with the tables PDF-only (the
 //! punctuation left as U+0809..U+080B), 0.3159 with them; the rest is pdftotext's line order.
 
-mod common;
+use crate::common;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};

@@ -5,9 +5,9 @@
 //! for which glyphmend ships tables, so the test renames the fonts to names no table knows:
 //! the only way to read the second document is then the corpus votes.
 
-mod common;
+use crate::common;
 
-use common::normalise;
+use crate::common::normalise;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 

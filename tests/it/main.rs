@@ -1,0 +1,31 @@
+//! The integration tests, one binary (as ripgrep does): one link instead of one per file, and
+//! one place for shared helpers (`common`). Each module is the test file of one area; run one with
+//! `cargo test --test it MODULE::`.
+
+mod batch;
+mod cli;
+mod common;
+mod decipher;
+mod false_repairs;
+mod lm;
+mod lm_cli;
+mod ms_fonts;
+mod ms_repair;
+mod parallel_identical;
+mod parquet;
+mod pdf_extract;
+mod pdf_malformed;
+mod pdf_outlines;
+mod pdf_votes;
+mod pipeline;
+mod python;
+mod realworld;
+mod realworld_cmaps;
+mod realworld_layout;
+mod records_seed;
+mod records_synth;
+mod robustness;
+mod seed_repair;
+mod trust;
+mod trust_unseen;
+mod unknown_font;
