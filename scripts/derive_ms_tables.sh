@@ -18,7 +18,7 @@
 # $WORK/report.txt and $WORK/loo.tsv (leave-one-document-out agreement).
 # The tables are usable by plain-text `repair` too (`--text-repair`, no `text=no`): these
 # fonts' glyph IDs are what pdftotext & co. print as code points when the ToUnicode is
-# missing (measured on the held-out jp-mlit-kyushu-89test.pdf by tests/it/ms_repair.rs), and
+# missing (measured on the held-out jp-mlit-kyushu-89test.pdf by crates/cli/tests/it/ms_repair.rs), and
 # repair applies a table only where the document-level decision accepts it.
 set -euo pipefail
 cd "$(dirname "$0")/.."

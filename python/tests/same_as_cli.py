@@ -1,4 +1,4 @@
-"""The Python package gives what the CLI gives, for the same input (run by tests/it/python.rs).
+"""The Python package gives what the CLI gives, for the same input (run by crates/cli/tests/it/python.rs).
 
     python same_as_cli.py GLYPHMEND_BINARY REPO_DIR SHARED_DIR
 """

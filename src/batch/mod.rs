@@ -115,8 +115,6 @@ pub struct BatchOptions {
     /// Before processing, learn tables from the batch's own PDFs (`learn --pdf` over the
     /// input directory) for fonts no table covers: one document's ToUnicode repairs another's.
     pub learn_fonts: bool,
-    /// Show a progress bar (only ever drawn on a terminal).
-    pub progress: bool,
     /// Reprocess every input even if unchanged.
     pub force: bool,
     /// Wall time allowed per input (None: unbounded); see [`DEFAULT_TIMEOUT`].
@@ -146,7 +144,6 @@ impl BatchOptions {
             extra_tables: None,
             font_files: Vec::new(),
             learn_fonts: false,
-            progress: false,
             force: false,
             timeout: Some(DEFAULT_TIMEOUT),
             budget: crate::ingest::budget::Budget::default(),
@@ -226,6 +223,14 @@ struct JournalLine {
 /// Runs a batch. Returns an error only when the batch as a whole cannot run (unreadable
 /// input directory, output directory not writable, bad extra tables).
 pub fn run(opts: &BatchOptions) -> Result<BatchReport, BatchError> {
+    run_with_progress(opts, &progress::Silent)
+}
+
+/// [`run`], reporting each finished input to `progress`.
+pub fn run_with_progress(
+    opts: &BatchOptions,
+    progress: &dyn progress::Progress,
+) -> Result<BatchReport, BatchError> {
     let started = Instant::now();
     if !opts.input_dir.is_dir() {
         return Err(BatchError::NotADirectory {
@@ -306,7 +311,7 @@ pub fn run(opts: &BatchOptions) -> Result<BatchReport, BatchError> {
         force: opts.force,
         tables_version: tables_version.clone(),
     });
-    let progress = progress::Progress::new(inputs.len() as u64, opts.progress);
+    progress.start(inputs.len() as u64);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(opts.threads.max(1))
         .build()?;

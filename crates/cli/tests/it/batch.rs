@@ -1,0 +1,750 @@
+//! `glyphmend batch`, `review`, `index`, `search`, `diff` as a user runs them, on small
+//! fixtures made here in temporary directories.
+//!
+//! Only `end_to_end_repair_then_search_finds_the_repaired_phrase` depends on the quality of
+//! the repair (language model); every other test holds whatever the repair decides.
+
+use glyphmend::batch::manifest::{Manifest, Status, Timings};
+use glyphmend::pipeline::Stage;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+fn glyphmend() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_glyphmend"));
+    c.env_remove("NO_COLOR");
+    c
+}
+
+fn run(args: &[&str]) -> Output {
+    glyphmend()
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .expect("spawn glyphmend")
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().expect("UTF-8 temp path")
+}
+
+fn write(path: &Path, bytes: &[u8]) {
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, bytes).unwrap();
+}
+
+/// Deterministic noise (xorshift), for the corrupt file.
+fn noise(n: usize, mut seed: u64) -> Vec<u8> {
+    (0..n)
+        .map(|_| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed as u8
+        })
+        .collect()
+}
+
+/// A directory mixing good and bad inputs of every kind.
+fn mixed_inputs(dir: &Path) {
+    let repo = crate::common::repo();
+    // Garbled text (glyph IDs printed as code points) and clean text.
+    write(
+        &dir.join("text/garbled.txt"),
+        "地域のከᵝな୺体の㐃ᦠを㏻ࡌた\nclean line\nᨭ᥼を⾜う\n".as_bytes(),
+    );
+    write(
+        &dir.join("text/clean.txt"),
+        "孤独・孤立対策の推進\n地域の多様な主体\n".as_bytes(),
+    );
+    // Two pages (form feed, as pdftotext writes).
+    write(
+        &dir.join("text/pages.txt"),
+        "一頁目の本文\n\u{c}二頁目の本文\n\u{c}".as_bytes(),
+    );
+    let (sjis, _, _) = encoding_rs::SHIFT_JIS.encode("生活困窮者等支援\n");
+    write(&dir.join("text/sjis.txt"), &sjis);
+    // A "text" file that is binary.
+    write(
+        &dir.join("text/binary.txt"),
+        b"\x00\x01\x02\xff\xfe\x00garbage",
+    );
+    // Good PDFs (from the bundled sample).
+    for name in [
+        "office_emu__a_no_tounicode.pdf",
+        "office_emu_cmap__full.pdf",
+    ] {
+        let bytes = std::fs::read(repo.join("corpus").join(name)).expect("bundled sample PDF");
+        write(&dir.join("pdf").join(name), &bytes);
+    }
+    // Random bytes named .pdf, a truncated PDF, an encrypted one.
+    write(
+        &dir.join("pdf/corrupt.pdf"),
+        &noise(4096, 0x9E37_79B9_7F4A_7C15),
+    );
+    let good = std::fs::read(repo.join("corpus/office_emu_cmap__full.pdf")).unwrap();
+    write(&dir.join("pdf/truncated.pdf"), &good[..good.len() / 3]);
+    write(&dir.join("pdf/encrypted.pdf"), ENCRYPTED_PDF);
+    // Not an input.
+    write(&dir.join("notes.md"), b"# not an input\n");
+}
+
+/// A minimal PDF whose trailer points at a standard-security-handler dictionary with a
+/// user password (the O/U entries are not derivable from an empty password), so no reader
+/// can decrypt its content.
+const ENCRYPTED_PDF: &[u8] = b"%PDF-1.4\n\
+1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n\
+2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj\n\
+3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Contents 4 0 R >> endobj\n\
+4 0 obj << /Length 16 >> stream\n\x7f\x13\x99\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0a\x0b\x0c\x0d\nendstream endobj\n\
+5 0 obj << /Filter /Standard /V 2 /R 3 /Length 128 /P -3904 \
+/O <2d6b5c1e9f0a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4> \
+/U <8e7d6c5b4a39281706f5e4d3c2b1a09f00000000000000000000000000000000> >> endobj\n\
+trailer << /Size 6 /Root 1 0 R /Encrypt 5 0 R /ID [<0123456789abcdef0123456789abcdef> <0123456789abcdef0123456789abcdef>] >>\n\
+%%EOF\n";
+
+/// Every file under `dir` (relative path → bytes), except the per-run `timings.json`.
+fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    for e in walkdir::WalkDir::new(dir) {
+        let e = e.unwrap();
+        if !e.file_type().is_file() {
+            continue;
+        }
+        let rel = e
+            .path()
+            .strip_prefix(dir)
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
+        if rel == "timings.json" {
+            continue;
+        }
+        out.insert(rel, std::fs::read(e.path()).unwrap());
+    }
+    out
+}
+
+fn manifest(out: &Path) -> Manifest {
+    serde_json::from_slice(&std::fs::read(out.join("manifest.json")).unwrap()).unwrap()
+}
+
+fn timings(out: &Path) -> Timings {
+    serde_json::from_slice(&std::fs::read(out.join("timings.json")).unwrap()).unwrap()
+}
+
+fn corpus(out: &Path) -> Vec<serde_json::Value> {
+    std::fs::read_to_string(out.join("corpus.jsonl"))
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("corpus line is JSON"))
+        .collect()
+}
+
+const COMPLETED_WITH_FAILURES: i32 = 3;
+
+#[test]
+fn batch_records_every_failure_resumes_and_ignores_thread_count() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("in");
+    mixed_inputs(&input);
+    let out1 = tmp.path().join("out1");
+    let out2 = tmp.path().join("out2");
+
+    let r1 = run(&["batch", s(&input), "-o", s(&out1), "-j", "1"]);
+    let stderr = String::from_utf8_lossy(&r1.stderr);
+    assert_eq!(r1.status.code(), Some(COMPLETED_WITH_FAILURES), "{stderr}");
+    let r2 = run(&["batch", s(&input), "-o", s(&out2), "-j", "2", "--quiet"]);
+    assert_eq!(r2.status.code(), Some(COMPLETED_WITH_FAILURES));
+    assert!(
+        r2.stderr.is_empty(),
+        "quiet: {}",
+        String::from_utf8_lossy(&r2.stderr)
+    );
+
+    // Same bytes whatever -j.
+    let snap1 = snapshot(&out1);
+    let snap2 = snapshot(&out2);
+    assert_eq!(
+        snap1.keys().collect::<Vec<_>>(),
+        snap2.keys().collect::<Vec<_>>()
+    );
+    for (k, v) in &snap1 {
+        assert!(v == &snap2[k], "{k} differs between -j 1 and -j 2");
+    }
+
+    // Every input is listed, sorted, with a status; failures carry their stage and error.
+    let m = manifest(&out1);
+    let paths: Vec<&str> = m.inputs.iter().map(|e| e.path.as_str()).collect();
+    let mut sorted = paths.clone();
+    sorted.sort();
+    assert_eq!(paths, sorted);
+    assert_eq!(m.inputs.len(), 10, "{paths:?}");
+    assert!(!paths.contains(&"notes.md"));
+    let entry = |p: &str| m.inputs.iter().find(|e| e.path == p).unwrap();
+    // A PDF cut to a third still has its first page's objects: extraction recovers what
+    // it can (best effort, with warnings) instead of failing the input.
+    assert!(entry("pdf/truncated.pdf").status.has_outputs());
+    for bad in ["pdf/corrupt.pdf", "pdf/encrypted.pdf", "text/binary.txt"] {
+        let e = entry(bad);
+        assert_eq!(e.status, Status::Failed, "{bad}");
+        assert!(e.error.as_deref().is_some_and(|s| !s.is_empty()), "{bad}");
+        assert!(e.failed_stage.is_some());
+        assert!(e.sha256.is_some(), "{bad}: hashed even though it failed");
+        assert!(!out1.join("docs").join(bad).exists(), "{bad}: no outputs");
+    }
+    assert_eq!(entry("text/binary.txt").failed_stage, Some(Stage::Decode));
+    assert_eq!(entry("pdf/corrupt.pdf").failed_stage, Some(Stage::Extract));
+    for good in [
+        "text/garbled.txt",
+        "text/clean.txt",
+        "text/pages.txt",
+        "text/sjis.txt",
+    ] {
+        let e = entry(good);
+        assert!(e.status.has_outputs(), "{good}: {:?}", e.error);
+        let dir = out1.join("docs").join(good);
+        for f in ["doc.json", "repaired.txt", "spans.json", "records.jsonl"] {
+            assert!(dir.join(f).is_file(), "{good}/{f}");
+        }
+    }
+    // Good PDFs either work (PDF support built in) or fail with a clear error.
+    for pdf in [
+        "pdf/office_emu__a_no_tounicode.pdf",
+        "pdf/office_emu_cmap__full.pdf",
+    ] {
+        let e = entry(pdf);
+        match e.status {
+            Status::Ok | Status::NeedsAttention => assert!(e.pages > 0),
+            Status::Failed => assert!(e.error.as_deref().unwrap().contains("PDF"), "{e:?}"),
+        }
+    }
+    assert_eq!(
+        m.summary.failed,
+        m.inputs
+            .iter()
+            .filter(|e| e.status == Status::Failed)
+            .count()
+    );
+    assert!(m.summary.failed >= 3);
+    assert!(stderr.contains("failed: pdf/corrupt.pdf"), "{stderr}");
+    assert!(!m.tables.is_empty() && m.tables_version.len() == 64);
+
+    // Corpus: one line per page of good inputs; clean text unchanged; pages split.
+    let lines = corpus(&out1);
+    assert_eq!(lines.len(), m.summary.pages);
+    let by_id = |id: &str| lines.iter().find(|l| l["id"] == id).unwrap();
+    assert_eq!(
+        by_id("text/clean.txt#p1")["text"],
+        "孤独・孤立対策の推進\n地域の多様な主体\n"
+    );
+    assert_eq!(by_id("text/clean.txt#p1")["garble"]["garbled_chars"], 0);
+    assert_eq!(by_id("text/pages.txt#p2")["text"], "二頁目の本文\n");
+    assert_eq!(by_id("text/sjis.txt#p1")["text"], "生活困窮者等支援\n");
+    let garbled = by_id("text/garbled.txt#p1");
+    assert!(garbled["garble"]["garbled_chars"].as_u64().unwrap() >= 5);
+    assert_eq!(garbled["page"], 1);
+    assert_eq!(garbled["sha256"].as_str().unwrap().len(), 64);
+    assert!(garbled["repairs"]["spans"].is_u64());
+
+    // Timings live in timings.json only.
+    let t1 = timings(&out1);
+    assert_eq!(t1.threads, 1);
+    assert_eq!(t1.skipped, 0);
+    assert_eq!(t1.files.len(), 10);
+    assert!(!String::from_utf8_lossy(&snap1["manifest.json"]).contains("_ms"));
+
+    // A rerun skips everything and writes the same bytes.
+    let r3 = run(&["batch", s(&input), "-o", s(&out1), "-j", "2", "--quiet"]);
+    assert_eq!(r3.status.code(), Some(COMPLETED_WITH_FAILURES));
+    let t3 = timings(&out1);
+    assert_eq!(t3.skipped, 10, "second run must skip every input");
+    assert!(t3.files.iter().all(|f| f.skipped));
+    assert_eq!(snapshot(&out1), snap1, "resumed output differs");
+
+    // A changed input is the only one processed again.
+    write(&input.join("text/clean.txt"), "変更後の本文\n".as_bytes());
+    let r4 = run(&["batch", s(&input), "-o", s(&out1), "--quiet"]);
+    assert_eq!(r4.status.code(), Some(COMPLETED_WITH_FAILURES));
+    let t4 = timings(&out1);
+    assert_eq!(t4.skipped, 9);
+    let redone: Vec<_> = t4.files.iter().filter(|f| !f.skipped).collect();
+    assert_eq!(redone.len(), 1);
+    assert_eq!(redone[0].path, "text/clean.txt");
+    assert_eq!(
+        corpus(&out1)
+            .iter()
+            .find(|l| l["id"] == "text/clean.txt#p1")
+            .unwrap()["text"],
+        "変更後の本文\n"
+    );
+
+    // --force reprocesses everything, same result.
+    let before = snapshot(&out1);
+    let r5 = run(&["batch", s(&input), "-o", s(&out1), "--quiet", "--force"]);
+    assert_eq!(r5.status.code(), Some(COMPLETED_WITH_FAILURES));
+    assert_eq!(timings(&out1).skipped, 0);
+    assert_eq!(snapshot(&out1), before);
+}
+
+#[test]
+fn batch_of_good_inputs_exits_zero_and_missing_dir_is_fatal() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("in");
+    write(&input.join("a.txt"), "本文\n".as_bytes());
+    let out = tmp.path().join("out");
+    let r = run(&["batch", s(&input), "-o", s(&out), "--quiet"]);
+    assert_eq!(
+        r.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&r.stderr)
+    );
+    assert_eq!(manifest(&out).summary.ok, 1);
+    let r = run(&["batch", s(&tmp.path().join("nope")), "-o", s(&out)]);
+    assert_eq!(r.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&r.stderr).contains("nope"));
+}
+
+/// Output directory inside the input directory: not read back as input.
+#[test]
+fn output_inside_input_is_not_an_input() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().to_path_buf();
+    write(&input.join("a.txt"), "本文\n".as_bytes());
+    let out = input.join("out");
+    for _ in 0..2 {
+        let r = run(&["batch", s(&input), "-o", s(&out), "--quiet"]);
+        assert_eq!(r.status.code(), Some(0));
+    }
+    let m = manifest(&out);
+    assert_eq!(m.inputs.len(), 1, "{:?}", m.inputs);
+}
+
+#[test]
+fn end_to_end_repair_then_search_finds_the_repaired_phrase() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("in");
+    let garbled = "ᨭ᥼を⾜う\n";
+    assert!(!garbled.contains("支援"));
+    write(&input.join("garbled.txt"), garbled.as_bytes());
+    write(
+        &input.join("other.txt"),
+        "孤独・孤立対策の推進\n".as_bytes(),
+    );
+    let out = tmp.path().join("out");
+    let r = run(&["batch", s(&input), "-o", s(&out), "--quiet"]);
+    assert_eq!(r.status.code(), Some(0));
+    let lines = corpus(&out);
+    let page = lines.iter().find(|l| l["source"] == "garbled.txt").unwrap();
+    assert_eq!(page["text"], "支援を行う\n");
+
+    let r = run(&["index", s(&out)]);
+    assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+    let r = run(&["search", s(&out), "支援", "--color", "never"]);
+    assert!(r.status.success());
+    let text = String::from_utf8(r.stdout).unwrap();
+    assert!(text.contains("garbled.txt page 1"), "{text}");
+    assert!(text.contains("【支援】"), "{text}");
+    assert!(!text.contains("other.txt"), "{text}");
+}
+
+#[test]
+fn index_search_and_opensearch_export() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("in");
+    write(
+        &input.join("a.txt"),
+        "地域における孤独・孤立対策に関するＮＰＯ等のモデル調査\n".as_bytes(),
+    );
+    write(
+        &input.join("b.txt"),
+        "孤独対策の予算\n\u{c}孤立の調査\n".as_bytes(),
+    );
+    write(&input.join("c.txt"), "関係のない本文\n".as_bytes());
+    let out = tmp.path().join("out");
+    assert_eq!(
+        run(&["batch", s(&input), "-o", s(&out), "--quiet"])
+            .status
+            .code(),
+        Some(0)
+    );
+
+    // Searching before indexing is a clear error.
+    let r = run(&["search", s(&out), "孤独"]);
+    assert!(!r.status.success());
+    assert!(String::from_utf8_lossy(&r.stderr).contains("glyphmend index"));
+
+    assert!(run(&["index", s(&out)]).status.success());
+    let hits = |q: &str, extra: &[&str]| -> Vec<serde_json::Value> {
+        let mut args = vec!["search", s(&out), q, "--json"];
+        args.extend(extra);
+        let r = run(&args);
+        String::from_utf8(r.stdout)
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect()
+    };
+    // Both words must occur: a.txt only (b.txt has them on different pages).
+    let both = hits("孤独 孤立", &[]);
+    let ids: Vec<&str> = both.iter().map(|h| h["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["a.txt#p1"]);
+    let any = hits("孤独 孤立", &["--any"]);
+    let mut ids: Vec<&str> = any.iter().map(|h| h["id"].as_str().unwrap()).collect();
+    ids.sort();
+    assert_eq!(ids, ["a.txt#p1", "b.txt#p1", "b.txt#p2"]);
+    // Bigram phrases: 孤立対策 is a substring of a.txt only; 対策の予算 of b.txt.
+    assert_eq!(hits("孤立対策", &[])[0]["id"], "a.txt#p1");
+    assert_eq!(hits("対策の予算", &[]).len(), 1);
+    // Width folding and case: ＮＰＯ found as npo.
+    assert_eq!(hits("npo", &[])[0]["source"], "a.txt");
+    let page2 = &hits("孤立", &["--any"]);
+    assert!(
+        page2
+            .iter()
+            .any(|h| h["page"] == 2 && h["source"] == "b.txt")
+    );
+    // One character matches inside longer words (issue: 課, 局, 都 found nothing).
+    let mut ids: Vec<String> = hits("調", &[])
+        .iter()
+        .map(|h| h["id"].as_str().unwrap().to_string())
+        .collect();
+    ids.sort();
+    assert_eq!(ids, ["a.txt#p1", "b.txt#p2"]);
+    assert!(hits("係", &[]).iter().all(|h| h["source"] == "c.txt"));
+    // Half-width katakana and hiragana find the katakana of the text, and the reverse.
+    assert_eq!(hits("ﾓﾃﾞﾙ", &[])[0]["id"], "a.txt#p1");
+    assert_eq!(hits("もでる", &[])[0]["id"], "a.txt#p1");
+    assert!(hits("モデル調査", &[])[0]["id"] == "a.txt#p1");
+    // A phrase across a separator still matches (positions count bigrams).
+    assert_eq!(hits("\"孤独・孤立\"", &[])[0]["id"], "a.txt#p1");
+    assert_eq!(hits("孤独・孤立", &[]).len(), 1);
+    let r = run(&["search", s(&out), "存在しない語"]);
+    assert_eq!(r.status.code(), Some(1));
+
+    let bulk = out.join("bulk.ndjson");
+    let r = run(&["index", s(&out), "--export", "opensearch", "-o", s(&bulk)]);
+    assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+    let text = std::fs::read_to_string(&bulk).unwrap();
+    let lines: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2 * 4);
+    for pair in lines.chunks(2) {
+        assert_eq!(pair[0]["index"]["_id"], pair[1]["id"]);
+        assert_eq!(pair[0]["index"]["_index"], "glyphmend");
+        assert!(pair[1]["text"].is_string());
+    }
+    let mapping = std::fs::read_to_string(out.join("bulk.ndjson.mapping.json")).unwrap();
+    let mapping: serde_json::Value = serde_json::from_str(&mapping).unwrap();
+    assert_eq!(
+        mapping["mappings"]["properties"]["text"]["analyzer"],
+        "ja_bigram"
+    );
+}
+
+#[test]
+fn diff_colours_only_on_request() {
+    let tmp = tempfile::tempdir().unwrap();
+    let f = tmp.path().join("g.txt");
+    // Strong evidence (Tai Tham, Samaritan…): reported as repaired or unresolved either way.
+    write(&f, "clean\n地域のከᵝな୺体の㐃ᦠを㏻ࡌた\n".as_bytes());
+    let plain = run(&["diff", s(&f)]);
+    assert!(plain.status.success());
+    let text = String::from_utf8(plain.stdout).unwrap();
+    assert!(!text.contains('\x1b'), "not a terminal: no colour");
+    assert!(text.contains("g.txt p1:2"), "{text}");
+    assert!(text.contains("- 地域の"), "{text}");
+    assert!(!text.contains("clean"), "{text}");
+    let colour = run(&["diff", s(&f), "--color", "always"]);
+    assert!(String::from_utf8(colour.stdout).unwrap().contains('\x1b'));
+    let no_color = glyphmend()
+        .args(["diff", s(&f), "--color", "auto"])
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    assert!(!String::from_utf8(no_color.stdout).unwrap().contains('\x1b'));
+}
+
+// ---- review in a real browser ----
+
+fn find_chromium() -> Option<PathBuf> {
+    for name in ["chromium", "chromium-browser", "google-chrome"] {
+        for dir in std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()) {
+            let p = dir.join(name);
+            if p.is_file() {
+                return Some(p);
+            }
+        }
+    }
+    None
+}
+
+/// `chromium --headless --dump-dom URL`, killed after a minute.
+fn dump_dom(chromium: &Path, url: &str) -> String {
+    let profile = tempfile::tempdir().unwrap();
+    let mut child = Command::new(chromium)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--disable-dev-shm-usage",
+        ])
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .args(["--dump-dom", url])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn chromium");
+    let start = Instant::now();
+    loop {
+        if child.try_wait().unwrap().is_some() {
+            break;
+        }
+        if start.elapsed() > Duration::from_secs(60) {
+            let _ = child.kill();
+            panic!("chromium did not finish within 60 s");
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let out = child.wait_with_output().unwrap();
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// The text content of the element with `id` in a DOM dump (`<x id="id">text</x>`).
+fn text_of_id(dom: &str, id: &str) -> Option<String> {
+    let at = dom.find(&format!("id=\"{id}\""))?;
+    let rest = &dom[at..];
+    let open_end = rest.find('>')? + 1;
+    let close = rest[open_end..].find('<')?;
+    Some(rest[open_end..open_end + close].to_string())
+}
+
+/// A batch output with known spans, so the review test does not depend on repair quality.
+fn synthetic_batch(out: &Path) {
+    use glyphmend::batch::manifest::*;
+    use glyphmend::export::corpus::*;
+    let span =
+        |line, column, end_column, before: &str, after: &str, table: &str, confidence| SpanRecord {
+            page: 1,
+            line,
+            column,
+            end_column,
+            before: before.into(),
+            after: after.into(),
+            table: table.into(),
+            rule: "block 4E00..9FA5 = rank in cp932+jisx0213 +5C0 (anchors)".into(),
+            fix: "decode".into(),
+            confidence,
+        };
+    let spans = vec![
+        span(1, 1, 2, "ᨭ᥼", "支援", "A", 0.97),
+        span(1, 4, 4, "⾜", "行", "A", 0.42),
+        span(3, 3, 4, "ከᵝ", "多様", "B", 0.99),
+    ];
+    let page = PageResult {
+        page: 1,
+        original: "ᨭ᥼を⾜う\nclean <b>&\n地域ከᵝな\nᏙ⊂".into(),
+        repaired: "支援を行う\nclean <b>&\n地域多様な\nᏙ⊂".into(),
+        fixes: vec![],
+        spans,
+        unresolved: vec![UnresolvedRecord {
+            page: 1,
+            line: 4,
+            start: 0,
+            end: 2,
+            text: "Ꮩ⊂".into(),
+            reason: "no-table".into(),
+            confidence: 0.9,
+        }],
+        stats: PageStats {
+            repaired_spans: 3,
+            low_confidence_spans: 1,
+            ..Default::default()
+        },
+    };
+    let doc = DocResult {
+        path: "dir/x.txt".into(),
+        sha256: "0".repeat(64),
+        kind: "txt".into(),
+        pages: vec![page],
+        warnings: vec![],
+        attention: None,
+    };
+    let entry = |path: &str, status, error: Option<&str>| InputEntry {
+        path: path.into(),
+        kind: glyphmend::pipeline::SourceKind::Txt,
+        bytes: Some(1),
+        sha256: Some("0".repeat(64)),
+        status,
+        failed_stage: error.map(|_| glyphmend::pipeline::Stage::Extract),
+        error: error.map(String::from),
+        warnings: vec![],
+        attention: None,
+        pages: 1,
+        repaired_spans: 3,
+        low_confidence_spans: 1,
+        unresolved_spans: 1,
+        records: 0,
+        outputs: (status == Status::Ok).then(|| format!("docs/{path}")),
+    };
+    let m = Manifest {
+        format: MANIFEST_FORMAT,
+        tool: "glyphmend test".into(),
+        tables_version: "f".repeat(64),
+        tables: vec![],
+        model_sha256: String::new(),
+        summary: Summary {
+            inputs: 2,
+            ok: 1,
+            needs_attention: 0,
+            failed: 1,
+            pages: 1,
+            repaired_spans: 3,
+            low_confidence_spans: 1,
+            unresolved_spans: 1,
+            records: 0,
+            warnings: 0,
+            skipped: 0,
+        },
+        skipped: vec![],
+        inputs: vec![
+            entry(
+                "bad.pdf",
+                Status::Failed,
+                Some("PDF support <not> built in"),
+            ),
+            entry("dir/x.txt", Status::Ok, None),
+        ],
+    };
+    let docdir = out.join("docs/dir/x.txt");
+    std::fs::create_dir_all(&docdir).unwrap();
+    std::fs::write(docdir.join("doc.json"), serde_json::to_vec(&doc).unwrap()).unwrap();
+    std::fs::write(out.join("manifest.json"), serde_json::to_vec(&m).unwrap()).unwrap();
+}
+
+#[test]
+fn review_html_is_static_and_works_in_a_headless_browser() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    synthetic_batch(&out);
+    let r = run(&["review", s(&out)]);
+    assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+    let html_path = out.join("review.html");
+    let html = std::fs::read_to_string(&html_path).unwrap();
+    // Self-contained: no external assets.
+    for needle in ["src=\"http", "href=\"http", "<link", "src=\"//", "@import"] {
+        assert!(!html.contains(needle), "external asset: {needle}");
+    }
+    // Escaped text, hover titles with table, rule and confidence, failures listed.
+    assert!(html.contains("title=\"ᨭ᥼ → 支援\ntable A · decode\nblock 4E00..9FA5"));
+    assert!(html.contains("confidence 0.42"));
+    assert!(html.contains("PDF support &lt;not&gt; built in"));
+    assert!(html.contains("class=\"unresolved\""));
+
+    let Some(chromium) = find_chromium() else {
+        eprintln!("NOTE: chromium not found; skipping the browser half of the review test");
+        return;
+    };
+    let url = format!("file://{}", html_path.canonicalize().unwrap().display());
+    let dom = dump_dom(&chromium, &url);
+    assert!(
+        dom.contains("glyphmend review"),
+        "no DOM from chromium: {dom:.300}"
+    );
+    // The inline script ran: counts computed from the span marks.
+    assert_eq!(
+        text_of_id(&dom, "js-count-spans").as_deref(),
+        Some("3"),
+        "{dom:.2000}"
+    );
+    assert_eq!(text_of_id(&dom, "js-count-low").as_deref(), Some("1"));
+    assert!(dom.contains("class=\"js-table-row\" data-table=\"A\"><td>A</td><td>2</td><td>1</td>"));
+    assert!(dom.contains("class=\"js-table-row\" data-table=\"B\"><td>B</td><td>1</td><td>0</td>"));
+    assert!(dom.contains("data-filter=\"all\""));
+    // Changed or unresolved lines: 1, 3, 4 (line 2 is unchanged).
+    assert_eq!(text_of_id(&dom, "js-count-visible").as_deref(), Some("3"));
+
+    // #low: only the line with the low-confidence span stays visible.
+    let low = dump_dom(&chromium, &format!("{url}#low"));
+    assert!(low.contains("data-filter=\"low\""), "{low:.2000}");
+    assert_eq!(text_of_id(&low, "js-count-visible").as_deref(), Some("1"));
+    assert!(low.contains("class=\"line has-low\" data-line=\"1\""));
+    assert!(low.contains("class=\"span low\""), "low span flagged");
+}
+
+#[test]
+fn sharded_batches_merge_into_the_unsharded_output() {
+    // The bundled sample (texts and PDFs) in one batch, and in 2 and 3 shards merged: the
+    // same corpus, records, manifest inputs and summary, and needs-attention list.
+    let tmp = tempfile::tempdir().unwrap();
+    let corpus = crate::common::repo().join("corpus");
+    let whole = tmp.path().join("whole");
+    let code = run(&["batch", s(&corpus), "-o", s(&whole), "-q"])
+        .status
+        .code();
+    assert!(matches!(code, Some(0 | 4)), "{code:?}");
+    let read = |dir: &Path, name: &str| std::fs::read_to_string(dir.join(name)).unwrap();
+    let manifest = |dir: &Path| -> serde_json::Value {
+        let mut m: serde_json::Value = serde_json::from_str(&read(dir, "manifest.json")).unwrap();
+        // Only these may differ (none does today, but they are not the point).
+        m.as_object_mut().unwrap().remove("tool");
+        m
+    };
+    for n in [2usize, 3] {
+        let mut dirs = Vec::new();
+        let mut inputs = 0;
+        for k in 1..=n {
+            let d = tmp.path().join(format!("shard{n}-{k}"));
+            let shard = format!("{k}/{n}");
+            let out = run(&["batch", s(&corpus), "--shard", &shard, "-o", s(&d), "-q"]);
+            assert!(matches!(out.status.code(), Some(0 | 4)), "{out:?}");
+            inputs += manifest(&d)["inputs"].as_array().unwrap().len();
+            dirs.push(d);
+        }
+        assert_eq!(inputs, 7, "the shards partition the 7 inputs");
+        let merged = tmp.path().join(format!("merged{n}"));
+        let mut args = vec!["merge"];
+        args.extend(dirs.iter().map(|d| s(d)));
+        args.extend(["-o", s(&merged), "-q"]);
+        let out = run(&args);
+        assert_eq!(out.status.code(), code, "{out:?}");
+        for name in ["corpus.jsonl", "records.jsonl", "needs_attention.json"] {
+            assert!(
+                read(&whole, name) == read(&merged, name),
+                "{n} shards: {name} differs"
+            );
+        }
+        assert_eq!(
+            manifest(&whole),
+            manifest(&merged),
+            "{n} shards: manifest differs"
+        );
+        assert!(merged.join("docs").is_dir());
+    }
+    // Overlapping shards, a directory that is no batch, and a bad K/N are refused.
+    let one = tmp.path().join("shard2-1");
+    let out = run(&["merge", s(&one), s(&one), "-o", s(&tmp.path().join("x"))]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("must not overlap"));
+    let out = run(&["merge", s(&corpus), "-o", s(&tmp.path().join("y"))]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not a finished batch"));
+    let out = run(&[
+        "batch",
+        s(&corpus),
+        "--shard",
+        "3/2",
+        "-o",
+        s(&tmp.path().join("z")),
+    ]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("1 ≤ K ≤ N"));
+}
