@@ -856,7 +856,7 @@ fn process(input: &Input, ctx: &Context, abandoned: &AtomicBool) -> Outcome {
     }
 }
 
-/// Text files as every command decodes them (see [`crate::pipeline::decode`]).
+/// Text files as every command decodes them (see [`crate::pipeline::decode()`]).
 pub fn decode_text(bytes: &[u8]) -> Result<String, String> {
     crate::pipeline::decode(bytes)
         .map(|(text, _)| text)

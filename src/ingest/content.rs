@@ -80,7 +80,7 @@ pub struct Rule {
 
 impl Rule {
     /// The rule along segment (a, b) if it is horizontal or vertical (within
-    /// [`AXIS_TOLERANCE`]) and finite; diagonal segments are no rules.
+    /// `AXIS_TOLERANCE`) and finite; diagonal segments are no rules.
     pub fn from_segment(a: (f32, f32), b: (f32, f32)) -> Option<Rule> {
         if ![a.0, a.1, b.0, b.1].iter().all(|v| v.is_finite()) {
             return None;

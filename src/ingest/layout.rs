@@ -14,7 +14,7 @@
 //! qualify and keep row order; a blank band over 2.5 em tall ends a column block. Applied
 //! recursively (three columns), depth-limited.
 //!
-//! Tables: where the page draws ruling lines forming a grid ([`table`]), the glyphs inside
+//! Tables: where the page draws ruling lines forming a grid (`layout::table`), the glyphs inside
 //! it are read row by row, cells left to right; each cell is laid out on its own as above,
 //! one-line cells of a row share one line (U+3000 or a space between cells) and a cell of
 //! several lines keeps them together. The table goes before the first flowing line below
@@ -84,7 +84,7 @@ pub fn lines(glyphs: &[Placed]) -> Vec<LineLayout> {
 }
 
 /// Lays out one page's glyphs using the ruling lines the page draws: glyphs inside a ruled
-/// table are read cell by cell ([`table`]), the rest flows as lines and columns, each
+/// table are read cell by cell (`layout::table`), the rest flows as lines and columns, each
 /// table placed before the first flowing line below its top edge.
 pub fn lines_with_rules(glyphs: &[Placed], rules: &[Rule]) -> Vec<LineLayout> {
     let tables = table::find(glyphs, rules);

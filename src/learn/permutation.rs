@@ -165,7 +165,7 @@ const SIDE: usize = MAX_ORDER - 1;
 
 /// The context of one occurrence of a glyph as the LM sees it under a partial decoding:
 /// up to `width` characters on the left (after the last unknown glyph — the LM cannot see
-/// past it — and led by [`UNKNOWN`] if one was cut; shorter without it = line start), and
+/// past it — and led by `UNKNOWN` if one was cut; shorter without it = line start), and
 /// the known characters on the right up to the first unknown glyph (`'\n'` = line end).
 /// Occurrences with equal windows score equally for every candidate, so a glyph is scored
 /// over its distinct windows weighted by their counts.

@@ -41,7 +41,7 @@ pub struct Args {
     pub chunk_bytes: usize,
 }
 
-/// Reads a file (or stdin for `-`) as every command does ([`glyphmend::pipeline::decode`]:
+/// Reads a file (or stdin for `-`) as every command does ([`glyphmend::pipeline::decode()`]:
 /// UTF-8, UTF-16 with BOM, Shift_JIS, EUC-JP), naming the byte offset of the first bad byte.
 /// `lossy` reads what no encoding accepts as UTF-8 with U+FFFD for the bad bytes.
 pub fn read_text(path: &PathBuf, lossy: bool) -> anyhow::Result<String> {
