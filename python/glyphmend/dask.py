@@ -1,79 +1,82 @@
-"""Run glyphmend over many documents on a Dask cluster (``pip install glyphmend[dask]``).
+"""Run ``glyphmend batch`` over a directory on a Dask cluster (``pip install glyphmend[dask]``).
 
-Each task reads one document (by path: the files must be readable by the workers, e.g. on
-a shared file system) and returns its corpus rows, records and status; the client gathers
-them into ``OUT/corpus.jsonl``, ``OUT/records.jsonl`` and ``OUT/failed.jsonl`` in input
-order, rows as ``glyphmend batch`` writes them (page ids, text, counts). A document that
-fails is recorded with the CLI's message and the run goes on.
+Each task is one document: it runs the batch on that input alone into a part directory
+(``OUT/.parts/<n>``); the client then merges the parts as ``glyphmend merge`` does. The
+result is the directory one ``glyphmend batch INPUT_DIR -o OUT`` would have written —
+``corpus.jsonl``, ``records.jsonl`` (list rows and sheets joined across documents),
+``manifest.json``, ``needs_attention.json`` and the per-document outputs — because it is
+written by the same code. A document that fails is recorded in the manifest with the CLI's
+message and the run goes on.
 
->>> from dask.distributed import Client                  # doctest: +SKIP
+Workers must see the input directory and ``OUT`` at the same paths (a shared file
+system), as the scheduler's nodes of a Slurm or Kubernetes cluster usually do.
+
+>>> from dask.distributed import Client                          # doctest: +SKIP
 >>> import glyphmend.dask
->>> client = Client("scheduler:8786")                    # doctest: +SKIP
->>> summary = glyphmend.dask.run(client, paths, "out/")  # doctest: +SKIP
+>>> client = Client("scheduler:8786")                            # doctest: +SKIP
+>>> summary = glyphmend.dask.run(client, "pdfs/", "out/")        # doctest: +SKIP
+>>> summary["inputs"], summary["failed"]                      # doctest: +SKIP
 
-Ray and Spark: the same per-document function, :func:`process`, is what to map —
-``ray.remote(process)`` over the paths, or ``sc.parallelize(paths).map(process)`` — and
-:func:`write` gathers the results the same way.
+Ray and Spark: map the same per-document function, :func:`process`, over
+:func:`inputs` — ``ray.get([ray.remote(process).remote(d, o, n) for n in names])`` or
+``sc.parallelize(names).map(lambda n: process(d, o, n)).collect()`` — then call
+:func:`merge` on the client.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
-from typing import Any, Dict, Iterable, List, Optional, Sequence
+import shutil
+from typing import Any, Dict, List, Sequence
 
-from . import GlyphmendError, extract
+from . import _native
 
-__all__ = ["process", "run", "write"]
-
-
-def process(path: str, root: Optional[str] = None, **options: Any) -> Dict[str, Any]:
-    """Reads one document; returns ``{"path", "ok", "corpus", "records", "error"}``.
-
-    ``path`` is named relative to ``root`` in the outputs (as ``batch DIR`` names it);
-    ``options`` go to :func:`glyphmend.extract`. Never raises for a bad input.
-    """
-    name = os.path.relpath(path, root) if root else path
-    try:
-        doc = extract(path, **options)
-    except GlyphmendError as e:
-        return {"path": name, "ok": False, "corpus": [], "records": [], "error": str(e)}
-    corpus = [json.loads(l) for l in doc._native.corpus_jsonl(name).splitlines() if l]
-    records = [json.loads(l) for l in doc._native.records_jsonl().splitlines() if l]
-    for r in records:
-        r["source"] = name
-    return {"path": name, "ok": True, "corpus": corpus, "records": records, "error": None}
+__all__ = ["inputs", "merge", "process", "run"]
 
 
-def write(results: Iterable[Dict[str, Any]], out: str) -> Dict[str, int]:
-    """Writes gathered :func:`process` results to ``out`` (created if missing)."""
-    os.makedirs(out, exist_ok=True)
-    counts = {"documents": 0, "failed": 0, "pages": 0, "records": 0}
-    paths = {k: os.path.join(out, f"{k}.jsonl") for k in ("corpus", "records", "failed")}
-    tmp = {k: p + ".tmp" for k, p in paths.items()}
-    with open(tmp["corpus"], "w", encoding="utf-8") as c, open(
-        tmp["records"], "w", encoding="utf-8"
-    ) as r, open(tmp["failed"], "w", encoding="utf-8") as f:
-        for res in results:
-            counts["documents"] += 1
-            if not res["ok"]:
-                counts["failed"] += 1
-                f.write(json.dumps({"path": res["path"], "error": res["error"]}, ensure_ascii=False) + "\n")
-                continue
-            for row in res["corpus"]:
-                c.write(json.dumps(row, ensure_ascii=False) + "\n")
-                counts["pages"] += 1
-            for rec in res["records"]:
-                r.write(json.dumps(rec, ensure_ascii=False) + "\n")
-                counts["records"] += 1
-    # Each file appears whole or not at all.
-    for k in paths:
-        os.replace(tmp[k], paths[k])
-    return counts
+def inputs(input_dir: str, out: str) -> List[str]:
+    """The inputs ``glyphmend batch input_dir -o out`` would process, named as it names
+    them (paths relative to ``input_dir``), in its order."""
+    return _native.batch_inputs(str(input_dir), str(out))
 
 
-def run(client: Any, paths: Sequence[str], out: str, root: Optional[str] = None, **options: Any) -> Dict[str, int]:
-    """Maps :func:`process` over ``paths`` on a ``dask.distributed.Client``, one task per
-    document, and writes the gathered results to ``out`` in input order."""
-    futures = client.map(process, list(paths), root=root, pure=False, **options)
-    return write(client.gather(futures), out)
+def _part_dir(out: str, name: str) -> str:
+    # One directory per input, stable across reruns (a rerun of a task resumes its part).
+    digest = hashlib.sha256(name.encode("utf-8", "surrogateescape")).hexdigest()[:24]
+    return os.path.join(str(out), ".parts", digest)
+
+
+def process(input_dir: str, out: str, name: str, **options: Any) -> str:
+    """Runs the batch on the one input ``name`` (as :func:`inputs` names it) into its part
+    directory under ``out``; returns that directory. ``options``: ``tables``,
+    ``font_files``, ``password``, ``learn`` as for :func:`glyphmend.extract`. A bad document
+    does not raise: it is a failed entry of the part's manifest."""
+    part = _part_dir(out, name)
+    _native.batch_part(str(input_dir), part, [name], **options)
+    return part
+
+
+def merge(parts: Sequence[str], out: str, keep_parts: bool = False) -> Dict[str, Any]:
+    """Merges finished part directories into ``out`` (as ``glyphmend merge``); returns the
+    manifest's summary (``inputs``, ``failed``, ``pages``, …). The parts are removed
+    afterwards unless ``keep_parts``."""
+    summary = json.loads(_native.batch_merge([str(p) for p in parts], str(out)))
+    if not keep_parts:
+        shutil.rmtree(os.path.join(str(out), ".parts"), ignore_errors=True)
+    return summary
+
+
+def run(client: Any, input_dir: str, out: str, **options: Any) -> Dict[str, Any]:
+    """``glyphmend batch input_dir -o out`` on a ``dask.distributed.Client``: one task per
+    document (:func:`process`), then :func:`merge` on the client. Returns the manifest's
+    summary."""
+    names = inputs(input_dir, out)
+    if not names:
+        raise ValueError(f"{input_dir}: no inputs to process")
+    futures = client.map(
+        process, [str(input_dir)] * len(names), [str(out)] * len(names), names, pure=False, **options
+    )
+    parts = client.gather(futures)
+    return merge(parts, out)

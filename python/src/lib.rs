@@ -208,6 +208,49 @@ fn repair(
     })
 }
 
+/// The inputs `glyphmend batch INPUT_DIR` would process, named as it names them.
+#[pyfunction]
+fn batch_inputs(py: Python<'_>, input_dir: PathBuf, out_dir: PathBuf) -> PyResult<Vec<String>> {
+    py.detach(|| glyphmend::batch::list_inputs(&input_dir, &out_dir).map_err(err))
+}
+
+/// `glyphmend batch INPUT_DIR -o OUT` restricted to the inputs `only` (one worker thread):
+/// one task of a distributed batch. Returns the manifest's summary as JSON.
+#[pyfunction]
+#[pyo3(signature = (input_dir, out_dir, only, tables=None, font_files=None, password=None, learn=true))]
+#[allow(clippy::too_many_arguments)]
+fn batch_part(
+    py: Python<'_>,
+    input_dir: PathBuf,
+    out_dir: PathBuf,
+    only: Vec<String>,
+    tables: Option<PathBuf>,
+    font_files: Option<Vec<PathBuf>>,
+    password: Option<String>,
+    learn: bool,
+) -> PyResult<String> {
+    py.detach(|| {
+        let mut opts = glyphmend::batch::BatchOptions::new(input_dir, out_dir);
+        opts.extra_tables = tables;
+        opts.font_files = font_files.unwrap_or_default();
+        opts.password = password;
+        opts.learn = learn;
+        opts.only = Some(only);
+        let report = glyphmend::batch::run(&opts).map_err(err)?;
+        json(&report.manifest.summary)
+    })
+}
+
+/// `glyphmend merge PARTS... -o OUT`: joins finished batch parts (or shards) into the
+/// directory one batch would have written. Returns the manifest's summary as JSON.
+#[pyfunction]
+fn batch_merge(py: Python<'_>, parts: Vec<PathBuf>, out_dir: PathBuf) -> PyResult<String> {
+    py.detach(|| {
+        let report = glyphmend::batch::merge::merge(&parts, &out_dir).map_err(err)?;
+        json(&report.manifest.summary)
+    })
+}
+
 /// The JSON Schema of one program record (`glyphmend records --schema`).
 #[pyfunction]
 fn records_schema() -> String {
@@ -227,6 +270,9 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(extract, m)?)?;
     m.add_function(wrap_pyfunction!(repair, m)?)?;
     m.add_function(wrap_pyfunction!(records_schema, m)?)?;
+    m.add_function(wrap_pyfunction!(batch_inputs, m)?)?;
+    m.add_function(wrap_pyfunction!(batch_part, m)?)?;
+    m.add_function(wrap_pyfunction!(batch_merge, m)?)?;
     m.add_function(wrap_pyfunction!(version, m)?)?;
     Ok(())
 }

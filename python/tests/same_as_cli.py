@@ -72,28 +72,46 @@ def main():
     except glyphmend.GlyphmendError as e:
         assert "no-such-file.pdf" in str(e), str(e)
 
-    # the Dask/Ray/Spark per-document function and the writer, without a cluster.
+    # Distributed batch: one task per document, parts merged, equals one `glyphmend batch`
+    # over the same directory (the sample's text files and PDFs plus 6 real PDFs, copied).
+    import shutil
     import tempfile
     from glyphmend import dask as gd
 
-    with tempfile.TemporaryDirectory() as out:
-        results = [gd.process(str(p)) for p in pdfs[:2]] + [gd.process(str(repo / "missing.pdf"))]
-        counts = gd.write(results, out)
-        assert counts["documents"] == 3 and counts["failed"] == 1, counts
-        rows = [json.loads(l) for l in open(Path(out) / "corpus.jsonl", encoding="utf-8")]
-        assert counts["pages"] == len(rows) > 0
-        assert "".join(r["text"] for r in rows if r["source"] == str(pdfs[0])) == texts[pdfs[0]].replace("\f", ""), "corpus text differs"
+    def same_outputs(a, b, what):
+        for name in ("corpus.jsonl", "records.jsonl", "needs_attention.json"):
+            assert (Path(a) / name).read_bytes() == (Path(b) / name).read_bytes(), f"{what}: {name}"
+        ma = json.loads((Path(a) / "manifest.json").read_text(encoding="utf-8"))
+        mb = json.loads((Path(b) / "manifest.json").read_text(encoding="utf-8"))
+        assert ma == mb, f"{what}: manifest.json"
 
-    # On a real (local) Dask cluster: the same files as the per-document runs above.
-    from dask.distributed import Client, LocalCluster
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        inp = tmp / "in"
+        shutil.copytree(repo / "corpus", inp)
+        for p in pdfs:
+            shutil.copy(p, inp / p.name)
+        (inp / "broken.pdf").write_bytes(b"%PDF-1.4 not really")
+        ref = tmp / "ref"
+        subprocess.run([binary, "batch", "-q", "-o", str(ref), str(inp)], check=False)
+        names = gd.inputs(str(inp), str(tmp / "seq"))
+        assert "broken.pdf" in names and "dev-a.txt" in names and len(names) == 14, names
 
-    with tempfile.TemporaryDirectory() as out, tempfile.TemporaryDirectory() as ref:
+        # Without a cluster: the per-document function and the merge (the Ray/Spark recipe).
+        parts = [gd.process(str(inp), str(tmp / "seq"), n) for n in names]
+        summary = gd.merge(parts, str(tmp / "seq"))
+        assert summary["failed"] == 1, summary
+        assert not (tmp / "seq" / ".parts").exists()
+        same_outputs(tmp / "seq", ref, "process + merge")
+        checked += 1
+
+        # On a real (local) Dask cluster of 2 worker processes.
+        from dask.distributed import Client, LocalCluster
+
         with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster, Client(cluster) as client:
-            counts = gd.run(client, [str(p) for p in pdfs], out)
-        assert counts["documents"] == len(pdfs) and counts["failed"] == 0, counts
-        gd.write([gd.process(str(p)) for p in pdfs], ref)
-        for name in ("corpus.jsonl", "records.jsonl", "failed.jsonl"):
-            assert (Path(out) / name).read_bytes() == (Path(ref) / name).read_bytes(), name
+            summary = gd.run(client, str(inp), str(tmp / "dask"))
+        assert summary["inputs"] == len(names) and summary["failed"] == 1, summary
+        same_outputs(tmp / "dask", ref, "dask")
         checked += 1
 
     # `batch --parquet` read by DuckDB without glue code: every row, typed budget lines.

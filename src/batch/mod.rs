@@ -128,6 +128,10 @@ pub struct BatchOptions {
     /// Only shard `K` of `N` (1-based) of the inputs ([`merge::shard_of`]); each shard
     /// writes its own output directory, [`merge::merge`] joins them.
     pub shard: Option<(usize, usize)>,
+    /// Only these inputs (paths relative to `input_dir`, `/`-separated, as
+    /// [`list_inputs`] names them): one task of a scheduler that runs each document as its own
+    /// batch part; [`merge::merge`] joins the parts as it joins shards.
+    pub only: Option<Vec<String>>,
 }
 
 /// Default wall-time bound per input: far above the slowest real document (seconds), low
@@ -150,6 +154,7 @@ impl BatchOptions {
             password: None,
             learn: true,
             shard: None,
+            only: None,
         }
     }
 }
@@ -259,6 +264,13 @@ pub fn run_with_progress(
         }
         // Skipped entries stay in every shard's manifest; the merge keeps one of each.
         inputs.retain(|i| merge::shard_of(&i.rel, n) + 1 == k);
+    }
+    if let Some(only) = &opts.only {
+        if opts.learn_fonts {
+            return Err(BatchError::LearnFontsSharded);
+        }
+        let only: std::collections::HashSet<&str> = only.iter().map(String::as_str).collect();
+        inputs.retain(|i| only.contains(i.rel.as_str()));
     }
     if opts.learn_fonts {
         pipeline.add_tables(corpus_tables(&inputs, &pipeline, opts.threads)?);
@@ -402,6 +414,19 @@ pub fn run_with_progress(
         timings,
         needs_attention,
     })
+}
+
+/// The inputs a batch over `input_dir` would process (writing to `out_dir`, which is left
+/// out if it lies inside), named as the batch names them, in its order. Schedulers split
+/// these into tasks ([`BatchOptions::only`]).
+pub fn list_inputs(input_dir: &Path, out_dir: &Path) -> Result<Vec<String>, BatchError> {
+    if !input_dir.is_dir() {
+        return Err(BatchError::NotADirectory {
+            path: input_dir.to_path_buf(),
+        });
+    }
+    let (inputs, _) = discover(input_dir, out_dir)?;
+    Ok(inputs.into_iter().map(|i| i.rel).collect())
 }
 
 /// Tables voted from the inputs' PDFs (trusted ToUnicode, embedded cmaps) for fonts that

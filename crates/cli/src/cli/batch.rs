@@ -94,6 +94,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             .map(glyphmend::batch::merge::parse_shard)
             .transpose()
             .map_err(anyhow::Error::msg)?,
+        only: None,
     };
     let bar = super::progress::Bar::new(!args.quiet);
     let report = batch::run_with_progress(&opts, &bar)

@@ -1,0 +1,55 @@
+"""Wall time of `glyphmend.dask.run` on a local Dask cluster with 1 and with 2 worker
+processes, over a directory of at least 200 PDFs (the shared corpus's PDFs, copied as
+often as needed), and a check that both outputs equal one `glyphmend batch`.
+
+    python3 scripts/dask_scaling.py GLYPHMEND_BINARY SHARED_DIR [MIN_PDFS]
+
+Needs the Python package installed (`pip install .`) and dask[distributed]. Prints one
+line per run and the ratio 2 workers / 1 worker. Run it on an otherwise idle machine.
+"""
+
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from dask.distributed import Client, LocalCluster
+
+import glyphmend.dask as gd
+
+
+def main():
+    binary, shared = sys.argv[1], Path(sys.argv[2])
+    want = int(sys.argv[3]) if len(sys.argv) > 3 else 200
+    pdfs = sorted((shared / "corpus").rglob("*.pdf"))
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        inp = tmp / "in"
+        inp.mkdir()
+        n = 0
+        while n < want:
+            for p in pdfs:
+                shutil.copy(p, inp / f"{n // len(pdfs)}-{p.name}")
+                n += 1
+        t = time.perf_counter()
+        subprocess.run([binary, "batch", "-q", "-j1", "-o", str(tmp / "ref"), str(inp)], check=False)
+        print(f"glyphmend batch -j1: {n} PDFs, {time.perf_counter() - t:.1f} s")
+        walls = {}
+        for workers in (1, 2):
+            out = tmp / f"dask{workers}"
+            with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster, Client(cluster) as client:
+                client.run(lambda: __import__("glyphmend"))  # imports outside the timing
+                t = time.perf_counter()
+                summary = gd.run(client, str(inp), str(out))
+                walls[workers] = time.perf_counter() - t
+            for name in ("corpus.jsonl", "records.jsonl", "needs_attention.json"):
+                assert (out / name).read_bytes() == (tmp / "ref" / name).read_bytes(), name
+            print(f"dask, {workers} worker(s): {summary['inputs']} inputs, {walls[workers]:.1f} s, same outputs as batch")
+        print(f"ratio 2 workers / 1 worker: {walls[2] / walls[1]:.2f}")
+
+
+if __name__ == "__main__":
+    main()
