@@ -22,12 +22,15 @@ pub fn edit_distance(a: &[char], b: &[char]) -> usize {
 /// Figures of one evaluation.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct Evaluation {
+    /// Lines where input and truth differ.
     pub garbled_lines: usize,
+    /// Characters of the truth on the garbled lines (the CER denominator).
     pub garbled_chars: usize,
     /// Edit operations left on garbled lines after repair.
     pub garbled_errors: usize,
     /// Edit operations on garbled lines before repair (the input's own CER numerator).
     pub input_errors: usize,
+    /// Lines where input and truth are equal.
     pub clean_lines: usize,
     /// Clean lines (input = truth) that the repair changed.
     pub clean_lines_changed: usize,
@@ -40,6 +43,7 @@ impl Evaluation {
     pub fn cer(&self) -> f64 {
         self.garbled_errors as f64 / self.garbled_chars.max(1) as f64
     }
+    /// Character error rate on garbled lines before repair (the input's own).
     pub fn input_cer(&self) -> f64 {
         self.input_errors as f64 / self.garbled_chars.max(1) as f64
     }

@@ -57,30 +57,55 @@ use std::time::{Duration, Instant};
 /// Errors that stop a whole batch (a single input's failure never does).
 #[derive(Debug, thiserror::Error)]
 pub enum BatchError {
+    /// Reading or writing a file or directory failed.
     #[error("{path}: {source}")]
     Io {
+        /// The file or directory concerned.
         path: PathBuf,
+        /// The underlying I/O error.
         #[source]
         source: std::io::Error,
     },
+    /// The input path is not a directory.
     #[error("{path}: not a directory")]
-    NotADirectory { path: PathBuf },
+    NotADirectory {
+        /// The input path given.
+        path: PathBuf,
+    },
+    /// Another batch holds the output directory's lock.
     #[error(
         "{path}: another batch is writing to this output directory (lock {path}/.glyphmend.lock held); wait for it or choose another -o"
     )]
-    Locked { path: PathBuf },
+    Locked {
+        /// The output directory.
+        path: PathBuf,
+    },
+    /// The output directory is the input directory.
     #[error(
         "{path}: the output directory is the input directory; choose an -o outside it (or a subdirectory, which is left out of the inputs)"
     )]
-    OutIsInput { path: PathBuf },
+    OutIsInput {
+        /// The directory given as both.
+        path: PathBuf,
+    },
+    /// Shard outputs could not be merged.
     #[error("{path}: cannot merge: {reason}")]
-    Merge { path: PathBuf, reason: String },
+    Merge {
+        /// The shard or output directory concerned.
+        path: PathBuf,
+        /// Why they cannot be merged.
+        reason: String,
+    },
+    /// `--learn-fonts` was combined with `--shard`.
     #[error("--learn-fonts learns from all inputs, a shard sees only its own: run it unsharded")]
     LearnFontsSharded,
+    /// The worker thread pool could not be built.
     #[error("thread pool: {0}")]
     ThreadPool(#[from] rayon::ThreadPoolBuildError),
+    /// Writing the output directory failed.
     #[error(transparent)]
     Export(#[from] ExportError),
+    /// A library stage failed for the whole batch (e.g. loading tables).
     #[error(transparent)]
     Library(#[from] crate::Error),
 }
@@ -104,7 +129,9 @@ pub const EXIT_NEEDS_ATTENTION: u8 = 4;
 /// What to run.
 #[derive(Debug, Clone)]
 pub struct BatchOptions {
+    /// Directory searched (recursively) for `.pdf` and `.txt` inputs.
     pub input_dir: PathBuf,
+    /// Output directory (created if missing; see [`crate::export::OutDir`]).
     pub out_dir: PathBuf,
     /// Worker threads (at least 1).
     pub threads: usize,
@@ -162,7 +189,9 @@ impl BatchOptions {
 /// The outcome of a batch.
 #[derive(Debug, Clone)]
 pub struct BatchReport {
+    /// The run's manifest (also in `OUT/manifest.json`).
     pub manifest: Manifest,
+    /// Per-input timings (also in `OUT/timings.json`; the one run-dependent output).
     pub timings: Timings,
     /// Failed inputs and inputs needing attention (also in `needs_attention.json`).
     pub needs_attention: NeedsAttention,

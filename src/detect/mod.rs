@@ -24,10 +24,15 @@ pub enum Reason {
 /// A garbled span of one line, in character columns (0-based, end exclusive).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct GarbledSpan {
+    /// 1-based line number.
     pub line: usize,
+    /// First column of the span.
     pub start: usize,
+    /// End column (exclusive).
     pub end: usize,
+    /// The span's characters.
     pub text: String,
+    /// Why it was judged garbled.
     pub reason: Reason,
     /// 0..=1: how sure we are the span is garbled.
     pub confidence: f32,

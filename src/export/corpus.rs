@@ -15,20 +15,30 @@ pub const LOW_CONFIDENCE: f32 = 0.8;
 /// One repaired span, as stored (a [`RepairSpan`] plus its page).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SpanRecord {
+    /// 1-based page number.
     pub page: u32,
+    /// 1-based line number within the page.
     pub line: usize,
     /// 1-based character columns of the input line, inclusive.
     pub column: usize,
+    /// Last column of the span (see `column`).
     pub end_column: usize,
+    /// The input characters of the span.
     pub before: String,
+    /// What they were repaired to.
     pub after: String,
+    /// Name of the table that decoded the span.
     pub table: String,
+    /// The rule(s) used, as written in the table file.
     pub rule: String,
+    /// How it was fixed: `decode` or `decode+nfc`.
     pub fix: String,
+    /// 0..=1: the calibrated probability that the span is right.
     pub confidence: f32,
 }
 
 impl SpanRecord {
+    /// The stored form of `s`, found on page `page`.
     pub fn from_span(page: u32, s: &RepairSpan) -> Self {
         SpanRecord {
             page,
@@ -48,17 +58,24 @@ impl SpanRecord {
 /// Garbling no table explained, as stored.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct UnresolvedRecord {
+    /// 1-based page number.
     pub page: u32,
+    /// 1-based line number within the page.
     pub line: usize,
     /// 0-based character columns, end exclusive (as [`GarbledSpan`]).
     pub start: usize,
+    /// End column (exclusive).
     pub end: usize,
+    /// The span's characters.
     pub text: String,
+    /// Why it is garbled: the `kind` of [`detect::Reason`], e.g. `no-table`.
     pub reason: String,
+    /// 0..=1: how sure we are the span is garbled.
     pub confidence: f32,
 }
 
 impl UnresolvedRecord {
+    /// The stored form of `g`, found on page `page`.
     pub fn from_span(page: u32, g: &GarbledSpan) -> Self {
         let reason = serde_json::to_value(&g.reason)
             .ok()
@@ -81,15 +98,21 @@ impl UnresolvedRecord {
 pub struct PageStats {
     /// Characters of the original page text (without line ends).
     pub chars: usize,
+    /// Lines of the original page text.
     pub lines: usize,
     /// Characters that are strong evidence of garbling, before and after repair.
     pub garbled_chars: usize,
+    /// Lines holding at least one such character, before repair.
     pub garbled_lines: usize,
+    /// Such characters left after repair.
     pub garbled_chars_after: usize,
     /// Repaired spans, characters they cover, and how many are below [`LOW_CONFIDENCE`].
     pub repaired_spans: usize,
+    /// Input characters the repaired spans cover.
     pub repaired_chars: usize,
+    /// Repaired spans below [`LOW_CONFIDENCE`].
     pub low_confidence_spans: usize,
+    /// Spans left unresolved (garbled, no repair applied).
     pub unresolved_spans: usize,
     /// Lines the extractor had reordered (bidi) and repair put back.
     pub reordered_lines: usize,
@@ -101,12 +124,17 @@ pub struct PageResult {
     /// 1-based page number (a `.txt` input is split into pages at form feeds, as pdftotext
     /// writes them).
     pub page: u32,
+    /// The page's text as read (extracted from the PDF, or the `.txt` page).
     pub original: String,
+    /// The page's text after repair.
     pub repaired: String,
     /// Line-level fixes by line number, e.g. `(3, "bidi:whole")`.
     pub fixes: Vec<(usize, String)>,
+    /// Repaired spans of the page.
     pub spans: Vec<SpanRecord>,
+    /// Garbled spans left unresolved.
     pub unresolved: Vec<UnresolvedRecord>,
+    /// Counts for the page.
     pub stats: PageStats,
 }
 
@@ -171,9 +199,11 @@ impl PageResult {
 pub struct DocResult {
     /// Path relative to the batch's input directory, `/`-separated.
     pub path: String,
+    /// SHA-256 of the input file's bytes, lowercase hex.
     pub sha256: String,
     /// `pdf` or `txt`.
     pub kind: String,
+    /// The input's pages, in order.
     pub pages: Vec<PageResult>,
     /// Warnings met reading the input (fonts, streams, tables in doubt).
     #[serde(default)]
@@ -241,32 +271,49 @@ fn ratio(a: usize, b: usize) -> f64 {
 /// One line of `corpus.jsonl`: one page of repaired text with where it came from.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct CorpusLine {
+    /// Stable page id, `<source>#p<page>` (see [`page_id`]).
     pub id: String,
     /// Input path relative to the batch directory.
     pub source: String,
+    /// SHA-256 of the input file's bytes, lowercase hex.
     pub sha256: String,
+    /// 1-based page number.
     pub page: u32,
     /// Repaired text.
     pub text: String,
+    /// How garbled the page was.
     pub garble: GarbleSummary,
+    /// What the repair did to it.
     pub repairs: RepairCounts,
 }
 
+/// How garbled a page was, in a corpus line (from [`PageStats`]).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct GarbleSummary {
+    /// Characters of the original page text (without line ends).
     pub chars: usize,
+    /// Characters that are strong evidence of garbling, before repair.
     pub garbled_chars: usize,
+    /// Lines holding at least one such character, before repair.
     pub garbled_lines: usize,
+    /// `garbled_chars / chars`, rounded to 6 decimals (0 for an empty page).
     pub garbled_ratio: f64,
+    /// Such characters left after repair.
     pub garbled_chars_after: usize,
 }
 
+/// What the repair did to a page, in a corpus line (from [`PageStats`]).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct RepairCounts {
+    /// Repaired spans.
     pub spans: usize,
+    /// Input characters they cover.
     pub chars: usize,
+    /// Repaired spans below [`LOW_CONFIDENCE`].
     pub low_confidence: usize,
+    /// Spans left unresolved.
     pub unresolved: usize,
+    /// Lines the extractor had reordered (bidi) and repair put back.
     pub reordered_lines: usize,
 }
 

@@ -263,13 +263,19 @@ pub fn query_tokenizers() -> tantivy::tokenizer::TokenizerManager {
 /// The fields of the index.
 #[derive(Clone, Copy)]
 pub struct Fields {
+    /// The page id (`<path>#p<page>`), stored, not tokenized.
     pub id: Field,
+    /// Input path relative to the batch directory, stored, not tokenized.
     pub source: Field,
+    /// 1-based page number.
     pub page: Field,
+    /// SHA-256 of the input file.
     pub sha256: Field,
+    /// The repaired page text, tokenized with the CJK-bigram tokenizer.
     pub text: Field,
 }
 
+/// The index's schema and its fields.
 pub fn schema() -> (Schema, Fields) {
     let mut b = Schema::builder();
     let text_options = TextOptions::default().set_stored().set_indexing_options(
@@ -294,6 +300,7 @@ pub fn register(index: &Index) {
         .register(TOKENIZER, TextAnalyzer::builder(BigramTokenizer).build());
 }
 
+/// Where the index of output directory `out_dir` lives (`OUT/index`).
 pub fn index_dir(out_dir: &Path) -> PathBuf {
     super::OutDir::new(out_dir).index_dir()
 }
@@ -304,6 +311,8 @@ pub fn build(out_dir: &Path) -> Result<usize> {
     build_from(out_dir, &corpus)
 }
 
+/// Builds `OUT/index` from the given corpus lines, replacing any previous index (it is built
+/// in `OUT/.index.tmp`, then moved into place). Returns the number of pages indexed.
 pub fn build_from(out_dir: &Path, corpus: &[CorpusLine]) -> Result<usize> {
     let tmp = out_dir.join(".index.tmp");
     if tmp.exists() {

@@ -25,9 +25,11 @@ pub struct Manifest {
     /// sha256 over the crate version, every table's text and the language model bytes. An
     /// input is reprocessed when this or its own sha256 changes.
     pub tables_version: String,
+    /// Each table's name, sha256 and rule count.
     pub tables: Vec<TableVersion>,
     /// sha256 of the language model bytes (empty input hashes when no model is built in).
     pub model_sha256: String,
+    /// Counts of inputs by outcome.
     pub summary: Summary,
     /// Every input found, sorted by path.
     pub inputs: Vec<InputEntry>,
@@ -42,6 +44,7 @@ pub struct Manifest {
 pub struct SkippedEntry {
     /// Relative to the input directory, `/`-separated.
     pub path: String,
+    /// Why it was skipped.
     pub reason: SkipReason,
     /// The OS error for an unreadable entry; where a symbolic link points.
     pub detail: String,

@@ -31,29 +31,45 @@ use std::path::{Path, PathBuf};
 /// Errors of the export stage.
 #[derive(Debug, thiserror::Error)]
 pub enum ExportError {
+    /// Reading or writing a file failed.
     #[error("{path}: {source}")]
     Io {
+        /// The file or directory concerned.
         path: PathBuf,
+        /// The underlying I/O error.
         #[source]
         source: std::io::Error,
     },
+    /// A JSON file or line could not be parsed or serialized.
     #[error("{path}: bad JSON: {source}")]
     Json {
+        /// The file concerned.
         path: PathBuf,
+        /// The underlying serde_json error.
         #[source]
         source: serde_json::Error,
     },
+    /// The tantivy search index failed.
     #[error("search index: {0}")]
     Index(#[from] tantivy::TantivyError),
+    /// A search query could not be parsed.
     #[error("query: {0}")]
     Query(#[from] tantivy::query::QueryParserError),
+    /// A Parquet file could not be written.
     #[error("{path}: cannot write Parquet: {reason}")]
-    Parquet { path: PathBuf, reason: String },
+    Parquet {
+        /// The Parquet file being written.
+        path: PathBuf,
+        /// Why writing failed.
+        reason: String,
+    },
+    /// Any other failure, described by its message.
     #[error("{0}")]
     Other(String),
 }
 
 impl ExportError {
+    /// Attach a path to an I/O error.
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
         ExportError::Io {
             path: path.into(),
@@ -71,6 +87,7 @@ impl From<ExportError> for crate::Error {
     }
 }
 
+/// The export stage's result type, with [`ExportError`] as the default error.
 pub type Result<T, E = ExportError> = std::result::Result<T, E>;
 
 /// Writes `bytes` to `path` atomically: a temporary file in the same directory, flushed and

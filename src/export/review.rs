@@ -47,6 +47,8 @@ pub fn write_dir(out_dir: &Path, target: Option<&Path>) -> Result<std::path::Pat
     Ok(path)
 }
 
+/// Escapes `s` for HTML text and attribute values; control characters are shown as
+/// `U+XXXX` so garbled text stays visible.
 pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {

@@ -13,9 +13,13 @@ use tantivy::{TantivyDocument, schema::Field};
 /// One ranked hit.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Hit {
+    /// The query's relevance score (BM25).
     pub score: f32,
+    /// The page id (`<path>#p<page>`).
     pub id: String,
+    /// Input path relative to the batch directory.
     pub source: String,
+    /// 1-based page number.
     pub page: u64,
     /// A fragment of the page text around the matches.
     pub snippet: String,
@@ -28,8 +32,10 @@ pub const MAX_HITS: usize = 10_000;
 /// Deepest nesting of parentheses in a query (the query parser recurses on each level).
 pub const MAX_QUERY_DEPTH: usize = 64;
 
+/// How to run a [`search`].
 #[derive(Debug, Clone)]
 pub struct SearchOptions {
+    /// Most hits to return (at most [`MAX_HITS`]).
     pub limit: usize,
     /// Every query word must occur (default); otherwise any.
     pub all_words: bool,

@@ -22,9 +22,13 @@ use crate::tables::{FontTable, Rule, RuleKind};
 /// A glyph whose character is known, with why.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Anchor {
+    /// The glyph ID.
     pub gid: u32,
+    /// The character it draws.
     pub ch: char,
+    /// 0..=1: how sure the anchor is.
     pub confidence: f32,
+    /// Free text for the reviewer: where the anchor comes from.
     pub evidence: String,
 }
 

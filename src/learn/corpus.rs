@@ -122,6 +122,7 @@ impl Corpus {
         c
     }
 
+    /// Number of distinct glyphs in the corpus.
     pub fn glyph_count(&self) -> usize {
         self.gids.len()
     }

@@ -38,7 +38,9 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 /// Where a vote came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum VoteSource {
+    /// The PDF font's ToUnicode CMap (preferred when both vote).
     ToUnicode,
+    /// The cmap table of the embedded font program.
     FontCmap,
 }
 
@@ -87,6 +89,7 @@ pub struct CorpusVotes {
     docs: BTreeMap<String, BTreeMap<FontKey, DocFont>>,
     /// Inputs that could not be read, with the reason.
     pub failures: Vec<(String, String)>,
+    /// Warnings met reading the inputs (e.g. subsets that renumber their glyphs).
     pub warnings: Vec<String>,
 }
 
@@ -179,8 +182,11 @@ pub struct HeldOut {
 /// A learned font: its table and the figures behind it.
 #[derive(Debug, Clone)]
 pub struct LearnedFont {
+    /// The font this table is for.
     pub key: FontKey,
+    /// The learned table.
     pub table: FontTable,
+    /// Documents whose votes went into it.
     pub documents: usize,
     /// Glyphs with at least one vote.
     pub voted: usize,
@@ -190,7 +196,11 @@ pub struct LearnedFont {
     pub conflicts: BTreeMap<u32, Vec<(char, usize)>>,
     /// Glyphs filled by fitted blocks (no document voted on them).
     pub generalized: usize,
+    /// Documents left out because their outlines differ (number of differing glyphs; 0 for a
+    /// subset under half the size of the largest).
     pub outline_conflicts: BTreeMap<String, usize>,
+    /// Documents left out because their votes contradict the others' (glyphs shared,
+    /// contradicted).
     pub vote_conflicts: BTreeMap<String, (usize, usize)>,
     /// Extrapolated entries confirmed by a sibling font's votes.
     pub generalized_confirmed: usize,

@@ -28,9 +28,11 @@ use std::collections::HashMap;
 pub struct Rng(u64);
 
 impl Rng {
+    /// A generator seeded with `seed`.
     pub fn new(seed: u64) -> Rng {
         Rng(seed ^ 0x5DEE_CE66_D1CE_4E5B)
     }
+    /// The next 64 random bits.
     pub fn next_u64(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
@@ -42,6 +44,7 @@ impl Rng {
     pub fn below(&mut self, n: usize) -> usize {
         (self.next_u64() % n.max(1) as u64) as usize
     }
+    /// Shuffles `v` in place (Fisher-Yates).
     pub fn shuffle<T>(&mut self, v: &mut [T]) {
         for i in (1..v.len()).rev() {
             let j = self.below(i + 1);
@@ -64,6 +67,7 @@ fn pool() -> Vec<char> {
 /// An encoded text and the truth of its glyphs.
 #[derive(Debug, Clone)]
 pub struct Garbled {
+    /// The garbled text.
     pub text: String,
     /// Garbled code point → original character.
     pub truth: HashMap<u32, char>,
@@ -165,22 +169,30 @@ fn garble_types(
 /// Figures of one simulated run.
 #[derive(Debug, Clone, Default)]
 pub struct Recovery {
+    /// Distinct garbled code points occurring in the text.
     pub glyphs: usize,
+    /// Of those, how many were read as their true character.
     pub glyphs_right: usize,
+    /// Occurrences of garbled code points in the text.
     pub tokens: u64,
+    /// Of those, how many are of a glyph read right.
     pub tokens_right: u64,
     /// Tokens whose glyph has a reading of confidence ≥ 0.5, and how many of those are right.
     pub tokens_confident: u64,
+    /// How many of the confident tokens are right.
     pub tokens_confident_right: u64,
 }
 
 impl Recovery {
+    /// Share of glyphs read right.
     pub fn glyph_share(&self) -> f64 {
         self.glyphs_right as f64 / self.glyphs.max(1) as f64
     }
+    /// Share of garbled tokens read right.
     pub fn token_share(&self) -> f64 {
         self.tokens_right as f64 / self.tokens.max(1) as f64
     }
+    /// Share of confident tokens that are right.
     pub fn confident_precision(&self) -> f64 {
         self.tokens_confident_right as f64 / self.tokens_confident.max(1) as f64
     }

@@ -418,6 +418,7 @@ impl CharLm {
         self.entries.len()
     }
 
+    /// True if the model stores no entries.
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
     }
@@ -624,7 +625,9 @@ pub struct LmBuilder {
 /// Sizes of a build, for reporting.
 #[derive(Debug, Clone, Default)]
 pub struct BuildStats {
+    /// Kept n-grams of each order (index 0 = unigrams).
     pub ngrams_per_order: Vec<usize>,
+    /// Entries of the built model (n-grams and contexts, as [`CharLm::len`]).
     pub entries: usize,
 }
 
@@ -706,6 +709,7 @@ impl LmBuilder {
         self.build_with_stats(order, min_count).0
     }
 
+    /// [`LmBuilder::build`], also returning the sizes of what it built.
     pub fn build_with_stats(&self, order: usize, min_count: f64) -> (CharLm, BuildStats) {
         let order = order.clamp(1, self.max_order);
         // Smoothing statistics come from the FULL counts: C(h) = Σ_c C(hc) and
@@ -836,6 +840,7 @@ pub struct AdaptiveLm<'a> {
 /// Hasher for keys that are already well-mixed 64-bit hashes.
 #[derive(Default, Clone, Copy)]
 pub struct IdentityBuild;
+/// The hasher [`IdentityBuild`] builds: passes a `u64` key through unchanged.
 #[derive(Default)]
 pub struct IdentityHasher(u64);
 impl std::hash::BuildHasher for IdentityBuild {
@@ -864,6 +869,8 @@ impl<'a> AdaptiveLm<'a> {
     /// Characters observed at which the cache weight reaches half its maximum.
     pub const HALF_WEIGHT_CHARS: f32 = 300.0;
 
+    /// An adapted model over `base` with the default cache weights
+    /// ([`AdaptiveLm::MAX_CACHE_WEIGHT`], [`AdaptiveLm::HALF_WEIGHT_CHARS`]); nothing observed yet.
     pub fn new(base: &'a CharLm) -> Self {
         Self::with_weights(base, Self::MAX_CACHE_WEIGHT, Self::HALF_WEIGHT_CHARS)
     }

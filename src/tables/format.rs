@@ -20,12 +20,16 @@ use std::borrow::Cow;
 /// One parsed statement: its keyword and fields in file order.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Statement {
+    /// The statement's first word, e.g. `table`, `block`, `glyph`.
     pub keyword: String,
+    /// `key=value` fields, unquoted and unescaped.
     pub fields: Vec<(String, String)>,
+    /// 1-based line number in the file.
     pub line: usize,
 }
 
 impl Statement {
+    /// The value of field `key` (the first, if repeated).
     pub fn get(&self, key: &str) -> Option<&str> {
         self.fields
             .iter()
@@ -39,12 +43,16 @@ impl Statement {
 /// vector per statement instead of a dozen strings.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StatementRef<'a> {
+    /// The statement's first word, e.g. `table`, `block`, `glyph`.
     pub keyword: &'a str,
+    /// `key=value` fields; a value is owned only if it had escapes.
     pub fields: Vec<(&'a str, Cow<'a, str>)>,
+    /// 1-based line number in the file.
     pub line: usize,
 }
 
 impl<'a> StatementRef<'a> {
+    /// The value of field `key` (the first, if repeated).
     pub fn get(&self, key: &str) -> Option<&str> {
         self.fields
             .iter()
@@ -52,6 +60,7 @@ impl<'a> StatementRef<'a> {
             .map(|(_, v)| v.as_ref())
     }
 
+    /// Copies it into an owned [`Statement`].
     pub fn into_owned(self) -> Statement {
         Statement {
             keyword: self.keyword.to_string(),
@@ -261,6 +270,7 @@ pub fn parse_offset(value: &str) -> Option<i64> {
     i64::from_str_radix(digits, 16).ok().map(|v| sign * v)
 }
 
+/// Formats a signed hex offset as the format writes it: `+5C0`, `-280C`.
 pub fn format_offset(v: i64) -> String {
     if v < 0 {
         format!("-{:X}", -v)

@@ -24,7 +24,9 @@ use std::path::Path;
 /// A decoded glyph: the character and the rule that gave it.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Decoded {
+    /// The character.
     pub ch: char,
+    /// Index into the table's `rules` of the rule that gave it.
     pub rule: u16,
 }
 
@@ -33,6 +35,7 @@ pub struct Decoded {
 pub struct FontTable {
     /// Profile name, also the file stem in `mappings/`.
     pub name: String,
+    /// Free-text description, from the `table` statement.
     pub description: String,
     /// PostScript BaseFont names (subset tag removed) this table is for.
     pub basefonts: Vec<String>,
@@ -41,6 +44,7 @@ pub struct FontTable {
     /// Whether `repair` may apply this table to plain text. Tables learned for PDFs only
     /// (with no evidence from text) can opt out.
     pub text: bool,
+    /// The table's rules in file order (later glyph rules override blocks).
     pub rules: Vec<Rule>,
     /// gid → char as u32, 0 = no entry.
     map: Vec<u32>,
@@ -95,6 +99,7 @@ impl FontTable {
         self.map.iter().filter(|&&u| u != 0).count()
     }
 
+    /// True if no glyph ID has an entry.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
@@ -219,6 +224,7 @@ impl FontTable {
 /// All tables known to a run: the shipped `mappings/` plus any the user points at.
 #[derive(Debug, Clone, Default)]
 pub struct TableSet {
+    /// The tables, in load order; names are unique (see [`TableSet::extend`]).
     pub tables: Vec<FontTable>,
 }
 
@@ -256,6 +262,7 @@ impl TableSet {
         }
     }
 
+    /// The table named `name`.
     pub fn get(&self, name: &str) -> Option<&FontTable> {
         self.tables.iter().find(|t| t.name == name)
     }

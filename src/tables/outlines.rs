@@ -254,10 +254,12 @@ impl OutlineIndex {
         self.ambiguous.get(&hash).map(Vec::as_slice)
     }
 
+    /// Number of distinct outlines known (unambiguous and ambiguous).
     pub fn len(&self) -> usize {
         self.by_hash.len() + self.ambiguous.len()
     }
 
+    /// True if no outline identifies a single character.
     pub fn is_empty(&self) -> bool {
         self.by_hash.is_empty()
     }

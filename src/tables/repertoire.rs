@@ -107,6 +107,7 @@ impl Repertoire {
         }
     }
 
+    /// True if the repertoire has no ranks.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }

@@ -17,18 +17,28 @@ pub enum RuleKind {
     /// Members `c` of `repertoire` in the block `first..=last` (by code point, or by rank
     /// in a repertoire with its own order; see [`crate::tables::repertoire`]) have glyph ID `rank(c) + offset`.
     Block {
+        /// Name of the repertoire (the `order=` field), e.g. `unicode`.
         repertoire: &'static str,
+        /// Glyph ID of a member minus its rank.
         offset: i64,
+        /// First character of the block.
         first: char,
+        /// Last character of the block (inclusive).
         last: char,
     },
     /// One glyph.
-    Glyph { gid: u32, ch: char },
+    Glyph {
+        /// Its glyph ID.
+        gid: u32,
+        /// The character it draws.
+        ch: char,
+    },
 }
 
 /// A rule with its provenance.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Rule {
+    /// What the rule says.
     pub kind: RuleKind,
     /// 0..=1; entries below the repair threshold are reported, not applied.
     pub confidence: f32,

@@ -9,11 +9,17 @@ use crate::tables::rule::{MAX_GID, Rule, RuleKind};
 /// A table file's content: its `table` header fields and its rules, in file order.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TableText {
+    /// The table's name (`table name=`).
     pub name: String,
+    /// Its description (`description=`), empty if none.
     pub description: String,
+    /// PostScript BaseFont names it is for (`basefont=`, comma-separated).
     pub basefonts: Vec<String>,
+    /// Optional fingerprint telling versions of one BaseFont apart (`fingerprint=`).
     pub fingerprint: Option<String>,
+    /// Whether `repair` may apply it to plain text (false only with `text=no`).
     pub text: bool,
+    /// The `block` and `glyph` rules, in file order.
     pub rules: Vec<Rule>,
 }
 
