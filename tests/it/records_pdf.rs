@@ -705,3 +705,29 @@ fn held_out_sheets_precision_98_recall_90() {
     );
     assert!(r.overall.recall() >= 0.90, "recall {}", r.overall.recall());
 }
+
+/// The seed sample's PDF (its PR sheet, ToUnicode removed) reads the same by geometry as its
+/// extracted text read by the text rules: the sample figures (records_seed) carry over.
+#[test]
+fn sample_pdf_reads_the_same_by_geometry_and_by_text() {
+    let pdf = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/office_emu__a_no_tounicode.pdf");
+    let pipeline = glyphmend::pipeline::Pipeline::builtin().expect("pipeline");
+    let doc = pipeline.read(&pdf).expect("read sample pdf");
+    assert!(doc.glyphs.is_some(), "a PDF keeps its glyphs");
+    let by_geometry = glyphmend::pipeline::records(&doc);
+    let mut by_text =
+        glyphmend::segment::records_from_text(&doc.text(), &SourceInfo::new(doc.name.clone()));
+    for r in &mut by_text {
+        r.source = Some(doc.name.clone());
+    }
+    assert!(!by_geometry.is_empty());
+    let strip = |rs: &[ProgramRecord]| -> Vec<ProgramRecord> {
+        rs.iter()
+            .map(|r| ProgramRecord {
+                provenance: Vec::new(),
+                ..r.clone()
+            })
+            .collect()
+    };
+    assert_eq!(strip(&by_geometry), strip(&by_text));
+}
