@@ -34,6 +34,11 @@ use std::collections::BTreeMap;
 /// Borders this close (pt) touch.
 const TOUCH: f32 = 3.0;
 
+/// A line of a cell whose text ends within this many ems (plus [`SOFT_WRAP_PAD`] pt of
+/// cell padding) of the cell's right border was wrapped by the layout, not by the writer.
+const SOFT_WRAP_EMS: f32 = 1.2;
+const SOFT_WRAP_PAD: f32 = 4.0;
+
 /// A ruled cell's box as a map key.
 type Key = [u32; 4];
 
@@ -52,6 +57,9 @@ struct Cell {
     rect: [f32; 4],
     /// (global line number, text on that line), in reading order.
     lines: Vec<(u32, String)>,
+    /// Per line: its text runs up to the cell's right border (a soft wrap: the next line
+    /// continues it).
+    soft: Vec<bool>,
 }
 
 impl Cell {
@@ -200,9 +208,20 @@ pub fn lines(doc: &ingest::Document) -> Vec<Line> {
                             .find_map(|p| p.cell.filter(|c| key(c) == *k))
                             .unwrap_or_default(),
                         lines: Vec::new(),
+                        soft: Vec::new(),
                     }
                 });
                 cell.lines.push((number, t.clone()));
+                // Right edge and em of the cell's text on this line.
+                let (right, em) = line
+                    .pieces
+                    .iter()
+                    .filter(|p| p.cell.as_ref().map(key) == Some(*k))
+                    .fold((f32::NEG_INFINITY, 0.0f32), |(r, e), p| {
+                        (r.max(p.bbox[2]), e.max(p.bbox[3] - p.bbox[1]))
+                    });
+                cell.soft
+                    .push(cell.rect[2] - right <= SOFT_WRAP_EMS * em + SOFT_WRAP_PAD);
             }
             if segs.iter().any(|s| s.0.is_some()) {
                 by_number.insert(number, (pi, segs));
@@ -327,11 +346,9 @@ fn rewrite(
                 let Role::Label { label, values } = role else {
                     continue;
                 };
-                let value_lines: Vec<&(u32, String)> = values
-                    .iter()
-                    .flat_map(|v| cells[v].lines.iter())
-                    .filter(|(_, t)| !t.trim().is_empty())
-                    .collect();
+                let value_lines: Vec<(u32, String)> =
+                    values.iter().flat_map(|v| unwrapped(&cells[v])).collect();
+                let value_lines: Vec<&(u32, String)> = value_lines.iter().collect();
                 match value_lines.split_first() {
                     None => out.push((at(label.clone(), n, n), false, true)),
                     Some(((n0, t0), rest)) => {
@@ -363,4 +380,25 @@ fn rewrite(
         }
     }
     flush(&mut plain, out);
+}
+
+/// A cell's lines with soft wraps undone: a line running up to the right border is joined
+/// with the next line of the cell (unless that starts a list item), so a word wrapped by the
+/// layout (`独立` / `行政法人`) is one again. Each line keeps its first source line number.
+fn unwrapped(cell: &Cell) -> Vec<(u32, String)> {
+    let mut out: Vec<(u32, String)> = Vec::new();
+    let mut join = false;
+    for (i, (n, t)) in cell.lines.iter().enumerate() {
+        let t = t.trim();
+        if t.is_empty() {
+            join = false;
+            continue;
+        }
+        match out.last_mut() {
+            Some(last) if join && labels::strip_marker(t).len() == t.len() => last.1.push_str(t),
+            _ => out.push((*n, t.to_string())),
+        }
+        join = cell.soft.get(i).copied().unwrap_or(false);
+    }
+    out
 }

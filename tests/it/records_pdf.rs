@@ -731,3 +731,38 @@ fn sample_pdf_reads_the_same_by_geometry_and_by_text() {
     };
     assert_eq!(strip(&by_geometry), strip(&by_text));
 }
+
+/// A value cell the layout wrapped mid-word (`大学` / `等`) gives one value again, and a
+/// line break the writer put in (`<br>`) stays a break; a label wrapped in its narrow
+/// column (`令和6年` / `度補正予` / `算額`) is still read.
+#[test]
+fn soft_wraps_in_cells_are_undone_hard_breaks_kept() {
+    let dir = workdir("wrap");
+    let bodies = [
+        "都道府県",
+        "市町村",
+        "民間事業者",
+        "協議会",
+        "大学等",
+        "独立行政法人",
+        "一般社団法人",
+    ];
+    let page = format!(
+        "<div class=page><table><colgroup><col style=\"width:5em\"><col style=\"width:22em\"></colgroup><tr><td>事業名</td><td>港湾物流高度化事業</td></tr><tr><td>令和6年度補正予算額</td><td>1,200千円</td></tr><tr><td>実施主体</td><td>{}</td></tr><tr><td>対象者</td><td>中小企業者<br>農林漁業者</td></tr></table></div>",
+        bodies.join("、")
+    );
+    let (html_path, pdf_path) = (dir.join("wrap.html"), dir.join("wrap.pdf"));
+    std::fs::write(&html_path, html(&[page], "IPAexGothic", 10.5)).expect("write html");
+    print(&html_path, &pdf_path);
+    let pipeline = glyphmend::pipeline::Pipeline::builtin().expect("pipeline");
+    let doc = pipeline.read(&pdf_path).expect("read pdf");
+    let records = glyphmend::pipeline::records(&doc);
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(records.len(), 1, "{records:?}");
+    let r = &records[0];
+    // The cell must really have wrapped for the test to mean anything.
+    assert!(doc.text().lines().count() >= 6, "{}", doc.text());
+    assert_eq!(r.implementing_bodies, bodies.map(String::from).to_vec());
+    assert_eq!(r.target.as_deref(), Some("中小企業者\n農林漁業者"));
+    assert_eq!(r.budget.first().and_then(|b| b.amount_yen), Some(1_200_000));
+}
