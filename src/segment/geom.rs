@@ -16,7 +16,9 @@
 //!    least half the smaller width. A value cell belongs to one label (the first in reading
 //!    order). A budget label whose right neighbours are budget labels (`予算額` spanning
 //!    `令和6年度補正予算額` and `令和5年度予算額`) is a group heading and is dropped.
-//! 3. The page's lines are rewritten into logical lines `label　value` (value lines
+//! 3. A value cell's line whose text runs up to the cell's right border was wrapped by the
+//!    layout and is joined with the next line (`独立` / `行政法人`); other breaks stay.
+//! 4. The page's lines are rewritten into logical lines `label　value` (value lines
 //!    following, a blank line ending the value when the next line is no label); lines
 //!    without label or value cells stay as extracted. The rewritten lines keep the source
 //!    line numbers they came from (a label line with its value spans both), so provenance
