@@ -87,7 +87,24 @@ pub fn lines(glyphs: &[Placed]) -> Vec<LineLayout> {
 /// table are read cell by cell (`layout::table`), the rest flows as lines and columns, each
 /// table placed before the first flowing line below its top edge.
 pub fn lines_with_rules(glyphs: &[Placed], rules: &[Rule]) -> Vec<LineLayout> {
+    lines_and_cells(glyphs, rules).0
+}
+
+/// [`lines_with_rules`], and for every glyph the ruled cell box [x0, y0, x1, y1] it was read
+/// in (`None` outside tables): the geometry the record reader associates labels by.
+pub fn lines_and_cells(
+    glyphs: &[Placed],
+    rules: &[Rule],
+) -> (Vec<LineLayout>, Vec<Option<[f32; 4]>>) {
     let tables = table::find(glyphs, rules);
+    let mut cell_box: Vec<Option<[f32; 4]>> = vec![None; glyphs.len()];
+    for t in &tables {
+        for ((_, cell), b) in t.cells.iter().zip(&t.boxes) {
+            for &i in cell {
+                cell_box[i] = Some(*b);
+            }
+        }
+    }
     let mut in_table = vec![false; glyphs.len()];
     for t in &tables {
         for (_, cell) in &t.cells {
@@ -99,13 +116,13 @@ pub fn lines_with_rules(glyphs: &[Placed], rules: &[Rule]) -> Vec<LineLayout> {
     let rest: Vec<usize> = (0..glyphs.len()).filter(|&i| !in_table[i]).collect();
     let flowing = flow(glyphs, &rest);
     if tables.is_empty() {
-        return flowing;
+        return (flowing, cell_box);
     }
     let blocks = tables
         .iter()
         .map(|t| (t.top, table_lines(glyphs, t)))
         .collect();
-    place(glyphs, flowing, blocks)
+    (place(glyphs, flowing, blocks), cell_box)
 }
 
 /// Inserts each block (top edge, lines) before the first of `lines` whose first glyph is

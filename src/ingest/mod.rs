@@ -140,6 +140,23 @@ pub struct Line {
     pub text: String,
     pub vertical: bool,
     pub spans: Vec<Span>,
+    /// The line's text cut at layout gaps and cell borders, with positions (for the record
+    /// reader's geometry; not serialised).
+    #[serde(skip)]
+    pub pieces: Vec<Piece>,
+}
+
+/// A run of a line's text drawn without a layout gap inside one place (a ruled cell or the
+/// flowing text): `line.text` is the pieces' `gap` + `text` concatenated.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Piece {
+    /// The gap inserted before the piece ("", " " or U+3000).
+    pub gap: &'static str,
+    pub text: String,
+    /// [x0, y0, x1, y1] of its glyphs in PDF user space (y up).
+    pub bbox: [f32; 4],
+    /// The ruled table cell [x0, y0, x1, y1] it was read in, if any.
+    pub cell: Option<[f32; 4]>,
 }
 
 /// One page.
@@ -379,9 +396,11 @@ pub fn extract_bytes(
             .map(|(g, r)| Placed::new(g, r.text.clone(), fonts.fonts[g.font].cjk))
             .collect();
         let mut lines = Vec::new();
-        for ll in layout::lines_with_rules(&placed, &rules) {
+        let (layouts, cell_box) = layout::lines_and_cells(&placed, &rules);
+        for ll in layouts {
             let mut text = String::new();
             let mut spans: Vec<Span> = Vec::new();
+            let mut pieces: Vec<Piece> = Vec::new();
             for &(i, gap) in &ll.glyphs {
                 let (g, r) = (&raw[i], &resolved[i]);
                 let gap_text = match gap {
@@ -417,6 +436,23 @@ pub fn extract_bytes(
                 } else {
                     (x0, x1)
                 };
+                match pieces.last_mut() {
+                    Some(p) if gap == Gap::None && p.cell == cell_box[i] => {
+                        p.text.push_str(&glyph_text);
+                        p.bbox = [
+                            p.bbox[0].min(x0),
+                            p.bbox[1].min(y0),
+                            p.bbox[2].max(x1),
+                            p.bbox[3].max(y1),
+                        ];
+                    }
+                    _ => pieces.push(Piece {
+                        gap: gap_text,
+                        text: glyph_text.clone(),
+                        bbox: [x0, y0, x1, y1],
+                        cell: cell_box[i],
+                    }),
+                }
                 let table = (r.source == MappingSource::Table)
                     .then(|| resolvers[g.font].table().map(|t| t.name.clone()))
                     .flatten();
@@ -466,6 +502,7 @@ pub fn extract_bytes(
                 text,
                 vertical: ll.vertical,
                 spans,
+                pieces,
             });
         }
         pages.push(Page { number, lines });

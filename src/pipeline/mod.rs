@@ -484,8 +484,15 @@ impl Document {
 
 /// The program records of a document, each naming it as its `source`.
 pub fn records(doc: &Document) -> Vec<ProgramRecord> {
-    let mut records =
-        crate::segment::records_from_text(&doc.text(), &SourceInfo::new(doc.name.clone()));
+    let source = SourceInfo::new(doc.name.clone());
+    // A PDF's records are read by its geometry (labels and values in ruled cells); its text
+    // is the extracted one unchanged, so line numbers agree.
+    let mut records = match &doc.glyphs {
+        Some(glyphs) if glyphs.text() == doc.text() => {
+            crate::segment::records_from_pdf(glyphs, &source)
+        }
+        _ => crate::segment::records_from_text(&doc.text(), &source),
+    };
     for r in &mut records {
         r.source = Some(doc.name.clone());
     }

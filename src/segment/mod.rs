@@ -20,6 +20,7 @@ pub mod amounts;
 pub mod clean;
 pub mod eval;
 pub mod form;
+pub mod geom;
 pub mod join;
 pub mod labels;
 pub mod list;
@@ -395,16 +396,37 @@ pub fn join_batch(records: Vec<ProgramRecord>) -> Vec<ProgramRecord> {
 /// any part are joined with sheets in any part. Order: list rows first (list order), then the
 /// sheets no row names (text order).
 pub fn records_from_documents(documents: &[(&str, SourceInfo)]) -> Vec<ProgramRecord> {
+    let sets = documents
+        .iter()
+        .map(|(text, source)| {
+            (
+                clean::lines(text),
+                clean::document_era(text),
+                source.clone(),
+            )
+        })
+        .collect();
+    records_from_lines(sets)
+}
+
+/// Records of a PDF read by its geometry ([`geom`]): label cells associated with their value
+/// cells by position, then the same rules as text.
+pub fn records_from_pdf(doc: &crate::ingest::Document, source: &SourceInfo) -> Vec<ProgramRecord> {
+    let era = clean::document_era(&doc.text());
+    records_from_lines(vec![(geom::lines(doc), era, source.clone())])
+}
+
+/// Records of numbered lines (with the era a bare year is read in), as
+/// [`records_from_documents`].
+pub fn records_from_lines(sets: Vec<(Vec<clean::Line>, String, SourceInfo)>) -> Vec<ProgramRecord> {
     let mut rows = Vec::new();
     let mut sheets = Vec::new();
-    for (text, source) in documents {
-        let lines = clean::lines(text);
-        let blocks = clean::blocks(&lines);
-        let default_era = clean::document_era(text);
-        rows.extend(list::rows(&lines, source));
+    for (lines, default_era, source) in &sets {
+        let blocks = clean::blocks(lines);
+        rows.extend(list::rows(lines, source));
         let mut doc_sheets: Vec<ProgramRecord> = blocks
             .iter()
-            .flat_map(|b| sheet::records(b, source, &default_era))
+            .flat_map(|b| sheet::records(b, source, default_era))
             .collect();
         sheets.append(&mut doc_sheets);
     }

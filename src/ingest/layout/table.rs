@@ -29,6 +29,8 @@ pub struct Table {
     pub top: f32,
     /// Non-empty cells in reading order: (top elementary row, glyph indices in drawing order).
     pub cells: Vec<(usize, Vec<usize>)>,
+    /// Each cell's ruled box [x0, y0, x1, y1] (user space, y up), in the order of `cells`.
+    pub boxes: Vec<[f32; 4]>,
 }
 
 /// Union-find over `n` items.
@@ -252,17 +254,34 @@ pub fn find(glyphs: &[Placed], rules: &[Rule]) -> Vec<Table> {
         // column. Order by the top row, then by the left column of the cell.
         let cols = grid.cols();
         let mut left = vec![usize::MAX; grid.cell_of.len()];
+        // Box of each cell: the union of its elementary cells.
+        let mut bounds = vec![
+            [
+                f32::INFINITY,
+                f32::INFINITY,
+                f32::NEG_INFINITY,
+                f32::NEG_INFINITY
+            ];
+            grid.cell_of.len()
+        ];
         for (e, &root) in grid.cell_of.iter().enumerate() {
             left[root] = left[root].min(e % cols);
+            let (i, j) = (e / cols, e % cols);
+            let b = &mut bounds[root];
+            b[0] = b[0].min(grid.xs[j]);
+            b[1] = b[1].min(grid.ys[i + 1]);
+            b[2] = b[2].max(grid.xs[j + 1]);
+            b[3] = b[3].max(grid.ys[i]);
         }
-        let mut cells: Vec<(usize, usize, Vec<usize>)> = cells
+        let mut cells: Vec<(usize, usize, usize, Vec<usize>)> = cells
             .into_iter()
-            .map(|(c, gs)| (c / cols, left[c], gs))
+            .map(|(c, gs)| (c / cols, left[c], c, gs))
             .collect();
         cells.sort_by_key(|c| (c.0, c.1));
         tables.push(Table {
             top: grid.ys[0],
-            cells: cells.into_iter().map(|(r, _, gs)| (r, gs)).collect(),
+            boxes: cells.iter().map(|c| bounds[c.2]).collect(),
+            cells: cells.into_iter().map(|(r, _, _, gs)| (r, gs)).collect(),
         });
     }
     tables
