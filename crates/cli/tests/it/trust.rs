@@ -273,3 +273,64 @@ fn dev_a_from_its_own_text_alone() {
         assert!(s.confidence >= repairer.options.min_learned_confidence);
     }
 }
+
+/// Diagnosis (printed): every learned reading of dev-a from its own text, applied or not,
+/// by calibration stratum, with the CER if all were applied. Shows why none reaches the
+/// threshold. The assertions only keep it honest (clean lines untouched, spans reported).
+#[test]
+fn dev_a_learned_readings_by_stratum() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/seed");
+    let input = std::fs::read_to_string(dir.join("dev-a.txt")).expect("fixture");
+    let truth = std::fs::read_to_string(dir.join("dev-a.truth.txt")).expect("fixture");
+    let empty = TableSet::default();
+    let mut repairer = Repairer::new(&empty, CharLm::builtin());
+    repairer.options.min_learned_confidence = 0.0;
+    let out = repairer.repair_text(&input);
+    let truth_lines: Vec<Vec<char>> = truth.lines().map(|l| l.chars().collect()).collect();
+    let mut by: std::collections::BTreeMap<(String, String), (usize, usize)> = Default::default();
+    for s in out.spans() {
+        let e = s.evidence.expect("evidence");
+        // Right when the truth line has the reading at the span's columns (input and truth
+        // lines align column by column in the seed sample when no bidi reordering).
+        let want: String = truth_lines
+            .get(s.line.saturating_sub(1))
+            .map(|l| {
+                l.iter()
+                    .skip(s.column - 1)
+                    .take(s.end_column + 1 - s.column)
+                    .collect()
+            })
+            .unwrap_or_default();
+        let key = (
+            e.stratum(),
+            format!(
+                "occ{:>3} rc{:.2} share{:.2} lp{:.2}",
+                e.occurrences.unwrap_or(0).min(16),
+                e.rule_confidence,
+                e.order_share.unwrap_or(0.0),
+                e.doc_logprob.unwrap_or(0.0)
+            ),
+        );
+        let v = by.entry(key).or_default();
+        v.0 += 1;
+        v.1 += usize::from(want == s.after);
+        if std::env::var_os("DEV_A_VERBOSE").is_some() {
+            eprintln!(
+                "{}:{} {:?} -> {:?} want {:?} p {:.3} {:?}",
+                s.line, s.column, s.before, s.after, want, s.confidence, e
+            );
+        }
+    }
+    for ((st, k), (n, ok)) in &by {
+        eprintln!("{st}\t{k}\tspans {n}\tright {ok}");
+    }
+    let ev = glyphmend::eval::evaluate(&input, &out.text, &truth);
+    eprintln!(
+        "dev-a, every learned reading applied: CER {:.4} (input {:.4}), {} span(s)",
+        ev.cer(),
+        ev.input_cer(),
+        out.spans().count()
+    );
+    assert!(out.spans().count() > 0, "self-learning read nothing");
+    assert_eq!(ev.clean_lines_changed, 0);
+}
