@@ -279,7 +279,7 @@ fn dev_a_from_its_own_text_alone() {
 /// threshold. The assertions only keep it honest (clean lines untouched, spans reported).
 #[test]
 fn dev_a_learned_readings_by_stratum() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/seed");
+    let dir = crate::common::repo().join("tests/fixtures/seed");
     let input = std::fs::read_to_string(dir.join("dev-a.txt")).expect("fixture");
     let truth = std::fs::read_to_string(dir.join("dev-a.truth.txt")).expect("fixture");
     let empty = TableSet::default();
