@@ -22,6 +22,7 @@ pub mod layout;
 pub mod pdf;
 pub mod predefined;
 pub mod resolve;
+pub mod selflearn;
 
 use crate::tables::TableSet;
 use content::{FontCache, IDENTITY, Interpreter};

@@ -30,6 +30,9 @@ pub enum MappingSource {
     Outline,
     /// A table learned for this document (the learning stage's hook).
     DocumentTable,
+    /// Deciphered from the document's own glyph sequences after extraction
+    /// ([`super::selflearn`]): only glyphs every other source left unresolved.
+    Learned,
     Unresolved,
 }
 

@@ -80,6 +80,16 @@ pub enum AttentionReason {
         /// What to do.
         fix: Vec<String>,
     },
+    /// Glyphs no source explained were read from the document's own text (self-learning,
+    /// applied only at the calibrated threshold): the readings are spans to review.
+    SelfLearned {
+        /// Glyphs given a learned reading.
+        glyphs: usize,
+        /// Per font, most learned first.
+        fonts: Vec<FontCount>,
+        /// What to do.
+        fix: Vec<String>,
+    },
     /// Tables learned from the batch's own inputs decided some glyphs.
     LearnedTables {
         /// Names of the learned tables applied.
@@ -100,6 +110,7 @@ impl AttentionReason {
             AttentionReason::UnresolvedGlyphs { .. } => "unresolved_glyphs",
             AttentionReason::UnresolvedSpans { .. } => "unresolved_spans",
             AttentionReason::LowConfidence { .. } => "low_confidence",
+            AttentionReason::SelfLearned { .. } => "self_learned",
             AttentionReason::LearnedTables { .. } => "learned_tables",
         }
     }
@@ -150,6 +161,17 @@ impl AttentionReason {
                 "{spans} repair(s) below confidence {threshold}; {}",
                 fix.join("; ")
             ),
+            AttentionReason::SelfLearned { glyphs, fonts, fix } => {
+                let fonts: Vec<String> = fonts
+                    .iter()
+                    .map(|f| format!("{} ({})", f.font, f.glyphs))
+                    .collect();
+                format!(
+                    "{glyphs} glyph(s) read from the document's own text (self-learning) in {}; {}",
+                    fonts.join(", "),
+                    fix.join("; ")
+                )
+            }
             AttentionReason::LearnedTables {
                 tables,
                 glyphs,
@@ -274,6 +296,33 @@ impl Attention {
                     }
                 )],
             });
+        }
+        if let Some(g) = &doc.glyphs {
+            let mut by_font: BTreeMap<&str, usize> = BTreeMap::new();
+            for span in g.pages.iter().flat_map(|p| &p.lines).flat_map(|l| &l.spans) {
+                if span.source == crate::ingest::resolve::MappingSource::Learned {
+                    *by_font.entry(span.font.as_str()).or_default() += span.codes.len();
+                }
+            }
+            if !by_font.is_empty() {
+                let mut fonts: Vec<FontCount> = by_font
+                    .into_iter()
+                    .map(|(font, glyphs)| FontCount {
+                        font: font.to_string(),
+                        glyphs,
+                    })
+                    .collect();
+                fonts.sort_by(|a, b| b.glyphs.cmp(&a.glyphs).then(a.font.cmp(&b.font)));
+                reasons.push(AttentionReason::SelfLearned {
+                    glyphs: fonts.iter().map(|f| f.glyphs).sum(),
+                    fonts,
+                    fix: vec![format!(
+                        "review the learned spans (`glyphmend diff {}`; a batch: `glyphmend review OUT`); \
+                         `--no-learn` leaves them U+FFFD",
+                        doc.name
+                    )],
+                });
+            }
         }
         if let Some(g) = &doc.glyphs {
             let mut tables: BTreeMap<&str, usize> = BTreeMap::new();

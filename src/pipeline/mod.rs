@@ -354,17 +354,32 @@ impl Pipeline {
         match source {
             Source::Pdf { name, bytes } => {
                 let sha256 = hex::encode(Sha256::digest(&bytes));
-                let glyphs = crate::ingest::extract_bytes(&bytes, &name, &self.extract_options())?;
+                let mut glyphs =
+                    crate::ingest::extract_bytes(&bytes, &name, &self.extract_options())?;
+                // Glyphs nothing explained: read from the document itself (self-learning);
+                // the text before it is the pages' original, its readings their spans.
+                let unlearned: Vec<String> = glyphs.pages.iter().map(|p| p.text()).collect();
+                let learned = if self.options.learn {
+                    crate::ingest::selflearn::learn_unresolved(
+                        &mut glyphs,
+                        self.lm,
+                        &Default::default(),
+                    )
+                } else {
+                    Default::default()
+                };
                 let pages = glyphs
                     .pages
                     .iter()
-                    .map(|p| {
+                    .zip(unlearned)
+                    .enumerate()
+                    .map(|(i, (p, original))| {
                         let text = p.text();
-                        let same = TextRepair {
-                            text: text.clone().into(),
-                            lines: Vec::new(),
+                        let repair = TextRepair {
+                            text: text.into(),
+                            lines: learned_lines(&learned, i),
                         };
-                        PageResult::new(p.number, text, same)
+                        PageResult::new(p.number, original, repair)
                     })
                     .collect();
                 let mut doc = Document {
@@ -418,6 +433,38 @@ impl Pipeline {
             }
         }
     }
+}
+
+/// The learned readings of page `page_index` as repair reports, one per line.
+fn learned_lines(
+    learned: &crate::ingest::selflearn::Outcome,
+    page_index: usize,
+) -> Vec<crate::repair::LineReport> {
+    let mut lines: std::collections::BTreeMap<usize, crate::repair::LineReport> =
+        Default::default();
+    for s in learned.spans.iter().filter(|s| s.page_index == page_index) {
+        let report = lines.entry(s.line).or_insert_with(|| crate::repair::LineReport {
+            line: s.line,
+            ..Default::default()
+        });
+        report.spans.push(crate::repair::RepairSpan {
+            line: s.line,
+            column: s.column,
+            end_column: s.end_column,
+            before: s.before.clone(),
+            after: s.after.clone(),
+            table: crate::ingest::selflearn::LEARNED_TABLE.to_string(),
+            rule: format!("{}: {}", s.font, s.rule),
+            fix: "decode".into(),
+            confidence: s.confidence,
+            evidence: s.evidence,
+        });
+    }
+    let mut lines: Vec<crate::repair::LineReport> = lines.into_values().collect();
+    for l in &mut lines {
+        l.spans.sort_by_key(|s| s.column);
+    }
+    lines
 }
 
 /// One input after the pipeline: its pages' text, what was repaired or decoded and how,

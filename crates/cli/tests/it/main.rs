@@ -16,6 +16,7 @@ mod parquet;
 mod pdf_extract;
 mod pdf_malformed;
 mod pdf_outlines;
+mod pdf_selflearn;
 mod pdf_votes;
 mod pipeline;
 mod python;

@@ -1,0 +1,598 @@
+//! Fonts nothing knows, read from the document itself.
+//!
+//! After extraction, glyphs that no ToUnicode, predefined CMap, encoding, embedded cmap,
+//! outline or table explained are U+FFFD. For each font holding such glyphs, its glyph
+//! sequences (per font, in reading order, one document line per text line) are written as
+//! a garbled text — each unresolved glyph as one strong-evidence code point, every other
+//! glyph as the text it resolved to — and given to text repair's self-learning
+//! ([`crate::repair::Repairer`] with no tables and `learn` on, i.e. the
+//! [`crate::learn::decipher`] engine `learn --text` uses, with the calibrated confidence of
+//! [`crate::repair::calibrate`]). A learned reading is applied to an occurrence only when
+//! the repair span holding it reaches the calibrated threshold
+//! ([`crate::repair::RepairOptions::min_learned_confidence`]); the rest stay U+FFFD, counted.
+//!
+//! Invariants: only glyphs whose source is `Unresolved` ever change (a glyph any other
+//! source explained is never overwritten: its text is context, not a glyph to learn); each
+//! applied reading is one glyph → one character, recorded as a span of source
+//! [`MappingSource::Learned`] and as a [`LearnedSpan`] with the repair span's confidence,
+//! rule and evidence; lines the repair reordered (bidi) or NFC-rewrote are left as they
+//! were. Deterministic: the same document gives the same readings.
+
+use super::resolve::MappingSource;
+use super::{Document, Span, UNRESOLVED_CHAR};
+use crate::repair::calibrate::{SpanEvidence, SpanKind};
+use crate::repair::{RepairOptions, Repairer};
+use crate::tables::TableSet;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// First code point unresolved glyphs are written as: U+A000–U+D7FF (Yi, Hangul …) is
+/// strong evidence of garbling, holds no right-to-left script, and is never Japanese text.
+const BASE: u32 = 0xA000;
+/// Code points available from [`BASE`] (up to the surrogates).
+const SLOTS: u32 = 0xD800 - BASE;
+/// What the learner sees for a glyph it must not learn (another font's unresolved glyph,
+/// resolved text that falls in the glyph range): the geta mark, no evidence of garbling.
+const NEUTRAL: char = '\u{3013}';
+/// Name of the learned readings' table, as spans and reviews show it.
+pub const LEARNED_TABLE: &str = crate::repair::LEARNED_TABLE;
+
+/// Knobs of self-learning on a PDF.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// A learned reading is applied only inside a repair span of at least this calibrated
+    /// confidence (default: text repair's calibrated threshold).
+    pub min_confidence: f32,
+    /// Fonts learned per document, most unresolved glyphs first (each is one learning run).
+    pub max_fonts: usize,
+    /// A font with fewer unresolved glyph occurrences is not learned: too little context for
+    /// any reading to reach the threshold (none did below 2,000 in the documents measured,
+    /// NOTES-pdfself.md), and one learning run costs tens of seconds whatever the size.
+    pub min_glyphs: usize,
+    /// Unresolved glyph occurrences given to learning per document, over all fonts (the
+    /// text is cut at a line end once reached): bounds the cost, the decipherment of a
+    /// font's first 10,000 glyphs takes seconds, of 40,000 about a minute.
+    pub max_tokens: usize,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            min_confidence: RepairOptions::default().min_learned_confidence,
+            max_fonts: 8,
+            min_glyphs: 2_000,
+            max_tokens: 12_000,
+        }
+    }
+}
+
+/// One applied run of learned readings, as a review shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LearnedSpan {
+    /// Index of the page in [`Document::pages`].
+    pub page_index: usize,
+    /// 1-based line of the page's text.
+    pub line: usize,
+    /// 1-based character columns (first and last learned glyph) in that line.
+    pub column: usize,
+    pub end_column: usize,
+    /// The line's text over those columns before (U+FFFD) and after.
+    pub before: String,
+    pub after: String,
+    /// BaseFont of the glyphs.
+    pub font: String,
+    /// The learned rules used, as the repair span names them.
+    pub rule: String,
+    /// Calibrated probability that the span is right.
+    pub confidence: f32,
+    /// What the confidence was computed from.
+    pub evidence: Option<SpanEvidence>,
+}
+
+/// Per font: what was learned.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FontOutcome {
+    pub font: String,
+    /// Unresolved glyph occurrences before learning.
+    pub unresolved: usize,
+    /// Occurrences given a learned reading.
+    pub learned: usize,
+}
+
+/// What self-learning did to a document.
+#[derive(Debug, Clone, Default)]
+pub struct Outcome {
+    pub spans: Vec<LearnedSpan>,
+    pub fonts: Vec<FontOutcome>,
+}
+
+impl Outcome {
+    /// Glyph occurrences given a learned reading.
+    pub fn learned(&self) -> usize {
+        self.fonts.iter().map(|f| f.learned).sum()
+    }
+}
+
+/// Where the unresolved glyphs of one line are: the n-th U+FFFD of the line's text is
+/// `slots[n]`, at character column `cols[n]`.
+struct LineSlots {
+    /// (span index, glyph index in the span) for unresolved glyphs; `None` for a U+FFFD a
+    /// resolved source wrote.
+    slots: Vec<Option<(usize, usize)>>,
+    cols: Vec<usize>,
+}
+
+fn line_slots(line: &super::Line) -> Option<LineSlots> {
+    let mut slots = Vec::new();
+    for (si, span) in line.spans.iter().enumerate() {
+        let mut k = 0;
+        for c in span.text.chars() {
+            if c == UNRESOLVED_CHAR {
+                if span.source == MappingSource::Unresolved {
+                    slots.push(Some((si, k)));
+                    k += 1;
+                } else {
+                    slots.push(None);
+                }
+            }
+        }
+        if span.source == MappingSource::Unresolved && k != span.codes.len() {
+            return None;
+        }
+    }
+    let cols: Vec<usize> = line
+        .text
+        .chars()
+        .enumerate()
+        .filter(|(_, c)| *c == UNRESOLVED_CHAR)
+        .map(|(i, _)| i)
+        .collect();
+    // The spans must account for every U+FFFD of the line, or positions cannot be trusted.
+    (cols.len() == slots.len()).then_some(LineSlots { slots, cols })
+}
+
+/// The key a glyph is learned under: its glyph ID where the font determines it, else its code.
+fn key(span: &Span, k: usize) -> Option<u32> {
+    span.gids
+        .get(k)
+        .copied()
+        .flatten()
+        .or_else(|| span.codes.get(k).copied())
+}
+
+/// A learned reading of one occurrence: (char, confidence, index into the learned spans).
+type Reading = (char, f32, usize);
+/// A learned repair span: (page, line, slots, font, rule, confidence, evidence).
+type Found = (usize, usize, Vec<usize>, String, String, f32, Option<SpanEvidence>);
+
+/// Deciphers the unresolved glyphs of `doc` from its own text and applies the readings that
+/// reach the calibrated threshold (see the module docs).
+pub fn learn_unresolved(doc: &mut Document, lm: &crate::lm::CharLm, opts: &Options) -> Outcome {
+    let mut outcome = Outcome::default();
+    if doc.stats.unresolved == 0 {
+        return outcome;
+    }
+    let slots: Vec<Vec<Option<LineSlots>>> = doc
+        .pages
+        .iter()
+        .map(|p| p.lines.iter().map(line_slots).collect())
+        .collect();
+    let mut per_font: BTreeMap<&str, usize> = BTreeMap::new();
+    for span in doc.pages.iter().flat_map(|p| &p.lines).flat_map(|l| &l.spans) {
+        if span.source == MappingSource::Unresolved {
+            *per_font.entry(span.font.as_str()).or_default() += span.codes.len();
+        }
+    }
+    let mut fonts: Vec<(String, usize)> = per_font
+        .into_iter()
+        .filter(|(_, n)| *n >= opts.min_glyphs)
+        .map(|(f, n)| (f.to_string(), n))
+        .collect();
+    fonts.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    fonts.truncate(opts.max_fonts);
+    // (page, line) → slot → reading.
+    let mut readings: HashMap<(usize, usize), HashMap<usize, Reading>> = HashMap::new();
+    let mut found: Vec<Found> = Vec::new();
+    let mut budget = opts.max_tokens;
+    for (font, unresolved) in fonts {
+        if budget < opts.min_glyphs {
+            break;
+        }
+        let before = found.len();
+        let used = learn_font(doc, &slots, &font, lm, opts, budget, &mut readings, &mut found);
+        budget = budget.saturating_sub(used);
+        let learned = found[before..].iter().map(|f| f.2.len()).sum();
+        outcome.fonts.push(FontOutcome {
+            font,
+            unresolved,
+            learned,
+        });
+    }
+    if found.is_empty() {
+        return outcome;
+    }
+    // Spans as the final text shows them (columns of the line's text).
+    for (pi, li, ss, font, rule, confidence, evidence) in &found {
+        let Some(Some(ls)) = slots.get(*pi).and_then(|p| p.get(*li)) else {
+            continue;
+        };
+        let line: Vec<char> = doc.pages[*pi].lines[*li].text.chars().collect();
+        let cols: Vec<usize> = ss.iter().filter_map(|s| ls.cols.get(*s).copied()).collect();
+        let (Some(&a), Some(&b)) = (cols.iter().min(), cols.iter().max()) else {
+            continue;
+        };
+        let by_col: HashMap<usize, char> = ss
+            .iter()
+            .filter_map(|s| {
+                let r = readings.get(&(*pi, *li))?.get(s)?;
+                Some((*ls.cols.get(*s)?, r.0))
+            })
+            .collect();
+        let before_text: String = line[a..=b].iter().collect();
+        let after_text: String = (a..=b)
+            .map(|i| by_col.get(&i).copied().unwrap_or(line[i]))
+            .collect();
+        outcome.spans.push(LearnedSpan {
+            page_index: *pi,
+            line: li + 1,
+            column: a + 1,
+            end_column: b + 1,
+            before: before_text,
+            after: after_text,
+            font: font.clone(),
+            rule: rule.clone(),
+            confidence: *confidence,
+            evidence: *evidence,
+        });
+    }
+    // Apply: the line's text and its spans, split where learned and unresolved glyphs meet.
+    let mut applied = 0usize;
+    for ((pi, li), line_readings) in &readings {
+        let Some(Some(ls)) = slots.get(*pi).and_then(|p| p.get(*li)) else {
+            continue;
+        };
+        let line = &mut doc.pages[*pi].lines[*li];
+        let mut n = 0;
+        line.text = line
+            .text
+            .chars()
+            .map(|c| {
+                if c != UNRESOLVED_CHAR {
+                    return c;
+                }
+                let r = line_readings.get(&n).map_or(c, |r| r.0);
+                n += 1;
+                r
+            })
+            .collect();
+        let mut by_glyph: HashMap<(usize, usize), Reading> = HashMap::new();
+        for (s, r) in line_readings {
+            if let Some(Some(sk)) = ls.slots.get(*s) {
+                by_glyph.insert(*sk, *r);
+            }
+        }
+        let old = std::mem::take(&mut line.spans);
+        for (si, span) in old.into_iter().enumerate() {
+            if span.source != MappingSource::Unresolved
+                || !(0..span.codes.len()).any(|k| by_glyph.contains_key(&(si, k)))
+            {
+                line.spans.push(span);
+                continue;
+            }
+            applied += split_span(&span, |k| by_glyph.get(&(si, k)).copied(), &mut line.spans);
+        }
+    }
+    doc.stats.unresolved = doc.stats.unresolved.saturating_sub(applied);
+    if let Some(n) = doc.stats.by_source.get_mut("unresolved") {
+        *n = n.saturating_sub(applied);
+    }
+    *doc.stats.by_source.entry("learned".into()).or_default() += applied;
+    for f in &outcome.fonts {
+        doc.warnings.push(format!(
+            "font {}: {} of {} unresolved glyph(s) read from the document itself (self-learning, \
+             confidence ≥ {:.3}); {} left unresolved",
+            f.font,
+            f.learned,
+            f.unresolved,
+            opts.min_confidence,
+            f.unresolved - f.learned
+        ));
+    }
+    outcome
+}
+
+/// Splits an unresolved span into runs of learned and unresolved glyphs; returns the
+/// number of glyphs given a reading.
+fn split_span(span: &Span, reading: impl Fn(usize) -> Option<Reading>, out: &mut Vec<Span>) -> usize {
+    // Each glyph's text (its reading or U+FFFD) with the gap text after it.
+    let mut pieces: Vec<(Option<Reading>, String)> = Vec::new();
+    let mut lead = String::new();
+    for c in span.text.chars() {
+        if c == UNRESOLVED_CHAR {
+            let k = pieces.len();
+            let r = reading(k);
+            pieces.push((r, r.map_or(c, |r| r.0).to_string()));
+        } else if let Some(p) = pieces.last_mut() {
+            p.1.push(c);
+        } else {
+            lead.push(c);
+        }
+    }
+    let mut applied = 0;
+    let mut k = 0;
+    while k < pieces.len() {
+        let learned = pieces[k].0.is_some();
+        let mut e = k + 1;
+        while e < pieces.len() && pieces[e].0.is_some() == learned {
+            e += 1;
+        }
+        let mut text = if k == 0 { lead.clone() } else { String::new() };
+        text.extend(pieces[k..e].iter().map(|p| p.1.as_str()));
+        let confidence = if learned {
+            applied += e - k;
+            pieces[k..e]
+                .iter()
+                .filter_map(|p| p.0.map(|r| r.1))
+                .fold(1.0f32, f32::min)
+        } else {
+            span.confidence
+        };
+        out.push(Span {
+            page: span.page,
+            text,
+            font: span.font.clone(),
+            codes: span.codes.get(k..e).map(<[u32]>::to_vec).unwrap_or_default(),
+            gids: span.gids.get(k..e).map(<[Option<u32>]>::to_vec).unwrap_or_default(),
+            source: if learned {
+                MappingSource::Learned
+            } else {
+                MappingSource::Unresolved
+            },
+            table: learned.then(|| LEARNED_TABLE.to_string()),
+            confidence,
+            tounicode_distrust: span.tounicode_distrust,
+            // Glyph boxes are not kept per glyph: each piece keeps the run's box.
+            bbox: span.bbox,
+            unresolved: if learned { 0 } else { e - k },
+        });
+        k = e;
+    }
+    applied
+}
+
+/// One learning run over the glyphs of `font`; readings that reach the threshold are
+/// added to `readings` and their spans to `found`. Returns the glyph occurrences learned
+/// from (at most `max_tokens`, cut at a line end).
+#[allow(clippy::too_many_arguments)]
+fn learn_font(
+    doc: &Document,
+    slots: &[Vec<Option<LineSlots>>],
+    font: &str,
+    lm: &crate::lm::CharLm,
+    opts: &Options,
+    max_tokens: usize,
+    readings: &mut HashMap<(usize, usize), HashMap<usize, Reading>>,
+    found: &mut Vec<Found>,
+) -> usize {
+    let is_ours = |s: &Span| s.source == MappingSource::Unresolved && s.font == font;
+    let mut keys: BTreeSet<u32> = BTreeSet::new();
+    for span in doc.pages.iter().flat_map(|p| &p.lines).flat_map(|l| &l.spans) {
+        if is_ours(span) {
+            keys.extend((0..span.codes.len()).filter_map(|k| key(span, k)));
+        }
+    }
+    let (Some(&lo), Some(&hi)) = (keys.first(), keys.last()) else {
+        return 0;
+    };
+    // Glyph order kept (a shift) when the IDs fit, so the learner can fit repertoire
+    // orders; otherwise ranks (the first SLOTS glyphs).
+    let code_of: HashMap<u32, char> = if hi - lo < SLOTS {
+        keys.iter()
+            .filter_map(|&k| Some((k, char::from_u32(BASE + (k - lo))?)))
+            .collect()
+    } else {
+        keys.iter()
+            .zip(0..SLOTS)
+            .filter_map(|(&k, r)| Some((k, char::from_u32(BASE + r)?)))
+            .collect()
+    };
+    let in_range = |c: char| (BASE..BASE + SLOTS).contains(&(c as u32));
+    // The garbled text, one document line per text line; per text line, the slot index of
+    // each character that is one of our glyphs.
+    let mut text = String::new();
+    let mut lines: Vec<(usize, usize, Vec<Option<usize>>, Vec<char>)> = Vec::new();
+    let mut tokens = 0usize;
+    'pages: for (pi, page) in doc.pages.iter().enumerate() {
+        for (li, line) in page.lines.iter().enumerate() {
+            if tokens >= max_tokens {
+                break 'pages;
+            }
+            let ls = slots[pi][li].as_ref();
+            let mut chars = Vec::new();
+            let mut slot_at = Vec::new();
+            let mut n = 0;
+            for (si, span) in line.spans.iter().enumerate() {
+                let mut k = 0;
+                for c in span.text.chars() {
+                    if c == UNRESOLVED_CHAR {
+                        let slot = n;
+                        n += 1;
+                        let ours = span.source == MappingSource::Unresolved;
+                        let k_here = k;
+                        if ours {
+                            k += 1;
+                        }
+                        let glyph = (ours && is_ours(span) && ls.is_some())
+                            .then(|| key(span, k_here).and_then(|g| code_of.get(&g)))
+                            .flatten();
+                        match glyph {
+                            Some(&g) => {
+                                debug_assert!(ls.is_some_and(|l| l.slots[slot] == Some((si, k_here))));
+                                chars.push(g);
+                                slot_at.push(Some(slot));
+                            }
+                            None => {
+                                chars.push(NEUTRAL);
+                                slot_at.push(None);
+                            }
+                        }
+                    } else if in_range(c) || c == '\u{c}' {
+                        chars.push(NEUTRAL);
+                        slot_at.push(None);
+                    } else if c != '\n' && c != '\r' {
+                        chars.push(c);
+                        slot_at.push(None);
+                    }
+                }
+            }
+            tokens += slot_at.iter().filter(|s| s.is_some()).count();
+            text.extend(chars.iter());
+            text.push('\n');
+            lines.push((pi, li, slot_at, chars));
+        }
+    }
+    let tables = TableSet::default();
+    let mut repairer = Repairer::new(&tables, lm);
+    repairer.options.learn = true;
+    repairer.options.min_learned_confidence = opts.min_confidence;
+    let result = repairer.repair_text(&text);
+    for report in &result.lines {
+        // A line the repair reordered is not in the glyphs' order any more.
+        if !report.fixes.is_empty() {
+            continue;
+        }
+        let Some((pi, li, slot_at, chars)) = report.line.checked_sub(1).and_then(|i| lines.get(i))
+        else {
+            continue;
+        };
+        'span: for s in &report.spans {
+            let learned = s.evidence.is_some_and(|e| e.kind == SpanKind::Learned);
+            if !learned || s.fix != "decode" || s.confidence < opts.min_confidence {
+                continue;
+            }
+            let before: Vec<char> = s.before.chars().collect();
+            let after: Vec<char> = s.after.chars().collect();
+            let a = s.column.saturating_sub(1);
+            if before.len() != after.len() || s.end_column + 1 != s.column + before.len() {
+                continue;
+            }
+            // Every changed character must be one of our glyphs, read as text.
+            let mut take = Vec::new();
+            for (i, (&b, &c)) in before.iter().zip(&after).enumerate() {
+                let col = a + i;
+                if chars.get(col) != Some(&b) {
+                    continue 'span;
+                }
+                match slot_at.get(col).copied().flatten() {
+                    Some(slot) => {
+                        if c == UNRESOLVED_CHAR || c.is_control() || in_range(c) {
+                            continue 'span;
+                        }
+                        take.push((slot, c));
+                    }
+                    None if b == c => {}
+                    None => continue 'span,
+                }
+            }
+            if take.is_empty() {
+                continue;
+            }
+            let id = found.len();
+            let entry = readings.entry((*pi, *li)).or_default();
+            for &(slot, c) in &take {
+                entry.insert(slot, (c, s.confidence, id));
+            }
+            found.push((
+                *pi,
+                *li,
+                take.iter().map(|t| t.0).collect(),
+                font.to_string(),
+                s.rule.clone(),
+                s.confidence,
+                s.evidence,
+            ));
+        }
+    }
+    tokens
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn span(text: &str, source: MappingSource, codes: &[u32]) -> Span {
+        Span {
+            page: 1,
+            text: text.to_string(),
+            font: "F".into(),
+            codes: codes.to_vec(),
+            gids: codes.iter().map(|c| Some(*c)).collect(),
+            source,
+            table: None,
+            confidence: if source == MappingSource::Unresolved { 0.0 } else { 1.0 },
+            tounicode_distrust: None,
+            bbox: [0.0; 4],
+            unresolved: if source == MappingSource::Unresolved { codes.len() } else { 0 },
+        }
+    }
+
+    #[test]
+    fn slots_follow_the_replacement_characters_of_the_line() {
+        let line = super::super::Line {
+            text: "a\u{FFFD} \u{FFFD}\u{FFFD}".into(),
+            vertical: false,
+            spans: vec![
+                span("a", MappingSource::ToUnicode, &[7]),
+                span("\u{FFFD} \u{FFFD}\u{FFFD}", MappingSource::Unresolved, &[1, 2, 3]),
+            ],
+        };
+        let ls = line_slots(&line).expect("consistent");
+        assert_eq!(ls.slots, vec![Some((1, 0)), Some((1, 1)), Some((1, 2))]);
+        assert_eq!(ls.cols, vec![1, 3, 4]);
+        // A line whose spans do not account for its U+FFFD is not trusted.
+        let mut bad = line.clone();
+        bad.text.push(UNRESOLVED_CHAR);
+        assert!(line_slots(&bad).is_none());
+    }
+
+    #[test]
+    fn only_read_glyphs_change_and_runs_split_where_they_meet() {
+        let s = span("\u{FFFD} \u{FFFD}\u{FFFD}", MappingSource::Unresolved, &[1, 2, 3]);
+        let mut out = Vec::new();
+        let n = split_span(&s, |k| (k == 1).then_some(('字', 0.999, 0)), &mut out);
+        assert_eq!(n, 1);
+        let got: Vec<(&str, MappingSource, &[u32], usize)> = out
+            .iter()
+            .map(|s| (s.text.as_str(), s.source, s.codes.as_slice(), s.unresolved))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("\u{FFFD} ", MappingSource::Unresolved, &[1u32][..], 1),
+                ("字", MappingSource::Learned, &[2u32][..], 0),
+                ("\u{FFFD}", MappingSource::Unresolved, &[3u32][..], 1),
+            ]
+        );
+        assert_eq!(out[1].table.as_deref(), Some(LEARNED_TABLE));
+        assert!((out[1].confidence - 0.999).abs() < 1e-6);
+    }
+
+    #[test]
+    fn a_document_without_unresolved_glyphs_is_left_alone() {
+        let mut doc = Document {
+            file: "x".into(),
+            pages: vec![super::super::Page {
+                number: 1,
+                lines: vec![super::super::Line {
+                    text: "a".into(),
+                    vertical: false,
+                    spans: vec![span("a", MappingSource::ToUnicode, &[7])],
+                }],
+            }],
+            warnings: Vec::new(),
+            stats: Default::default(),
+        };
+        let o = learn_unresolved(&mut doc, crate::lm::CharLm::builtin(), &Options::default());
+        assert_eq!(o.learned(), 0);
+        assert_eq!(doc.pages[0].lines[0].text, "a");
+    }
+}
