@@ -544,6 +544,7 @@ mod tests {
                 span("a", MappingSource::ToUnicode, &[7]),
                 span("\u{FFFD} \u{FFFD}\u{FFFD}", MappingSource::Unresolved, &[1, 2, 3]),
             ],
+            pieces: Vec::new(),
         };
         let ls = line_slots(&line).expect("consistent");
         assert_eq!(ls.slots, vec![Some((1, 0)), Some((1, 1)), Some((1, 2))]);
@@ -586,6 +587,7 @@ mod tests {
                     text: "a".into(),
                     vertical: false,
                     spans: vec![span("a", MappingSource::ToUnicode, &[7])],
+                    pieces: Vec::new(),
                 }],
             }],
             warnings: Vec::new(),
