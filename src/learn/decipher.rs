@@ -32,7 +32,9 @@ use std::collections::HashSet;
 /// Knobs of the whole learning run.
 #[derive(Debug, Clone)]
 pub struct Options {
+    /// Knobs of the one-to-one context solver.
     pub solver: permutation::Options,
+    /// Knobs of the repertoire-order search.
     pub order: order_fit::Options,
     /// Characters considered as readings of a glyph.
     pub vocab_size: usize,
@@ -64,21 +66,29 @@ impl Default for Options {
 /// One learning source: a name (for reports) and its text.
 #[derive(Debug, Clone)]
 pub struct Source {
+    /// Name of the source, for reports.
     pub name: String,
+    /// The source's (garbled) text.
     pub text: String,
 }
 
 /// What was learned, with the figures the report needs.
 #[derive(Debug, Clone)]
 pub struct Learned {
+    /// The learned tables (`NAME`, then `NAME-2`, … for fonts overlapping in glyph ID).
     pub tables: Vec<FontTable>,
     /// Per glyph ID: the final reading and its confidence.
     pub readings: Vec<(u32, char, f32)>,
+    /// Distinct garbled glyphs in the corpus.
     pub glyphs: usize,
+    /// Garbled tokens (glyph occurrences) in the corpus.
     pub garbled_tokens: u64,
     /// Garbled tokens whose glyph has a reading of confidence ≥ 0.5.
     pub covered_tokens: u64,
+    /// One line per accepted order hypothesis (repertoire, offset, glyphs, votes, gain),
+    /// for the report.
     pub hypotheses: Vec<String>,
+    /// Dirty lines whose chosen logical order is not the extracted one.
     pub lines_reordered: usize,
 }
 

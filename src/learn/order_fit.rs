@@ -65,7 +65,9 @@ impl Default for Options {
 /// An accepted order hypothesis with the glyphs it explains.
 #[derive(Debug, Clone)]
 pub struct Hypothesis {
+    /// Name of the repertoire order (`unicode`, `cp932`, …).
     pub repertoire: &'static str,
+    /// Glyph ID minus the character's rank in the repertoire.
     pub offset: i64,
     /// Glyph indices it explains (consistent and inside an accepted run), with their chars
     /// and their gain over the best alternative (log10).

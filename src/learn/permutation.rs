@@ -28,7 +28,9 @@ use std::collections::{HashMap, HashSet};
 /// Characters a glyph may stand for, most frequent first, with their unigram log10 p.
 #[derive(Debug, Clone)]
 pub struct Vocab {
+    /// The characters, most probable first.
     pub chars: Vec<char>,
+    /// Unigram log10 p of each of `chars`, in the same order.
     pub log_p: Vec<f32>,
 }
 
@@ -119,6 +121,7 @@ impl Default for Options {
 /// The solver's verdict on one glyph.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct GlyphGuess {
+    /// The assigned character (`None`: every candidate went to another glyph).
     pub ch: Option<char>,
     /// Posterior of `ch` among the glyph's candidates (softmax of the scores).
     pub confidence: f32,
@@ -128,6 +131,7 @@ pub struct GlyphGuess {
 
 /// The corpus and the models glyph contexts are scored with.
 pub struct ContextScorer<'a, S: Scorer + Sync> {
+    /// The garbled corpus whose glyphs are scored.
     pub corpus: &'a Corpus,
     /// The (document-adapted) model for final scores.
     pub lm: &'a S,
@@ -138,6 +142,8 @@ pub struct ContextScorer<'a, S: Scorer + Sync> {
 }
 
 impl<'a, S: Scorer + Sync> ContextScorer<'a, S> {
+    /// A scorer with `lm` for final scores and `fast` for screening; the context width
+    /// follows `fast`'s order.
     pub fn new(corpus: &'a Corpus, lm: &'a S, fast: &'a CharLm) -> Self {
         ContextScorer {
             corpus,
@@ -254,6 +260,7 @@ impl Window {
 /// first (ties by window: deterministic).
 #[derive(Debug, Clone, Default)]
 pub struct Contexts {
+    /// Per glyph index: its distinct windows with their counts, most frequent first.
     pub windows: Vec<Vec<(Window, u32)>>,
 }
 
@@ -332,8 +339,11 @@ fn poisson_log10(n: f32, lambda: f32) -> f32 {
 
 /// The solver.
 pub struct Solver<'a, S: Scorer + Sync> {
+    /// The corpus and the models its contexts are scored with.
     pub scorer: ContextScorer<'a, S>,
+    /// The candidate characters.
     pub vocab: &'a Vocab,
+    /// The solver's knobs.
     pub options: Options,
 }
 

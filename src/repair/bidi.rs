@@ -14,6 +14,7 @@ use unicode_bidi::{BidiClass, BidiInfo, bidi_class};
 /// A candidate logical order of a line: `order[k]` is the input column of output char `k`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Candidate {
+    /// Input column of each output character, in output order.
     pub order: Vec<usize>,
     /// How it was obtained, for the explanation (`identity`, `bidi:whole`, `bidi:items`).
     pub how: &'static str,

@@ -33,6 +33,7 @@ pub enum SpanKind {
 }
 
 impl SpanKind {
+    /// The kind's name as serialized (`table`, `residual`, `learned`).
     pub fn as_str(self) -> &'static str {
         match self {
             SpanKind::Table => "table",
@@ -45,6 +46,7 @@ impl SpanKind {
 /// The raw evidence of one span, shown in `--json` and fed to the calibration.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
 pub struct SpanEvidence {
+    /// Where the span's decoding comes from.
     pub kind: SpanKind,
     /// Characters decoded.
     pub chars: usize,

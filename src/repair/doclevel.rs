@@ -49,6 +49,7 @@ pub fn never_evidence(c: char) -> bool {
 /// The document-level verdict on one table.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct TableVerdict {
+    /// The table's name.
     pub table: String,
     /// Distinct glyphs of the document the table decodes (strong evidence only).
     pub distinct: usize,
@@ -60,6 +61,7 @@ pub struct TableVerdict {
     /// The same statistic for each shuffle against the other shuffles (chance): their
     /// mean and best.
     pub null_mean: f32,
+    /// The best shuffle's statistic (see `null_mean`).
     pub null_best: f32,
     /// The table may decode in this document.
     pub wins: bool,

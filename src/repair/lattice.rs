@@ -16,6 +16,7 @@ pub const KEEP: u8 = 0;
 pub struct Opt {
     /// Up to 3 output characters (a Hangul syllable undone from NFC gives 2–3 glyphs).
     pub out: [char; 3],
+    /// How many of `out` are used.
     pub n_out: u8,
     /// 0 = keep; t + 1 = decoded through candidate table t.
     pub choice: u8,
@@ -28,6 +29,7 @@ pub struct Opt {
 }
 
 impl Opt {
+    /// The output characters.
     pub fn chars(&self) -> &[char] {
         &self.out[..self.n_out as usize]
     }
@@ -62,6 +64,7 @@ impl Options {
         self.start.len().saturating_sub(1)
     }
 
+    /// Whether there are no positions.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
@@ -216,6 +219,7 @@ pub fn path_score(opts: &Options, pick: &[usize], lm: &dyn Scorer, switch_cost: 
 /// beyond those, the history (3 characters) is the base path's again, and its stored terms
 /// are added in the same order.
 pub struct ScoredPath {
+    /// The base path's [`path_score`].
     pub total: f32,
     /// Running score on entering position i.
     before: Vec<f32>,
@@ -227,6 +231,7 @@ pub struct ScoredPath {
 }
 
 impl ScoredPath {
+    /// Scores the base path `pick` (as [`path_score`]), keeping its per-position terms.
     pub fn new(opts: &Options, pick: &[usize], lm: &dyn Scorer, switch_cost: f32) -> Self {
         let n = pick.len();
         let mut sp = ScoredPath {

@@ -85,7 +85,9 @@ pub struct RepairSpan {
     pub column: usize,
     /// 1-based character column of its last input character.
     pub end_column: usize,
+    /// The span's characters as they were (in logical order).
     pub before: String,
+    /// What they were decoded to.
     pub after: String,
     /// Table name.
     pub table: String,
@@ -104,10 +106,13 @@ pub struct RepairSpan {
 /// What happened to one line.
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct LineReport {
+    /// 1-based line number.
     pub line: usize,
     /// Line-level fixes, e.g. `bidi:whole` (the extractor had reordered the line).
     pub fixes: Vec<String>,
+    /// The spans repaired.
     pub spans: Vec<RepairSpan>,
+    /// Garbled spans left as they were (not decoded).
     pub unresolved: Vec<GarbledSpan>,
 }
 
@@ -129,9 +134,11 @@ impl TextRepair<'_> {
             lines: self.lines,
         }
     }
+    /// Every repaired span, line by line.
     pub fn spans(&self) -> impl Iterator<Item = &RepairSpan> {
         self.lines.iter().flat_map(|l| l.spans.iter())
     }
+    /// Every unresolved garbled span, line by line.
     pub fn unresolved(&self) -> impl Iterator<Item = &GarbledSpan> {
         self.lines.iter().flat_map(|l| l.unresolved.iter())
     }
@@ -141,10 +148,13 @@ impl TextRepair<'_> {
 pub struct Repairer<'a> {
     tables: Vec<&'a FontTable>,
     lm: &'a crate::lm::CharLm,
+    /// Knobs of the repair.
     pub options: RepairOptions,
 }
 
 impl<'a> Repairer<'a> {
+    /// A repairer with the tables of `tables` that apply to plain text, the model `lm` and
+    /// default options.
     pub fn new(tables: &'a TableSet, lm: &'a crate::lm::CharLm) -> Self {
         Repairer {
             tables: tables.text_tables().collect(),

@@ -73,9 +73,11 @@ pub fn scale_to_yen(number: &str, unit: &str) -> Option<i64> {
 /// A money amount found in text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Money {
+    /// The amount in yen.
     pub yen: i64,
     /// Byte range of the amount (number through 円) in the width-folded text.
     pub start: usize,
+    /// End of that range (exclusive).
     pub end: usize,
 }
 
@@ -142,10 +144,14 @@ pub fn era_to_gregorian(era: &str, n: i32) -> Option<i32> {
 /// A fiscal year written in text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct YearMention {
+    /// The Gregorian year.
     pub year: i32,
     /// Whether the era was written ("令和６年度", "R6"); `false` for a bare "６年度".
     pub explicit_era: bool,
+    /// Byte range of the mention (era, if written, through the year number) in the
+    /// width-folded text.
     pub start: usize,
+    /// End of that range (exclusive).
     pub end: usize,
 }
 

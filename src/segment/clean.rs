@@ -8,13 +8,18 @@
 /// One logical line.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Line {
+    /// The cleaned text (no form feeds, no line ending, no trailing spaces).
     pub text: String,
+    /// 1-based page number, counted from form feeds.
     pub page: u32,
+    /// First source line (1-based).
     pub start: u32,
+    /// Last source line (1-based, inclusive).
     pub end: u32,
 }
 
 impl Line {
+    /// Whether the line is empty or whitespace only.
     pub fn is_blank(&self) -> bool {
         self.text.trim().is_empty()
     }

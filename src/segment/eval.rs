@@ -180,12 +180,16 @@ fn matched(expected: &[Fact], produced: &[Fact]) -> Vec<(usize, usize)> {
 /// Counts for one field.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
 pub struct Counts {
+    /// Facts expected.
     pub expected: usize,
+    /// Facts produced.
     pub produced: usize,
+    /// Expected facts that were produced.
     pub correct: usize,
 }
 
 impl Counts {
+    /// `correct / produced` (1 when nothing was produced).
     pub fn precision(&self) -> f64 {
         if self.produced == 0 {
             1.0
@@ -193,6 +197,7 @@ impl Counts {
             self.correct as f64 / self.produced as f64
         }
     }
+    /// `correct / expected` (1 when nothing was expected).
     pub fn recall(&self) -> f64 {
         if self.expected == 0 {
             1.0
@@ -210,13 +215,19 @@ impl Counts {
 /// A scored comparison.
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct Report {
+    /// Counts per field of [`FIELDS`].
     pub fields: BTreeMap<String, Counts>,
+    /// Counts over all fields.
     pub overall: Counts,
+    /// Records expected.
     pub expected_records: usize,
+    /// Records produced.
     pub produced_records: usize,
+    /// Expected records paired with a produced one.
     pub paired_records: usize,
-    /// Facts expected but not produced, and produced but not expected (field, value).
+    /// Facts expected but not produced (field, value).
     pub missed: Vec<(String, String)>,
+    /// Facts produced but not expected (field, value).
     pub spurious: Vec<(String, String)>,
 }
 

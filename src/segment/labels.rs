@@ -263,6 +263,7 @@ fn is_budget_label(label: &str) -> bool {
 /// A labelled value found in a block.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Hit {
+    /// The field the label names.
     pub field: Field,
     /// The label as written, brackets and colon stripped.
     pub label: String,
@@ -274,6 +275,7 @@ pub struct Hit {
     /// Block indexes of the first and last line holding the value (the label's line when the
     /// value is empty).
     pub first: usize,
+    /// See `first`.
     pub last: usize,
 }
 

@@ -39,6 +39,7 @@ pub struct SourceInfo {
 }
 
 impl SourceInfo {
+    /// The source named `file`.
     pub fn new(file: impl Into<String>) -> Self {
         SourceInfo { file: file.into() }
     }
@@ -303,22 +304,35 @@ impl ProgramRecord {
 /// Errors of this stage.
 #[derive(Debug, thiserror::Error)]
 pub enum SegmentError {
+    /// A PDF could not be read.
     #[error(transparent)]
     Pdf(#[from] crate::ingest::IngestError),
+    /// A file could not be read.
     #[error("{path}: {source}")]
     Io {
+        /// The file.
         path: String,
+        /// The underlying error.
         #[source]
         source: std::io::Error,
     },
+    /// The pipeline could not read an input.
     #[error(transparent)]
     Input(#[from] crate::pipeline::PipelineError),
+    /// The shipped tables could not be loaded.
     #[error("tables: {reason}")]
-    Tables { reason: String },
+    Tables {
+        /// Why.
+        reason: String,
+    },
+    /// A line of an expected-records file is not a valid record.
     #[error("{path}:{line}: {reason}")]
     Expected {
+        /// The expected-records file.
         path: String,
+        /// 1-based line number.
         line: usize,
+        /// The parse error.
         reason: String,
     },
 }
