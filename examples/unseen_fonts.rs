@@ -178,10 +178,9 @@ fn main() -> anyhow::Result<()> {
         let files: Vec<String> = args[1..]
             .iter()
             .map(|p| {
-                let name = std::path::Path::new(p)
+                std::path::Path::new(p)
                     .file_name()
-                    .map_or(p.clone(), |n| n.to_string_lossy().into_owned());
-                name
+                    .map_or(p.clone(), |n| n.to_string_lossy().into_owned())
             })
             .collect();
         let header = format!(

@@ -91,7 +91,7 @@ pub fn classify(c: char) -> CharClass {
         0x00..=0x1F | 0x7F..=0x9F => CharClass::Control,
         0xA0..=0x24F => CharClass::Symbol,
         0x250..=0x36F => CharClass::ForeignScript, // IPA, spacing modifiers, combining marks
-        0x370..=0x3FF | 0x400..=0x4FF => CharClass::Symbol, // Greek, Cyrillic (in JIS X 0208)
+        0x370..=0x4FF => CharClass::Symbol,        // Greek, Cyrillic (in JIS X 0208)
         0x500..=0x58F => CharClass::ForeignScript,
         0x590..=0x8FF => CharClass::Rtl,
         0x900..=0x1DFF => CharClass::ForeignScript,

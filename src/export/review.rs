@@ -221,9 +221,9 @@ pub fn render(manifest: &Manifest, docs: &[DocResult]) -> String {
     }
     h.push_str("</ul>\n");
     for (i, d) in docs.iter().enumerate() {
-        let _ = write!(
+        let _ = writeln!(
             h,
-            "<section class=\"doc\" id=\"doc-{i}\"><h2>{}</h2>\n",
+            "<section class=\"doc\" id=\"doc-{i}\"><h2>{}</h2>",
             escape(&d.path)
         );
         for p in &d.pages {
@@ -243,10 +243,10 @@ fn span_title(s: &SpanRecord) -> String {
 }
 
 fn render_page(h: &mut String, doc: usize, p: &PageResult) {
-    let _ = write!(
+    let _ = writeln!(
         h,
         "<section class=\"page\" id=\"doc-{doc}-p{}\"><h3>page {} — {} span(s), {} unresolved, \
-         {} of {} characters garbled</h3>\n",
+         {} of {} characters garbled</h3>",
         p.page,
         p.page,
         p.spans.len(),
@@ -316,18 +316,18 @@ fn render_page(h: &mut String, doc: usize, p: &PageResult) {
                 escape(&fixes.join(", "))
             )
         };
-        let _ = write!(
+        let _ = writeln!(
             h,
             "<tr class=\"line\" data-line=\"{line_no}\"><td class=\"no\">{line_no}</td>\
-             <td class=\"orig\">{}</td><td class=\"rep\">{}{fix_note}</td></tr>\n",
+             <td class=\"orig\">{}</td><td class=\"rep\">{}{fix_note}</td></tr>",
             marked(old, &old_marks),
             marked(new, &new_marks)
         );
     }
     if rows == 0 {
-        let _ = write!(
+        let _ = writeln!(
             h,
-            "<p class=\"note\">no repairs on this page ({} lines).</p>\n",
+            "<p class=\"note\">no repairs on this page ({} lines).</p>",
             p.stats.lines
         );
     } else {

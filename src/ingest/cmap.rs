@@ -513,10 +513,10 @@ pub fn judge_entry(s: &str) -> Option<Distrust> {
         }
     }
     let mut it = s.chars();
-    if let (Some(c), None) = (it.next(), it.next()) {
-        if is_alias(c) {
-            return Some(Distrust::Alias);
-        }
+    if let (Some(c), None) = (it.next(), it.next())
+        && is_alias(c)
+    {
+        return Some(Distrust::Alias);
     }
     None
 }

@@ -113,11 +113,14 @@ impl Rule {
     }
 }
 
+/// A straight piece of a path: from, to (user space).
+type Segment = ((f32, f32), (f32, f32));
+
 /// The path under construction: straight segments in user space, the current point and
 /// the start of the current subpath (both in user space).
 #[derive(Default)]
 struct Path {
-    segments: Vec<((f32, f32), (f32, f32))>,
+    segments: Vec<Segment>,
     current: Option<(f32, f32)>,
     start: Option<(f32, f32)>,
 }
@@ -218,13 +221,11 @@ impl<'a> Interpreter<'a> {
             }
             count += 1;
             let op = &op;
-            let nums: Vec<f32> = op.operands.iter().filter_map(|o| number(o)).collect();
+            let nums: Vec<f32> = op.operands.iter().filter_map(number).collect();
             let n = |i: usize| nums.get(i).copied();
             match op.operator.as_str() {
-                "q" => {
-                    if stack.len() < MAX_GSTATE_DEPTH {
-                        stack.push(st.clone());
-                    }
+                "q" if stack.len() < MAX_GSTATE_DEPTH => {
+                    stack.push(st.clone());
                 }
                 "Q" => {
                     if let Some(s) = stack.pop() {
@@ -354,7 +355,7 @@ impl<'a> Interpreter<'a> {
     }
 
     /// Keeps the rules a painted path draws (see the module notes).
-    fn paint(&mut self, segments: &[((f32, f32), (f32, f32))], stroke: bool, fill: bool) {
+    fn paint(&mut self, segments: &[Segment], stroke: bool, fill: bool) {
         if segments.is_empty() || self.rules.len() >= MAX_RULES_PER_PAGE {
             return;
         }
@@ -438,10 +439,10 @@ impl<'a> Interpreter<'a> {
             Object::Reference(id) => Some(*id),
             _ => None,
         };
-        if let Some(id) = id {
-            if let Some(&i) = self.fonts.by_id.get(&id) {
-                return Some(i);
-            }
+        if let Some(id) = id
+            && let Some(&i) = self.fonts.by_id.get(&id)
+        {
+            return Some(i);
         }
         let dict = self.pdf.resolve(entry)?.as_dict().ok()?;
         let font = Font::from_dict(self.pdf, dict, &mut self.warnings);
@@ -493,14 +494,14 @@ impl<'a> Interpreter<'a> {
             ));
             return;
         }
-        if let Some(id) = id {
-            if self.form_stack.contains(&id) {
-                self.warnings.push(format!(
-                    "form XObject {} {} draws itself (cycle); skipped",
-                    id.0, id.1
-                ));
-                return;
-            }
+        if let Some(id) = id
+            && self.form_stack.contains(&id)
+        {
+            self.warnings.push(format!(
+                "form XObject {} {} draws itself (cycle); skipped",
+                id.0, id.1
+            ));
+            return;
         }
         // Decoded once per document: a form drawn a thousand times is inflated once.
         let cached = id.and_then(|id| self.pdf.meter.cached_form(id));

@@ -378,8 +378,10 @@ impl Font {
                 CodeMap::Cid(_) => cmap_collection.or(info_collection),
                 _ => None,
             };
-            match cid.get(b"CIDToGIDMap").ok().and_then(|o| pdf.resolve(o)) {
-                Some(Object::Stream(s)) => match pdf.stream_bytes(s) {
+            if let Some(Object::Stream(s)) =
+                cid.get(b"CIDToGIDMap").ok().and_then(|o| pdf.resolve(o))
+            {
+                match pdf.stream_bytes(s) {
                     Ok(b) => {
                         font.cid_to_gid = Some(
                             b.chunks(2)
@@ -390,8 +392,7 @@ impl Font {
                     Err(e) => warnings.push(format!(
                         "font {basefont}: CIDToGIDMap: {e}; assuming identity"
                     )),
-                },
-                _ => {}
+                }
             }
             font.default_width = cid.get(b"DW").ok().and_then(number).unwrap_or(1000.0);
             if let Some(Object::Array(w)) = cid.get(b"W").ok().and_then(|o| pdf.resolve(o)) {
@@ -428,10 +429,10 @@ impl Font {
                 .and_then(|o| pdf.resolve(o));
         }
         if let Some(Object::Dictionary(d)) = descriptor {
-            if let Some(mw) = d.get(b"MissingWidth").ok().and_then(number) {
-                if subtype != "Type0" {
-                    font.default_width = mw;
-                }
+            if let Some(mw) = d.get(b"MissingWidth").ok().and_then(number)
+                && subtype != "Type0"
+            {
+                font.default_width = mw;
             }
             for key in [&b"FontFile2"[..], b"FontFile3", b"FontFile"] {
                 let Some(Object::Stream(s)) = d.get(key).ok().and_then(|o| pdf.resolve(o)) else {
@@ -706,10 +707,9 @@ pub fn glyph_name_char(name: &str) -> Option<char> {
     if let Some(h) = name
         .strip_prefix('u')
         .filter(|h| (4..=6).contains(&h.len()))
+        && let Some(c) = hex(h)
     {
-        if let Some(c) = hex(h) {
-            return Some(c);
-        }
+        return Some(c);
     }
     if name.len() == 1 {
         return name.chars().next().filter(|c| c.is_ascii_alphabetic());

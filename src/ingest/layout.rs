@@ -311,10 +311,10 @@ fn column_block(glyphs: &[Placed], rows: &[Vec<usize>], start: usize) -> Option<
     while end < rows.len() {
         // A blank band of more than 2.5 em ends the block (a footer below short columns).
         let (above, below) = (&rows[end - 1], &rows[end]);
-        if let (Some(&a), Some(&b)) = (above.first(), below.first()) {
-            if (glyphs[a].y - glyphs[b].y).abs() > 2.5 * em {
-                break;
-            }
+        if let (Some(&a), Some(&b)) = (above.first(), below.first())
+            && (glyphs[a].y - glyphs[b].y).abs() > 2.5 * em
+        {
+            break;
         }
         let mut g = gutter;
         for &i in &rows[end] {

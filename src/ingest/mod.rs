@@ -478,10 +478,10 @@ pub fn extract_bytes(
                         s.unresolved += unresolved;
                     }
                     _ => {
-                        if !gap_text.is_empty() {
-                            if let Some(s) = spans.last_mut() {
-                                s.text.push_str(gap_text);
-                            }
+                        if !gap_text.is_empty()
+                            && let Some(s) = spans.last_mut()
+                        {
+                            s.text.push_str(gap_text);
                         }
                         spans.push(Span {
                             page: number,

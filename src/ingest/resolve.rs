@@ -219,7 +219,7 @@ impl<'a> FontResolver<'a> {
                 match judge_entry(s) {
                     None => return found(s.clone(), MappingSource::ToUnicode, 1.0, None),
                     Some(Distrust::Alias) => {
-                        if let Some(mut r) = self.from_glyph(code, gid) {
+                        if let Some(mut r) = self.resolve_glyph(code, gid) {
                             r.tounicode_distrust = Some(Distrust::Alias);
                             return r;
                         }
@@ -243,7 +243,7 @@ impl<'a> FontResolver<'a> {
         if let Some(c) = font.encoding_text(code).filter(|_| !self.renumbered) {
             return found(c.to_string(), MappingSource::Encoding, 0.9, distrust);
         }
-        if let Some(mut r) = self.from_glyph(code, gid) {
+        if let Some(mut r) = self.resolve_glyph(code, gid) {
             r.tounicode_distrust = distrust;
             return r;
         }
@@ -256,7 +256,7 @@ impl<'a> FontResolver<'a> {
     }
 
     /// The glyph-ID-based sources: embedded cmap, outline, table, document table.
-    fn from_glyph(&self, code: u32, gid: Option<u32>) -> Option<Resolved> {
+    fn resolve_glyph(&self, code: u32, gid: Option<u32>) -> Option<Resolved> {
         let gid = gid?;
         if let Some(c) = self.font.embedded_cmap.as_ref().and_then(|m| m.get(&gid)) {
             return Some(found(c.to_string(), MappingSource::FontCmap, 1.0, None));
@@ -295,26 +295,25 @@ impl<'a> FontResolver<'a> {
                 }
             }
         }
-        if let Some(t) = self.table() {
-            if let Some(d) = t.decode(gid) {
-                let conf = t.rule(d.rule).map(|r| r.confidence).unwrap_or(0.5);
-                if conf >= self.min_confidence {
-                    return Some(found(d.ch.to_string(), MappingSource::Table, conf, None));
-                }
+        if let Some(t) = self.table()
+            && let Some(d) = t.decode(gid)
+        {
+            let conf = t.rule(d.rule).map(|r| r.confidence).unwrap_or(0.5);
+            if conf >= self.min_confidence {
+                return Some(found(d.ch.to_string(), MappingSource::Table, conf, None));
             }
         }
-        if let Some(dt) = self.doc_tables {
-            if let Some((c, conf)) = dt
+        if let Some(dt) = self.doc_tables
+            && let Some((c, conf)) = dt
                 .lookup(&self.font.basefont, gid)
                 .filter(|&(_, conf)| conf >= self.min_confidence)
-            {
-                return Some(found(
-                    c.to_string(),
-                    MappingSource::DocumentTable,
-                    conf,
-                    None,
-                ));
-            }
+        {
+            return Some(found(
+                c.to_string(),
+                MappingSource::DocumentTable,
+                conf,
+                None,
+            ));
         }
         None
     }

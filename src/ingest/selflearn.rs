@@ -162,7 +162,15 @@ fn key(span: &Span, k: usize) -> Option<u32> {
 /// A learned reading of one occurrence: (char, confidence, index into the learned spans).
 type Reading = (char, f32, usize);
 /// A learned repair span: (page, line, slots, font, rule, confidence, evidence).
-type Found = (usize, usize, Vec<usize>, String, String, f32, Option<SpanEvidence>);
+type Found = (
+    usize,
+    usize,
+    Vec<usize>,
+    String,
+    String,
+    f32,
+    Option<SpanEvidence>,
+);
 
 /// Deciphers the unresolved glyphs of `doc` from its own text and applies the readings that
 /// reach the calibrated threshold (see the module docs).
@@ -177,7 +185,12 @@ pub fn learn_unresolved(doc: &mut Document, lm: &crate::lm::CharLm, opts: &Optio
         .map(|p| p.lines.iter().map(line_slots).collect())
         .collect();
     let mut per_font: BTreeMap<&str, usize> = BTreeMap::new();
-    for span in doc.pages.iter().flat_map(|p| &p.lines).flat_map(|l| &l.spans) {
+    for span in doc
+        .pages
+        .iter()
+        .flat_map(|p| &p.lines)
+        .flat_map(|l| &l.spans)
+    {
         if span.source == MappingSource::Unresolved {
             *per_font.entry(span.font.as_str()).or_default() += span.codes.len();
         }
@@ -198,7 +211,16 @@ pub fn learn_unresolved(doc: &mut Document, lm: &crate::lm::CharLm, opts: &Optio
             break;
         }
         let before = found.len();
-        let used = learn_font(doc, &slots, &font, lm, opts, budget, &mut readings, &mut found);
+        let used = learn_font(
+            doc,
+            &slots,
+            &font,
+            lm,
+            opts,
+            budget,
+            &mut readings,
+            &mut found,
+        );
         budget = budget.saturating_sub(used);
         let learned = found[before..].iter().map(|f| f.2.len()).sum();
         outcome.fonts.push(FontOutcome {
@@ -302,7 +324,11 @@ pub fn learn_unresolved(doc: &mut Document, lm: &crate::lm::CharLm, opts: &Optio
 
 /// Splits an unresolved span into runs of learned and unresolved glyphs; returns the
 /// number of glyphs given a reading.
-fn split_span(span: &Span, reading: impl Fn(usize) -> Option<Reading>, out: &mut Vec<Span>) -> usize {
+fn split_span(
+    span: &Span,
+    reading: impl Fn(usize) -> Option<Reading>,
+    out: &mut Vec<Span>,
+) -> usize {
     // Each glyph's text (its reading or U+FFFD) with the gap text after it.
     let mut pieces: Vec<(Option<Reading>, String)> = Vec::new();
     let mut lead = String::new();
@@ -340,8 +366,16 @@ fn split_span(span: &Span, reading: impl Fn(usize) -> Option<Reading>, out: &mut
             page: span.page,
             text,
             font: span.font.clone(),
-            codes: span.codes.get(k..e).map(<[u32]>::to_vec).unwrap_or_default(),
-            gids: span.gids.get(k..e).map(<[Option<u32>]>::to_vec).unwrap_or_default(),
+            codes: span
+                .codes
+                .get(k..e)
+                .map(<[u32]>::to_vec)
+                .unwrap_or_default(),
+            gids: span
+                .gids
+                .get(k..e)
+                .map(<[Option<u32>]>::to_vec)
+                .unwrap_or_default(),
             source: if learned {
                 MappingSource::Learned
             } else {
@@ -375,7 +409,12 @@ fn learn_font(
 ) -> usize {
     let is_ours = |s: &Span| s.source == MappingSource::Unresolved && s.font == font;
     let mut keys: BTreeSet<u32> = BTreeSet::new();
-    for span in doc.pages.iter().flat_map(|p| &p.lines).flat_map(|l| &l.spans) {
+    for span in doc
+        .pages
+        .iter()
+        .flat_map(|p| &p.lines)
+        .flat_map(|l| &l.spans)
+    {
         if is_ours(span) {
             keys.extend((0..span.codes.len()).filter_map(|k| key(span, k)));
         }
@@ -399,6 +438,8 @@ fn learn_font(
     // The garbled text, one document line per text line; per text line, the slot index of
     // each character that is one of our glyphs.
     let mut text = String::new();
+    // (page, line, slot of each character, the line's characters)
+    #[allow(clippy::type_complexity)]
     let mut lines: Vec<(usize, usize, Vec<Option<usize>>, Vec<char>)> = Vec::new();
     let mut tokens = 0usize;
     'pages: for (pi, page) in doc.pages.iter().enumerate() {
@@ -426,7 +467,9 @@ fn learn_font(
                             .flatten();
                         match glyph {
                             Some(&g) => {
-                                debug_assert!(ls.is_some_and(|l| l.slots[slot] == Some((si, k_here))));
+                                debug_assert!(
+                                    ls.is_some_and(|l| l.slots[slot] == Some((si, k_here)))
+                                );
                                 chars.push(g);
                                 slot_at.push(Some(slot));
                             }
@@ -528,10 +571,18 @@ mod tests {
             gids: codes.iter().map(|c| Some(*c)).collect(),
             source,
             table: None,
-            confidence: if source == MappingSource::Unresolved { 0.0 } else { 1.0 },
+            confidence: if source == MappingSource::Unresolved {
+                0.0
+            } else {
+                1.0
+            },
             tounicode_distrust: None,
             bbox: [0.0; 4],
-            unresolved: if source == MappingSource::Unresolved { codes.len() } else { 0 },
+            unresolved: if source == MappingSource::Unresolved {
+                codes.len()
+            } else {
+                0
+            },
         }
     }
 
@@ -542,7 +593,11 @@ mod tests {
             vertical: false,
             spans: vec![
                 span("a", MappingSource::ToUnicode, &[7]),
-                span("\u{FFFD} \u{FFFD}\u{FFFD}", MappingSource::Unresolved, &[1, 2, 3]),
+                span(
+                    "\u{FFFD} \u{FFFD}\u{FFFD}",
+                    MappingSource::Unresolved,
+                    &[1, 2, 3],
+                ),
             ],
             pieces: Vec::new(),
         };
@@ -557,7 +612,11 @@ mod tests {
 
     #[test]
     fn only_read_glyphs_change_and_runs_split_where_they_meet() {
-        let s = span("\u{FFFD} \u{FFFD}\u{FFFD}", MappingSource::Unresolved, &[1, 2, 3]);
+        let s = span(
+            "\u{FFFD} \u{FFFD}\u{FFFD}",
+            MappingSource::Unresolved,
+            &[1, 2, 3],
+        );
         let mut out = Vec::new();
         let n = split_span(&s, |k| (k == 1).then_some(('字', 0.999, 0)), &mut out);
         assert_eq!(n, 1);

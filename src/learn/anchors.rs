@@ -99,6 +99,7 @@ pub fn fit(anchors: &[Anchor]) -> Vec<Rule> {
 
     // Group anchors by script block and find each group's best (repertoire, offset).
     type Fit = Option<(&'static Repertoire, i64, usize)>;
+    #[allow(clippy::type_complexity)]
     let mut groups: Vec<((char, char, &'static str), Vec<Anchor>, Fit)> = Vec::new();
     let mut loose: Vec<Anchor> = Vec::new();
     let mut i = 0;
@@ -127,10 +128,10 @@ pub fn fit(anchors: &[Anchor]) -> Vec<Rule> {
     let mut blocks: Vec<(u32, u32, Rule)> = Vec::new(); // (gid lo, gid hi, rule)
     for (gi, (sb, group, fit)) in groups.iter().enumerate() {
         let mut accepted: Option<(&'static Repertoire, i64, usize, &str)> = None;
-        if let Some((rep, offset, n)) = *fit {
-            if n >= 2 {
-                accepted = Some((rep, offset, n, ""));
-            }
+        if let Some((rep, offset, n)) = *fit
+            && n >= 2
+        {
+            accepted = Some((rep, offset, n, ""));
         }
         if accepted.is_none() {
             let neighbours = [gi.checked_sub(1), Some(gi + 1)];

@@ -357,12 +357,12 @@ pub fn learn_corpus(
             readings.push((gid, c, 0.9));
             // Explained by an order hypothesis, but no block could be drawn around it
             // (the only hiragana of a title font): a glyph rule keeps the reading.
-            if !block_tables.iter().any(|t| t.get(gid).is_some()) {
-                if let Some(h) = hypotheses
+            if !block_tables.iter().any(|t| t.get(gid).is_some())
+                && let Some(h) = hypotheses
                     .iter()
                     .find(|h| h.glyphs.iter().any(|x| x.0 == g && x.1 == c))
-                {
-                    tables_rules[0].push(Rule {
+            {
+                tables_rules[0].push(Rule {
                         kind: RuleKind::Glyph { gid, ch: c },
                         confidence: 0.8,
                         source: "decipher".into(),
@@ -374,7 +374,6 @@ pub fn learn_corpus(
                             corpus.counts[g]
                         ),
                     });
-                }
             }
             continue;
         }

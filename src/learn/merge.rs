@@ -77,10 +77,11 @@ pub fn merge(name: &str, tables: &[FontTable]) -> Result<FontTable> {
     let block_covers = |gid: u32| kept.iter().any(|(a, b)| (*a..=*b).contains(&gid));
     let merged_blocks = FontTable::from_rules(name, rules.clone())?;
     for s in singles {
-        if let RuleKind::Glyph { gid, ch } = s.kind {
-            if block_covers(gid) && merged_blocks.get(gid) == Some(ch) {
-                continue;
-            }
+        if let RuleKind::Glyph { gid, ch } = s.kind
+            && block_covers(gid)
+            && merged_blocks.get(gid) == Some(ch)
+        {
+            continue;
         }
         rules.push(s);
     }

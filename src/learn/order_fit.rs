@@ -409,8 +409,7 @@ fn verify<S: Scorer + Sync>(
     // kanji give each other no context when screened alone).
     for &(a, b) in &runs {
         let accepted = accepted_runs.contains(&(a, b));
-        for k in a..=b {
-            let g = relevant[k];
+        for &g in &relevant[a..=b] {
             let Some((c, gn, ok)) = status[g] else {
                 continue;
             };

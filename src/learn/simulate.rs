@@ -229,13 +229,11 @@ pub fn recovery(g: &Garbled, learned: &super::decipher::Learned) -> Recovery {
 
 /// The first `chars` characters of `text`, cut at a line end.
 pub fn prefix(text: &str, chars: usize) -> &str {
-    let mut n = 0;
     let mut end = 0;
-    for (i, c) in text.char_indices() {
+    for (n, (i, c)) in text.char_indices().enumerate() {
         if n >= chars && c == '\n' {
             return &text[..i];
         }
-        n += 1;
         end = i + c.len_utf8();
     }
     &text[..end]

@@ -443,10 +443,12 @@ fn learned_lines(
     let mut lines: std::collections::BTreeMap<usize, crate::repair::LineReport> =
         Default::default();
     for s in learned.spans.iter().filter(|s| s.page_index == page_index) {
-        let report = lines.entry(s.line).or_insert_with(|| crate::repair::LineReport {
-            line: s.line,
-            ..Default::default()
-        });
+        let report = lines
+            .entry(s.line)
+            .or_insert_with(|| crate::repair::LineReport {
+                line: s.line,
+                ..Default::default()
+            });
         report.spans.push(crate::repair::RepairSpan {
             line: s.line,
             column: s.column,

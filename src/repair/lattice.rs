@@ -8,6 +8,9 @@ use crate::detect::classify;
 use crate::lm::Scorer;
 use crate::tables::FontTable;
 
+/// A lattice state: (score, backpointer, last 3 output chars, count of valid history chars).
+type LatticeCell = (f32, usize, [char; 3], usize);
+
 /// Which reading an option is.
 pub const KEEP: u8 = 0;
 
@@ -337,7 +340,7 @@ pub fn best_path(opts: &Options, lm: &dyn Scorer, switch_cost: f32) -> Vec<usize
     }
     let max_lp = lm.max_log_prob();
     // Per position: (score, backpointer, last 3 output chars, count of valid hist chars).
-    let mut layers: Vec<Vec<(f32, usize, [char; 3], usize)>> = Vec::with_capacity(n);
+    let mut layers: Vec<Vec<LatticeCell>> = Vec::with_capacity(n);
     let emit = |o: &Opt, mut h: [char; 3], mut hn: usize| -> (f32, [char; 3], usize) {
         let mut s = o.prior;
         for &ch in o.chars() {
@@ -471,7 +474,7 @@ mod tests {
             }
             (s, h, hn)
         };
-        let mut layers: Vec<Vec<(f32, usize, [char; 3], usize)>> = vec![
+        let mut layers: Vec<Vec<LatticeCell>> = vec![
             opts[0]
                 .iter()
                 .map(|o| {

@@ -20,10 +20,10 @@ fn singleton_preimages() -> &'static HashMap<char, Vec<char>> {
         for u in 0x80u32..=0xFFFF {
             let Some(c) = char::from_u32(u) else { continue };
             let mut it = std::iter::once(c).nfc();
-            if let (Some(n), None) = (it.next(), it.next()) {
-                if n != c {
-                    map.entry(n).or_default().push(c);
-                }
+            if let (Some(n), None) = (it.next(), it.next())
+                && n != c
+            {
+                map.entry(n).or_default().push(c);
             }
         }
         map
@@ -44,10 +44,10 @@ pub fn preimages(c: char) -> Vec<Vec<char>> {
         let v = 0x1161 + (s % (21 * 28)) / 28;
         let t = s % 28;
         let mut seq: Vec<char> = [l, v].iter().filter_map(|&x| char::from_u32(x)).collect();
-        if t != 0 {
-            if let Some(tc) = char::from_u32(0x11A7 + t) {
-                seq.push(tc);
-            }
+        if t != 0
+            && let Some(tc) = char::from_u32(0x11A7 + t)
+        {
+            seq.push(tc);
         }
         out.push(seq);
     }

@@ -354,21 +354,22 @@ fn labelled_budget(
             end: 1,
         }];
         let mut parsed = sheet::budget_lines(&synthetic, default_era);
-        if parsed.is_empty() && find_money(line).is_empty() {
-            if let Some(item) = part_of_item(line) {
-                let year_text = format!("{label}{line}");
-                parsed.push(super::BudgetLine {
-                    label: label_text(label),
-                    fiscal_year: find_year(&year_text, default_era).map(|y| y.year),
-                    kind: super::amounts::budget_kind(label),
-                    amount_yen: None,
-                    part_of: true,
-                    item: None,
-                    portion: None,
-                    part_of_item: Some(item),
-                    raw: line.to_string(),
-                });
-            }
+        if parsed.is_empty()
+            && find_money(line).is_empty()
+            && let Some(item) = part_of_item(line)
+        {
+            let year_text = format!("{label}{line}");
+            parsed.push(super::BudgetLine {
+                label: label_text(label),
+                fiscal_year: find_year(&year_text, default_era).map(|y| y.year),
+                kind: super::amounts::budget_kind(label),
+                amount_yen: None,
+                part_of: true,
+                item: None,
+                portion: None,
+                part_of_item: Some(item),
+                raw: line.to_string(),
+            });
         }
         for mut b in parsed {
             // Already read from the block by the layout rules (same amount and kind)?
@@ -417,7 +418,7 @@ pub fn part_of_item(text: &str) -> Option<String> {
         || item.ends_with('円')
         || item.contains("予算")
         || item.chars().count() < 3
-        || find_money(item).first().is_some()
+        || !find_money(item).is_empty()
     {
         return None;
     }

@@ -435,7 +435,7 @@ pub(super) fn chunk_is_clean_scalar(w: &[u8], wide: &WideClean) -> bool {
         let x = w[k];
         let nx = w[k + 1];
         let nx2 = w[k + 2];
-        if wide.holes.iter().any(|&h| h == (x, nx, nx2)) {
+        if wide.holes.contains(&(x, nx, nx2)) {
             return false;
         }
         (0x20..0x7F).contains(&x)

@@ -575,25 +575,25 @@ fn reason(e: &IngestError) -> String {
 
 /// A document's votes for one font: trusted ToUnicode entries, then its own cmap.
 fn collect_votes(f: &Font, votes: &mut BTreeMap<u32, (char, VoteSource)>) {
-    if let Some(tu) = &f.tounicode {
-        if !tu.is_identity_map() {
-            // Codes in sorted order: where two codes reach one glyph, the lowest votes.
-            let mut codes: Vec<(&u32, &String)> = tu.map.iter().collect();
-            codes.sort();
-            for (&code, s) in codes {
-                let Some(gid) = f.gid(code) else { continue };
-                let mut it = s.chars();
-                let (Some(c), None) = (it.next(), it.next()) else {
-                    continue;
-                };
-                let c = match judge_entry(s) {
-                    None => c,
-                    Some(Distrust::Alias) => unalias(c, f.cjk),
-                    Some(_) => continue,
-                };
-                if gid != 0 {
-                    votes.entry(gid).or_insert((c, VoteSource::ToUnicode));
-                }
+    if let Some(tu) = &f.tounicode
+        && !tu.is_identity_map()
+    {
+        // Codes in sorted order: where two codes reach one glyph, the lowest votes.
+        let mut codes: Vec<(&u32, &String)> = tu.map.iter().collect();
+        codes.sort();
+        for (&code, s) in codes {
+            let Some(gid) = f.gid(code) else { continue };
+            let mut it = s.chars();
+            let (Some(c), None) = (it.next(), it.next()) else {
+                continue;
+            };
+            let c = match judge_entry(s) {
+                None => c,
+                Some(Distrust::Alias) => unalias(c, f.cjk),
+                Some(_) => continue,
+            };
+            if gid != 0 {
+                votes.entry(gid).or_insert((c, VoteSource::ToUnicode));
             }
         }
     }

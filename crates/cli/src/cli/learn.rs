@@ -148,7 +148,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
 }
 
 /// `learn --font`: an exact table from a font file the user owns.
-fn run_font(args: &Args, font: &PathBuf) -> anyhow::Result<ExitCode> {
+fn run_font(args: &Args, font: &std::path::Path) -> anyhow::Result<ExitCode> {
     let mut table =
         font_file::learn_font_file(font, args.name.as_deref(), args.basefont.as_deref())
             .with_context(|| format!("learning from {}", font.display()))?;

@@ -142,10 +142,10 @@ fn missing_font_program_falls_back_to_tables() {
     let mut doc = lopdf::Document::load_mem(&fixture("chromium__b_partial50.pdf")).unwrap();
     let mut n = 0;
     for o in doc.objects.values_mut() {
-        if let Object::Dictionary(d) = o {
-            if d.remove(b"FontFile2").is_some() {
-                n += 1;
-            }
+        if let Object::Dictionary(d) = o
+            && d.remove(b"FontFile2").is_some()
+        {
+            n += 1;
         }
     }
     assert_eq!(n, 2, "test premise: two embedded fonts");

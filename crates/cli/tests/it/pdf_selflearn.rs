@@ -18,8 +18,7 @@ use std::path::{Path, PathBuf};
 use unicode_normalization::UnicodeNormalization;
 
 fn shared(rel: &str) -> PathBuf {
-    crate::common::repo().join("../shared/corpus")
-        .join(rel)
+    crate::common::repo().join("../shared/corpus").join(rel)
 }
 
 /// Truth per BaseFont: code → text (None where two fonts of one name disagree).
@@ -111,24 +110,31 @@ fn measure(path: &Path) -> Figures {
     let name = path.file_name().unwrap_or_default().to_string_lossy();
     let mut doc = ingest::extract_bytes(&stripped, &name, &opts).expect("extracted");
     let mut f = Figures::default();
-    for span in doc.pages.iter().flat_map(|p| &p.lines).flat_map(|l| &l.spans) {
+    for span in doc
+        .pages
+        .iter()
+        .flat_map(|p| &p.lines)
+        .flat_map(|l| &l.spans)
+    {
         if span.source == MappingSource::Unresolved && truth.contains_key(&span.font) {
             f.unresolved += span.codes.len();
         }
     }
     let before_total = doc.stats.unresolved;
-    let outcome = selflearn::learn_unresolved(
-        &mut doc,
-        CharLm::builtin(),
-        &selflearn::Options::default(),
-    );
+    let outcome =
+        selflearn::learn_unresolved(&mut doc, CharLm::builtin(), &selflearn::Options::default());
     assert_eq!(
         doc.stats.unresolved + outcome.learned(),
         before_total,
         "{name}: learned glyphs are counted out of the unresolved ones"
     );
     let fold = |s: &str| -> String { s.nfkc().collect() };
-    for span in doc.pages.iter().flat_map(|p| &p.lines).flat_map(|l| &l.spans) {
+    for span in doc
+        .pages
+        .iter()
+        .flat_map(|p| &p.lines)
+        .flat_map(|l| &l.spans)
+    {
         if span.source != MappingSource::Learned {
             continue;
         }
@@ -143,7 +149,12 @@ fn measure(path: &Path) -> Figures {
         assert_eq!(chars.len(), span.codes.len(), "{name}: {:?}", span.text);
         for (c, code) in chars.iter().zip(&span.codes) {
             f.learned += 1;
-            match truth.get(&span.font).and_then(|t| t.get(code)).cloned().flatten() {
+            match truth
+                .get(&span.font)
+                .and_then(|t| t.get(code))
+                .cloned()
+                .flatten()
+            {
                 Some(t) if fold(&t) == fold(&c.to_string()) => f.right += 1,
                 Some(t) => {
                     f.wrong += 1;
@@ -171,7 +182,11 @@ fn measure(path: &Path) -> Figures {
                 .count()
         })
         .sum();
-    assert_eq!(in_spans, outcome.learned(), "{name}: spans account for every reading");
+    assert_eq!(
+        in_spans,
+        outcome.learned(),
+        "{name}: spans account for every reading"
+    );
     assert!(outcome.spans.iter().all(|s| s.confidence >= 0.9));
     eprintln!(
         "{name}: {} unresolved (fonts with truth), {} learned: {} right, {} wrong ({} at confidence ≥ 0.9), {} unchecked; recovered {:.1} %",
@@ -241,7 +256,9 @@ fn generated_documents_without_tounicode() {
 /// The held-out set: real ministry documents, their ToUnicode stripped.
 #[test]
 fn real_ministry_documents_without_tounicode() {
-    let files = listed("realworld/pdf", |n| n.starts_with("jp-mlit") || n.starts_with("jp-mhlw"));
+    let files = listed("realworld/pdf", |n| {
+        n.starts_with("jp-mlit") || n.starts_with("jp-mhlw")
+    });
     assert!(files.len() >= 10, "needs ../shared/corpus/realworld/pdf");
     check("realworld jp (held out)", &files);
 }

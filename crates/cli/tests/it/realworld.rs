@@ -168,15 +168,15 @@ fn worse(name: &str, g: &Reading, p: &Reading) -> Vec<String> {
             g.share, p.share
         ));
     }
-    if let (Some(sg), Some(sp)) = (g.snippets, p.snippets) {
-        if sg < sp {
-            why.push(format!("snippets {sg} vs pdftotext {sp}"));
-        }
+    if let (Some(sg), Some(sp)) = (g.snippets, p.snippets)
+        && sg < sp
+    {
+        why.push(format!("snippets {sg} vs pdftotext {sp}"));
     }
-    if let (Some(cg), Some(cp)) = (g.cer, p.cer) {
-        if cg > cp + 0.01 {
-            why.push(format!("CER {cg:.4} vs pdftotext {cp:.4}"));
-        }
+    if let (Some(cg), Some(cp)) = (g.cer, p.cer)
+        && cg > cp + 0.01
+    {
+        why.push(format!("CER {cg:.4} vs pdftotext {cp:.4}"));
     }
     if NOT_JAPANESE.contains(&name) && g.kana > p.kana {
         why.push(format!(

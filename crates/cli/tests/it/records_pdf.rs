@@ -139,7 +139,7 @@ fn commas(n: i64) -> String {
     let s = n.to_string();
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -433,7 +433,7 @@ fn sheet(rng: &mut Rng, index: usize) -> (String, ProgramRecord) {
     order.append(&mut fields);
     let header_style = rng.chance(30);
     let emit = |rows: &mut Vec<String>, f: &Field, rng: &mut Rng| {
-        if !f.short && rng.chance(25) && f.value.len() > 0 {
+        if !f.short && rng.chance(25) && !f.value.is_empty() {
             rows.push(format!(
                 "<tr>{}</tr>",
                 td(" colspan=4 class=h", &html_escape(&f.label))

@@ -265,7 +265,7 @@ fn commas(n: i64) -> String {
     let s = n.to_string();
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -516,7 +516,7 @@ fn sheet(rng: &mut Rng, held_out: bool, fresh: bool) -> (String, ProgramRecord) 
         let written = format!("令和{}年度～令和{}年度", start - 2018, end - 2018);
         fields.push(style.field(
             style.label("事業期間", "実施期間", next(), rng),
-            &[written.clone()],
+            std::slice::from_ref(&written),
         ));
         r.period = Some(Period {
             raw: written,
