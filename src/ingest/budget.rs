@@ -43,10 +43,15 @@ pub struct Budget {
 }
 
 impl Budget {
+    /// Default of [`Budget::decoded_bytes`] (512 MiB).
     pub const DEFAULT_DECODED_BYTES: usize = 512 << 20;
+    /// Default of [`Budget::content_bytes`] (1 GiB).
     pub const DEFAULT_CONTENT_BYTES: usize = 1 << 30;
+    /// Default of [`Budget::operators`].
     pub const DEFAULT_OPERATORS: usize = 50_000_000;
+    /// Default of [`Budget::glyphs`].
     pub const DEFAULT_GLYPHS: usize = 4_000_000;
+    /// Default of [`Budget::form_draws`].
     pub const DEFAULT_FORM_DRAWS: usize = 200_000;
 
     /// No limits (tests of other invariants).
@@ -76,10 +81,15 @@ impl Default for Budget {
 /// Which budget ran out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Spent {
+    /// Decoded stream bytes ([`Budget::decoded_bytes`]).
     DecodedBytes,
+    /// Content-stream bytes interpreted ([`Budget::content_bytes`]).
     ContentBytes,
+    /// Content operators ([`Budget::operators`]).
     Operators,
+    /// Glyphs kept ([`Budget::glyphs`]).
     Glyphs,
+    /// Form XObject draws ([`Budget::form_draws`]).
     FormDraws,
 }
 
@@ -115,6 +125,7 @@ pub struct Meter {
 }
 
 impl Meter {
+    /// A meter with nothing used yet.
     pub fn new(budget: Budget) -> Meter {
         Meter {
             budget,
@@ -130,6 +141,7 @@ impl Meter {
         }
     }
 
+    /// The limits this meter charges against.
     pub fn budget(&self) -> &Budget {
         &self.budget
     }
@@ -144,6 +156,7 @@ impl Meter {
         self.spent.get().is_some()
     }
 
+    /// Which budget ran out, if any.
     pub fn spent(&self) -> Option<Spent> {
         self.spent.get()
     }
@@ -187,14 +200,17 @@ impl Meter {
         )
     }
 
+    /// Charges one operator executed; false (and exhausted) when over budget.
     pub fn charge_operator(&self) -> bool {
         self.charge(&self.operators, 1, self.budget.operators, Spent::Operators)
     }
 
+    /// Charges one glyph kept; false (and exhausted) when over budget.
     pub fn charge_glyph(&self) -> bool {
         self.charge(&self.glyphs, 1, self.budget.glyphs, Spent::Glyphs)
     }
 
+    /// Charges one form XObject draw; false (and exhausted) when over budget.
     pub fn charge_form_draw(&self) -> bool {
         self.charge(
             &self.form_draws,
@@ -209,6 +225,7 @@ impl Meter {
         self.forms.borrow().get(&id).cloned()
     }
 
+    /// Memoises the decoded form `id` for later draws.
     pub fn cache_form(&self, id: ObjectId, bytes: Rc<Vec<u8>>) {
         self.forms.borrow_mut().insert(id, bytes);
     }

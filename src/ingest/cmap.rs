@@ -17,15 +17,20 @@ pub const MAX_ENTRIES: usize = 1 << 17;
 /// One codespace range: codes of `len` bytes between `lo` and `hi`.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct CodespaceRange {
+    /// Code length in bytes.
     pub len: u8,
+    /// Lowest code of the range.
     pub lo: u32,
+    /// Highest code of the range (inclusive).
     pub hi: u32,
 }
 
 /// A parsed ToUnicode CMap.
 #[derive(Debug, Clone, Default)]
 pub struct ToUnicode {
+    /// The codespace ranges: how a string splits into codes.
     pub codespace: Vec<CodespaceRange>,
+    /// Code → text, as the CMap maps it.
     pub map: HashMap<u32, String>,
     /// The `usecmap` name, as written (`Adobe-Korea1-UCS2`): entries the map lacks come
     /// from there (the caller attaches them).

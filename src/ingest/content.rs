@@ -20,6 +20,7 @@ use std::collections::HashMap;
 use std::panic::AssertUnwindSafe;
 use std::rc::Rc;
 
+/// Deepest nesting of Form XObjects interpreted (deeper draws are skipped).
 pub const MAX_FORM_DEPTH: usize = 12;
 const MAX_GSTATE_DEPTH: usize = 256;
 const MAX_GLYPHS_PER_PAGE: usize = 2_000_000;
@@ -31,6 +32,7 @@ const AXIS_TOLERANCE: f32 = 0.5;
 
 /// 2×3 affine matrix `[a b c d e f]` in PDF's row-vector convention.
 pub type Matrix = [f32; 6];
+/// The identity matrix.
 pub const IDENTITY: Matrix = [1.0, 0.0, 0.0, 1.0, 0.0, 0.0];
 
 /// `m × n`: apply `m` first, then `n`.
@@ -55,16 +57,21 @@ fn apply(m: &Matrix, x: f32, y: f32) -> (f32, f32) {
 pub struct RawGlyph {
     /// Index into the page interpreter's font list.
     pub font: usize,
+    /// Character code, as the font splits the string.
     pub code: u32,
+    /// Glyph ID, where the font structure determines it ([`Font::gid`]).
     pub gid: Option<u32>,
     /// Origin in user space (y up).
     pub x: f32,
+    /// Origin y in user space.
     pub y: f32,
     /// Origin after the advance.
     pub x_end: f32,
+    /// y of the origin after the advance.
     pub y_end: f32,
     /// Em size in user space.
     pub size: f32,
+    /// Drawn in vertical writing mode (the font's WMode 1).
     pub vertical: bool,
 }
 
@@ -72,9 +79,13 @@ pub struct RawGlyph {
 /// `y0 == y1` (horizontal) or `x0 == x1` (vertical).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Rule {
+    /// Least x.
     pub x0: f32,
+    /// Least y.
     pub y0: f32,
+    /// Greatest x.
     pub x1: f32,
+    /// Greatest y.
     pub y1: f32,
 }
 
@@ -108,6 +119,7 @@ impl Rule {
         }
     }
 
+    /// Whether the rule is horizontal (else vertical).
     pub fn horizontal(&self) -> bool {
         self.y0 == self.y1
     }
@@ -128,6 +140,7 @@ struct Path {
 /// Fonts met while interpreting, shared across pages (keyed by object id).
 #[derive(Default)]
 pub struct FontCache {
+    /// The fonts, indexed by [`RawGlyph::font`].
     pub fonts: Vec<Font>,
     by_id: HashMap<ObjectId, usize>,
 }
@@ -147,10 +160,13 @@ struct State {
 /// Interprets one page (or form) content stream.
 pub struct Interpreter<'a> {
     pdf: &'a Pdf,
+    /// The fonts met so far, shared across pages.
     pub fonts: &'a mut FontCache,
+    /// Glyphs drawn, in content-stream order.
     pub glyphs: Vec<RawGlyph>,
     /// Ruling lines painted on the page (see the module notes).
     pub rules: Vec<Rule>,
+    /// What was skipped or odd while interpreting (one message each).
     pub warnings: Vec<String>,
     /// Images drawn (image XObjects and inline images): a page with images and no glyphs
     /// is image-only (a scan).
@@ -159,6 +175,7 @@ pub struct Interpreter<'a> {
 }
 
 impl<'a> Interpreter<'a> {
+    /// An interpreter for content streams of `pdf`, adding the fonts it meets to `fonts`.
     pub fn new(pdf: &'a Pdf, fonts: &'a mut FontCache) -> Self {
         Interpreter {
             pdf,

@@ -41,6 +41,7 @@ pub enum CodeMap {
 pub struct Font {
     /// BaseFont as written (with subset tag).
     pub basefont: String,
+    /// How content-stream bytes split into codes (and codes map to CIDs).
     pub code_map: CodeMap,
     /// 1 = vertical writing.
     pub wmode: u8,
@@ -50,6 +51,7 @@ pub struct Font {
     /// predefined CMap's own, or the CIDSystemInfo's for Identity-H/V (Registry Adobe only;
     /// Adobe-Identity and other registries say nothing, as in poppler).
     pub collection: Option<Collection>,
+    /// The font's ToUnicode CMap, if it has one (trusted or not: see [`super::cmap`]).
     pub tounicode: Option<ToUnicode>,
     /// `Some(map)` for a CIDToGIDMap stream; `None` = identity.
     cid_to_gid: Option<Vec<u16>>,
@@ -71,6 +73,7 @@ pub struct Font {
 
 /// Decodes content-stream bytes into (code, byte length) pairs.
 impl Font {
+    /// The character codes of a string operand, split as [`Self::code_map`] says.
     pub fn codes(&self, bytes: &[u8]) -> Vec<u32> {
         match &self.code_map {
             CodeMap::OneByte => bytes.iter().map(|&b| b as u32).collect(),

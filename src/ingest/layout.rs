@@ -27,14 +27,23 @@ pub use super::content::Rule;
 /// A glyph with its resolved text, ready for layout.
 #[derive(Debug, Clone)]
 pub struct Placed {
+    /// Index into the page interpreter's font list.
     pub font: usize,
+    /// The resolved text; `None` for an unresolved glyph.
     pub text: Option<String>,
+    /// Origin x in user space (y up).
     pub x: f32,
+    /// Origin y in user space.
     pub y: f32,
+    /// x of the origin after the advance.
     pub x_end: f32,
+    /// y of the origin after the advance.
     pub y_end: f32,
+    /// Em size in user space.
     pub size: f32,
+    /// Drawn in vertical writing mode.
     pub vertical: bool,
+    /// From a CJK font: a gap of about an em becomes U+3000.
     pub cjk: bool,
 }
 
@@ -58,15 +67,20 @@ impl Placed {
 /// A gap inserted between two glyphs (not a drawn glyph).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Gap {
+    /// No gap (or the first glyph of the line).
     None,
+    /// An ASCII space.
     Space,
+    /// An ideographic space (U+3000).
     Ideographic,
 }
 
 /// One line: glyph indices in reading order and the gap before each.
 #[derive(Debug, Clone)]
 pub struct LineLayout {
+    /// Indices into the [`Placed`] glyphs laid out, each with the gap before it.
     pub glyphs: Vec<(usize, Gap)>,
+    /// A vertical column (read top to bottom) rather than a horizontal line.
     pub vertical: bool,
 }
 
