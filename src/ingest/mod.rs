@@ -44,21 +44,41 @@ pub const UNRESOLVED_CHAR: char = '\u{FFFD}';
 /// Why extraction failed outright.
 #[derive(Debug, thiserror::Error)]
 pub enum IngestError {
+    /// The file could not be read.
     #[error("{file}: cannot read")]
     Io {
+        /// The file as named (`<stdin>` for stdin).
         file: String,
+        /// The I/O error.
         #[source]
         source: std::io::Error,
     },
+    /// The file is not a PDF or is damaged beyond reading.
     #[error("{file}: not a readable PDF: {reason}")]
-    Unreadable { file: String, reason: String },
+    Unreadable {
+        /// The file as named.
+        file: String,
+        /// Why it could not be read.
+        reason: String,
+    },
+    /// The file is encrypted and the password (or its absence) does not open it.
     #[error("{file}: encrypted; {}", if *password_given { "the password given is wrong" } else { "give the password with --password" })]
-    Encrypted { file: String, password_given: bool },
+    Encrypted {
+        /// The file as named.
+        file: String,
+        /// Whether a password was given (and so was wrong).
+        password_given: bool,
+    },
+    /// The requested page range is empty or starts outside the document.
     #[error("{file}: page range {first}-{last} outside 1-{pages}")]
     PageRange {
+        /// The file as named.
         file: String,
+        /// First page requested (1-based).
         first: u32,
+        /// Last page requested (inclusive).
         last: u32,
+        /// Pages the document has.
         pages: u32,
     },
 }
@@ -75,6 +95,7 @@ impl From<IngestError> for crate::Error {
 /// Options of one extraction.
 #[derive(Clone)]
 pub struct ExtractOptions {
+    /// Password for an encrypted file (none: the empty user password).
     pub password: Option<String>,
     /// 1-based inclusive page range.
     pub pages: Option<(u32, u32)>,
@@ -114,13 +135,17 @@ impl Default for ExtractOptions {
 /// A run of glyphs on one line sharing font and mapping source.
 #[derive(Debug, Clone, Serialize)]
 pub struct Span {
+    /// 1-based page number.
     pub page: u32,
+    /// The span's text, layout gaps included (U+FFFD for each unresolved glyph).
     pub text: String,
     /// BaseFont as written in the PDF.
     pub font: String,
+    /// Character code of each glyph.
     pub codes: Vec<u32>,
     /// Glyph IDs where the font structure determines them.
     pub gids: Vec<Option<u32>>,
+    /// Which source gave the text.
     pub source: MappingSource,
     /// Name of the table for `source = table`.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -132,14 +157,18 @@ pub struct Span {
     pub tounicode_distrust: Option<cmap::Distrust>,
     /// [x0, y0, x1, y1] in PDF user space (y up).
     pub bbox: [f32; 4],
+    /// Glyphs of the span left unresolved.
     pub unresolved: usize,
 }
 
 /// One line of text.
 #[derive(Debug, Clone, Serialize)]
 pub struct Line {
+    /// The line's text, layout gaps included (U+FFFD for each unresolved glyph).
     pub text: String,
+    /// A vertical column rather than a horizontal line.
     pub vertical: bool,
+    /// The runs of glyphs on the line, in reading order.
     pub spans: Vec<Span>,
     /// The line's text cut at layout gaps and cell borders, with positions (for the record
     /// reader's geometry; not serialised).
@@ -153,6 +182,7 @@ pub struct Line {
 pub struct Piece {
     /// The gap inserted before the piece ("", " " or U+3000).
     pub gap: &'static str,
+    /// The piece's text.
     pub text: String,
     /// [x0, y0, x1, y1] of its glyphs in PDF user space (y up).
     pub bbox: [f32; 4],
@@ -165,6 +195,7 @@ pub struct Piece {
 pub struct Page {
     /// 1-based page number.
     pub number: u32,
+    /// The page's lines in reading order.
     pub lines: Vec<Line>,
 }
 
@@ -183,17 +214,24 @@ impl Page {
 /// Counts over the whole extraction.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Stats {
+    /// Glyphs in the text (an overprinted glyph counted once).
     pub glyphs: usize,
+    /// Of those, glyphs left unresolved (U+FFFD).
     pub unresolved: usize,
+    /// Glyphs by mapping source (its kebab-case name).
     pub by_source: std::collections::BTreeMap<String, usize>,
 }
 
 /// An extracted document.
 #[derive(Debug, Clone, Serialize)]
 pub struct Document {
+    /// The file as named by the caller.
     pub file: String,
+    /// The pages extracted, in order.
     pub pages: Vec<Page>,
+    /// What was odd or lost (budgets, distrusted ToUnicode, unresolved glyphs, …).
     pub warnings: Vec<String>,
+    /// Counts over all pages.
     pub stats: Stats,
 }
 

@@ -7,7 +7,9 @@ use lopdf::{Object, Stream};
 
 /// A loaded document plus the limits that apply to it.
 pub struct Pdf {
+    /// The parsed document.
     pub doc: lopdf::Document,
+    /// Cap on one decoded stream (bytes).
     pub max_stream_bytes: usize,
     /// What this document has used of its budget.
     pub meter: Meter,
@@ -18,7 +20,12 @@ pub struct Pdf {
 /// Why a file could not be opened at all.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LoadFailure {
-    Encrypted { password_given: bool },
+    /// Encrypted, and the password (or the empty one) does not open it.
+    Encrypted {
+        /// Whether a password was given.
+        password_given: bool,
+    },
+    /// Not a PDF, or damaged beyond reading (the reason).
     Unreadable(String),
 }
 

@@ -15,10 +15,15 @@ use std::sync::{Arc, Mutex, OnceLock};
 /// A registered character collection with a CID → Unicode map.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Collection {
+    /// Adobe-Japan1 (Japanese).
     Japan1,
+    /// Adobe-GB1 (simplified Chinese).
     Gb1,
+    /// Adobe-CNS1 (traditional Chinese).
     Cns1,
+    /// Adobe-Korea1 (Korean).
     Korea1,
+    /// Adobe-KR (Korean).
     Kr,
 }
 

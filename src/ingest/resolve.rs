@@ -17,6 +17,7 @@ use std::collections::HashMap;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum MappingSource {
+    /// The font's ToUnicode CMap.
     ToUnicode,
     /// A predefined CMap (UniJIS-UCS2, 90ms-RKSJ) defines the text.
     PredefinedCmap,
@@ -33,6 +34,7 @@ pub enum MappingSource {
     /// Deciphered from the document's own glyph sequences after extraction
     /// ([`super::selflearn`]): only glyphs every other source left unresolved.
     Learned,
+    /// No source explains the glyph: no text.
     Unresolved,
 }
 
@@ -45,8 +47,11 @@ pub trait DocumentTables: Send + Sync {
 /// One glyph's resolution.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Resolved {
+    /// The glyph's text; `None` when unresolved.
     pub text: Option<String>,
+    /// Where the text came from.
     pub source: MappingSource,
+    /// How sure the source is, 0–1 (0 when unresolved).
     pub confidence: f32,
     /// Set when the ToUnicode had an entry that was not used as it stands.
     pub tounicode_distrust: Option<Distrust>,
@@ -54,6 +59,7 @@ pub struct Resolved {
 
 /// Per-font state of the chain: the ToUnicode verdict and the matched table.
 pub struct FontResolver<'a> {
+    /// The font resolved.
     pub font: &'a Font,
     tounicode_identity: bool,
     /// The matched table, looked up (and a shipped one parsed) only when a glyph needs it:
@@ -77,11 +83,15 @@ pub struct FontResolver<'a> {
 /// What the chain may draw on besides the font itself.
 #[derive(Clone, Copy)]
 pub struct Sources<'a> {
+    /// User tables, matched by BaseFont.
     pub tables: &'a TableSet,
     /// Fall back to the shipped tables (parsed lazily) after `tables`.
     pub builtin_tables: bool,
+    /// Tables learned for this document.
     pub doc_tables: Option<&'a dyn DocumentTables>,
+    /// Outlines of font files the user has (renumbered subsets).
     pub outlines: Option<&'a OutlineIndex>,
+    /// Table entries below this confidence are in doubt: reported, not applied.
     pub min_confidence: f32,
 }
 

@@ -74,9 +74,11 @@ pub struct LearnedSpan {
     pub line: usize,
     /// 1-based character columns (first and last learned glyph) in that line.
     pub column: usize,
+    /// 1-based character column of the last learned glyph (inclusive).
     pub end_column: usize,
     /// The line's text over those columns before (U+FFFD) and after.
     pub before: String,
+    /// The line's text over those columns after learning.
     pub after: String,
     /// BaseFont of the glyphs.
     pub font: String,
@@ -91,6 +93,7 @@ pub struct LearnedSpan {
 /// Per font: what was learned.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FontOutcome {
+    /// BaseFont of the font.
     pub font: String,
     /// Unresolved glyph occurrences before learning.
     pub unresolved: usize,
@@ -101,7 +104,9 @@ pub struct FontOutcome {
 /// What self-learning did to a document.
 #[derive(Debug, Clone, Default)]
 pub struct Outcome {
+    /// The runs of learned readings applied.
     pub spans: Vec<LearnedSpan>,
+    /// What was learned, per font.
     pub fonts: Vec<FontOutcome>,
 }
 
