@@ -13,6 +13,8 @@
 //! Models the stages share: [`tables`] (GID → Unicode, reviewable data in `mappings/`),
 //! [`lm`] (character n-gram language model) and [`learn`] (deriving tables).
 
+#![deny(missing_docs)]
+
 pub mod batch;
 pub mod detect;
 pub mod error;
