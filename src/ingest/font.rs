@@ -71,7 +71,7 @@ pub struct Font {
     pub program: Option<std::sync::Arc<[u8]>>,
 }
 
-/// Decodes content-stream bytes into (code, byte length) pairs.
+// Splitting content-stream bytes into character codes.
 impl Font {
     /// The character codes of a string operand, split as [`Self::code_map`] says.
     pub fn codes(&self, bytes: &[u8]) -> Vec<u32> {
