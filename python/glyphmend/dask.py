@@ -29,7 +29,7 @@ import hashlib
 import json
 import os
 import shutil
-from typing import Any, Dict, List, Sequence
+from typing import Any, Dict, List, Sequence, Union
 
 from . import _native
 
@@ -48,13 +48,14 @@ def _part_dir(out: str, name: str) -> str:
     return os.path.join(str(out), ".parts", digest)
 
 
-def process(input_dir: str, out: str, name: str, **options: Any) -> str:
-    """Runs the batch on the one input ``name`` (as :func:`inputs` names it) into its part
-    directory under ``out``; returns that directory. ``options``: ``tables``,
+def process(input_dir: str, out: str, name: Union[str, Sequence[str]], **options: Any) -> str:
+    """Runs the batch on the input ``name`` (as :func:`inputs` names it; or a list of names)
+    into its part directory under ``out``; returns that directory. ``options``: ``tables``,
     ``font_files``, ``password``, ``learn`` as for :func:`glyphmend.extract`. A bad document
     does not raise: it is a failed entry of the part's manifest."""
-    part = _part_dir(out, name)
-    _native.batch_part(str(input_dir), part, [name], **options)
+    names = [name] if isinstance(name, str) else list(name)
+    part = _part_dir(out, "\n".join(names))
+    _native.batch_part(str(input_dir), part, names, **options)
     return part
 
 
@@ -68,15 +69,18 @@ def merge(parts: Sequence[str], out: str, keep_parts: bool = False) -> Dict[str,
     return summary
 
 
-def run(client: Any, input_dir: str, out: str, **options: Any) -> Dict[str, Any]:
+def run(client: Any, input_dir: str, out: str, per_task: int = 1, **options: Any) -> Dict[str, Any]:
     """``glyphmend batch input_dir -o out`` on a ``dask.distributed.Client``: one task per
-    document (:func:`process`), then :func:`merge` on the client. Returns the manifest's
-    summary."""
+    document (:func:`process`; ``per_task`` documents per task for many small documents,
+    where a task's fixed cost would dominate), then :func:`merge` on the client. Returns the
+    manifest's summary."""
     names = inputs(input_dir, out)
     if not names:
         raise ValueError(f"{input_dir}: no inputs to process")
+    k = max(1, int(per_task))
+    groups: List[Any] = names if k == 1 else [names[i : i + k] for i in range(0, len(names), k)]
     futures = client.map(
-        process, [str(input_dir)] * len(names), [str(out)] * len(names), names, pure=False, **options
+        process, [str(input_dir)] * len(groups), [str(out)] * len(groups), groups, pure=False, **options
     )
     parts = client.gather(futures)
     return merge(parts, out)

@@ -103,6 +103,10 @@ def main():
         assert summary["failed"] == 1, summary
         assert not (tmp / "seq" / ".parts").exists()
         same_outputs(tmp / "seq", ref, "process + merge")
+        # Several documents per task (what `run(..., per_task=k)` sends): the same again.
+        parts = [gd.process(str(inp), str(tmp / "grouped"), names[i : i + 4]) for i in range(0, len(names), 4)]
+        gd.merge(parts, str(tmp / "grouped"))
+        same_outputs(tmp / "grouped", ref, "process of groups + merge")
         checked += 1
 
         # On a real (local) Dask cluster of 2 worker processes.

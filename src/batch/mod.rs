@@ -304,8 +304,12 @@ pub fn run_with_progress(
     if opts.learn_fonts {
         pipeline.add_tables(corpus_tables(&inputs, &pipeline, opts.threads)?);
     }
-    let model = pipeline.lm.to_bytes();
-    let (mut tables_version, table_versions, model_sha256) = versions(&pipeline.tables, &model);
+    let (mut tables_version, table_versions, model_sha256) =
+        if opts.extra_tables.is_none() && !opts.learn_fonts {
+            builtin_versions(&pipeline)
+        } else {
+            versions(&pipeline.tables, &pipeline.lm.to_bytes())
+        };
     if !opts.font_files.is_empty() {
         let ix = crate::tables::outlines::OutlineIndex::from_paths(&opts.font_files)?;
         // Other font files can change what PDFs read as: part of the version resume checks.
@@ -505,6 +509,17 @@ fn corpus_tables(inputs: &[Input], pipeline: &Pipeline, threads: usize) -> crate
 }
 
 /// sha256 over crate version, tables (sorted by name) and model; per-table hashes.
+/// [`versions`] of the built-in tables and model, computed once per process: a scheduler
+/// runs one small batch per document in the same worker, and hashing every table's text
+/// and the model each time cost ten times the document.
+fn builtin_versions(pipeline: &Pipeline) -> (String, Vec<TableVersion>, String) {
+    static BUILTIN: std::sync::OnceLock<(String, Vec<TableVersion>, String)> =
+        std::sync::OnceLock::new();
+    BUILTIN
+        .get_or_init(|| versions(&pipeline.tables, &pipeline.lm.to_bytes()))
+        .clone()
+}
+
 fn versions(tables: &TableSet, model: &[u8]) -> (String, Vec<TableVersion>, String) {
     let mut sorted: Vec<_> = tables.tables.iter().collect();
     sorted.sort_by(|a, b| a.name.cmp(&b.name));
