@@ -17,12 +17,17 @@
 pub mod budget;
 pub mod cmap;
 pub mod content;
+mod document;
 pub mod font;
 pub mod layout;
+mod pages;
 pub mod pdf;
 pub mod predefined;
 pub mod resolve;
 pub mod selflearn;
+
+pub use document::{Document, Line, Page, Piece, Span, Stats};
+use pages::{contents_is_reference, page_resources, page_tree};
 
 use crate::tables::TableSet;
 use content::{FontCache, IDENTITY, Interpreter};
@@ -129,120 +134,6 @@ impl Default for ExtractOptions {
             budget: budget::Budget::default(),
             min_rule_confidence: 0.5,
         }
-    }
-}
-
-/// A run of glyphs on one line sharing font and mapping source.
-#[derive(Debug, Clone, Serialize)]
-pub struct Span {
-    /// 1-based page number.
-    pub page: u32,
-    /// The span's text, layout gaps included (U+FFFD for each unresolved glyph).
-    pub text: String,
-    /// BaseFont as written in the PDF.
-    pub font: String,
-    /// Character code of each glyph.
-    pub codes: Vec<u32>,
-    /// Glyph IDs where the font structure determines them.
-    pub gids: Vec<Option<u32>>,
-    /// Which source gave the text.
-    pub source: MappingSource,
-    /// Name of the table for `source = table`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub table: Option<String>,
-    /// Lowest confidence over the span's glyphs.
-    pub confidence: f32,
-    /// The ToUnicode had entries here that were not used as they stand.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tounicode_distrust: Option<cmap::Distrust>,
-    /// [x0, y0, x1, y1] in PDF user space (y up).
-    pub bbox: [f32; 4],
-    /// Glyphs of the span left unresolved.
-    pub unresolved: usize,
-}
-
-/// One line of text.
-#[derive(Debug, Clone, Serialize)]
-pub struct Line {
-    /// The line's text, layout gaps included (U+FFFD for each unresolved glyph).
-    pub text: String,
-    /// A vertical column rather than a horizontal line.
-    pub vertical: bool,
-    /// The runs of glyphs on the line, in reading order.
-    pub spans: Vec<Span>,
-    /// The line's text cut at layout gaps and cell borders, with positions (for the record
-    /// reader's geometry; not serialised).
-    #[serde(skip)]
-    pub pieces: Vec<Piece>,
-}
-
-/// A run of a line's text drawn without a layout gap inside one place (a ruled cell or the
-/// flowing text): `line.text` is the pieces' `gap` + `text` concatenated.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Piece {
-    /// The gap inserted before the piece ("", " " or U+3000).
-    pub gap: &'static str,
-    /// The piece's text.
-    pub text: String,
-    /// [x0, y0, x1, y1] of its glyphs in PDF user space (y up).
-    pub bbox: [f32; 4],
-    /// The ruled table cell [x0, y0, x1, y1] it was read in, if any.
-    pub cell: Option<[f32; 4]>,
-}
-
-/// One page.
-#[derive(Debug, Clone, Serialize)]
-pub struct Page {
-    /// 1-based page number.
-    pub number: u32,
-    /// The page's lines in reading order.
-    pub lines: Vec<Line>,
-}
-
-impl Page {
-    /// Lines, each ended by a newline.
-    pub fn text(&self) -> String {
-        let mut s = String::new();
-        for l in &self.lines {
-            s.push_str(&l.text);
-            s.push('\n');
-        }
-        s
-    }
-}
-
-/// Counts over the whole extraction.
-#[derive(Debug, Clone, Default, Serialize)]
-pub struct Stats {
-    /// Glyphs in the text (an overprinted glyph counted once).
-    pub glyphs: usize,
-    /// Of those, glyphs left unresolved (U+FFFD).
-    pub unresolved: usize,
-    /// Glyphs by mapping source (its kebab-case name).
-    pub by_source: std::collections::BTreeMap<String, usize>,
-}
-
-/// An extracted document.
-#[derive(Debug, Clone, Serialize)]
-pub struct Document {
-    /// The file as named by the caller.
-    pub file: String,
-    /// The pages extracted, in order.
-    pub pages: Vec<Page>,
-    /// What was odd or lost (budgets, distrusted ToUnicode, unresolved glyphs, …).
-    pub warnings: Vec<String>,
-    /// Counts over all pages.
-    pub stats: Stats,
-}
-
-impl Document {
-    /// All pages' text joined by a form feed.
-    pub fn text(&self) -> String {
-        self.pages
-            .iter()
-            .map(Page::text)
-            .collect::<Vec<_>>()
-            .join("\x0c")
     }
 }
 
@@ -574,110 +465,6 @@ fn source_name(s: MappingSource) -> String {
         .ok()
         .and_then(|v| v.as_str().map(String::from))
         .unwrap_or_default()
-}
-
-/// A page's /Resources, inherited from the page tree when absent: `Ok(None)` when there
-/// are none, `Err` when the entry is there but does not resolve to a dictionary (a
-/// reference loop, a missing object).
-fn page_resources(pdf: &pdf::Pdf, page: lopdf::ObjectId) -> Result<Option<&lopdf::Dictionary>, ()> {
-    let mut id = page;
-    for _ in 0..64 {
-        let Ok(dict) = pdf.doc.get_dictionary(id) else {
-            return Ok(None);
-        };
-        if let Ok(r) = dict.get(b"Resources") {
-            return pdf
-                .resolve(r)
-                .and_then(|o| o.as_dict().ok())
-                .map(Some)
-                .ok_or(());
-        }
-        let Some(parent) = dict.get(b"Parent").ok().and_then(|p| p.as_reference().ok()) else {
-            return Ok(None);
-        };
-        id = parent;
-    }
-    Ok(None)
-}
-
-/// The page's /Contents is an indirect reference (so an empty content list means it loops
-/// or names no stream, not that the page is blank).
-fn contents_is_reference(doc: &lopdf::Document, page: lopdf::ObjectId) -> bool {
-    doc.get_dictionary(page)
-        .ok()
-        .and_then(|d| d.get(b"Contents").ok())
-        .is_some_and(|c| matches!(c, lopdf::Object::Reference(_)))
-}
-
-/// The pages in order, as lopdf's page iterator finds them, except that a /Pages node met
-/// a second time (a loop, or a node shared by two parents) is skipped with a warning
-/// instead of ending the walk: the rest of the tree is kept.
-fn page_tree(
-    doc: &lopdf::Document,
-    warnings: &mut Vec<String>,
-) -> std::collections::BTreeMap<u32, lopdf::ObjectId> {
-    use lopdf::Object;
-    const MAX_DEPTH: usize = 256;
-    let mut pages = std::collections::BTreeMap::new();
-    let Some(root) = doc
-        .catalog()
-        .ok()
-        .and_then(|c| c.get(b"Pages").ok())
-        .and_then(|p| p.as_reference().ok())
-    else {
-        return pages;
-    };
-    let kids_of = |id| -> &[Object] {
-        doc.get_dictionary(id)
-            .and_then(|d| d.get_deref(b"Kids", doc))
-            .and_then(Object::as_array)
-            .map(|k| k.as_slice())
-            .unwrap_or(&[])
-    };
-    let mut seen = std::collections::HashSet::from([root]);
-    let mut stack: Vec<&[Object]> = vec![kids_of(root)];
-    // Each kid is visited at most once per reference in the file, so this ends; the cap is
-    // belt and braces against a huge /Kids array repeated.
-    let mut budget = doc.objects.len().saturating_mul(4).max(1024);
-    let mut loops = 0usize;
-    while let Some(kids) = stack.last_mut() {
-        let Some((kid, rest)) = kids.split_first() else {
-            stack.pop();
-            continue;
-        };
-        *kids = rest;
-        if budget == 0 {
-            warnings.push("page tree too large; pages after this point skipped".into());
-            break;
-        }
-        budget -= 1;
-        let Ok(kid_id) = kid.as_reference() else {
-            continue;
-        };
-        match doc
-            .get_dictionary(kid_id)
-            .and_then(lopdf::Dictionary::get_type)
-        {
-            Ok(b"Page") | Err(_) => {
-                let n = pages.len() as u32 + 1;
-                pages.insert(n, kid_id);
-            }
-            Ok(b"Pages") => {
-                if !seen.insert(kid_id) {
-                    loops += 1;
-                } else if stack.len() < MAX_DEPTH {
-                    stack.push(kids_of(kid_id));
-                }
-            }
-            Ok(_) => {}
-        }
-    }
-    if loops > 0 {
-        warnings.push(format!(
-            "page tree: {loops} /Pages node(s) met again (a loop); skipped, the other pages kept"
-        ));
-    }
-    pages
 }
 
 /// Runs the content-stream interpreter and layout on arbitrary bytes, with a simple font

@@ -1,0 +1,138 @@
+use super::*;
+
+use lopdf::dictionary;
+
+fn type0(encoding: &str) -> Font {
+    let pdf = Pdf::new(lopdf::Document::with_version("1.5"), 1 << 20);
+    let dict = dictionary! {
+        "Type" => "Font", "Subtype" => "Type0", "BaseFont" => "Test",
+        "Encoding" => Object::Name(encoding.as_bytes().to_vec()),
+    };
+    Font::from_dict(&pdf, &dict, &mut Vec::new())
+}
+
+fn text_of(f: &Font, bytes: &[u8]) -> String {
+    f.codes(bytes)
+        .into_iter()
+        .map(|c| f.predefined_text(c).unwrap_or_else(|| "?".into()))
+        .collect()
+}
+
+#[test]
+fn named_cmaps_give_text() {
+    let cases: &[(&str, &[u8], &str)] = &[
+        ("UniJIS-UCS2-H", &[0x4E, 0x88, 0x7B, 0x97], "予算"),
+        // A surrogate pair is one code.
+        (
+            "UniJIS-UTF16-H",
+            &[0xD8, 0x42, 0xDF, 0xB7, 0x5B, 0xB6],
+            "𠮷家",
+        ),
+        ("UniJIS2004-UTF16-V", &[0x30, 0x6E], "の"),
+        ("UniJIS-UTF8-H", "事業 R7".as_bytes(), "事業 R7"),
+        (
+            "UniJIS-UTF32-H",
+            &[0, 0, 0x4E, 0x88, 0, 2, 0x0B, 0xB7],
+            "予𠮷",
+        ),
+        ("90ms-RKSJ-H", &[0x97, 0x5C, 0x8E, 0x5A, 0x41], "予算A"),
+        (
+            "EUC-H",
+            &[0xCD, 0xBD, 0xBB, 0xBB, 0x8E, 0xB1, 0x41],
+            "予算ｱA",
+        ),
+        ("H", &[0x4D, 0x3D, 0x3B, 0x3B], "予算"),
+    ];
+    for (enc, bytes, want) in cases {
+        let f = type0(enc);
+        assert_eq!(&text_of(&f, bytes), want, "{enc}");
+    }
+    assert_eq!(type0("V").wmode, 1);
+    assert_eq!(type0("EUC-V").wmode, 1);
+    assert_eq!(type0("H").wmode, 0);
+    // A truncated sequence is no text, not a panic.
+    let f = type0("UniJIS-UTF8-H");
+    assert_eq!(text_of(&f, &[0xE4, 0xBA]), "?");
+    // Bytes in no codespace range of EUC-H (no JIS X 0212 there): no text.
+    let f = type0("EUC-H");
+    assert!(text_of(&f, &[0x8F, 0xB0]).chars().all(|c| c == '?'));
+}
+
+/// A TrueType whose CIDs are its own glyph IDs (IPAexGothic, identity CIDToGIDMap) under
+/// a stock Adobe-Japan1 CIDSystemInfo: its cmap contradicts the collection, which is
+/// then not used; the same dictionary without a program keeps the collection.
+#[test]
+fn collection_contradicted_by_embedded_cmap_is_dropped() {
+    let path = "/usr/share/fonts/opentype/ipaexfont-gothic/ipaexg.ttf";
+    let data = std::fs::read(path).expect("fonts-ipaexfont must be installed (.ci/run)");
+    let mut doc = lopdf::Document::with_version("1.5");
+    let file = doc.add_object(lopdf::Stream::new(dictionary! {}, data));
+    let fd = doc.add_object(dictionary! {
+        "Type" => "FontDescriptor", "FontName" => "IPAexGothic", "FontFile2" => file,
+    });
+    let info = dictionary! {
+        "Registry" => Object::string_literal("Adobe"),
+        "Ordering" => Object::string_literal("Japan1"), "Supplement" => 2,
+    };
+    let cid_font = |with_program: bool| {
+        let mut d = dictionary! {
+            "Type" => "Font", "Subtype" => "CIDFontType2", "BaseFont" => "IPAexGothic",
+            "CIDSystemInfo" => info.clone(),
+        };
+        if with_program {
+            d.set("FontDescriptor", fd);
+        }
+        d
+    };
+    let embedded = doc.add_object(cid_font(true));
+    let bare = doc.add_object(cid_font(false));
+    let type0 = |desc| {
+        dictionary! {
+            "Type" => "Font", "Subtype" => "Type0", "BaseFont" => "IPAexGothic",
+            "Encoding" => "Identity-H", "DescendantFonts" => vec![Object::Reference(desc)],
+        }
+    };
+    let pdf = Pdf::new(doc, 64 << 20);
+    let mut warnings = Vec::new();
+    let f = Font::from_dict(&pdf, &type0(embedded), &mut warnings);
+    assert!(f.embedded_cmap.is_some(), "test premise: program read");
+    assert_eq!(f.collection, None, "{warnings:?}");
+    assert!(
+        warnings.iter().any(|w| w.contains("contradicts")),
+        "{warnings:?}"
+    );
+    let f = Font::from_dict(&pdf, &type0(bare), &mut Vec::new());
+    assert_eq!(f.collection, Some(Collection::Japan1));
+    // CID 1860 of Adobe-Japan1 is 月.
+    assert_eq!(f.predefined_text(1860).as_deref(), Some("月"));
+}
+
+#[test]
+fn glyph_names() {
+    assert_eq!(glyph_name_char("uni4EE4"), Some('令'));
+    assert_eq!(glyph_name_char("u20BB7"), Some('𠮷'));
+    assert_eq!(glyph_name_char("one"), Some('1'));
+    assert_eq!(glyph_name_char("g17"), None);
+}
+
+#[test]
+fn installed_font_reverse_prefers_unified_ideographs() {
+    let path = "/usr/share/fonts/opentype/ipaexfont-gothic/ipaexg.ttf";
+    let Ok(data) = std::fs::read(path) else {
+        eprintln!("skipping: {path} not installed");
+        return;
+    };
+    let (map, n) = read_embedded(&data).unwrap();
+    assert_eq!(n, 12239);
+    let font = skrifa::FontRef::new(&data).unwrap();
+    let cm = font.charmap();
+    let g = cm.map('人').unwrap().to_u32();
+    assert_eq!(
+        cm.map('\u{2F08}').map(|g| g.to_u32()),
+        Some(g),
+        "test premise: shared glyph"
+    );
+    assert_eq!(map[&g], '人');
+    let sp = cm.map('\u{3000}').unwrap().to_u32();
+    assert_eq!(map[&sp], '\u{3000}');
+}

@@ -1,0 +1,233 @@
+use super::*;
+
+fn g(text: &str, x: f32, y: f32, vertical: bool) -> Placed {
+    Placed {
+        font: 0,
+        text: Some(text.into()),
+        x,
+        y,
+        x_end: if vertical { x } else { x + 10.0 },
+        y_end: if vertical { y - 10.0 } else { y },
+        size: 10.0,
+        vertical,
+        cjk: true,
+    }
+}
+
+fn render(glyphs: &[Placed]) -> Vec<String> {
+    lines(glyphs)
+        .iter()
+        .map(|l| {
+            l.glyphs
+                .iter()
+                .map(|&(i, gap)| {
+                    let p = match gap {
+                        Gap::None => "",
+                        Gap::Space => " ",
+                        Gap::Ideographic => "\u{3000}",
+                    };
+                    format!("{p}{}", glyphs[i].text.clone().unwrap_or_default())
+                })
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn lines_by_baseline_and_overprint_once() {
+    let gs = vec![
+        g("い", 10.0, 100.0, false),
+        g("あ", 0.0, 100.0, false),
+        g("あ", 0.3, 100.2, false), // fake bold
+        g("う", 0.0, 80.0, false),
+        g("え", 20.0, 80.0, false), // a full em gap
+    ];
+    assert_eq!(render(&gs), vec!["あい", "う\u{3000}え"]);
+}
+
+/// `text` laid out from x = `x0`, one glyph per 10 units, on baseline `y`.
+fn run(text: &str, x0: f32, y: f32) -> Vec<Placed> {
+    text.chars()
+        .enumerate()
+        .map(|(k, c)| g(&c.to_string(), x0 + 10.0 * k as f32, y, false))
+        .collect()
+}
+
+#[test]
+fn two_prose_columns_read_left_then_right() {
+    let left = [
+        "あいうえおかきくけこ",
+        "さしすせそたちつてと",
+        "なにぬねのはひふへほ",
+        "まみむめも",
+    ];
+    let right = [
+        "アイウエオカキクケコ",
+        "サシスセソタチツテト",
+        "ナニヌネノハヒフヘホ",
+        "マミムメモヤユヨ",
+    ];
+    let mut gs = run("見出しは全幅に渡って書かれている長い行", 0.0, 120.0);
+    for (k, (l, r)) in left.iter().zip(right).enumerate() {
+        let y = 100.0 - 12.0 * k as f32;
+        gs.extend(run(l, 0.0, y));
+        gs.extend(run(r, 130.0, y));
+    }
+    gs.extend(run("脚注も全幅に渡って書かれている長い行です", 0.0, 40.0));
+    let mut want = vec!["見出しは全幅に渡って書かれている長い行".to_string()];
+    want.extend(left.iter().map(|s| s.to_string()));
+    want.extend(right.iter().map(|s| s.to_string()));
+    want.push("脚注も全幅に渡って書かれている長い行です".into());
+    assert_eq!(render(&gs), want);
+}
+
+#[test]
+fn columns_with_different_leading_still_split() {
+    let mut gs = Vec::new();
+    for k in 0..6 {
+        gs.extend(run(
+            "左の段落の文章が続いている",
+            0.0,
+            200.0 - 12.0 * k as f32,
+        ));
+    }
+    for k in 0..5 {
+        gs.extend(run(
+            "右の段落は行間が広く組まれている",
+            160.0,
+            198.0 - 15.0 * k as f32,
+        ));
+    }
+    let out = render(&gs);
+    assert_eq!(out.len(), 11, "{out:?}");
+    assert!(out[..6].iter().all(|l| l.starts_with('左')), "{out:?}");
+    assert!(out[6..].iter().all(|l| l.starts_with('右')), "{out:?}");
+}
+
+#[test]
+fn a_table_of_short_cells_keeps_row_order() {
+    let mut gs = Vec::new();
+    for k in 0..5 {
+        let y = 100.0 - 12.0 * k as f32;
+        gs.extend(run("項目", 0.0, y));
+        gs.extend(run("金額", 100.0, y));
+    }
+    let out = render(&gs);
+    assert_eq!(out.len(), 5, "{out:?}");
+    assert!(
+        out.iter()
+            .all(|l| l.starts_with("項目") && l.ends_with("金額"))
+    );
+}
+
+#[test]
+fn three_columns() {
+    let mut gs = Vec::new();
+    for k in 0..4 {
+        let y = 100.0 - 12.0 * k as f32;
+        gs.extend(run("一の段の文章ですよね", 0.0, y));
+        gs.extend(run("二の段の文章ですよね", 130.0, y));
+        gs.extend(run("三の段の文章ですよね", 260.0, y));
+    }
+    let firsts: String = render(&gs)
+        .iter()
+        .map(|l| l.chars().next().unwrap())
+        .collect();
+    assert_eq!(firsts, "一一一一二二二二三三三三");
+}
+
+fn hr(y: f32, x0: f32, x1: f32) -> Rule {
+    Rule {
+        x0,
+        y0: y,
+        x1,
+        y1: y,
+    }
+}
+fn vr(x: f32, y0: f32, y1: f32) -> Rule {
+    Rule {
+        x0: x,
+        y0,
+        x1: x,
+        y1,
+    }
+}
+
+fn render_ruled(glyphs: &[Placed], rules: &[Rule]) -> Vec<String> {
+    lines_with_rules(glyphs, rules)
+        .iter()
+        .map(|l| {
+            l.glyphs
+                .iter()
+                .map(|&(i, gap)| {
+                    let p = match gap {
+                        Gap::None => "",
+                        Gap::Space => " ",
+                        Gap::Ideographic => "\u{3000}",
+                    };
+                    format!("{p}{}", glyphs[i].text.clone().unwrap_or_default())
+                })
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn ruled_table_rows_keep_wrapped_cells_together() {
+    // Three columns (x 0|60|130|200), two rows (y 100|70|40). Row 1's first cell wraps
+    // over two lines (baselines 88, 76); the other cells are one line at baseline 84,
+    // between the wrapped lines, so a line-by-line reading would interleave them.
+    let mut gs = run("病院名の", 2.0, 88.0);
+    gs.extend(run("続き", 2.0, 76.0));
+    gs.extend(run("電話", 62.0, 82.0));
+    gs.extend(run("有", 132.0, 82.0));
+    gs.extend(run("次の行", 2.0, 50.0));
+    gs.extend(run("番号", 62.0, 50.0));
+    gs.extend(run("無", 132.0, 50.0));
+    gs.extend(run("表の下の本文", 0.0, 20.0));
+    gs.extend(run("表の上の題", 0.0, 110.0));
+    let mut rules = vec![
+        hr(100.0, 0.0, 200.0),
+        hr(70.0, 0.0, 200.0),
+        hr(40.0, 0.0, 200.0),
+    ];
+    rules.extend([0.0, 60.0, 130.0, 200.0].map(|x| vr(x, 40.0, 100.0)));
+    assert_eq!(
+        render_ruled(&gs, &rules),
+        vec![
+            "表の上の題",
+            "病院名の",
+            "続き",
+            "電話\u{3000}有",
+            "次の行\u{3000}番号\u{3000}無",
+            "表の下の本文",
+        ]
+    );
+    // Without rules the same glyphs read line by line (the cells interleave).
+    assert_eq!(render(&gs)[1], "病院名の");
+    assert_eq!(render(&gs)[2], "電話\u{3000}有");
+}
+
+#[test]
+fn vertical_column_read_where_it_stands() {
+    let mut gs = run("上の行", 0.0, 120.0);
+    gs.extend(
+        ["縦", "書", "き"]
+            .iter()
+            .enumerate()
+            .map(|(k, t)| g(t, 40.0, 100.0 - 10.0 * k as f32, true)),
+    );
+    gs.extend(run("下の行", 0.0, 40.0));
+    assert_eq!(render(&gs), vec!["上の行", "縦書き", "下の行"]);
+}
+
+#[test]
+fn vertical_columns_right_to_left() {
+    let gs = vec![
+        g("し", 50.0, 90.0, true),
+        g("あ", 80.0, 100.0, true),
+        g("い", 80.0, 90.0, true),
+        g("さ", 50.0, 100.0, true),
+    ];
+    assert_eq!(render(&gs), vec!["あい", "さし"]);
+}

@@ -1,0 +1,111 @@
+//! The page tree: pages in order (with what is wrong with the tree warned, not fatal), each
+//! page's resources and whether its contents are a reference.
+
+use super::*;
+
+/// A page's /Resources, inherited from the page tree when absent: `Ok(None)` when there
+/// are none, `Err` when the entry is there but does not resolve to a dictionary (a
+/// reference loop, a missing object).
+pub(super) fn page_resources(
+    pdf: &pdf::Pdf,
+    page: lopdf::ObjectId,
+) -> Result<Option<&lopdf::Dictionary>, ()> {
+    let mut id = page;
+    for _ in 0..64 {
+        let Ok(dict) = pdf.doc.get_dictionary(id) else {
+            return Ok(None);
+        };
+        if let Ok(r) = dict.get(b"Resources") {
+            return pdf
+                .resolve(r)
+                .and_then(|o| o.as_dict().ok())
+                .map(Some)
+                .ok_or(());
+        }
+        let Some(parent) = dict.get(b"Parent").ok().and_then(|p| p.as_reference().ok()) else {
+            return Ok(None);
+        };
+        id = parent;
+    }
+    Ok(None)
+}
+
+/// The page's /Contents is an indirect reference (so an empty content list means it loops
+/// or names no stream, not that the page is blank).
+pub(super) fn contents_is_reference(doc: &lopdf::Document, page: lopdf::ObjectId) -> bool {
+    doc.get_dictionary(page)
+        .ok()
+        .and_then(|d| d.get(b"Contents").ok())
+        .is_some_and(|c| matches!(c, lopdf::Object::Reference(_)))
+}
+
+/// The pages in order, as lopdf's page iterator finds them, except that a /Pages node met
+/// a second time (a loop, or a node shared by two parents) is skipped with a warning
+/// instead of ending the walk: the rest of the tree is kept.
+pub(super) fn page_tree(
+    doc: &lopdf::Document,
+    warnings: &mut Vec<String>,
+) -> std::collections::BTreeMap<u32, lopdf::ObjectId> {
+    use lopdf::Object;
+    const MAX_DEPTH: usize = 256;
+    let mut pages = std::collections::BTreeMap::new();
+    let Some(root) = doc
+        .catalog()
+        .ok()
+        .and_then(|c| c.get(b"Pages").ok())
+        .and_then(|p| p.as_reference().ok())
+    else {
+        return pages;
+    };
+    let kids_of = |id| -> &[Object] {
+        doc.get_dictionary(id)
+            .and_then(|d| d.get_deref(b"Kids", doc))
+            .and_then(Object::as_array)
+            .map(|k| k.as_slice())
+            .unwrap_or(&[])
+    };
+    let mut seen = std::collections::HashSet::from([root]);
+    let mut stack: Vec<&[Object]> = vec![kids_of(root)];
+    // Each kid is visited at most once per reference in the file, so this ends; the cap is
+    // belt and braces against a huge /Kids array repeated.
+    let mut budget = doc.objects.len().saturating_mul(4).max(1024);
+    let mut loops = 0usize;
+    while let Some(kids) = stack.last_mut() {
+        let Some((kid, rest)) = kids.split_first() else {
+            stack.pop();
+            continue;
+        };
+        *kids = rest;
+        if budget == 0 {
+            warnings.push("page tree too large; pages after this point skipped".into());
+            break;
+        }
+        budget -= 1;
+        let Ok(kid_id) = kid.as_reference() else {
+            continue;
+        };
+        match doc
+            .get_dictionary(kid_id)
+            .and_then(lopdf::Dictionary::get_type)
+        {
+            Ok(b"Page") | Err(_) => {
+                let n = pages.len() as u32 + 1;
+                pages.insert(n, kid_id);
+            }
+            Ok(b"Pages") => {
+                if !seen.insert(kid_id) {
+                    loops += 1;
+                } else if stack.len() < MAX_DEPTH {
+                    stack.push(kids_of(kid_id));
+                }
+            }
+            Ok(_) => {}
+        }
+    }
+    if loops > 0 {
+        warnings.push(format!(
+            "page tree: {loops} /Pages node(s) met again (a loop); skipped, the other pages kept"
+        ));
+    }
+    pages
+}

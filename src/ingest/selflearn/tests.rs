@@ -1,0 +1,96 @@
+use super::*;
+
+fn span(text: &str, source: MappingSource, codes: &[u32]) -> Span {
+    Span {
+        page: 1,
+        text: text.to_string(),
+        font: "F".into(),
+        codes: codes.to_vec(),
+        gids: codes.iter().map(|c| Some(*c)).collect(),
+        source,
+        table: None,
+        confidence: if source == MappingSource::Unresolved {
+            0.0
+        } else {
+            1.0
+        },
+        tounicode_distrust: None,
+        bbox: [0.0; 4],
+        unresolved: if source == MappingSource::Unresolved {
+            codes.len()
+        } else {
+            0
+        },
+    }
+}
+
+#[test]
+fn slots_follow_the_replacement_characters_of_the_line() {
+    let line = super::super::Line {
+        text: "a\u{FFFD} \u{FFFD}\u{FFFD}".into(),
+        vertical: false,
+        spans: vec![
+            span("a", MappingSource::ToUnicode, &[7]),
+            span(
+                "\u{FFFD} \u{FFFD}\u{FFFD}",
+                MappingSource::Unresolved,
+                &[1, 2, 3],
+            ),
+        ],
+        pieces: Vec::new(),
+    };
+    let ls = line_slots(&line).expect("consistent");
+    assert_eq!(ls.slots, vec![Some((1, 0)), Some((1, 1)), Some((1, 2))]);
+    assert_eq!(ls.cols, vec![1, 3, 4]);
+    // A line whose spans do not account for its U+FFFD is not trusted.
+    let mut bad = line.clone();
+    bad.text.push(UNRESOLVED_CHAR);
+    assert!(line_slots(&bad).is_none());
+}
+
+#[test]
+fn only_read_glyphs_change_and_runs_split_where_they_meet() {
+    let s = span(
+        "\u{FFFD} \u{FFFD}\u{FFFD}",
+        MappingSource::Unresolved,
+        &[1, 2, 3],
+    );
+    let mut out = Vec::new();
+    let n = split_span(&s, |k| (k == 1).then_some(('字', 0.999, 0)), &mut out);
+    assert_eq!(n, 1);
+    let got: Vec<(&str, MappingSource, &[u32], usize)> = out
+        .iter()
+        .map(|s| (s.text.as_str(), s.source, s.codes.as_slice(), s.unresolved))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            ("\u{FFFD} ", MappingSource::Unresolved, &[1u32][..], 1),
+            ("字", MappingSource::Learned, &[2u32][..], 0),
+            ("\u{FFFD}", MappingSource::Unresolved, &[3u32][..], 1),
+        ]
+    );
+    assert_eq!(out[1].table.as_deref(), Some(LEARNED_TABLE));
+    assert!((out[1].confidence - 0.999).abs() < 1e-6);
+}
+
+#[test]
+fn a_document_without_unresolved_glyphs_is_left_alone() {
+    let mut doc = Document {
+        file: "x".into(),
+        pages: vec![super::super::Page {
+            number: 1,
+            lines: vec![super::super::Line {
+                text: "a".into(),
+                vertical: false,
+                spans: vec![span("a", MappingSource::ToUnicode, &[7])],
+                pieces: Vec::new(),
+            }],
+        }],
+        warnings: Vec::new(),
+        stats: Default::default(),
+    };
+    let o = learn_unresolved(&mut doc, crate::lm::CharLm::builtin(), &Options::default());
+    assert_eq!(o.learned(), 0);
+    assert_eq!(doc.pages[0].lines[0].text, "a");
+}

@@ -1,0 +1,174 @@
+//! Self-learning: the glyphs the winning tables leave unexplained, deciphered from the
+//! document's own text (the `learn --text` engine) and kept as a table whose spans are
+//! applied only at or above the calibrated threshold.
+
+use super::*;
+
+/// What self-learning read from a document.
+#[derive(Debug)]
+pub(super) struct LearnedTable {
+    pub(super) table: FontTable,
+    /// Occurrences of each unexplained glyph in the lines learned from.
+    pub(super) occurrences: std::collections::HashMap<u32, u32>,
+    /// Glyphs inside a block of a glyph order the learner fitted.
+    pub(super) ordered: std::collections::HashSet<u32>,
+    /// Share of the occurrences whose glyph is in `ordered`.
+    pub(super) order_share: f32,
+    /// Mean log10 probability of the learned readings in the lines learned from.
+    pub(super) doc_logprob: f32,
+}
+
+/// Name of the table learned from a document's own text.
+pub const LEARNED_TABLE: &str = "learned";
+/// Source of its rules.
+pub const LEARNED_SOURCE: &str = "learned";
+/// Self-learning needs at least this many distinct unexplained glyphs…
+pub(super) const LEARN_MIN_GLYPHS: usize = 8;
+/// …occurring this many times in all…
+pub(super) const LEARN_MIN_TOKENS: usize = 60;
+/// …and reads at most this many bytes of their lines.
+pub(super) const LEARN_MAX_BYTES: usize = 400_000;
+
+impl<'a> Repairer<'a> {
+    /// The table learned from this document's own unexplained glyphs, if self-learning is
+    /// on and the tables that won leave enough garbling to learn from (decided on first
+    /// use, once every chunk is observed). Its readings are glyph rules of source
+    /// `learned`; its spans are applied only at or above the calibrated
+    /// [`RepairOptions::min_learned_confidence`].
+    pub fn learned<'d>(&self, doc: &'d DocumentModel<'a>) -> Option<&'d FontTable> {
+        if !self.options.learn {
+            return None;
+        }
+        doc.learned
+            .get_or_init(|| self.learn_document(doc))
+            .as_ref()
+            .map(|l| &l.table)
+    }
+
+    pub(super) fn learn_document(&self, doc: &DocumentModel<'a>) -> Option<LearnedTable> {
+        let winners = self.winners(doc);
+        let (residual, fixed) = match doc.residual.get() {
+            Some(r) => r,
+            None => {
+                let r = self.residual(doc, &winners);
+                doc.residual.get_or_init(|| r)
+            }
+        };
+        if residual.len() < LEARN_MIN_GLYPHS {
+            return None;
+        }
+        // The lines holding unexplained glyphs, as the winning tables repair them (their
+        // decoded neighbours are context), up to LEARN_MAX_BYTES.
+        let mut counts: std::collections::HashMap<char, usize> = Default::default();
+        let mut text = String::new();
+        let mut text_lines: Vec<&str> = Vec::new();
+        for line in fixed.iter() {
+            if text.len() >= LEARN_MAX_BYTES {
+                break;
+            }
+            let mut has = false;
+            for c in line.chars().filter(|c| residual.contains(c)) {
+                *counts.entry(c).or_default() += 1;
+                has = true;
+            }
+            if has {
+                text_lines.push(line.as_str());
+                text.push_str(line);
+                text.push('\n');
+            }
+        }
+        if counts.values().sum::<usize>() < LEARN_MIN_TOKENS {
+            return None;
+        }
+        let source = crate::learn::decipher::Source {
+            name: "document".into(),
+            text,
+        };
+        let learned = crate::learn::decipher::learn(
+            LEARNED_TABLE,
+            &[source],
+            self.lm,
+            &crate::learn::decipher::Options::default(),
+        )
+        .ok()?;
+        let mut glyphs: Vec<char> = counts.keys().copied().collect();
+        glyphs.sort_unstable();
+        let rules: Vec<Rule> = glyphs
+            .iter()
+            .filter(|g| (**g as u32) <= crate::tables::rule::MAX_GID)
+            .filter_map(|&g| {
+                let (c, conf) = learned.reading(g as u32)?;
+                // Learned readings are text: never a control, ASCII or another garbled glyph.
+                if classify(c).is_strong() || c.is_control() || c.is_ascii() {
+                    return None;
+                }
+                Some(Rule {
+                    kind: RuleKind::Glyph { gid: g as u32, ch: c },
+                    confidence: conf,
+                    source: LEARNED_SOURCE.into(),
+                    evidence: format!(
+                        "read from this document's own text ({} occurrence(s)); learner's confidence {conf:.2}",
+                        counts.get(&g).copied().unwrap_or(0)
+                    ),
+                })
+            })
+            .collect();
+        if rules.is_empty() {
+            return None;
+        }
+        let total: usize = counts.values().sum();
+        let ordered: std::collections::HashSet<u32> = counts
+            .keys()
+            .map(|g| *g as u32)
+            .filter(|g| {
+                learned.tables.iter().any(|t| {
+                    t.decode(*g)
+                        .and_then(|d| t.rule(d.rule))
+                        .is_some_and(|r| matches!(r.kind, RuleKind::Block { .. }))
+                })
+            })
+            .collect();
+        let verified: usize = counts
+            .iter()
+            .filter(|(g, _)| ordered.contains(&(**g as u32)))
+            .map(|(_, n)| n)
+            .sum();
+        let table = FontTable::from_rules(LEARNED_TABLE, rules).ok()?;
+        // How the document reads with every learned reading applied.
+        let (mut sum, mut n) = (0.0f64, 0usize);
+        for line in text_lines.iter() {
+            let decoded: Vec<char> = line
+                .chars()
+                .map(|c| {
+                    table
+                        .get(c as u32)
+                        .filter(|_| counts.contains_key(&c))
+                        .unwrap_or(c)
+                })
+                .collect();
+            for (i, c) in line.chars().enumerate() {
+                if counts.contains_key(&c) && table.get(c as u32).is_some() {
+                    sum += doc
+                        .adaptive
+                        .log_prob(&decoded[i.saturating_sub(3)..i], decoded[i])
+                        as f64;
+                    n += 1;
+                }
+            }
+        }
+        Some(LearnedTable {
+            doc_logprob: if n == 0 {
+                -99.0
+            } else {
+                (sum / n as f64) as f32
+            },
+            table,
+            occurrences: counts
+                .iter()
+                .map(|(g, n)| (*g as u32, (*n).min(u32::MAX as usize) as u32))
+                .collect(),
+            order_share: verified as f32 / total.max(1) as f32,
+            ordered,
+        })
+    }
+}

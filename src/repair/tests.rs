@@ -1,0 +1,95 @@
+use super::*;
+
+#[test]
+fn chunk_by_chunk_repair_equals_whole_text_repair() {
+    // dev-a (garbled and clean lines) twice, the second copy with CRLF endings and
+    // no final newline: chunks of any size, observed then repaired one at a time,
+    // give the whole-text output and reports.
+    let dev_a = include_str!("../../tests/fixtures/seed/dev-a.txt");
+    let text = format!("{dev_a}\n{}", dev_a.replace('\n', "\r\n").trim_end());
+    let tables = TableSet::builtin().expect("built-in tables");
+    let repairer = Repairer::new(&tables, crate::lm::CharLm::builtin());
+    let whole = repairer.repair_text(&text);
+    assert!(whole.spans().count() > 50, "the test would prove nothing");
+    for target in [1, 300, 4096, text.len() / 3, text.len() * 2] {
+        let chunks: Vec<&str> = line_chunks(&text, target).collect();
+        assert_eq!(chunks.concat(), text);
+        assert!(
+            chunks
+                .iter()
+                .rev()
+                .skip(1)
+                .all(|c| c.ends_with('\n') && c.len() >= target)
+        );
+        let mut doc = repairer.document();
+        for c in &chunks {
+            doc.observe(c);
+        }
+        assert_eq!(doc.lines(), text.split('\n').count());
+        // The lazy way (scan every chunk, then adapt every chunk) builds the same model.
+        let mut lazy = repairer.document();
+        for c in &chunks {
+            lazy.scan(c);
+        }
+        assert!(lazy.needs_adaptation());
+        for c in &chunks {
+            lazy.adapt(c);
+        }
+        for (how, doc) in [("observe", &doc), ("scan+adapt", &lazy)] {
+            let mut out = String::new();
+            let mut reports = Vec::new();
+            let mut line = 1;
+            for c in &chunks {
+                let r = repairer.repair_chunk(doc, c, line);
+                line += c.matches('\n').count();
+                out.push_str(&r.text);
+                reports.extend(r.lines);
+            }
+            assert!(
+                out == whole.text,
+                "{how}, chunks of {target} bytes: text differs"
+            );
+            assert_eq!(
+                format!("{reports:?}"),
+                format!("{:?}", whole.lines),
+                "{how}, {target}"
+            );
+        }
+    }
+    // A clean text asks for no model at all.
+    let mut clean = repairer.document();
+    clean.scan(
+        &include_str!("../../tests/fixtures/seed/dev-a.txt")
+            .replace(|c: char| classify(c).is_strong(), ""),
+    );
+    assert!(!clean.needs_adaptation());
+    // Chunks observed without adaptation would differ: the model matters.
+    let mut plain = repairer.document();
+    plain.adapt = false;
+    plain.observe(&text);
+    let r = repairer.repair_chunk(&plain, &text, 1);
+    assert_ne!(format!("{:?}", r.lines), format!("{:?}", whole.lines));
+}
+
+#[test]
+fn text_is_borrowed_unless_a_line_changes() {
+    let tables = TableSet::builtin().expect("built-in tables");
+    let repairer = Repairer::new(&tables, crate::lm::CharLm::builtin());
+    let clean = "地域の多様な主体の連携を通じた支援。\nabc\r\n";
+    let out = repairer.repair_text(clean);
+    assert!(matches!(out.text, Cow::Borrowed(s) if std::ptr::eq(s, clean)));
+    assert!(out.lines.is_empty());
+    // A control character is strong evidence no table explains: reported, not changed.
+    let odd = "abc\u{1}def\n地域\n";
+    let out = repairer.repair_text(odd);
+    assert_eq!(out.text, odd);
+    assert_eq!(out.unresolved().count(), 1, "{:?}", out.lines);
+    assert!(matches!(out.text, Cow::Borrowed(s) if std::ptr::eq(s, odd)));
+    // A repaired line makes an owned text. (A lone garbled line is too little evidence
+    // for a table to win a document: the sample's text is used.)
+    let garbled = include_str!("../../tests/fixtures/seed/dev-a.txt");
+    let out = repairer.repair_text(garbled);
+    assert!(matches!(out.text, Cow::Owned(_)));
+    assert!(out.text.contains("ＮＰＯ法"), "{}", out.text);
+    assert_eq!(out.clone().into_owned().text, out.text);
+}

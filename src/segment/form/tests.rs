@@ -1,0 +1,47 @@
+use super::*;
+
+#[test]
+fn goals_have_value_unit_year() {
+    let g = goal("令和８年度までに実施自治体数を300か所とする", "令和");
+    assert_eq!(g.value.as_deref(), Some("300"));
+    assert_eq!(g.unit.as_deref(), Some("か所"));
+    assert_eq!(g.year, Some(2026));
+    let g = goal("利用者の満足度80％以上", "令和");
+    assert_eq!(
+        (g.value.as_deref(), g.unit.as_deref(), g.year),
+        (Some("80"), Some("%"), None)
+    );
+}
+
+#[test]
+fn periods() {
+    let p = period("令和６年度～令和８年度", "令和");
+    assert_eq!((p.start_year, p.end_year), (Some(2024), Some(2026)));
+    let p = period("令和６年度", "令和");
+    assert_eq!((p.start_year, p.end_year), (Some(2024), None));
+}
+
+#[test]
+fn review_sheet_cells() {
+    // A review-sheet row: cells side by side, start and end years in their own cells.
+    let text = "事業名  地域連携推進事業        担当部局庁  農林水産省農村振興局\n事業開始年度  令和4年度      事業終了(予定)年度  令和8年度\n会計区分  一般会計\n予算額\n令和６年度補正予算額　1,200百万円\n";
+    let records = crate::segment::records_from_text(text, &SourceInfo::new("t"));
+    assert_eq!(records.len(), 1, "{records:?}");
+    let r = &records[0];
+    assert_eq!(r.name.as_deref(), Some("地域連携推進事業"));
+    assert_eq!(r.ministry.as_deref(), Some("農林水産省"));
+    assert_eq!(r.account.as_deref(), Some("一般会計"));
+    let p = r.period.as_ref().expect("period");
+    assert_eq!((p.start_year, p.end_year), (Some(2022), Some(2026)));
+    assert_eq!(r.budget[0].amount_yen, Some(1_200_000_000));
+    assert!(r.flags.is_empty());
+}
+
+#[test]
+fn part_of_items() {
+    assert_eq!(
+        part_of_item("（社会資本整備総合交付金の内数）").as_deref(),
+        Some("社会資本整備総合交付金")
+    );
+    assert_eq!(part_of_item("681,592千円の内数"), None);
+}

@@ -1,0 +1,69 @@
+use super::*;
+use crate::segment::clean::{blocks, lines};
+
+fn hits(text: &str) -> Vec<(Field, String)> {
+    let ls = lines(text);
+    blocks(&ls)
+        .iter()
+        .flat_map(find)
+        .map(|h| (h.field, h.value))
+        .collect()
+}
+
+#[test]
+fn variants_share_a_key() {
+    for l in [
+        "事業の概要",
+        "【事業概要】",
+        "［ 事業・概要 ］：",
+        "事業概要:",
+        "〔事業概要〕",
+    ] {
+        assert_eq!(field_of(l), Some(Field::Overview), "{l}");
+    }
+    assert_eq!(field_of("ＫＰＩ"), Some(Field::Goals));
+    assert_eq!(field_of("事業終了(予定)年度"), Some(Field::PeriodEnd));
+    assert_eq!(field_of("担当部局・庁"), Some(Field::Org));
+    assert_eq!(field_of("事業の概要を説明する"), None);
+}
+
+#[test]
+fn label_forms() {
+    let h = hits(
+        "【事業名】 テスト支援事業\n担当課：総務課\n実施主体  都道府県、市町村\n事業概要\n○ 一つ目の取組を行う。\n\n○ 二つ目の取組を行う。\n\n目的\n地域を支える。\n",
+    );
+    assert_eq!(
+        h,
+        vec![
+            (Field::Name, "テスト支援事業".to_string()),
+            (Field::Contact, "総務課".to_string()),
+            (Field::Bodies, "都道府県、市町村".to_string()),
+            (
+                Field::Overview,
+                "○ 一つ目の取組を行う。\n○ 二つ目の取組を行う。".to_string()
+            ),
+            (Field::Purpose, "地域を支える。".to_string()),
+        ]
+    );
+}
+
+#[test]
+fn cells_side_by_side() {
+    let h = hits("事業番号  0042      会計区分  一般会計\n");
+    assert_eq!(
+        h,
+        vec![
+            (Field::Code, "0042".to_string()),
+            (Field::Account, "一般会計".to_string())
+        ]
+    );
+}
+
+#[test]
+fn prose_is_not_a_label() {
+    assert!(hits("目的を達成するために支援を行う。\n対象となる経費は人件費。\n").is_empty());
+    assert_eq!(
+        split_label("令和６年度補正予算額　１，２００千円").map(|x| x.0),
+        Some(Field::Budget)
+    );
+}

@@ -1,0 +1,155 @@
+use super::*;
+use crate::segment::clean::{blocks, lines};
+
+fn one(text: &str) -> ProgramRecord {
+    let ls = lines(text);
+    let bs = blocks(&ls);
+    let mut all: Vec<ProgramRecord> = bs
+        .iter()
+        .flat_map(|b| records(b, &SourceInfo::new("t"), "令和"))
+        .collect();
+    assert_eq!(all.len(), 1, "{all:?}");
+    all.remove(0)
+}
+
+#[test]
+fn labelled_sheet() {
+    let r = one(
+        "事業名：地域共生社会の実現に向けたＮＰＯ法人等支援事業\n令和６年度補正予算額　２．４億円（令和５年度補正予算額　１．８億円）\n所管：厚生労働省　社会・援護局　地域福祉課\n　補助率：国 1/2（ＮＰＯ法人等は定額、上限 500万円）\n【担当】社会・援護局 地域福祉課 企画係（内線 2871）\n",
+    );
+    assert_eq!(
+        r.name.as_deref(),
+        Some("地域共生社会の実現に向けたＮＰＯ法人等支援事業")
+    );
+    assert_eq!(r.ministry.as_deref(), Some("厚生労働省"));
+    assert_eq!(r.bureau.as_deref(), Some("社会・援護局 地域福祉課"));
+    let amounts: Vec<(Option<i32>, Option<i64>)> = r
+        .budget
+        .iter()
+        .map(|b| (b.fiscal_year, b.amount_yen))
+        .collect();
+    assert_eq!(
+        amounts,
+        vec![
+            (Some(2024), Some(240_000_000)),
+            (Some(2023), Some(180_000_000))
+        ]
+    );
+    let rates: Vec<(&str, Option<&str>)> = r
+        .subsidy_rates
+        .iter()
+        .map(|s| (s.rate.as_str(), s.applies_to.as_deref()))
+        .collect();
+    assert_eq!(
+        rates,
+        vec![("1/2", Some("国")), ("定額", Some("NPO法人等"))]
+    );
+    assert_eq!(r.unit_amounts[0].amount_yen, 5_000_000);
+    assert_eq!(
+        r.contact.as_deref(),
+        Some("社会・援護局 地域福祉課 企画係（内線 2871）")
+    );
+}
+
+#[test]
+fn portions_and_part_of() {
+    let r = one(
+        "施策名：地域における自殺対策の強化\n令和６年度補正予算 20億円\n（うち10億円が孤独・孤立対策分）\n【R7予算（案）額 6,136,919千円の内数】\n",
+    );
+    assert_eq!(r.budget.len(), 3, "{:?}", r.budget);
+    assert_eq!(r.budget[1].portion.as_deref(), Some("孤独・孤立対策分"));
+    assert_eq!(r.budget[1].amount_yen, Some(1_000_000_000));
+    assert!(r.budget[2].part_of);
+    assert_eq!(r.budget[2].fiscal_year, Some(2025));
+}
+
+#[test]
+fn no_title_no_record() {
+    let ls = lines("令和６年度補正予算 20億円\n");
+    assert!(
+        blocks(&ls)
+            .iter()
+            .all(|b| records(b, &SourceInfo::new("t"), "令和").is_empty())
+    );
+}
+
+#[test]
+fn template_with_content_before_title() {
+    // 内閣府 template: items and ○ paragraphs first, title and headings after them.
+    let r = one(
+        "１ 地方公共団体の取組を支援します。\n\n○ 孤独・孤立対策推進法が施行されました。\n\n地域の交付金（内閣府孤独・孤立対策推進室）\n\n ７年度概算決定額 １．４億円（６年度予算額１．３億円）\n\n事業概要・目的 事業イメージ・具体例\n\n資金の流れ\n\n○ 全国各地で孤独・孤立対策が展開されます。\n\n期待される効果\n\n１/２、３/４\n",
+    );
+    assert_eq!(r.name.as_deref(), Some("地域の交付金"));
+    assert_eq!(r.ministry.as_deref(), Some("内閣府"));
+    assert_eq!(r.bureau.as_deref(), Some("孤独・孤立対策推進室"));
+    assert_eq!(
+        r.purpose.as_deref(),
+        Some("○ 孤独・孤立対策推進法が施行されました。")
+    );
+    assert_eq!(
+        r.overview.as_deref(),
+        Some("１ 地方公共団体の取組を支援します。")
+    );
+    assert_eq!(
+        r.effects.as_deref(),
+        Some("○ 全国各地で孤独・孤立対策が展開されます。")
+    );
+    let b: Vec<_> = r
+        .budget
+        .iter()
+        .map(|b| (b.fiscal_year, b.kind, b.amount_yen))
+        .collect();
+    assert_eq!(
+        b,
+        vec![
+            (
+                Some(2025),
+                Some(super::super::BudgetKind::Decided),
+                Some(140_000_000)
+            ),
+            (
+                Some(2024),
+                Some(super::super::BudgetKind::Initial),
+                Some(130_000_000)
+            ),
+        ]
+    );
+    let rates: Vec<&str> = r.subsidy_rates.iter().map(|s| s.rate.as_str()).collect();
+    assert_eq!(rates, vec!["1/2", "3/4"]);
+}
+
+#[test]
+fn stacked_headings_give_no_text_fields() {
+    let r = one(
+        "① 施策の目的\n\n③ 施策の概要\n（対象、補助率等）等\n\n⑤ 成果イメージ\n\n・自殺者数は過去最多の水準で推移している。\n\n施策名：地域における自殺対策の強化\n令和６年度補正予算 20億円\n",
+    );
+    assert_eq!(r.purpose, None);
+    assert_eq!(r.overview, None);
+    assert_eq!(r.effects, None);
+    assert_eq!(r.budget[0].amount_yen, Some(2_000_000_000));
+}
+
+#[test]
+fn artefacts_do_not_leak_into_fields() {
+    // Fake-bold title line and vertical text inside a sheet.
+    let r = one(
+        "更生保護地域寄り添い支援  事業\n地域支援地域支援地域支援地域支援\nコ\nー\nデ\n【R6補正予算額 681,592千円の内数】\n",
+    );
+    assert_eq!(r.name.as_deref(), Some("更生保護地域寄り添い支援事業"));
+    assert_eq!(r.budget.len(), 1);
+    assert!(r.budget[0].part_of);
+    assert_eq!(r.budget[0].amount_yen, Some(681_592_000));
+    assert_eq!(r.sources[0].line_end, 6);
+}
+
+#[test]
+fn split_org_units() {
+    assert_eq!(
+        split_org("内閣府男女共同参画局総務課"),
+        (Some("内閣府".into()), Some("男女共同参画局 総務課".into()))
+    );
+    assert_eq!(
+        split_org("成育局 成育環境課"),
+        (None, Some("成育局 成育環境課".into()))
+    );
+}
