@@ -33,21 +33,41 @@ pub struct Cli {
 #[derive(Subcommand)]
 pub enum Command {
     /// Repair glyph-ID mojibake in extracted text (one output line per input line).
+    #[command(after_help = "Examples:
+  pdftotext -raw nyusatsu.pdf - | glyphmend repair           # stdin to stdout
+  glyphmend repair extracted.txt -o fixed.txt --explain      # what changed, and why
+  glyphmend repair extracted.txt --json                      # spans with confidence")]
     Repair(repair::Args),
     /// Derive a mapping table (from anchors, a font file, a corpus) into mappings/.
+    #[command(after_help = "Examples:
+  glyphmend learn --pdf pdfs/ --report                # tables from the PDFs' own ToUnicode
+  glyphmend learn --text garbled.txt --report         # decipher glyph IDs from text alone
+  glyphmend learn --font /usr/share/fonts/x.ttf --name x --out mappings/")]
     Learn(learn::Args),
     /// Character language model: build, score, evaluate.
     Lm(lm::Args),
     /// Budget-program records (JSON lines) from clean text; --eval scores them.
+    #[command(after_help = "Examples:
+  glyphmend records sheet.pdf                         # one JSON object per program
+  glyphmend records --schema                          # the JSON Schema of a record
+  glyphmend records sheet.txt --eval expected.jsonl   # field precision and recall")]
     Records(records::Args),
     /// Repaired text of a PDF in reading order (pages separated by form feeds).
+    #[command(after_help = "Examples:
+  glyphmend extract nyusatsu.pdf                      # text, pages separated by form feeds
+  glyphmend extract nyusatsu.pdf --pages 2-3 --json   # glyphs, spans and provenance
+  glyphmend extract scan.pdf --font-files /usr/share/fonts/truetype/  # match outlines")]
     Extract(extract::Args),
     /// Repair every PDF and .txt under a directory into corpus, records and a manifest
     /// (exit 3: some inputs failed; 4: some need attention).
     Batch(batch::Args),
     /// Write a static HTML review (original vs repaired, spans, confidence) of a batch.
+    #[command(after_help = "Example:
+  glyphmend batch pdfs/ -o out/ && glyphmend review out/   # prints file:///…/out/review.html")]
     Review(review::Args),
     /// Show original vs repaired lines of a text file in the terminal.
+    #[command(after_help = "Example:
+  glyphmend diff extracted.txt | less -R")]
     Diff(diff::Args),
     /// Join the output directories of `batch --shard K/N` runs into one.
     Merge(merge::Args),
@@ -55,8 +75,14 @@ pub enum Command {
     /// Spark).
     Parquet(parquet::Args),
     /// Build the full-text index of a batch's corpus (or export it for OpenSearch).
+    #[command(after_help = "Example:
+  glyphmend index out/ && glyphmend search out/ \"孤独 孤立\"")]
     Index(index::Args),
     /// Search a batch's index: ranked hits with snippets and source page.
+    #[command(after_help = "Examples:
+  glyphmend search out/ 課                   # single kanji
+  glyphmend search out/ ﾌﾟﾛｾｽ --json        # half-width katakana finds プロセス
+  glyphmend search out/ \"地域 福祉\" --any -n 20")]
     Search(search::Args),
 }
 
@@ -74,5 +100,60 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Parquet(a) => parquet::run(a),
         Command::Merge(a) => merge::run(a),
         Command::Search(a) => search::run(a),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Cli;
+    use clap::{CommandFactory, Parser};
+
+    /// The words of a shell command line: whitespace-separated, `"…"` kept whole.
+    fn words(line: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut cur = String::new();
+        let mut quoted = false;
+        for c in line.chars() {
+            match c {
+                '"' => quoted = !quoted,
+                c if c.is_whitespace() && !quoted => {
+                    if !cur.is_empty() {
+                        out.push(std::mem::take(&mut cur));
+                    }
+                }
+                c => cur.push(c),
+            }
+        }
+        if !cur.is_empty() {
+            out.push(cur);
+        }
+        out
+    }
+
+    /// Every `glyphmend …` example in a subcommand's `--help` parses as written (comments
+    /// after `#`, and other commands after `&&` or `|`, left out).
+    #[test]
+    fn every_help_example_parses() {
+        let cmd = Cli::command();
+        let mut checked = 0;
+        for sub in cmd.get_subcommands() {
+            let Some(help) = sub.get_after_help() else {
+                continue;
+            };
+            for line in help.to_string().lines() {
+                for part in line.split("&&").flat_map(|p| p.split('|')) {
+                    let part = part.split(" #").next().unwrap_or("").trim();
+                    if !part.starts_with("glyphmend ") {
+                        continue;
+                    }
+                    let args = words(part);
+                    if let Err(e) = Cli::try_parse_from(&args) {
+                        panic!("example `{part}` of `{}` does not parse: {e}", sub.get_name());
+                    }
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked >= 15, "only {checked} examples found");
     }
 }
