@@ -148,7 +148,10 @@ mod tests {
                     }
                     let args = words(part);
                     if let Err(e) = Cli::try_parse_from(&args) {
-                        panic!("example `{part}` of `{}` does not parse: {e}", sub.get_name());
+                        panic!(
+                            "example `{part}` of `{}` does not parse: {e}",
+                            sub.get_name()
+                        );
                     }
                     checked += 1;
                 }
