@@ -1,8 +1,8 @@
 //! Export stage: what a batch leaves on disk and what people and other tools read from it.
 //!
 //! * [`corpus`] — the per-document result (`doc.json`) and the corpus lines (`corpus.jsonl`);
-//! * [`index`] / [`search`] — a tantivy full-text index with a CJK-bigram tokenizer, queries,
-//!   and OpenSearch bulk export;
+//! * `index` / `search` (feature `search`, on by default) — a tantivy full-text index with a
+//!   CJK-bigram tokenizer, queries, and OpenSearch bulk export;
 //! * [`review`] — a static, self-contained HTML report of every repair;
 //! * [`diff`] — original vs repaired in a terminal;
 //! * [`manifest`] / [`outdir`] — the output directory's layout, format version and files;
@@ -16,11 +16,13 @@
 
 pub mod corpus;
 pub mod diff;
+#[cfg(feature = "search")]
 pub mod index;
 pub mod manifest;
 pub mod outdir;
 pub mod parquet;
 pub mod review;
+#[cfg(feature = "search")]
 pub mod search;
 
 pub use outdir::{DocFile, OutDir};
@@ -50,9 +52,11 @@ pub enum ExportError {
         source: serde_json::Error,
     },
     /// The tantivy search index failed.
+    #[cfg(feature = "search")]
     #[error("search index: {0}")]
     Index(#[from] tantivy::TantivyError),
     /// A search query could not be parsed.
+    #[cfg(feature = "search")]
     #[error("query: {0}")]
     Query(#[from] tantivy::query::QueryParserError),
     /// A Parquet file could not be written.
