@@ -446,6 +446,11 @@ pub fn extract_bytes(
             opts.min_rule_confidence
         ));
     }
+    if let Some(&n) = stats.by_source.get("notdef") {
+        warnings.push(format!(
+            "{n} glyph(s) drawn as .notdef (the font has no glyph for them): no text"
+        ));
+    }
     if stats.unresolved > 0 {
         warnings.push(format!(
             "{} of {} glyphs unresolved (shown as U+FFFD; GIDs in --json)",

@@ -34,6 +34,10 @@ pub enum MappingSource {
     /// Deciphered from the document's own glyph sequences after extraction
     /// ([`super::selflearn`]): only glyphs every other source left unresolved.
     Learned,
+    /// The glyph drawn is `.notdef` (GID 0 of a composite font) and no source gives it a
+    /// character: the producer had no glyph for it, so there is no text to recover. It
+    /// gives no text (as pdftotext) and is counted, instead of a U+FFFD nobody can fix.
+    Notdef,
     /// No source explains the glyph: no text.
     Unresolved,
 }
@@ -256,6 +260,9 @@ impl<'a> FontResolver<'a> {
         if let Some(mut r) = self.resolve_glyph(code, gid) {
             r.tounicode_distrust = distrust;
             return r;
+        }
+        if self.composite && gid == Some(0) {
+            return found(String::new(), MappingSource::Notdef, 1.0, distrust);
         }
         Resolved {
             text: None,

@@ -318,3 +318,43 @@ fn random_bytes_never_panic() {
         let _ = extract_bytes(&b, "mutated.pdf", &opts);
     }
 }
+
+#[test]
+fn notdef_glyph_gives_no_text_and_is_counted() {
+    let bytes = fixture("office_emu__c_identity.pdf");
+    let before = extract_bytes(&bytes, "c.pdf", &ExtractOptions::default()).unwrap();
+    let mut doc = lopdf::Document::load_mem(&bytes).unwrap();
+    let page = *doc.get_pages().values().next().unwrap();
+    let composite = doc
+        .get_page_fonts(page)
+        .unwrap()
+        .into_iter()
+        .find(|(_, d)| d.get(b"Subtype").and_then(|s| s.as_name()).ok() == Some(&b"Type0"[..]))
+        .map(|(name, _)| name)
+        .expect("test premise: a Type0 font on page 1");
+    // CID 0 is `.notdef` by definition: the glyph a producer draws for a character its
+    // font lacks (seen in real MHLW Excel exports).
+    let mut content = b"BT /".to_vec();
+    content.extend_from_slice(&composite);
+    content.extend_from_slice(b" 10 Tf 50 50 Td <0000> Tj ET");
+    doc.add_page_contents(page, content).unwrap();
+    let after = extract_bytes(&save(&mut doc), "notdef.pdf", &ExtractOptions::default()).unwrap();
+    assert_eq!(
+        after.stats.by_source.get("notdef"),
+        Some(&1),
+        "{:?}",
+        after.stats
+    );
+    assert_eq!(after.stats.unresolved, before.stats.unresolved);
+    assert_eq!(after.stats.glyphs, before.stats.glyphs + 1);
+    assert_eq!(
+        after.text().matches('\u{FFFD}').count(),
+        before.text().matches('\u{FFFD}').count()
+    );
+    assert!(
+        after.warnings.iter().any(|w| w.contains(".notdef")),
+        "{:?}",
+        after.warnings
+    );
+    assert!(!before.warnings.iter().any(|w| w.contains(".notdef")));
+}
