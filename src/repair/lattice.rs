@@ -112,6 +112,15 @@ pub fn options(
         i.and_then(|i| seq.get(i))
             .is_some_and(|&c| !super::doclevel::never_evidence(c) && classify(c).is_strong())
     };
+    // A base + mark pair that NFC makes of one glyph ID (U+095C → U+0921 U+093C) reads as
+    // two glyphs or as one, and the lattice reads one input character at a time: such a
+    // pair is kept (reported as unresolved) rather than decoded as two glyphs that may be one.
+    let ambiguous_pair = |i: usize| {
+        nfc_alternatives
+            && [i.checked_sub(1), Some(i)].into_iter().flatten().any(|j| {
+                matches!((seq.get(j), seq.get(j + 1)), (Some(&a), Some(&b)) if super::nfc::is_split_pair(a, b))
+            })
+    };
     for (i, &c) in seq.iter().enumerate() {
         let class = classify(c);
         v.opts.push(Opt {
@@ -122,7 +131,7 @@ pub fn options(
             nfc: false,
             prior: class.real_prior(),
         });
-        if class == crate::detect::CharClass::Ascii {
+        if class == crate::detect::CharClass::Ascii || ambiguous_pair(i) {
             v.close_position();
             continue;
         }
@@ -555,5 +564,32 @@ mod tests {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod nfc_pair_tests {
+    use super::*;
+
+    /// A table that reads every glyph ID in 0x0900..0x0A00 (so both halves of the pair do).
+    fn wide_table() -> FontTable {
+        let mut text = String::from("table name=wide\n");
+        text.push_str(
+            "block order=unicode offset=-4000 chars=U+4900..U+49FF gids=0900..09FF confidence=0.97\n",
+        );
+        FontTable::parse("wide.table", &text).expect("table parses")
+    }
+
+    #[test]
+    fn nfc_split_pair_gets_only_the_keep_option() {
+        let table = wide_table();
+        let seq = ['\u{0915}', '\u{0921}', '\u{093C}', '\u{0916}'];
+        let with = options(&seq, &[&table], true, 0.5);
+        let without = options(&seq, &[&table], false, 0.5);
+        // Outside NFC text every glyph decodes; in text that may be NFC the pair is kept.
+        assert!((0..4).all(|i| without[i].len() > 1));
+        assert_eq!(with[1].len(), 1);
+        assert_eq!(with[2].len(), 1);
+        assert!(with[0].len() > 1 && with[3].len() > 1);
     }
 }

@@ -54,6 +54,28 @@ pub fn preimages(c: char) -> Vec<Vec<char>> {
     out
 }
 
+/// Pairs (base, mark) that NFC makes of a single code point: the composition exclusions
+/// whose canonical decomposition NFC does not recompose (U+095C → U+0921 U+093C).
+fn split_pairs() -> &'static std::collections::HashSet<(char, char)> {
+    static SET: OnceLock<std::collections::HashSet<(char, char)>> = OnceLock::new();
+    SET.get_or_init(|| {
+        let mut set = std::collections::HashSet::new();
+        for u in 0x80u32..=0xFFFF {
+            let Some(c) = char::from_u32(u) else { continue };
+            let mut it = std::iter::once(c).nfc();
+            if let (Some(a), Some(b), None) = (it.next(), it.next(), it.next()) {
+                set.insert((a, b));
+            }
+        }
+        set
+    })
+}
+
+/// Whether `a b` may be one glyph ID that NFC split in two.
+pub fn is_split_pair(a: char, b: char) -> bool {
+    !b.is_ascii() && split_pairs().contains(&(a, b))
+}
+
 /// Whether the text may have been NFC-normalised: false as soon as a character that NFC
 /// would change is present.
 pub fn text_may_be_nfc(text: &str) -> bool {
@@ -74,6 +96,16 @@ mod tests {
         assert!(preimages('\u{03AC}').contains(&vec!['\u{1F71}']));
         assert!(preimages('\u{2002}').contains(&vec!['\u{2000}']));
         assert!(preimages('あ').is_empty());
+    }
+
+    #[test]
+    fn composition_exclusions_split_into_pairs() {
+        // Derived from the normaliser, not typed: U+095C and U+0A59 are split by NFC.
+        assert!(is_split_pair('\u{0921}', '\u{093C}'));
+        assert!(is_split_pair('\u{0A16}', '\u{0A3C}'));
+        assert!(!is_split_pair('\u{0921}', '\u{0922}'));
+        // 'e' + U+0301 recomposes to 'é' under NFC, so it never stands as a pair in NFC text.
+        assert!(!is_split_pair('e', '\u{0301}'));
     }
 
     #[test]
