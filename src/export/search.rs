@@ -21,10 +21,22 @@ pub struct Hit {
     pub source: String,
     /// 1-based page number.
     pub page: u64,
+    /// 1-based line of the page on which the first match is (0 when no match is
+    /// highlighted, as for a purely negative query).
+    pub line: usize,
     /// A fragment of the page text around the matches.
     pub snippet: String,
-    /// Byte ranges of the matches within `snippet`.
+    /// Character offset of `snippet` within the page text.
+    pub snippet_offset: usize,
+    /// Byte ranges of the matches within `snippet`, overlapping and touching ranges merged
+    /// into whole matches (a phrase's bigrams are one range).
     pub highlighted: Vec<Range<usize>>,
+    /// The same ranges in characters (what JavaScript and Python index strings by).
+    pub highlighted_chars: Vec<Range<usize>>,
+    /// Other pages whose text is identical to this one's (ids), collapsed into this hit
+    /// (a form page repeated in every document); empty unless collapsing is on.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub duplicates: Vec<String>,
 }
 
 /// Most hits one search returns (the collector allocates for the limit up front).
@@ -41,6 +53,9 @@ pub struct SearchOptions {
     pub all_words: bool,
     /// Snippet length in characters (approximate).
     pub snippet_chars: usize,
+    /// Pages with identical text are one hit, listing the others in
+    /// [`Hit::duplicates`] (default); otherwise every page is its own hit.
+    pub collapse_duplicates: bool,
 }
 
 impl Default for SearchOptions {
@@ -49,6 +64,7 @@ impl Default for SearchOptions {
             limit: 10,
             all_words: true,
             snippet_chars: 120,
+            collapse_duplicates: true,
         }
     }
 }
@@ -78,23 +94,77 @@ pub fn search(out_dir: &Path, query: &str, opts: &SearchOptions) -> Result<Vec<H
         parser.set_conjunction_by_default();
     }
     let q = parser.parse_query(query)?;
-    let top = searcher.search(&q, &TopDocs::with_limit(opts.limit.max(1)).order_by_score())?;
+    let limit = opts.limit.max(1);
+    // Identical pages score alike and come together: fetch more than the limit so that
+    // collapsing them still fills it.
+    let fetch = if opts.collapse_duplicates {
+        limit.saturating_mul(4).saturating_add(16).min(MAX_HITS)
+    } else {
+        limit
+    };
+    let top = searcher.search(&q, &TopDocs::with_limit(fetch).order_by_score())?;
     let mut snippets = SnippetGenerator::create(&searcher, &*q, f.text)?;
     snippets.set_max_num_chars(opts.snippet_chars);
-    let mut hits = Vec::new();
+    let mut hits: Vec<Hit> = Vec::new();
+    let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     for (score, addr) in top {
         let doc: TantivyDocument = searcher.doc(addr)?;
+        let text = text_of(&doc, f.text);
+        let id = text_of(&doc, f.id);
+        if opts.collapse_duplicates
+            && let Some(&k) = seen.get(&text)
+        {
+            hits[k].duplicates.push(id);
+            continue;
+        }
+        if hits.len() == limit {
+            continue;
+        }
         let snippet = snippets.snippet_from_doc(&doc);
+        let fragment = snippet.fragment().to_string();
+        let highlighted = merge_ranges(snippet.highlighted());
+        let at = text.find(&fragment).unwrap_or(0);
+        let line = highlighted.first().map_or(0, |r| {
+            text.get(..at + r.start)
+                .map_or(0, |before| before.matches('\n').count() + 1)
+        });
+        let char_at = |b: usize| fragment.get(..b).map_or(0, |p| p.chars().count());
+        let highlighted_chars = highlighted
+            .iter()
+            .map(|r| char_at(r.start)..char_at(r.end))
+            .collect();
+        if opts.collapse_duplicates {
+            seen.insert(text.clone(), hits.len());
+        }
         hits.push(Hit {
             score,
-            id: text_of(&doc, f.id),
+            id,
             source: text_of(&doc, f.source),
             page: doc.get_first(f.page).and_then(|v| v.as_u64()).unwrap_or(0),
-            snippet: snippet.fragment().to_string(),
-            highlighted: snippet.highlighted().to_vec(),
+            line,
+            snippet_offset: text.get(..at).map_or(0, |p| p.chars().count()),
+            snippet: fragment,
+            highlighted,
+            highlighted_chars,
+            duplicates: Vec::new(),
         });
     }
     Ok(hits)
+}
+
+/// Sorted byte ranges with overlapping or touching ones merged (a phrase's bigrams overlap
+/// by one character each: 【補助基準額】, not 【【補助】【基準】額】).
+fn merge_ranges(ranges: &[Range<usize>]) -> Vec<Range<usize>> {
+    let mut sorted: Vec<Range<usize>> = ranges.to_vec();
+    sorted.sort_by_key(|r| (r.start, r.end));
+    let mut out: Vec<Range<usize>> = Vec::with_capacity(sorted.len());
+    for r in sorted {
+        match out.last_mut() {
+            Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
+            _ => out.push(r),
+        }
+    }
+    out
 }
 
 /// Deepest parenthesis nesting outside quoted phrases (unbalanced ones counted as opened).
@@ -180,6 +250,14 @@ fn json_err(path: &Path) -> impl Fn(serde_json::Error) -> ExportError + '_ {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ranges_merge_when_they_overlap_or_touch() {
+        assert_eq!(merge_ranges(&[0..6, 3..9, 6..12]), vec![0..12]);
+        assert_eq!(merge_ranges(&[9..12, 0..3]), vec![0..3, 9..12]);
+        assert_eq!(merge_ranges(&[0..3, 3..6, 7..9]), vec![0..6, 7..9]);
+        assert!(merge_ranges(&[]).is_empty());
+    }
 
     #[test]
     fn query_depth_counts_parentheses_outside_phrases() {

@@ -82,7 +82,8 @@ pub enum Command {
     #[command(after_help = "Examples:
   glyphmend search out/ 課                   # single kanji
   glyphmend search out/ ﾌﾟﾛｾｽ --json        # half-width katakana finds プロセス
-  glyphmend search out/ \"地域 福祉\" --any -n 20")]
+  glyphmend search out/ \"地域 福祉\" --any -n 20
+  glyphmend search out/ 様式 --all-pages       # identical pages each listed")]
     Search(search::Args),
 }
 

@@ -21,9 +21,13 @@ pub struct Args {
     /// Any query word may match (default: all).
     #[arg(long)]
     pub any: bool,
-    /// Hits as JSON lines.
+    /// Hits as JSON lines (character offsets in `highlighted_chars`, the page's line in `line`).
     #[arg(long)]
     pub json: bool,
+    /// Every page its own hit (default: pages with identical text are one hit that lists
+    /// the others).
+    #[arg(long)]
+    pub all_pages: bool,
     /// Colour: auto, always, never.
     #[arg(long, default_value = "auto")]
     pub color: String,
@@ -44,6 +48,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let opts = SearchOptions {
         limit: args.limit,
         all_words: !args.any,
+        collapse_duplicates: !args.all_pages,
         ..Default::default()
     };
     let hits = search(&args.out, &args.query, &opts)
@@ -74,12 +79,17 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         }
         snippet.push_str(&escape(h.snippet.get(pos..).unwrap_or("")));
         let snippet = snippet.replace('\n', " ⏎ ");
+        let same = match h.duplicates.len() {
+            0 => String::new(),
+            n => format!("  (+{n} identical page(s))"),
+        };
         writeln!(
             out,
-            "{}. {} page {}  (score {:.2})\n   {}",
+            "{}. {} page {} line {}  (score {:.2}){same}\n   {}",
             rank + 1,
             escape_line(&h.source),
             h.page,
+            h.line,
             h.score,
             snippet.trim()
         )?;

@@ -447,6 +447,81 @@ fn index_search_and_opensearch_export() {
 }
 
 #[test]
+fn search_hits_give_lines_char_offsets_whole_matches_and_collapse_identical_pages() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("in");
+    // The same form page in three documents; one document differs.
+    let form = "様式第1号\n申請者　記入欄\n補助基準額の算定　ＮＰＯ法人\n";
+    for name in ["a.txt", "b.txt", "c.txt"] {
+        write(&input.join(name), form.as_bytes());
+    }
+    write(
+        &input.join("d.txt"),
+        "別の本文\n二行目\n補助基準額は別途定める\n".as_bytes(),
+    );
+    let out = tmp.path().join("out");
+    assert_eq!(
+        run(&["batch", s(&input), "-o", s(&out), "--quiet"])
+            .status
+            .code(),
+        Some(0)
+    );
+    assert!(run(&["index", s(&out)]).status.success());
+    let hits = |q: &str, extra: &[&str]| -> Vec<serde_json::Value> {
+        let mut args = vec!["search", s(&out), q, "--json"];
+        args.extend(extra);
+        let r = run(&args);
+        String::from_utf8(r.stdout)
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect()
+    };
+    let found = hits("補助基準額", &[]);
+    // Three identical pages are one hit listing the other two; d.txt is its own.
+    assert_eq!(found.len(), 2, "{found:?}");
+    let form_hit = found
+        .iter()
+        .find(|h| h["source"] != "d.txt")
+        .expect("the form page");
+    let dups = form_hit["duplicates"].as_array().unwrap();
+    assert_eq!(dups.len(), 2, "{form_hit}");
+    let mut all: Vec<&str> = dups.iter().map(|d| d.as_str().unwrap()).collect();
+    all.push(form_hit["id"].as_str().unwrap());
+    all.sort();
+    assert_eq!(all, ["a.txt#p1", "b.txt#p1", "c.txt#p1"]);
+    for h in &found {
+        // The match is on line 3 of its page.
+        assert_eq!(h["line"], 3, "{h}");
+        // One whole match, not one per bigram, in bytes and in characters.
+        let bytes = h["highlighted"].as_array().unwrap();
+        let chars = h["highlighted_chars"].as_array().unwrap();
+        assert_eq!(bytes.len(), 1, "{h}");
+        assert_eq!(chars.len(), 1, "{h}");
+        let snippet = h["snippet"].as_str().unwrap();
+        let (s0, e0) = (
+            chars[0]["start"].as_u64().unwrap() as usize,
+            chars[0]["end"].as_u64().unwrap() as usize,
+        );
+        let by_chars: String = snippet.chars().skip(s0).take(e0 - s0).collect();
+        assert_eq!(by_chars, "補助基準額", "{h}");
+        let (b0, b1) = (
+            bytes[0]["start"].as_u64().unwrap() as usize,
+            bytes[0]["end"].as_u64().unwrap() as usize,
+        );
+        assert_eq!(&snippet[b0..b1], "補助基準額", "{h}");
+    }
+    // Without collapsing every page is a hit.
+    assert_eq!(hits("補助基準額", &["--all-pages"]).len(), 4);
+    // The text output names the line and the identical pages, and marks one whole match.
+    let r = run(&["search", s(&out), "補助基準額", "--color", "never"]);
+    let text = String::from_utf8(r.stdout).unwrap();
+    assert!(text.contains("line 3"), "{text}");
+    assert!(text.contains("(+2 identical page(s))"), "{text}");
+    assert!(text.contains("【補助基準額】"), "{text}");
+}
+
+#[test]
 fn diff_colours_only_on_request() {
     let tmp = tempfile::tempdir().unwrap();
     let f = tmp.path().join("g.txt");
