@@ -11,7 +11,21 @@ mod encoding;
 use super::cmap::{CidCMap, ToUnicode, codepoint_rank};
 use super::pdf::{Pdf, name_of, number};
 use super::predefined::{self, Collection};
-use encoding::{cff_builtin_encoding, parse_cid_widths, simple_code_gids, simple_encoding};
+use encoding::{
+    cff_builtin_encoding, parse_cid_widths, post_glyph_chars, simple_code_gids, simple_encoding,
+    type1_builtin_encoding,
+};
+
+/// Fonts whose codes are symbols, not letters: without their own encoding, ASCII would be
+/// wrong text.
+fn is_symbol_font(basefont: &str) -> bool {
+    let name = crate::tables::strip_subset_tag(basefont).to_ascii_lowercase();
+    [
+        "symbol", "dingbat", "wingding", "webding", "marlett", "mt extra", "mtextra",
+    ]
+    .iter()
+    .any(|s| name.contains(s))
+}
 pub use encoding::{glyph_name_char, read_embedded, reverse_cmap};
 use lopdf::{Dictionary, Object};
 use skrifa::MetadataProvider;
@@ -49,6 +63,8 @@ pub struct Font {
     pub code_map: CodeMap,
     /// 1 = vertical writing.
     pub wmode: u8,
+    /// The PDF embeds a font program (FontFile, FontFile2 or FontFile3), readable or not.
+    pub embedded: bool,
     /// Composite font with CJK-ish collection or CJK CMap: U+2003 in its ToUnicode means U+3000.
     pub cjk: bool,
     /// The character collection whose CID → Unicode map gives the text of a CID: the
@@ -58,7 +74,7 @@ pub struct Font {
     /// The font's ToUnicode CMap, if it has one (trusted or not: see [`super::cmap`]).
     pub tounicode: Option<ToUnicode>,
     /// `Some(map)` for a CIDToGIDMap stream; `None` = identity.
-    cid_to_gid: Option<Vec<u16>>,
+    pub(crate) cid_to_gid: Option<Vec<u16>>,
     /// Simple TrueType fonts: code → GID through the embedded program's (3,0) or (1,0)
     /// cmap (PDF 32000-1 9.6.6.4).
     simple_gids: Option<Vec<Option<u32>>>,
@@ -231,6 +247,7 @@ impl Font {
             tounicode: None,
             cid_to_gid: None,
             simple_gids: None,
+            embedded: false,
             encoding: Vec::new(),
             widths: HashMap::new(),
             default_width: 1000.0,
@@ -268,6 +285,8 @@ impl Font {
             }
         }
         let descriptor;
+        // A simple font's codes named by /Differences, and whether /Encoding names a base.
+        let mut simple: Option<(Vec<bool>, bool)> = None;
         if subtype == "Type0" {
             let enc = dict.get(b"Encoding").ok().and_then(|o| pdf.resolve(o));
             let mut embedded_cmap: Option<(CidCMap, Option<Collection>)> = None;
@@ -407,7 +426,9 @@ impl Font {
             }
             descriptor = cid.get(b"FontDescriptor").ok().and_then(|o| pdf.resolve(o));
         } else {
-            font.encoding = simple_encoding(pdf, dict);
+            let enc = simple_encoding(pdf, dict);
+            font.encoding = enc.table;
+            simple = Some((enc.from_differences, enc.has_base));
             // A symbolic font without /Encoding uses its own code → glyph map (LibreOffice
             // and reportlab subsets number glyphs 1…N): ASCII would be a guess, so no text.
             let flags = dict
@@ -418,8 +439,35 @@ impl Font {
                 .and_then(|d| d.get(b"Flags").ok())
                 .and_then(number)
                 .unwrap_or(32.0) as u32;
-            if dict.get(b"Encoding").is_err() && flags & 4 != 0 {
+            // A font that is not embedded has no code → glyph map of its own: the viewer's
+            // substitute reads the codes as ASCII, except for the symbol fonts.
+            let embedded = dict
+                .get(b"FontDescriptor")
+                .ok()
+                .and_then(|o| pdf.resolve(o))
+                .and_then(|o| o.as_dict().ok())
+                .is_some_and(|d| {
+                    [&b"FontFile"[..], b"FontFile2", b"FontFile3"]
+                        .iter()
+                        .any(|k| d.has(k))
+                });
+            if dict.get(b"Encoding").is_err()
+                && flags & 4 != 0
+                && (embedded || is_symbol_font(&basefont))
+            {
                 font.encoding.iter_mut().for_each(|e| *e = None);
+            } else if !embedded
+                && !is_symbol_font(&basefont)
+                && let Some((_, false)) = &simple
+                && let Some(std) = encoding::base_encoding("StandardEncoding")
+            {
+                // A substituted text font without a base encoding reads its codes in
+                // StandardEncoding (PDF 32000-1, 9.6.6.1): æ at 0xF1, • at 0xB7.
+                for (slot, c) in font.encoding.iter_mut().zip(std).skip(0x80) {
+                    if slot.is_none() {
+                        *slot = c;
+                    }
+                }
             }
             let first = dict.get(b"FirstChar").ok().and_then(number).unwrap_or(0.0) as u32;
             if let Some(Object::Array(w)) = dict.get(b"Widths").ok().and_then(|o| pdf.resolve(o)) {
@@ -445,6 +493,7 @@ impl Font {
                 let Some(Object::Stream(s)) = d.get(key).ok().and_then(|o| pdf.resolve(o)) else {
                     continue;
                 };
+                font.embedded = true;
                 match pdf.stream_bytes(s) {
                     Ok(data) => match read_embedded(&data) {
                         Ok((map, n)) => {
@@ -452,6 +501,18 @@ impl Font {
                             font.embedded_glyphs = Some(n);
                             if font.code_map == CodeMap::OneByte {
                                 font.simple_gids = simple_code_gids(&data);
+                                // The program's own glyph names give the text of codes
+                                // /Encoding leaves unnamed (symbolic subsets by Word).
+                                if let Some(gids) = &font.simple_gids {
+                                    let names = post_glyph_chars(&data);
+                                    for (slot, gid) in font.encoding.iter_mut().zip(gids) {
+                                        if slot.is_none()
+                                            && let Some(c) = gid.and_then(|g| names.get(&g))
+                                        {
+                                            *slot = Some(*c);
+                                        }
+                                    }
+                                }
                             }
                             font.program = Some(std::sync::Arc::from(data));
                         }
@@ -462,6 +523,20 @@ impl Font {
                                 warnings.push(format!(
                                     "font {basefont}: embedded font program unreadable ({e})"
                                 ))
+                            }
+                            // A Type 1 program's own encoding applies where /Encoding names
+                            // no base encoding and /Differences names nothing (PDF 32000-1,
+                            // 9.6.6.1): TeX fonts (CMSY, CMMI) have no other.
+                            if font.code_map == CodeMap::OneByte
+                                && key == b"FontFile"
+                                && let Some((named, false)) = &simple
+                                && let Some(builtin) = type1_builtin_encoding(&data)
+                            {
+                                for (code, c) in builtin.into_iter().enumerate().take(256) {
+                                    if c.is_some() && !named[code] {
+                                        font.encoding[code] = c;
+                                    }
+                                }
                             }
                             // A simple font's bare CFF (Type1C) carries its built-in
                             // encoding, which applies where /Encoding names nothing.

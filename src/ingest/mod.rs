@@ -284,7 +284,8 @@ pub fn extract_bytes(
     // Simple fonts drawing codes below 0x20 that their encoding leaves unnamed: the codes are
     // glyph ordinals of a renumbered subset. Tab, line feed and carriage return are not
     // evidence: Excel and Word draw a cell's line break as code 0x0A of a WinAnsi font, and
-    // a renumbered subset always also draws its first glyphs, codes 1, 2, ….
+    // a renumbered subset always also draws its first glyphs, codes 1, 2, …. A font that is
+    // not embedded is no subset.
     let mut renumbered = vec![false; fonts.fonts.len()];
     for (_, raw, _) in &raw_pages {
         for g in raw {
@@ -292,6 +293,7 @@ pub fn extract_bytes(
             if g.code < 0x20
                 && !matches!(g.code, 0x09 | 0x0A | 0x0D)
                 && f.code_map == font::CodeMap::OneByte
+                && f.embedded
                 && f.encoding_text(g.code).is_none()
             {
                 renumbered[g.font] = true;

@@ -121,7 +121,7 @@ impl<'a> FontResolver<'a> {
         // that the map writes glyph ordinals, not text.
         let tounicode_identity = font.tounicode.as_ref().is_some_and(|t| {
             if composite {
-                t.is_identity_map()
+                t.is_identity_map() && !program_confirms_identity(font, t)
             } else {
                 renumbered && t.maps_control_codes_to_themselves()
             }
@@ -334,6 +334,50 @@ impl<'a> FontResolver<'a> {
         }
         None
     }
+}
+
+/// Whether the embedded program's own cmap says an identity ToUnicode is right: through the
+/// font's CID → GID map (a CIDToGIDMap stream, as TCPDF writes with CIDs = code points), the
+/// glyph of code c is the glyph the program's cmap gives U+c. Glyph IDs written as text (the
+/// defect) fail this: there the glyph of c is some other character's.
+fn program_confirms_identity(font: &Font, tounicode: &super::cmap::ToUnicode) -> bool {
+    // With an identity CID → GID map the codes are glyph IDs: nothing confirms them.
+    let (Some(cid_to_gid), CodeMap::Identity) = (font.cid_to_gid.as_ref(), &font.code_map) else {
+        return false;
+    };
+    let used = cid_to_gid.iter().filter(|g| **g != 0).count();
+    let moved = cid_to_gid
+        .iter()
+        .enumerate()
+        .filter(|(c, g)| **g != 0 && *c != usize::from(**g))
+        .count();
+    let Some(cmap) = font.embedded_cmap.as_ref() else {
+        // A subset without a cmap (TCPDF): a CID → GID map that really moves glyphs says the
+        // CIDs are not glyph IDs; with no collection named they are the code points.
+        return font.collection.is_none() && used >= 3 && moved * 2 > used;
+    };
+    let (mut agree, mut checked) = (0usize, 0usize);
+    for (cid, &gid) in cid_to_gid
+        .iter()
+        .enumerate()
+        .filter(|(_, g)| **g != 0)
+        .take(4096)
+    {
+        let cid = cid as u32;
+        let (Some(own), Some(c)) = (cmap.get(&u32::from(gid)), char::from_u32(cid)) else {
+            continue;
+        };
+        if tounicode
+            .map
+            .get(&cid)
+            .is_none_or(|t| !t.chars().eq(std::iter::once(c)))
+        {
+            continue;
+        }
+        checked += 1;
+        agree += usize::from(*own == c);
+    }
+    checked >= 3 && agree * 10 >= checked * 9
 }
 
 fn found(text: String, source: MappingSource, confidence: f32, d: Option<Distrust>) -> Resolved {

@@ -72,6 +72,28 @@ pub(super) fn simple_code_gids(data: &[u8]) -> Option<Vec<Option<u32>>> {
     )
 }
 
+/// The characters a TrueType program's `post` table names its glyphs by (`seven`,
+/// `uni4EE4`), indexed by glyph ID; empty when the table has no names (format 3).
+pub(super) fn post_glyph_chars(data: &[u8]) -> HashMap<u32, char> {
+    use skrifa::raw::TableProvider;
+    let mut out = HashMap::new();
+    let Ok(font) = skrifa::FontRef::new(data) else {
+        return out;
+    };
+    let Ok(post) = font.post() else { return out };
+    let n = font.maxp().map(|m| m.num_glyphs()).unwrap_or(0);
+    for g in 1..n {
+        if let Some(c) = post
+            .glyph_name(skrifa::raw::types::GlyphId16::new(g))
+            .and_then(glyph_name_char)
+            .filter(|c| !c.is_control())
+        {
+            out.insert(u32::from(g), c);
+        }
+    }
+    out
+}
+
 /// A bare CFF program's built-in encoding: code → glyph (its encoding + charset) → glyph
 /// name → character (`uniXXXX` and the names [`glyph_name_char`] knows). `None` for a
 /// CID-keyed or unreadable CFF; a code whose glyph has no known name stays `None`.
@@ -92,6 +114,44 @@ pub(super) fn cff_builtin_encoding(data: &[u8]) -> Option<Vec<Option<char>>> {
             })
             .collect(),
     )
+}
+
+/// A Type 1 program's built-in encoding, from its cleartext part: `/Encoding
+/// StandardEncoding def`, or the `dup CODE /name put` entries of its own vector. `None`
+/// when the program names no encoding (a code whose name is unknown stays `None`).
+pub(super) fn type1_builtin_encoding(data: &[u8]) -> Option<Vec<Option<char>>> {
+    // The cleartext part ends where the encrypted part begins.
+    let end = memchr::memmem::find(data, b"eexec").unwrap_or(data.len());
+    let clear = &data[..end];
+    let at = memchr::memmem::find(clear, b"/Encoding")?;
+    let rest = &clear[at + b"/Encoding".len()..];
+    let head = &rest[..rest.len().min(64)];
+    if memchr::memmem::find(head, b"StandardEncoding").is_some() {
+        return base_encoding("StandardEncoding");
+    }
+    let text = String::from_utf8_lossy(rest);
+    let mut table: Vec<Option<char>> = vec![None; 256];
+    let mut any = false;
+    let mut words = text.split_ascii_whitespace().peekable();
+    while let Some(w) = words.next() {
+        if w == "readonly" || w == "def" {
+            break;
+        }
+        if w != "dup" {
+            continue;
+        }
+        let (Some(code), Some(name)) = (words.next(), words.next()) else {
+            break;
+        };
+        let (Ok(code), Some(name)) = (code.parse::<usize>(), name.strip_prefix('/')) else {
+            continue;
+        };
+        if code < 256 {
+            table[code] = glyph_name_char(name).filter(|c| !c.is_control());
+            any = true;
+        }
+    }
+    any.then_some(table)
 }
 
 /// Reads an sfnt font program: its cmap reversed (GID → preferred code point) and numGlyphs.
@@ -127,14 +187,26 @@ pub fn reverse_cmap(font: &skrifa::FontRef) -> HashMap<u32, char> {
     best
 }
 
+/// A simple font's code → char from its /Encoding, and where each came from.
+pub(super) struct SimpleEncoding {
+    /// Code → char (base encoding, then /Differences).
+    pub table: Vec<Option<char>>,
+    /// The codes /Differences named.
+    pub from_differences: Vec<bool>,
+    /// Whether /Encoding names a base encoding (else the font program's own encoding
+    /// applies where /Differences names nothing).
+    pub has_base: bool,
+}
+
 /// Code → char for a simple font from /Encoding (base encoding + /Differences).
-pub(super) fn simple_encoding(pdf: &Pdf, dict: &Dictionary) -> Vec<Option<char>> {
+pub(super) fn simple_encoding(pdf: &Pdf, dict: &Dictionary) -> SimpleEncoding {
     let mut table: Vec<Option<char>> = (0..256u32)
         .map(|c| match c {
             0x20..=0x7E => char::from_u32(c),
             _ => None,
         })
         .collect();
+    let mut from_differences = vec![false; 256];
     let enc = dict.get(b"Encoding").ok().and_then(|o| pdf.resolve(o));
     let (base, diffs) = match enc {
         Some(Object::Name(n)) => (Some(n.clone()), None),
@@ -161,6 +233,17 @@ pub(super) fn simple_encoding(pdf: &Pdf, dict: &Dictionary) -> Vec<Option<char>>
         for c in [0x09, 0x0A, 0x0D] {
             table[c] = Some(' ');
         }
+    } else if let Some(named) = base
+        .as_deref()
+        .and_then(|b| std::str::from_utf8(b).ok())
+        .and_then(base_encoding)
+    {
+        // MacRomanEncoding, and StandardEncoding where a producer names it.
+        for (slot, c) in table.iter_mut().zip(named) {
+            if c.is_some() {
+                *slot = c;
+            }
+        }
     }
     if let Some(diffs) = diffs {
         let mut code = 0usize;
@@ -168,8 +251,11 @@ pub(super) fn simple_encoding(pdf: &Pdf, dict: &Dictionary) -> Vec<Option<char>>
             match pdf.resolve(o) {
                 Some(Object::Integer(n)) => code = (*n).clamp(0, 255) as usize,
                 Some(Object::Name(n)) => {
-                    if code < 256 {
+                    // `.notdef` renames nothing (producers list it for codes they leave
+                    // as the base encoding has them, such as the space): the base stays.
+                    if code < 256 && n.as_slice() != b".notdef" {
                         table[code] = glyph_name_char(&String::from_utf8_lossy(n));
+                        from_differences[code] = true;
                     }
                     code += 1;
                 }
@@ -177,11 +263,59 @@ pub(super) fn simple_encoding(pdf: &Pdf, dict: &Dictionary) -> Vec<Option<char>>
             }
         }
     }
-    table
+    SimpleEncoding {
+        table,
+        from_differences,
+        has_base: base.is_some(),
+    }
 }
 
-/// A glyph name → character, for the names producers actually write (uniXXXX, uXXXX, the
-/// ASCII names). Unknown names give `None`, never a guess.
+/// The glyph list and base encodings, generated by `scripts/gen_glyphlist.py` from Debian's
+/// Adobe Glyph List, lcdf-typetools' TeX names and fontTools' encoding vectors.
+const GLYPHLIST: &str = include_str!("../../../data/glyphlist.tsv");
+
+/// Glyph name → character, and base encoding name → code → glyph name, parsed once.
+struct GlyphList {
+    names: HashMap<&'static str, char>,
+    encodings: HashMap<&'static str, [Option<&'static str>; 256]>,
+}
+
+fn glyph_list() -> &'static GlyphList {
+    static LIST: std::sync::OnceLock<GlyphList> = std::sync::OnceLock::new();
+    LIST.get_or_init(|| {
+        let mut names = HashMap::new();
+        let mut encodings: HashMap<&'static str, [Option<&'static str>; 256]> = HashMap::new();
+        for line in GLYPHLIST.lines().filter(|l| !l.starts_with('#')) {
+            let f: Vec<&'static str> = line.split('\t').collect();
+            match f.as_slice() {
+                ["enc", enc, code, name] => {
+                    if let Ok(code) = code.parse::<usize>()
+                        && code < 256
+                    {
+                        encodings.entry(enc).or_insert([None; 256])[code] = Some(name);
+                    }
+                }
+                [name, hex] => {
+                    if let Some(c) = u32::from_str_radix(hex, 16).ok().and_then(char::from_u32) {
+                        names.insert(*name, c);
+                    }
+                }
+                _ => {}
+            }
+        }
+        GlyphList { names, encodings }
+    })
+}
+
+/// A base encoding's code → character (`StandardEncoding`, `MacRomanEncoding`), if known.
+pub fn base_encoding(name: &str) -> Option<Vec<Option<char>>> {
+    let enc = glyph_list().encodings.get(name)?;
+    Some(enc.iter().map(|n| n.and_then(glyph_name_char)).collect())
+}
+
+/// A glyph name → character: `uniXXXX` and `uXXXX[XX]`, the Adobe Glyph List and the TeX
+/// fonts' names (`asteriskmath`), and a name with a suffix (`a.sc`, `one.oldstyle`) as its
+/// base name. Unknown names give `None`, never a guess.
 pub fn glyph_name_char(name: &str) -> Option<char> {
     let hex = |s: &str| u32::from_str_radix(s, 16).ok().and_then(char::from_u32);
     if let Some(h) = name.strip_prefix("uni").filter(|h| h.len() == 4) {
@@ -197,57 +331,12 @@ pub fn glyph_name_char(name: &str) -> Option<char> {
     if name.len() == 1 {
         return name.chars().next().filter(|c| c.is_ascii_alphabetic());
     }
-    const NAMES: &[(&str, char)] = &[
-        ("space", ' '),
-        ("exclam", '!'),
-        ("quotedbl", '"'),
-        ("numbersign", '#'),
-        ("dollar", '$'),
-        ("percent", '%'),
-        ("ampersand", '&'),
-        ("quotesingle", '\''),
-        ("quoteright", '’'),
-        ("parenleft", '('),
-        ("parenright", ')'),
-        ("asterisk", '*'),
-        ("plus", '+'),
-        ("comma", ','),
-        ("hyphen", '-'),
-        ("period", '.'),
-        ("slash", '/'),
-        ("zero", '0'),
-        ("one", '1'),
-        ("two", '2'),
-        ("three", '3'),
-        ("four", '4'),
-        ("five", '5'),
-        ("six", '6'),
-        ("seven", '7'),
-        ("eight", '8'),
-        ("nine", '9'),
-        ("colon", ':'),
-        ("semicolon", ';'),
-        ("less", '<'),
-        ("equal", '='),
-        ("greater", '>'),
-        ("question", '?'),
-        ("at", '@'),
-        ("bracketleft", '['),
-        ("backslash", '\\'),
-        ("bracketright", ']'),
-        ("asciicircum", '^'),
-        ("underscore", '_'),
-        ("grave", '`'),
-        ("quoteleft", '‘'),
-        ("braceleft", '{'),
-        ("bar", '|'),
-        ("braceright", '}'),
-        ("asciitilde", '~'),
-        ("bullet", '•'),
-        ("endash", '–'),
-        ("emdash", '—'),
-        ("quotedblleft", '“'),
-        ("quotedblright", '”'),
-    ];
-    NAMES.iter().find(|(n, _)| *n == name).map(|(_, c)| *c)
+    if let Some(&c) = glyph_list().names.get(name) {
+        return Some(c);
+    }
+    // AGL specification: a suffix after the first period is dropped (`.notdef` is no name).
+    match name.split_once('.') {
+        Some((base, _)) if !base.is_empty() && base != name => glyph_name_char(base),
+        _ => None,
+    }
 }

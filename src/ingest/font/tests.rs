@@ -113,6 +113,47 @@ fn glyph_names() {
     assert_eq!(glyph_name_char("u20BB7"), Some('𠮷'));
     assert_eq!(glyph_name_char("one"), Some('1'));
     assert_eq!(glyph_name_char("g17"), None);
+    // The Adobe Glyph List, TeX font names, and suffixes dropped as the AGL says.
+    assert_eq!(glyph_name_char("fi"), Some('\u{FB01}'));
+    assert_eq!(glyph_name_char("Euro"), Some('€'));
+    assert_eq!(glyph_name_char("dotlessi"), Some('ı'));
+    assert_eq!(glyph_name_char("asteriskmath"), Some('∗'));
+    assert_eq!(glyph_name_char("a.sc"), Some('a'));
+    assert_eq!(glyph_name_char("one.oldstyle"), Some('1'));
+    assert_eq!(glyph_name_char(".notdef"), None);
+    assert_eq!(glyph_name_char("nonesuch.alt"), None);
+}
+
+#[test]
+fn base_encodings_from_the_generated_list() {
+    let std = encoding::base_encoding("StandardEncoding").unwrap();
+    assert_eq!(std[0x27], Some('’'));
+    assert_eq!(std[0xAE], Some('\u{FB01}'));
+    assert_eq!(std[0x41], Some('A'));
+    let mac = encoding::base_encoding("MacRomanEncoding").unwrap();
+    assert_eq!(mac[0x27], Some('\''));
+    assert_eq!(mac[0xD5], Some('’'));
+    assert!(encoding::base_encoding("NoSuchEncoding").is_none());
+}
+
+#[test]
+fn type1_program_builtin_encoding() {
+    let tex = b"%!PS-AdobeFont-1.0: CMSY10 003.002\n/Encoding 256 array\n\
+        0 1 255 {1 index exch /.notdef put} for\ndup 0 /minus put\n\
+        dup 3 /asteriskmath put\ndup 65 /A put\nreadonly def\ncurrentfile eexec\n\x8a\x01dup 7 /B put";
+    let t = encoding::type1_builtin_encoding(tex).unwrap();
+    assert_eq!(t[0], Some('−'));
+    assert_eq!(t[3], Some('∗'));
+    assert_eq!(t[65], Some('A'));
+    // Nothing after `eexec` (encrypted) is read, and unnamed codes stay unknown.
+    assert_eq!(t[7], None);
+    assert_eq!(t[1], None);
+    let std = b"%!FontType1-1.0: Foo\n/Encoding StandardEncoding def\ncurrentfile eexec\n";
+    assert_eq!(
+        encoding::type1_builtin_encoding(std).unwrap()[0x27],
+        Some('’')
+    );
+    assert!(encoding::type1_builtin_encoding(b"%!PS no encoding here").is_none());
 }
 
 #[test]

@@ -14,6 +14,7 @@ mod ms_repair;
 mod parallel_identical;
 mod parquet;
 mod pdf_extract;
+mod pdf_font_encodings;
 mod pdf_malformed;
 mod pdf_outlines;
 mod pdf_selflearn;

@@ -1,0 +1,139 @@
+//! Font encodings pdftotext reads and glyphmend must read too (found on pdf.js's test PDFs,
+//! held out from tuning): glyph names of the Adobe Glyph List, substituted fonts, an identity
+//! ToUnicode that a CID → GID map proves right. Each PDF is built here with lopdf.
+
+use glyphmend::ingest::{ExtractOptions, extract_bytes};
+use lopdf::{Object, Stream, dictionary};
+
+/// A one-page PDF drawing `content` with font `/F1` = `font` (its objects added by `add`).
+fn one_page(
+    add: impl FnOnce(&mut lopdf::Document) -> lopdf::Dictionary,
+    content: &[u8],
+) -> Vec<u8> {
+    let mut doc = lopdf::Document::with_version("1.5");
+    let font = add(&mut doc);
+    let font_id = doc.add_object(font);
+    let contents = doc.add_object(Stream::new(dictionary! {}, content.to_vec()));
+    let pages_id = doc.new_object_id();
+    let page = doc.add_object(dictionary! {
+        "Type" => "Page", "Parent" => pages_id, "MediaBox" => vec![0.into(), 0.into(), 300.into(), 200.into()],
+        "Contents" => contents,
+        "Resources" => dictionary! { "Font" => dictionary! { "F1" => font_id } },
+    });
+    doc.objects.insert(
+        pages_id,
+        Object::Dictionary(
+            dictionary! { "Type" => "Pages", "Kids" => vec![page.into()], "Count" => 1 },
+        ),
+    );
+    let catalog = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
+    doc.trailer.set("Root", catalog);
+    let mut out = Vec::new();
+    doc.save_to(&mut out).unwrap();
+    out
+}
+
+fn text(pdf: &[u8]) -> String {
+    extract_bytes(pdf, "t.pdf", &ExtractOptions::default())
+        .unwrap()
+        .text()
+        .trim_end()
+        .to_string()
+}
+
+#[test]
+fn differences_with_glyph_list_names_and_notdef_space() {
+    // pdfTeX-style names (fi, quoteright) and a `.notdef` at the space (issue4304).
+    let pdf = one_page(
+        |doc| {
+            let enc = doc.add_object(dictionary! {
+                "Type" => "Encoding",
+                "Differences" => vec![2.into(), "fi".into(), "quoteright".into(), 32.into(), ".notdef".into()],
+            });
+            dictionary! { "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Times-Roman", "Encoding" => enc }
+        },
+        b"BT /F1 12 Tf 10 100 Td (\x02nd it\x03s done) Tj ET",
+    );
+    assert_eq!(text(&pdf), "\u{FB01}nd it\u{2019}s done");
+}
+
+#[test]
+fn substituted_symbolic_truetype_reads_ascii_and_standard_encoding() {
+    // Arial flagged symbolic, not embedded, no /Encoding (bug864847), and a non-symbolic
+    // substituted font's upper half in StandardEncoding (0xF1 = æ, issue7580).
+    let desc = |doc: &mut lopdf::Document, flags: i64| {
+        doc.add_object(
+            dictionary! { "Type" => "FontDescriptor", "FontName" => "ArialMT", "Flags" => flags },
+        )
+    };
+    let pdf = one_page(
+        |doc| {
+            let d = desc(doc, 4);
+            dictionary! { "Type" => "Font", "Subtype" => "TrueType", "BaseFont" => "Arial-ItalicMT", "FontDescriptor" => d }
+        },
+        b"BT /F1 12 Tf 10 100 Td (Hello, 864847) Tj ET",
+    );
+    assert_eq!(text(&pdf), "Hello, 864847");
+    let pdf = one_page(
+        |doc| {
+            let d = desc(doc, 32);
+            dictionary! { "Type" => "Font", "Subtype" => "TrueType", "BaseFont" => "ArialMT", "FontDescriptor" => d }
+        },
+        b"BT /F1 12 Tf 10 100 Td (ae,\xf1) Tj ET",
+    );
+    assert_eq!(text(&pdf), "ae,æ");
+    // A symbol font keeps no ASCII reading: a wrong letter is worse than U+FFFD.
+    let pdf = one_page(
+        |doc| {
+            let d = desc(doc, 4);
+            dictionary! { "Type" => "Font", "Subtype" => "TrueType", "BaseFont" => "Wingdings-Regular", "FontDescriptor" => d }
+        },
+        b"BT /F1 12 Tf 10 100 Td (J) Tj ET",
+    );
+    assert_eq!(text(&pdf), "\u{FFFD}");
+}
+
+/// A Type0 Identity-H font whose ToUnicode maps every code to itself, with or without a
+/// CIDToGIDMap stream that moves the glyphs (as TCPDF writes: CIDs are code points).
+fn identity_tounicode_pdf(with_map: bool) -> Vec<u8> {
+    one_page(
+        |doc| {
+            let tu = b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap\n\
+                /CMapName /Adobe-Identity-UCS def /CMapType 2 def\n\
+                1 begincodespacerange <0000> <FFFF> endcodespacerange\n\
+                1 beginbfrange <0000> <00FF> <0000> endbfrange\n\
+                endcmap CMapName currentdict /CMap defineresource pop end end"
+                .to_vec();
+            let tu = doc.add_object(Stream::new(dictionary! {}, tu));
+            let mut cid = dictionary! {
+                "Type" => "Font", "Subtype" => "CIDFontType2", "BaseFont" => "AAAAAC+DejaVuSans",
+                "CIDSystemInfo" => dictionary! { "Registry" => Object::string_literal("Adobe"), "Ordering" => Object::string_literal("Identity"), "Supplement" => 0 },
+            };
+            if with_map {
+                // CID c → GID c − 29 (the glyph order of a subset), for c in 0x20..0x80.
+                let mut map = vec![0u8; 0x80 * 2];
+                for c in 0x20u16..0x80 {
+                    let g = c - 29;
+                    map[c as usize * 2] = (g >> 8) as u8;
+                    map[c as usize * 2 + 1] = g as u8;
+                }
+                let m = doc.add_object(Stream::new(dictionary! {}, map));
+                cid.set("CIDToGIDMap", m);
+            }
+            let cid = doc.add_object(cid);
+            dictionary! {
+                "Type" => "Font", "Subtype" => "Type0", "BaseFont" => "AAAAAC+DejaVuSans",
+                "Encoding" => "Identity-H", "DescendantFonts" => vec![cid.into()], "ToUnicode" => tu,
+            }
+        },
+        b"BT /F1 12 Tf 10 100 Td <00540068006500200066006F0078> Tj ET",
+    )
+}
+
+#[test]
+fn identity_tounicode_is_trusted_only_when_a_cid_to_gid_map_proves_it() {
+    assert_eq!(text(&identity_tounicode_pdf(true)), "The fox");
+    // Without the map the codes are the glyph IDs: the identity ToUnicode is the defect.
+    let distrusted = text(&identity_tounicode_pdf(false));
+    assert!(!distrusted.contains("The"), "{distrusted}");
+}
