@@ -34,6 +34,8 @@ pub enum MappingSource {
     /// Deciphered from the document's own glyph sequences after extraction
     /// ([`super::selflearn`]): only glyphs every other source left unresolved.
     Learned,
+    /// Read from the page's image by OCR ([`super::ocr`]): a scanned page has no glyphs.
+    Ocr,
     /// No source explains the glyph: no text.
     Unresolved,
 }
