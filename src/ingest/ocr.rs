@@ -18,8 +18,11 @@
 //! - Spaces: Tesseract's Japanese output separates its "words" (often single characters)
 //!   with spaces. Between two words a space is kept unless the character before it and the
 //!   character after it are both CJK ([`is_cjk`]: kana, ideographs, CJK symbols and
-//!   punctuation, full-width forms), so `地域 共生` becomes `地域共生` while `令和 6 年度`
-//!   and `上限 500 万円` keep theirs (a digit or Latin letter is not CJK).
+//!   punctuation, full-width forms), or one is CJK and the other ASCII punctuation: so
+//!   `地域 共生` becomes `地域共生` and `資料 )` `資料)`, while `令和 6 年度` and `上限 500
+//!   万円` keep theirs (a digit or Latin letter next to CJK keeps its space). A decimal
+//!   point or thousands separator between digits takes no space either (`2. 4` → `2.4`,
+//!   as `２．４` is read): a budget amount must not split into two numbers.
 //! - Boxes are converted from image pixels to PDF user space (y up) through the page's
 //!   MediaBox (what `pdftoppm` renders) and its /Rotate.
 
@@ -197,7 +200,8 @@ pub fn is_cjk(c: char) -> bool {
         | 0x20000..=0x3FFFF) // extensions B and later
 }
 
-/// Joins words with a space, except between two CJK characters (see the module docs).
+/// Joins words with a space, except between two CJK characters or CJK and ASCII
+/// punctuation (see the module docs).
 pub fn join_words<'a>(words: impl IntoIterator<Item = &'a str>) -> String {
     let mut out = String::new();
     for w in words {
@@ -205,14 +209,24 @@ pub fn join_words<'a>(words: impl IntoIterator<Item = &'a str>) -> String {
         if w.is_empty() {
             continue;
         }
-        if let (Some(a), Some(b)) = (out.chars().last(), w.chars().next())
-            && !(is_cjk(a) && is_cjk(b))
+        let mut tail = out.chars().rev();
+        if let (Some(a), Some(b)) = (tail.next(), w.chars().next())
+            && !tight(a, b)
+            && !(matches!(a, '.' | ',')
+                && b.is_ascii_digit()
+                && tail.next().is_some_and(|c| c.is_ascii_digit()))
         {
             out.push(' ');
         }
         out.push_str(w);
     }
     out
+}
+
+/// Whether no space goes between `a` and `b`.
+fn tight(a: char, b: char) -> bool {
+    (is_cjk(a) && (is_cjk(b) || b.is_ascii_punctuation()))
+        || (a.is_ascii_punctuation() && is_cjk(b))
 }
 
 /// The lines of Tesseract's TSV output (`tsv` config), in its order. Rows that are not
@@ -463,7 +477,9 @@ mod tests {
     fn spaces_only_between_non_cjk_neighbours() {
         assert_eq!(join_words(["地域", "共生", "社会"]), "地域共生社会");
         assert_eq!(join_words(["令和", "6", "年度"]), "令和 6 年度");
-        assert_eq!(join_words(["(PR", "資料", ")"]), "(PR 資料 )");
+        assert_eq!(join_words(["(PR", "資料", ")"]), "(PR 資料)");
+        assert_eq!(join_words(["事業名", ":", "地域"]), "事業名:地域");
+        assert_eq!(join_words(["(2", ")", "都道府県"]), "(2 )都道府県");
         assert_eq!(
             join_words(["【担当】", "社会", "・", "援護局"]),
             "【担当】社会・援護局"
@@ -471,6 +487,10 @@ mod tests {
         assert_eq!(join_words(["N", "P", "O", "法人"]), "N P O 法人");
         assert_eq!(join_words(["ＮＰＯ", "法人"]), "ＮＰＯ法人");
         assert_eq!(join_words(["a", " ", "b"]), "a b");
+        assert_eq!(join_words(["2.", "4", "億円"]), "2.4 億円");
+        assert_eq!(join_words(["1,", "234"]), "1,234");
+        assert_eq!(join_words(["1.", "事業"]), "1.事業");
+        assert_eq!(join_words(["x.", "4"]), "x. 4");
     }
 
     #[test]

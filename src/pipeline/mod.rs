@@ -584,8 +584,27 @@ pub fn records(doc: &Document) -> Vec<ProgramRecord> {
         r.source = Some(doc.name.clone());
     }
     crate::segment::form::mark_repairs(&mut records, &repaired_lines(doc));
+    // Records read from a scan's OCR text are machine-read: flagged `ocr`. Record pages
+    // count form feeds (1 + the page's index), not PDF page numbers.
+    let ocr_pages: Vec<u32> = (1u32..)
+        .zip(&doc.pages)
+        .filter(|(_, p)| p.stats.ocr_confidence.is_some())
+        .map(|(i, _)| i)
+        .collect();
+    if !ocr_pages.is_empty() {
+        for r in &mut records {
+            if r.sources.iter().any(|s| ocr_pages.contains(&s.page))
+                || r.provenance.iter().any(|p| ocr_pages.contains(&p.page))
+            {
+                r.flags.push(OCR_FLAG.to_string());
+            }
+        }
+    }
     records
 }
+
+/// The flag of a program record read from text that OCR read from a scanned page.
+pub const OCR_FLAG: &str = "ocr";
 
 /// Global 1-based line numbers of the document's text (as [`Document::text`] numbers them)
 /// that the repair changed or left unresolved, with the lowest confidence on each.

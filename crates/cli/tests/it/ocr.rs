@@ -222,9 +222,19 @@ fn a_scan_is_listed_as_image_only_and_read_with_ocr_at_tesseracts_accuracy() {
     );
     assert!(ours <= 0.10, "--ocr CER {ours:.4}:\n{text}");
 
-    // The text reaches the records like any text.
+    // The text reaches the records like any text, flagged as read by OCR; `２．４億円` read as
+    // `2. 4 億円` must stay one amount.
     let records = std::fs::read_to_string(ocr.join("docs/scan.pdf/records.jsonl")).unwrap();
-    assert!(records.contains("地域共生社会"), "{records}");
+    let record: serde_json::Value = serde_json::from_str(records.lines().next().unwrap()).unwrap();
+    assert!(
+        record["name"].as_str().unwrap().contains("地域共生社会"),
+        "{record}"
+    );
+    assert!(
+        record["flags"].as_array().unwrap().contains(&"ocr".into()),
+        "{record}"
+    );
+    assert_eq!(record["budget"][0]["amount_yen"], 240_000_000, "{record}");
 }
 
 #[test]
