@@ -9,6 +9,11 @@ PDF when given with --truth, else pdftotext's text of the original page 1. CER: 
 with all whitespace removed (Tesseract cannot see full-width forms or U+3000 on an image).
 
     scripts/ocr_scans.py [--bin target/debug/glyphmend] [--truth FILE] PDF...
+    scripts/ocr_scans.py --make-vertical OUT.pdf --truth ground_truth.txt
+
+The second form writes a vertical (縦書き) page of the first 10 lines of the truth (HTML with
+`writing-mode: vertical-rl` in IPAex Mincho, printed by headless chromium) to OUT.pdf and
+their text to OUT.txt, a vertical page whose true text is known.
 
 Prints one row per PDF (CER of --ocr, CER of tesseract directly, wall seconds of the whole
 `extract --ocr` run for the page, lines read) and the means. Wall-clock figures: run it
@@ -91,13 +96,40 @@ def scan_pdf(w, h, pixels):
     return bytes(out)
 
 
+def make_vertical(out_pdf, truth):
+    import html
+
+    lines = truth.strip().split("\n")[:10]
+    body = "<br>".join(html.escape(l) for l in lines)
+    base = os.path.splitext(out_pdf)[0]
+    with open(base + ".html", "w", encoding="utf-8") as f:
+        f.write(
+            '<html><head><meta charset="utf-8"><style>@page{size:A4;margin:15mm} '
+            "body{writing-mode:vertical-rl;font-family:'IPAexMincho',serif;font-size:14pt;"
+            f"line-height:1.8}}</style></head><body>{body}</body></html>"
+        )
+    with open(base + ".txt", "w", encoding="utf-8") as f:
+        f.write("\n".join(lines) + "\n")
+    subprocess.run(
+        ["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
+         "--print-to-pdf=" + out_pdf, base + ".html"],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+
+
 def main():
     ap = argparse.ArgumentParser()
+    ap.add_argument("--make-vertical", metavar="OUT_PDF")
     ap.add_argument("--bin", default=os.environ.get("GLYPHMEND", "target/debug/glyphmend"))
     ap.add_argument("--truth")
-    ap.add_argument("pdfs", nargs="+")
+    ap.add_argument("pdfs", nargs="*")
     args = ap.parse_args()
     truth = open(args.truth, encoding="utf-8").read() if args.truth else None
+    if args.make_vertical:
+        make_vertical(args.make_vertical, truth)
+        return 0
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         for pdf in args.pdfs:
