@@ -69,6 +69,7 @@ pub struct Args {
     pub no_learn: bool,
     /// Read image-only pages (scans) with Tesseract (`tesseract-ocr` with `jpn` and
     /// `jpn_vert`; `GLYPHMEND_TESSERACT` names another binary); their text is flagged as OCR.
+    /// Tesseract takes 4–30 s a page: raise `--timeout` for long scanned documents.
     #[arg(long)]
     pub ocr: bool,
     #[command(flatten)]
