@@ -157,6 +157,8 @@ pub struct BatchOptions {
     pub password: Option<String>,
     /// Self-learning of text repair (see [`crate::pipeline::Options::learn`]).
     pub learn: bool,
+    /// Read image-only PDF pages with Tesseract (see [`crate::pipeline::Options::ocr`]).
+    pub ocr: Option<crate::ingest::ocr::OcrOptions>,
     /// Only shard `K` of `N` (1-based) of the inputs ([`merge::shard_of`]); each shard
     /// writes its own output directory, [`merge::merge`] joins them.
     pub shard: Option<(usize, usize)>,
@@ -185,6 +187,7 @@ impl BatchOptions {
             budget: crate::ingest::budget::Budget::default(),
             password: None,
             learn: true,
+            ocr: None,
             shard: None,
             only: None,
         }
@@ -291,6 +294,7 @@ pub fn run_with_progress(
     pipeline.options.budget = opts.budget;
     pipeline.options.password = opts.password.clone();
     pipeline.options.learn = opts.learn;
+    pipeline.options.ocr = opts.ocr.clone();
     let (mut inputs, skipped) = discover(&opts.input_dir, &opts.out_dir)?;
     if let Some((k, n)) = opts.shard {
         if opts.learn_fonts {
@@ -333,6 +337,13 @@ pub fn run_with_progress(
         let mut h = Sha256::new();
         h.update(tables_version.as_bytes());
         h.update(b"no-learn\n");
+        tables_version = hex::encode(h.finalize());
+    }
+    if let Some(ocr) = &opts.ocr {
+        // Scans read or not read: outputs differ, so a run with other OCR settings redoes them.
+        let mut h = Sha256::new();
+        h.update(tables_version.as_bytes());
+        h.update(ocr.fingerprint().as_bytes());
         tables_version = hex::encode(h.finalize());
     }
 

@@ -116,6 +116,16 @@ pub struct PageStats {
     pub unresolved_spans: usize,
     /// Lines the extractor had reordered (bidi) and repair put back.
     pub reordered_lines: usize,
+    /// Lines read by OCR (a scanned page read with `--ocr`; 0 otherwise).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub ocr_lines: usize,
+    /// Mean of Tesseract's confidence of those lines, 0–1 (OCR pages only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ocr_confidence: Option<f32>,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 /// One page of one input.
@@ -249,6 +259,10 @@ impl DocResult {
                     unresolved: p.stats.unresolved_spans,
                     reordered_lines: p.stats.reordered_lines,
                 },
+                ocr: p.stats.ocr_confidence.map(|confidence| OcrSummary {
+                    lines: p.stats.ocr_lines,
+                    confidence,
+                }),
             })
             .collect()
     }
@@ -285,6 +299,18 @@ pub struct CorpusLine {
     pub garble: GarbleSummary,
     /// What the repair did to it.
     pub repairs: RepairCounts,
+    /// Present when the page is a scan read by OCR (`--ocr`): its text is machine-read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ocr: Option<OcrSummary>,
+}
+
+/// A page read by OCR, in a corpus line (from [`PageStats`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct OcrSummary {
+    /// Lines read.
+    pub lines: usize,
+    /// Mean of Tesseract's confidence of the lines, 0–1.
+    pub confidence: f32,
 }
 
 /// How garbled a page was, in a corpus line (from [`PageStats`]).

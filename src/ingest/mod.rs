@@ -10,7 +10,8 @@
 //! and the whole document at [`ExtractOptions::budget`]: decoded bytes, operators, glyphs,
 //! form draws — a document over budget is truncated with a warning, see [`budget`]); loops
 //! in the page tree, /Resources or /Contents skip the looping part with a warning;
-//! a page that draws images and no glyphs is reported as image-only (no OCR is run);
+//! a page that draws images and no glyphs is reported as image-only, and read by OCR
+//! ([`ocr`], Tesseract) only when [`ExtractOptions::ocr`] is set;
 //! a glyph no source explains is emitted as U+FFFD ([`UNRESOLVED_CHAR`]) in text, counted in
 //! [`Stats::unresolved`] and kept with its GID in the spans — never as a guessed character.
 
@@ -20,6 +21,7 @@ pub mod content;
 mod document;
 pub mod font;
 pub mod layout;
+pub mod ocr;
 mod pages;
 pub mod pdf;
 pub mod predefined;
@@ -27,7 +29,7 @@ pub mod resolve;
 pub mod selflearn;
 
 pub use document::{Document, Line, Page, Piece, Span, Stats};
-use pages::{contents_is_reference, page_resources, page_tree};
+use pages::{contents_is_reference, page_frame, page_resources, page_tree};
 
 use crate::tables::TableSet;
 use content::{FontCache, IDENTITY, Interpreter};
@@ -119,6 +121,8 @@ pub struct ExtractOptions {
     /// Table entries below this confidence are in doubt: the glyph stays unresolved and a
     /// warning says how many such entries were not applied.
     pub min_rule_confidence: f32,
+    /// Read image-only pages (scans) with Tesseract ([`ocr`]); `None`: report them only.
+    pub ocr: Option<ocr::OcrOptions>,
 }
 
 impl Default for ExtractOptions {
@@ -133,6 +137,7 @@ impl Default for ExtractOptions {
             max_stream_bytes: 64 << 20,
             budget: budget::Budget::default(),
             min_rule_confidence: 0.5,
+            ocr: None,
         }
     }
 }
@@ -175,6 +180,8 @@ struct Interpreted {
     fonts: FontCache,
     /// Per page: number, glyphs, ruling lines.
     raw_pages: Vec<(u32, Vec<content::RawGlyph>, Vec<content::Rule>)>,
+    /// Pages that draw images and no glyphs, with where they lie (for OCR).
+    image_only: Vec<(u32, ocr::PageFrame)>,
     warnings: Vec<String>,
 }
 
@@ -215,6 +222,7 @@ fn interpret(bytes: &[u8], file: &str, opts: &ExtractOptions) -> Result<Interpre
     }
     let mut fonts = FontCache::default();
     let mut raw_pages = Vec::new();
+    let mut image_only = Vec::new();
     for (&number, &id) in page_ids.range(first..=last.min(n_pages)) {
         if pdf.meter.exhausted() {
             break;
@@ -258,6 +266,7 @@ fn interpret(bytes: &[u8], file: &str, opts: &ExtractOptions) -> Result<Interpre
         );
         if interp.glyphs.is_empty() && interp.images > 0 && !pdf.meter.exhausted() {
             warnings.push(format!("{IMAGE_ONLY_PREFIX}{number}: no text; OCR not run"));
+            image_only.push((number, page_frame(&pdf, id)));
         }
         raw_pages.push((number, interp.glyphs, interp.rules));
     }
@@ -265,6 +274,7 @@ fn interpret(bytes: &[u8], file: &str, opts: &ExtractOptions) -> Result<Interpre
     Ok(Interpreted {
         fonts,
         raw_pages,
+        image_only,
         warnings,
     })
 }
@@ -278,6 +288,7 @@ pub fn extract_bytes(
     let Interpreted {
         fonts,
         raw_pages,
+        image_only,
         mut warnings,
     } = interpret(bytes, file, opts)?;
     let mut font_warnings = Vec::new();
@@ -439,6 +450,16 @@ pub fn extract_bytes(
         }
         pages.push(Page { number, lines });
     }
+    if let Some(ocr_opts) = &opts.ocr {
+        read_scans(
+            bytes,
+            &image_only,
+            opts.password.as_deref(),
+            ocr_opts,
+            &mut pages,
+            &mut warnings,
+        );
+    }
     for r in &resolvers {
         warnings.extend(r.take_warnings());
     }
@@ -465,6 +486,89 @@ pub fn extract_bytes(
         warnings,
         stats,
     })
+}
+
+/// Reads the image-only pages by OCR: their lines replace the (empty) extracted ones and
+/// their warning says how they were read, or why they could not be.
+fn read_scans(
+    bytes: &[u8],
+    image_only: &[(u32, ocr::PageFrame)],
+    password: Option<&str>,
+    opts: &ocr::OcrOptions,
+    pages: &mut [Page],
+    warnings: &mut [String],
+) {
+    for &(number, frame) in image_only {
+        let outcome = match ocr::read_page(bytes, number, password, opts) {
+            Ok(read) if read.lines.is_empty() => "no text; OCR found none".to_string(),
+            Ok(read) => {
+                let lines: Vec<Line> = read
+                    .lines
+                    .iter()
+                    .map(|l| ocr_line(number, l, frame, read.image_size))
+                    .collect();
+                let mean =
+                    lines.iter().map(|l| l.spans[0].confidence).sum::<f32>() / lines.len() as f32;
+                let outcome = format!(
+                    "read by OCR ({}, {} lines, mean confidence {:.2})",
+                    ocr::ENGINE,
+                    lines.len(),
+                    mean
+                );
+                if let Some(p) = pages.iter_mut().find(|p| p.number == number) {
+                    p.lines = lines;
+                }
+                outcome
+            }
+            Err(e) => format!("no text; OCR failed: {e}"),
+        };
+        let old = format!("{IMAGE_ONLY_PREFIX}{number}: no text; OCR not run");
+        if let Some(w) = warnings.iter_mut().find(|w| **w == old) {
+            *w = format!("{IMAGE_ONLY_PREFIX}{number}: {outcome}");
+        }
+    }
+}
+
+/// One OCR line as an extracted line: one span (source `ocr`, the line's mean confidence)
+/// and one piece per word, boxes in user space.
+fn ocr_line(page: u32, l: &ocr::OcrLine, frame: ocr::PageFrame, size: (u32, u32)) -> Line {
+    let text = l.text();
+    let mut pieces: Vec<Piece> = Vec::new();
+    let mut joined = String::new();
+    for w in &l.words {
+        let before = joined.clone();
+        joined = ocr::join_words([before.as_str(), w.text.as_str()]);
+        let added = &joined[before.len()..];
+        let (gap, word) = match added.strip_prefix(' ') {
+            Some(rest) => (" ", rest),
+            None => ("", added),
+        };
+        pieces.push(Piece {
+            gap,
+            text: word.to_string(),
+            bbox: frame.to_user(w.bbox, size),
+            cell: None,
+        });
+    }
+    let span = Span {
+        page,
+        text: text.clone(),
+        font: ocr::ENGINE.to_string(),
+        codes: Vec::new(),
+        gids: Vec::new(),
+        source: MappingSource::Ocr,
+        table: None,
+        confidence: l.confidence(),
+        tounicode_distrust: None,
+        bbox: frame.to_user(l.bbox(), size),
+        unresolved: 0,
+    };
+    Line {
+        text,
+        vertical: l.vertical(),
+        spans: vec![span],
+        pieces,
+    }
 }
 
 fn source_name(s: MappingSource) -> String {

@@ -109,3 +109,35 @@ pub(super) fn page_tree(
     }
     pages
 }
+
+/// The page's MediaBox and /Rotate, inherited from the page tree when absent (what
+/// `pdftoppm` renders; see [`super::ocr::PageFrame`]). A missing or malformed MediaBox is
+/// taken as A4.
+pub(super) fn page_frame(pdf: &pdf::Pdf, page: lopdf::ObjectId) -> super::ocr::PageFrame {
+    let inherited = |key: &[u8]| -> Option<&lopdf::Object> {
+        let mut id = page;
+        for _ in 0..64 {
+            let dict = pdf.doc.get_dictionary(id).ok()?;
+            if let Ok(v) = dict.get(key) {
+                return pdf.resolve(v);
+            }
+            id = dict.get(b"Parent").ok()?.as_reference().ok()?;
+        }
+        None
+    };
+    let media_box = inherited(b"MediaBox")
+        .and_then(|o| o.as_array().ok())
+        .and_then(|a| {
+            let v: Vec<f32> = a
+                .iter()
+                .filter_map(|o| pdf.resolve(o).and_then(pdf::number))
+                .collect();
+            <[f32; 4]>::try_from(v).ok()
+        })
+        .filter(|b| (b[2] - b[0]).abs() >= 1.0 && (b[3] - b[1]).abs() >= 1.0)
+        .unwrap_or([0.0, 0.0, 595.0, 842.0]);
+    let rotate = inherited(b"Rotate")
+        .and_then(|o| o.as_i64().ok())
+        .map_or(0, |r| r.rem_euclid(360) as u32 / 90 * 90);
+    super::ocr::PageFrame { media_box, rotate }
+}

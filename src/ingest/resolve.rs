@@ -38,6 +38,8 @@ pub enum MappingSource {
     /// character: the producer had no glyph for it, so there is no text to recover. It
     /// gives no text (as pdftotext) and is counted, instead of a U+FFFD nobody can fix.
     Notdef,
+    /// Read from the page's image by OCR ([`super::ocr`]): a scanned page has no glyphs.
+    Ocr,
     /// No source explains the glyph: no text.
     Unresolved,
 }

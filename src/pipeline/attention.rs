@@ -4,8 +4,9 @@
 //! repair or self-learned table applied gets an [`Attention`] naming each reason with its
 //! counts and the command that would fix it; a document whose glyphs are all unresolved is
 //! marked so ([`AttentionReason::UnresolvedGlyphs::all`]); a PDF cut short by its work
-//! budget, or with pages that are only images (scans, no OCR), needs attention too; a clean
-//! document gets none.
+//! budget, or with pages that are only images (scans), needs attention too: pages not read
+//! as [`AttentionReason::ImageOnlyPages`], pages read by OCR (`--ocr`) as
+//! [`AttentionReason::Ocr`], since their text is machine-read; a clean document gets none.
 
 use super::{Document, SourceKind};
 use crate::export::corpus::LOW_CONFIDENCE;
@@ -46,6 +47,18 @@ pub enum AttentionReason {
     ImageOnlyPages {
         /// Their page numbers.
         pages: Vec<u32>,
+        /// What to do.
+        fix: Vec<String>,
+    },
+    /// Scanned pages read by OCR (`--ocr`, Tesseract): their text is machine-read, with
+    /// Tesseract's confidence, and should be checked against the page images.
+    Ocr {
+        /// Their page numbers.
+        pages: Vec<u32>,
+        /// Lines read on them.
+        lines: usize,
+        /// The lowest of the pages' mean line confidences, 0–1.
+        confidence: f32,
         /// What to do.
         fix: Vec<String>,
     },
@@ -107,6 +120,7 @@ impl AttentionReason {
         match self {
             AttentionReason::Truncated { .. } => "truncated",
             AttentionReason::ImageOnlyPages { .. } => "image_only_pages",
+            AttentionReason::Ocr { .. } => "ocr",
             AttentionReason::UnresolvedGlyphs { .. } => "unresolved_glyphs",
             AttentionReason::UnresolvedSpans { .. } => "unresolved_spans",
             AttentionReason::LowConfidence { .. } => "low_confidence",
@@ -125,6 +139,20 @@ impl AttentionReason {
                 let pages: Vec<String> = pages.iter().map(u32::to_string).collect();
                 format!(
                     "page(s) {} are images only, no text read; {}",
+                    pages.join(", "),
+                    fix.join("; ")
+                )
+            }
+            AttentionReason::Ocr {
+                pages,
+                lines,
+                confidence,
+                fix,
+            } => {
+                let pages: Vec<String> = pages.iter().map(u32::to_string).collect();
+                format!(
+                    "page(s) {} are images read by OCR ({lines} lines, mean confidence {confidence:.2} \
+                     on the weakest page); {}",
                     pages.join(", "),
                     fix.join("; ")
                 )
@@ -203,16 +231,42 @@ impl Attention {
                 ],
             });
         }
+        let ocr: Vec<(u32, usize, f32)> = doc
+            .pages
+            .iter()
+            .filter_map(|p| Some((p.page, p.stats.ocr_lines, p.stats.ocr_confidence?)))
+            .collect();
         let image_only: Vec<u32> = doc
             .warnings
             .iter()
             .filter_map(|w| w.strip_prefix(crate::ingest::IMAGE_ONLY_PREFIX))
             .filter_map(|rest| rest.split(':').next()?.parse().ok())
+            .filter(|n| !ocr.iter().any(|o| o.0 == *n))
             .collect();
         if !image_only.is_empty() {
             reasons.push(AttentionReason::ImageOnlyPages {
                 pages: image_only,
-                fix: vec!["read them with an OCR engine (glyphmend runs none)".to_string()],
+                fix: vec![
+                    "`--ocr` reads them with Tesseract (Debian packages tesseract-ocr, \
+                     tesseract-ocr-jpn, tesseract-ocr-jpn-vert)"
+                        .to_string(),
+                ],
+            });
+        }
+        if !ocr.is_empty() {
+            reasons.push(AttentionReason::Ocr {
+                pages: ocr.iter().map(|o| o.0).collect(),
+                lines: ocr.iter().map(|o| o.1).sum(),
+                confidence: ocr.iter().map(|o| o.2).fold(1.0, f32::min),
+                fix: vec![format!(
+                    "check the text against the page images (`glyphmend review`; \
+                     `glyphmend extract --json --ocr {}` gives each line's box and confidence)",
+                    if doc.kind == SourceKind::Pdf {
+                        doc.name.as_str()
+                    } else {
+                        "FILE"
+                    }
+                )],
             });
         }
         if let Some(g) = &doc.glyphs

@@ -269,6 +269,9 @@ pub struct Options {
     /// Self-learning of text repair: glyphs no table explains are deciphered from the
     /// document's own text, applied at the calibrated threshold (`--no-learn` turns it off).
     pub learn: bool,
+    /// Read image-only pages (scans) of PDFs with Tesseract (`--ocr`); `None` (the default):
+    /// they are only reported. OCR text is then repaired like any extracted text.
+    pub ocr: Option<crate::ingest::ocr::OcrOptions>,
 }
 
 impl Default for Options {
@@ -280,6 +283,7 @@ impl Default for Options {
             outlines: None,
             budget: crate::ingest::budget::Budget::default(),
             learn: true,
+            ocr: None,
         }
     }
 }
@@ -332,6 +336,7 @@ impl Pipeline {
             outlines: self.options.outlines.clone(),
             min_rule_confidence: self.options.min_rule_confidence,
             budget: self.options.budget,
+            ocr: self.options.ocr.clone(),
             ..Default::default()
         }
     }
@@ -368,18 +373,34 @@ impl Pipeline {
                 } else {
                     Default::default()
                 };
+                let repairer = self.repairer();
                 let pages = glyphs
                     .pages
                     .iter()
                     .zip(unlearned)
                     .enumerate()
-                    .map(|(i, (p, original))| {
-                        let text = p.text();
-                        let repair = TextRepair {
-                            text: text.into(),
-                            lines: learned_lines(&learned, i),
-                        };
-                        PageResult::new(p.number, original, repair)
+                    .map(|(i, (p, original))| match ocr_confidence(p) {
+                        // Text read by OCR is like text another tool extracted: it goes
+                        // through text repair (which leaves clean text as it is).
+                        Some((lines, confidence)) => {
+                            let mut model = repairer.document();
+                            model.scan(&original);
+                            if model.needs_adaptation() {
+                                model.adapt(&original);
+                            }
+                            let repair = repairer.repair_chunk(&model, &original, 1).into_owned();
+                            let mut page = PageResult::new(p.number, original, repair);
+                            page.stats.ocr_lines = lines;
+                            page.stats.ocr_confidence = Some(confidence);
+                            page
+                        }
+                        None => {
+                            let repair = TextRepair {
+                                text: p.text().into(),
+                                lines: learned_lines(&learned, i),
+                            };
+                            PageResult::new(p.number, original, repair)
+                        }
                     })
                     .collect();
                 let mut doc = Document {
@@ -433,6 +454,23 @@ impl Pipeline {
             }
         }
     }
+}
+
+/// Lines of a page read by OCR and their mean confidence (0–1, rounded to 4 decimals), if
+/// the page was.
+fn ocr_confidence(page: &crate::ingest::Page) -> Option<(usize, f32)> {
+    let conf: Vec<f32> = page
+        .lines
+        .iter()
+        .flat_map(|l| &l.spans)
+        .filter(|s| s.source == crate::ingest::resolve::MappingSource::Ocr)
+        .map(|s| s.confidence)
+        .collect();
+    if conf.is_empty() {
+        return None;
+    }
+    let mean = conf.iter().sum::<f32>() / conf.len() as f32;
+    Some((conf.len(), (mean * 1e4).round() / 1e4))
 }
 
 /// The learned readings of page `page_index` as repair reports, one per line.
@@ -546,8 +584,27 @@ pub fn records(doc: &Document) -> Vec<ProgramRecord> {
         r.source = Some(doc.name.clone());
     }
     crate::segment::form::mark_repairs(&mut records, &repaired_lines(doc));
+    // Records read from a scan's OCR text are machine-read: flagged `ocr`. Record pages
+    // count form feeds (1 + the page's index), not PDF page numbers.
+    let ocr_pages: Vec<u32> = (1u32..)
+        .zip(&doc.pages)
+        .filter(|(_, p)| p.stats.ocr_confidence.is_some())
+        .map(|(i, _)| i)
+        .collect();
+    if !ocr_pages.is_empty() {
+        for r in &mut records {
+            if r.sources.iter().any(|s| ocr_pages.contains(&s.page))
+                || r.provenance.iter().any(|p| ocr_pages.contains(&p.page))
+            {
+                r.flags.push(OCR_FLAG.to_string());
+            }
+        }
+    }
     records
 }
+
+/// The flag of a program record read from text that OCR read from a scanned page.
+pub const OCR_FLAG: &str = "ocr";
 
 /// Global 1-based line numbers of the document's text (as [`Document::text`] numbers them)
 /// that the repair changed or left unresolved, with the lowest confidence on each.

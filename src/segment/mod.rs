@@ -271,7 +271,8 @@ pub struct ProgramRecord {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Problems a reader should know of: `no_fields` (a sheet whose title was read but none
-    /// of its fields), `untitled` (fields of a sheet whose title could not be read).
+    /// of its fields), `untitled` (fields of a sheet whose title could not be read), `ocr`
+    /// (read from a scanned page by OCR, `--ocr`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub flags: Vec<String>,
     /// Where the record was read: one span per list row and per sheet block.

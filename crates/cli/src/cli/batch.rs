@@ -67,6 +67,11 @@ pub struct Args {
     /// `repair --no-learn`).
     #[arg(long)]
     pub no_learn: bool,
+    /// Read image-only pages (scans) with Tesseract (`tesseract-ocr` with `jpn` and
+    /// `jpn_vert`; `GLYPHMEND_TESSERACT` names another binary); their text is flagged as OCR.
+    /// Tesseract takes 4–30 s a page: raise `--timeout` for long scanned documents.
+    #[arg(long)]
+    pub ocr: bool,
     #[command(flatten)]
     pub budget: super::extract::BudgetArgs,
 }
@@ -88,6 +93,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         budget: args.budget.budget(),
         password: args.password.clone(),
         learn: !args.no_learn,
+        ocr: args.ocr.then(glyphmend::ingest::ocr::OcrOptions::default),
         shard: args
             .shard
             .as_deref()

@@ -44,6 +44,11 @@ pub struct Args {
     /// is on by default and applies only readings at the calibrated threshold).
     #[arg(long)]
     pub no_learn: bool,
+    /// Read image-only pages (scans) with Tesseract (`tesseract-ocr` with `jpn` and
+    /// `jpn_vert`; `GLYPHMEND_TESSERACT` names another binary); `--json` flags their lines
+    /// with source `ocr` and Tesseract's confidence.
+    #[arg(long)]
+    pub ocr: bool,
     /// Suppress warnings on stderr.
     #[arg(short, long)]
     pub quiet: bool,
@@ -116,6 +121,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         },
         budget: args.budget.budget(),
         learn: !args.no_learn,
+        ocr: args.ocr.then(glyphmend::ingest::ocr::OcrOptions::default),
     };
     let doc = pipeline.read(&args.file)?;
     if !args.quiet {

@@ -11,6 +11,7 @@ mod lm;
 mod lm_cli;
 mod ms_fonts;
 mod ms_repair;
+mod ocr;
 mod parallel_identical;
 mod parquet;
 mod pdf_extract;
