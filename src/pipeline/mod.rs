@@ -379,7 +379,7 @@ impl Pipeline {
                             text: text.into(),
                             lines: learned_lines(&learned, i),
                         };
-                        PageResult::new(p.number, original, repair)
+                        PageResult::new(p.number, original, repair).with_layout(p)
                     })
                     .collect();
                 let mut doc = Document {
