@@ -204,7 +204,8 @@ pub fn write_site(out_dir: &Path, opts: &ReviewOptions) -> Result<ReviewReport> 
             let t = tier(e, Some(&d), &counts);
             let img = e.sha256.as_deref().and_then(|s| images.get(s));
             let html = doc::render(&ctx, img, i + 1, e, &d, &counts, t);
-            export::write_atomic(&docs_dir.join(format!("{}.html", i + 1)), html.as_bytes())?;
+            // Synced together below, before the index that links them.
+            export::write_replace(&docs_dir.join(format!("{}.html", i + 1)), html.as_bytes())?;
             Ok(Some((counts, t)))
         })
         .collect();
@@ -230,6 +231,12 @@ pub fn write_site(out_dir: &Path, opts: &ReviewOptions) -> Result<ReviewReport> 
             tier: t,
         });
     }
+    let written: Vec<PathBuf> = items
+        .iter()
+        .filter(|it| it.entry.status.has_outputs() && it.entry.outputs.is_some())
+        .map(|it| docs_dir.join(format!("{}.html", it.number)))
+        .collect();
+    export::sync_file_system(&docs_dir, &written)?;
     let mut notes: std::collections::BTreeMap<&str, usize> = Default::default();
     for img in images.values() {
         match img {

@@ -71,6 +71,9 @@ pub const INDEX_SCRIPT: &str = r#"
   function sort(){
     var ths = table.tHead.rows[0].cells;
     for (var i = 0; i < ths.length; i++) ths[i].classList.remove('sorted-asc', 'sorted-desc');
+    // Written in the default order: re-append rows only when sorted by a column.
+    if (state.sort === null && !body.hasAttribute('data-resorted')) return;
+    body.setAttribute('data-resorted', '1');
     var sorted = rows.slice();
     if (state.sort !== null) {
       var col = state.sort, sign = state.dir === 'desc' ? -1 : 1;
@@ -124,6 +127,11 @@ pub const INDEX_SCRIPT: &str = r#"
   window.addEventListener('hashchange', fromHash);
   fromHash();
   document.body.setAttribute('data-ready', '1');
+  // Milliseconds from navigation to the script's end and to the load event (measurements).
+  document.body.setAttribute('data-ready-ms', Math.round(performance.now()));
+  window.addEventListener('load', function(){
+    document.body.setAttribute('data-load-ms', Math.round(performance.now()));
+  });
 })();
 "#;
 
@@ -221,5 +229,10 @@ pub const DOC_SCRIPT: &str = r#"
   apply();
   if (p.line) { var r = document.getElementById(p.line); if (r) select(r, true, true); }
   document.body.setAttribute('data-ready', '1');
+  // Milliseconds from navigation to the script's end and to the load event (measurements).
+  document.body.setAttribute('data-ready-ms', Math.round(performance.now()));
+  window.addEventListener('load', function(){
+    document.body.setAttribute('data-load-ms', Math.round(performance.now()));
+  });
 })();
 "#;

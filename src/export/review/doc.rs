@@ -168,14 +168,14 @@ pub(super) fn render(
         escape(ctx.index_name),
         escape(&d.path),
     );
-    let _ = write!(
+    let _ = writeln!(
         h,
         "<table class=\"counts\" id=\"counts\"><tr><th>status</th><th>pages</th>\
          <th>repaired spans</th><th>under {LOW_CONFIDENCE}</th><th>self-learned</th>\
          <th>decoded runs</th><th>unresolved</th><th>lines to review</th>\
          <th>lowest confidence</th></tr><tr><td>{}</td><td>{}</td><td id=\"count-spans\">{}</td>\
          <td>{}</td><td>{}</td><td id=\"count-decoded\">{}</td><td id=\"count-unresolved\">{}</td>\
-         <td id=\"count-lines\">{}</td><td>{:.3}</td></tr></table>\n",
+         <td id=\"count-lines\">{}</td><td>{:.3}</td></tr></table>",
         TIERS[usize::from(tier.min(3))],
         c.pages,
         c.spans,

@@ -39,10 +39,10 @@ pub(super) fn render(manifest: &Manifest, items: &[Item<'_>], notes: &[String]) 
         total.unresolved += it.counts.unresolved;
         total.lines += it.counts.lines;
     }
-    let _ = write!(
+    let _ = writeln!(
         h,
         "<p>{} inputs: <span class=\"failed\">{} failed</span>, {} with unresolved text, {} to \
-         check, {} ok; {} pages. {} (tables <code>{}</code>).</p>\n",
+         check, {} ok; {} pages. {} (tables <code>{}</code>).</p>",
         items.len(),
         tiers[0],
         tiers[1],
@@ -57,13 +57,13 @@ pub(super) fn render(manifest: &Manifest, items: &[Item<'_>], notes: &[String]) 
                 .unwrap_or(&manifest.tables_version)
         ),
     );
-    let _ = write!(
+    let _ = writeln!(
         h,
         "<table class=\"counts\" id=\"totals\"><tr><th>repaired spans</th><th>under \
          {LOW_CONFIDENCE}</th><th>self-learned</th><th>decoded runs</th><th>unresolved</th>\
          <th>lines to review</th></tr><tr><td id=\"total-spans\">{}</td><td id=\"total-low\">{}\
          </td><td>{}</td><td id=\"total-decoded\">{}</td><td id=\"total-unresolved\">{}</td>\
-         <td>{}</td></tr></table>\n",
+         <td>{}</td></tr></table>",
         total.spans, total.low, total.learned, total.decoded, total.unresolved, total.lines
     );
     for n in notes {
@@ -166,9 +166,9 @@ pub(super) fn render(manifest: &Manifest, items: &[Item<'_>], notes: &[String]) 
     }
     h.push_str("</tbody></table>\n");
     if !manifest.skipped.is_empty() {
-        let _ = write!(
+        let _ = writeln!(
             h,
-            "<h2>Skipped</h2><ul id=\"skipped\">{}</ul>\n",
+            "<h2>Skipped</h2><ul id=\"skipped\">{}</ul>",
             manifest
                 .skipped
                 .iter()
