@@ -137,7 +137,8 @@ pub const INDEX_SCRIPT: &str = r#"
 
 /// A document page's script: the confidence threshold (flags items, lines and boxes under
 /// it; optionally hides the rest), line ↔ box selection, keyboard navigation, and live
-/// counts — read from the URL hash too (`#threshold=0.95&only=under&line=p1-l3`).
+/// counts — read from the URL hash too (`#threshold=0.95&only=under&line=p1-l3`; `click=ID`
+/// and `keys=jk…` replay a click and key presses, for headless checks).
 pub const DOC_SCRIPT: &str = r#"
 (function(){
   var thr = document.getElementById('threshold'), range = document.getElementById('threshold-range');
@@ -228,6 +229,12 @@ pub const DOC_SCRIPT: &str = r#"
   only.checked = p.only === 'under';
   apply();
   if (p.line) { var r = document.getElementById(p.line); if (r) select(r, true, true); }
+  // Replays a click on an element (`click=ID`) and key presses (`keys=jjk`), in that order:
+  // what a reader does, for headless checks that cannot click or type.
+  if (p.click) { var c = document.getElementById(p.click); if (c) c.click(); }
+  (p.keys || '').split('').forEach(function(k){
+    document.dispatchEvent(new KeyboardEvent('keydown', {key: k}));
+  });
   document.body.setAttribute('data-ready', '1');
   // Milliseconds from navigation to the script's end and to the load event (measurements).
   document.body.setAttribute('data-ready-ms', Math.round(performance.now()));

@@ -321,6 +321,28 @@ fn review_site_works_in_a_headless_browser() {
         dom.contains("class=\"line sel\" id=\"p1-l3\""),
         "{dom:.3000}"
     );
+    // Keyboard: j/k walk the lines shown (1, 3, 4), clamped at the ends; with a filter, only
+    // the lines it shows. A click on a line selects it.
+    for (keys, line) in [
+        ("j", "p1-l1"),
+        ("jj", "p1-l3"),
+        ("jjjj", "p1-l4"),
+        ("jjjk", "p1-l3"),
+    ] {
+        let dom = dump_dom(&chromium, &format!("{url}#keys={keys}"));
+        assert_eq!(
+            body_attr(&dom, "data-selected").as_deref(),
+            Some(line),
+            "keys {keys}"
+        );
+    }
+    let dom = dump_dom(
+        &chromium,
+        &format!("{url}#threshold=0.5&only=under&keys=jj"),
+    );
+    assert_eq!(body_attr(&dom, "data-selected").as_deref(), Some("p1-l1"));
+    let dom = dump_dom(&chromium, &format!("{url}#click=p1-l4"));
+    assert_eq!(body_attr(&dom, "data-selected").as_deref(), Some("p1-l4"));
 }
 
 /// Lines of a page that hold a span, a decoded or unresolved run or unresolved garbling and
@@ -457,9 +479,19 @@ fn review_site_shows_pdf_pages_with_boxes_on_decoded_lines() {
         dom.contains("decoded by <code>table</code> · table <code>ipaex"),
         "{dom:.3000}"
     );
-    // Clicking a line selects its box (here through the hash, as a click does).
+    // Clicking a line selects its box, clicking a box its line (clicks replayed by the
+    // page from the hash: --dump-dom cannot click).
     let first = expected.iter().next().unwrap();
-    let dom = dump_dom(&chromium, &format!("{url}#line=p1-l{first}"));
+    let last = expected.iter().next_back().unwrap();
+    let dom = dump_dom(&chromium, &format!("{url}#click=box-p1-l{last}"));
+    assert_eq!(
+        body_attr(&dom, "data-selected"),
+        Some(format!("p1-l{last}")),
+        "a click on a box selects its line"
+    );
+    assert!(dom.contains(&format!("class=\"line sel\" id=\"p1-l{last}\"")));
+    assert_eq!(tags_with_class(&dom, "box sel").len(), 1);
+    let dom = dump_dom(&chromium, &format!("{url}#click=p1-l{first}"));
     let selected = tags_with_class(&dom, "box sel");
     assert_eq!(selected.len(), 1, "{dom:.2000}");
     assert_eq!(
@@ -473,6 +505,7 @@ fn review_site_shows_pdf_pages_with_boxes_on_decoded_lines() {
         Some(runs.len().to_string().as_str())
     );
     assert_eq!(tags_with_class(&dom, "box under").len(), expected.len());
+    // (The first line: headless screenshots of a scrolled page come out blank.)
     let shot = screenshot_dir().join("pdf-page.png");
     let (w, _) = screenshot(&chromium, &format!("{url}#line=p1-l{first}"), &shot);
     assert_eq!(w, 1400);
