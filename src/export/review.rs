@@ -3,7 +3,8 @@
 //!
 //! ```text
 //! OUT/review.html                 the index: one row per input, needs-attention first
-//! OUT/review/doc/<k>.html         one page per document (k: its position in the manifest)
+//! OUT/review/doc/<k>.html         one page per document (k: its position in the manifest;
+//!                                 a long one continues in <k>-2.html, … every 25 pages)
 //! OUT/review/img/<sha>/p-<N>.png  PDF pages rendered by pdftoppm (cached per input content)
 //! ```
 //!
@@ -191,7 +192,8 @@ pub fn write_site(out_dir: &Path, opts: &ReviewOptions) -> Result<ReviewReport> 
 
     // Documents are independent: read and write them in parallel; the index needs only their
     // counts and tiers.
-    let results: Vec<Result<Option<(DocCounts, u8)>>> = manifest
+    type Written = (DocCounts, u8, Vec<PathBuf>);
+    let results: Vec<Result<Option<Written>>> = manifest
         .inputs
         .par_iter()
         .enumerate()
@@ -203,13 +205,18 @@ pub fn write_site(out_dir: &Path, opts: &ReviewOptions) -> Result<ReviewReport> 
             let counts = DocCounts::of(&d);
             let t = tier(e, Some(&d), &counts);
             let img = e.sha256.as_deref().and_then(|s| images.get(s));
-            let html = doc::render(&ctx, img, i + 1, e, &d, &counts, t);
-            // Synced together below, before the index that links them.
-            export::write_replace(&docs_dir.join(format!("{}.html", i + 1)), html.as_bytes())?;
-            Ok(Some((counts, t)))
+            let mut files = Vec::new();
+            for (name, html) in doc::render(&ctx, img, i + 1, e, &d, &counts, t) {
+                // Synced together below, before the index that links them.
+                let path = docs_dir.join(name);
+                export::write_replace(&path, html.as_bytes())?;
+                files.push(path);
+            }
+            Ok(Some((counts, t, files)))
         })
         .collect();
     let mut items = Vec::with_capacity(results.len());
+    let mut written: Vec<PathBuf> = Vec::new();
     let mut report = ReviewReport {
         index: index_path.clone(),
         documents: 0,
@@ -218,9 +225,10 @@ pub fn write_site(out_dir: &Path, opts: &ReviewOptions) -> Result<ReviewReport> 
     };
     for (i, (e, r)) in manifest.inputs.iter().zip(results).enumerate() {
         let (counts, t) = match r? {
-            Some(ct) => {
+            Some((counts, t, files)) => {
                 report.documents += 1;
-                ct
+                written.extend(files);
+                (counts, t)
             }
             None => (DocCounts::default(), 0),
         };
@@ -231,11 +239,6 @@ pub fn write_site(out_dir: &Path, opts: &ReviewOptions) -> Result<ReviewReport> 
             tier: t,
         });
     }
-    let written: Vec<PathBuf> = items
-        .iter()
-        .filter(|it| it.entry.status.has_outputs() && it.entry.outputs.is_some())
-        .map(|it| docs_dir.join(format!("{}.html", it.number)))
-        .collect();
     export::sync_file_system(&docs_dir, &written)?;
     let mut notes: std::collections::BTreeMap<&str, usize> = Default::default();
     for img in images.values() {

@@ -19,7 +19,7 @@ table.docs td.why{font-size:.85em;color:#444;max-width:32em}
 table.docs td.path{word-break:break-all;max-width:30em}
 tr.tier-0 td.tier{color:#fff;background:#b00} tr.tier-1 td.tier{background:#ffb3a8}
 tr.tier-2 td.tier{background:#ffe28a} tr.tier-3 td.tier{background:#dff5df}
-.pager a{margin-right:.5em}
+.pager a{margin-right:.1em} .pager a.here{font-weight:600}
 .pair{display:flex;gap:1em;align-items:flex-start}
 .imgcol{flex:0 0 42%;position:sticky;top:3.2em;max-height:calc(100vh - 4em);overflow:auto}
 .textcol{flex:1 1 auto;min-width:0}
@@ -213,6 +213,9 @@ pub const DOC_SCRIPT: &str = r#"
     var pages = Array.prototype.slice.call(document.querySelectorAll('section.page'));
     if (!pages.length) return;
     var cur = sel ? pages.indexOf(sel.closest('section.page')) : -1;
+    // Past the first or last page of this file: the previous or next part of the document.
+    var link = document.getElementById(d > 0 ? 'next-part' : 'prev-part');
+    if (link && cur >= 0 && (cur + d < 0 || cur + d >= pages.length)) { location.href = link.href; return; }
     var i = Math.max(0, Math.min(pages.length - 1, cur + d));
     var first = pages[i].querySelector('tr.line');
     if (first) select(first, true, true); else pages[i].scrollIntoView();

@@ -139,7 +139,20 @@ fn run_item(r: &DecodedRun) -> String {
     )
 }
 
-/// Renders the page of document number `number`.
+/// Pages per HTML file of a document: a long document is split into parts of this many
+/// pages, each file linking to the others, so that every file stays quick to open.
+pub(super) const PAGES_PER_FILE: usize = 25;
+
+/// The file name of part `part` (0-based) of document `number`: `N.html`, `N-2.html`, …
+pub(super) fn file_name(number: usize, part: usize) -> String {
+    if part == 0 {
+        format!("{number}.html")
+    } else {
+        format!("{number}-{}.html", part + 1)
+    }
+}
+
+/// Renders the pages of document number `number`: (file name, HTML) per part.
 pub(super) fn render(
     ctx: &Context<'_>,
     images: Option<&Images>,
@@ -148,12 +161,11 @@ pub(super) fn render(
     d: &DocResult,
     c: &DocCounts,
     tier: u8,
-) -> String {
-    let mut h = head(&format!("{} — glyphmend review", d.path));
+) -> Vec<(String, String)> {
+    let mut h = String::new();
     let _ = write!(
         h,
-        "<body data-kind=\"{}\" data-doc=\"{number}\" data-tier=\"{}\">\n\
-         <div class=\"controls\"><a href=\"../../{}\" id=\"back\">← all documents</a> · \
+        "<div class=\"controls\"><a href=\"../../{}\" id=\"back\">← all documents</a> · \
          <label>confidence threshold <input type=\"number\" id=\"threshold\" min=\"0\" \
          max=\"1\" step=\"0.01\" value=\"{LOW_CONFIDENCE}\" style=\"width:5em\"> \
          <input type=\"range\" id=\"threshold-range\" min=\"0\" max=\"1\" step=\"0.01\" \
@@ -163,8 +175,6 @@ pub(super) fn render(
          shown <b id=\"js-visible\">?</b> · <kbd>j</kbd>/<kbd>k</kbd> next/previous line, \
          <kbd>n</kbd>/<kbd>p</kbd> page; click a line or a box</div>\n\
          <h1>{}</h1>\n",
-        escape(&d.kind),
-        TIERS[usize::from(tier.min(3))],
         escape(ctx.index_name),
         escape(&d.path),
     );
@@ -230,37 +240,86 @@ pub(super) fn render(
         _ => None,
     };
     let per_page: Vec<Vec<usize>> = d.pages.iter().map(review_lines).collect();
-    if d.pages.len() > 1 {
-        h.push_str("<p class=\"pager\" id=\"pager\">pages: ");
-        for (p, lines) in d.pages.iter().zip(&per_page) {
-            let _ = write!(
-                h,
-                "<a href=\"#p-{0}\">{0}</a>{1}",
-                p.page,
-                if lines.is_empty() {
+    let parts = d.pages.len().div_ceil(PAGES_PER_FILE).max(1);
+    let mut files = Vec::with_capacity(parts);
+    for part in 0..parts {
+        let range = part * PAGES_PER_FILE..((part + 1) * PAGES_PER_FILE).min(d.pages.len());
+        let mut f = head(&format!("{} — glyphmend review", d.path));
+        let _ = writeln!(
+            f,
+            "<body data-kind=\"{}\" data-doc=\"{number}\" data-tier=\"{}\" \
+             data-part=\"{}\" data-parts=\"{parts}\">",
+            escape(&d.kind),
+            TIERS[usize::from(tier.min(3))],
+            part + 1
+        );
+        f.push_str(&h);
+        if d.pages.len() > 1 {
+            f.push_str("<p class=\"pager\" id=\"pager\">pages: ");
+            for (i, (p, lines)) in d.pages.iter().zip(&per_page).enumerate() {
+                let target = i / PAGES_PER_FILE;
+                let href = if target == part {
                     String::new()
                 } else {
-                    format!("<sup>{}</sup> ", lines.len())
-                }
-            );
+                    file_name(number, target)
+                };
+                let _ = write!(
+                    f,
+                    "<a href=\"{href}#p-{0}\"{2}>{0}</a>{1} ",
+                    p.page,
+                    if lines.is_empty() {
+                        String::new()
+                    } else {
+                        format!("<sup>{}</sup>", lines.len())
+                    },
+                    if target == part {
+                        " class=\"here\""
+                    } else {
+                        ""
+                    }
+                );
+            }
+            if part > 0 {
+                let _ = write!(
+                    f,
+                    " <a id=\"prev-part\" rel=\"prev\" href=\"{}\">← pages {}–{}</a>",
+                    file_name(number, part - 1),
+                    (part - 1) * PAGES_PER_FILE + 1,
+                    part * PAGES_PER_FILE
+                );
+            }
+            if part + 1 < parts {
+                let _ = write!(
+                    f,
+                    " <a id=\"next-part\" rel=\"next\" href=\"{}\">pages {}–{} →</a>",
+                    file_name(number, part + 1),
+                    (part + 1) * PAGES_PER_FILE + 1,
+                    ((part + 2) * PAGES_PER_FILE).min(d.pages.len())
+                );
+            }
+            f.push_str("</p>\n");
         }
-        h.push_str("</p>\n");
+        for (k, (p, lines)) in d.pages[range.clone()]
+            .iter()
+            .zip(&per_page[range])
+            .enumerate()
+        {
+            let image = rendering.and_then(|(key, r)| {
+                r.pages
+                    .iter()
+                    .find(|rp| rp.page == p.page)
+                    .map(|rp| (key, rp))
+            });
+            render_page(&mut f, p, lines, pdf, image, rendering.is_some(), k);
+        }
+        let _ = write!(
+            f,
+            "<script>{}</script>\n</body></html>\n",
+            assets::DOC_SCRIPT
+        );
+        files.push((file_name(number, part), f));
     }
-    for (k, (p, lines)) in d.pages.iter().zip(&per_page).enumerate() {
-        let image = rendering.and_then(|(key, r)| {
-            r.pages
-                .iter()
-                .find(|rp| rp.page == p.page)
-                .map(|rp| (key, rp))
-        });
-        render_page(&mut h, p, lines, pdf, image, rendering.is_some(), k);
-    }
-    let _ = write!(
-        h,
-        "<script>{}</script>\n</body></html>\n",
-        assets::DOC_SCRIPT
-    );
-    h
+    files
 }
 
 fn render_page(

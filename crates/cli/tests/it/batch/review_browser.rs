@@ -550,3 +550,60 @@ fn review_site_shows_pdf_pages_with_boxes_on_decoded_lines() {
             .contains("pdftoppm not found")
     );
 }
+
+#[test]
+fn review_site_splits_long_documents_into_linked_parts() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("in");
+    // 30 pages (form feeds, as pdftotext writes them), each with a garbled line.
+    let page = "地域のከᵝな୺体の㐃ᦠを㏻ࡌた\nclean line\n";
+    write(
+        &input.join("long.txt"),
+        vec![page; 30].join("\u{c}").as_bytes(),
+    );
+    let out = tmp.path().join("out");
+    let b = run(&["batch", s(&input), "-o", s(&out), "--quiet"]);
+    assert!(b.status.code().is_some_and(|c| c == 0 || c == 4), "{b:?}");
+    let r = run(&["review", s(&out)]);
+    assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+    let docs = out.join("review/doc");
+    assert!(docs.join("1.html").is_file() && docs.join("1-2.html").is_file());
+    assert!(!docs.join("1-3.html").exists(), "30 pages: two parts of 25");
+
+    let chromium = chromium();
+    let dom = dump_dom(&chromium, &file_url(&docs.join("1.html")));
+    assert_eq!(body_attr(&dom, "data-parts").as_deref(), Some("2"));
+    let sections = tags_with_class(&dom, "page");
+    assert_eq!(sections.len(), 25, "pages 1–25 in the first part");
+    assert_eq!(attr(sections[24], "id"), Some("p-25"));
+    assert!(dom.contains("id=\"next-part\" rel=\"next\" href=\"1-2.html\""));
+    assert!(
+        dom.contains("href=\"1-2.html#p-30\""),
+        "the pager links every page"
+    );
+    // Counts are the whole document's, from doc.json, on every part.
+    let doc: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("docs/long.txt/doc.json")).unwrap())
+            .unwrap();
+    let spans: usize = doc["pages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["spans"].as_array().unwrap().len())
+        .sum();
+    let dom2 = dump_dom(&chromium, &file_url(&docs.join("1-2.html")));
+    for d in [&dom, &dom2] {
+        assert_eq!(text_of_id(d, "count-spans"), Some(spans.to_string()));
+    }
+    let sections = tags_with_class(&dom2, "page");
+    assert_eq!(sections.len(), 5);
+    assert_eq!(attr(sections[0], "id"), Some("p-26"));
+    assert!(dom2.contains("id=\"prev-part\" rel=\"prev\" href=\"1.html\""));
+    // n/p move between pages of the part.
+    let dom2 = dump_dom(
+        &chromium,
+        &format!("{}#keys=nn", file_url(&docs.join("1-2.html"))),
+    );
+    let selected = body_attr(&dom2, "data-selected").unwrap_or_default();
+    assert!(selected.starts_with("p27-"), "{selected}");
+}
