@@ -456,6 +456,7 @@ pub fn run_with_progress(
         files_per_second: (files.len() - skipped) as f64 / wall.max(1e-9),
         pages_per_second: pages_processed as f64 / wall.max(1e-9),
         files,
+        input_dir: opts.input_dir.canonicalize().ok(),
     };
     out.write_timings(&timings)?;
     Ok(BatchReport {

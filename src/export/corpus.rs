@@ -35,6 +35,10 @@ pub struct SpanRecord {
     pub fix: String,
     /// 0..=1: the calibrated probability that the span is right.
     pub confidence: f32,
+    /// The raw evidence the confidence was calibrated from, for a reader (e.g. `table ·
+    /// 2 chars · LM gain +3.10 · rule 0.97`); absent in outputs of older versions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub evidence: Option<String>,
 }
 
 impl SpanRecord {
@@ -51,8 +55,89 @@ impl SpanRecord {
             rule: s.rule.clone(),
             fix: s.fix.clone(),
             confidence: s.confidence,
+            evidence: s.evidence.as_ref().map(evidence_text),
         }
     }
+}
+
+/// One line for a person from a span's raw evidence.
+fn evidence_text(e: &crate::repair::calibrate::SpanEvidence) -> String {
+    let mut s = format!(
+        "{} · {} char(s) · LM gain {:+.2} · rule {:.2}",
+        e.kind.as_str(),
+        e.chars,
+        e.gain,
+        e.rule_confidence
+    );
+    if let Some(n) = e.occurrences {
+        s.push_str(&format!(" · rarest glyph seen {n}×"));
+    }
+    if let Some(o) = e.ordered {
+        s.push_str(if o {
+            " · in a fitted glyph order"
+        } else {
+            " · from contexts only"
+        });
+    }
+    if let Some(share) = e.order_share {
+        s.push_str(&format!(" · order explains {:.0}%", share * 100.0));
+    }
+    if let Some(lp) = e.doc_logprob {
+        s.push_str(&format!(" · document log10 p {lp:.2}"));
+    }
+    s
+}
+
+/// A run of a PDF line's glyphs whose text a reader should be able to check: decoded
+/// through a table, a font's own cmap, outlines or a document table, read through a
+/// ToUnicode map that was distrusted, or left unresolved (U+FFFD). Runs read through a
+/// trusted ToUnicode, a predefined CMap or a simple font's encoding are not listed, and
+/// self-learned readings are [`SpanRecord`]s (table `learned`), not runs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DecodedRun {
+    /// 1-based line number within the page.
+    pub line: usize,
+    /// 1-based character columns of the line, inclusive (0: not found in the line's text).
+    pub column: usize,
+    /// Last column of the run (see `column`).
+    pub end_column: usize,
+    /// The run's text (U+FFFD for each unresolved glyph).
+    pub text: String,
+    /// Where its text came from: `table`, `font-cmap`, `outline`, `document-table`,
+    /// `to-unicode` (distrusted entries), `unresolved`, … (kebab-case mapping source).
+    pub source: String,
+    /// The table's name for `source = table`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub table: Option<String>,
+    /// BaseFont as written in the PDF.
+    pub font: String,
+    /// Glyph ID of each glyph, where the font structure determines it (what a tool that
+    /// prints glyph IDs as code points would show).
+    pub gids: Vec<Option<u32>>,
+    /// Lowest confidence over the run's glyphs.
+    pub confidence: f32,
+    /// Glyphs of the run left unresolved.
+    pub unresolved: usize,
+    /// [x0, y0, x1, y1] in PDF user space (y up).
+    pub bbox: [f32; 4],
+}
+
+impl DecodedRun {
+    /// Whether a run read through `source` is one a reader should check (see the type).
+    fn reviewable(s: &crate::ingest::Span) -> bool {
+        use crate::ingest::resolve::MappingSource as M;
+        s.unresolved > 0
+            || s.tounicode_distrust.is_some()
+            || !matches!(
+                s.source,
+                M::ToUnicode | M::PredefinedCmap | M::Encoding | M::Learned
+            )
+    }
+}
+
+/// A PDF coordinate rounded to 1/100 point (keeps `doc.json` short and stable).
+fn round2(v: f32) -> f32 {
+    (v * 100.0).round() / 100.0
 }
 
 /// Garbling no table explained, as stored.
@@ -146,6 +231,14 @@ pub struct PageResult {
     pub unresolved: Vec<UnresolvedRecord>,
     /// Counts for the page.
     pub stats: PageStats,
+    /// PDF pages: the [x0, y0, x1, y1] box (PDF user space, y up) of each line of
+    /// `original`, by line number − 1 (`null` for a line without glyphs). Empty for text
+    /// inputs and in outputs of older versions.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub line_boxes: Vec<Option<[f32; 4]>>,
+    /// PDF pages: the runs of glyphs to review (see [`DecodedRun`]), in line order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub decoded: Vec<DecodedRun>,
 }
 
 impl PageResult {
@@ -200,7 +293,68 @@ impl PageResult {
             spans,
             unresolved,
             stats,
+            line_boxes: Vec::new(),
+            decoded: Vec::new(),
         }
+    }
+
+    /// The page with the line boxes and reviewable runs of the extracted PDF page it was
+    /// read from (`page.lines` are the lines of `original`, in order).
+    pub fn with_layout(mut self, page: &crate::ingest::Page) -> Self {
+        self.line_boxes = page
+            .lines
+            .iter()
+            .map(|l| {
+                l.spans
+                    .iter()
+                    .map(|s| s.bbox)
+                    .reduce(|a, b| {
+                        [
+                            a[0].min(b[0]),
+                            a[1].min(b[1]),
+                            a[2].max(b[2]),
+                            a[3].max(b[3]),
+                        ]
+                    })
+                    .map(|b| b.map(round2))
+            })
+            .collect();
+        self.decoded.clear();
+        for (i, l) in page.lines.iter().enumerate() {
+            let chars: Vec<char> = l.text.chars().collect();
+            let mut pos = 0;
+            for s in &l.spans {
+                let run: Vec<char> = s.text.chars().collect();
+                // The line's text is its runs' text in order; search forward in case a
+                // layout gap was put between them.
+                let at = (pos..=chars.len().saturating_sub(run.len()))
+                    .find(|&k| !run.is_empty() && chars[k..].starts_with(&run));
+                if let Some(k) = at {
+                    pos = k + run.len();
+                }
+                if !DecodedRun::reviewable(s) {
+                    continue;
+                }
+                let source = serde_json::to_value(s.source)
+                    .ok()
+                    .and_then(|v| v.as_str().map(String::from))
+                    .unwrap_or_default();
+                self.decoded.push(DecodedRun {
+                    line: i + 1,
+                    column: at.map_or(0, |k| k + 1),
+                    end_column: at.map_or(0, |k| k + run.len()),
+                    text: s.text.clone(),
+                    source,
+                    table: s.table.clone(),
+                    font: s.font.clone(),
+                    gids: s.gids.clone(),
+                    confidence: s.confidence,
+                    unresolved: s.unresolved,
+                    bbox: s.bbox.map(round2),
+                });
+            }
+        }
+        self
     }
 }
 

@@ -196,6 +196,7 @@ mod tests {
             rule: "block".into(),
             fix: "decode".into(),
             confidence: 0.9,
+            evidence: None,
         }
     }
 
@@ -208,6 +209,8 @@ mod tests {
             spans,
             unresolved: vec![],
             stats: Default::default(),
+            line_boxes: vec![],
+            decoded: vec![],
         }
     }
 

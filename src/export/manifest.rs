@@ -259,6 +259,10 @@ pub struct Timings {
     pub files_per_second: f64,
     pub pages_per_second: f64,
     pub files: Vec<FileTiming>,
+    /// The input directory, absolute (where `glyphmend review` finds the PDFs it renders);
+    /// absent in outputs of older versions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub input_dir: Option<std::path::PathBuf>,
 }
 
 /// Milliseconds spent per stage on one input.

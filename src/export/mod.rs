@@ -3,7 +3,8 @@
 //! * [`corpus`] — the per-document result (`doc.json`) and the corpus lines (`corpus.jsonl`);
 //! * `index` / `search` (feature `search`, on by default) — a tantivy full-text index with a
 //!   CJK-bigram tokenizer, queries, and OpenSearch bulk export;
-//! * [`review`] — a static, self-contained HTML report of every repair;
+//! * [`review`] — a static review site (index of documents, one page per document, PDF pages
+//!   rendered beside the text);
 //! * [`diff`] — original vs repaired in a terminal;
 //! * [`manifest`] / [`outdir`] — the output directory's layout, format version and files;
 //! * [`parquet`] — `corpus.parquet` and `records.parquet`, typed from the generated schemas.

@@ -11,7 +11,8 @@
 //! OUT/docs/<input>/doc.json    the document (single source of truth for the files beside it)
 //! OUT/docs/<input>/repaired.txt, spans.json, records.jsonl
 //! OUT/index/                   full-text index (`glyphmend index`)
-//! OUT/review.html              review report (`glyphmend review`)
+//! OUT/review.html              review site's index (`glyphmend review`)
+//! OUT/review/                  its document pages and page images (export::review)
 //! ```
 //!
 //! Invariant: no other module spells these names; every write goes through
@@ -106,6 +107,9 @@ impl OutDir {
     pub fn index_dir(&self) -> PathBuf {
         self.root.join("index")
     }
+    /// The review site's directory beside its index (`review/`).
+    pub const REVIEW_DIR: &'static str = "review";
+
     /// The default review report.
     pub fn review_path(&self) -> PathBuf {
         self.root.join("review.html")

@@ -1,50 +1,336 @@
-//! A static HTML review of a batch: one self-contained file (inline CSS and JS, no external
-//! assets, no server) that opens from disk.
+//! The review site of a batch: static HTML (inline CSS and JS, no external assets, no
+//! server) that opens from disk, for a corpus of thousands of documents.
 //!
-//! Per document and page, the changed lines side by side (original | repaired), repaired
-//! spans highlighted with table, rule and confidence on hover (`title`), unresolved garbling
-//! marked, counts per table, failed inputs with their errors. A checkbox (or the URL hash
-//! `#low`) filters to lines holding low-confidence spans.
+//! ```text
+//! OUT/review.html                 the index: one row per input, needs-attention first
+//! OUT/review/doc/<k>.html         one page per document (k: its position in the manifest;
+//!                                 a long one continues in <k>-2.html, … every 25 pages)
+//! OUT/review/img/<sha>/p-<N>.png  PDF pages rendered by pdftoppm (cached per input content)
+//! ```
 //!
-//! The inline script is the single source of the live numbers: on load it counts the span
-//! marks into `#js-count-spans`, `#js-count-low`, fills `#js-table-counts`, flags rows with
-//! low-confidence spans, applies the filter from the hash and writes the number of visible
-//! lines into `#js-count-visible`. A headless browser's DOM dump therefore shows whether the
-//! page works.
+//! * The index is a table of every input (failed ones too) ranked by tier — failed,
+//!   unresolved (glyphs, garbling or text lost), to check (spans under [`LOW_CONFIDENCE`],
+//!   self-learned readings, other attention reasons), ok — then by counts; sortable by
+//!   any column and filterable by text. It holds counts only, never a document's text, so
+//!   it stays small for thousands of documents.
+//! * A document page has one section per page: for a PDF the rendered page with a box on
+//!   every line that holds a repaired, decoded or unresolved run, beside the lines to review;
+//!   every item shows before → after, table, rule, evidence and confidence as text. A
+//!   confidence threshold flags (and optionally hides) what lies under it; `j`/`k` move
+//!   between lines, `n`/`p` between pages; clicking a line selects its box and vice versa.
+//!
+//! Invariant: every count shown comes from [`DocCounts::of`] over the document's `doc.json`
+//! (the index and the document page call the same function; the page's script counts the
+//! items it shows, which are the same records). Rendering problems (no `pdftoppm`, input
+//! gone or changed) are notes on the page, never failures.
 
-use crate::export::corpus::{DocResult, LOW_CONFIDENCE, PageResult, SpanRecord};
-use crate::export::diff::repaired_ranges;
-use crate::export::manifest::Manifest;
+mod assets;
+mod doc;
+mod index;
+pub mod render;
+
+use crate::export::corpus::{DocResult, LOW_CONFIDENCE};
+use crate::export::manifest::{InputEntry, Manifest, Status, Timings};
 use crate::export::outdir::{DocFile, OutDir};
-use crate::export::{self, Result};
-use std::collections::BTreeMap;
+use crate::export::{self, ExportError, Result};
+use rayon::prelude::*;
 use std::fmt::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-/// Reads a batch output directory and renders its review page.
-pub fn render_dir(out_dir: &Path) -> Result<String> {
-    let out = OutDir::new(out_dir);
-    let manifest: Manifest = out.read_manifest()?;
-    let mut docs = Vec::new();
-    for e in &manifest.inputs {
-        if !e.status.has_outputs() || e.outputs.is_none() {
-            continue;
-        }
-        docs.push(export::read_json::<DocResult>(
-            &out.doc_file(&e.path, DocFile::Doc),
-        )?);
-    }
-    Ok(render(&manifest, &docs))
+/// How to build the site.
+#[derive(Debug, Clone, Default)]
+pub struct ReviewOptions {
+    /// Where the index goes (default `OUT/review.html`); the site's directory `review/` is
+    /// created beside it.
+    pub output: Option<PathBuf>,
+    /// The batch's input directory, to find the PDFs to render (default: the one the batch
+    /// recorded in `timings.json`).
+    pub inputs: Option<PathBuf>,
+    /// Do not render page images.
+    pub no_images: bool,
 }
 
-/// Writes `review.html` into the output directory; returns its path.
-pub fn write_dir(out_dir: &Path, target: Option<&Path>) -> Result<std::path::PathBuf> {
-    let html = render_dir(out_dir)?;
-    let path = target
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|| OutDir::new(out_dir).review_path());
-    export::write_atomic(&path, html.as_bytes())?;
-    Ok(path)
+/// What [`write_site`] wrote.
+#[derive(Debug, Clone)]
+pub struct ReviewReport {
+    /// The index page.
+    pub index: PathBuf,
+    /// Document pages written.
+    pub documents: usize,
+    /// PDF pages with an image (rendered now or before).
+    pub images: usize,
+    /// Why some PDFs have no images (one line per reason and document count).
+    pub notes: Vec<String>,
+}
+
+/// Counts of one document, from its `doc.json`: the single source of every number the site
+/// shows about it.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct DocCounts {
+    /// Pages.
+    pub pages: usize,
+    /// Repaired (or self-learned) spans.
+    pub spans: usize,
+    /// Spans below [`LOW_CONFIDENCE`].
+    pub low: usize,
+    /// Self-learned spans (table `learned`).
+    pub learned: usize,
+    /// PDF runs decoded by a table, a font cmap, outlines or a distrusted ToUnicode.
+    pub decoded: usize,
+    /// Unresolved: garbled text spans no table explains plus PDF glyphs no source explains.
+    pub unresolved: usize,
+    /// Lines holding anything to review.
+    pub lines: usize,
+    /// Lowest confidence over spans and decoded runs (1 when there are none).
+    pub min_confidence: f32,
+    /// Warnings.
+    pub warnings: usize,
+}
+
+impl DocCounts {
+    /// The counts of `doc`.
+    pub fn of(doc: &DocResult) -> DocCounts {
+        let mut c = DocCounts {
+            pages: doc.pages.len(),
+            warnings: doc.warnings.len(),
+            min_confidence: 1.0,
+            ..Default::default()
+        };
+        for p in &doc.pages {
+            for s in &p.spans {
+                c.spans += 1;
+                c.low += usize::from(s.confidence < LOW_CONFIDENCE);
+                c.learned += usize::from(s.table == crate::repair::LEARNED_TABLE);
+                c.min_confidence = c.min_confidence.min(s.confidence);
+            }
+            for r in &p.decoded {
+                if r.unresolved > 0 {
+                    c.unresolved += r.unresolved;
+                } else {
+                    c.decoded += 1;
+                    c.min_confidence = c.min_confidence.min(r.confidence);
+                }
+            }
+            c.unresolved += p.unresolved.len();
+            c.lines += doc::review_lines(p).len();
+        }
+        c
+    }
+}
+
+/// How urgently an input needs a reader: 0 failed, 1 unresolved or text lost, 2 to check,
+/// 3 ok.
+pub fn tier(entry: &InputEntry, doc: Option<&DocResult>, c: &DocCounts) -> u8 {
+    use crate::pipeline::attention::AttentionReason as R;
+    if entry.status == Status::Failed || doc.is_none() {
+        return 0;
+    }
+    let reasons = doc
+        .and_then(|d| d.attention.as_ref())
+        .map(|a| a.reasons.as_slice())
+        .unwrap_or_default();
+    let lost = reasons.iter().any(|r| {
+        matches!(
+            r,
+            R::Truncated { .. }
+                | R::ImageOnlyPages { .. }
+                | R::UnresolvedGlyphs { .. }
+                | R::UnresolvedSpans { .. }
+        )
+    });
+    if c.unresolved > 0 || lost {
+        1
+    } else if c.low > 0 || c.learned > 0 || !reasons.is_empty() {
+        2
+    } else {
+        3
+    }
+}
+
+/// Tier names, by [`tier`].
+pub const TIERS: [&str; 4] = ["failed", "unresolved", "check", "ok"];
+
+/// One input as the site sees it.
+pub(crate) struct Item<'a> {
+    /// Its manifest entry.
+    pub entry: &'a InputEntry,
+    /// 1-based position in the manifest: the document page's name.
+    pub number: usize,
+    /// Its counts (zero for a failed input).
+    pub counts: DocCounts,
+    /// [`tier`].
+    pub tier: u8,
+}
+
+/// Writes the review site of the batch output `out_dir`.
+pub fn write_site(out_dir: &Path, opts: &ReviewOptions) -> Result<ReviewReport> {
+    let out = OutDir::new(out_dir);
+    let manifest: Manifest = out.read_manifest()?;
+    let index_path = opts.output.clone().unwrap_or_else(|| out.review_path());
+    let site = index_path.parent().map_or_else(
+        || PathBuf::from(OutDir::REVIEW_DIR),
+        |p| p.join(OutDir::REVIEW_DIR),
+    );
+    let index_name = index_path.file_name().map_or_else(
+        || "review.html".into(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    let docs_dir = site.join("doc");
+    // Pages of a previous run may name documents that are gone: start clean.
+    match std::fs::remove_dir_all(&docs_dir) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+            return Err(ExportError::io(&docs_dir, e));
+        }
+        _ => {}
+    }
+    std::fs::create_dir_all(&docs_dir).map_err(|e| ExportError::io(&docs_dir, e))?;
+    let img_dir = site.join("img");
+    let images = page_images(&out, &manifest, &img_dir, opts);
+    let ctx = doc::Context {
+        index_name: &index_name,
+    };
+
+    // Documents are independent: read and write them in parallel; the index needs only their
+    // counts and tiers.
+    type Written = (DocCounts, u8, Vec<PathBuf>);
+    let results: Vec<Result<Option<Written>>> = manifest
+        .inputs
+        .par_iter()
+        .enumerate()
+        .map(|(i, e)| {
+            if !e.status.has_outputs() || e.outputs.is_none() {
+                return Ok(None);
+            }
+            let d: DocResult = export::read_json(&out.doc_file(&e.path, DocFile::Doc))?;
+            let counts = DocCounts::of(&d);
+            let t = tier(e, Some(&d), &counts);
+            let img = e.sha256.as_deref().and_then(|s| images.get(s));
+            let mut files = Vec::new();
+            for (name, html) in doc::render(&ctx, img, i + 1, e, &d, &counts, t) {
+                // Synced together below, before the index that links them.
+                let path = docs_dir.join(name);
+                export::write_replace(&path, html.as_bytes())?;
+                files.push(path);
+            }
+            Ok(Some((counts, t, files)))
+        })
+        .collect();
+    let mut items = Vec::with_capacity(results.len());
+    let mut written: Vec<PathBuf> = Vec::new();
+    let mut report = ReviewReport {
+        index: index_path.clone(),
+        documents: 0,
+        images: 0,
+        notes: Vec::new(),
+    };
+    for (i, (e, r)) in manifest.inputs.iter().zip(results).enumerate() {
+        let (counts, t) = match r? {
+            Some((counts, t, files)) => {
+                report.documents += 1;
+                written.extend(files);
+                (counts, t)
+            }
+            None => (DocCounts::default(), 0),
+        };
+        items.push(Item {
+            entry: e,
+            number: i + 1,
+            counts,
+            tier: t,
+        });
+    }
+    export::sync_file_system(&docs_dir, &written)?;
+    let mut notes: std::collections::BTreeMap<&str, usize> = Default::default();
+    for img in images.values() {
+        match img {
+            Ok((_, r)) => report.images += r.pages.len(),
+            Err(n) => *notes.entry(n.as_str()).or_default() += 1,
+        }
+    }
+    report.notes = notes
+        .into_iter()
+        .map(|(n, k)| format!("{n} ({k} PDF(s))"))
+        .collect();
+    if !opts.no_images {
+        let used = images
+            .values()
+            .filter_map(|r| r.as_ref().ok().map(|(k, _)| k.clone()))
+            .collect();
+        doc::remove_unused_images(&img_dir, &used);
+    }
+    let html = index::render(&manifest, &items, &report.notes);
+    export::write_atomic(&index_path, html.as_bytes())?;
+    Ok(report)
+}
+
+/// The page images of every PDF with outputs, by input sha256: rendered now (each content
+/// once, in parallel), found from a previous run, or why there are none.
+fn page_images(
+    out: &OutDir,
+    manifest: &Manifest,
+    img_dir: &Path,
+    opts: &ReviewOptions,
+) -> std::collections::HashMap<String, doc::Images> {
+    let inputs = opts.inputs.clone().or_else(|| {
+        export::read_json::<Timings>(&out.timings_path())
+            .ok()
+            .and_then(|t| t.input_dir)
+    });
+    let pdftoppm = render::which("pdftoppm");
+    // One input path per content: copies of a file are rendered once.
+    let mut wanted: std::collections::BTreeMap<&str, &str> = Default::default();
+    for e in &manifest.inputs {
+        if e.kind == crate::pipeline::SourceKind::Pdf
+            && e.status.has_outputs()
+            && e.outputs.is_some()
+            && let Some(sha) = e.sha256.as_deref()
+        {
+            wanted.entry(sha).or_insert(e.path.as_str());
+        }
+    }
+    let _ = std::fs::create_dir_all(img_dir);
+    wanted
+        .into_par_iter()
+        .map(|(sha, path)| {
+            let result = (|| {
+                if opts.no_images {
+                    return Err("turned off (--no-images)".to_string());
+                }
+                let key = doc::image_key(sha).ok_or("the input has no content hash")?;
+                let dir = img_dir.join(&key);
+                if let Some(r) = render::cached(&dir) {
+                    return Ok((key, r));
+                }
+                let tool = pdftoppm
+                    .as_deref()
+                    .ok_or("pdftoppm not found (install poppler-utils)")?;
+                let root = inputs
+                    .as_deref()
+                    .ok_or("the batch's input directory is unknown (pass --inputs DIR)")?;
+                let mut pdf = root.to_path_buf();
+                pdf.extend(path.split('/'));
+                let bytes = std::fs::read(&pdf).map_err(|_| {
+                    "the input PDF is no longer where the batch read it".to_string()
+                })?;
+                use sha2::Digest;
+                if hex::encode(sha2::Sha256::digest(&bytes)) != sha {
+                    return Err("the input PDF changed since the batch (rerun it)".into());
+                }
+                render::render(tool, &pdf, &dir).map(|r| (key, r))
+            })();
+            (sha.to_string(), result)
+        })
+        .collect()
+}
+
+/// Writes the review site with default options (index at `target`, default
+/// `OUT/review.html`); returns the index's path.
+pub fn write_dir(out_dir: &Path, target: Option<&Path>) -> Result<PathBuf> {
+    let opts = ReviewOptions {
+        output: target.map(Path::to_path_buf),
+        ..Default::default()
+    };
+    Ok(write_site(out_dir, &opts)?.index)
 }
 
 /// Escapes `s` for HTML text and attribute values; control characters are shown as
@@ -68,285 +354,8 @@ pub fn escape(s: &str) -> String {
     out
 }
 
-const STYLE: &str = r#"
-body{font-family:system-ui,"Noto Sans CJK JP","IPAexGothic",sans-serif;margin:1.5em;color:#222}
-h1{font-size:1.4em} h2{font-size:1.15em;margin-top:2em;border-bottom:1px solid #ccc}
-h3{font-size:1em;color:#555}
-table.lines{border-collapse:collapse;width:100%;table-layout:fixed}
-table.lines td{border-top:1px solid #eee;padding:2px 6px;vertical-align:top;white-space:pre-wrap;word-break:break-all}
-table.lines td.no{width:3.5em;color:#888;text-align:right}
-table.lines th{text-align:left;color:#666;font-weight:normal}
-td.orig{background:#fff7f7} td.rep{background:#f6fff6}
-mark.span{background:#ffe28a;border-radius:2px;cursor:help}
-mark.span.low{background:#ff9c8a;outline:1px solid #c00}
-mark.unresolved{background:#d8d8ff;cursor:help}
-.ctl{font-size:.7em;color:#a00;border:1px solid #a00}
-table.counts{border-collapse:collapse} table.counts td,table.counts th{border:1px solid #ccc;padding:2px 8px}
-.failed{color:#a00}
-.only-low tr.line:not(.has-low),.only-low section.page:not(.has-low),.only-low section.doc:not(.has-low){display:none}
-.note{color:#666}
-"#;
-
-const SCRIPT: &str = r#"
-(function(){
-  var thr = parseFloat(document.body.getAttribute('data-low-threshold'));
-  var marks = document.querySelectorAll('td.orig mark.span');
-  var low = 0, per = {};
-  marks.forEach(function(m){
-    var c = parseFloat(m.getAttribute('data-conf')), t = m.getAttribute('data-table');
-    per[t] = per[t] || [0, 0]; per[t][0]++;
-    if (c < thr) {
-      low++; per[t][1]++;
-      var row = m.closest('tr.line'); row.classList.add('has-low');
-      var pg = m.closest('section.page'); if (pg) pg.classList.add('has-low');
-      var doc = m.closest('section.doc'); if (doc) doc.classList.add('has-low');
-      var id = m.getAttribute('data-span');
-      row.querySelectorAll('mark.span[data-span="' + id + '"]').forEach(function(x){ x.classList.add('low'); });
-    }
-  });
-  document.getElementById('js-count-spans').textContent = marks.length;
-  document.getElementById('js-count-low').textContent = low;
-  var body = document.getElementById('js-table-counts');
-  Object.keys(per).sort().forEach(function(t){
-    var tr = document.createElement('tr');
-    tr.className = 'js-table-row';
-    tr.setAttribute('data-table', t);
-    [t, per[t][0], per[t][1]].forEach(function(v){ var td = document.createElement('td'); td.textContent = v; tr.appendChild(td); });
-    body.appendChild(tr);
-  });
-  var box = document.getElementById('only-low');
-  function apply(){
-    document.body.classList.toggle('only-low', box.checked);
-    var visible = 0;
-    document.querySelectorAll('tr.line').forEach(function(r){ if (r.getClientRects().length > 0) visible++; });
-    document.getElementById('js-count-visible').textContent = visible;
-    document.body.setAttribute('data-filter', box.checked ? 'low' : 'all');
-  }
-  box.addEventListener('change', function(){
-    history.replaceState(null, '', box.checked ? '#low' : '#');
-    apply();
-  });
-  window.addEventListener('hashchange', function(){ box.checked = location.hash === '#low'; apply(); });
-  box.checked = location.hash === '#low';
-  apply();
-})();
-"#;
-
-/// Renders the review page of a manifest and its documents.
-pub fn render(manifest: &Manifest, docs: &[DocResult]) -> String {
-    let mut per_table: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
-    for s in docs.iter().flat_map(|d| d.spans()) {
-        let e = per_table.entry(s.table.as_str()).or_default();
-        e.0 += 1;
-        e.1 += usize::from(s.confidence < LOW_CONFIDENCE);
-    }
-    let sm = &manifest.summary;
-    let mut h = String::new();
-    let _ = write!(
-        h,
-        "<!DOCTYPE html>\n<html lang=\"ja\"><head><meta charset=\"utf-8\">\
-         <meta name=\"viewport\" content=\"width=device-width\">\
-         <title>glyphmend review</title><style>{STYLE}</style></head>\n\
-         <body data-low-threshold=\"{LOW_CONFIDENCE}\" data-filter=\"none\">\n\
-         <h1>glyphmend review</h1>\n\
-         <p>{} inputs: {} ok, <span class=\"failed\">{} failed</span>; {} pages. \
-         {} ({} with tables version <code>{}</code>).</p>\n",
-        sm.inputs,
-        sm.ok,
-        sm.failed,
-        sm.pages,
-        escape(&manifest.tool),
-        manifest.tables.len(),
-        escape(
-            manifest
-                .tables_version
-                .get(..12)
-                .unwrap_or(&manifest.tables_version)
-        ),
-    );
-    let _ = write!(
-        h,
-        "<p>Repaired spans: <b id=\"js-count-spans\">?</b> (manifest: \
-         <span id=\"manifest-count-spans\">{}</span>), low confidence (&lt; {LOW_CONFIDENCE}): \
-         <b id=\"js-count-low\">?</b> (manifest: <span id=\"manifest-count-low\">{}</span>); \
-         unresolved: {}. Lines shown: <b id=\"js-count-visible\">?</b>.</p>\n\
-         <p><label><input type=\"checkbox\" id=\"only-low\"> only lines with low-confidence \
-         spans</label> <span class=\"note\">(or open with <code>#low</code>; hover a span for \
-         its table, rule and confidence)</span></p>\n",
-        sm.repaired_spans, sm.low_confidence_spans, sm.unresolved_spans
-    );
-    h.push_str(
-        "<h2>Spans per table</h2>\n<table class=\"counts\" id=\"table-counts\"><thead>\
-         <tr><th>table</th><th>spans</th><th>low confidence</th></tr></thead><tbody>",
-    );
-    for (t, (n, low)) in &per_table {
-        let _ = write!(
-            h,
-            "<tr class=\"static-table-row\"><td>{}</td><td>{n}</td><td>{low}</td></tr>",
-            escape(t)
-        );
-    }
-    h.push_str(
-        "</tbody></table>\n<p class=\"note\">Counted live by the page:</p>\
-         <table class=\"counts\"><thead><tr><th>table</th><th>spans</th><th>low confidence</th>\
-         </tr></thead><tbody id=\"js-table-counts\"></tbody></table>\n",
-    );
-    let failed: Vec<_> = manifest
-        .inputs
-        .iter()
-        .filter(|e| e.status == crate::export::manifest::Status::Failed)
-        .collect();
-    if !failed.is_empty() {
-        h.push_str("<h2 class=\"failed\">Failed inputs</h2>\n<ul id=\"failed\">");
-        for e in failed {
-            let _ = write!(
-                h,
-                "<li class=\"failed-input\"><code>{}</code> ({}): {}</li>",
-                escape(&e.path),
-                escape(e.failed_stage.map_or("?", |s| s.name())),
-                escape(e.error.as_deref().unwrap_or(""))
-            );
-        }
-        h.push_str("</ul>\n");
-    }
-    h.push_str("<h2>Documents</h2>\n<ul>");
-    for (i, d) in docs.iter().enumerate() {
-        let n: usize = d.pages.iter().map(|p| p.spans.len()).sum();
-        let _ = write!(
-            h,
-            "<li><a href=\"#doc-{i}\">{}</a> — {} page(s), {n} span(s)</li>",
-            escape(&d.path),
-            d.pages.len()
-        );
-    }
-    h.push_str("</ul>\n");
-    for (i, d) in docs.iter().enumerate() {
-        let _ = writeln!(
-            h,
-            "<section class=\"doc\" id=\"doc-{i}\"><h2>{}</h2>",
-            escape(&d.path)
-        );
-        for p in &d.pages {
-            render_page(&mut h, i, p);
-        }
-        h.push_str("</section>\n");
-    }
-    let _ = write!(h, "<script>{SCRIPT}</script>\n</body></html>\n");
-    h
-}
-
-fn span_title(s: &SpanRecord) -> String {
-    format!(
-        "{} → {}\ntable {} · {}\n{}\nconfidence {:.2}",
-        s.before, s.after, s.table, s.fix, s.rule, s.confidence
-    )
-}
-
-fn render_page(h: &mut String, doc: usize, p: &PageResult) {
-    let _ = writeln!(
-        h,
-        "<section class=\"page\" id=\"doc-{doc}-p{}\"><h3>page {} — {} span(s), {} unresolved, \
-         {} of {} characters garbled</h3>",
-        p.page,
-        p.page,
-        p.spans.len(),
-        p.unresolved.len(),
-        p.stats.garbled_chars,
-        p.stats.chars
-    );
-    let original: Vec<&str> = p.original.split('\n').collect();
-    let repaired: Vec<&str> = p.repaired.split('\n').collect();
-    let mut rows = 0;
-    for (i, (old, new)) in original.iter().zip(&repaired).enumerate() {
-        let line_no = i + 1;
-        let spans: Vec<&SpanRecord> = p.spans.iter().filter(|s| s.line == line_no).collect();
-        let unresolved: Vec<_> = p.unresolved.iter().filter(|u| u.line == line_no).collect();
-        if old == new && unresolved.is_empty() {
-            continue;
-        }
-        if rows == 0 {
-            h.push_str(
-                "<table class=\"lines\"><tr><th class=\"no\">line</th><th>original</th>\
-                 <th>repaired</th></tr>\n",
-            );
-        }
-        rows += 1;
-        // Marks over character ranges: (start, end, html open tag).
-        let mut old_marks: Vec<(usize, usize, String)> = Vec::new();
-        for (k, s) in spans.iter().enumerate() {
-            old_marks.push((s.column.saturating_sub(1), s.end_column, span_open(s, k)));
-        }
-        for u in &unresolved {
-            old_marks.push((
-                u.start,
-                u.end,
-                format!(
-                    "<mark class=\"unresolved\" title=\"{}\">",
-                    escape(&format!(
-                        "unresolved ({}): looks garbled, no table explains it; confidence {:.2}",
-                        u.reason, u.confidence
-                    ))
-                ),
-            ));
-        }
-        let new_marks: Vec<(usize, usize, String)> = match repaired_ranges(old, new, &spans) {
-            Some(ranges) => {
-                let mut sorted: Vec<(usize, &SpanRecord)> =
-                    spans.iter().copied().enumerate().collect();
-                sorted.sort_by_key(|(_, s)| s.column);
-                ranges
-                    .into_iter()
-                    .zip(sorted)
-                    .map(|((a, b), (k, s))| (a, b, span_open(s, k)))
-                    .collect()
-            }
-            None => Vec::new(),
-        };
-        let fixes: Vec<&str> = p
-            .fixes
-            .iter()
-            .filter(|f| f.0 == line_no)
-            .map(|f| f.1.as_str())
-            .collect();
-        let fix_note = if fixes.is_empty() {
-            String::new()
-        } else {
-            format!(
-                " <span class=\"note\" title=\"the extractor had reordered this line\">[{}]</span>",
-                escape(&fixes.join(", "))
-            )
-        };
-        let _ = writeln!(
-            h,
-            "<tr class=\"line\" data-line=\"{line_no}\"><td class=\"no\">{line_no}</td>\
-             <td class=\"orig\">{}</td><td class=\"rep\">{}{fix_note}</td></tr>",
-            marked(old, &old_marks),
-            marked(new, &new_marks)
-        );
-    }
-    if rows == 0 {
-        let _ = writeln!(
-            h,
-            "<p class=\"note\">no repairs on this page ({} lines).</p>",
-            p.stats.lines
-        );
-    } else {
-        h.push_str("</table>\n");
-    }
-    h.push_str("</section>\n");
-}
-
-fn span_open(s: &SpanRecord, k: usize) -> String {
-    format!(
-        "<mark class=\"span\" data-span=\"{k}\" data-table=\"{}\" data-conf=\"{:.3}\" title=\"{}\">",
-        escape(&s.table),
-        s.confidence,
-        escape(&span_title(s))
-    )
-}
-
 /// HTML of a line with non-overlapping character ranges wrapped in the given open tags.
-fn marked(line: &str, marks: &[(usize, usize, String)]) -> String {
+pub(crate) fn marked(line: &str, marks: &[(usize, usize, String)]) -> String {
     let mut sorted: Vec<&(usize, usize, String)> = marks.iter().collect();
     sorted.sort_by_key(|m| m.0);
     let chars: Vec<char> = line.chars().collect();
@@ -365,6 +374,17 @@ fn marked(line: &str, marks: &[(usize, usize, String)]) -> String {
     }
     out.push_str(&escape(&chars[pos..].iter().collect::<String>()));
     out
+}
+
+/// The page head shared by the index and the document pages.
+pub(crate) fn head(title: &str) -> String {
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"ja\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width\">\
+         <title>{}</title><style>{}</style></head>\n",
+        escape(title),
+        assets::STYLE
+    )
 }
 
 #[cfg(test)]

@@ -392,14 +392,14 @@ impl Pipeline {
                             let mut page = PageResult::new(p.number, original, repair);
                             page.stats.ocr_lines = lines;
                             page.stats.ocr_confidence = Some(confidence);
-                            page
+                            page.with_layout(p)
                         }
                         None => {
                             let repair = TextRepair {
                                 text: p.text().into(),
                                 lines: learned_lines(&learned, i),
                             };
-                            PageResult::new(p.number, original, repair)
+                            PageResult::new(p.number, original, repair).with_layout(p)
                         }
                     })
                     .collect();

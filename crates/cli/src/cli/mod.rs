@@ -61,9 +61,13 @@ pub enum Command {
     /// Repair every PDF and .txt under a directory into corpus, records and a manifest
     /// (exit 3: some inputs failed; 4: some need attention).
     Batch(batch::Args),
-    /// Write a static HTML review (original vs repaired, spans, confidence) of a batch.
-    #[command(after_help = "Example:
-  glyphmend batch pdfs/ -o out/ && glyphmend review out/   # prints file:///…/out/review.html")]
+    /// Write the static HTML review site of a batch: an index of documents (needs attention
+    /// first) and one page per document, PDF pages rendered beside the text.
+    #[command(after_help = "Examples:
+  glyphmend batch pdfs/ -o out/ && glyphmend review out/   # prints file:///…/out/review.html
+  glyphmend review out/ --inputs pdfs/       # the PDFs moved since the batch: where they are now
+  glyphmend review out/ --no-images          # text only, no pdftoppm
+Open a document page with #threshold=0.95 to flag everything under 0.95.")]
     Review(review::Args),
     /// Show original vs repaired lines of a text file in the terminal.
     #[command(after_help = "Example:
