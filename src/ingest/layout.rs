@@ -388,9 +388,14 @@ fn finish(glyphs: &[Placed], order: &[usize], vertical: bool) -> LineLayout {
                 } else {
                     g.x - prev.x_end
                 };
+                // Latin text set by TeX puts words 0.25 em apart exactly (TJ −250): between
+                // two glyphs of non-CJK fonts a fifth of an em is a word break, as for
+                // pdftotext. CJK fonts keep the wider threshold: justified Japanese spreads
+                // its characters by up to a quarter em with no word break meant.
+                let word_break = if prev.cjk || g.cjk { 0.25 } else { 0.2 };
                 if space > 0.8 * em && (prev.cjk || g.cjk) {
                     Gap::Ideographic
-                } else if space > 0.25 * em {
+                } else if space > word_break * em {
                     Gap::Space
                 } else {
                     Gap::None
