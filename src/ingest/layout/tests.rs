@@ -231,3 +231,21 @@ fn vertical_columns_right_to_left() {
     ];
     assert_eq!(render(&gs), vec!["あい", "さし"]);
 }
+
+#[test]
+fn a_fifth_em_breaks_latin_words_but_not_cjk_characters() {
+    // TeX sets words a quarter em apart (TJ −250); justified Japanese spreads characters by
+    // as much without meaning a break.
+    let pair = |cjk: bool, gap: f32| {
+        let mut a = g("a", 0.0, 100.0, false);
+        let mut b = g("b", 10.0 + gap, 100.0, false);
+        a.cjk = cjk;
+        b.cjk = cjk;
+        render(&[a, b])
+    };
+    assert_eq!(pair(false, 2.5), vec!["a b"]);
+    assert_eq!(pair(false, 2.1), vec!["a b"]);
+    assert_eq!(pair(false, 1.5), vec!["ab"]);
+    assert_eq!(pair(true, 2.1), vec!["ab"]);
+    assert_eq!(pair(true, 2.6), vec!["a b"]);
+}
