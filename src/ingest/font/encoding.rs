@@ -266,7 +266,16 @@ pub(super) fn simple_encoding(pdf: &Pdf, dict: &Dictionary) -> SimpleEncoding {
     SimpleEncoding {
         table,
         from_differences,
-        has_base: base.is_some(),
+        // An unknown base name (`/NULL`) names no encoding: the program's own applies.
+        has_base: matches!(
+            base.as_deref(),
+            Some(
+                b"WinAnsiEncoding"
+                    | b"MacRomanEncoding"
+                    | b"MacExpertEncoding"
+                    | b"StandardEncoding"
+            )
+        ),
     }
 }
 

@@ -137,3 +137,27 @@ fn identity_tounicode_is_trusted_only_when_a_cid_to_gid_map_proves_it() {
     let distrusted = text(&identity_tounicode_pdf(false));
     assert!(!distrusted.contains("The"), "{distrusted}");
 }
+
+#[test]
+fn type1_program_encoding_applies_under_an_unknown_base_name() {
+    // `/Encoding /NULL` names nothing: the embedded program's own vector gives 149 = bullet
+    // (bug859204). Only the program's cleartext part is read, so a stub program will do.
+    let program = b"%!PS-AdobeFont-1.0: NewsGothicStd-Bold\n/Encoding 256 array\n\
+        0 1 255 {1 index exch /.notdef put} for\ndup 149 /bullet put\ndup 66 /B put\n\
+        readonly def\ncurrentfile eexec\n"
+        .to_vec();
+    let pdf = one_page(
+        |doc| {
+            let file = doc.add_object(Stream::new(dictionary! {}, program));
+            let desc = doc.add_object(dictionary! {
+                "Type" => "FontDescriptor", "FontName" => "NewsGothicStd-Bold", "Flags" => 32, "FontFile" => file,
+            });
+            dictionary! {
+                "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "NewsGothicStd-Bold",
+                "Encoding" => "NULL", "FontDescriptor" => desc,
+            }
+        },
+        b"BT /F1 12 Tf 10 100 Td (\x95 B) Tj ET",
+    );
+    assert_eq!(text(&pdf), "\u{2022} B");
+}
