@@ -1,0 +1,145 @@
+#!/usr/bin/env python3
+"""Held-out real PDFs: the same comparison as ../shared/corpus/realworld, on files that were
+never used to tune glyphmend (issue 13, "the same rules hold on real PDFs you have not seen").
+
+Two sets, built from clones of public repositories (their PDFs are third-party test data:
+they stay in OUT, never in this repository):
+
+* `mhlw`: the MHLW clinic lists of ryosuke-betw/opendata-pdf-to-csv that ../shared does not
+  hold (36 files), with the facility-name column of the peer's tabula CSV as snippets;
+* `pdfjs`: every PDF in mozilla/pdf.js's test/pdfs that ../shared does not hold (~950).
+
+usage: scripts/heldout_realworld.py GLYPHMEND_BIN OUT MHLW_CLONE [PDFJS_CLONE]
+
+For each set it writes OUT/SET/pdf/, runs ../shared/corpus/realworld/run.sh (pdftotext -raw
+vs glyphmend) and compare.py, and prints the summary; snippets are also scored with NFKC on
+both sides (the peer's CSV folds widths).
+"""
+import csv
+import io
+import os
+import re
+import shutil
+import subprocess
+import sys
+import unicodedata
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REALWORLD = os.path.normpath(os.path.join(HERE, "..", "..", "shared", "corpus", "realworld"))
+
+
+def git(repo, *args):
+    return subprocess.run(["git", "-C", repo, *args], capture_output=True, check=True).stdout
+
+
+def files(repo):
+    return [f for f in git(repo, "ls-tree", "-r", "-z", "--name-only", "HEAD").decode().split("\0") if f]
+
+
+def shared_names():
+    return set(os.listdir(os.path.join(REALWORLD, "pdf")))
+
+
+def build_mhlw(repo, out):
+    os.makedirs(out, exist_ok=True)
+    shared = shared_names()
+    all_files = files(repo)
+    csvs = {
+        int(os.path.basename(f)[:2]): f
+        for f in all_files
+        if f.startswith("output_files/") and f.endswith(".csv")
+    }
+    n = 0
+    for f in all_files:
+        m = re.match(r"data_files/shinryoujo_(\d+)/(\d+)\.pdf$", f)
+        if not m:
+            continue
+        k = int(m.group(1))
+        name = f"jp-mhlw-shinryoujo{k}-{m.group(2)}"
+        if f"{name}.pdf" in shared or k not in csvs:
+            continue
+        data = git(repo, "show", f"HEAD:{f}")
+        if not data.startswith(b"%PDF"):
+            continue  # a Git LFS pointer or a broken file
+        open(os.path.join(out, f"{name}.pdf"), "wb").write(data)
+        rows = list(csv.reader(io.StringIO(git(repo, "show", f"HEAD:{csvs[k]}").decode("utf-8-sig"))))
+        names = [r[0].strip() for r in rows[1:] if r and r[0].strip()]
+        open(os.path.join(out, f"{name}.expected-snippets.txt"), "w").write("\n".join(names) + "\n")
+        n += 1
+    return n
+
+
+def build_pdfjs(repo, out):
+    os.makedirs(out, exist_ok=True)
+    shared = shared_names()
+    n = 0
+    for f in files(repo):
+        if not (f.startswith("test/pdfs/") and f.lower().endswith(".pdf")):
+            continue
+        name = "pdfjs-" + os.path.basename(f)
+        if name in shared:
+            continue
+        try:
+            data = git(repo, "show", f"HEAD:{f}")
+        except subprocess.CalledProcessError:
+            continue
+        open(os.path.join(out, name), "wb").write(data)
+        n += 1
+    return n
+
+
+def run(binary, set_dir):
+    for s in ("run.sh", "metrics.py", "compare.py"):
+        shutil.copy(os.path.join(REALWORLD, s), set_dir)
+    # metrics.py finds ../../tools/pdfcer.py relative to its folder.
+    tools = os.path.join(set_dir, "..", "..", "tools")
+    if not os.path.exists(tools):
+        os.symlink(os.path.join(REALWORLD, "..", "..", "tools"), tools)
+    env = dict(os.environ, TIMEOUT=os.environ.get("TIMEOUT", "20"))
+    subprocess.run(["bash", "run.sh", binary, "out"], cwd=set_dir, env=env, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL, check=False)
+    out = subprocess.run(["python3", "compare.py", "out/metrics.json"], cwd=set_dir,
+                         capture_output=True, text=True).stdout
+    return out
+
+
+def nfkc_snippets(set_dir):
+    found = {"glyphmend": 0, "pdftotext": 0}
+    total, worst = 0, 1.0
+    pdf = os.path.join(set_dir, "pdf")
+    for f in sorted(os.listdir(pdf)):
+        if not f.endswith(".expected-snippets.txt"):
+            continue
+        name = f[: -len(".expected-snippets.txt")]
+        want = [s for s in open(os.path.join(pdf, f)).read().split("\n") if s.strip()]
+        norm = lambda s: unicodedata.normalize("NFKC", re.sub(r"\s", "", s))
+        total += len(want)
+        for tool in found:
+            got = norm(open(os.path.join(set_dir, "out", tool, f"{name}.txt")).read())
+            k = sum(1 for s in want if norm(s) in got)
+            found[tool] += k
+            if tool == "glyphmend":
+                worst = min(worst, k / len(want))
+    return found, total, worst
+
+
+def main():
+    if len(sys.argv) < 4:
+        sys.exit(__doc__)
+    binary, out, mhlw = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2]), sys.argv[3]
+    pdfjs = sys.argv[4] if len(sys.argv) > 4 else None
+    sets = [("mhlw", build_mhlw, mhlw)] + ([("pdfjs", build_pdfjs, pdfjs)] if pdfjs else [])
+    for name, build, repo in sets:
+        set_dir = os.path.join(out, "corpus", name)
+        n = build(repo, os.path.join(set_dir, "pdf"))
+        print(f"== {name}: {n} PDFs")
+        summary = run(binary, set_dir)
+        print("\n".join(summary.strip().split("\n")[-40:]))
+        if name == "mhlw":
+            found, total, worst = nfkc_snippets(set_dir)
+            print(f"facility names (NFKC): glyphmend {found['glyphmend']}/{total}, "
+                  f"pdftotext {found['pdftotext']}/{total}, worst file {worst:.1%}")
+
+
+if __name__ == "__main__":
+    main()
