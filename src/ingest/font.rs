@@ -12,8 +12,8 @@ use super::cmap::{CidCMap, ToUnicode, codepoint_rank};
 use super::pdf::{Pdf, name_of, number};
 use super::predefined::{self, Collection};
 use encoding::{
-    cff_builtin_encoding, parse_cid_widths, post_glyph_chars, simple_code_gids, simple_encoding,
-    type1_builtin_encoding,
+    cff_builtin_encoding, cff_cids_differ_from_gids, parse_cid_widths, post_glyph_chars,
+    simple_code_gids, simple_encoding, type1_builtin_encoding,
 };
 
 /// Fonts whose codes are symbols, not letters: without their own encoding, ASCII would be
@@ -65,6 +65,9 @@ pub struct Font {
     pub wmode: u8,
     /// The PDF embeds a font program (FontFile, FontFile2 or FontFile3), readable or not.
     pub embedded: bool,
+    /// A CID-keyed CFF program whose charset gives most glyphs a CID other than their glyph
+    /// ID: its codes (CIDs) are not glyph IDs.
+    pub cff_cids_moved: bool,
     /// Composite font with CJK-ish collection or CJK CMap: U+2003 in its ToUnicode means U+3000.
     pub cjk: bool,
     /// The character collection whose CID → Unicode map gives the text of a CID: the
@@ -248,6 +251,7 @@ impl Font {
             cid_to_gid: None,
             simple_gids: None,
             embedded: false,
+            cff_cids_moved: false,
             encoding: Vec::new(),
             widths: HashMap::new(),
             default_width: 1000.0,
@@ -523,6 +527,10 @@ impl Font {
                                 warnings.push(format!(
                                     "font {basefont}: embedded font program unreadable ({e})"
                                 ))
+                            }
+                            if font.code_map != CodeMap::OneByte && key == b"FontFile3" {
+                                font.cff_cids_moved =
+                                    cff_cids_differ_from_gids(&data).unwrap_or(false);
                             }
                             // A Type 1 program's own encoding applies where /Encoding names
                             // no base encoding and /Differences names nothing (PDF 32000-1,

@@ -343,6 +343,11 @@ impl<'a> FontResolver<'a> {
 /// glyph of code c is the glyph the program's cmap gives U+c. Glyph IDs written as text (the
 /// defect) fail this: there the glyph of c is some other character's.
 fn program_confirms_identity(font: &Font, tounicode: &super::cmap::ToUnicode) -> bool {
+    // A CID-keyed CFF program whose charset renumbers (Word's Calibri): the CIDs are not
+    // glyph IDs, and with no collection named they are the code points.
+    if font.cff_cids_moved && font.collection.is_none() && font.code_map == CodeMap::Identity {
+        return true;
+    }
     // With an identity CID → GID map the codes are glyph IDs: nothing confirms them.
     let (Some(cid_to_gid), CodeMap::Identity) = (font.cid_to_gid.as_ref(), &font.code_map) else {
         return false;

@@ -94,6 +94,27 @@ pub(super) fn post_glyph_chars(data: &[u8]) -> HashMap<u32, char> {
     out
 }
 
+/// For a CID-keyed CFF program: whether its charset numbers glyphs differently from their
+/// CIDs for most glyphs (then codes that are CIDs are not glyph IDs). `None` for a
+/// name-keyed or unreadable CFF.
+pub(super) fn cff_cids_differ_from_gids(data: &[u8]) -> Option<bool> {
+    use skrifa::raw::ps::cff::CffFontRef;
+    let cff = CffFontRef::new(data, 0, None).ok()?;
+    if !cff.is_cid() {
+        return None;
+    }
+    let charset = cff.charset()?;
+    let n = charset.num_glyphs().min(1 << 16);
+    let moved = (1..n)
+        .filter(|&g| {
+            charset
+                .string_id(skrifa::GlyphId::new(g))
+                .is_some_and(|cid| u32::from(cid.to_u16()) != g)
+        })
+        .count();
+    Some(n > 3 && moved * 2 > n as usize)
+}
+
 /// A bare CFF program's built-in encoding: code → glyph (its encoding + charset) → glyph
 /// name → character (`uniXXXX` and the names [`glyph_name_char`] knows). `None` for a
 /// CID-keyed or unreadable CFF; a code whose glyph has no known name stays `None`.

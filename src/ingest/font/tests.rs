@@ -177,3 +177,10 @@ fn installed_font_reverse_prefers_unified_ideographs() {
     let sp = cm.map('\u{3000}').unwrap().to_u32();
     assert_eq!(map[&sp], '\u{3000}');
 }
+
+#[test]
+fn cff_charset_check_needs_a_cid_keyed_cff() {
+    // Not CFF at all, and a name-keyed (Type1C) check, give no verdict.
+    assert_eq!(encoding::cff_cids_differ_from_gids(b"not a font"), None);
+    assert_eq!(encoding::cff_cids_differ_from_gids(&[]), None);
+}
