@@ -146,23 +146,17 @@ impl<'a> Operations<'a> {
             self.pos += 1;
         }
         let int = self.digits();
-        let real = if !int.is_empty() && self.peek() == Some(b'.') {
+        // `digits . digits?` or `. digits`.
+        let real = self.peek() == Some(b'.')
+            && (!int.is_empty()
+                || self
+                    .input
+                    .get(self.pos + 1)
+                    .is_some_and(|c| c.is_ascii_digit()));
+        if real {
             self.pos += 1;
             self.digits();
-            true
-        } else if int.is_empty()
-            && self.peek() == Some(b'.')
-            && self
-                .input
-                .get(self.pos + 1)
-                .is_some_and(|c| c.is_ascii_digit())
-        {
-            self.pos += 1;
-            self.digits();
-            true
-        } else {
-            false
-        };
+        }
         if real {
             if self.peek() == Some(b'-') {
                 return Err(Fallback);
