@@ -174,7 +174,7 @@ pub fn utf16be(bytes: &[u8]) -> String {
 }
 
 /// Adds `n` to the last UTF-16 code unit of `dst` (bfrange increments), as a string.
-fn utf16_plus(dst: &[u8], n: u32) -> String {
+pub(crate) fn utf16_plus(dst: &[u8], n: u32) -> String {
     let mut d = dst.to_vec();
     if d.len() >= 2 {
         let k = d.len() - 2;

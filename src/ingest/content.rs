@@ -14,7 +14,6 @@
 
 use super::font::Font;
 use super::pdf::{Pdf, number};
-use lopdf::content::Content;
 use lopdf::{Dictionary, Object, ObjectId};
 use std::collections::HashMap;
 use std::panic::AssertUnwindSafe;
@@ -210,7 +209,7 @@ impl<'a> Interpreter<'a> {
         if !meter.charge_content(content.len()) {
             return;
         }
-        let mut parsed = Content::decode_iter(content);
+        let mut parsed = lexer::Operations::new(content);
         let mut count = 0usize;
         loop {
             if meter.exhausted() {
@@ -572,6 +571,8 @@ impl<'a> Interpreter<'a> {
         self.form_stack.pop();
     }
 }
+
+pub mod lexer;
 
 #[cfg(test)]
 mod tests;

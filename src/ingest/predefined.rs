@@ -92,7 +92,23 @@ impl Collection {
     /// The text of a CID in this collection (`None` for CIDs the collection leaves
     /// unmapped, such as CID 0 .notdef).
     pub fn text(self, cid: u32) -> Option<&'static str> {
-        self.to_unicode().map.get(&cid).map(String::as_str)
+        match self.dense() {
+            Some(d) => d.get(cid),
+            None => self.to_unicode().map.get(&cid).map(String::as_str),
+        }
+    }
+
+    /// [`Collection::text`] as a table indexed by CID, built once straight from the
+    /// generated `.ucs2` lines (a few times faster than [`ToUnicode::parse`] and its map:
+    /// this was a tenth of `extract`'s time on the real-world PDFs, one process per file).
+    /// `None` when the data is not in the generated form read here (then the parsed map
+    /// serves); a test checks every collection is, with the same text for every CID.
+    fn dense(self) -> Option<&'static DenseText> {
+        static DENSE: [OnceLock<Option<DenseText>>; 5] = [const { OnceLock::new() }; 5];
+        let i = Collection::ALL.iter().position(|&c| c == self)?;
+        DENSE[i]
+            .get_or_init(|| DenseText::parse(self.ucs2_source()))
+            .as_ref()
     }
 
     /// The collection whose `Adobe-<Coll>-UCS2` CMap a ToUnicode names in `usecmap`.
@@ -124,6 +140,91 @@ impl Collection {
             .find("%%CMap ")
             .map_or(src.len(), |e| start + e);
         Some(&src[start..end])
+    }
+}
+
+/// A collection's CID → text: `spans[cid]` is the text's byte range in `text`
+/// (`u32::MAX` start: unmapped).
+struct DenseText {
+    text: String,
+    spans: Vec<(u32, u32)>,
+}
+
+impl DenseText {
+    fn get(&'static self, cid: u32) -> Option<&'static str> {
+        let &(start, end) = self.spans.get(cid as usize)?;
+        (start != u32::MAX).then(|| &self.text[start as usize..end as usize])
+    }
+
+    /// The generated form only: `%` comments, the one codespace `<0000> <ffff>`, and
+    /// `N beginbfrange` / `N beginbfchar` sections of `<lo> <hi> <dst>` / `<cid> <dst>`
+    /// lines; anything else gives `None`. Entries mean what [`ToUnicode::parse`] makes of
+    /// them (a later entry replaces an earlier one).
+    fn parse(src: &str) -> Option<DenseText> {
+        use super::cmap::{utf16_plus, utf16be};
+        fn hex(tok: &str) -> Option<Vec<u8>> {
+            let h = tok.strip_prefix('<')?.strip_suffix('>')?;
+            if h.is_empty() || h.len() % 2 != 0 {
+                return None;
+            }
+            (0..h.len())
+                .step_by(2)
+                .map(|i| u8::from_str_radix(h.get(i..i + 2)?, 16).ok())
+                .collect()
+        }
+        fn code(tok: &str) -> Option<usize> {
+            let b = hex(tok)?;
+            (b.len() == 2).then(|| (usize::from(b[0]) << 8) | usize::from(b[1]))
+        }
+        let mut d = DenseText {
+            text: String::new(),
+            spans: vec![(u32::MAX, 0); 1 << 16],
+        };
+        let set = |d: &mut DenseText, cid: usize, t: &str| -> Option<()> {
+            let start = u32::try_from(d.text.len()).ok()?;
+            d.text.push_str(t);
+            d.spans[cid] = (start, u32::try_from(d.text.len()).ok()?);
+            Some(())
+        };
+        let (mut range, mut chars) = (false, false);
+        let mut entries = 0usize;
+        for line in src.lines() {
+            let line = line.trim();
+            if line.is_empty() || line.starts_with('%') {
+                continue;
+            }
+            let toks: Vec<&str> = line.split_ascii_whitespace().collect();
+            match toks[..] {
+                [
+                    "1",
+                    "begincodespacerange",
+                    "<0000>",
+                    "<ffff>",
+                    "endcodespacerange",
+                ] if !range && !chars => {}
+                [_, "beginbfrange"] if !range && !chars => range = true,
+                [_, "beginbfchar"] if !range && !chars => chars = true,
+                ["endbfrange"] if range => range = false,
+                ["endbfchar"] if chars => chars = false,
+                [lo, hi, dst] if range => {
+                    let (a, b, dst) = (code(lo)?, code(hi)?, hex(dst)?);
+                    if b < a {
+                        return None;
+                    }
+                    for n in 0..=(b - a) {
+                        set(&mut d, a + n, &utf16_plus(&dst, n as u32))?;
+                    }
+                    entries += b - a + 1;
+                }
+                [cid, dst] if chars => {
+                    set(&mut d, code(cid)?, &utf16be(&hex(dst)?))?;
+                    entries += 1;
+                }
+                _ => return None,
+            }
+        }
+        // The parser stops at MAX_ENTRIES; the data never comes near it.
+        (!range && !chars && entries < super::cmap::MAX_ENTRIES).then_some(d)
     }
 }
 
@@ -229,6 +330,32 @@ mod tests {
         assert!(cmap("Identity-H").is_none());
         assert!(cmap("UniJIS-UCS2-H").is_none());
         assert!(cmap("No-Such-CMap").is_none());
+    }
+
+    /// The dense table `text` reads gives, for every CID of every collection, what the
+    /// parsed ToUnicode map gives; and it is built for each (no collection falls back).
+    #[test]
+    fn dense_collection_text_equals_the_parsed_map() {
+        for c in Collection::ALL {
+            let d = c
+                .dense()
+                .unwrap_or_else(|| panic!("{}: not in the generated form", c.name()));
+            let map = &c.to_unicode().map;
+            assert!(map.len() > 10_000, "{}: {} entries", c.name(), map.len());
+            for cid in 0..=0x1_0000u32 {
+                assert_eq!(
+                    d.get(cid),
+                    map.get(&cid).map(String::as_str),
+                    "{} CID {cid}",
+                    c.name()
+                );
+            }
+            assert!(map.keys().all(|&k| k <= 0xFFFF));
+        }
+        // Not the generated form: the parsed map serves.
+        assert!(DenseText::parse("1 beginbfrange\n<0001> <0002> <0041>\n").is_none());
+        assert!(DenseText::parse("/CIDInit /ProcSet findresource begin\n").is_none());
+        assert!(DenseText::parse("1 beginbfchar\n<0001> <0041>\nendbfchar\n").is_some());
     }
 
     #[test]

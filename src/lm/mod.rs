@@ -52,6 +52,43 @@
 use crate::{Error, Result};
 use std::sync::OnceLock;
 
+/// The serialised shipped model (`models/ja-char.lm`), as [`CharLm::builtin`] parses it.
+const BUILTIN_BYTES: &[u8] = include_bytes!("../../models/ja-char.lm");
+
+/// A model to use, parsed only when first asked for: the shipped one ([`LmRef::builtin`],
+/// ~10 ms and 10 MB to parse) or any other. A PDF whose glyphs all resolve never needs a
+/// model, so a pipeline holds this rather than a parsed model.
+#[derive(Debug, Clone, Copy)]
+pub struct LmRef(Option<&'static CharLm>);
+
+impl LmRef {
+    /// The shipped model, parsed on the first [`LmRef::get`].
+    pub fn builtin() -> LmRef {
+        LmRef(None)
+    }
+
+    /// The model (the shipped one is parsed here, once per process).
+    pub fn get(self) -> &'static CharLm {
+        self.0.unwrap_or_else(CharLm::builtin)
+    }
+
+    /// The model's serialised form ([`CharLm::to_bytes`]); the shipped model's is its
+    /// embedded file, which is what `to_bytes` of the parsed model gives (tested), so it
+    /// is not parsed for this.
+    pub fn to_bytes(self) -> std::borrow::Cow<'static, [u8]> {
+        match self.0 {
+            None => std::borrow::Cow::Borrowed(BUILTIN_BYTES),
+            Some(lm) => std::borrow::Cow::Owned(lm.to_bytes()),
+        }
+    }
+}
+
+impl From<&'static CharLm> for LmRef {
+    fn from(lm: &'static CharLm) -> LmRef {
+        LmRef(Some(lm))
+    }
+}
+
 /// Anything that scores characters in context. log10 probabilities.
 pub trait Scorer {
     /// log10 p(c | history). Only the last `order - 1` characters of `history` are used
@@ -310,10 +347,7 @@ impl CharLm {
     /// bytes were bad (a build defect, caught by a test) this is an empty model.
     pub fn builtin() -> &'static CharLm {
         static MODEL: OnceLock<CharLm> = OnceLock::new();
-        MODEL.get_or_init(|| {
-            CharLm::from_bytes(include_bytes!("../../models/ja-char.lm"))
-                .unwrap_or_else(|_| CharLm::empty(4))
-        })
+        MODEL.get_or_init(|| CharLm::from_bytes(BUILTIN_BYTES).unwrap_or_else(|_| CharLm::empty(4)))
     }
 
     /// Parse the serialized form. Typed error on bad magic, version, length or checksum.

@@ -295,8 +295,8 @@ pub struct Pipeline {
     pub extra_tables: Arc<TableSet>,
     /// Shipped tables plus [`Pipeline::extra_tables`]: text repair's tables.
     pub tables: Arc<TableSet>,
-    /// The character language model.
-    pub lm: &'static crate::lm::CharLm,
+    /// The character language model (parsed on first use: most PDFs never need it).
+    pub lm: crate::lm::LmRef,
     /// Options.
     pub options: Options,
 }
@@ -307,7 +307,7 @@ impl Pipeline {
         Ok(Pipeline {
             extra_tables: Arc::new(TableSet::default()),
             tables: Arc::new(TableSet::builtin()?),
-            lm: crate::lm::CharLm::builtin(),
+            lm: crate::lm::LmRef::builtin(),
             options: Options::default(),
         })
     }
@@ -343,7 +343,7 @@ impl Pipeline {
 
     /// The text repairer this pipeline's text inputs go through.
     pub fn repairer(&self) -> Repairer<'_> {
-        let mut r = Repairer::new(&self.tables, self.lm);
+        let mut r = Repairer::new(&self.tables, self.lm.get());
         r.options.min_rule_confidence = self.options.min_rule_confidence;
         r.options.learn = self.options.learn;
         r
@@ -364,10 +364,12 @@ impl Pipeline {
                 // Glyphs nothing explained: read from the document itself (self-learning);
                 // the text before it is the pages' original, its readings their spans.
                 let unlearned: Vec<String> = glyphs.pages.iter().map(|p| p.text()).collect();
-                let learned = if self.options.learn {
+                // Only glyphs left unresolved are learned (`learn_unresolved` returns
+                // nothing otherwise): the model is not even parsed for the rest.
+                let learned = if self.options.learn && glyphs.stats.unresolved > 0 {
                     crate::ingest::selflearn::learn_unresolved(
                         &mut glyphs,
-                        self.lm,
+                        self.lm.get(),
                         &Default::default(),
                     )
                 } else {

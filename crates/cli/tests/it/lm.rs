@@ -17,6 +17,23 @@ fn builtin_model_loads_from_embedded_bytes() {
     assert_eq!(CharLm::builtin().len(), lm.len());
 }
 
+/// A pipeline hashes the shipped model for the batch manifest without parsing it
+/// (`LmRef::to_bytes`): the embedded file must be exactly what the parsed model serialises
+/// to, or the manifest's `model_sha256` would change with the laziness.
+#[test]
+fn lazy_builtin_model_bytes_equal_the_parsed_models() {
+    use glyphmend::lm::LmRef;
+    let lazy = LmRef::builtin().to_bytes();
+    assert_eq!(&*lazy, &include_bytes!("../../../../models/ja-char.lm")[..]);
+    assert!(
+        *lazy == CharLm::builtin().to_bytes(),
+        "embedded model bytes differ from the parsed model's serialisation"
+    );
+    assert!(std::ptr::eq(LmRef::builtin().get(), CharLm::builtin()));
+    let other: &'static CharLm = Box::leak(Box::new(CharLm::empty(3)));
+    assert_eq!(&*LmRef::from(other).to_bytes(), &other.to_bytes()[..]);
+}
+
 #[test]
 fn real_japanese_beats_glyph_id_mojibake() {
     // ᨭ᥼ is 支援 printed as glyph IDs, ࡢ is の, せ is a garbled 要 (a lookalike: real kana).

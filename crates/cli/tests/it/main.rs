@@ -30,6 +30,7 @@ mod records_seed;
 mod records_synth;
 mod robustness;
 mod seed_repair;
+mod speed_identity;
 mod trust;
 mod trust_unseen;
 mod unknown_font;
