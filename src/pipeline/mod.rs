@@ -375,7 +375,9 @@ impl Pipeline {
                 } else {
                     Default::default()
                 };
-                let repairer = self.repairer();
+                // Only pages read by OCR go through text repair: the model and tables are
+                // not loaded for the rest.
+                let repairer = std::cell::OnceCell::new();
                 let pages = glyphs
                     .pages
                     .iter()
@@ -385,6 +387,7 @@ impl Pipeline {
                         // Text read by OCR is like text another tool extracted: it goes
                         // through text repair (which leaves clean text as it is).
                         Some((lines, confidence)) => {
+                            let repairer = repairer.get_or_init(|| self.repairer());
                             let mut model = repairer.document();
                             model.scan(&original);
                             if model.needs_adaptation() {
