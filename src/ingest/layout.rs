@@ -389,10 +389,18 @@ fn finish(glyphs: &[Placed], order: &[usize], vertical: bool) -> LineLayout {
                     g.x - prev.x_end
                 };
                 // Latin text set by TeX puts words 0.25 em apart exactly (TJ −250): between
-                // two glyphs of non-CJK fonts a fifth of an em is a word break, as for
-                // pdftotext. CJK fonts keep the wider threshold: justified Japanese spreads
-                // its characters by up to a quarter em with no word break meant.
-                let word_break = if prev.cjk || g.cjk { 0.25 } else { 0.2 };
+                // two Latin glyphs (non-CJK font, text below U+2E80) a fifth of an em is a
+                // word break, as for pdftotext. Anything else keeps the wider threshold:
+                // justified Japanese spreads its characters by up to a quarter em with no
+                // word break meant, also in simple fonts (LibreOffice subsets) and unresolved.
+                let latin = |p: &Placed| {
+                    !p.cjk
+                        && p.text
+                            .as_deref()
+                            .and_then(|t| t.chars().next())
+                            .is_some_and(|c| (c as u32) < 0x2E80)
+                };
+                let word_break = if latin(prev) && latin(g) { 0.2 } else { 0.25 };
                 if space > 0.8 * em && (prev.cjk || g.cjk) {
                     Gap::Ideographic
                 } else if space > word_break * em {

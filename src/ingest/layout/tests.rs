@@ -248,4 +248,10 @@ fn a_fifth_em_breaks_latin_words_but_not_cjk_characters() {
     assert_eq!(pair(false, 1.5), vec!["ab"]);
     assert_eq!(pair(true, 2.1), vec!["ab"]);
     assert_eq!(pair(true, 2.6), vec!["a b"]);
+    // A kanji in a simple (non-CJK-flagged) font keeps the CJK threshold (LibreOffice).
+    let mut a = g("0", 0.0, 100.0, false);
+    let mut b = g("万", 12.1, 100.0, false);
+    a.cjk = false;
+    b.cjk = false;
+    assert_eq!(render(&[a, b]), vec!["0万"]);
 }
