@@ -350,6 +350,17 @@ fn end_to_end_repair_then_search_finds_the_repaired_phrase() {
     assert!(!text.contains("other.txt"), "{text}");
 }
 
+/// `glyphmend search OUT QUERY --json EXTRA…`, one JSON value per hit.
+fn search_json(out: &std::path::Path, q: &str, extra: &[&str]) -> Vec<serde_json::Value> {
+    let mut args = vec!["search", s(out), q, "--json"];
+    args.extend(extra);
+    String::from_utf8(run(&args).stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
 #[test]
 fn index_search_and_opensearch_export() {
     let tmp = tempfile::tempdir().unwrap();
@@ -377,16 +388,7 @@ fn index_search_and_opensearch_export() {
     assert!(String::from_utf8_lossy(&r.stderr).contains("glyphmend index"));
 
     assert!(run(&["index", s(&out)]).status.success());
-    let hits = |q: &str, extra: &[&str]| -> Vec<serde_json::Value> {
-        let mut args = vec!["search", s(&out), q, "--json"];
-        args.extend(extra);
-        let r = run(&args);
-        String::from_utf8(r.stdout)
-            .unwrap()
-            .lines()
-            .map(|l| serde_json::from_str(l).unwrap())
-            .collect()
-    };
+    let hits = |q: &str, extra: &[&str]| search_json(&out, q, extra);
     // Both words must occur: a.txt only (b.txt has them on different pages).
     let both = hits("孤独 孤立", &[]);
     let ids: Vec<&str> = both.iter().map(|h| h["id"].as_str().unwrap()).collect();
@@ -467,16 +469,7 @@ fn search_hits_give_lines_char_offsets_whole_matches_and_collapse_identical_page
         Some(0)
     );
     assert!(run(&["index", s(&out)]).status.success());
-    let hits = |q: &str, extra: &[&str]| -> Vec<serde_json::Value> {
-        let mut args = vec!["search", s(&out), q, "--json"];
-        args.extend(extra);
-        let r = run(&args);
-        String::from_utf8(r.stdout)
-            .unwrap()
-            .lines()
-            .map(|l| serde_json::from_str(l).unwrap())
-            .collect()
-    };
+    let hits = |q: &str, extra: &[&str]| search_json(&out, q, extra);
     let found = hits("補助基準額", &[]);
     // Three identical pages are one hit listing the other two; d.txt is its own.
     assert_eq!(found.len(), 2, "{found:?}");
