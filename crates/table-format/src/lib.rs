@@ -1,7 +1,7 @@
 //! The format of glyphmend's per-font glyph-ID → Unicode mapping tables (`mappings/*.table`):
-//! the statement syntax ([`format`]), its meaning as rules ([`text`], [`rule`]), the character
-//! repertoires blocks are ordered by ([`repertoire`]), and the precompiled binary form
-//! ([`compiled`]).
+//! the statement syntax ([`format`](mod@format)), its meaning as rules ([`text`],
+//! [`rule`]), the character repertoires blocks are ordered by ([`repertoire`]), and the
+//! precompiled binary form ([`compiled`]).
 //!
 //! A crate of its own, with no dependencies, because both glyphmend (which re-exports these
 //! modules as `glyphmend::tables::…`) and glyphmend's build script (which precompiles the

@@ -43,7 +43,7 @@ pub enum Command {
   glyphmend learn pdf pdfs/ --report                  # tables from the PDFs' own ToUnicode
   glyphmend learn text garbled.txt --report           # decipher glyph IDs from text alone
   glyphmend learn font /usr/share/fonts/x.ttf --name x --out mappings/")]
-    Learn(learn::Args),
+    Learn(Box<learn::Args>),
     /// Character language model: build, score, evaluate.
     Lm(lm::Args),
     /// Budget-program records (JSON lines) from clean text; --eval scores them.
@@ -94,7 +94,7 @@ Open a document page with #threshold=0.95 to flag everything under 0.95.")]
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Repair(a) => repair::run(a),
-        Command::Learn(a) => learn::run(a),
+        Command::Learn(a) => learn::run(*a),
         Command::Lm(args) => lm::run(args),
         Command::Records(args) => records::run(args),
         Command::Extract(a) => extract::run(a),
