@@ -1,61 +1,20 @@
 //! Precompiles the shipped mapping tables (`mappings/*.table`, listed in
-//! `mappings/builtin.rs.in`) into the binary form of `src/tables/compiled.rs`, so a process
+//! `mappings/builtin.rs.in`) into the binary form of `tables::compiled`, so a process
 //! that needs one copies arrays instead of parsing text. The parser, the expansion and the
-//! encoding are the crate's own (`src/tables/{format,repertoire,rule,text,compiled}.rs`,
-//! compiled in here); a test checks that each precompiled table equals its parsed text.
-//! Nothing is downloaded. A table that fails to parse is left out with a warning: the
-//! crate then parses it at run time, which reports the error.
+//! encoding are those of the library (the `glyphmend-table-format` crate, which the library
+//! re-exports as `glyphmend::tables`); a test checks that each precompiled table equals its
+//! parsed text. Nothing is downloaded. A table that fails to parse is left out with a
+//! warning: the crate then parses it at run time, which reports the error.
 
-// The crate's table modules are compiled in whole; the build uses only part of them.
-#![allow(dead_code)]
-
+use glyphmend_table_format as tables;
 use std::path::PathBuf;
-
-/// What the table modules need of `crate::error`.
-mod error {
-    #[derive(Debug)]
-    pub enum Error {
-        TableFormat {
-            file: String,
-            line: usize,
-            reason: String,
-        },
-        UnknownRepertoire(String),
-        Other(String),
-    }
-
-    impl std::fmt::Display for Error {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            match self {
-                Error::TableFormat { file, line, reason } => {
-                    write!(f, "{file}:{line}: bad mapping table: {reason}")
-                }
-                Error::UnknownRepertoire(name) => write!(f, "unknown repertoire `{name}`"),
-                Error::Other(s) => f.write_str(s),
-            }
-        }
-    }
-
-    pub type Result<T> = std::result::Result<T, Error>;
-}
-
-#[path = "build/tables.rs"]
-mod tables;
 
 const BUILTIN: &[(&str, &str)] = &include!("mappings/builtin.rs.in");
 
 fn main() {
-    for path in [
-        "build.rs",
-        "build",
-        "mappings",
-        "data/repertoires",
-        "src/tables/compiled.rs",
-        "src/tables/format.rs",
-        "src/tables/repertoire.rs",
-        "src/tables/rule.rs",
-        "src/tables/text.rs",
-    ] {
+    // The table-format crate is a build dependency: a change to it (or to the repertoires
+    // it embeds) rebuilds and so reruns this script.
+    for path in ["build.rs", "mappings"] {
         println!("cargo::rerun-if-changed={path}");
     }
     let Some(out_dir) = std::env::var_os("OUT_DIR").map(PathBuf::from) else {

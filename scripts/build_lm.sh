@@ -11,9 +11,9 @@ SCRATCH=${1:-/tmp/glyphmend-lm-src}
 ORDER=${LM_ORDER:-4}
 MIN_COUNT=${LM_MIN_COUNT:-2}
 # Classic Witten-Bell (scale 1). Scale 5 predicts held-out text better (-1.28 vs -1.32
-# log10/char) but shrinks the real-vs-lookalike margins (`glyphmend lm lookalike`: Δ>2 for
-# 93.8% vs 96.2% of manpages occurrences) at equal ranking accuracy, and the repair stage
-# decides by margins.
+# log10/char) but shrinks the real-vs-lookalike margins (`cargo run --release --example
+# lm_lookalike`: Δ>2 for 93.8% vs 96.2% of manpages occurrences) at equal ranking
+# accuracy, and the repair stage decides by margins.
 BACKOFF_SCALE=${LM_BACKOFF_SCALE:-1}
 
 pkgs="libreoffice-help-ja gimp-help-ja debian-reference-ja developers-reference-ja maint-guide-ja debian-policy-ja mecab-ipadic skkdic skkdic-extra"

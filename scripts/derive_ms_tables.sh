@@ -2,7 +2,7 @@
 # Derive the shipped tables of the Windows Japanese fonts (MS Mincho/PMincho, MS Gothic/
 # PGothic/UI Gothic) from evidence: votes of trusted ToUnicode entries and embedded cmaps in
 # real PDFs that embed these fonts with their original glyph IDs, generalised by
-# repertoire-order blocks fitted to the votes (`glyphmend learn --pdf`). Nothing is typed.
+# repertoire-order blocks fitted to the votes (`glyphmend learn pdf`). Nothing is typed.
 #
 #   scripts/derive_ms_tables.sh GLYPHMEND [MIRROR_GIT_DIR...]
 #
@@ -47,7 +47,7 @@ done
 # Families: fonts of one TrueType collection share their glyph table (msmincho.ttc,
 # msgothic.ttc); the report prints the measured agreement that justifies each pooling.
 # MS UI Gothic is left out: no document here votes on it, so nothing shows it agrees.
-args=(--pdf "$REAL" "$WORK/evidence" --exclude "$HELD_OUT" --pool-versions
+args=(pdf "$REAL" "$WORK/evidence" --exclude "$HELD_OUT" --pool-versions
   --family MS-Mincho,MS-PMincho --family MS-Gothic,MS-PGothic
   --corroborate MS-Mincho,MS-Gothic --only MS-Mincho,MS-Gothic --text-repair
   --out "$WORK/out")

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Write mappings/anchors/{A,B,C}.anchors: a handful of glyphs per seed font whose reading
 is certain from context, taken from shared/corpus/seed/pairs.tsv. Tables are then derived
-from these by `glyphmend learn --anchors`; the other 300 pairs stay out of the tables and
+from these by `glyphmend learn anchors`; the other 300 pairs stay out of the tables and
 serve as the test of what the fit predicts.
 
     python3 scripts/seed_anchors.py ../shared/corpus/seed/pairs.tsv mappings/anchors

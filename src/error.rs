@@ -57,5 +57,16 @@ impl Error {
     }
 }
 
+impl From<glyphmend_table_format::Error> for Error {
+    fn from(e: glyphmend_table_format::Error) -> Self {
+        use glyphmend_table_format::Error as Table;
+        match e {
+            Table::TableFormat { file, line, reason } => Error::TableFormat { file, line, reason },
+            Table::UnknownRepertoire(name) => Error::UnknownRepertoire(name),
+            Table::Other(s) => Error::Other(s),
+        }
+    }
+}
+
 /// The library's result type, with [`Error`] as the default error.
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -189,21 +189,7 @@ fn repair(
         pipeline.options.min_rule_confidence = min_rule_confidence;
         let repairer = pipeline.repairer();
         let result = repairer.repair_text(&text);
-        let mut spans = String::new();
-        for line in &result.lines {
-            for s in &line.spans {
-                let mut v = serde_json::to_value(s).map_err(err)?;
-                v["type"] = "repair".into();
-                spans.push_str(&v.to_string());
-                spans.push('\n');
-            }
-            for u in &line.unresolved {
-                let mut v = serde_json::to_value(u).map_err(err)?;
-                v["type"] = "unresolved".into();
-                spans.push_str(&v.to_string());
-                spans.push('\n');
-            }
-        }
+        let spans = result.spans_jsonl().map_err(err)?;
         Ok((result.text.into_owned(), spans))
     })
 }

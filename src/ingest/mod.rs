@@ -20,19 +20,24 @@ pub mod cmap;
 pub mod content;
 mod document;
 pub mod font;
+mod fuzz;
+mod interpret;
 pub mod layout;
 pub mod ocr;
 mod pages;
 pub mod pdf;
 pub mod predefined;
 pub mod resolve;
+mod scans;
 pub mod selflearn;
 
 pub use document::{Document, Line, Page, Piece, Span, Stats};
-use pages::{contents_is_reference, page_frame, page_resources, page_tree};
+#[doc(hidden)]
+pub use fuzz::fuzz_content;
+use interpret::{Interpreted, interpret};
+use scans::read_scans;
 
 use crate::tables::TableSet;
-use content::{FontCache, IDENTITY, Interpreter};
 use layout::{Gap, Placed};
 use resolve::{FontResolver, MappingSource};
 use serde::Serialize;
@@ -173,110 +178,6 @@ pub fn document_fonts(
 ) -> Result<(Vec<font::Font>, Vec<String>), IngestError> {
     let i = interpret(bytes, file, opts)?;
     Ok((i.fonts.fonts, i.warnings))
-}
-
-/// The content streams run: the fonts met and each page's positioned glyphs.
-struct Interpreted {
-    fonts: FontCache,
-    /// Per page: number, glyphs, ruling lines.
-    raw_pages: Vec<(u32, Vec<content::RawGlyph>, Vec<content::Rule>)>,
-    /// Pages that draw images and no glyphs, with where they lie (for OCR).
-    image_only: Vec<(u32, ocr::PageFrame)>,
-    warnings: Vec<String>,
-}
-
-fn interpret(bytes: &[u8], file: &str, opts: &ExtractOptions) -> Result<Interpreted, IngestError> {
-    let pdf = pdf::Pdf::load(
-        bytes,
-        opts.password.as_deref(),
-        opts.max_stream_bytes,
-        opts.budget,
-    )
-    .map_err(|e| match e {
-        pdf::LoadFailure::Encrypted { password_given } => IngestError::Encrypted {
-            file: file.to_string(),
-            password_given,
-        },
-        pdf::LoadFailure::Unreadable(reason) => IngestError::Unreadable {
-            file: file.to_string(),
-            reason,
-        },
-    })?;
-    let mut warnings = pdf.load_warnings.clone();
-    let page_ids = page_tree(&pdf.doc, &mut warnings);
-    if page_ids.is_empty() {
-        return Err(IngestError::Unreadable {
-            file: file.to_string(),
-            reason: "no pages (page tree missing or broken)".into(),
-        });
-    }
-    let n_pages = page_ids.len() as u32;
-    let (first, last) = opts.pages.unwrap_or((1, n_pages));
-    if first == 0 || first > last || first > n_pages {
-        return Err(IngestError::PageRange {
-            file: file.to_string(),
-            first,
-            last,
-            pages: n_pages,
-        });
-    }
-    let mut fonts = FontCache::default();
-    let mut raw_pages = Vec::new();
-    let mut image_only = Vec::new();
-    for (&number, &id) in page_ids.range(first..=last.min(n_pages)) {
-        if pdf.meter.exhausted() {
-            break;
-        }
-        pdf.meter.set_page(number);
-        let mut content = Vec::new();
-        let content_ids = pdf.doc.get_page_contents(id);
-        if content_ids.is_empty() && contents_is_reference(&pdf.doc, id) {
-            warnings.push(format!(
-                "page {number}: /Contents is a reference loop or names no stream; page skipped"
-            ));
-        }
-        for cid in content_ids {
-            if pdf.meter.exhausted() {
-                break;
-            }
-            match pdf.doc.get_object(cid) {
-                Ok(lopdf::Object::Stream(s)) => match pdf.stream_bytes(s) {
-                    Ok(b) => {
-                        content.extend_from_slice(&b);
-                        content.push(b'\n');
-                    }
-                    Err(e) => warnings.push(format!("page {number}: content stream: {e}")),
-                },
-                _ => warnings.push(format!("page {number}: content object missing")),
-            }
-        }
-        let resources = page_resources(&pdf, id);
-        if resources.is_err() {
-            warnings.push(format!(
-                "page {number}: /Resources is a reference loop or missing; its fonts are unavailable"
-            ));
-        }
-        let mut interp = Interpreter::new(&pdf, &mut fonts);
-        interp.run(&content, resources.ok().flatten(), IDENTITY);
-        warnings.extend(
-            interp
-                .warnings
-                .into_iter()
-                .map(|w| format!("page {number}: {w}")),
-        );
-        if interp.glyphs.is_empty() && interp.images > 0 && !pdf.meter.exhausted() {
-            warnings.push(format!("{IMAGE_ONLY_PREFIX}{number}: no text; OCR not run"));
-            image_only.push((number, page_frame(&pdf, id)));
-        }
-        raw_pages.push((number, interp.glyphs, interp.rules));
-    }
-    warnings.extend(pdf.meter.warning());
-    Ok(Interpreted {
-        fonts,
-        raw_pages,
-        image_only,
-        warnings,
-    })
 }
 
 /// Extracts from memory; `file` names the input in errors and warnings.
@@ -488,128 +389,9 @@ pub fn extract_bytes(
     })
 }
 
-/// Reads the image-only pages by OCR: their lines replace the (empty) extracted ones and
-/// their warning says how they were read, or why they could not be.
-fn read_scans(
-    bytes: &[u8],
-    image_only: &[(u32, ocr::PageFrame)],
-    password: Option<&str>,
-    opts: &ocr::OcrOptions,
-    pages: &mut [Page],
-    warnings: &mut [String],
-) {
-    for &(number, frame) in image_only {
-        let outcome = match ocr::read_page(bytes, number, password, opts) {
-            Ok(read) if read.lines.is_empty() => "no text; OCR found none".to_string(),
-            Ok(read) => {
-                let lines: Vec<Line> = read
-                    .lines
-                    .iter()
-                    .map(|l| ocr_line(number, l, frame, read.image_size))
-                    .collect();
-                let mean =
-                    lines.iter().map(|l| l.spans[0].confidence).sum::<f32>() / lines.len() as f32;
-                let outcome = format!(
-                    "read by OCR ({}, {} lines, mean confidence {:.2})",
-                    ocr::ENGINE,
-                    lines.len(),
-                    mean
-                );
-                if let Some(p) = pages.iter_mut().find(|p| p.number == number) {
-                    p.lines = lines;
-                }
-                outcome
-            }
-            Err(e) => format!("no text; OCR failed: {e}"),
-        };
-        let old = format!("{IMAGE_ONLY_PREFIX}{number}: no text; OCR not run");
-        if let Some(w) = warnings.iter_mut().find(|w| **w == old) {
-            *w = format!("{IMAGE_ONLY_PREFIX}{number}: {outcome}");
-        }
-    }
-}
-
-/// One OCR line as an extracted line: one span (source `ocr`, the line's mean confidence)
-/// and one piece per word, boxes in user space.
-fn ocr_line(page: u32, l: &ocr::OcrLine, frame: ocr::PageFrame, size: (u32, u32)) -> Line {
-    let text = l.text();
-    let mut pieces: Vec<Piece> = Vec::new();
-    let mut joined = String::new();
-    for w in &l.words {
-        let before = joined.clone();
-        joined = ocr::join_words([before.as_str(), w.text.as_str()]);
-        let added = &joined[before.len()..];
-        let (gap, word) = match added.strip_prefix(' ') {
-            Some(rest) => (" ", rest),
-            None => ("", added),
-        };
-        pieces.push(Piece {
-            gap,
-            text: word.to_string(),
-            bbox: frame.to_user(w.bbox, size),
-            cell: None,
-        });
-    }
-    let span = Span {
-        page,
-        text: text.clone(),
-        font: ocr::ENGINE.to_string(),
-        codes: Vec::new(),
-        gids: Vec::new(),
-        source: MappingSource::Ocr,
-        table: None,
-        confidence: l.confidence(),
-        tounicode_distrust: None,
-        bbox: frame.to_user(l.bbox(), size),
-        unresolved: 0,
-    };
-    Line {
-        text,
-        vertical: l.vertical(),
-        spans: vec![span],
-        pieces,
-    }
-}
-
 fn source_name(s: MappingSource) -> String {
     serde_json::to_value(s)
         .ok()
         .and_then(|v| v.as_str().map(String::from))
         .unwrap_or_default()
-}
-
-/// Runs the content-stream interpreter and layout on arbitrary bytes, with a simple font
-/// (`/F1`) and a vertical Identity CID font (`/F2`) in the resources. For fuzzing and the
-/// random-input test; returns the number of glyphs laid out.
-#[doc(hidden)]
-pub fn fuzz_content(bytes: &[u8]) -> usize {
-    use lopdf::{Object, dictionary};
-    let mut doc = lopdf::Document::with_version("1.5");
-    let f1 = doc.add_object(dictionary! {
-        "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica",
-        "Encoding" => "WinAnsiEncoding",
-    });
-    let widths: Vec<Object> = vec![1.into(), Object::Array(vec![500.into(), 1000.into()])];
-    let desc = doc.add_object(dictionary! {
-        "Type" => "Font", "Subtype" => "CIDFontType2", "BaseFont" => "IPAexGothic", "W" => widths,
-    });
-    let f2 = doc.add_object(dictionary! {
-        "Type" => "Font", "Subtype" => "Type0", "BaseFont" => "ABCDEF+IPAexGothic",
-        "Encoding" => "Identity-V", "DescendantFonts" => vec![Object::from(desc)],
-    });
-    let res = dictionary! { "Font" => dictionary! { "F1" => f1, "F2" => f2 } };
-    let pdf = pdf::Pdf::new(doc, 1 << 20);
-    let mut fonts = FontCache::default();
-    let mut interp = Interpreter::new(&pdf, &mut fonts);
-    interp.run(bytes, Some(&res), IDENTITY);
-    let glyphs = std::mem::take(&mut interp.glyphs);
-    let rules = std::mem::take(&mut interp.rules);
-    let placed: Vec<Placed> = glyphs
-        .iter()
-        .map(|g| Placed::new(g, Some(g.code.to_string()), false))
-        .collect();
-    layout::lines_with_rules(&placed, &rules)
-        .iter()
-        .map(|l| l.glyphs.len())
-        .sum()
 }

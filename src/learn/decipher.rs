@@ -424,7 +424,7 @@ pub fn learn_corpus(
         };
         let mut t = FontTable::from_rules(&tname, rules)?;
         t.description = format!(
-            "learned from garbled text by `glyphmend learn --text` ({} glyphs, {} garbled characters)",
+            "learned from garbled text by `glyphmend learn text` ({} glyphs, {} garbled characters)",
             corpus.glyph_count(),
             corpus.garbled_tokens()
         );

@@ -317,7 +317,7 @@ mod tests {
             // ...and the file is exactly what `learn --font` writes.
             assert!(
                 learned.to_text() == **shipped_text,
-                "{name}: regenerate with `glyphmend learn --font {} --name {name}`",
+                "{name}: regenerate with `glyphmend learn font {} --name {name}`",
                 path.display()
             );
         }

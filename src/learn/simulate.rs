@@ -11,8 +11,8 @@
 //!
 //! ```text
 //! scripts/heldout_text.sh /tmp/heldout.txt
-//! glyphmend learn --simulate /tmp/heldout.txt --sizes 4000,40000,400000 --seed 11 --clean-share 0.3
-//! glyphmend learn --simulate /tmp/heldout.txt --sizes 1000000 --seed 23 --clean-share 0.3
+//! cargo run --release --example decipher_simulation -- /tmp/heldout.txt --sizes 4000,40000,400000 --seed 11 --clean-share 0.3
+//! cargo run --release --example decipher_simulation -- /tmp/heldout.txt --sizes 1000000 --seed 23 --clean-share 0.3
 //! ```
 //!
 //! (each size uses seed + size). Measured (seed 11, one run each): 9.8 KB → 81.4 % of

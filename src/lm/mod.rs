@@ -49,7 +49,15 @@
 //!   collision in both slot and fingerprint bits (negligible at this size).
 //! * The serialized form is versioned and checksummed; [`CharLm::from_bytes`] never panics.
 
-use crate::{Error, Result};
+mod fold;
+mod format;
+mod hash;
+
+pub use fold::{char_prior_log10, fold_char};
+pub use hash::seq_hash;
+
+use fold::{BOS, EOS, is_foreign, make_context};
+use hash::{SuffixHashes, fingerprint, home_slot};
 use std::sync::OnceLock;
 
 /// The serialised shipped model (`models/ja-char.lm`), as [`CharLm::builtin`] parses it.
@@ -152,133 +160,13 @@ pub fn score_span(scorer: &dyn Scorer, left: &[char], span: &[char], right: &[ch
     total
 }
 
-/// Start-of-line marker inside n-grams (never produced by [`fold_char`]).
-const BOS: char = '\u{0002}';
-/// End-of-line marker: what `'\n'` is scored as.
-const EOS: char = '\u{0003}';
 /// Highest supported order (keys pack at most this many characters).
 pub const MAX_ORDER: usize = 5;
 
-const MAGIC: &[u8; 4] = b"GMLM";
-const VERSION: u32 = 2;
-const HEADER_LEN: usize = 4 + 4 + 4 + 4 + 8 + 4 + 8;
-const ENTRY_LEN: usize = 12;
 /// Quantisation step of stored log10 values: 1/2048 (error ≤ 0.00025).
 const QSCALE: f32 = 2048.0;
 /// Stored-probability sentinel: the entry is a context only (e.g. the bare start marker).
 const NO_PROB: u16 = u16::MAX;
-
-/// Fold a character the same way at build and query time (see module docs).
-#[inline]
-pub fn fold_char(c: char) -> char {
-    let u = c as u32;
-    if (0xFF01..=0xFF5E).contains(&u) {
-        // Full-width ASCII → ASCII; in range by construction, so from_u32 cannot fail.
-        char::from_u32(u - 0xFEE0).unwrap_or(c)
-    } else if c == '\u{3000}' || c == '\t' || c == '\r' {
-        ' '
-    } else if c == BOS || c == EOS {
-        // The internal markers never come from text.
-        '\u{FFFD}'
-    } else {
-        c
-    }
-}
-
-/// log10 prior of a character never seen in training, by Unicode block.
-///
-/// Japanese-script blocks get about 1/50 000 each, general symbols and Latin less, and
-/// blocks that glyph-ID mojibake lands in but Japanese never uses far less. The values are
-/// part of the model definition (changing them needs a format-version bump only if old
-/// files must keep scoring identically; they are not stored).
-pub fn char_prior_log10(c: char) -> f32 {
-    let u = c as u32;
-    match u {
-        // Hiragana, katakana, CJK unified ideographs, iteration marks, CJK punctuation.
-        0x3001..=0x303F | 0x3041..=0x30FF | 0x4E00..=0x9FFF | 0x31F0..=0x31FF => -4.7,
-        // ASCII, Latin-1 punctuation, half-width katakana, full-width forms.
-        0x20..=0x7E | 0xA0..=0xFF | 0xFF61..=0xFF9F | 0xFFE0..=0xFFEE => -5.5,
-        // General punctuation, letterlike, numbers, arrows, math, box drawing, shapes,
-        // misc symbols, dingbats, enclosed alphanumerics/CJK, CJK compatibility (㎡ ㈱).
-        0x2010..=0x206F | 0x2100..=0x22FF | 0x2460..=0x27BF | 0x3200..=0x33FF | 0x2300..=0x23FF => {
-            -6.0
-        }
-        // Greek and Cyrillic (used in Japanese text for α, β, Ω…), Latin extended.
-        0x0100..=0x024F | 0x0370..=0x03FF | 0x0400..=0x04FF => -7.0,
-        // CJK compatibility ideographs (髙 﨑 …): rare but real in names.
-        0xF900..=0xFAFF => -7.5,
-        // CJK Ext-A: some real (㐂) but mostly glyph-ID mojibake (㹌㹎㹍 = ＮＰＯ).
-        0x3400..=0x4DBF => -9.0,
-        // Everything else: Syriac, Tamil, Tai Tham, Hangul jamo, Greek extended, PUA, Ext-B+…
-        _ => -10.0,
-    }
-}
-
-/// Characters of blocks that Japanese text never uses; skipped at build time.
-fn is_foreign(c: char) -> bool {
-    char_prior_log10(c) <= -9.0 && c != BOS && c != EOS
-}
-
-const HASH_SEED: u64 = 0x9E37_79B9_7F4A_7C15;
-
-#[inline]
-fn hash_step(h: u64, c: char) -> u64 {
-    let h = (h ^ c as u64).wrapping_mul(0xFF51_AFD7_ED55_8CCD);
-    h ^ (h >> 29)
-}
-
-#[inline]
-fn hash_finish(h: u64, len: usize) -> u64 {
-    // splitmix64 finaliser over the state and the length.
-    let mut h = h ^ (len as u64).wrapping_mul(0xD6E8_FEB8_6659_FD93);
-    h ^= h >> 30;
-    h = h.wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    h ^= h >> 27;
-    h = h.wrapping_mul(0x94D0_49BB_1331_11EB);
-    h ^ (h >> 31)
-}
-
-/// Hash of a character sequence (after folding). Stable: it is part of the file format.
-/// Characters are mixed in from the LAST one backwards, so the hashes of all suffixes
-/// `seq[i..]` come out of one pass.
-#[inline]
-pub fn seq_hash(seq: &[char]) -> u64 {
-    let mut h = HASH_SEED;
-    for &c in seq.iter().rev() {
-        h = hash_step(h, c);
-    }
-    hash_finish(h, seq.len())
-}
-
-/// Hashes of every suffix of `context·c` (`seq[i]` = hash of `buf[i..=k]`) and of every
-/// suffix of `context` (`ctx[i]` = hash of `buf[i..k]`, `ctx[k]` = empty context).
-struct SuffixHashes {
-    k: usize,
-    seq: [u64; MAX_ORDER],
-    ctx: [u64; MAX_ORDER],
-}
-
-impl SuffixHashes {
-    #[inline]
-    fn new(context: &[char], c: char) -> SuffixHashes {
-        let k = context.len();
-        let mut seq = [0u64; MAX_ORDER];
-        let mut ctx = [0u64; MAX_ORDER];
-        let mut h = hash_step(HASH_SEED, c);
-        seq[k] = hash_finish(h, 1);
-        for i in (0..k).rev() {
-            h = hash_step(h, context[i]);
-            seq[i] = hash_finish(h, k - i + 1);
-        }
-        let mut h = HASH_SEED;
-        ctx[k] = hash_finish(h, 0);
-        for i in (0..k).rev() {
-            h = hash_step(h, context[i]);
-            ctx[i] = hash_finish(h, k - i);
-        }
-        SuffixHashes { k, seq, ctx }
-    }
-}
 
 /// One stored n-gram: its hash, quantised `-log10 p(last | prefix)` (or [`NO_PROB`]) and
 /// quantised `-log10 backoff` when the sequence is used as a context (0 = no backoff cost).
@@ -348,97 +236,6 @@ impl CharLm {
     pub fn builtin() -> &'static CharLm {
         static MODEL: OnceLock<CharLm> = OnceLock::new();
         MODEL.get_or_init(|| CharLm::from_bytes(BUILTIN_BYTES).unwrap_or_else(|_| CharLm::empty(4)))
-    }
-
-    /// Parse the serialized form. Typed error on bad magic, version, length or checksum.
-    pub fn from_bytes(b: &[u8]) -> Result<CharLm> {
-        let bad = |m: &str| Error::LanguageModel(m.to_string());
-        if b.len() < HEADER_LEN {
-            return Err(bad("file too short for the header"));
-        }
-        if &b[0..4] != MAGIC {
-            return Err(bad("wrong magic (not a glyphmend language model)"));
-        }
-        let u32_at = |o: usize| u32::from_le_bytes([b[o], b[o + 1], b[o + 2], b[o + 3]]);
-        let u64_at = |o: usize| {
-            let mut a = [0u8; 8];
-            a.copy_from_slice(&b[o..o + 8]);
-            u64::from_le_bytes(a)
-        };
-        let version = u32_at(4);
-        if version != VERSION {
-            return Err(Error::LanguageModel(format!(
-                "unsupported model version {version} (expected {VERSION})"
-            )));
-        }
-        let order = u32_at(8) as usize;
-        if !(1..=MAX_ORDER).contains(&order) {
-            return Err(Error::LanguageModel(format!("bad order {order}")));
-        }
-        let root_bow = f32::from_bits(u32_at(12));
-        if !root_bow.is_finite() || root_bow > 0.0 {
-            return Err(bad("bad root backoff weight"));
-        }
-        let n = u64_at(16);
-        // Keeps the slot count far below 2^32 (home_slot's range reduction).
-        if n > 1 << 28 {
-            return Err(bad("entry count too large"));
-        }
-        let checksum = u32_at(24);
-        let body_len = n
-            .checked_mul(ENTRY_LEN as u64)
-            .and_then(|l| usize::try_from(l).ok())
-            .ok_or_else(|| bad("entry count overflows"))?;
-        let body = &b[HEADER_LEN..];
-        if body.len() != body_len {
-            return Err(Error::LanguageModel(format!(
-                "body is {} bytes, header says {} entries ({} bytes): truncated or padded",
-                body.len(),
-                n,
-                body_len
-            )));
-        }
-        if fnv1a32(body) != checksum {
-            return Err(bad("checksum mismatch (corrupted file)"));
-        }
-        let mut entries = Vec::with_capacity(n as usize);
-        let mut prev: Option<u64> = None;
-        for rec in body.chunks_exact(ENTRY_LEN) {
-            let mut h = [0u8; 8];
-            h.copy_from_slice(&rec[0..8]);
-            let hash = u64::from_le_bytes(h);
-            if prev.is_some_and(|p| p >= hash) {
-                return Err(bad("entries not strictly sorted"));
-            }
-            prev = Some(hash);
-            entries.push(Entry {
-                hash,
-                neg_logp: u16::from_le_bytes([rec[8], rec[9]]),
-                neg_bow: u16::from_le_bytes([rec[10], rec[11]]),
-            });
-        }
-        Ok(CharLm::from_parts(order, root_bow, entries))
-    }
-
-    /// Serialize: header (magic, version, order, root backoff, entry count, checksum,
-    /// reserved) then entries sorted by hash, 12 bytes each, little-endian.
-    pub fn to_bytes(&self) -> Vec<u8> {
-        let mut body = Vec::with_capacity(self.entries.len() * ENTRY_LEN);
-        for e in &self.entries {
-            body.extend_from_slice(&e.hash.to_le_bytes());
-            body.extend_from_slice(&e.neg_logp.to_le_bytes());
-            body.extend_from_slice(&e.neg_bow.to_le_bytes());
-        }
-        let mut out = Vec::with_capacity(HEADER_LEN + body.len());
-        out.extend_from_slice(MAGIC);
-        out.extend_from_slice(&VERSION.to_le_bytes());
-        out.extend_from_slice(&(self.order as u32).to_le_bytes());
-        out.extend_from_slice(&self.root_bow.to_bits().to_le_bytes());
-        out.extend_from_slice(&(self.entries.len() as u64).to_le_bytes());
-        out.extend_from_slice(&fnv1a32(&body).to_le_bytes());
-        out.extend_from_slice(&[0u8; 8]);
-        out.extend_from_slice(&body);
-        out
     }
 
     /// n-gram order (context length + 1).
@@ -530,36 +327,6 @@ impl CharLm {
     }
 }
 
-/// Turn a raw history into the folded context actually used (≤ order-1 chars, BOS-led if
-/// the line start is within reach). Returns the number of chars written into `buf`.
-#[inline]
-fn make_context(order: usize, history: &[char], buf: &mut [char; MAX_ORDER]) -> usize {
-    let want = order.saturating_sub(1);
-    if want == 0 {
-        return 0;
-    }
-    // Characters after the last newline, at most `want`.
-    let mut n = 0;
-    for &h in history.iter().rev() {
-        if h == '\n' || n == want {
-            break;
-        }
-        n += 1;
-    }
-    let tail = &history[history.len() - n..];
-    let mut len = 0;
-    // Fewer than `want` characters means we reached the line start.
-    if n < want {
-        buf[0] = BOS;
-        len = 1;
-    }
-    for &h in tail {
-        buf[len] = fold_char(h);
-        len += 1;
-    }
-    len
-}
-
 impl<T: Scorer + ?Sized> Scorer for &T {
     #[inline]
     fn log_prob(&self, history: &[char], c: char) -> f32 {
@@ -595,27 +362,6 @@ impl Scorer for CharLm {
         let c = if c == '\n' { EOS } else { fold_char(c) };
         self.log_prob_ctx(&buf[..len], c)
     }
-}
-
-/// Home slot of a hash in a table of `cap` slots (multiply-shift range reduction).
-#[inline]
-fn home_slot(hash: u64, cap: usize) -> usize {
-    (((hash >> 32) * cap as u64) >> 32) as usize
-}
-
-#[inline]
-fn fingerprint(hash: u64) -> u64 {
-    let fp = hash & 0xFFFF_FFFF;
-    if fp == 0 { 1 } else { fp }
-}
-
-fn fnv1a32(b: &[u8]) -> u32 {
-    let mut h: u32 = 0x811C_9DC5;
-    for &x in b {
-        h ^= x as u32;
-        h = h.wrapping_mul(0x0100_0193);
-    }
-    h
 }
 
 mod adaptive;

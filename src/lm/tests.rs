@@ -1,3 +1,4 @@
+use super::format::HEADER_LEN;
 use super::*;
 
 fn chars(s: &str) -> Vec<char> {

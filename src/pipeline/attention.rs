@@ -306,7 +306,7 @@ impl Attention {
                 fix.push(font_files.clone());
             }
             fix.push(
-                "`glyphmend learn --pdf DIR --out TABLES` over documents that use the same font \
+                "`glyphmend learn pdf DIR --out TABLES` over documents that use the same font \
                  with a ToUnicode, then `--tables TABLES` (in a batch: `--learn-fonts`)"
                     .to_string(),
             );
@@ -328,10 +328,10 @@ impl Attention {
             reasons.push(AttentionReason::UnresolvedSpans {
                 spans: unresolved,
                 fix: vec![
-                    "`glyphmend learn --text FILE --out TABLES` (learns the font from the \
+                    "`glyphmend learn text FILE --out TABLES` (learns the font from the \
                      garbled text itself), then `--tables TABLES`"
                         .to_string(),
-                    "`glyphmend learn --pdf DIR --out TABLES` if you have PDFs of the same font"
+                    "`glyphmend learn pdf DIR --out TABLES` if you have PDFs of the same font"
                         .to_string(),
                 ],
             });
@@ -393,7 +393,7 @@ impl Attention {
                     tables: tables.keys().map(|t| t.to_string()).collect(),
                     fix: vec![
                         "review the decoded text (`glyphmend review`); keep the tables with \
-                         `glyphmend learn --pdf DIR --out TABLES` once they are right"
+                         `glyphmend learn pdf DIR --out TABLES` once they are right"
                             .to_string(),
                     ],
                 });

@@ -152,6 +152,30 @@ impl TextRepair<'_> {
     pub fn unresolved(&self) -> impl Iterator<Item = &GarbledSpan> {
         self.lines.iter().flat_map(|l| l.unresolved.iter())
     }
+
+    /// The spans as JSON lines, what `repair --json` prints (and the Python `repair`
+    /// returns): per line, its repaired spans then its unresolved ones, each one object with
+    /// `"type"` `repair` or `unresolved`, every line ending in `\n`.
+    pub fn spans_jsonl(&self) -> Result<String, serde_json::Error> {
+        let mut out = String::new();
+        for line in &self.lines {
+            let repaired = line
+                .spans
+                .iter()
+                .map(|s| (serde_json::to_value(s), "repair"));
+            let unresolved = line
+                .unresolved
+                .iter()
+                .map(|u| (serde_json::to_value(u), "unresolved"));
+            for (v, kind) in repaired.chain(unresolved) {
+                let mut v = v?;
+                v["type"] = kind.into();
+                out.push_str(&v.to_string());
+                out.push('\n');
+            }
+        }
+        Ok(out)
+    }
 }
 
 /// Repairs text with a set of tables and a language model.

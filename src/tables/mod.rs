@@ -8,12 +8,11 @@
 //! precompiles each into its rules and flat arrays ([`compiled`]), which a process loads
 //! instead of parsing the text (a test checks both give the same table).
 
-pub mod compiled;
-pub mod format;
 pub mod outlines;
-pub mod repertoire;
-pub mod rule;
-pub mod text;
+
+// The format (parser, repertoires, rules, compiled form) is its own crate, which the build
+// script precompiling the shipped tables uses too.
+pub use glyphmend_table_format::{compiled, format, repertoire, rule, text};
 
 pub use rule::{MAX_GID, Rule, RuleKind};
 

@@ -167,3 +167,20 @@ fn lazy_builtin_lookup_agrees_with_the_parsed_set() {
     }
     assert!(builtin_for_basefont("IPAexGothic").is_some());
 }
+
+#[test]
+fn every_shipped_table_precompiled_equals_its_text() {
+    for (file, text) in BUILTIN {
+        let (_, bytes) = BUILTIN_COMPILED
+            .iter()
+            .find(|(f, _)| f == file)
+            .unwrap_or_else(|| panic!("{file} was not precompiled by build.rs"));
+        let (t, map, rule_of) = compiled::decode(bytes).expect("decodes");
+        let parsed = text::parse(file, text).unwrap();
+        let (want_map, want_rule_of) = rule::expand(&parsed.name, &parsed.rules).unwrap();
+        assert!(t == parsed, "{file}: header or rules differ");
+        assert!(map == want_map, "{file}: glyph map differs");
+        assert!(rule_of == want_rule_of, "{file}: rule indices differ");
+    }
+    assert_eq!(BUILTIN_COMPILED.len(), BUILTIN.len());
+}

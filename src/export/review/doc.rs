@@ -113,7 +113,7 @@ fn run_item(r: &DecodedRun) -> String {
         return format!(
             "<li class=\"item unres\">glyphs <code>{}</code> → <b>{}</b> · {} glyph(s) no \
              ToUnicode, cmap, table or outline explains (left as U+FFFD) · font <code>{}</code> \
-             · fix: <code>--font-files DIR</code> or <code>learn --pdf</code></li>",
+             · fix: <code>--font-files DIR</code> or <code>learn pdf</code></li>",
             escape(&gids_text(r)),
             escape(&short(&r.text)),
             r.unresolved,

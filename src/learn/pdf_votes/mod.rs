@@ -6,9 +6,10 @@
 //!
 //! Method:
 //! 1. Per document, every font the content uses is keyed by its canonical BaseFont
-//!    ([`canonical_basefont`]: no subset tag, CMap or style suffix) plus the embedded
-//!    program's glyph count (the fingerprint; Office keeps numGlyphs). Options pool the
-//!    versions of a font, and fonts measured to share glyph IDs (a family), into one table.
+//!    ([`canonical_basefont`](crate::tables::canonical_basefont): no subset tag, CMap or
+//!    style suffix) plus the embedded program's glyph count (the fingerprint; Office keeps
+//!    numGlyphs). Options pool the versions of a font, and fonts measured to share glyph
+//!    IDs (a family), into one table.
 //! 2. Votes: each *trusted* single-character ToUnicode entry (identity maps and unusable
 //!    entries are ignored, Kangxi/compatibility aliases are unaliased) and each entry of the
 //!    embedded program's own cmap gives `gid → char`. A document votes once per glyph.
@@ -28,11 +29,7 @@
 
 use super::anchors::{Anchor, fit};
 use crate::error::Result;
-use crate::ingest::cmap::{Distrust, judge_entry, unalias};
-use crate::ingest::font::Font;
-use crate::ingest::{ExtractOptions, IngestError, document_fonts};
-use crate::tables::outlines::{outline_hashes, renumbered_subset};
-use crate::tables::{FontTable, Rule, RuleKind, canonical_basefont};
+use crate::tables::{FontTable, Rule, RuleKind};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// Where a vote came from.
@@ -216,42 +213,6 @@ impl LearnedFont {
 }
 
 impl CorpusVotes {
-    /// Adds one PDF. An unreadable PDF is recorded in `failures` and the corpus goes on.
-    pub fn add_pdf(&mut self, file: &str, bytes: &[u8], opts: &ExtractOptions) {
-        match document_fonts(bytes, file, opts) {
-            Ok((fonts, warnings)) => {
-                self.warnings.extend(warnings);
-                self.add_fonts(file, &fonts);
-            }
-            Err(e) => self.failures.push((file.to_string(), reason(&e))),
-        }
-    }
-
-    /// Adds the fonts of one document (exposed for tests and for callers that already
-    /// interpreted the document).
-    pub fn add_fonts(&mut self, file: &str, fonts: &[Font]) {
-        let doc = self.docs.entry(file.to_string()).or_default();
-        for f in fonts {
-            let key = FontKey {
-                basefont: canonical_basefont(&f.basefont),
-                glyphs: f.embedded_glyphs,
-            };
-            let hashes = f.program.as_deref().map(outline_hashes).unwrap_or_default();
-            // A subset numbering its glyphs 1…N speaks only for itself: its glyph IDs are
-            // not the font's, so its votes would put characters on other glyphs.
-            if renumbered_subset(&hashes, f.embedded_glyphs) == Some(true) {
-                self.warnings.push(format!(
-                    "{file}: font {}: subset renumbers its glyphs; no votes taken",
-                    f.basefont
-                ));
-                continue;
-            }
-            let entry = doc.entry(key).or_default();
-            collect_votes(f, &mut entry.votes);
-            entry.outlines.extend(hashes);
-        }
-    }
-
     /// Takes over another pass's documents (for parallel collection); a document present in
     /// both keeps `other`'s view.
     pub fn absorb(&mut self, other: CorpusVotes) {
@@ -418,93 +379,6 @@ impl CorpusVotes {
         Ok(out)
     }
 
-    /// Leave-one-document-out: for each document voting on the pooled font `key`, the
-    /// table fitted without it predicts its voted glyphs (entries at or above
-    /// `min_confidence`); agreement and coverage per document.
-    pub fn leave_one_out(
-        &self,
-        key: &FontKey,
-        opts: &VoteOptions,
-        min_confidence: f32,
-    ) -> Result<Vec<HeldOut>> {
-        let all = self.pooled_votes(opts, None);
-        let Some(fv) = all.get(key) else {
-            return Ok(Vec::new());
-        };
-        let mut out = Vec::new();
-        for doc in &fv.documents {
-            // The document's own votes (its majority char per glyph, by construction one).
-            let own: BTreeMap<u32, char> = fv
-                .votes
-                .iter()
-                .filter_map(|(g, by_char)| {
-                    by_char
-                        .iter()
-                        .find(|(_, ds)| ds.iter().any(|(d, _)| d == doc))
-                        .map(|(c, _)| (*g, *c))
-                })
-                .collect();
-            let rest = self.pooled_votes(opts, Some(doc));
-            let mut h = HeldOut {
-                document: doc.clone(),
-                voted: own.len(),
-                ..Default::default()
-            };
-            if let Some(rv) = rest.get(key).filter(|rv| !rv.votes.is_empty()) {
-                let l = learn_font(key, rv, opts)?;
-                for (&g, &c) in &own {
-                    let Some(d) = l.table.decode(g) else { continue };
-                    let conf = l.table.rule(d.rule).map(|r| r.confidence).unwrap_or(0.0);
-                    if conf < min_confidence {
-                        continue;
-                    }
-                    h.predicted += 1;
-                    if d.ch == c {
-                        h.agreed += 1;
-                    } else if h.wrong.len() < 10 {
-                        h.wrong.push((g, d.ch, c));
-                    }
-                }
-            }
-            out.push(h);
-        }
-        Ok(out)
-    }
-
-    /// How far two fonts agree on shared glyph IDs: (glyphs both vote on, of them agreeing),
-    /// counting each font's majority character. The evidence for pooling a family.
-    pub fn family_agreement(&self, a: &str, b: &str) -> (usize, usize) {
-        let opts = VoteOptions {
-            pool_versions: true,
-            ..Default::default()
-        };
-        let votes = self.pooled_votes(&opts, None);
-        let majority = |name: &str| -> BTreeMap<u32, char> {
-            let key = FontKey {
-                basefont: name.to_string(),
-                glyphs: None,
-            };
-            votes
-                .get(&key)
-                .map(|fv| {
-                    fv.votes
-                        .iter()
-                        .filter_map(|(g, by_char)| {
-                            by_char
-                                .iter()
-                                .max_by_key(|(_, d)| d.len())
-                                .map(|(c, _)| (*g, *c))
-                        })
-                        .collect()
-                })
-                .unwrap_or_default()
-        };
-        let (ma, mb) = (majority(a), majority(b));
-        let shared: Vec<u32> = ma.keys().filter(|g| mb.contains_key(g)).copied().collect();
-        let agree = shared.iter().filter(|g| ma[g] == mb[g]).count();
-        (shared.len(), agree)
-    }
-
     /// Pooled font keys with at least one vote, for reports.
     pub fn keys(&self, opts: &VoteOptions) -> Vec<FontKey> {
         self.pooled_votes(opts, None)
@@ -569,45 +443,8 @@ fn corroborate(
     Ok(())
 }
 
-fn reason(e: &IngestError) -> String {
-    e.to_string()
-}
-
-/// A document's votes for one font: trusted ToUnicode entries, then its own cmap.
-fn collect_votes(f: &Font, votes: &mut BTreeMap<u32, (char, VoteSource)>) {
-    if let Some(tu) = &f.tounicode
-        && !tu.is_identity_map()
-    {
-        // Codes in sorted order: where two codes reach one glyph, the lowest votes.
-        let mut codes: Vec<(&u32, &String)> = tu.map.iter().collect();
-        codes.sort();
-        for (&code, s) in codes {
-            let Some(gid) = f.gid(code) else { continue };
-            let mut it = s.chars();
-            let (Some(c), None) = (it.next(), it.next()) else {
-                continue;
-            };
-            let c = match judge_entry(s) {
-                None => c,
-                Some(Distrust::Alias) => unalias(c, f.cjk),
-                Some(_) => continue,
-            };
-            if gid != 0 {
-                votes.entry(gid).or_insert((c, VoteSource::ToUnicode));
-            }
-        }
-    }
-    if let Some(m) = &f.embedded_cmap {
-        let mut pairs: Vec<(&u32, &char)> = m.iter().collect();
-        pairs.sort();
-        for (&gid, &c) in pairs {
-            if !c.is_control() {
-                votes.entry(gid).or_insert((c, VoteSource::FontCmap));
-            }
-        }
-    }
-}
-
+mod collect;
+mod evaluate;
 mod table;
 
 use table::learn_font;

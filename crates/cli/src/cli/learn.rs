@@ -1,16 +1,54 @@
-//! `glyphmend learn`: derive a mapping table and write it into `mappings/`.
+//! `glyphmend learn MODE`: derive mapping tables and write them into `mappings/` (or `--out`).
+//!
+//! One subcommand per source of evidence: `pdf` (votes across a PDF corpus), `text`
+//! (decipherment of garbled text), `font` (a font file's own cmap), `anchors` (known
+//! glyph/character pairs). The flag forms of earlier versions (`learn --pdf PATHS…`,
+//! `--text`, `--font`, `--anchors`) still parse, hidden from `--help`, and run the same
+//! subcommand ([`Legacy::into_mode`]).
 
 use anyhow::{Context, bail};
-use clap::Args as ClapArgs;
+use clap::{Args as ClapArgs, Subcommand};
 use glyphmend::learn::{anchors, font_file};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 #[derive(ClapArgs)]
+#[command(args_conflicts_with_subcommands = true)]
 pub struct Args {
-    /// Anchors file (`anchor gid=… char=…` lines): fit a repertoire-order table to them.
-    #[arg(long)]
-    pub anchors: Option<PathBuf>,
+    #[command(subcommand)]
+    pub mode: Option<Mode>,
+    #[command(flatten)]
+    pub legacy: Legacy,
+}
+
+/// Where the evidence comes from.
+#[derive(Subcommand)]
+pub enum Mode {
+    /// One table per font from the votes of trusted ToUnicode entries and embedded cmaps
+    /// across PDFs (one document's ToUnicode repairs another's of the same font).
+    #[command(after_help = "Examples:
+  glyphmend learn pdf pdfs/ --report                  # tables from the PDFs' own ToUnicode
+  glyphmend learn pdf pdfs/ --out tables/ --family MS-Mincho,MS-PMincho --pool-versions
+  glyphmend learn pdf pdfs/ --exclude pdfs/test.pdf --leave-one-out   # held-out agreement")]
+    Pdf(PdfArgs),
+    /// Tables deciphered from garbled text alone (no mapping, no anchors needed).
+    #[command(after_help = "Examples:
+  glyphmend learn text garbled.txt --report           # decipher glyph IDs from text alone
+  glyphmend learn text garbled.txt --truth clean.txt  # and measure the CER against truth")]
+    Text(TextArgs),
+    /// An exact table from a font file's own cmap (a font you have).
+    #[command(after_help = "Example:
+  glyphmend learn font /usr/share/fonts/x.ttf --name x --out mappings/")]
+    Font(FontArgs),
+    /// A repertoire-order table fitted to anchors (`anchor gid=… char=…` lines).
+    #[command(after_help = "Example:
+  glyphmend learn anchors seed.anchors --name seed --basefont MS-Mincho --out mappings/")]
+    Anchors(AnchorsArgs),
+}
+
+/// The table written: its name, description, fonts and directory.
+#[derive(ClapArgs)]
+pub struct TableArgs {
     /// Table name (the file is `<out>/<name>.table`).
     #[arg(long)]
     pub name: Option<String>,
@@ -23,96 +61,191 @@ pub struct Args {
     /// Output directory.
     #[arg(long, default_value = "mappings")]
     pub out: PathBuf,
-    #[command(flatten)]
-    pub text: TextArgs,
-    /// Font file (.ttf/.ttc/.otf) whose own cmap gives an exact table.
+}
+
+/// `learn pdf`.
+#[derive(ClapArgs)]
+pub struct PdfArgs {
+    /// PDFs or directories of PDFs (searched recursively).
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// Output directory.
+    #[arg(long, default_value = "mappings")]
+    pub out: PathBuf,
+    /// Print per table: coverage, conflicts, and families' measured agreement.
     #[arg(long)]
-    pub font: Option<PathBuf>,
-    /// PDFs or directories of PDFs: one table per font from the votes of trusted
-    /// ToUnicode entries and embedded cmaps across the documents.
-    #[arg(long = "pdf", num_args = 1..)]
-    pub pdf: Vec<PathBuf>,
-    /// With --pdf: only voted glyphs, no repertoire-order blocks fitted to the votes.
+    pub report: bool,
+    /// Only voted glyphs, no repertoire-order blocks fitted to the votes.
     #[arg(long)]
     pub no_generalize: bool,
-    /// With --pdf: BaseFonts that share glyph IDs (comma-separated, repeatable), pooled into
-    /// one table named after the first. `--report` prints their measured agreement.
+    /// BaseFonts that share glyph IDs (comma-separated, repeatable), pooled into one table
+    /// named after the first. `--report` prints their measured agreement.
     #[arg(long = "family")]
     pub family: Vec<String>,
-    /// With --pdf: fonts (comma-separated, repeatable; a family's first) whose votes may
-    /// confirm each other's extrapolated entries in doubt.
+    /// Fonts (comma-separated, repeatable; a family's first) whose votes may confirm each
+    /// other's extrapolated entries in doubt.
     #[arg(long)]
     pub corroborate: Vec<String>,
-    /// With --pdf: pool the versions (glyph counts) of a font into one table.
+    /// Pool the versions (glyph counts) of a font into one table.
     #[arg(long)]
     pub pool_versions: bool,
-    /// With --pdf: write tables only for these BaseFonts (comma-separated; a family's first).
+    /// Write tables only for these BaseFonts (comma-separated; a family's first).
     #[arg(long, value_delimiter = ',')]
     pub only: Vec<String>,
-    /// With --pdf: leave files out of the votes (the held-out test documents), by path.
+    /// Leave files out of the votes (the held-out test documents), by content.
     #[arg(long = "exclude", num_args = 1..)]
     pub exclude: Vec<PathBuf>,
-    /// With --pdf: print leave-one-document-out agreement and coverage per table.
+    /// Print leave-one-document-out agreement and coverage per table.
     #[arg(long)]
     pub leave_one_out: bool,
-    /// With --pdf: mark the tables usable by plain-text `repair` (default: PDF-only,
-    /// `text=no`).
+    /// Mark the tables usable by plain-text `repair` (default: PDF-only, `text=no`).
     #[arg(long)]
     pub text_repair: bool,
 }
 
-/// Learning from garbled text alone (`--text`); kept apart from the other sources' options.
+/// `learn text`.
 #[derive(ClapArgs)]
 pub struct TextArgs {
-    /// Garbled text files to learn tables from (no mapping, no anchors needed).
-    #[arg(long = "text", num_args = 1..)]
-    pub text: Vec<PathBuf>,
+    /// Garbled text files to learn tables from.
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    #[command(flatten)]
+    pub table: TableArgs,
     /// Print per table: coverage, entries in doubt, agreement between sources.
     #[arg(long)]
     pub report: bool,
-    /// Measure: repair the first `--text` file with the learned tables only and print the
-    /// CER against this truth file.
+    /// Measure: repair the first file with the learned tables only and print the CER
+    /// against this truth file.
     #[arg(long)]
     pub truth: Option<PathBuf>,
     /// Pure one-to-one assignment, no repertoire-order search.
     #[arg(long)]
     pub no_order_fit: bool,
-    /// Benchmark: garble this clean text with a random glyph permutation and learn it back
-    /// (see `--sizes`, `--seed`, `--clean-share`); prints the share recovered.
-    #[arg(long)]
-    pub simulate: Option<PathBuf>,
-    /// Corpus sizes in characters for `--simulate`.
-    #[arg(long, value_delimiter = ',', default_value = "10000,100000,1000000")]
-    pub sizes: Vec<usize>,
-    #[arg(long, default_value_t = 1)]
-    pub seed: u64,
-    /// Share of non-ASCII characters left clean (as a partial ToUnicode would).
-    #[arg(long, default_value_t = 0.3)]
-    pub clean_share: f64,
-    /// With `--simulate`: garble with a font in this repertoire's order (e.g. `jis0208`,
-    /// `adobe-japan1`; glyph ID = rank + 0x900) instead of a random permutation.
-    #[arg(long)]
-    pub simulate_order: Option<String>,
+}
+
+/// `learn font`.
+#[derive(ClapArgs)]
+pub struct FontArgs {
+    /// Font file (.ttf/.ttc/.otf).
+    pub file: PathBuf,
+    #[command(flatten)]
+    pub table: TableArgs,
+}
+
+/// `learn anchors`.
+#[derive(ClapArgs)]
+pub struct AnchorsArgs {
+    /// Anchors file (`anchor gid=… char=…` lines).
+    pub file: PathBuf,
+    #[command(flatten)]
+    pub table: TableArgs,
+}
+
+/// The flag forms of earlier versions (`learn --pdf PATHS…` and so on), hidden from
+/// `--help`; each runs the subcommand of the same name.
+#[derive(ClapArgs)]
+pub struct Legacy {
+    #[arg(long, hide = true)]
+    anchors: Option<PathBuf>,
+    #[arg(long, hide = true)]
+    font: Option<PathBuf>,
+    #[arg(long = "pdf", num_args = 1.., hide = true)]
+    pdf: Vec<PathBuf>,
+    #[arg(long = "text", num_args = 1.., hide = true)]
+    text: Vec<PathBuf>,
+    #[arg(long, hide = true)]
+    name: Option<String>,
+    #[arg(long, hide = true)]
+    description: Option<String>,
+    #[arg(long, hide = true)]
+    basefont: Option<String>,
+    #[arg(long, default_value = "mappings", hide = true)]
+    out: PathBuf,
+    #[arg(long, hide = true)]
+    report: bool,
+    #[arg(long, hide = true)]
+    truth: Option<PathBuf>,
+    #[arg(long, hide = true)]
+    no_order_fit: bool,
+    #[arg(long, hide = true)]
+    no_generalize: bool,
+    #[arg(long = "family", hide = true)]
+    family: Vec<String>,
+    #[arg(long, hide = true)]
+    corroborate: Vec<String>,
+    #[arg(long, hide = true)]
+    pool_versions: bool,
+    #[arg(long, value_delimiter = ',', hide = true)]
+    only: Vec<String>,
+    #[arg(long = "exclude", num_args = 1.., hide = true)]
+    exclude: Vec<PathBuf>,
+    #[arg(long, hide = true)]
+    leave_one_out: bool,
+    #[arg(long, hide = true)]
+    text_repair: bool,
+}
+
+impl Legacy {
+    /// The subcommand the flags name, in the precedence the flag form had: `--pdf`,
+    /// `--text`, `--font`, `--anchors`.
+    fn into_mode(self) -> anyhow::Result<Mode> {
+        let table = TableArgs {
+            name: self.name,
+            description: self.description,
+            basefont: self.basefont,
+            out: self.out.clone(),
+        };
+        Ok(if !self.pdf.is_empty() {
+            Mode::Pdf(PdfArgs {
+                paths: self.pdf,
+                out: self.out,
+                report: self.report,
+                no_generalize: self.no_generalize,
+                family: self.family,
+                corroborate: self.corroborate,
+                pool_versions: self.pool_versions,
+                only: self.only,
+                exclude: self.exclude,
+                leave_one_out: self.leave_one_out,
+                text_repair: self.text_repair,
+            })
+        } else if !self.text.is_empty() {
+            Mode::Text(TextArgs {
+                files: self.text,
+                table,
+                report: self.report,
+                truth: self.truth,
+                no_order_fit: self.no_order_fit,
+            })
+        } else if let Some(file) = self.font {
+            Mode::Font(FontArgs { file, table })
+        } else if let Some(file) = self.anchors {
+            Mode::Anchors(AnchorsArgs { file, table })
+        } else {
+            bail!(
+                "nothing to learn from: give a source, `glyphmend learn pdf|text|font|anchors …` \
+                 (see `glyphmend learn --help`)"
+            )
+        })
+    }
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    if let Some(clean) = &args.text.simulate {
-        return run_simulation(clean, &args.text);
-    }
-    if !args.pdf.is_empty() {
-        return run_pdf(&args);
-    }
-    if !args.text.text.is_empty() {
-        return run_text(&args);
-    }
-    if let Some(font) = &args.font {
-        return run_font(&args, font);
-    }
-    let Some(path) = &args.anchors else {
-        bail!(
-            "nothing to learn from: give --anchors FILE, --font FILE, --pdf PATH... or --text FILE..."
-        );
+    let mode = match args.mode {
+        Some(m) => m,
+        None => args.legacy.into_mode()?,
     };
+    match mode {
+        Mode::Pdf(a) => run_pdf(&a),
+        Mode::Text(a) => run_text(&a),
+        Mode::Font(a) => run_font(&a),
+        Mode::Anchors(a) => run_anchors(&a),
+    }
+}
+
+/// `learn anchors`: a repertoire-order table fitted to anchors.
+fn run_anchors(a: &AnchorsArgs) -> anyhow::Result<ExitCode> {
+    let (path, args) = (&a.file, &a.table);
     let text =
         std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
     let anchors = anchors::parse_anchors(&path.display().to_string(), &text)?;
@@ -147,8 +280,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// `learn --font`: an exact table from a font file the user owns.
-fn run_font(args: &Args, font: &std::path::Path) -> anyhow::Result<ExitCode> {
+/// `learn font`: an exact table from a font file the user owns.
+fn run_font(a: &FontArgs) -> anyhow::Result<ExitCode> {
+    let (font, args) = (&a.file, &a.table);
     let mut table =
         font_file::learn_font_file(font, args.name.as_deref(), args.basefont.as_deref())
             .with_context(|| format!("learning from {}", font.display()))?;
@@ -170,12 +304,12 @@ fn run_font(args: &Args, font: &std::path::Path) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// `learn --pdf`: tables from votes across a PDF corpus.
-fn run_pdf(args: &Args) -> anyhow::Result<ExitCode> {
+/// `learn pdf`: tables from votes across a PDF corpus.
+fn run_pdf(args: &PdfArgs) -> anyhow::Result<ExitCode> {
     use glyphmend::learn::pdf_votes::{CorpusVotes, VoteOptions, report};
     use rayon::prelude::*;
     let mut files = Vec::new();
-    for p in &args.pdf {
+    for p in &args.paths {
         collect_pdfs(p, &mut files).with_context(|| format!("reading {}", p.display()))?;
     }
     files.sort();
@@ -209,7 +343,7 @@ fn run_pdf(args: &Args) -> anyhow::Result<ExitCode> {
         .collect();
     let files: Vec<PathBuf> = kept.into_iter().map(|(f, _)| f).collect();
     if files.is_empty() {
-        bail!("no PDF files under the --pdf paths given");
+        bail!("no PDF files under the paths given");
     }
     let opts = glyphmend::ingest::ExtractOptions::default();
     // Documents are read in parallel; votes are keyed by file name, so the tables do not
@@ -294,7 +428,7 @@ fn run_pdf(args: &Args) -> anyhow::Result<ExitCode> {
     for (f, why) in &corpus.failures {
         eprintln!("warning: {f}: {why}");
     }
-    if args.text.report {
+    if args.report {
         print!("{}", report(&learned, &corpus));
         for fam in &vote_opts.families {
             for (i, a) in fam.iter().enumerate() {
@@ -345,7 +479,7 @@ fn run_pdf(args: &Args) -> anyhow::Result<ExitCode> {
 }
 
 /// `path` itself if it is a file, else every `*.pdf` below it (recursively).
-fn collect_pdfs(path: &std::path::Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+fn collect_pdfs(path: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
     if path.is_dir() {
         for e in std::fs::read_dir(path)? {
             let p = e?.path();
@@ -361,11 +495,12 @@ fn collect_pdfs(path: &std::path::Path, out: &mut Vec<PathBuf>) -> std::io::Resu
     Ok(())
 }
 
-/// `learn --text`: decipher tables from garbled text.
-fn run_text(args: &Args) -> anyhow::Result<ExitCode> {
+/// `learn text`: decipher tables from garbled text.
+fn run_text(a: &TextArgs) -> anyhow::Result<ExitCode> {
+    let args = &a.table;
     use glyphmend::learn::{decipher, merge};
     let mut sources = Vec::new();
-    for p in &args.text.text {
+    for p in &a.files {
         let text =
             std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))?;
         sources.push(decipher::Source {
@@ -378,7 +513,7 @@ fn run_text(args: &Args) -> anyhow::Result<ExitCode> {
     let name = args.name.clone().unwrap_or_else(|| "learned".to_string());
     let lm = glyphmend::lm::CharLm::builtin();
     let options = decipher::Options {
-        order_fit: !args.text.no_order_fit,
+        order_fit: !a.no_order_fit,
         ..Default::default()
     };
     let started = std::time::Instant::now();
@@ -413,7 +548,7 @@ fn run_text(args: &Args) -> anyhow::Result<ExitCode> {
         );
     }
     eprintln!("learned in {:.1} s", elapsed.as_secs_f64());
-    if args.text.report {
+    if a.report {
         let mut per_source = Vec::new();
         if sources.len() > 1 {
             for s in &sources {
@@ -423,12 +558,12 @@ fn run_text(args: &Args) -> anyhow::Result<ExitCode> {
         }
         print!("{}", merge::report(&learned, &per_source));
     }
-    if let Some(truth_path) = &args.text.truth {
+    if let Some(truth_path) = &a.truth {
         let truth = std::fs::read_to_string(truth_path)
             .with_context(|| format!("reading {}", truth_path.display()))?;
         let input = &sources
             .iter()
-            .find(|s| Some(s.name.as_str()) == args.text.text.first().and_then(|p| p.to_str()))
+            .find(|s| Some(s.name.as_str()) == a.files.first().and_then(|p| p.to_str()))
             .unwrap_or(&sources[0])
             .text;
         let set = glyphmend::tables::TableSet {
@@ -448,64 +583,6 @@ fn run_text(args: &Args) -> anyhow::Result<ExitCode> {
             ev.garbled_lines,
             ev.garbled_chars,
             ev.clean_lines_changed
-        );
-    }
-    Ok(ExitCode::SUCCESS)
-}
-
-/// Glyph ID of rank 0 in `--simulate-order` fonts: past the right-to-left blocks, so that
-/// no bidi reordering is simulated.
-const SIMULATED_ORDER_OFFSET: u32 = 0x900;
-
-/// `learn --simulate`: the frequency-ordered-font benchmark.
-fn run_simulation(clean: &PathBuf, a: &TextArgs) -> anyhow::Result<ExitCode> {
-    use glyphmend::learn::{decipher, simulate};
-    let text =
-        std::fs::read_to_string(clean).with_context(|| format!("reading {}", clean.display()))?;
-    let lm = glyphmend::lm::CharLm::builtin();
-    println!(
-        "size_chars\tclean_share\tglyphs\tglyphs_right\tglyph_share\tgarbled_chars\tchar_share\tconfident_chars\tconfident_precision\tseconds"
-    );
-    for &size in &a.sizes {
-        let part = simulate::prefix(&text, size);
-        let seed = a.seed.wrapping_add(size as u64);
-        let g = match &a.simulate_order {
-            Some(name) => {
-                let rep = glyphmend::tables::repertoire::Repertoire::by_name(name)?;
-                simulate::garble_ordered(part, rep, SIMULATED_ORDER_OFFSET, seed, a.clean_share)
-            }
-            None => simulate::garble(part, seed, a.clean_share),
-        };
-        let started = std::time::Instant::now();
-        let learned = decipher::learn(
-            "sim",
-            &[decipher::Source {
-                name: "sim".into(),
-                text: g.text.clone(),
-            }],
-            lm,
-            &decipher::Options {
-                order_fit: !a.no_order_fit,
-                ..Default::default()
-            },
-        )?;
-        let secs = started.elapsed().as_secs_f64();
-        for h in &learned.hypotheses {
-            eprintln!("  order fit: {h}");
-        }
-        let r = simulate::recovery(&g, &learned);
-        println!(
-            "{}\t{:.3}\t{}\t{}\t{:.4}\t{}\t{:.4}\t{}\t{:.4}\t{:.1}",
-            part.chars().count(),
-            g.clean_share,
-            r.glyphs,
-            r.glyphs_right,
-            r.glyph_share(),
-            r.tokens,
-            r.token_share(),
-            r.tokens_confident,
-            r.confident_precision(),
-            secs
         );
     }
     Ok(ExitCode::SUCCESS)

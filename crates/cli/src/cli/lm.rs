@@ -1,7 +1,8 @@
 //! `glyphmend lm`: build the character language model, score text with it, evaluate it.
+//! (The lookalike-margin measurement is a research aid: `examples/lm_lookalike.rs`.)
 
 use anyhow::{Context, bail};
-use glyphmend::lm::{AdaptiveLm, CharLm, LmBuilder, Scorer, score_span};
+use glyphmend::lm::{AdaptiveLm, CharLm, LmBuilder, Scorer};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
@@ -41,19 +42,6 @@ pub enum Action {
         /// Model file (default: the built-in model).
         #[arg(long)]
         model: Option<PathBuf>,
-    },
-    /// How well real characters beat lookalike garbles in context: for every occurrence of
-    /// a true character of --pairs in FILE, Δ = score_span(true) − score_span(garbled).
-    Lookalike {
-        file: PathBuf,
-        #[arg(long)]
-        model: Option<PathBuf>,
-        /// Comma-separated TRUE=GARBLED pairs.
-        #[arg(
-            long,
-            default_value = "観=ほ,要=せ,託=ク,設=タ,解=ゎ,話=ヰ,見=ぢ,規=つ,視=ど,親=ぶ,言=ゝ,計=ィ,記=グ,許=チ,訳=ヂ,証=ド,評=ホ,試=ヨ,該=ヱ,詳=ヲ,西=す,製=〇,複=」"
-        )]
-        pairs: String,
     },
     /// Mean log10 probability per character of a text file (one line per sentence).
     Eval {
@@ -179,47 +167,6 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             println!(
                 "total\t{total:.3}\tper char {:.3}",
                 total / chars.len().max(1) as f32
-            );
-            Ok(ExitCode::SUCCESS)
-        }
-        Action::Lookalike { file, model, pairs } => {
-            let lm = load_model(&model)?;
-            let mut map = std::collections::HashMap::new();
-            for p in pairs.split(',') {
-                let mut it = p.split('=').map(|x| x.chars().collect::<Vec<char>>());
-                match (it.next().as_deref(), it.next().as_deref()) {
-                    (Some(&[t]), Some(&[g])) => {
-                        map.insert(t, g);
-                    }
-                    _ => bail!("bad pair `{p}`: expected TRUE=GARBLED, one char each"),
-                }
-            }
-            let s = std::fs::read_to_string(&file)
-                .with_context(|| format!("reading {}", file.display()))?;
-            let mut deltas = Vec::new();
-            for line in s.lines() {
-                let chars: Vec<char> = line.chars().collect();
-                for (i, c) in chars.iter().enumerate() {
-                    if let Some(&g) = map.get(c) {
-                        let (left, right) = (&chars[..i], &chars[i + 1..]);
-                        let t = score_span(lm.as_ref(), left, &[*c], right);
-                        let b = score_span(lm.as_ref(), left, &[g], right);
-                        deltas.push(t - b);
-                    }
-                }
-            }
-            let n = deltas.len().max(1) as f32;
-            deltas.sort_by(f32::total_cmp);
-            let frac = |x: f32| deltas.iter().filter(|&&d| d > x).count() as f32 / n;
-            println!(
-                "{} occurrences: mean Δ {:.3}, median {:.3}, Δ>0 {:.4}, Δ>1 {:.4}, Δ>2 {:.4}, Δ>3 {:.4}",
-                deltas.len(),
-                deltas.iter().sum::<f32>() / n,
-                deltas.get(deltas.len() / 2).copied().unwrap_or(0.0),
-                frac(0.0),
-                frac(1.0),
-                frac(2.0),
-                frac(3.0)
             );
             Ok(ExitCode::SUCCESS)
         }

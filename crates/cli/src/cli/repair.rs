@@ -321,18 +321,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         let result = repairer.repair_chunk(&doc, chunk, first_line);
         first_line += memchr::memchr_iter(b'\n', chunk.as_bytes()).count();
         if args.json {
-            for line in &result.lines {
-                for s in &line.spans {
-                    let mut v = serde_json::to_value(s)?;
-                    v["type"] = "repair".into();
-                    writeln!(out, "{v}")?;
-                }
-                for u in &line.unresolved {
-                    let mut v = serde_json::to_value(u)?;
-                    v["type"] = "unresolved".into();
-                    writeln!(out, "{v}")?;
-                }
-            }
+            out.write_all(result.spans_jsonl()?.as_bytes())?;
         } else {
             out.write_all(result.text.as_bytes())?;
         }

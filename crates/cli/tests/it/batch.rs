@@ -7,9 +7,8 @@
 use glyphmend::batch::manifest::{Manifest, Status, Timings};
 use glyphmend::pipeline::Stage;
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output, Stdio};
-use std::time::{Duration, Instant};
 
 fn glyphmend() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_glyphmend"));

@@ -1,4 +1,4 @@
-//! Learning tables from garbled text alone (`learn --text`), measured against truth.
+//! Learning tables from garbled text alone (`learn text`), measured against truth.
 //!
 //! Both tests run the full decipherment (seconds: the crate is optimised in test builds,
 //! see Cargo.toml).

@@ -151,7 +151,7 @@ fn leave_one_document_out_agreement() {
     let held_out = realworld("jp-mlit-kyushu-89test.pdf");
     let (out, _) = run(&[
         "learn",
-        "--pdf",
+        "pdf",
         dir.to_str().unwrap(),
         "--exclude",
         held_out.to_str().unwrap(),

@@ -1,4 +1,4 @@
-//! `learn --pdf`: one document's trusted ToUnicode repairs another document of the same font.
+//! `learn pdf`: one document's trusted ToUnicode repairs another document of the same font.
 //!
 //! Fixtures: office_emu__full.pdf (full ToUnicode) and office_emu__c_identity.pdf (identity
 //! ToUnicode = glyph IDs, ignored), both from ../shared/corpus/pdf. Their fonts are IPAex,
@@ -76,7 +76,7 @@ fn full_tounicode_document_repairs_the_other() {
     let alone = tmp.path().join("alone");
     let (report, err, ok) = run(&[
         "learn",
-        "--pdf",
+        "pdf",
         broken.to_str().unwrap(),
         "--out",
         alone.to_str().unwrap(),
@@ -89,7 +89,7 @@ fn full_tounicode_document_repairs_the_other() {
     let tables = tmp.path().join("tables");
     let (report, err, ok) = run(&[
         "learn",
-        "--pdf",
+        "pdf",
         corpus.to_str().unwrap(),
         "--out",
         tables.to_str().unwrap(),
@@ -118,7 +118,7 @@ fn a_learned_table_says_where_it_came_from() {
     let out = tmp.path().join("t");
     let (_, err, ok) = run(&[
         "learn",
-        "--pdf",
+        "pdf",
         full.to_str().unwrap(),
         "--out",
         out.to_str().unwrap(),
@@ -136,6 +136,32 @@ fn a_learned_table_says_where_it_came_from() {
     assert!(table.contains("text=no"), "{table}");
 }
 
+/// The flag form of earlier versions (`learn --pdf PATHS…`) still runs `learn pdf`: the same
+/// table, byte for byte. With no source at all, `learn` fails and names the subcommands.
+#[test]
+fn the_old_flag_form_runs_the_same_subcommand() {
+    let tmp = tempfile::tempdir().unwrap();
+    let full = tmp.path().join("full.pdf");
+    renamed(&fixture("office_emu__full.pdf"), &full);
+    let (new, old) = (tmp.path().join("new"), tmp.path().join("old"));
+    for (form, out) in [("pdf", &new), ("--pdf", &old)] {
+        let (_, err, ok) = run(&[
+            "learn",
+            form,
+            full.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--no-generalize",
+        ]);
+        assert!(ok, "learn {form}: {err}");
+    }
+    let table = |dir: &Path| std::fs::read(dir.join("hgtestgothic.table")).unwrap();
+    assert_eq!(table(&new), table(&old));
+    let (_, err, ok) = run(&["learn", "--out", tmp.path().to_str().unwrap()]);
+    assert!(!ok);
+    assert!(err.contains("learn pdf|text|font|anchors"), "{err}");
+}
+
 #[test]
 fn an_unreadable_pdf_is_reported_and_the_corpus_goes_on() {
     let tmp = tempfile::tempdir().unwrap();
@@ -146,7 +172,7 @@ fn an_unreadable_pdf_is_reported_and_the_corpus_goes_on() {
     let out = tmp.path().join("t");
     let (report, err, ok) = run(&[
         "learn",
-        "--pdf",
+        "pdf",
         corpus.to_str().unwrap(),
         "--out",
         out.to_str().unwrap(),
@@ -216,7 +242,7 @@ fn entries_in_doubt_are_applied_only_when_asked() {
     let learned = tmp.path().join("learned");
     let (_, err, ok) = run(&[
         "learn",
-        "--pdf",
+        "pdf",
         full.to_str().unwrap(),
         "--out",
         learned.to_str().unwrap(),

@@ -154,12 +154,12 @@ fn build(name: &'static str) -> Repertoire {
     };
     match name {
         "cp932" => sorted(parse_ranges(include_str!(
-            "../../data/repertoires/cp932.txt"
+            "../../../data/repertoires/cp932.txt"
         ))),
         "cp932+jisx0213" => {
-            let mut union = parse_ranges(include_str!("../../data/repertoires/cp932.txt"));
+            let mut union = parse_ranges(include_str!("../../../data/repertoires/cp932.txt"));
             union.extend(parse_ranges(include_str!(
-                "../../data/repertoires/jisx0213.txt"
+                "../../../data/repertoires/jisx0213.txt"
             )));
             union.sort_unstable();
             union.dedup();
@@ -167,11 +167,11 @@ fn build(name: &'static str) -> Repertoire {
         }
         "jis0208" => own_order(
             name,
-            parse_sequence(include_str!("../../data/repertoires/jis0208.txt")),
+            parse_sequence(include_str!("../../../data/repertoires/jis0208.txt")),
         ),
         "adobe-japan1" => own_order(
             name,
-            parse_sequence(include_str!("../../data/repertoires/adobe-japan1.txt")),
+            parse_sequence(include_str!("../../../data/repertoires/adobe-japan1.txt")),
         ),
         _ => sorted(Vec::new()), // "unicode": ranks are code points
     }

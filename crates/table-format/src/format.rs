@@ -425,7 +425,7 @@ mod tests {
 
     #[test]
     fn agrees_with_the_reference_parser() {
-        let mut texts: Vec<(String, String)> = crate::tables::BUILTIN
+        let mut texts: Vec<(String, String)> = crate::BUILTIN
             .iter()
             .map(|(f, t)| (f.to_string(), t.to_string()))
             .collect();

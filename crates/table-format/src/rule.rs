@@ -1,12 +1,8 @@
 //! Table rules: what a `block` or `glyph` statement says, and their expansion into the
-//! flat glyph-ID arrays of a `FontTable`.
-//!
-//! This file, with `format.rs`, `repertoire.rs`, `text.rs` and `compiled.rs`, is also
-//! compiled into `build.rs` (which precompiles the shipped tables), so it refers to the
-//! rest of the crate only through `crate::error` and `crate::tables::{format, repertoire}`.
+//! flat glyph-ID arrays of glyphmend's `FontTable`.
 
 use crate::error::{Error, Result};
-use crate::tables::repertoire::Repertoire;
+use crate::repertoire::Repertoire;
 
 /// Glyph IDs are 16-bit in TrueType; tables never exceed this.
 pub const MAX_GID: u32 = 0xFFFF;
@@ -15,7 +11,7 @@ pub const MAX_GID: u32 = 0xFFFF;
 #[derive(Debug, Clone, PartialEq)]
 pub enum RuleKind {
     /// Members `c` of `repertoire` in the block `first..=last` (by code point, or by rank
-    /// in a repertoire with its own order; see [`crate::tables::repertoire`]) have glyph ID `rank(c) + offset`.
+    /// in a repertoire with its own order; see [`crate::repertoire`]) have glyph ID `rank(c) + offset`.
     Block {
         /// Name of the repertoire (the `order=` field), e.g. `unicode`.
         repertoire: &'static str,

@@ -1,10 +1,10 @@
 //! Reading a table file's statements into rules (the semantics of the `mappings/*.table`
-//! format; the syntax is `format.rs`). Also compiled into `build.rs`: see `rule.rs`.
+//! format; the syntax is `format.rs`).
 
 use crate::error::{Error, Result};
-use crate::tables::format::{self, parse_char, parse_offset};
-use crate::tables::repertoire::Repertoire;
-use crate::tables::rule::{MAX_GID, Rule, RuleKind};
+use crate::format::{self, parse_char, parse_offset};
+use crate::repertoire::Repertoire;
+use crate::rule::{MAX_GID, Rule, RuleKind};
 
 /// A table file's content: its `table` header fields and its rules, in file order.
 #[derive(Debug, Clone, PartialEq)]

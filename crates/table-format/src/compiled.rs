@@ -1,8 +1,8 @@
-//! The shipped tables precompiled: `build.rs` parses and expands each `mappings/*.table`
-//! at build time and embeds the result in this binary form, so a process that needs a
-//! shipped table copies arrays instead of parsing up to 17k statements and a repertoire.
-//! The text files stay the source of truth; a test checks that every precompiled table
-//! equals its parsed text. Also compiled into `build.rs`: see `rule.rs`.
+//! The shipped tables precompiled: glyphmend's `build.rs` parses and expands each
+//! `mappings/*.table` at build time and embeds the result in this binary form, so a process
+//! that needs a shipped table copies arrays instead of parsing up to 17k statements and a
+//! repertoire. The text files stay the source of truth; a test of glyphmend's tables checks
+//! that every precompiled table equals its parsed text.
 //!
 //! Layout (little-endian; a string is a u32 byte length and UTF-8 bytes):
 //! `MAGIC`, name, description, u32 count and the basefonts, u8 0/1 and the fingerprint,
@@ -12,9 +12,9 @@
 //! evidence pool indices; u32 length `n` of the glyph-ID arrays, `n` u32 chars, `n` u16
 //! rule indices.
 
-use crate::tables::repertoire::NAMES;
-use crate::tables::rule::{Rule, RuleKind};
-use crate::tables::text::TableText;
+use crate::repertoire::NAMES;
+use crate::rule::{Rule, RuleKind};
+use crate::text::TableText;
 
 const MAGIC: &[u8; 8] = b"GMTABLE1";
 
@@ -224,33 +224,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_shipped_table_precompiled_equals_its_text() {
-        for (file, text) in crate::tables::BUILTIN {
-            let (_, bytes) = crate::tables::BUILTIN_COMPILED
-                .iter()
-                .find(|(f, _)| f == file)
-                .unwrap_or_else(|| panic!("{file} was not precompiled by build.rs"));
-            let (t, map, rule_of) = decode(bytes).expect("decodes");
-            let parsed = crate::tables::text::parse(file, text).unwrap();
-            let (want_map, want_rule_of) =
-                crate::tables::rule::expand(&parsed.name, &parsed.rules).unwrap();
-            assert!(t == parsed, "{file}: header or rules differ");
-            assert!(map == want_map, "{file}: glyph map differs");
-            assert!(rule_of == want_rule_of, "{file}: rule indices differ");
-        }
-        assert_eq!(
-            crate::tables::BUILTIN_COMPILED.len(),
-            crate::tables::BUILTIN.len()
-        );
-    }
-
-    #[test]
     fn round_trips_and_rejects_damage() {
         let text = "table name=t basefont=A,B fingerprint=glyphs=9 text=no\n\
                     block order=adobe-japan1 offset=-EA chars=U+4E9C..U+5516 confidence=0.90 source=anchors evidence=\"x y\"\n\
                     glyph gid=0010 char=U+25CB confidence=0.5 source=context\n";
-        let parsed = crate::tables::text::parse("t", text).unwrap();
-        let (map, rule_of) = crate::tables::rule::expand("t", &parsed.rules).unwrap();
+        let parsed = crate::text::parse("t", text).unwrap();
+        let (map, rule_of) = crate::rule::expand("t", &parsed.rules).unwrap();
         let bytes = encode(&parsed, &map, &rule_of);
         let (t, m, r) = decode(&bytes).unwrap();
         assert_eq!(t, parsed);

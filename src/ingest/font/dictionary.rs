@@ -1,0 +1,411 @@
+//! [`Font::from_dict`]: a font dictionary (Type0 with its CMap and descendant, or a simple
+//! font with its encoding and widths) and its embedded program, read into a [`Font`].
+//!
+//! Invariant: building a font never fails; anything missing or corrupt becomes a warning
+//! and an absent piece of information. A CIDSystemInfo collection the embedded program's
+//! cmap contradicts on most glyphs is dropped, with a warning.
+
+use super::encoding::{
+    self, cff_builtin_encoding, cff_cids_differ_from_gids, parse_cid_widths, post_glyph_chars,
+    simple_code_gids, simple_encoding, type1_builtin_encoding,
+};
+use super::{CodeMap, Font, read_embedded};
+use crate::ingest::cmap::{CidCMap, ToUnicode};
+use crate::ingest::pdf::{Pdf, name_of, number};
+use crate::ingest::predefined::{self, Collection};
+use lopdf::{Dictionary, Object};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// Fonts whose codes are symbols, not letters: without their own encoding, ASCII would be
+/// wrong text.
+fn is_symbol_font(basefont: &str) -> bool {
+    let name = crate::tables::strip_subset_tag(basefont).to_ascii_lowercase();
+    [
+        "symbol", "dingbat", "wingding", "webding", "marlett", "mt extra", "mtextra",
+    ]
+    .iter()
+    .any(|s| name.contains(s))
+}
+
+impl Font {
+    /// Builds a font from its dictionary. Problems go to `warnings`.
+    pub fn from_dict(pdf: &Pdf, dict: &Dictionary, warnings: &mut Vec<String>) -> Font {
+        let basefont = dict
+            .get(b"BaseFont")
+            .ok()
+            .and_then(|o| name_of(pdf.resolve(o)?))
+            .unwrap_or_else(|| "(unnamed)".to_string());
+        let subtype = dict
+            .get(b"Subtype")
+            .ok()
+            .and_then(|o| name_of(pdf.resolve(o)?))
+            .unwrap_or_default();
+        let mut font = Font {
+            basefont: basefont.clone(),
+            code_map: CodeMap::OneByte,
+            wmode: 0,
+            cjk: false,
+            collection: None,
+            tounicode: None,
+            cid_to_gid: None,
+            simple_gids: None,
+            embedded: false,
+            cff_cids_moved: false,
+            encoding: Vec::new(),
+            widths: HashMap::new(),
+            default_width: 1000.0,
+            embedded_cmap: None,
+            embedded_glyphs: None,
+            program: None,
+        };
+        if let Some(tu) = dict.get(b"ToUnicode").ok().and_then(|o| pdf.resolve(o)) {
+            match tu {
+                Object::Stream(s) => match pdf.stream_bytes(s) {
+                    Ok(bytes) => {
+                        let mut cm = ToUnicode::parse(&bytes);
+                        // `/Adobe-Korea1-UCS2 usecmap`: the collection's map under the
+                        // font's own entries.
+                        if let Some(coll) = cm
+                            .usecmap
+                            .as_deref()
+                            .and_then(Collection::from_ucs2_cmap_name)
+                        {
+                            for (cid, text) in &coll.to_unicode().map {
+                                cm.map.entry(*cid).or_insert_with(|| text.clone());
+                            }
+                        }
+                        if cm.damaged {
+                            warnings.push(format!(
+                                "font {basefont}: ToUnicode CMap partly unreadable; used what parsed"
+                            ));
+                        }
+                        font.tounicode = Some(cm);
+                    }
+                    Err(e) => warnings.push(format!("font {basefont}: ToUnicode stream: {e}")),
+                },
+                Object::Name(_) => {} // e.g. /Identity-H as ToUnicode: says nothing
+                _ => warnings.push(format!("font {basefont}: ToUnicode is not a stream")),
+            }
+        }
+        let descriptor;
+        // A simple font's codes named by /Differences, and whether /Encoding names a base.
+        let mut simple: Option<(Vec<bool>, bool)> = None;
+        if subtype == "Type0" {
+            let enc = dict.get(b"Encoding").ok().and_then(|o| pdf.resolve(o));
+            let mut embedded_cmap: Option<(CidCMap, Option<Collection>)> = None;
+            let enc_name = match enc {
+                Some(Object::Name(n)) => String::from_utf8_lossy(n).into_owned(),
+                Some(Object::Stream(s)) => {
+                    // An embedded CMap stream: its name, WMode and mappings (with a
+                    // predefined parent through usecmap).
+                    let name = s
+                        .dict
+                        .get(b"CMapName")
+                        .ok()
+                        .and_then(name_of)
+                        .unwrap_or_else(|| "embedded".into());
+                    if s.dict
+                        .get(b"WMode")
+                        .ok()
+                        .and_then(number)
+                        .is_some_and(|w| w == 1.0)
+                    {
+                        font.wmode = 1;
+                    }
+                    match pdf.stream_bytes(s) {
+                        Ok(bytes) => {
+                            let mut cm = CidCMap::parse(&bytes);
+                            let parent_coll = predefined::attach_parent(&mut cm);
+                            if cm.damaged {
+                                warnings.push(format!(
+                                    "font {basefont}: embedded CMap {name} partly unreadable; used what parsed"
+                                ));
+                            }
+                            font.wmode = font.wmode.max(cm.wmode);
+                            if !cm.codespace().is_empty() {
+                                embedded_cmap = Some((cm, parent_coll));
+                            }
+                        }
+                        Err(e) => warnings.push(format!("font {basefont}: embedded CMap: {e}")),
+                    }
+                    name
+                }
+                _ => {
+                    warnings.push(format!(
+                        "font {basefont}: Type0 without /Encoding; assuming Identity-H"
+                    ));
+                    "Identity-H".into()
+                }
+            };
+            let unicode_cmap = enc_name.starts_with("Uni");
+            // The collection a code → CID CMap's CIDs belong to (the CIDSystemInfo decides
+            // for Identity and for an embedded CMap without a predefined parent).
+            let mut cmap_collection = None;
+            font.code_map = if let Some((cm, coll)) = embedded_cmap {
+                font.cjk = true;
+                cmap_collection = coll;
+                CodeMap::Cid(Arc::new(cm))
+            } else if enc_name == "Identity-H" || enc_name == "Identity-V" {
+                CodeMap::Identity
+            } else if unicode_cmap && (enc_name.contains("UCS2") || enc_name.contains("UTF16")) {
+                font.cjk = true;
+                CodeMap::Ucs2
+            } else if unicode_cmap && enc_name.contains("UTF8") {
+                font.cjk = true;
+                CodeMap::Utf8
+            } else if unicode_cmap && enc_name.contains("UTF32") {
+                font.cjk = true;
+                CodeMap::Utf32
+            } else if let Some((cm, coll)) = predefined::cmap(&enc_name) {
+                font.cjk = true;
+                font.wmode = font.wmode.max(cm.wmode);
+                cmap_collection = Some(coll);
+                CodeMap::Cid(cm)
+            } else {
+                warnings.push(format!(
+                    "font {basefont}: predefined CMap {enc_name} not supported; codes kept as glyph IDs"
+                ));
+                CodeMap::Unknown(enc_name.clone())
+            };
+            if enc_name.ends_with("-V") || enc_name == "V" {
+                font.wmode = 1;
+            }
+            let desc = dict
+                .get(b"DescendantFonts")
+                .ok()
+                .and_then(|o| pdf.resolve(o))
+                .and_then(|o| o.as_array().ok())
+                .and_then(|a| a.first())
+                .and_then(|o| pdf.resolve(o))
+                .and_then(|o| o.as_dict().ok());
+            font.collection = cmap_collection;
+            let Some(cid) = desc else {
+                warnings.push(format!("font {basefont}: Type0 without a descendant font"));
+                return font;
+            };
+            let mut info_collection = None;
+            if let Some(Object::Dictionary(si)) =
+                cid.get(b"CIDSystemInfo").ok().and_then(|o| pdf.resolve(o))
+            {
+                let field = |key: &[u8]| {
+                    si.get(key)
+                        .ok()
+                        .and_then(|o| pdf.resolve(o))
+                        .and_then(|o| o.as_str().ok())
+                        .map(|b| String::from_utf8_lossy(b).into_owned())
+                        .unwrap_or_default()
+                };
+                let ordering = field(b"Ordering");
+                font.cjk |= matches!(
+                    ordering.as_str(),
+                    "Japan1" | "Identity" | "GB1" | "CNS1" | "Korea1" | "KR"
+                );
+                info_collection = Collection::from_system_info(&field(b"Registry"), &ordering);
+            }
+            font.collection = match font.code_map {
+                CodeMap::Identity => info_collection,
+                CodeMap::Cid(_) => cmap_collection.or(info_collection),
+                _ => None,
+            };
+            if let Some(Object::Stream(s)) =
+                cid.get(b"CIDToGIDMap").ok().and_then(|o| pdf.resolve(o))
+            {
+                match pdf.stream_bytes(s) {
+                    Ok(b) => {
+                        font.cid_to_gid = Some(
+                            b.chunks(2)
+                                .map(|p| ((p[0] as u16) << 8) | *p.get(1).unwrap_or(&0) as u16)
+                                .collect(),
+                        )
+                    }
+                    Err(e) => warnings.push(format!(
+                        "font {basefont}: CIDToGIDMap: {e}; assuming identity"
+                    )),
+                }
+            }
+            font.default_width = cid.get(b"DW").ok().and_then(number).unwrap_or(1000.0);
+            if let Some(Object::Array(w)) = cid.get(b"W").ok().and_then(|o| pdf.resolve(o)) {
+                parse_cid_widths(pdf, w, &mut font.widths);
+            }
+            descriptor = cid.get(b"FontDescriptor").ok().and_then(|o| pdf.resolve(o));
+        } else {
+            let enc = simple_encoding(pdf, dict);
+            font.encoding = enc.table;
+            simple = Some((enc.from_differences, enc.has_base));
+            // A symbolic font without /Encoding uses its own code → glyph map (LibreOffice
+            // and reportlab subsets number glyphs 1…N): ASCII would be a guess, so no text.
+            let flags = dict
+                .get(b"FontDescriptor")
+                .ok()
+                .and_then(|o| pdf.resolve(o))
+                .and_then(|o| o.as_dict().ok())
+                .and_then(|d| d.get(b"Flags").ok())
+                .and_then(number)
+                .unwrap_or(32.0) as u32;
+            // A font that is not embedded has no code → glyph map of its own: the viewer's
+            // substitute reads the codes as ASCII, except for the symbol fonts.
+            let embedded = dict
+                .get(b"FontDescriptor")
+                .ok()
+                .and_then(|o| pdf.resolve(o))
+                .and_then(|o| o.as_dict().ok())
+                .is_some_and(|d| {
+                    [&b"FontFile"[..], b"FontFile2", b"FontFile3"]
+                        .iter()
+                        .any(|k| d.has(k))
+                });
+            if dict.get(b"Encoding").is_err()
+                && flags & 4 != 0
+                && (embedded || is_symbol_font(&basefont))
+            {
+                font.encoding.iter_mut().for_each(|e| *e = None);
+            } else if !embedded
+                && !is_symbol_font(&basefont)
+                && let Some((_, false)) = &simple
+                && let Some(std) = encoding::base_encoding("StandardEncoding")
+            {
+                // A substituted text font without a base encoding reads its codes in
+                // StandardEncoding (PDF 32000-1, 9.6.6.1): æ at 0xF1, • at 0xB7.
+                for (slot, c) in font.encoding.iter_mut().zip(std).skip(0x80) {
+                    if slot.is_none() {
+                        *slot = c;
+                    }
+                }
+            }
+            let first = dict.get(b"FirstChar").ok().and_then(number).unwrap_or(0.0) as u32;
+            if let Some(Object::Array(w)) = dict.get(b"Widths").ok().and_then(|o| pdf.resolve(o)) {
+                for (i, o) in w.iter().enumerate().take(256) {
+                    if let Some(v) = pdf.resolve(o).and_then(number) {
+                        font.widths.insert(first + i as u32, v);
+                    }
+                }
+            }
+            font.default_width = 500.0;
+            descriptor = dict
+                .get(b"FontDescriptor")
+                .ok()
+                .and_then(|o| pdf.resolve(o));
+        }
+        if let Some(Object::Dictionary(d)) = descriptor {
+            if let Some(mw) = d.get(b"MissingWidth").ok().and_then(number)
+                && subtype != "Type0"
+            {
+                font.default_width = mw;
+            }
+            for key in [&b"FontFile2"[..], b"FontFile3", b"FontFile"] {
+                let Some(Object::Stream(s)) = d.get(key).ok().and_then(|o| pdf.resolve(o)) else {
+                    continue;
+                };
+                font.embedded = true;
+                match pdf.stream_bytes(s) {
+                    Ok(data) => match read_embedded(&data) {
+                        Ok((map, n)) => {
+                            font.embedded_cmap = (!map.is_empty()).then_some(map);
+                            font.embedded_glyphs = Some(n);
+                            if font.code_map == CodeMap::OneByte {
+                                font.simple_gids = simple_code_gids(&data);
+                                // The program's own glyph names give the text of codes
+                                // /Encoding leaves unnamed (symbolic subsets by Word).
+                                if let Some(gids) = &font.simple_gids {
+                                    let names = post_glyph_chars(&data);
+                                    for (slot, gid) in font.encoding.iter_mut().zip(gids) {
+                                        if slot.is_none()
+                                            && let Some(c) = gid.and_then(|g| names.get(&g))
+                                        {
+                                            *slot = Some(*c);
+                                        }
+                                    }
+                                }
+                            }
+                            font.program = Some(std::sync::Arc::from(data));
+                        }
+                        Err(e) => {
+                            // Bare CFF (FontFile3/CIDFontType0C) is not sfnt: not an error worth
+                            // reporting; a broken TrueType is.
+                            if key == b"FontFile2" {
+                                warnings.push(format!(
+                                    "font {basefont}: embedded font program unreadable ({e})"
+                                ))
+                            }
+                            if font.code_map != CodeMap::OneByte && key == b"FontFile3" {
+                                font.cff_cids_moved =
+                                    cff_cids_differ_from_gids(&data).unwrap_or(false);
+                            }
+                            // A Type 1 program's own encoding applies where /Encoding names
+                            // no base encoding and /Differences names nothing (PDF 32000-1,
+                            // 9.6.6.1): TeX fonts (CMSY, CMMI) have no other.
+                            if font.code_map == CodeMap::OneByte
+                                && key == b"FontFile"
+                                && let Some((named, false)) = &simple
+                                && let Some(builtin) = type1_builtin_encoding(&data)
+                            {
+                                for (code, c) in builtin.into_iter().enumerate().take(256) {
+                                    if c.is_some() && !named[code] {
+                                        font.encoding[code] = c;
+                                    }
+                                }
+                            }
+                            // A simple font's bare CFF (Type1C) carries its built-in
+                            // encoding, which applies where /Encoding names nothing.
+                            if font.code_map == CodeMap::OneByte
+                                && key == b"FontFile3"
+                                && let Some(builtin) = cff_builtin_encoding(&data)
+                            {
+                                for (slot, c) in font.encoding.iter_mut().zip(builtin) {
+                                    if slot.is_none() {
+                                        *slot = c;
+                                    }
+                                }
+                            }
+                        }
+                    },
+                    Err(e) => warnings.push(format!("font {basefont}: embedded font stream: {e}")),
+                }
+                break;
+            }
+        }
+        font.check_collection_against_program(warnings);
+        font
+    }
+
+    /// An embedded program's own cmap is direct evidence of what its glyphs are: a
+    /// CIDSystemInfo collection that the cmap contradicts on most glyphs (a producer writing
+    /// glyph IDs as CIDs next to a stock Adobe-Japan1 CIDSystemInfo) is not used.
+    fn check_collection_against_program(&mut self, warnings: &mut Vec<String>) {
+        use unicode_normalization::UnicodeNormalization;
+        let (Some(coll), Some(cmap), CodeMap::Identity) =
+            (self.collection, &self.embedded_cmap, &self.code_map)
+        else {
+            return;
+        };
+        let bound = match &self.cid_to_gid {
+            Some(m) => m.len() as u32,
+            None => self.embedded_glyphs.unwrap_or(0),
+        }
+        .min(1 << 16);
+        let (mut agree, mut disagree) = (0usize, 0usize);
+        for cid in 1..bound {
+            let (Some(gid), Some(text)) = (self.gid(cid), coll.text(cid)) else {
+                continue;
+            };
+            let Some(&c) = cmap.get(&gid) else { continue };
+            let same =
+                text.chars().eq(std::iter::once(c)) || text.nfkc().eq(std::iter::once(c).nfkc());
+            if same {
+                agree += 1;
+            } else {
+                disagree += 1;
+            }
+        }
+        if disagree > agree {
+            warnings.push(format!(
+                "font {}: CIDSystemInfo names {} but the embedded font's cmap contradicts it for {disagree} of {} glyphs; the collection is not used",
+                self.basefont,
+                coll.name(),
+                agree + disagree
+            ));
+            self.collection = None;
+        }
+    }
+}

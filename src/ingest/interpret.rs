@@ -1,0 +1,120 @@
+//! Running the content streams of the requested pages: the fonts met, each page's
+//! positioned glyphs and ruling lines, and which pages are image-only.
+//!
+//! Invariants: a page range outside the document is an error, never clamped silently; the
+//! document budget stops the loop (with the meter's warning); a /Contents or /Resources
+//! loop skips the looping part with a warning; an image-only page gets the
+//! [`IMAGE_ONLY_PREFIX`] warning saying OCR was not run (rewritten by [`super::scans`]
+//! when it is).
+
+use super::content::{self, FontCache, IDENTITY, Interpreter};
+use super::pages::{contents_is_reference, page_frame, page_resources, page_tree};
+use super::{ExtractOptions, IMAGE_ONLY_PREFIX, IngestError, ocr, pdf};
+
+/// The content streams run: the fonts met and each page's positioned glyphs.
+pub(super) struct Interpreted {
+    pub(super) fonts: FontCache,
+    /// Per page: number, glyphs, ruling lines.
+    pub(super) raw_pages: Vec<(u32, Vec<content::RawGlyph>, Vec<content::Rule>)>,
+    /// Pages that draw images and no glyphs, with where they lie (for OCR).
+    pub(super) image_only: Vec<(u32, ocr::PageFrame)>,
+    pub(super) warnings: Vec<String>,
+}
+
+pub(super) fn interpret(
+    bytes: &[u8],
+    file: &str,
+    opts: &ExtractOptions,
+) -> Result<Interpreted, IngestError> {
+    let pdf = pdf::Pdf::load(
+        bytes,
+        opts.password.as_deref(),
+        opts.max_stream_bytes,
+        opts.budget,
+    )
+    .map_err(|e| match e {
+        pdf::LoadFailure::Encrypted { password_given } => IngestError::Encrypted {
+            file: file.to_string(),
+            password_given,
+        },
+        pdf::LoadFailure::Unreadable(reason) => IngestError::Unreadable {
+            file: file.to_string(),
+            reason,
+        },
+    })?;
+    let mut warnings = pdf.load_warnings.clone();
+    let page_ids = page_tree(&pdf.doc, &mut warnings);
+    if page_ids.is_empty() {
+        return Err(IngestError::Unreadable {
+            file: file.to_string(),
+            reason: "no pages (page tree missing or broken)".into(),
+        });
+    }
+    let n_pages = page_ids.len() as u32;
+    let (first, last) = opts.pages.unwrap_or((1, n_pages));
+    if first == 0 || first > last || first > n_pages {
+        return Err(IngestError::PageRange {
+            file: file.to_string(),
+            first,
+            last,
+            pages: n_pages,
+        });
+    }
+    let mut fonts = FontCache::default();
+    let mut raw_pages = Vec::new();
+    let mut image_only = Vec::new();
+    for (&number, &id) in page_ids.range(first..=last.min(n_pages)) {
+        if pdf.meter.exhausted() {
+            break;
+        }
+        pdf.meter.set_page(number);
+        let mut content = Vec::new();
+        let content_ids = pdf.doc.get_page_contents(id);
+        if content_ids.is_empty() && contents_is_reference(&pdf.doc, id) {
+            warnings.push(format!(
+                "page {number}: /Contents is a reference loop or names no stream; page skipped"
+            ));
+        }
+        for cid in content_ids {
+            if pdf.meter.exhausted() {
+                break;
+            }
+            match pdf.doc.get_object(cid) {
+                Ok(lopdf::Object::Stream(s)) => match pdf.stream_bytes(s) {
+                    Ok(b) => {
+                        content.extend_from_slice(&b);
+                        content.push(b'\n');
+                    }
+                    Err(e) => warnings.push(format!("page {number}: content stream: {e}")),
+                },
+                _ => warnings.push(format!("page {number}: content object missing")),
+            }
+        }
+        let resources = page_resources(&pdf, id);
+        if resources.is_err() {
+            warnings.push(format!(
+                "page {number}: /Resources is a reference loop or missing; its fonts are unavailable"
+            ));
+        }
+        let mut interp = Interpreter::new(&pdf, &mut fonts);
+        interp.run(&content, resources.ok().flatten(), IDENTITY);
+        warnings.extend(
+            interp
+                .warnings
+                .into_iter()
+                .map(|w| format!("page {number}: {w}")),
+        );
+        if interp.glyphs.is_empty() && interp.images > 0 && !pdf.meter.exhausted() {
+            warnings.push(format!("{IMAGE_ONLY_PREFIX}{number}: no text; OCR not run"));
+            image_only.push((number, page_frame(&pdf, id)));
+        }
+        raw_pages.push((number, interp.glyphs, interp.rules));
+    }
+    warnings.extend(pdf.meter.warning());
+    Ok(Interpreted {
+        fonts,
+        raw_pages,
+        image_only,
+        warnings,
+    })
+}
