@@ -72,6 +72,11 @@ pub struct SpanEvidence {
     /// gibberish however well its glyph order fitted).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub doc_logprob: Option<f32>,
+    /// Learned spans: the least, over the span's glyphs, of how many glyphs the glyph order
+    /// that verified it explains (0: a glyph read only from its block's range or from its
+    /// contexts).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub support: Option<u32>,
 }
 
 /// Length classes: 1, 2, 3–4, 5+ characters.
@@ -351,6 +356,7 @@ mod tests {
             ordered: None,
             order_share: None,
             doc_logprob: None,
+            support: None,
         }
     }
 
@@ -365,6 +371,7 @@ mod tests {
             ordered: Some(ordered),
             order_share: Some(share),
             doc_logprob: Some(lp),
+            support: None,
         };
         assert_eq!(learned(true, 0.9, 0.9, -2.0).stratum(), "learned:v:1");
         // Any of: not in a fitted block, a shuffled document, inside a block only, reads

@@ -324,6 +324,9 @@ fn dev_a_learned_readings_by_stratum() {
     for ((st, k), (n, ok)) in &by {
         eprintln!("{st}\t{k}\tspans {n}\tright {ok}");
     }
+    if let Some(p) = std::env::var_os("DEV_A_OUT") {
+        std::fs::write(p, out.text.as_bytes()).expect("write DEV_A_OUT");
+    }
     let ev = glyphmend::eval::evaluate(&input, &out.text, &truth);
     eprintln!(
         "dev-a, every learned reading applied: CER {:.4} (input {:.4}), {} span(s)",
