@@ -455,8 +455,7 @@ struct Kinds<'d> {
 
 impl Kinds<'_> {
     fn kind(&self, t: &FontTable) -> SpanKind {
-        if t.name == LEARNED_TABLE
-            && t.rules.iter().all(|r| r.source == LEARNED_SOURCE) {
+        if t.name == LEARNED_TABLE && t.rules.iter().all(|r| r.source == LEARNED_SOURCE) {
             SpanKind::Learned
         } else if self.residual.contains(&t.name) {
             SpanKind::Residual

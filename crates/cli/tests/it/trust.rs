@@ -272,7 +272,11 @@ fn dev_a_from_its_own_text_alone() {
         ev.clean_lines_changed
     );
     assert_eq!(ev.clean_lines_changed, 0);
-    assert!(ev.cer() <= 0.35, "CER {:.4}: self-learning read too little", ev.cer());
+    assert!(
+        ev.cer() <= 0.35,
+        "CER {:.4}: self-learning read too little",
+        ev.cer()
+    );
     for s in out.spans() {
         assert!(s.confidence >= repairer.options.min_learned_confidence);
     }
