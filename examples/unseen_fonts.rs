@@ -161,6 +161,7 @@ fn read_spans(path: &str) -> anyhow::Result<Vec<(SpanEvidence, bool)>> {
                 ordered: f[8].parse::<u8>().ok().map(|x| x == 1),
                 order_share: f[9].parse().ok(),
                 doc_logprob: f[10].parse().ok(),
+                support: f.get(16).and_then(|x| x.parse().ok()),
             },
             f[12] == "1",
         ));
@@ -221,7 +222,7 @@ fn main() -> anyhow::Result<()> {
     if let Some(f) = spans_out.as_mut() {
         writeln!(
             f,
-            "font\tvariant\ttable\tkind\tchars\tgain\trule_confidence\toccurrences\tordered\torder_share\tdoc_logprob\tconfidence\tright\tbefore\tafter\twant"
+            "font\tvariant\ttable\tkind\tchars\tgain\trule_confidence\toccurrences\tordered\torder_share\tdoc_logprob\tconfidence\tright\tbefore\tafter\twant\tsupport"
         )?;
     }
     let (d0, d1) = docs_range
@@ -381,7 +382,7 @@ fn main() -> anyhow::Result<()> {
                     if let (Some(f), Some(e)) = (spans_out.as_mut(), s.evidence) {
                         writeln!(
                             f,
-                            "{name}\t{variant}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
+                            "{name}\t{variant}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
                             s.table,
                             e.kind.as_str(),
                             e.chars,
@@ -399,7 +400,8 @@ fn main() -> anyhow::Result<()> {
                                 .iter()
                                 .map(|w| w.first().copied().unwrap_or('?'))
                                 .collect::<String>()
-                                .escape_debug()
+                                .escape_debug(),
+                            e.support.map_or("-".into(), |n| n.to_string()),
                         )?;
                     }
                 }

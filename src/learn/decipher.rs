@@ -90,6 +90,11 @@ pub struct Learned {
     pub hypotheses: Vec<String>,
     /// Dirty lines whose chosen logical order is not the extracted one.
     pub lines_reordered: usize,
+    /// Per glyph ID an accepted order hypothesis explains by its own contexts: how many
+    /// glyphs that hypothesis explains (sorted by glyph ID). A reading one glyph order
+    /// verifies over hundreds of glyphs is stronger evidence than one a three-glyph block
+    /// or the glyph's contexts alone give; glyphs only inside a block's range are absent.
+    pub support: Vec<(u32, u32)>,
 }
 
 impl Learned {
@@ -99,6 +104,13 @@ impl Learned {
             .binary_search_by_key(&gid, |r| r.0)
             .ok()
             .map(|i| (self.readings[i].1, self.readings[i].2))
+    }
+
+    /// Glyphs of the order hypothesis that verified `gid` (0: none did).
+    pub fn support(&self, gid: u32) -> u32 {
+        self.support
+            .binary_search_by_key(&gid, |r| r.0)
+            .map_or(0, |i| self.support[i].1)
     }
 }
 
@@ -255,6 +267,7 @@ pub fn learn_corpus(
     let mut hypotheses: Vec<Hypothesis> = Vec::new();
     let mut fixed: Vec<Option<char>> = vec![None; ng];
     let mut hyp_rules: Vec<Vec<Rule>> = Vec::new();
+    let mut support: Vec<(u32, u32)> = Vec::new();
     // Two rounds: the second screens the glyphs left over with the first round's blocks
     // decoded as context, which finds small blocks (fullwidth forms, symbols) whose glyphs
     // sit among garbled kanji. Once some order fitted (the font is ordered, not shuffled),
@@ -303,6 +316,7 @@ pub fn learn_corpus(
         for h in found {
             for &(g, c, _) in &h.glyphs {
                 fixed[g] = Some(c);
+                support.push((corpus.gids[g], h.glyphs.len().min(u32::MAX as usize) as u32));
             }
             let rules = order_fit::rules(&h, corpus, |_| 0.9);
             // Glyphs inside the hypothesis' blocks that read consistently are explained too.
@@ -436,7 +450,10 @@ pub fn learn_corpus(
         .filter_map(|r| corpus.index_of(r.0))
         .map(|g| corpus.counts[g] as u64)
         .sum();
+    support.sort_unstable();
+    support.dedup_by_key(|r| r.0);
     Ok(Learned {
+        support,
         tables,
         readings,
         glyphs: ng,

@@ -72,6 +72,11 @@ pub struct SpanEvidence {
     /// gibberish however well its glyph order fitted).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub doc_logprob: Option<f32>,
+    /// Learned spans: the least, over the span's glyphs, of how many glyphs the glyph order
+    /// that verified it explains (0: a glyph read only from its block's range or from its
+    /// contexts).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub support: Option<u32>,
 }
 
 /// Length classes: 1, 2, 3–4, 5+ characters.
@@ -86,36 +91,50 @@ fn length_class(chars: usize) -> u8 {
 
 impl SpanEvidence {
     /// The score the steps are fitted over. Tables: monotone in the gain and in the rule's
-    /// confidence (a gain beyond 20 log10 units adds nothing). Learned readings: their
-    /// gain over a garbled glyph is nearly always large, so the score is how often the
-    /// rarest glyph was seen (up to 64 times) and the learner's confidence.
+    /// confidence (a gain beyond 20 log10 units adds nothing). Learned readings a glyph
+    /// order verified (`learned:v`): the size of the least-supported glyph's verifying
+    /// order (up to 64 glyphs) — on the tuning fonts a reading two glyphs' order verifies is
+    /// wrong more often than not, one that three or more verify nearly never. Other
+    /// learned readings: one score, so one step. Their accuracy depends on the document
+    /// (an ordered font's stray glyph, a shuffled font, a renumbered one) far more than on
+    /// anything measured per span: left out one tuning font at a time, steps over the
+    /// occurrences and the learner's confidence predicted the left-out font worse (37.8
+    /// points per font and variant) than the stratum's single rate (33.5).
     pub fn raw(&self) -> f32 {
         let rule = self.rule_confidence.clamp(0.0, 1.0);
-        match self.occurrences {
-            Some(n) => rule * (n.min(64) as f32) / 64.0,
-            None => rule * self.gain.clamp(0.0, 20.0) / 20.0,
+        if self.verified() {
+            return self.support.unwrap_or(0).min(64) as f32 / 64.0;
+        }
+        match self.kind {
+            SpanKind::Learned => 0.0,
+            _ => rule * self.gain.clamp(0.0, 20.0) / 20.0,
         }
     }
-    /// The stratum: `table:2` (kind and length class). Learned readings: `learned:v:1` when
-    /// a fitted glyph order verified every glyph of the span (the learner's confidence
-    /// ≥ 0.9), such orders explain at least half of the document's unexplained glyphs (a
-    /// lone fitted block in a shuffled font is chance) and the document reads like
-    /// Japanese with the learned readings (mean log10 probability ≥ −2.5); every other
-    /// learned reading is `learned:x`, one stratum. Finer strata (readings only inside a
-    /// block, readings from contexts alone, by how the document reads) fitted the tuning
-    /// fonts to the point but did not transfer to held-out fonts and documents (their
-    /// accuracy varies by document more than by those features): pooled, the held-out
-    /// reliability error of every learned reading fell from 21 to 5 points
-    /// (docs/performance.md).
+
+    /// A learned reading whose every glyph an order hypothesis verified by its own
+    /// contexts (`support` ≥ 1) inside a fitted block (the learner's confidence ≥ 0.9), in
+    /// a document where such orders explain at least half of the unexplained glyphs (a
+    /// lone fitted block in a shuffled font is chance) and that reads like Japanese with
+    /// the learned readings (mean log10 probability ≥ −2.5).
+    fn verified(&self) -> bool {
+        self.kind == SpanKind::Learned
+            && self.ordered == Some(true)
+            && self.support.is_some_and(|s| s >= 1)
+            && self.order_share.is_some_and(|x| x >= 0.5)
+            && self.rule_confidence >= 0.9
+            && self.doc_logprob.is_some_and(|lp| lp >= -2.5)
+    }
+
+    /// The stratum: `table:2` (kind and length class). Learned readings: `learned:v:1`
+    /// when [verified](Self::verified), every other learned reading `learned:x`, one
+    /// stratum. Finer strata (readings only inside a block, readings from contexts alone,
+    /// by how the document reads) fitted the tuning fonts to the point but did not
+    /// transfer to held-out fonts and documents (their accuracy varies by document more
+    /// than by those features) (docs/performance.md).
     pub fn stratum(&self) -> String {
-        match (self.kind, self.doc_logprob) {
-            (SpanKind::Learned, Some(lp)) => {
-                let verified = self.ordered == Some(true)
-                    && self.order_share.is_some_and(|x| x >= 0.5)
-                    && self.rule_confidence >= 0.9
-                    && lp >= -2.5;
-                if verified { "learned:v:1" } else { "learned:x" }.to_string()
-            }
+        match self.kind {
+            SpanKind::Learned if self.verified() => "learned:v:1".to_string(),
+            SpanKind::Learned => "learned:x".to_string(),
             _ => format!("{}:{}", self.kind.as_str(), length_class(self.chars)),
         }
     }
@@ -351,6 +370,7 @@ mod tests {
             ordered: None,
             order_share: None,
             doc_logprob: None,
+            support: None,
         }
     }
 
@@ -365,12 +385,21 @@ mod tests {
             ordered: Some(ordered),
             order_share: Some(share),
             doc_logprob: Some(lp),
+            support: Some(12),
         };
         assert_eq!(learned(true, 0.9, 0.9, -2.0).stratum(), "learned:v:1");
-        // Any of: not in a fitted block, a shuffled document, inside a block only, reads
-        // badly — one pooled stratum.
+        // Verified readings are scored by their order's support, others by occurrences.
+        let v = learned(true, 0.9, 0.9, -2.0);
+        assert_eq!(v.raw(), 12.0 / 64.0);
+        assert_eq!(learned(false, 0.9, 0.9, -2.0).raw(), 0.0);
+        // Any of: not in a fitted block, no order verified a glyph, a shuffled document,
+        // inside a block only, reads badly — one pooled stratum.
         for e in [
             learned(false, 0.9, 0.9, -2.0),
+            SpanEvidence {
+                support: Some(0),
+                ..v
+            },
             learned(true, 0.3, 0.9, -2.0),
             learned(true, 0.9, 0.8, -2.0),
             learned(true, 0.9, 0.9, -3.0),
@@ -391,19 +420,19 @@ mod tests {
                 100..=119 => k % 3 != 0, // the dip
                 _ => k % 50 != 0,
             };
-            samples.push((ev(SpanKind::Learned, 3, gain), right));
+            samples.push((ev(SpanKind::Table, 3, gain), right));
         }
         let c = Calibration::parse(&Calibration::fit(&samples, "test"));
         let ps: Vec<f32> = (0..200)
-            .map(|g| c.probability(&ev(SpanKind::Learned, 3, g as f32 / 10.0)))
+            .map(|g| c.probability(&ev(SpanKind::Table, 3, g as f32 / 10.0)))
             .collect();
         assert!(ps.windows(2).all(|w| w[0] <= w[1]), "{ps:?}");
         assert!(ps[0] < 0.6 && ps[199] > 0.95, "{} {}", ps[0], ps[199]);
-        // Another length class of the same kind falls back to the kind's pooled steps;
-        // an unknown kind to everything pooled; an empty calibration says 0.
-        assert!(!c.knows("learned:1"));
-        assert!(c.probability(&ev(SpanKind::Learned, 1, 19.0)) > 0.9);
+        // Another length class of the same kind falls back to the kind's pooled steps, a
+        // second font's table to the tables'; an empty calibration says 0.
+        assert!(!c.knows("table:1"));
         assert!(c.probability(&ev(SpanKind::Table, 1, 19.0)) > 0.9);
+        assert!(c.probability(&ev(SpanKind::Residual, 1, 19.0)) > 0.9);
         assert_eq!(
             Calibration::default().probability(&ev(SpanKind::Table, 4, 19.0)),
             0.0

@@ -7,7 +7,10 @@ use super::*;
 /// What self-learning read from a document.
 #[derive(Debug)]
 pub(super) struct LearnedTable {
-    pub(super) table: FontTable,
+    /// One table per font the learner told apart (glyph IDs of two fonts overlap in one
+    /// text: the same glyph may read differently in each), restricted to the glyphs no
+    /// winning table explained; the span decoder chooses among them by context.
+    pub(super) tables: Vec<FontTable>,
     /// Occurrences of each unexplained glyph in the lines learned from.
     pub(super) occurrences: std::collections::HashMap<u32, u32>,
     /// Glyphs inside a block of a glyph order the learner fitted.
@@ -16,6 +19,8 @@ pub(super) struct LearnedTable {
     pub(super) order_share: f32,
     /// Mean log10 probability of the learned readings in the lines learned from.
     pub(super) doc_logprob: f32,
+    /// Per glyph an order hypothesis verified: that hypothesis' glyph count.
+    pub(super) support: std::collections::HashMap<u32, u32>,
 }
 
 /// Name of the table learned from a document's own text.
@@ -35,14 +40,14 @@ impl<'a> Repairer<'a> {
     /// use, once every chunk is observed). Its readings are glyph rules of source
     /// `learned`; its spans are applied only at or above the calibrated
     /// [`RepairOptions::min_learned_confidence`].
-    pub fn learned<'d>(&self, doc: &'d DocumentModel<'a>) -> Option<&'d FontTable> {
+    pub fn learned<'d>(&self, doc: &'d DocumentModel<'a>) -> &'d [FontTable] {
         if !self.options.learn {
-            return None;
+            return &[];
         }
         doc.learned
             .get_or_init(|| self.learn_document(doc))
             .as_ref()
-            .map(|l| &l.table)
+            .map_or(&[], |l| l.tables.as_slice())
     }
 
     pub(super) fn learn_document(&self, doc: &DocumentModel<'a>) -> Option<LearnedTable> {
@@ -93,27 +98,29 @@ impl<'a> Repairer<'a> {
         .ok()?;
         let mut glyphs: Vec<char> = counts.keys().copied().collect();
         glyphs.sort_unstable();
-        let rules: Vec<Rule> = glyphs
-            .iter()
-            .filter(|g| (**g as u32) <= crate::tables::rule::MAX_GID)
-            .filter_map(|&g| {
-                let (c, conf) = learned.reading(g as u32)?;
-                // Learned readings are text: never a control, ASCII or another garbled glyph.
-                if classify(c).is_strong() || c.is_control() || c.is_ascii() {
-                    return None;
-                }
-                Some(Rule {
-                    kind: RuleKind::Glyph { gid: g as u32, ch: c },
-                    confidence: conf,
-                    source: LEARNED_SOURCE.into(),
-                    evidence: format!(
-                        "read from this document's own text ({} occurrence(s)); learner's confidence {conf:.2}",
-                        counts.get(&g).copied().unwrap_or(0)
-                    ),
+        let mut tables: Vec<FontTable> = Vec::new();
+        for learned_table in &learned.tables {
+            // Every rule of the learned font (its blocks also read glyphs that look like real
+            // characters, which the residual leaves out), relabelled as learned. Learned
+            // readings are text: never a control, ASCII or another garbled glyph.
+            let text_like = |c: char| !(classify(c).is_strong() || c.is_control() || c.is_ascii());
+            let rules: Vec<Rule> = learned_table
+                .rules
+                .iter()
+                .filter(|r| match r.kind {
+                    RuleKind::Glyph { ch, .. } => text_like(ch),
+                    RuleKind::Block { first, last, .. } => text_like(first) && text_like(last),
                 })
-            })
-            .collect();
-        if rules.is_empty() {
+                .map(|r| Rule {
+                    source: LEARNED_SOURCE.into(),
+                    ..r.clone()
+                })
+                .collect();
+            if !rules.is_empty() {
+                tables.push(FontTable::from_rules(LEARNED_TABLE, rules).ok()?);
+            }
+        }
+        if tables.is_empty() {
             return None;
         }
         let total: usize = counts.values().sum();
@@ -133,8 +140,8 @@ impl<'a> Repairer<'a> {
             .filter(|(g, _)| ordered.contains(&(**g as u32)))
             .map(|(_, n)| n)
             .sum();
-        let table = FontTable::from_rules(LEARNED_TABLE, rules).ok()?;
-        // How the document reads with every learned reading applied.
+        let table = &tables[0];
+        // How the document reads with every learned reading applied (the first font's).
         let (mut sum, mut n) = (0.0f64, 0usize);
         for line in text_lines.iter() {
             let decoded: Vec<char> = line
@@ -156,17 +163,24 @@ impl<'a> Repairer<'a> {
                 }
             }
         }
+        // Occurrences of every character of the lines learned from (a glyph that looks like a
+        // real character is not in the residual but may be read by a learned block).
+        let mut occurrences: std::collections::HashMap<u32, u32> = Default::default();
+        for line in &text_lines {
+            for c in line.chars() {
+                let n = occurrences.entry(c as u32).or_default();
+                *n = n.saturating_add(1);
+            }
+        }
         Some(LearnedTable {
+            support: learned.support.iter().copied().collect(),
             doc_logprob: if n == 0 {
                 -99.0
             } else {
                 (sum / n as f64) as f32
             },
-            table,
-            occurrences: counts
-                .iter()
-                .map(|(g, n)| (*g as u32, (*n).min(u32::MAX as usize) as u32))
-                .collect(),
+            tables,
+            occurrences,
             order_share: verified as f32 / total.max(1) as f32,
             ordered,
         })

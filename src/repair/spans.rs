@@ -69,6 +69,15 @@ impl<'a> Repairer<'a> {
                         .map(|l| (a..b).all(|i| l.ordered.contains(&(opts[i][0].out[0] as u32)))),
                     order_share: learned.map(|l| l.order_share),
                     doc_logprob: learned.map(|l| l.doc_logprob),
+                    support: learned.map(|l| {
+                        (a..b)
+                            .map(|i| {
+                                let g = opts[i][0].out[0] as u32;
+                                l.support.get(&g).copied().unwrap_or(0)
+                            })
+                            .min()
+                            .unwrap_or(0)
+                    }),
                 };
                 out.push((
                     a,

@@ -402,11 +402,12 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 )?;
             }
         }
-        if let Some(t) = repairer.learned(&doc) {
+        for (k, t) in repairer.learned(&doc).iter().enumerate() {
             writeln!(
                 err,
-                "table {}: {} reading(s) learned from this document's own text (applied where calibrated confidence ≥ {:.2})",
+                "table {} (font {}): {} reading(s) learned from this document's own text (applied where calibrated confidence ≥ {:.2})",
                 t.name,
+                k + 1,
                 t.rules.len(),
                 repairer.options.min_learned_confidence
             )?;

@@ -243,8 +243,9 @@ fn never_evidence_covers_what_extractors_emit() {
 #[test]
 fn dev_a_from_its_own_text_alone() {
     // No shipped table: whatever changes comes from self-learning, held to the calibrated
-    // threshold. Issue 14 asks CER ≤ 2 %; the figure is printed, and the text must be no
-    // worse than left alone, with no clean line changed.
+    // threshold. Issue 14 asks CER ≤ 2 %; the figure is printed. The text must be better
+    // than left alone (measured 30.8 % from 52.8 %), no clean line changed, and no
+    // character the repair wrote wrong.
     let dir = crate::common::repo().join("tests/fixtures/seed");
     let input = std::fs::read_to_string(dir.join("dev-a.txt")).expect("fixture");
     let truth = std::fs::read_to_string(dir.join("dev-a.truth.txt")).expect("fixture");
@@ -260,6 +261,9 @@ fn dev_a_from_its_own_text_alone() {
         out.spans().count(),
         "only learned readings without tables"
     );
+    if let Some(p) = std::env::var_os("DEV_A_OUT_APPLIED") {
+        std::fs::write(p, out.text.as_bytes()).expect("write DEV_A_OUT_APPLIED");
+    }
     let ev = glyphmend::eval::evaluate(&input, &out.text, &truth);
     eprintln!(
         "dev-a by self-learning alone: CER {:.4} (input {:.4}), {learned} span(s), clean lines changed {}",
@@ -268,15 +272,30 @@ fn dev_a_from_its_own_text_alone() {
         ev.clean_lines_changed
     );
     assert_eq!(ev.clean_lines_changed, 0);
-    assert!(ev.cer() <= ev.input_cer(), "worse than leaving it");
+    assert!(
+        ev.cer() <= 0.35,
+        "CER {:.4}: self-learning read too little",
+        ev.cer()
+    );
     for s in out.spans() {
         assert!(s.confidence >= repairer.options.min_learned_confidence);
     }
+    // Every character a repair put on a line occurs in that line's truth (lines may be
+    // reordered by bidi, so columns are not compared): a wrong reading is caught.
+    let mut produced = 0;
+    for ((o, i), t) in out.text.lines().zip(input.lines()).zip(truth.lines()) {
+        for c in o.chars().filter(|c| !i.contains(*c)) {
+            produced += 1;
+            assert!(t.contains(c), "wrote {c:?} on {o:?}; truth {t:?}");
+        }
+    }
+    eprintln!("{produced} character(s) written, each found in its truth line");
+    assert!(produced > 100, "only {produced} characters written");
 }
 
 /// Diagnosis (printed): every learned reading of dev-a from its own text, applied or not,
-/// by calibration stratum, with the CER if all were applied. Shows why none reaches the
-/// threshold. The assertions only keep it honest (clean lines untouched, spans reported).
+/// by calibration stratum, with the CER if all were applied. Shows which readings the
+/// threshold holds back. The assertions only keep it honest (clean lines untouched, spans reported).
 #[test]
 fn dev_a_learned_readings_by_stratum() {
     let dir = crate::common::repo().join("tests/fixtures/seed");
@@ -304,7 +323,8 @@ fn dev_a_learned_readings_by_stratum() {
         let key = (
             e.stratum(),
             format!(
-                "occ{:>3} rc{:.2} share{:.2} lp{:.2}",
+                "support{:>4} occ{:>3} rc{:.2} share{:.2} lp{:.2}",
+                e.support.unwrap_or(0).min(64),
                 e.occurrences.unwrap_or(0).min(16),
                 e.rule_confidence,
                 e.order_share.unwrap_or(0.0),
@@ -323,6 +343,9 @@ fn dev_a_learned_readings_by_stratum() {
     }
     for ((st, k), (n, ok)) in &by {
         eprintln!("{st}\t{k}\tspans {n}\tright {ok}");
+    }
+    if let Some(p) = std::env::var_os("DEV_A_OUT") {
+        std::fs::write(p, out.text.as_bytes()).expect("write DEV_A_OUT");
     }
     let ev = glyphmend::eval::evaluate(&input, &out.text, &truth);
     eprintln!(
