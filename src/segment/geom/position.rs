@@ -19,7 +19,8 @@
 //! (`予算額` beside `令和6年度補正予算額` / `令和5年度予算額`) is a group heading and is
 //! dropped, as for ruled cells. Every piece belongs to one label at most, labels taken in
 //! reading order. A page with fewer than [`MIN_ANCHORS`] labels is left as it is, so prose
-//! that merely starts a line with a label word keeps the text rules.
+//! that merely starts a line with a label word keeps the text rules. OCR lines (cut into
+//! words, not at layout gaps) and vertical lines are not read by position.
 
 use super::{Cell, Key, Role, Segments, key};
 use crate::ingest;
@@ -112,7 +113,12 @@ pub(super) fn assign(
         .iter()
         .enumerate()
         .map(|(li, l)| {
-            if l.vertical {
+            // OCR lines are cut into words, not at layout gaps: not read by position.
+            if l.vertical
+                || l.spans
+                    .iter()
+                    .any(|s| s.source == ingest::resolve::MappingSource::Ocr)
+            {
                 return Vec::new();
             }
             l.pieces
@@ -276,8 +282,9 @@ pub(super) fn assign(
         for (li, ps) in by_line {
             let mut text = String::new();
             for (i, p) in ps.iter().enumerate() {
+                // The line's own gaps: the value reads as extracted.
                 if i > 0 {
-                    text.push_str(if p.gap.is_empty() { "\u{3000}" } else { p.gap });
+                    text.push_str(p.gap);
                 }
                 text.push_str(&p.text);
             }
