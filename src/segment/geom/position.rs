@@ -180,8 +180,8 @@ pub(super) fn assign(
         };
         // Right of the label, on its own lines.
         let mut got: Vec<(usize, usize)> = Vec::new();
-        for li in a.first_line..=a.last_line {
-            for p in &lines[li] {
+        for row in &lines[a.first_line..=a.last_line] {
+            for p in row {
                 if usable(p, &taken) && p.bbox[0] >= a.x1 - slack && p.bbox[2] <= bound + slack {
                     got.push((p.line, p.idx));
                 }
@@ -197,8 +197,7 @@ pub(super) fn assign(
             .iter()
             .map(|p| p.bbox[1])
             .fold(f32::INFINITY, f32::min);
-        for li in a.last_line + 1..lines.len() {
-            let row = &lines[li];
+        for row in &lines[a.last_line + 1..] {
             // A label in this label's columns ends the value.
             if row.iter().any(|p| {
                 label_at.contains_key(&(p.line, p.idx))
