@@ -33,6 +33,8 @@ use super::labels::{self, Field};
 use crate::ingest;
 use std::collections::BTreeMap;
 
+mod position;
+
 /// Borders this close (pt) touch.
 const TOUCH: f32 = 3.0;
 
@@ -231,7 +233,7 @@ pub fn lines(doc: &ingest::Document) -> Vec<Line> {
         }
         pages.push((cells, order));
     }
-    let page_roles: Vec<BTreeMap<Key, Role>> = pages
+    let mut page_roles: Vec<BTreeMap<Key, Role>> = pages
         .iter()
         .map(|(cells, order)| roles(cells, order))
         .collect();
@@ -241,6 +243,19 @@ pub fn lines(doc: &ingest::Document) -> Vec<Line> {
             if let Role::Label { values, .. } = role {
                 consumed[pi].extend(values.iter().copied());
             }
+        }
+    }
+    // Forms without rules: labels and values by position among the remaining pieces.
+    for (pi, page) in doc.pages.iter().enumerate() {
+        let skip = |k: &Key| page_roles[pi].contains_key(k) || consumed[pi].contains(k);
+        let Some(found) = position::assign(pi, page, first[pi], &skip) else {
+            continue;
+        };
+        pages[pi].0.extend(found.cells);
+        page_roles[pi].extend(found.roles);
+        consumed[pi].extend(found.consumed);
+        for (n, segs) in found.segs {
+            by_number.insert(n, (pi, segs));
         }
     }
     let relevant = |n: u32| {
@@ -351,7 +366,23 @@ fn rewrite(
                 let value_lines: Vec<(u32, String)> =
                     values.iter().flat_map(|v| unwrapped(&cells[v])).collect();
                 let value_lines: Vec<&(u32, String)> = value_lines.iter().collect();
+                // A budget heading whose value starts with a budget label of its own
+                // (`予算額` | `令和6年度補正予算額　…`) is a group heading: dropped.
+                let group = labels::field_of(label) == Some(Field::Budget)
+                    && value_lines.first().is_some_and(|(_, t)| {
+                        labels::split_label(t).is_some_and(|(f, _, _)| f == Field::Budget)
+                    });
                 match value_lines.split_first() {
+                    Some(((n0, t0), rest)) if group => {
+                        out.push((at(t0.trim().to_string(), *n0, *n0), rest.is_empty(), true));
+                        for (i, (m, t)) in rest.iter().enumerate() {
+                            out.push((
+                                at(t.trim().to_string(), *m, *m),
+                                i + 1 == rest.len(),
+                                false,
+                            ));
+                        }
+                    }
                     None => out.push((at(label.clone(), n, n), false, true)),
                     Some(((n0, t0), rest)) => {
                         out.push((

@@ -82,8 +82,26 @@ pub(super) fn value_html(v: &[String]) -> String {
         .join("<br>")
 }
 
-/// One sheet: HTML of its page and the record it states.
-pub(super) fn sheet(rng: &mut Rng, index: usize) -> (String, ProgramRecord) {
+/// How a sheet is drawn.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) enum Layout {
+    /// A bordered table (the first sets: `tuning`, `held_out`).
+    Ruled,
+    /// Labels and values placed by position only, no lines (`plain.rs`).
+    Plain,
+    /// As `Plain`, each field (label and value) inside a drawn rectangle.
+    Boxed,
+}
+
+/// One sheet: HTML of its page and the record it states. `extras` adds 担当, 補助対象 and
+/// 新規/継続 fields (drawn after the others, so sheets without them are the first sets'
+/// sheets, seed for seed).
+pub(super) fn sheet(
+    rng: &mut Rng,
+    index: usize,
+    layout: Layout,
+    extras: bool,
+) -> (String, ProgramRecord) {
     let mut r = ProgramRecord::default();
     let subject = *rng.pick(SUBJECTS);
     let name = format!("{subject}{}", rng.pick(SUFFIXES));
@@ -309,6 +327,23 @@ pub(super) fn sheet(rng: &mut Rng, index: usize) -> (String, ProgramRecord) {
         });
     }
 
+    if extras {
+        extra_fields(rng, &mut r, &mut tail);
+    }
+    if layout != Layout::Ruled {
+        let mut all: Vec<Field> = Vec::new();
+        all.append(&mut fields);
+        if with_rate {
+            all.push(rate_field);
+        }
+        all.push(bodies_field);
+        all.push(overview_field);
+        all.append(&mut tail);
+        return (
+            super::plain::page(rng, index, all, &budget, layout == Layout::Boxed),
+            r,
+        );
+    }
     // Layout.
     let label_width = 3.5 + rng.below(6) as f32;
     let mut rows: Vec<String> = Vec::new();
@@ -418,6 +453,60 @@ pub(super) fn sheet(rng: &mut Rng, index: usize) -> (String, ProgramRecord) {
     (html, r)
 }
 
+const BUREAUS: &[&str] = &["生産", "地域振興", "産業政策", "港湾", "文化資源", "医政"];
+const DIVISIONS: &[&str] = &["企画", "総務", "振興", "調整", "技術", "計画"];
+const COSTS: &[&str] = &[
+    "設備導入費、工事費",
+    "人件費、旅費、委託費",
+    "調査費、謝金",
+    "施設整備費",
+    "システム構築費、機器購入費",
+];
+
+/// 担当, 補助対象 and 新規/継続, each on about half the sheets.
+fn extra_fields(rng: &mut Rng, r: &mut ProgramRecord, tail: &mut Vec<Field>) {
+    if rng.chance(50) {
+        let value = format!("{}局{}課", rng.pick(BUREAUS), rng.pick(DIVISIONS));
+        r.contact = Some(value.clone());
+        let l = *rng.pick(&["担当", "担当課", "担当部局"]);
+        tail.push(Field {
+            label: bracket(rng, l),
+            value: vec![value],
+            short: true,
+        });
+    }
+    if rng.chance(50) {
+        let value = *rng.pick(COSTS);
+        r.eligible = Some(value.into());
+        let l = *rng.pick(&["補助対象", "補助対象経費", "対象経費"]);
+        tail.insert(
+            0,
+            Field {
+                label: bracket(rng, l),
+                value: vec![value.into()],
+                short: false,
+            },
+        );
+    }
+    if rng.chance(50) {
+        let new = rng.chance(50);
+        r.status = Some(if new {
+            ProgramStatus::New
+        } else {
+            ProgramStatus::Continuing
+        });
+        let l = *rng.pick(&["新規・継続", "新規/継続", "新規・継続の別"]);
+        tail.insert(
+            0,
+            Field {
+                label: bracket(rng, l),
+                value: vec![if new { "新規" } else { "継続" }.into()],
+                short: true,
+            },
+        );
+    }
+}
+
 pub(super) fn rng_pick2<'a>(rng: &mut Rng, a: &'a str, b: &'a str) -> &'a str {
     if rng.chance(50) { a } else { b }
 }
@@ -434,7 +523,8 @@ pub(super) fn notice(rng: &mut Rng) -> String {
 
 pub(super) fn html(pages: &[String], font: &str, size: f32) -> String {
     format!(
-        "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><style>@page{{size:A4;margin:14mm}}body{{font-family:\"{font}\";font-size:{size}pt}}.page{{page-break-after:always}}table{{border-collapse:collapse;width:100%;table-layout:fixed}}td{{border:1px solid #000;padding:2px 4px;vertical-align:top}}td.l,td.h{{background:#eee}}.doc{{text-align:right}}</style></head><body>{}</body></html>",
+        "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><style>@page{{size:A4;margin:14mm}}body{{font-family:\"{font}\";font-size:{size}pt}}.page{{page-break-after:always}}table{{border-collapse:collapse;width:100%;table-layout:fixed}}td{{border:1px solid #000;padding:2px 4px;vertical-align:top}}td.l,td.h{{background:#eee}}.doc{{text-align:right}}{}</style></head><body>{}</body></html>",
+        super::plain::CSS,
         pages.join("\n")
     )
 }

@@ -1,0 +1,564 @@
+//! Labels and values of forms drawn without ruling lines (or with a rectangle around a
+//! whole field), associated by position alone.
+//!
+//! On such a page extraction gives no label cells: a label is a *piece* of a line (text
+//! between layout gaps, [`crate::ingest::Piece`]) whose whole text is a vocabulary label —
+//! or several pieces stacked at the same left edge on consecutive lines whose joined text is
+//! one (a label wrapped in a narrow column: `令和６年` / `度補正予` / `算額`). Its value is:
+//!
+//! - **right**: the pieces right of the label on the label's own lines, up to the next label
+//!   on the first line (two fields side by side), continued over the following lines whose
+//!   pieces all sit in that value column, while nothing stands in the label column and the
+//!   vertical gap stays under [`MAX_GAP_EMS`];
+//! - **below**, when nothing is right of it: the lines under the label whose pieces start at
+//!   or right of its left edge and end before the next label of the label's line (labels
+//!   over values in columns), until a label, an outdented line or a gap.
+//!
+//! A piece inside a drawn rectangle (a ruled cell that is not a label cell) only takes
+//! values from the same rectangle. A budget label with no value beside a budget label
+//! (`予算額` beside `令和6年度補正予算額` / `令和5年度予算額`) is a group heading and is
+//! dropped, as for ruled cells. Every piece belongs to one label at most, labels taken in
+//! reading order. A page with fewer than [`MIN_ANCHORS`] labels is left as it is, so prose
+//! that merely starts a line with a label word keeps the text rules. OCR lines (cut into
+//! words, not at layout gaps) and vertical lines are not read by position.
+
+use super::{Cell, Key, Role, Segments, key};
+use crate::ingest;
+use crate::segment::labels::{self, Field};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Labels a page needs before its lines are rewritten by position.
+const MIN_ANCHORS: usize = 3;
+/// A vertical gap (in ems) that ends a value: a blank line or a field's spacing.
+const MAX_GAP_EMS: f32 = 1.0;
+/// Horizontal slack (in ems) for "same left edge" and column bounds.
+const SLACK_EMS: f32 = 0.6;
+/// Pieces of a wrapped label: at most this many lines.
+const MAX_LABEL_LINES: usize = 4;
+
+/// One usable piece: line index, piece index, and its geometry.
+#[derive(Debug, Clone)]
+struct P {
+    line: usize,
+    idx: usize,
+    text: String,
+    gap: &'static str,
+    bbox: [f32; 4],
+    cell: Option<Key>,
+}
+
+impl P {
+    fn em(&self) -> f32 {
+        (self.bbox[3] - self.bbox[1]).max(1.0)
+    }
+}
+
+/// A label found by position: its pieces (first one first), the label text, its field.
+#[derive(Debug)]
+struct Anchor {
+    parts: Vec<(usize, usize)>,
+    label: String,
+    field: Field,
+    x0: f32,
+    x1: f32,
+    first_line: usize,
+    last_line: usize,
+    em: f32,
+    cell: Option<Key>,
+}
+
+/// What the positional pass adds to a page: cells (labels and values), their roles, the
+/// value cells, and the rewritten segments of each touched line (global number).
+#[derive(Debug, Default)]
+pub(super) struct Assigned {
+    pub(super) cells: BTreeMap<Key, Cell>,
+    pub(super) roles: BTreeMap<Key, Role>,
+    pub(super) consumed: BTreeSet<Key>,
+    pub(super) segs: BTreeMap<u32, Segments>,
+}
+
+/// The label a piece's whole text is, without spaces.
+fn whole_label(text: &str) -> Option<(Field, String)> {
+    let t = text.trim();
+    if t.is_empty() || t.chars().count() > 30 {
+        return None;
+    }
+    let (field, _, rest) = labels::split_label(t)?;
+    rest.trim().is_empty().then(|| {
+        let label: String = t.chars().filter(|c| !c.is_whitespace()).collect();
+        (field, label)
+    })
+}
+
+fn synthetic(page: usize, n: usize, value: bool) -> Key {
+    // NaN bits: no real box has them.
+    [
+        0x7FC0_0001,
+        u32::try_from(page).unwrap_or(u32::MAX),
+        u32::try_from(n).unwrap_or(u32::MAX),
+        u32::from(value),
+    ]
+}
+
+/// Labels and values by position on page `page_index` (first global line number `first`);
+/// pieces in the ruled cells `skip` (label and value cells already read) are left alone.
+pub(super) fn assign(
+    page_index: usize,
+    page: &ingest::Page,
+    first: u32,
+    skip: &dyn Fn(&Key) -> bool,
+) -> Option<Assigned> {
+    let lines: Vec<Vec<P>> = page
+        .lines
+        .iter()
+        .enumerate()
+        .map(|(li, l)| {
+            // OCR lines are cut into words, not at layout gaps: not read by position.
+            if l.vertical
+                || l.spans
+                    .iter()
+                    .any(|s| s.source == ingest::resolve::MappingSource::Ocr)
+            {
+                return Vec::new();
+            }
+            l.pieces
+                .iter()
+                .enumerate()
+                .filter(|(_, p)| !p.cell.as_ref().map(key).is_some_and(|k| skip(&k)))
+                .map(|(idx, p)| P {
+                    line: li,
+                    idx,
+                    text: p.text.clone(),
+                    gap: p.gap,
+                    bbox: p.bbox,
+                    cell: p.cell.as_ref().map(key),
+                })
+                .collect()
+        })
+        .collect();
+    let anchors = find_anchors(&lines);
+    if anchors.len() < MIN_ANCHORS {
+        return None;
+    }
+    let page_right = lines
+        .iter()
+        .flatten()
+        .map(|p| p.bbox[2])
+        .fold(f32::NEG_INFINITY, f32::max);
+    let cell_right = |k: &Option<Key>| -> Option<f32> {
+        let k = (*k)?;
+        page.lines
+            .iter()
+            .flat_map(|l| &l.pieces)
+            .find_map(|p| p.cell.filter(|c| key(c) == k).map(|c| c[2]))
+    };
+    let mut taken: BTreeSet<(usize, usize)> = anchors
+        .iter()
+        .flat_map(|a| a.parts.iter().copied())
+        .collect();
+    let label_at: BTreeMap<(usize, usize), usize> = anchors
+        .iter()
+        .enumerate()
+        .flat_map(|(i, a)| a.parts.iter().map(move |p| (*p, i)))
+        .collect();
+    let mut out = Assigned::default();
+    // Per anchor: value pieces in line order.
+    let mut values: Vec<Vec<(usize, usize)>> = vec![Vec::new(); anchors.len()];
+    let mut right_bounds: Vec<f32> = vec![page_right; anchors.len()];
+    for (ai, a) in anchors.iter().enumerate() {
+        let slack = SLACK_EMS * a.em;
+        // The next label on the label's first line bounds the columns on the right.
+        let next_x0 = anchors
+            .iter()
+            .filter(|b| beside(a, b))
+            .map(|b| b.x0)
+            .fold(f32::INFINITY, f32::min);
+        let bound = next_x0.min(cell_right(&a.cell).unwrap_or(page_right));
+        right_bounds[ai] = bound;
+        let usable = |p: &P, taken: &BTreeSet<(usize, usize)>| {
+            !taken.contains(&(p.line, p.idx)) && p.cell == a.cell
+        };
+        // Right of the label, on its own lines.
+        let mut got: Vec<(usize, usize)> = Vec::new();
+        for row in &lines[a.first_line..=a.last_line] {
+            for p in row {
+                if usable(p, &taken) && p.bbox[0] >= a.x1 - slack && p.bbox[2] <= bound + slack {
+                    got.push((p.line, p.idx));
+                }
+            }
+        }
+        let (col0, col1) = if got.is_empty() {
+            (a.x0 - slack, bound + slack)
+        } else {
+            (a.x1 - slack, bound + slack)
+        };
+        // Continue below.
+        let mut bottom = lines[a.last_line]
+            .iter()
+            .map(|p| p.bbox[1])
+            .fold(f32::INFINITY, f32::min);
+        for row in &lines[a.last_line + 1..] {
+            // A label in this label's columns ends the value.
+            if row.iter().any(|p| {
+                label_at.contains_key(&(p.line, p.idx))
+                    && p.bbox[0] < col1
+                    && p.bbox[2] > a.x0 - slack
+            }) {
+                break;
+            }
+            let top = row
+                .iter()
+                .map(|p| p.bbox[3])
+                .fold(f32::NEG_INFINITY, f32::max);
+            if bottom - top > MAX_GAP_EMS * a.em {
+                break;
+            }
+            // Anything starting left of the column but reaching into it (an outdented
+            // line, text in the label column) ends the value.
+            if row
+                .iter()
+                .any(|p| p.bbox[0] < col0 && p.bbox[2] > a.x0 + slack)
+            {
+                break;
+            }
+            let here: Vec<&P> = row
+                .iter()
+                .filter(|p| usable(p, &taken) && p.bbox[0] >= col0 && p.bbox[2] <= col1)
+                .collect();
+            if here.is_empty() {
+                break;
+            }
+            bottom = here.iter().map(|p| p.bbox[1]).fold(f32::INFINITY, f32::min);
+            got.extend(here.iter().map(|p| (p.line, p.idx)));
+        }
+        taken.extend(got.iter().copied());
+        values[ai] = got;
+    }
+    let piece = |(li, idx): (usize, usize)| lines[li].iter().find(|p| p.idx == idx);
+    // Keys of assigned pieces.
+    let mut key_of: BTreeMap<(usize, usize), Key> = BTreeMap::new();
+    for (ai, a) in anchors.iter().enumerate() {
+        let lk = synthetic(page_index, ai, false);
+        let vk = synthetic(page_index, ai, true);
+        for p in &a.parts {
+            key_of.insert(*p, lk);
+        }
+        let line_no = |li: usize| first.saturating_add(u32::try_from(li).unwrap_or(u32::MAX));
+        out.cells.insert(
+            lk,
+            Cell {
+                rect: [a.x0, 0.0, a.x1, 0.0],
+                lines: vec![(line_no(a.first_line), a.label.clone())],
+                soft: vec![false],
+            },
+        );
+        if values[ai].is_empty() {
+            let group = a.field == Field::Budget
+                && anchors
+                    .iter()
+                    .any(|b| beside(a, b) && b.field == Field::Budget);
+            out.roles.insert(
+                lk,
+                if group {
+                    Role::Group
+                } else {
+                    Role::Label {
+                        label: a.label.clone(),
+                        values: Vec::new(),
+                    }
+                },
+            );
+            continue;
+        }
+        let mut cell = Cell::default();
+        let mut by_line: BTreeMap<usize, Vec<&P>> = BTreeMap::new();
+        for v in &values[ai] {
+            key_of.insert(*v, vk);
+            if let Some(p) = piece(*v) {
+                by_line.entry(v.0).or_default().push(p);
+            }
+        }
+        for (li, ps) in by_line {
+            let mut text = String::new();
+            for (i, p) in ps.iter().enumerate() {
+                // The line's own gaps: the value reads as extracted.
+                if i > 0 {
+                    text.push_str(p.gap);
+                }
+                text.push_str(&p.text);
+            }
+            let right = ps
+                .iter()
+                .map(|p| p.bbox[2])
+                .fold(f32::NEG_INFINITY, f32::max);
+            let em = ps.iter().map(|p| p.em()).fold(0.0f32, f32::max);
+            cell.lines.push((line_no(li), text));
+            cell.soft
+                .push(right_bounds[ai] - right <= super::SOFT_WRAP_EMS * em + super::SOFT_WRAP_PAD);
+        }
+        out.cells.insert(vk, cell);
+        out.consumed.insert(vk);
+        out.roles.insert(
+            lk,
+            Role::Label {
+                label: a.label.clone(),
+                values: vec![vk],
+            },
+        );
+    }
+    // Rewritten segments of the touched lines.
+    let touched: BTreeSet<usize> = key_of.keys().map(|(li, _)| *li).collect();
+    for li in touched {
+        let line = &page.lines[li];
+        let mut segs: Segments = Vec::new();
+        for (idx, p) in line.pieces.iter().enumerate() {
+            let k = key_of
+                .get(&(li, idx))
+                .copied()
+                .or_else(|| p.cell.as_ref().map(key));
+            match segs.last_mut() {
+                Some((ok, _, text)) if *ok == k && k.is_some() => {
+                    text.push_str(p.gap);
+                    text.push_str(&p.text);
+                }
+                _ => segs.push((k, p.gap, p.text.clone())),
+            }
+        }
+        out.segs.insert(
+            first.saturating_add(u32::try_from(li).unwrap_or(u32::MAX)),
+            segs,
+        );
+    }
+    Some(out)
+}
+
+/// `b` starts on one of `a`'s lines, right of it.
+fn beside(a: &Anchor, b: &Anchor) -> bool {
+    (a.first_line..=a.last_line).contains(&b.first_line) && b.x0 > a.x0
+}
+
+/// A label pieced together from a wrapped column that the vocabulary does not list is only
+/// taken when it starts like a budget label (`令和６年` / `度補正予` / `算額`): the budget
+/// pattern (anything ending in 予算額) would otherwise take a value stacked over a label.
+fn budget_start(joined: &str) -> bool {
+    let key = labels::label_key(joined);
+    let mut chars = key.chars();
+    let era_digit = |rest: &str| {
+        rest.chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_digit() || c == '元')
+    };
+    key.strip_prefix("令和").is_some_and(era_digit)
+        || key.strip_prefix("平成").is_some_and(era_digit)
+        || (chars.next() == Some('R') && chars.next().is_some_and(|c| c.is_ascii_digit()))
+        || ["予算", "補正", "当初", "概算", "前年度", "本年度", "今年度"]
+            .iter()
+            .any(|p| key.starts_with(p))
+}
+
+/// Labels of a page: whole pieces, or pieces stacked at one left edge on consecutive lines
+/// that join into a label (the longest such join wins).
+fn find_anchors(lines: &[Vec<P>]) -> Vec<Anchor> {
+    let mut used: BTreeSet<(usize, usize)> = BTreeSet::new();
+    let mut out = Vec::new();
+    for (li, row) in lines.iter().enumerate() {
+        for p in row {
+            if used.contains(&(p.line, p.idx)) {
+                continue;
+            }
+            let slack = SLACK_EMS * p.em();
+            // Stack of pieces below at the same left edge, each the first piece of its
+            // line at or right of that edge.
+            let mut stack: Vec<&P> = vec![p];
+            let mut bottom = p.bbox[1];
+            // The lines of one wrapped label are evenly spaced; a wider gap is the next field.
+            let mut min_gap = f32::INFINITY;
+            for next in lines.iter().skip(li + 1).take(MAX_LABEL_LINES - 1) {
+                let Some(q) = next
+                    .iter()
+                    .filter(|q| q.bbox[2] > p.bbox[0] - slack && q.cell == p.cell)
+                    .min_by(|a, b| a.bbox[0].total_cmp(&b.bbox[0]))
+                else {
+                    break;
+                };
+                if (q.bbox[0] - p.bbox[0]).abs() > slack
+                    || q.bbox[2] > p.bbox[2] + 2.0 * slack
+                    || bottom - q.bbox[3] > MAX_GAP_EMS * p.em()
+                    || bottom - q.bbox[3] > min_gap + 0.25 * p.em()
+                    || used.contains(&(q.line, q.idx))
+                {
+                    break;
+                }
+                min_gap = min_gap.min(bottom - q.bbox[3]);
+                bottom = q.bbox[1];
+                stack.push(q);
+            }
+            let mut best: Option<(usize, Field, String)> = None;
+            let mut joined = String::new();
+            for (k, q) in stack.iter().enumerate() {
+                joined.push_str(q.text.trim());
+                let Some((f, l)) = whole_label(&joined) else {
+                    continue;
+                };
+                // A join past a whole label, or one holding brackets inside, must be a
+                // vocabulary label itself, not just something ending in 予算額.
+                let inner_bracket = l
+                    .trim_end_matches([':', '：'])
+                    .chars()
+                    .skip(1)
+                    .collect::<Vec<_>>()
+                    .split_last()
+                    .is_some_and(|(_, mid)| {
+                        mid.iter().any(|c| "【】［］[]〔〕（）()".contains(*c))
+                    });
+                if k > 0
+                    && labels::field_of(&joined).is_none()
+                    && (inner_bracket
+                        || !budget_start(&joined)
+                        || best.as_ref().is_some_and(|b| {
+                            b.1 != Field::Budget
+                                || budget_start(&q.text)
+                                || whole_label(&q.text).is_some()
+                        }))
+                {
+                    continue;
+                }
+                best = Some((k, f, l));
+            }
+            let Some((k, field, label)) = best else {
+                continue;
+            };
+            let parts: Vec<&P> = stack[..=k].to_vec();
+            for q in &parts {
+                used.insert((q.line, q.idx));
+            }
+            out.push(Anchor {
+                parts: parts.iter().map(|q| (q.line, q.idx)).collect(),
+                label,
+                field,
+                x0: parts
+                    .iter()
+                    .map(|q| q.bbox[0])
+                    .fold(f32::INFINITY, f32::min),
+                x1: parts
+                    .iter()
+                    .map(|q| q.bbox[2])
+                    .fold(f32::NEG_INFINITY, f32::max),
+                first_line: li,
+                last_line: parts.last().map_or(li, |q| q.line),
+                em: p.em(),
+                cell: p.cell,
+            });
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A line of pieces `(x0, text)` at baseline `y`, 10 pt glyphs, 10 pt per character.
+    fn line(y: f32, pieces: &[(f32, &str)]) -> ingest::Line {
+        let pieces: Vec<ingest::Piece> = pieces
+            .iter()
+            .enumerate()
+            .map(|(i, (x, t))| ingest::Piece {
+                gap: if i == 0 { "" } else { "\u{3000}" },
+                text: t.to_string(),
+                bbox: [*x, y - 1.2, x + 10.0 * t.chars().count() as f32, y + 8.8],
+                cell: None,
+            })
+            .collect();
+        ingest::Line {
+            text: pieces
+                .iter()
+                .map(|p| format!("{}{}", p.gap, p.text))
+                .collect(),
+            vertical: false,
+            spans: Vec::new(),
+            pieces,
+        }
+    }
+
+    fn labels_and_values(page: &ingest::Page) -> Vec<(String, Vec<String>)> {
+        let found = assign(0, page, 1, &|_| false).expect("a form");
+        let mut out = Vec::new();
+        for (k, role) in &found.roles {
+            let _ = k;
+            if let Role::Label { label, values } = role {
+                let v = values
+                    .iter()
+                    .flat_map(|v| found.cells[v].lines.iter().map(|(_, t)| t.clone()))
+                    .collect();
+                out.push((label.clone(), v));
+            }
+        }
+        out.sort();
+        out
+    }
+
+    #[test]
+    fn wrapped_labels_side_values_pairs_and_columns() {
+        let page = ingest::Page {
+            number: 1,
+            lines: vec![
+                line(800.0, &[(50.0, "事業名"), (120.0, "港湾物流事業")]),
+                // A label wrapped in a 4-character column, its value beside it.
+                line(780.0, &[(50.0, "令和６年"), (120.0, "1,200千円")]),
+                line(767.0, &[(50.0, "度補正予")]),
+                line(754.0, &[(50.0, "算額")]),
+                // Two fields side by side.
+                line(
+                    730.0,
+                    &[
+                        (50.0, "補助率"),
+                        (120.0, "1/2"),
+                        (300.0, "実施主体"),
+                        (370.0, "市町村"),
+                    ],
+                ),
+                // Labels over values.
+                line(705.0, &[(50.0, "事業概要")]),
+                line(692.0, &[(60.0, "港湾の物流を高度化する。")]),
+                line(679.0, &[(60.0, "計画を支援する。")]),
+                // Prose at the left margin ends the value.
+                line(650.0, &[(40.0, "以上のとおり。")]),
+            ],
+        };
+        let got = labels_and_values(&page);
+        let want: Vec<(String, Vec<String>)> = vec![
+            ("事業名".into(), vec!["港湾物流事業".into()]),
+            (
+                "事業概要".into(),
+                vec!["港湾の物流を高度化する。".into(), "計画を支援する。".into()],
+            ),
+            ("令和６年度補正予算額".into(), vec!["1,200千円".into()]),
+            ("実施主体".into(), vec!["市町村".into()]),
+            ("補助率".into(), vec!["1/2".into()]),
+        ];
+        let mut want = want;
+        want.sort();
+        assert_eq!(got, want);
+    }
+
+    #[test]
+    fn a_value_stacked_over_a_budget_label_is_no_label() {
+        assert!(budget_start("令和６年度補正予算額"));
+        assert!(budget_start("Ｒ７予算案"));
+        assert!(!budget_start("港湾物流事業令和6年度補正予算額"));
+        assert!(!budget_start("9664予算額"));
+    }
+
+    #[test]
+    fn a_page_with_few_labels_is_left_alone() {
+        let page = ingest::Page {
+            number: 1,
+            lines: vec![
+                line(800.0, &[(50.0, "目的"), (120.0, "本書は手順を示す。")]),
+                line(780.0, &[(50.0, "手順は次のとおり。")]),
+            ],
+        };
+        assert!(assign(0, &page, 1, &|_| false).is_none());
+    }
+}
