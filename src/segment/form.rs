@@ -14,9 +14,7 @@ use super::amounts::{find_money, find_year, fold_width};
 use super::clean::{Block, Line};
 use super::labels::{Field, Hit};
 use super::sheet::{self, Title};
-use super::{
-    FieldSource, Goal, Period, ProgramRecord, ProgramStatus, SourceInfo, SourceSpan, UnitAmount,
-};
+use super::{Period, ProgramRecord, ProgramStatus, SourceInfo, SourceSpan, UnitAmount};
 
 /// The title: a labelled 事業名 (or 施策名) beats every weaker rule's title.
 pub(super) fn labelled_title(block: &Block, hits: &[Hit], found: Option<Title>) -> Option<Title> {
@@ -403,92 +401,6 @@ fn label_text(label: &str) -> String {
         .collect()
 }
 
-/// "（社会資本整備総合交付金の内数）" → "社会資本整備総合交付金"; `None` when the text before
-/// の内数 is an amount or a budget label (the amount is then part of an unnamed whole).
-pub fn part_of_item(text: &str) -> Option<String> {
-    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
-    let re = RE.get_or_init(|| {
-        regex::Regex::new(r"([^\s（(【［\[、，,：:]+?)\s*の内数").expect("static regex")
-    });
-    let folded = fold_width(text);
-    let c = re.captures(&folded)?;
-    let item = c[1].trim();
-    let item = item.trim_start_matches(|c: char| c.is_ascii_digit() || c == ',' || c == '.');
-    if item.is_empty()
-        || item.ends_with('円')
-        || item.contains("予算")
-        || item.chars().count() < 3
-        || !find_money(item).is_empty()
-    {
-        return None;
-    }
-    Some(item.to_string())
-}
-
-/// One 成果目標 line: the number, its unit and the target year where written
-/// ("令和８年度までに実施自治体数を300か所とする" → 300, か所, 2026).
-pub fn goal(text: &str, default_era: &str) -> Goal {
-    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
-    let re = RE.get_or_init(|| {
-        regex::Regex::new(
-            r"([0-9][0-9,]*(?:\.[0-9]+)?)\s*(%|パーセント|割|件|人|名|か所|箇所|ヶ所|カ所|団体|市町村|自治体|都道府県|社|校|回|施設|事業所|世帯|倍|万人|千人|億円|万円|円|km|ha|t|トン|時間|日)",
-        )
-        .expect("static regex")
-    });
-    let folded = fold_width(text);
-    // A year is not the target's value: skip numbers that are part of "令和8年度", "2030年".
-    let year = find_year(text, default_era);
-    let mut value = None;
-    let mut unit = None;
-    for c in re.captures_iter(&folded) {
-        let (Some(n), Some(u)) = (c.get(1), c.get(2)) else {
-            continue;
-        };
-        if year
-            .as_ref()
-            .is_some_and(|y| n.start() < y.end && y.start < n.end())
-        {
-            continue;
-        }
-        if folded[n.end()..].trim_start().starts_with("年") {
-            continue;
-        }
-        value = Some(n.as_str().replace(',', ""));
-        unit = Some(u.as_str().to_string());
-        break;
-    }
-    let calendar = calendar_year(&folded);
-    Goal {
-        text: text.to_string(),
-        value,
-        unit,
-        year: year.map(|y| y.year).or(calendar),
-    }
-}
-
-fn calendar_year(folded: &str) -> Option<i32> {
-    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
-    let re = RE.get_or_init(|| regex::Regex::new(r"(20[0-9]{2})\s*年").expect("static regex"));
-    re.captures(folded).and_then(|c| c[1].parse().ok())
-}
-
-/// 事業期間: "令和６年度～令和８年度" → 2024..2026; a single year gives the start only.
-pub fn period(text: &str, default_era: &str) -> Period {
-    let folded = fold_width(text);
-    let start = find_year(&folded, default_era);
-    let end = start.as_ref().and_then(|s| {
-        let rest = folded.get(s.end..)?;
-        let sep = rest.find(['~', '〜', '～', '-', '－', '―', 'ー', '‐'])?;
-        find_year(&rest[sep..], default_era)
-    });
-    let start_year = start.map(|y| y.year).or_else(|| calendar_year(&folded));
-    Period {
-        raw: text.to_string(),
-        start_year,
-        end_year: end.map(|y| y.year),
-    }
-}
-
 fn has_no_fields(r: &ProgramRecord) -> bool {
     r.budget.is_empty()
         && r.purpose.is_none()
@@ -506,117 +418,11 @@ fn has_no_fields(r: &ProgramRecord) -> bool {
         && r.account.is_none()
 }
 
-/// Provenance of every field the record has: the labelled lines when a label gave it, else
-/// the block line(s) its text is found on.
-fn provenance(
-    record: &mut ProgramRecord,
-    block: &Block,
-    title_index: usize,
-    from_label: &[(&'static str, usize, usize)],
-    source: &SourceInfo,
-) {
-    let mut out: Vec<FieldSource> = Vec::new();
-    let mut push = |field: &str, first: usize, last: usize| {
-        let (Some(a), Some(b)) = (block.get(first), block.get(last.max(first))) else {
-            return;
-        };
-        let fs = FieldSource {
-            field: field.to_string(),
-            file: source.file.clone(),
-            page: a.page,
-            line_start: a.start,
-            line_end: b.end,
-            repaired: None,
-            min_confidence: None,
-        };
-        if !out.contains(&fs) {
-            out.push(fs);
-        }
-    };
-    let labelled = |field: &str| from_label.iter().any(|(f, _, _)| *f == field);
-    for (field, first, last) in from_label {
-        push(field, *first, *last);
-    }
-    if record.name.is_some() && title_index < block.len() {
-        push("name", title_index, title_index);
-    }
-    let texts: Vec<(&str, Vec<String>)> = vec![
-        (
-            "budget",
-            record.budget.iter().map(|b| b.raw.clone()).collect(),
-        ),
-        ("purpose", record.purpose.iter().cloned().collect()),
-        ("overview", record.overview.iter().cloned().collect()),
-        ("effects", record.effects.iter().cloned().collect()),
-        ("implementing_bodies", record.implementing_bodies.clone()),
-        (
-            "subsidy_rates",
-            record.subsidy_rates.iter().map(|r| r.raw.clone()).collect(),
-        ),
-        (
-            "unit_amounts",
-            record.unit_amounts.iter().map(|u| u.raw.clone()).collect(),
-        ),
-        ("contact", record.contact.iter().cloned().collect()),
-    ];
-    for (field, values) in texts {
-        if labelled(field) {
-            continue;
-        }
-        for v in values {
-            if let Some((a, b)) = locate(block, &v) {
-                push(field, a, b);
-            }
-        }
-    }
-    record.provenance.extend(out);
-}
-
-/// The block lines a value was read from: the first line containing its first characters
-/// through the line containing its last characters (compared without spaces, width-folded).
-fn locate(block: &Block, value: &str) -> Option<(usize, usize)> {
-    let squash = |s: &str| -> String {
-        fold_width(s)
-            .chars()
-            .filter(|c| !c.is_whitespace())
-            .collect()
-    };
-    let v = squash(value);
-    if v.is_empty() {
-        return None;
-    }
-    let head: String = v.chars().take(12).collect();
-    let tail: String = {
-        let n = v.chars().count();
-        v.chars().skip(n.saturating_sub(12)).collect()
-    };
-    let lines: Vec<String> = block.iter().map(|l| squash(&l.text)).collect();
-    let first = lines
-        .iter()
-        .position(|l| !l.is_empty() && (l.contains(&head) || head.contains(l.as_str())))?;
-    let last = (first..lines.len())
-        .find(|&i| !lines[i].is_empty() && lines[i].contains(&tail))
-        .unwrap_or(first);
-    Some((first, last))
-}
-
-/// Marks the provenance of `records` with what the repair did on their lines: `lines`
-/// gives, per 1-based global line number, the lowest confidence of a span on it (repaired
-/// or left unresolved).
-pub fn mark_repairs(records: &mut [ProgramRecord], lines: &std::collections::BTreeMap<u32, f32>) {
-    for r in records {
-        for p in &mut r.provenance {
-            let mut repaired = false;
-            let mut low: Option<f32> = None;
-            for (_, c) in lines.range(p.line_start..=p.line_end) {
-                repaired = true;
-                low = Some(low.map_or(*c, |l: f32| l.min(*c)));
-            }
-            p.repaired = Some(repaired);
-            p.min_confidence = low;
-        }
-    }
-}
+mod provenance;
+mod values;
+pub use provenance::mark_repairs;
+use provenance::provenance;
+pub use values::{goal, part_of_item, period};
 
 #[cfg(test)]
 mod tests;
