@@ -449,17 +449,11 @@ pub fn run_with_progress(
         manifest: &manifest,
     })?;
     out.remove_journal()?;
-    // Outputs of inputs the previous manifest listed and that are gone now.
-    if let Some(prev) = &previous_manifest {
-        let now: std::collections::HashSet<&str> =
-            manifest.inputs.iter().map(|e| e.path.as_str()).collect();
-        for e in &prev.inputs {
-            // Failed entries too: a write failure keeps an earlier run's outputs.
-            if !now.contains(e.path.as_str()) {
-                out.remove_doc(&e.path);
-            }
-        }
-    }
+    // Outputs of inputs that are gone now (whatever their last status: a write failure
+    // keeps an earlier run's outputs), also those a run killed after its manifest left.
+    let now: std::collections::HashSet<&str> =
+        manifest.inputs.iter().map(|e| e.path.as_str()).collect();
+    out.remove_docs_except(&now);
     let wall = started.elapsed().as_secs_f64();
     let files: Vec<FileTiming> = outcomes.into_iter().map(|o| o.timing).collect();
     let skipped = files.iter().filter(|f| f.skipped).count();

@@ -150,10 +150,73 @@ impl OutDir {
         self.doc_dir(rel).join(file.name())
     }
 
-    /// Removes an input's outputs (they would be stale); a missing directory is fine.
+    /// Removes an input's outputs (they would be stale) and the directories above them
+    /// left empty; a missing directory is fine.
     pub fn remove_doc(&self, rel: &str) {
         // Best effort: a leftover directory is overwritten by the next success anyway.
-        let _ = std::fs::remove_dir_all(self.doc_dir(rel));
+        let dir = self.doc_dir(rel);
+        let _ = std::fs::remove_dir_all(&dir);
+        let docs = self.root.join("docs");
+        let mut up = dir.parent();
+        while let Some(d) = up.filter(|d| d.starts_with(&docs) && *d != docs.as_path()) {
+            // Fails (and stops) at the first directory that is not empty.
+            if std::fs::remove_dir(d).is_err() {
+                break;
+            }
+            up = d.parent();
+        }
+    }
+
+    /// Removes everything under `docs/` that is not the output directory of an input in
+    /// `keep` (relative paths as [`Self::doc_dir`] takes them), or above one: the outputs
+    /// of removed inputs, also when a run was killed after its manifest and before it
+    /// removed them, and directories left empty. Only for the holder of the batch lock.
+    /// Returns how many entries were removed.
+    pub fn remove_docs_except(&self, keep: &std::collections::HashSet<&str>) -> usize {
+        let docs = self.root.join("docs");
+        let ancestors: std::collections::HashSet<&str> = keep
+            .iter()
+            .flat_map(|&rel| rel.match_indices('/').map(move |(i, _)| &rel[..i]))
+            .collect();
+        let mut removed = 0;
+        let mut it = walkdir::WalkDir::new(&docs).min_depth(1).into_iter();
+        while let Some(Ok(e)) = it.next() {
+            let rel: Option<Vec<&str>> = e
+                .path()
+                .strip_prefix(&docs)
+                .ok()
+                .and_then(|r| r.components().map(|c| c.as_os_str().to_str()).collect());
+            let rel = rel.map(|parts| parts.join("/"));
+            let rel = rel.as_deref().unwrap_or("");
+            if keep.contains(rel) {
+                if e.file_type().is_dir() {
+                    it.skip_current_dir();
+                }
+                continue;
+            }
+            if e.file_type().is_dir() && ancestors.contains(rel) {
+                continue;
+            }
+            let gone = if e.file_type().is_dir() {
+                it.skip_current_dir();
+                std::fs::remove_dir_all(e.path())
+            } else {
+                std::fs::remove_file(e.path())
+            };
+            removed += usize::from(gone.is_ok());
+        }
+        // Ancestors whose inputs all failed without outputs are left empty.
+        for e in walkdir::WalkDir::new(&docs)
+            .min_depth(1)
+            .contents_first(true)
+            .into_iter()
+            .filter_map(|e| e.ok())
+        {
+            if e.file_type().is_dir() && std::fs::remove_dir(e.path()).is_ok() {
+                removed += 1;
+            }
+        }
+        removed
     }
 
     /// Reads the manifest.

@@ -33,6 +33,8 @@ pub enum PartsError {
 pub struct Parts<R> {
     reader: R,
     block: usize,
+    /// Longest head of a long line handed out (at most `block`).
+    head: usize,
     buf: Vec<u8>,
     /// Bytes of `buf` handed out by the last part (dropped at the next call).
     taken: usize,
@@ -47,11 +49,20 @@ impl<R: Read> Parts<R> {
         Parts {
             reader,
             block: block.max(1),
+            head: block.max(1),
             buf: Vec::new(),
             taken: 0,
             offset: 0,
             eof: false,
         }
+    }
+
+    /// Heads of long lines of at most `max` bytes (at least 4, at most the block): the
+    /// repair of one head takes memory in proportion to it (about 40 bytes a byte of
+    /// garbled text), whole lines of ordinary length are still read a block at a time.
+    pub fn max_head(mut self, max: usize) -> Self {
+        self.head = max.clamp(4, self.block.max(4));
+        self
     }
 
     /// The next part, `None` at the end of the input.
@@ -75,7 +86,7 @@ impl<R: Read> Parts<R> {
             match memchr::memrchr(b'\n', &self.buf) {
                 Some(i) => break i + 1,
                 // A line longer than a block: its head goes on its own.
-                None => match long_line_head(&self.buf) {
+                None => match long_line_head(&self.buf[..self.buf.len().min(self.head)]) {
                     Ok(Some(cut)) => break cut,
                     // Not one whole character yet (a block of under 4 bytes).
                     Ok(None) => want = self.buf.len() + self.block,
@@ -135,34 +146,44 @@ fn long_line_head(buf: &[u8]) -> Result<Option<usize>, usize> {
     }
 }
 
-/// A chunk of whole lines as it is, unless its last line is longer than `max` bytes (at
-/// least 1,024): that line is then cut into parts of at most `max` bytes by [`cut_point`],
-/// so that the reports of a 200 MB one-line text in memory are not all held at once.
-/// Output lines are unchanged (parts are written back to back; line numbers count only
-/// `\n`).
+/// A chunk of whole lines as it is, unless a line of it is longer than `max` bytes (at
+/// least 1,024): each such line is then a run of parts of at most `max` bytes cut by
+/// [`cut_point`], the lines between them parts of their own, so that no line longer than
+/// `max` is repaired at once (its memory) and the reports of a 200 MB one-line text in memory
+/// are not all held at once. Output lines are unchanged (parts are written back to back;
+/// line numbers count only `\n`).
 pub fn bounded(chunk: &str, max: usize) -> Vec<&str> {
     let max = max.max(1024);
-    let body = chunk.strip_suffix('\n').unwrap_or(chunk);
-    let last_start = body.rfind('\n').map_or(0, |i| i + 1);
-    if chunk.len() - last_start <= max {
-        return vec![chunk];
-    }
+    let bytes = chunk.as_bytes();
     let mut parts = Vec::new();
-    if last_start > 0 {
-        parts.push(&chunk[..last_start]);
-    }
-    let mut rest = &chunk[last_start..];
-    while rest.len() > max {
-        let mut end = max;
-        while !rest.is_char_boundary(end) {
-            end -= 1;
+    // Start of the run of ordinary lines not handed out yet.
+    let mut run = 0;
+    let mut pos = 0;
+    while pos < bytes.len() {
+        let end = memchr::memchr(b'\n', &bytes[pos..]).map_or(bytes.len(), |i| pos + i + 1);
+        if end - pos > max {
+            if run < pos {
+                parts.push(&chunk[run..pos]);
+            }
+            let mut rest = &chunk[pos..end];
+            while rest.len() > max {
+                let mut cut = max;
+                while !rest.is_char_boundary(cut) {
+                    cut -= 1;
+                }
+                let cut = cut_point(&rest[..cut]);
+                parts.push(&rest[..cut]);
+                rest = &rest[cut..];
+            }
+            if !rest.is_empty() {
+                parts.push(rest);
+            }
+            run = end;
         }
-        let cut = cut_point(&rest[..end]);
-        parts.push(&rest[..cut]);
-        rest = &rest[cut..];
+        pos = end;
     }
-    if !rest.is_empty() {
-        parts.push(rest);
+    if run < bytes.len() {
+        parts.push(&chunk[run..]);
     }
     parts
 }
@@ -199,6 +220,26 @@ mod tests {
     }
 
     #[test]
+    fn heads_of_long_lines_can_be_shorter_than_the_block() {
+        let line = "かきくけこ ".repeat(10_000);
+        let text = format!("短い行です。\n{line}\n短い行です。\n");
+        let mut p = Parts::new(std::io::Cursor::new(text.as_bytes()), 8192).max_head(1024);
+        let mut parts = Vec::new();
+        while let Some(s) = p.next_part().unwrap() {
+            parts.push(s.to_string());
+        }
+        assert_eq!(parts.concat(), text);
+        assert_eq!(parts[0], "短い行です。\n");
+        let heads = &parts[1..parts.len() - 1];
+        assert!(heads.len() > 100);
+        assert!(
+            heads.iter().all(|h| h.len() <= 1024),
+            "{:?}",
+            heads.iter().map(|h| h.len()).max()
+        );
+    }
+
+    #[test]
     fn lines_stay_whole_and_characters_are_never_split() {
         // No cut point at all: 3-byte characters against a block that is no multiple of 3.
         let line = "漢".repeat(5000);
@@ -227,14 +268,19 @@ mod tests {
     }
 
     #[test]
-    fn bounded_cuts_only_a_long_last_line() {
+    fn bounded_cuts_every_long_line_and_only_those() {
         let short = "短い行。\n";
         assert_eq!(bounded(short, 10), vec![short]);
-        let chunk = format!("{short}{}\n", "ab ".repeat(1000));
+        let long = format!("{}\n", "ab ".repeat(1000));
+        let chunk = format!("{short}{short}{long}{short}{long}");
         let parts = bounded(&chunk, 1024);
         assert_eq!(parts.concat(), chunk);
-        assert_eq!(parts[0], short);
-        assert!(parts[1..].iter().all(|p| p.len() <= 1024));
-        assert!(parts[1..parts.len() - 1].iter().all(|p| p.ends_with(' ')));
+        assert_eq!(parts[0], format!("{short}{short}"));
+        assert!(parts.contains(&short), "the line between the long ones");
+        assert!(parts.iter().all(|p| p.len() <= 1024));
+        // Parts of a long line end at a space, but its last.
+        let cut: Vec<&&str> = parts.iter().filter(|p| p.starts_with("ab")).collect();
+        assert!(cut.len() >= 6);
+        assert!(cut.iter().all(|p| p.ends_with(' ') || p.ends_with('\n')));
     }
 }

@@ -74,6 +74,11 @@ pub fn load_tables(dir: Option<&PathBuf>) -> anyhow::Result<glyphmend::tables::T
 /// the model to its clean lines, once to repair it chunk by chunk (same output as whole).
 const CHUNK_BYTES: usize = 8 << 20;
 
+/// Longest part of one line repaired at a time: a longer line is repaired in parts of
+/// this size back to back (its repair takes about 40 bytes of memory a byte of garbled
+/// text: 350 MB for an 8 MiB part, 80 MB for 1 MiB).
+const LONG_LINE_PART: usize = 1 << 20;
+
 /// The input of `repair`: standard input is read once and held (it cannot be read twice);
 /// a file is streamed on each pass.
 enum Input {
@@ -154,10 +159,11 @@ fn for_each_chunk(
     chunk_bytes: usize,
     mut f: impl FnMut(&str) -> anyhow::Result<()>,
 ) -> anyhow::Result<()> {
+    let part_bytes = chunk_bytes.min(LONG_LINE_PART);
     let path = match input {
         Input::Text(text) => {
             for chunk in glyphmend::repair::line_chunks(text, chunk_bytes) {
-                for part in bounded(chunk, chunk_bytes) {
+                for part in bounded(chunk, part_bytes) {
                     f(part)?;
                 }
             }
@@ -167,11 +173,11 @@ fn for_each_chunk(
     };
     let file = std::fs::File::open(path).with_context(|| format!("reading {}", path.display()))?;
     // Whole lines of about `chunk_bytes`, or heads of a longer line (never held whole).
-    let mut parts = Parts::new(file, chunk_bytes);
+    let mut parts = Parts::new(file, chunk_bytes).max_head(part_bytes);
     loop {
         match parts.next_part() {
             Ok(Some(chunk)) => {
-                for part in bounded(chunk, chunk_bytes) {
+                for part in bounded(chunk, part_bytes) {
                     f(part)?;
                 }
             }

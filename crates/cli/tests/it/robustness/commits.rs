@@ -147,6 +147,26 @@ fn killed_after(d: &Path, out: &Path, after: &str) {
     );
 }
 
+/// Every file under `dir`, relative, with its bytes.
+fn tree(dir: &Path) -> Vec<(std::path::PathBuf, Vec<u8>)> {
+    let mut files = Vec::new();
+    let mut todo = vec![dir.to_path_buf()];
+    while let Some(d) = todo.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                files.push((p.strip_prefix(dir).unwrap().to_path_buf(), Vec::new()));
+                todo.push(p);
+            } else {
+                let bytes = std::fs::read(&p).unwrap();
+                files.push((p.strip_prefix(dir).unwrap().to_path_buf(), bytes));
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
 /// The rerun warns, resumes `resumed` inputs and gives exactly a fresh batch's files.
 fn healed(d: &Path, out: &Path, fresh: &Path, resumed: u64) {
     let run = batch(d, out).output().unwrap();
@@ -159,6 +179,9 @@ fn healed(d: &Path, out: &Path, fresh: &Path, resumed: u64) {
     assert_eq!(skipped(out), resumed, "{err}");
     assert_eq!(uncommitted(out), None);
     assert_eq!(batch(d, fresh).arg("-q").status().unwrap().code(), Some(0));
+    // The same document outputs, and nothing else (a removed input's outputs are gone even
+    // when the kill came after the manifest that dropped it).
+    assert_eq!(tree(&out.join("docs")), tree(&fresh.join("docs")));
     for f in [
         "manifest.json",
         "corpus.jsonl",
