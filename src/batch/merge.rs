@@ -54,6 +54,12 @@ pub fn merge(shards: &[PathBuf], out_dir: &Path) -> Result<MergeReport, BatchErr
                 "this shard is unfinished (journal.jsonl present): rerun its batch first",
             ));
         }
+        if let Some(why) = dir.commit_problem() {
+            return Err(refuse(
+                s,
+                format!("this shard is unfinished ({why}): rerun its batch first"),
+            ));
+        }
         let m = dir.read_manifest().map_err(|e| {
             refuse(
                 s,
@@ -133,11 +139,13 @@ pub fn merge(shards: &[PathBuf], out_dir: &Path) -> Result<MergeReport, BatchErr
         .map(|e| e.path.as_str())
         .collect();
     out.sync_docs(&written)?;
-    out.write_corpus(&corpus)?;
-    out.write_records(&crate::segment::join_batch(records))?;
     let needs_attention = NeedsAttention::of(&manifest);
-    out.write_needs_attention(&needs_attention)?;
-    out.write_manifest(&manifest)?;
+    out.commit(&crate::export::outdir::Aggregates {
+        corpus: &corpus,
+        records: &crate::segment::join_batch(records),
+        needs_attention: &needs_attention,
+        manifest: &manifest,
+    })?;
     Ok(MergeReport {
         manifest,
         needs_attention,

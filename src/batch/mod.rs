@@ -30,6 +30,12 @@
 //!   removed once a manifest commits it. An input is resumed only if all its output files
 //!   are there (a deleted `repaired.txt` is regenerated). Temporary files of killed writers
 //!   are removed at the start, and the outputs of inputs no longer present at the end.
+//! * The aggregate files are one commit ([`OutDir::commit`]): a run killed between two of
+//!   them is found at the next start ([`OutDir::commit_problem`], reported in
+//!   [`BatchReport::notes`]) and all four are rewritten from the per-document outputs.
+//! * A failed write (a full disk) replaces none of an input's earlier outputs (they are
+//!   staged and renamed only when all are written): they stay until the retry on the next
+//!   run replaces them.
 //! * Symbolic links are not followed and unreadable directories do not stop the batch: both
 //!   are listed in the manifest's `skipped` (an unreadable one makes the exit status 3).
 
@@ -44,7 +50,7 @@ use process::process_bounded;
 
 use crate::export::ExportError;
 use crate::export::corpus::{CorpusLine, DocResult};
-use crate::export::outdir::OutDir;
+use crate::export::outdir::{Aggregates, OutDir};
 use crate::pipeline::{Pipeline, PipelineError, Source, SourceKind, Stage};
 use crate::segment::ProgramRecord;
 use crate::tables::TableSet;
@@ -203,6 +209,9 @@ pub struct BatchReport {
     pub timings: Timings,
     /// Failed inputs and inputs needing attention (also in `needs_attention.json`).
     pub needs_attention: NeedsAttention,
+    /// What this run found wrong with OUT and put right (a killed earlier run's torn
+    /// commit, see [`OutDir::commit_problem`]); shown as warnings.
+    pub notes: Vec<String>,
 }
 
 impl BatchReport {
@@ -290,6 +299,19 @@ pub fn run_with_progress(
     out.create()?;
     // Held until this function returns (or the process dies: the OS releases it).
     let _lock = lock(&opts.out_dir)?;
+    // Checked first (under the lock): a torn commit is rewritten whole below, from the
+    // per-document outputs, which the previous manifest and the journal resume.
+    let notes: Vec<String> = out
+        .commit_problem()
+        .map(|why| {
+            format!(
+                "{}: {why}; finished inputs resumed from their outputs, corpus.jsonl, \
+                 records.jsonl, needs_attention.json and manifest.json rewritten",
+                opts.out_dir.display()
+            )
+        })
+        .into_iter()
+        .collect();
     let mut pipeline = Pipeline::builtin()?.with_tables_dir(opts.extra_tables.as_deref())?;
     pipeline.options.budget = opts.budget;
     pipeline.options.password = opts.password.clone();
@@ -415,26 +437,23 @@ pub fn run_with_progress(
         .map(|o| o.entry.path.as_str())
         .collect();
     out.sync_docs(&written)?;
-    out.write_corpus(&corpus)?;
     // List rows and sheets of different inputs joined, 再掲 rows merged (segment::join_batch).
     let records = crate::segment::join_batch(records);
-    out.write_records(&records)?;
     let needs_attention = NeedsAttention::of(&manifest);
-    out.write_needs_attention(&needs_attention)?;
     // The manifest last: a run killed before this point resumes from the previous one
-    // and the journal.
-    out.write_manifest(&manifest)?;
+    // and the journal; `commit.json` names files torn between them.
+    out.commit(&Aggregates {
+        corpus: &corpus,
+        records: &records,
+        needs_attention: &needs_attention,
+        manifest: &manifest,
+    })?;
     out.remove_journal()?;
-    // Outputs of inputs the previous manifest listed and that are gone now.
-    if let Some(prev) = &previous_manifest {
-        let now: std::collections::HashSet<&str> =
-            manifest.inputs.iter().map(|e| e.path.as_str()).collect();
-        for e in &prev.inputs {
-            if !now.contains(e.path.as_str()) && e.outputs.is_some() {
-                out.remove_doc(&e.path);
-            }
-        }
-    }
+    // Outputs of inputs that are gone now (whatever their last status: a write failure
+    // keeps an earlier run's outputs), also those a run killed after its manifest left.
+    let now: std::collections::HashSet<&str> =
+        manifest.inputs.iter().map(|e| e.path.as_str()).collect();
+    out.remove_docs_except(&now);
     let wall = started.elapsed().as_secs_f64();
     let files: Vec<FileTiming> = outcomes.into_iter().map(|o| o.timing).collect();
     let skipped = files.iter().filter(|f| f.skipped).count();
@@ -463,6 +482,7 @@ pub fn run_with_progress(
         manifest,
         timings,
         needs_attention,
+        notes,
     })
 }
 

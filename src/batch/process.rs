@@ -238,7 +238,20 @@ pub(super) fn process(input: &Input, ctx: &Context, abandoned: &AtomicBool) -> O
         return failure(input, Some(size), None, Stage::Timeout, "abandoned".into());
     }
     if let Err(e) = ctx.out.write_doc(&result, &records) {
-        return fail(Stage::Write, e.to_string(), &timing);
+        // Nothing was replaced (see `OutDir::write_doc`): the previous outputs stay, unlisted
+        // by this run's manifest, until the retry on the next run replaces them.
+        let mut o = failure(
+            input,
+            Some(size),
+            Some(sha.clone()),
+            Stage::Write,
+            format!("{e}; previous outputs kept, retried on the next run"),
+        );
+        o.timing = FileTiming {
+            total_ms: ms(t0),
+            ..timing
+        };
+        return o;
     }
     let entry = done_entry(input, size, &result, records.len());
     // Best effort: without the line, a killed run only redoes this input.

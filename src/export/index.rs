@@ -346,6 +346,26 @@ pub fn build_from(out_dir: &Path, corpus: &[CorpusLine]) -> Result<usize> {
     Ok(corpus.len())
 }
 
+/// An index held in memory of `pages` (source, 1-based page, text; ids as the batch makes
+/// them), for tests and fuzzing the query path ([`super::search::search_in`]).
+pub fn in_ram(pages: &[(&str, u32, &str)]) -> Result<(Index, Fields)> {
+    let (schema, f) = schema();
+    let index = Index::create_in_ram(schema);
+    register(&index);
+    let mut writer: IndexWriter = index.writer_with_num_threads(1, 15_000_000)?;
+    for &(source, page, text) in pages {
+        writer.add_document(doc!(
+            f.id => super::corpus::page_id(source, page),
+            f.source => source,
+            f.page => u64::from(page),
+            f.sha256 => "",
+            f.text => text,
+        ))?;
+    }
+    writer.commit()?;
+    Ok((index, f))
+}
+
 /// Opens `OUT/index` with the tokenizer registered.
 pub fn open(out_dir: &Path) -> Result<(Index, Fields)> {
     let dir = index_dir(out_dir);

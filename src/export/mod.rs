@@ -111,6 +111,41 @@ pub fn write_replace(path: &Path, bytes: &[u8]) -> Result<()> {
 }
 
 fn write_via_rename(path: &Path, bytes: &[u8], sync: bool) -> Result<()> {
+    stage(path, bytes, sync)?.commit()
+}
+
+/// A file written whole to its temporary name beside `path`, not yet renamed into place:
+/// [`Staged::commit`] renames it; dropped uncommitted, the temporary file is removed. Several
+/// files staged first and committed only when all are written replace their old versions
+/// only if every write succeeded (a full disk leaves the old ones as they were).
+#[derive(Debug)]
+pub struct Staged {
+    tmp: PathBuf,
+    path: PathBuf,
+    committed: bool,
+}
+
+impl Staged {
+    /// Renames the temporary file over its destination.
+    pub fn commit(mut self) -> Result<()> {
+        let r = std::fs::rename(&self.tmp, &self.path);
+        // On failure `Drop` removes the temporary file.
+        self.committed = r.is_ok();
+        r.map_err(|e| ExportError::io(&self.path, e))
+    }
+}
+
+impl Drop for Staged {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = std::fs::remove_file(&self.tmp);
+        }
+    }
+}
+
+/// Writes `bytes` to a temporary file beside `path` (named `.NAME.tmp-…`, so that a
+/// killed writer's leftovers are recognised), synced if `sync`; see [`Staged`].
+pub fn stage(path: &Path, bytes: &[u8], sync: bool) -> Result<Staged> {
     let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).map_err(|e| ExportError::io(dir, e))?;
     let name = path
@@ -123,19 +158,22 @@ fn write_via_rename(path: &Path, bytes: &[u8], sync: bool) -> Result<()> {
         std::process::id(),
         std::thread::current().id()
     ));
+    let staged = Staged {
+        tmp,
+        path: path.to_path_buf(),
+        committed: false,
+    };
     let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
+        let mut f = std::fs::File::create(&staged.tmp)?;
         f.write_all(bytes)?;
         if sync {
             f.sync_all()?;
         }
-        std::fs::rename(&tmp, path)
+        Ok(())
     })();
-    if let Err(e) = result {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(ExportError::io(path, e));
-    }
-    Ok(())
+    // On failure `staged` is dropped: the temporary file is removed.
+    result.map_err(|e| ExportError::io(path, e))?;
+    Ok(staged)
 }
 
 /// Makes durable every file written with [`write_replace`] under `dir` (the listed ones):

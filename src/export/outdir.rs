@@ -7,6 +7,7 @@
 //! OUT/corpus.jsonl             one line per page of every input that went through
 //! OUT/records.jsonl            program records of all inputs (schema/records.schema.json)
 //! OUT/journal.jsonl            inputs finished by a run not yet committed by its manifest
+//! OUT/commit.json              sha256 of the four files above it, written before them
 //! OUT/.glyphmend.lock          held by the batch writing OUT
 //! OUT/docs/<input>/doc.json    the document (single source of truth for the files beside it)
 //! OUT/docs/<input>/repaired.txt, spans.json, records.jsonl
@@ -15,13 +16,20 @@
 //! OUT/review/                  its document pages and page images (export::review)
 //! ```
 //!
+//! The four aggregate files (`corpus.jsonl`, `records.jsonl`, `needs_attention.json`,
+//! `manifest.json`) are one commit ([`OutDir::commit`]): their hashes go to `commit.json`
+//! first, then each file is replaced atomically. A run killed between two of them leaves
+//! files that do not match `commit.json` ([`OutDir::commit_problem`] says so; readers warn,
+//! the next batch rewrites them all from the per-document outputs).
+//!
 //! Invariant: no other module spells these names; every write goes through
-//! [`super::write_atomic`] / [`super::write_replace`].
+//! [`super::write_atomic`] / [`super::write_replace`] / [`super::stage`].
 
 use super::corpus::{CorpusLine, DocResult, SpanRecord};
 use super::manifest::{Manifest, NeedsAttention, Timings};
-use super::{ExportError, Result, read_json, to_json_pretty, write_atomic, write_replace};
+use super::{ExportError, Result, read_json, stage, to_json_pretty, write_atomic};
 use crate::segment::ProgramRecord;
+use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 
 /// A file of one document's output directory.
@@ -103,6 +111,10 @@ impl OutDir {
     pub fn journal_path(&self) -> PathBuf {
         self.root.join("journal.jsonl")
     }
+    /// `commit.json`.
+    pub fn commit_path(&self) -> PathBuf {
+        self.root.join("commit.json")
+    }
     /// The search index's directory.
     pub fn index_dir(&self) -> PathBuf {
         self.root.join("index")
@@ -138,10 +150,73 @@ impl OutDir {
         self.doc_dir(rel).join(file.name())
     }
 
-    /// Removes an input's outputs (they would be stale); a missing directory is fine.
+    /// Removes an input's outputs (they would be stale) and the directories above them
+    /// left empty; a missing directory is fine.
     pub fn remove_doc(&self, rel: &str) {
         // Best effort: a leftover directory is overwritten by the next success anyway.
-        let _ = std::fs::remove_dir_all(self.doc_dir(rel));
+        let dir = self.doc_dir(rel);
+        let _ = std::fs::remove_dir_all(&dir);
+        let docs = self.root.join("docs");
+        let mut up = dir.parent();
+        while let Some(d) = up.filter(|d| d.starts_with(&docs) && *d != docs.as_path()) {
+            // Fails (and stops) at the first directory that is not empty.
+            if std::fs::remove_dir(d).is_err() {
+                break;
+            }
+            up = d.parent();
+        }
+    }
+
+    /// Removes everything under `docs/` that is not the output directory of an input in
+    /// `keep` (relative paths as [`Self::doc_dir`] takes them), or above one: the outputs
+    /// of removed inputs, also when a run was killed after its manifest and before it
+    /// removed them, and directories left empty. Only for the holder of the batch lock.
+    /// Returns how many entries were removed.
+    pub fn remove_docs_except(&self, keep: &std::collections::HashSet<&str>) -> usize {
+        let docs = self.root.join("docs");
+        let ancestors: std::collections::HashSet<&str> = keep
+            .iter()
+            .flat_map(|&rel| rel.match_indices('/').map(move |(i, _)| &rel[..i]))
+            .collect();
+        let mut removed = 0;
+        let mut it = walkdir::WalkDir::new(&docs).min_depth(1).into_iter();
+        while let Some(Ok(e)) = it.next() {
+            let rel: Option<Vec<&str>> = e
+                .path()
+                .strip_prefix(&docs)
+                .ok()
+                .and_then(|r| r.components().map(|c| c.as_os_str().to_str()).collect());
+            let rel = rel.map(|parts| parts.join("/"));
+            let rel = rel.as_deref().unwrap_or("");
+            if keep.contains(rel) {
+                if e.file_type().is_dir() {
+                    it.skip_current_dir();
+                }
+                continue;
+            }
+            if e.file_type().is_dir() && ancestors.contains(rel) {
+                continue;
+            }
+            let gone = if e.file_type().is_dir() {
+                it.skip_current_dir();
+                std::fs::remove_dir_all(e.path())
+            } else {
+                std::fs::remove_file(e.path())
+            };
+            removed += usize::from(gone.is_ok());
+        }
+        // Ancestors whose inputs all failed without outputs are left empty.
+        for e in walkdir::WalkDir::new(&docs)
+            .min_depth(1)
+            .contents_first(true)
+            .into_iter()
+            .filter_map(|e| e.ok())
+        {
+            if e.file_type().is_dir() && std::fs::remove_dir(e.path()).is_ok() {
+                removed += 1;
+            }
+        }
+        removed
     }
 
     /// Reads the manifest.
@@ -161,16 +236,6 @@ impl OutDir {
             .filter(|m| m.format == super::manifest::MANIFEST_FORMAT)
     }
 
-    /// Writes the manifest (synced: it commits the run).
-    pub fn write_manifest(&self, m: &Manifest) -> Result<()> {
-        write_atomic(&self.manifest_path(), &to_json_pretty(m))
-    }
-
-    /// Writes `needs_attention.json`.
-    pub fn write_needs_attention(&self, n: &NeedsAttention) -> Result<()> {
-        write_atomic(&self.needs_attention_path(), &to_json_pretty(n))
-    }
-
     /// Reads `needs_attention.json`.
     pub fn read_needs_attention(&self) -> Result<NeedsAttention> {
         read_json(&self.needs_attention_path())
@@ -181,32 +246,114 @@ impl OutDir {
         write_atomic(&self.timings_path(), &to_json_pretty(t))
     }
 
-    /// Writes `corpus.jsonl`.
-    pub fn write_corpus(&self, lines: &[CorpusLine]) -> Result<()> {
-        write_atomic(&self.corpus_path(), &jsonl(lines))
-    }
-
     /// Reads `corpus.jsonl`.
     pub fn read_corpus(&self) -> Result<Vec<CorpusLine>> {
         super::corpus::read_corpus(&self.corpus_path())
     }
 
-    /// Writes `records.jsonl`.
-    pub fn write_records(&self, records: &[ProgramRecord]) -> Result<()> {
-        write_atomic(&self.records_path(), &jsonl(records))
-    }
-
-    /// Writes one document's files (not synced: see [`Self::sync_docs`]), `doc.json` last.
+    /// Writes one document's files (not synced: see [`Self::sync_docs`]). All four are
+    /// written to temporary files first and renamed into place only when every one is
+    /// written, `doc.json` last: a failed write (a full disk) leaves the previous outputs
+    /// as they were, and no temporary file.
     pub fn write_doc(&self, doc: &DocResult, records: &[ProgramRecord]) -> Result<()> {
         let rel = &doc.path;
-        write_replace(
-            &self.doc_file(rel, DocFile::Text),
-            doc.repaired_text().as_bytes(),
-        )?;
         let spans: Vec<&SpanRecord> = doc.spans().collect();
-        write_replace(&self.doc_file(rel, DocFile::Spans), &to_json_pretty(&spans))?;
-        write_replace(&self.doc_file(rel, DocFile::Records), &jsonl(records))?;
-        write_replace(&self.doc_file(rel, DocFile::Doc), &to_json_pretty(doc))
+        let staged = [
+            stage(
+                &self.doc_file(rel, DocFile::Text),
+                doc.repaired_text().as_bytes(),
+                false,
+            )?,
+            stage(
+                &self.doc_file(rel, DocFile::Spans),
+                &to_json_pretty(&spans),
+                false,
+            )?,
+            stage(
+                &self.doc_file(rel, DocFile::Records),
+                &jsonl(records),
+                false,
+            )?,
+            stage(
+                &self.doc_file(rel, DocFile::Doc),
+                &to_json_pretty(doc),
+                false,
+            )?,
+        ];
+        for s in staged {
+            s.commit()?;
+        }
+        Ok(())
+    }
+
+    /// Writes the aggregate files of a run as one commit (see the module notes): the
+    /// hash of each goes to `commit.json` (synced) before any is replaced, then corpus,
+    /// records, `needs_attention.json` and the manifest, each atomically and synced.
+    pub fn commit(&self, a: &Aggregates<'_>) -> Result<()> {
+        let files: [(PathBuf, Vec<u8>); 4] = [
+            (self.corpus_path(), jsonl(a.corpus)),
+            (self.records_path(), jsonl(a.records)),
+            (
+                self.needs_attention_path(),
+                to_json_pretty(a.needs_attention),
+            ),
+            (self.manifest_path(), to_json_pretty(a.manifest)),
+        ];
+        let record = CommitRecord {
+            format: COMMIT_FORMAT,
+            files: files
+                .iter()
+                .map(|(path, bytes)| CommitFile {
+                    name: file_name(path),
+                    bytes: bytes.len() as u64,
+                    sha256: hex::encode(Sha256::digest(bytes)),
+                })
+                .collect(),
+        };
+        write_atomic(&self.commit_path(), &to_json_pretty(&record))?;
+        let kill_after = fault_kill_after();
+        for (path, bytes) in &files {
+            write_atomic(path, bytes)?;
+            if kill_after.as_deref() == Some(file_name(path).as_str()) {
+                kill_self();
+            }
+        }
+        Ok(())
+    }
+
+    /// Why the aggregate files cannot be trusted to agree, if they cannot: a batch wrote
+    /// documents no manifest has committed (`journal.jsonl`: it is running or was killed),
+    /// or a file differs from what `commit.json` says was written with the others (a batch
+    /// was killed between them). `None` when they agree, and for an OUT written before
+    /// `commit.json` existed (nothing to check against).
+    pub fn commit_problem(&self) -> Option<String> {
+        if self.uncommitted() {
+            return Some("the last batch did not finish (journal.jsonl)".into());
+        }
+        let record: CommitRecord = read_json(&self.commit_path()).ok()?;
+        let torn: Vec<&str> = record
+            .files
+            .iter()
+            .filter(|f| {
+                // Only names of the aggregate files: commit.json is not trusted with paths.
+                let path = match f.name.as_str() {
+                    "corpus.jsonl" => self.corpus_path(),
+                    "records.jsonl" => self.records_path(),
+                    "needs_attention.json" => self.needs_attention_path(),
+                    "manifest.json" => self.manifest_path(),
+                    _ => return true,
+                };
+                !same_file_hash(&path, f.bytes, &f.sha256)
+            })
+            .map(|f| f.name.as_str())
+            .collect();
+        (!torn.is_empty()).then(|| {
+            format!(
+                "the last batch did not finish: {} not as committed with the others \
+                 (commit.json); the files disagree",
+                torn.join(", ")
+            )
+        })
     }
 
     /// Reads one document and its records back.
@@ -311,6 +458,82 @@ impl OutDir {
             .collect();
         super::sync_file_system(&self.root, &written)
     }
+}
+
+/// The aggregate files of a run, for [`OutDir::commit`].
+#[derive(Debug, Clone, Copy)]
+pub struct Aggregates<'a> {
+    /// `corpus.jsonl`'s lines.
+    pub corpus: &'a [CorpusLine],
+    /// `records.jsonl`'s records.
+    pub records: &'a [ProgramRecord],
+    /// `needs_attention.json`.
+    pub needs_attention: &'a NeedsAttention,
+    /// `manifest.json`.
+    pub manifest: &'a Manifest,
+}
+
+const COMMIT_FORMAT: u32 = 1;
+
+/// `commit.json`: what the last commit wrote.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct CommitRecord {
+    format: u32,
+    files: Vec<CommitFile>,
+}
+
+#[derive(serde::Serialize, serde::Deserialize)]
+struct CommitFile {
+    name: String,
+    bytes: u64,
+    sha256: String,
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// Whether the file at `path` has this length and sha256 (read in blocks: the corpus can be
+/// large).
+fn same_file_hash(path: &Path, len: u64, sha256: &str) -> bool {
+    use std::io::Read;
+    let Ok(mut f) = std::fs::File::open(path) else {
+        return false;
+    };
+    if f.metadata().map(|m| m.len()).ok() != Some(len) {
+        return false;
+    }
+    let mut h = Sha256::new();
+    let mut buf = vec![0u8; 1 << 16];
+    loop {
+        match f.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => h.update(&buf[..n]),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(_) => return false,
+        }
+    }
+    hex::encode(h.finalize()) == sha256
+}
+
+/// Fault injection for the kill tests and campaign: `GLYPHMEND_FAULT_KILL_AFTER=NAME` makes
+/// [`OutDir::commit`] kill its own process (SIGKILL: no unwinding, no cleanup, as `kill -9`)
+/// right after it has replaced the aggregate file `NAME`.
+pub const FAULT_KILL_AFTER_ENV: &str = "GLYPHMEND_FAULT_KILL_AFTER";
+
+fn fault_kill_after() -> Option<String> {
+    std::env::var(FAULT_KILL_AFTER_ENV).ok()
+}
+
+fn kill_self() -> ! {
+    #[cfg(unix)]
+    // SAFETY: raise only sends a signal to this process; SIGKILL cannot be handled.
+    unsafe {
+        libc::raise(libc::SIGKILL);
+    }
+    std::process::abort()
 }
 
 /// One JSON value per line.

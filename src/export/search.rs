@@ -86,6 +86,30 @@ pub fn search(out_dir: &Path, query: &str, opts: &SearchOptions) -> Result<Vec<H
         )));
     }
     let (idx, f) = index::open(out_dir)?;
+    search_in(&idx, &f, query, opts)
+}
+
+/// [`search`] on an index already open (with [`index::register`]ed tokenizers): the limits,
+/// the query parser, ranking and snippets. Fuzzed on an index in memory
+/// (`fuzz/fuzz_targets/search_query.rs`).
+pub fn search_in(
+    idx: &tantivy::Index,
+    f: &index::Fields,
+    query: &str,
+    opts: &SearchOptions,
+) -> Result<Vec<Hit>> {
+    if opts.limit > MAX_HITS {
+        return Err(ExportError::Other(format!(
+            "at most {MAX_HITS} hits per search (asked for {})",
+            opts.limit
+        )));
+    }
+    let depth = query_depth(query);
+    if depth > MAX_QUERY_DEPTH {
+        return Err(ExportError::Other(format!(
+            "query nested {depth} parentheses deep; at most {MAX_QUERY_DEPTH}"
+        )));
+    }
     let reader = idx.reader()?;
     let searcher = reader.searcher();
     // Queries are cut into bigrams only (the index also holds single characters).

@@ -24,6 +24,7 @@ mod line;
 mod memo;
 pub mod nfc;
 mod spans;
+pub mod stream;
 pub mod window;
 
 pub use document::DocumentModel;

@@ -107,6 +107,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         .with_context(|| format!("batch over {}", args.dir.display()))?;
     let m = &report.manifest;
     let t = &report.timings;
+    for note in &report.notes {
+        say!("warning: {}", escape_line(note));
+    }
     if !args.quiet {
         let n = &report.needs_attention;
         for f in &n.failed {

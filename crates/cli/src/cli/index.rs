@@ -28,10 +28,9 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    if glyphmend::export::OutDir::new(&args.out).uncommitted() {
+    if let Some(why) = glyphmend::export::OutDir::new(&args.out).commit_problem() {
         super::term::write_message(format_args!(
-            "warning: {}: the last batch did not finish (journal.jsonl); rerun it for a \
-             consistent corpus, records and manifest",
+            "warning: {}: {why}; rerun it for a consistent corpus, records and manifest",
             args.out.display()
         ));
     }

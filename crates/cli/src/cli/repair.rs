@@ -3,6 +3,7 @@
 use anyhow::{Context, bail};
 use clap::Args as ClapArgs;
 use glyphmend::repair::Repairer;
+use glyphmend::repair::stream::{Parts, PartsError, bounded};
 use std::io::{Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -72,6 +73,11 @@ pub fn load_tables(dir: Option<&PathBuf>) -> anyhow::Result<glyphmend::tables::T
 /// Bytes of text held at a time when repairing a file: it is read twice, once to adapt
 /// the model to its clean lines, once to repair it chunk by chunk (same output as whole).
 const CHUNK_BYTES: usize = 8 << 20;
+
+/// Longest part of one line repaired at a time: a longer line is repaired in parts of
+/// this size back to back (its repair takes about 40 bytes of memory a byte of garbled
+/// text: 350 MB for an 8 MiB part, 80 MB for 1 MiB).
+const LONG_LINE_PART: usize = 1 << 20;
 
 /// The input of `repair`: standard input is read once and held (it cannot be read twice);
 /// a file is streamed on each pass.
@@ -153,10 +159,11 @@ fn for_each_chunk(
     chunk_bytes: usize,
     mut f: impl FnMut(&str) -> anyhow::Result<()>,
 ) -> anyhow::Result<()> {
+    let part_bytes = chunk_bytes.min(LONG_LINE_PART);
     let path = match input {
         Input::Text(text) => {
             for chunk in glyphmend::repair::line_chunks(text, chunk_bytes) {
-                for part in bounded(chunk, chunk_bytes) {
+                for part in bounded(chunk, part_bytes) {
                     f(part)?;
                 }
             }
@@ -164,100 +171,29 @@ fn for_each_chunk(
         }
         Input::File(path) => path,
     };
-    let mut file =
-        std::fs::File::open(path).with_context(|| format!("reading {}", path.display()))?;
-    let block = chunk_bytes.max(1);
-    let mut buf: Vec<u8> = Vec::new();
-    let mut offset = 0usize;
-    let mut eof = false;
+    let file = std::fs::File::open(path).with_context(|| format!("reading {}", path.display()))?;
+    // Whole lines of about `chunk_bytes`, or heads of a longer line (never held whole).
+    let mut parts = Parts::new(file, chunk_bytes).max_head(part_bytes);
     loop {
-        // A block of about `chunk_bytes` read straight into the buffer, cut after its last
-        // `\n` (the rest starts the next chunk; a longer line grows the block). A `\n`
-        // never belongs to a multi-byte sequence, so per-chunk UTF-8 decoding is the
-        // whole file's.
-        let mut want = block;
-        let cut = loop {
-            if !eof && buf.len() < want {
-                let need = want - buf.len();
-                buf.reserve(need);
-                let n = (&mut file)
-                    .take(need as u64)
-                    .read_to_end(&mut buf)
-                    .with_context(|| format!("reading {}", path.display()))?;
-                eof = n < need;
-            }
-            if eof {
-                break buf.len();
-            }
-            match memchr::memrchr(b'\n', &buf) {
-                Some(i) => break i + 1,
-                None => want = buf.len() + block,
-            }
-        };
-        if cut == 0 {
-            return Ok(());
-        }
-        // simdutf8: clean Japanese is validated several times faster than by std.
-        match simdutf8::compat::from_utf8(&buf[..cut]) {
-            Ok(s) => {
-                for part in bounded(s, chunk_bytes) {
+        match parts.next_part() {
+            Ok(Some(chunk)) => {
+                for part in bounded(chunk, part_bytes) {
                     f(part)?;
                 }
             }
-            Err(e) => {
+            Ok(None) => return Ok(()),
+            Err(PartsError::NotUtf8 { offset }) => {
                 return Err(NotUtf8 {
                     path: path.clone(),
-                    offset: offset + e.valid_up_to(),
+                    offset,
                 }
                 .into());
             }
+            Err(PartsError::Io(e)) => {
+                return Err(anyhow::Error::new(e).context(format!("reading {}", path.display())));
+            }
         }
-        offset += cut;
-        buf.drain(..cut);
     }
-}
-
-/// A chunk of whole lines as it is, unless its last line is longer than `max` bytes (a
-/// chunk only ever ends with a long line): that line is then cut into parts of at most `max`
-/// bytes, after a space or sentence end where there is one in the part's second half, so
-/// that the reports of a 200 MB one-line file are not all held at once. Output lines are
-/// unchanged (parts are written back to back; line numbers count only `\n`).
-fn bounded(chunk: &str, max: usize) -> Vec<&str> {
-    let max = max.max(1024);
-    let body = chunk.strip_suffix('\n').unwrap_or(chunk);
-    let last_start = body.rfind('\n').map_or(0, |i| i + 1);
-    if chunk.len() - last_start <= max {
-        return vec![chunk];
-    }
-    let mut parts = Vec::new();
-    if last_start > 0 {
-        parts.push(&chunk[..last_start]);
-    }
-    let mut rest = &chunk[last_start..];
-    while rest.len() > max {
-        let mut end = max;
-        while !rest.is_char_boundary(end) {
-            end -= 1;
-        }
-        let window = &rest[..end];
-        let mut half = end / 2;
-        while !window.is_char_boundary(half) {
-            half -= 1;
-        }
-        let cut = window[half..]
-            .rfind(['。', ' ', '\u{3000}'])
-            .map(|i| {
-                let i = half + i;
-                i + window[i..].chars().next().map_or(1, char::len_utf8)
-            })
-            .unwrap_or(end);
-        parts.push(&rest[..cut]);
-        rest = &rest[cut..];
-    }
-    if !rest.is_empty() {
-        parts.push(rest);
-    }
-    parts
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {

@@ -531,3 +531,5 @@ fn d17_d19_terminal_messages_are_escaped_and_said_once() {
 }
 
 mod batch_runs;
+mod commits;
+mod encodings;
