@@ -146,7 +146,7 @@ pub fn search_in(
         }
         let snippet = snippets.snippet_from_doc(&doc);
         let fragment = snippet.fragment().to_string();
-        let highlighted = merge_ranges(snippet.highlighted());
+        let highlighted = clip_ranges(merge_ranges(snippet.highlighted()), &fragment);
         let at = text.find(&fragment).unwrap_or(0);
         let line = highlighted.first().map_or(0, |r| {
             text.get(..at + r.start)
@@ -189,6 +189,22 @@ fn merge_ranges(ranges: &[Range<usize>]) -> Vec<Range<usize>> {
         }
     }
     out
+}
+
+/// Ranges cut to `fragment` on character boundaries: a match may run on past the end of
+/// the fragment (found by the `search_query` fuzz target: `補助基準額` at a 40-character
+/// snippet's end gave 31..40 in 37 bytes).
+fn clip_ranges(ranges: Vec<Range<usize>>, fragment: &str) -> Vec<Range<usize>> {
+    ranges
+        .into_iter()
+        .filter_map(|r| {
+            let mut end = r.end.min(fragment.len());
+            while !fragment.is_char_boundary(end) {
+                end -= 1;
+            }
+            (r.start < end && fragment.is_char_boundary(r.start)).then_some(r.start..end)
+        })
+        .collect()
 }
 
 /// Deepest parenthesis nesting outside quoted phrases (unbalanced ones counted as opened).
@@ -290,5 +306,30 @@ mod tests {
         assert_eq!(query_depth("\"((((\" a"), 0);
         assert_eq!(query_depth("\\(a"), 0);
         assert_eq!(query_depth(&"(".repeat(10_000)), 10_000);
+    }
+
+    #[test]
+    fn highlights_stay_inside_the_snippet() {
+        let (idx, f) = crate::export::index::in_ram(&[(
+            "a.pdf",
+            1,
+            "令和６年度予算の概要\n補助基準額は２．４億円（前年度比）",
+        )])
+        .expect("index");
+        let opts = SearchOptions {
+            snippet_chars: 40,
+            ..SearchOptions::default()
+        };
+        let hits = search_in(&idx, &f, "補助基準額", &opts).expect("search");
+        assert!(!hits.is_empty());
+        for h in &hits {
+            for r in &h.highlighted {
+                assert!(
+                    h.snippet.get(r.clone()).is_some(),
+                    "{r:?} in {:?}",
+                    h.snippet
+                );
+            }
+        }
     }
 }
