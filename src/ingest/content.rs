@@ -430,7 +430,7 @@ impl<'a> Interpreter<'a> {
             };
             *tm = mul(&t, tm);
             let after = mul(&params, &mul(tm, &st.ctm));
-            let size = (trm[2] * trm[2] + trm[3] * trm[3]).sqrt();
+            let size = (trm[2] * trm[2] + trm[3] * trm[3]).sqrt() * font.em_scale;
             self.glyphs.push(RawGlyph {
                 font: font_idx,
                 code,

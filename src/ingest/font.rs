@@ -14,6 +14,7 @@ use super::pdf::{Pdf, number};
 use super::predefined::Collection;
 
 pub use encoding::{glyph_name_char, read_embedded, reverse_cmap};
+pub(crate) use encoding::post_glyph_chars;
 use lopdf::{Dictionary, Object};
 use skrifa::MetadataProvider;
 use skrifa::raw::TableProvider;
@@ -70,6 +71,9 @@ pub struct Font {
     simple_gids: Option<Vec<Option<u32>>>,
     /// Simple fonts: code → text from /Encoding + /Differences.
     encoding: Vec<Option<char>>,
+    /// Simple fonts: codes whose glyph name is a ligature of several characters (`f_f_i`,
+    /// `T_h`), where [`Self::encoding`] has no single character.
+    ligatures: HashMap<u32, String>,
     widths: HashMap<u32, f32>,
     default_width: f32,
     /// The embedded program's cmap, reversed: GID → best code point.
@@ -79,6 +83,9 @@ pub struct Font {
     /// The embedded sfnt program itself (shared, not copied per use): corpus learning
     /// compares glyph outlines across documents with it.
     pub program: Option<std::sync::Arc<[u8]>>,
+    /// How the font's em relates to the font size: 1, except for Type 3 fonts, whose
+    /// FontMatrix may scale glyph space to text space by other than 1/1000.
+    pub(crate) em_scale: f32,
 }
 
 // Splitting content-stream bytes into character codes.
@@ -189,6 +196,13 @@ impl Font {
     /// Text from a simple font's encoding.
     pub fn encoding_text(&self, code: u32) -> Option<char> {
         self.encoding.get(code as usize).copied().flatten()
+    }
+
+    /// Text from a simple font's encoding, ligature names (`f_f_i` → `ffi`) included.
+    pub fn encoding_string(&self, code: u32) -> Option<String> {
+        self.encoding_text(code)
+            .map(String::from)
+            .or_else(|| self.ligatures.get(&code).cloned())
     }
 
     /// Advance of a code in thousandths of an em (horizontal) or the vertical advance.

@@ -206,7 +206,7 @@ pub fn extract_bytes(
                 && !matches!(g.code, 0x09 | 0x0A | 0x0D)
                 && f.code_map == font::CodeMap::OneByte
                 && f.embedded
-                && f.encoding_text(g.code).is_none()
+                && f.encoding_string(g.code).is_none()
             {
                 renumbered[g.font] = true;
             }

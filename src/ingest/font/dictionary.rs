@@ -53,11 +53,13 @@ impl Font {
             embedded: false,
             cff_cids_moved: false,
             encoding: Vec::new(),
+            ligatures: HashMap::new(),
             widths: HashMap::new(),
             default_width: 1000.0,
             embedded_cmap: None,
             embedded_glyphs: None,
             program: None,
+            em_scale: 1.0,
         };
         if let Some(tu) = dict.get(b"ToUnicode").ok().and_then(|o| pdf.resolve(o)) {
             match tu {
@@ -232,6 +234,7 @@ impl Font {
         } else {
             let enc = simple_encoding(pdf, dict);
             font.encoding = enc.table;
+            font.ligatures = enc.ligatures;
             simple = Some((enc.from_differences, enc.has_base));
             // A symbolic font without /Encoding uses its own code → glyph map (LibreOffice
             // and reportlab subsets number glyphs 1…N): ASCII would be a guess, so no text.
@@ -260,6 +263,7 @@ impl Font {
                 && (embedded || is_symbol_font(&basefont))
             {
                 font.encoding.iter_mut().for_each(|e| *e = None);
+                font.ligatures.clear();
             } else if !embedded
                 && !is_symbol_font(&basefont)
                 && let Some((_, false)) = &simple
@@ -274,10 +278,20 @@ impl Font {
                 }
             }
             let first = dict.get(b"FirstChar").ok().and_then(number).unwrap_or(0.0) as u32;
+            // A Type 3 font's widths are in its glyph space: FontMatrix scales them to text
+            // space (PDF 32000-1, 9.6.5); widths here are thousandths of text space.
+            let scale = if subtype == "Type3" {
+                type3_width_scale(pdf, dict)
+            } else {
+                1.0
+            };
+            if subtype == "Type3" {
+                font.em_scale = type3_em_scale(pdf, dict).unwrap_or(scale);
+            }
             if let Some(Object::Array(w)) = dict.get(b"Widths").ok().and_then(|o| pdf.resolve(o)) {
                 for (i, o) in w.iter().enumerate().take(256) {
                     if let Some(v) = pdf.resolve(o).and_then(number) {
-                        font.widths.insert(first + i as u32, v);
+                        font.widths.insert(first + i as u32, v * scale);
                     }
                 }
             }
@@ -352,9 +366,22 @@ impl Font {
                                 && key == b"FontFile3"
                                 && let Some(builtin) = cff_builtin_encoding(&data)
                             {
-                                for (slot, c) in font.encoding.iter_mut().zip(builtin) {
-                                    if slot.is_none() {
-                                        *slot = c;
+                                for (code, text) in builtin.into_iter().enumerate() {
+                                    let Some(text) = text else { continue };
+                                    let mut chars = text.chars();
+                                    let one = match (chars.next(), chars.next()) {
+                                        (Some(c), None) => Some(c),
+                                        _ => None,
+                                    };
+                                    let code32 = code as u32;
+                                    if font.encoding_string(code32).is_some() {
+                                        continue;
+                                    }
+                                    match (one, font.encoding.get_mut(code)) {
+                                        (Some(c), Some(slot)) => *slot = Some(c),
+                                        _ => {
+                                            font.ligatures.insert(code32, text);
+                                        }
                                     }
                                 }
                             }
@@ -408,4 +435,38 @@ impl Font {
             self.collection = None;
         }
     }
+}
+
+/// How a Type 3 font's glyph-space widths scale to thousandths of text space: 1000 ×
+/// FontMatrix's horizontal scale (0.001 → 1, the usual case). A missing, zero or absurd
+/// matrix leaves widths as written.
+fn type3_width_scale(pdf: &Pdf, dict: &Dictionary) -> f32 {
+    let Some(Object::Array(m)) = dict.get(b"FontMatrix").ok().and_then(|o| pdf.resolve(o)) else {
+        return 1.0;
+    };
+    let Some(a) = m.first().and_then(|o| pdf.resolve(o)).and_then(number) else {
+        return 1.0;
+    };
+    let scale = (a * 1000.0).abs();
+    if scale.is_finite() && (1e-3..=1e6).contains(&scale) {
+        scale
+    } else {
+        1.0
+    }
+}
+
+/// A Type 3 font's em in text space per unit of font size: the height of its FontBBox
+/// through FontMatrix (its glyphs may be drawn in any unit: pdf.js issue9655 draws 30-unit
+/// glyphs under an identity matrix). `None` without a usable box and matrix.
+fn type3_em_scale(pdf: &Pdf, dict: &Dictionary) -> Option<f32> {
+    let nums = |key: &[u8]| -> Option<Vec<f32>> {
+        let Some(Object::Array(a)) = dict.get(key).ok().and_then(|o| pdf.resolve(o)) else {
+            return None;
+        };
+        a.iter().map(|o| pdf.resolve(o).and_then(number)).collect()
+    };
+    let bbox = nums(b"FontBBox").filter(|b| b.len() == 4)?;
+    let matrix = nums(b"FontMatrix").filter(|m| m.len() == 6)?;
+    let em = (bbox[3] - bbox[1]).abs() * matrix[3].abs();
+    (em.is_finite() && (1e-3..=1e6).contains(&em)).then_some(em)
 }

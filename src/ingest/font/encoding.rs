@@ -74,7 +74,7 @@ pub(super) fn simple_code_gids(data: &[u8]) -> Option<Vec<Option<u32>>> {
 
 /// The characters a TrueType program's `post` table names its glyphs by (`seven`,
 /// `uni4EE4`), indexed by glyph ID; empty when the table has no names (format 3).
-pub(super) fn post_glyph_chars(data: &[u8]) -> HashMap<u32, char> {
+pub(crate) fn post_glyph_chars(data: &[u8]) -> HashMap<u32, char> {
     use skrifa::raw::TableProvider;
     let mut out = HashMap::new();
     let Ok(font) = skrifa::FontRef::new(data) else {
@@ -118,7 +118,7 @@ pub(super) fn cff_cids_differ_from_gids(data: &[u8]) -> Option<bool> {
 /// A bare CFF program's built-in encoding: code → glyph (its encoding + charset) → glyph
 /// name → character (`uniXXXX` and the names [`glyph_name_char`] knows). `None` for a
 /// CID-keyed or unreadable CFF; a code whose glyph has no known name stays `None`.
-pub(super) fn cff_builtin_encoding(data: &[u8]) -> Option<Vec<Option<char>>> {
+pub(super) fn cff_builtin_encoding(data: &[u8]) -> Option<Vec<Option<String>>> {
     use skrifa::raw::ps::cff::CffFontRef;
     let cff = CffFontRef::new(data, 0, None).ok()?;
     if cff.is_cid() {
@@ -131,7 +131,10 @@ pub(super) fn cff_builtin_encoding(data: &[u8]) -> Option<Vec<Option<char>>> {
                 let gid = enc.map(code).filter(|g| g.to_u32() != 0)?;
                 let sid = enc.charset().string_id(gid)?;
                 let name = std::str::from_utf8(cff.string(sid)?).ok()?;
-                glyph_name_char(name).filter(|c| !c.is_control())
+                match glyph_name_char(name) {
+                    Some(c) => (!c.is_control()).then(|| c.to_string()),
+                    None => glyph_name_ligature(name),
+                }
             })
             .collect(),
     )
@@ -214,6 +217,8 @@ pub(super) struct SimpleEncoding {
     pub table: Vec<Option<char>>,
     /// The codes /Differences named.
     pub from_differences: Vec<bool>,
+    /// Codes /Differences names by a ligature of several characters (`f_f_i`).
+    pub ligatures: HashMap<u32, String>,
     /// Whether /Encoding names a base encoding (else the font program's own encoding
     /// applies where /Differences names nothing).
     pub has_base: bool,
@@ -228,6 +233,7 @@ pub(super) fn simple_encoding(pdf: &Pdf, dict: &Dictionary) -> SimpleEncoding {
         })
         .collect();
     let mut from_differences = vec![false; 256];
+    let mut ligatures = HashMap::new();
     let enc = dict.get(b"Encoding").ok().and_then(|o| pdf.resolve(o));
     let (base, diffs) = match enc {
         Some(Object::Name(n)) => (Some(n.clone()), None),
@@ -275,7 +281,14 @@ pub(super) fn simple_encoding(pdf: &Pdf, dict: &Dictionary) -> SimpleEncoding {
                     // `.notdef` renames nothing (producers list it for codes they leave
                     // as the base encoding has them, such as the space): the base stays.
                     if code < 256 && n.as_slice() != b".notdef" {
-                        table[code] = glyph_name_char(&String::from_utf8_lossy(n));
+                        let name = String::from_utf8_lossy(n);
+                        table[code] =
+                            glyph_name_char(&name).or_else(|| numbered_name_char(&name, code));
+                        if table[code].is_none()
+                            && let Some(text) = glyph_name_ligature(&name)
+                        {
+                            ligatures.insert(code as u32, text);
+                        }
                         from_differences[code] = true;
                     }
                     code += 1;
@@ -287,6 +300,7 @@ pub(super) fn simple_encoding(pdf: &Pdf, dict: &Dictionary) -> SimpleEncoding {
     SimpleEncoding {
         table,
         from_differences,
+        ligatures,
         // An unknown base name (`/NULL`) names no encoding: the program's own applies.
         has_base: matches!(
             base.as_deref(),
@@ -298,6 +312,40 @@ pub(super) fn simple_encoding(pdf: &Pdf, dict: &Dictionary) -> SimpleEncoding {
             )
         ),
     }
+}
+
+/// A ligature's glyph name by the AGL specification: components joined by `_` (`f_f_i`,
+/// `T_h`), each a glyph name; the text is theirs in order (as pdftotext reads it). `None`
+/// unless every component is known and there are at least two.
+pub(super) fn glyph_name_ligature(name: &str) -> Option<String> {
+    let base = name.split_once('.').map_or(name, |(b, _)| b);
+    let parts: Vec<&str> = base.split('_').collect();
+    if parts.len() < 2 || parts.len() > 8 {
+        return None;
+    }
+    parts
+        .iter()
+        .map(|p| glyph_name_char(p).filter(|c| !c.is_control()))
+        .collect()
+}
+
+/// A glyph name that only numbers its own code (`C41` or `g65` at code 0x41, as Type 3
+/// fonts of some producers name their glyphs): the code's character in Windows-1252 (what
+/// pdftotext reads for such names). A number that is not the code says nothing.
+fn numbered_name_char(name: &str, code: usize) -> Option<char> {
+    let digits = name.trim_start_matches(|c: char| c.is_ascii_alphabetic());
+    let prefix = name.len() - digits.len();
+    if digits.is_empty() || prefix > 2 || !digits.chars().all(|c| c.is_ascii_hexdigit()) {
+        return None;
+    }
+    let hex = usize::from_str_radix(digits, 16).ok() == Some(code);
+    let dec = digits.parse::<usize>().ok() == Some(code);
+    if !(hex || dec) || code < 0x20 || code > 0xFF {
+        return None;
+    }
+    let byte = [code as u8];
+    let (s, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(&byte);
+    s.chars().next().filter(|c| !c.is_control())
 }
 
 /// The glyph list and base encodings, generated by `scripts/gen_glyphlist.py` from Debian's

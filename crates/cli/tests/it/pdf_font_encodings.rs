@@ -161,3 +161,140 @@ fn type1_program_encoding_applies_under_an_unknown_base_name() {
     );
     assert_eq!(text(&pdf), "\u{2022} B");
 }
+
+/// A non-embedded Type0 Identity-H font with no ToUnicode and a CIDToGIDMap stream mapping
+/// each CID of `cids` to GID 40 + its rank (the map moves every glyph).
+fn cid_map_without_tounicode_pdf(cids: &[u16], content: &[u8]) -> Vec<u8> {
+    let cids = cids.to_vec();
+    one_page(
+        move |doc| {
+            let top = usize::from(*cids.iter().max().unwrap_or(&0)) + 1;
+            let mut map = vec![0u8; top * 2];
+            for (rank, &c) in cids.iter().enumerate() {
+                let g = 40 + rank as u16;
+                map[usize::from(c) * 2] = (g >> 8) as u8;
+                map[usize::from(c) * 2 + 1] = g as u8;
+            }
+            let m = doc.add_object(Stream::new(dictionary! {}, map));
+            let cid = doc.add_object(dictionary! {
+                "Type" => "Font", "Subtype" => "CIDFontType2", "BaseFont" => "TimesNewRomanPS-BoldMT",
+                "CIDSystemInfo" => dictionary! { "Registry" => Object::string_literal("Adobe"), "Ordering" => Object::string_literal("Identity"), "Supplement" => 0 },
+                "CIDToGIDMap" => m,
+            });
+            dictionary! {
+                "Type" => "Font", "Subtype" => "Type0", "BaseFont" => "TimesNewRomanPS-BoldMT",
+                "Encoding" => "Identity-H", "DescendantFonts" => vec![cid.into()],
+            }
+        },
+        content,
+    )
+}
+
+#[test]
+fn cids_that_a_moving_cid_to_gid_map_proves_are_code_points_read_as_latin_text() {
+    // pdf.js issue12418: Czech in a Times New Roman whose CIDs are Unicode (ě = U+011B).
+    let cids: Vec<u16> = "Uvolnění ".chars().map(|c| c as u16).collect();
+    let pdf = cid_map_without_tounicode_pdf(
+        &cids,
+        b"BT /F1 12 Tf 10 100 Td <00550076006F006C006E0065011B006E00ED> Tj ET",
+    );
+    assert_eq!(text(&pdf), "Uvolnění");
+}
+
+#[test]
+fn cids_that_include_low_glyph_ids_are_not_read_as_code_points() {
+    // pdf.js complex_ttf_font: the CIDs are another font's glyph IDs (3 is its space), and
+    // read as code points they would be `̽ଋҨ…`: nothing is decoded.
+    let pdf = cid_map_without_tounicode_pdf(
+        &[3, 0x33D, 0x4A8, 0x41],
+        b"BT /F1 12 Tf 10 100 Td <033D000304A80041> Tj ET",
+    );
+    let out = text(&pdf);
+    assert!(!out.contains('A') && !out.contains('\u{33D}'), "{out:?}");
+    assert!(out.contains('\u{FFFD}'), "{out:?}");
+}
+
+#[test]
+fn identity_tounicode_through_a_one_byte_embedded_cmap_that_moves_the_codes() {
+    // pdf.js issue13242 (Word's Calibri): an embedded `OneByteIdentityH` CMap, codes are the
+    // text's bytes, the CIDToGIDMap sends them to the subset's glyphs; the identity
+    // ToUnicode names the codes' characters, not glyph IDs.
+    let pdf = one_page(
+        |doc| {
+            let cmap = b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap\n\
+                /CMapName /OneByteIdentityH def /CMapType 1 def\n\
+                1 begincodespacerange <00> <FF> endcodespacerange\n\
+                1 begincidrange <00> <FF> 0 endcidrange\n\
+                endcmap CMapName currentdict /CMap defineresource pop end end"
+                .to_vec();
+            let enc = doc.add_object(Stream::new(
+                dictionary! { "Type" => "CMap", "CMapName" => "OneByteIdentityH" },
+                cmap,
+            ));
+            let tu = b"begincmap\n1 begincodespacerange <00> <FF> endcodespacerange\n\
+                1 beginbfrange <20> <7E> <0020> endbfrange\nendcmap"
+                .to_vec();
+            let tu = doc.add_object(Stream::new(dictionary! {}, tu));
+            let mut map = vec![0u8; 0x80 * 2];
+            for c in 0x20u16..0x7F {
+                let g = c + 300;
+                map[c as usize * 2] = (g >> 8) as u8;
+                map[c as usize * 2 + 1] = g as u8;
+            }
+            let m = doc.add_object(Stream::new(dictionary! {}, map));
+            let cid = doc.add_object(dictionary! {
+                "Type" => "Font", "Subtype" => "CIDFontType2", "BaseFont" => "RDIVQV+Calibri",
+                "CIDSystemInfo" => dictionary! { "Registry" => Object::string_literal("Adobe"), "Ordering" => Object::string_literal("Identity"), "Supplement" => 0 },
+                "CIDToGIDMap" => m,
+            });
+            dictionary! {
+                "Type" => "Font", "Subtype" => "Type0", "BaseFont" => "RDIVQV+Calibri",
+                "Encoding" => enc, "DescendantFonts" => vec![cid.into()], "ToUnicode" => tu,
+            }
+        },
+        b"BT /F1 12 Tf 10 100 Td (Lorem ipsum) Tj ET",
+    );
+    assert_eq!(text(&pdf), "Lorem ipsum");
+}
+
+#[test]
+fn type3_glyph_names_that_number_their_codes_and_a_font_matrix_in_glyph_units() {
+    // pdf.js issue9655: glyphs named `C50` at code 0x50, drawn in ~30-unit glyph space under
+    // an identity FontMatrix at size 0.24: words must neither split nor run together.
+    let pdf = one_page(
+        |doc| {
+            let names: Vec<Object> = "PIrnopsuy"
+                .bytes()
+                .flat_map(|b| [Object::Integer(i64::from(b)), Object::Name(format!("C{b:02x}").into_bytes())])
+                .collect();
+            let enc = doc.add_object(dictionary! { "Type" => "Encoding", "Differences" => names });
+            let widths: Vec<Object> = (0x49..=0x79).map(|_| Object::Integer(31)).collect();
+            dictionary! {
+                "Type" => "Font", "Subtype" => "Type3",
+                "FontMatrix" => vec![1.into(), 0.into(), 0.into(), 1.into(), 0.into(), 0.into()],
+                "FontBBox" => vec![0.into(), (-14).into(), 64.into(), 58.into()],
+                "FirstChar" => 0x49, "LastChar" => 0x79, "Widths" => widths,
+                "Encoding" => enc, "CharProcs" => dictionary! {}, "Resources" => dictionary! {},
+            }
+        },
+        b"BT /F1 0.24 Tf 20 100 Td (Pro) Tj 7.44 0 Td 7.44 0 Td 7.44 0 Td (pry) Tj 40 0 Td (Ins) Tj ET",
+    );
+    assert_eq!(text(&pdf), "Propry Ins");
+}
+
+#[test]
+fn ligature_glyph_names_read_as_their_components() {
+    // pdf.js issue15516 / issue11016: `f_f_i`, `T_h` (AGL: components joined by `_`) name
+    // codes below 0x20; they are text, not a renumbered subset's glyph ordinals.
+    let pdf = one_page(
+        |doc| {
+            let enc = doc.add_object(dictionary! {
+                "Type" => "Encoding",
+                "Differences" => vec![1.into(), "f_f_i".into(), "T_h".into(), "f_t.alt".into()],
+            });
+            dictionary! { "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "MinionPro-Regular", "Encoding" => enc }
+        },
+        b"BT /F1 12 Tf 10 100 Td (\x02e o\x01ce \x03) Tj ET",
+    );
+    assert_eq!(text(&pdf), "The office ft");
+}
