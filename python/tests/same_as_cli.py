@@ -167,6 +167,10 @@ def main():
         same_outputs(tmp / "grouped", ref, "process of groups + merge")
         checked += 1
 
+        # Tasks cut by size (gd.run's default): every input in exactly one task.
+        tasks = gd.groups(str(inp), names, workers=2)
+        assert sorted(n for t in tasks for n in t) == sorted(names) and 1 < len(tasks) < len(names), tasks
+
         # On a real (local) Dask cluster of 2 worker processes.
         from dask.distributed import Client, LocalCluster
 
