@@ -7,10 +7,13 @@ often as needed), and a check that both outputs equal one `glyphmend batch`.
 SUBDIR (default `corpus`) picks the PDFs under SHARED_DIR, e.g. `corpus/realworld`.
 
 Needs the Python package installed (`pip install .`) and dask[distributed]. Prints one
-line per run and the ratio 2 workers / 1 worker. Run it on an otherwise idle machine.
+line per run (one document per task, and tasks cut by size as `glyphmend.dask.run` does by
+default) and the ratio 2 workers / 1 worker. Run it on an otherwise idle machine; it prints
+the load average.
 """
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -41,14 +44,17 @@ def main():
         subprocess.run([binary, "batch", "-q", "-j1", "-o", str(tmp / "ref"), str(inp)], check=False)
         print(f"glyphmend batch -j1: {n} PDFs, {time.perf_counter() - t:.1f} s")
         walls = {}
-        for workers, per_task in ((1, 1), (2, 1), (1, 4), (2, 4)):
+        for workers, per_task in ((1, 1), (2, 1), (1, "size"), (2, "size")):
             out = tmp / f"dask{workers}-{per_task}"
             with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster, Client(cluster) as client:
                 client.run(lambda: __import__("glyphmend"))  # imports outside the timing
                 # gd.run, its two phases timed apart.
                 t = time.perf_counter()
                 names = gd.inputs(str(inp), str(out))
-                groups = [names[i : i + per_task] for i in range(0, len(names), per_task)]
+                if per_task == "size":  # gd.run's default
+                    groups = gd.groups(str(inp), names, workers=workers)
+                else:
+                    groups = [names[i : i + per_task] for i in range(0, len(names), per_task)]
                 futures = client.map(gd.process, [str(inp)] * len(groups), [str(out)] * len(groups), groups, pure=False)
                 parts = client.gather(futures)
                 mapped = time.perf_counter() - t
@@ -57,9 +63,10 @@ def main():
             for name in ("corpus.jsonl", "records.jsonl", "needs_attention.json"):
                 assert (out / name).read_bytes() == (tmp / "ref" / name).read_bytes(), name
             wall = walls[workers, per_task]
-            print(f"dask, {workers} worker(s), {per_task} document(s) per task: {summary['inputs']} inputs, {wall:.1f} s ({mapped:.1f} s tasks, {wall - mapped:.1f} s merge), same outputs as batch")
-        for per_task in (1, 4):
+            print(f"dask, {workers} worker(s), {per_task} document(s) per task ({len(groups)} tasks): {summary['inputs']} inputs, {wall:.1f} s ({mapped:.1f} s tasks, {wall - mapped:.1f} s merge), same outputs as batch")
+        for per_task in (1, "size"):
             print(f"{per_task} document(s) per task: ratio 2 workers / 1 worker: {walls[2, per_task] / walls[1, per_task]:.2f}")
+        print(f"load average (1, 5, 15 min) at the end: {os.getloadavg()}")
 
 
 if __name__ == "__main__":

@@ -11,6 +11,9 @@ thread pool reads documents in parallel.
 >>> [r["name"] for r in glyphmend.records(doc)]          # doctest: +SKIP
 >>> glyphmend.repair("ᨭ᥼").text                          # doctest: +SKIP
 '支援'
+>>> tables = glyphmend.learn_pdf(["pdfs/"])              # doctest: +SKIP
+>>> tables.save("tables/")                               # doctest: +SKIP
+>>> glyphmend.extract("other.pdf", tables=tables).text   # doctest: +SKIP
 """
 
 from __future__ import annotations
@@ -27,7 +30,10 @@ __all__ = [
     "Document",
     "GlyphmendError",
     "Repair",
+    "Tables",
     "extract",
+    "learn_pdf",
+    "load_tables",
     "records",
     "records_schema",
     "repair",
@@ -37,6 +43,132 @@ __all__ = [
 __version__: str = _native.version()
 
 PathLike = Union[str, "os.PathLike[str]"]
+
+
+class Tables:
+    """Mapping tables, learned from PDFs (:func:`learn_pdf`) or loaded from ``*.table`` files
+    (:func:`load_tables`). Pass them as ``tables=`` to :func:`extract` and :func:`repair`
+    (as the CLI's ``--tables`` adds a directory's), or :meth:`save` them.
+
+    >>> tables = glyphmend.learn_pdf(["pdfs/"])               # doctest: +SKIP
+    >>> tables.names                                          # doctest: +SKIP
+    ['ms-gothic', 'ms-pgothic']
+    >>> tables.save("tables/")   # the files `glyphmend learn pdf pdfs/ --out tables/` writes  # doctest: +SKIP
+    >>> print(tables.report())   # what `learn pdf --report` prints         # doctest: +SKIP
+    """
+
+    def __init__(self, native: "_native.NativeTables") -> None:
+        self._native = native
+
+    @property
+    def names(self) -> List[str]:
+        """The tables' names, in file order."""
+        return self._native.names()
+
+    @property
+    def files(self) -> Dict[str, str]:
+        """File name (``<name>.table``) → the file's text, provenance header included."""
+        return dict(self._native.files())
+
+    @property
+    def stats(self) -> List[Dict[str, Any]]:
+        """Per learned table: ``name``, ``basefonts``, ``glyphs``, ``voted``, ``conflicts``,
+        ``generalized``, ``documents``, ``sources`` (document, sha256 prefix); empty for
+        loaded tables."""
+        return json.loads(self._native.stats_json())
+
+    @property
+    def left_out(self) -> List[Tuple[str, str]]:
+        """Files that did not vote, in path order: ``(path, "held out" | "duplicate")``."""
+        return [(os.fspath(p), why) for p, why in self._native.left_out()]
+
+    @property
+    def failures(self) -> List[Tuple[str, str]]:
+        """Documents that could not be read, with the reason (``learn pdf``'s warnings)."""
+        return self._native.failures()
+
+    def save(self, directory: PathLike) -> List[str]:
+        """Creates ``directory`` and writes every table file into it, byte for byte what
+        ``glyphmend learn pdf … --out directory`` writes; returns the paths written."""
+        return [os.fspath(p) for p in self._native.save(os.fspath(directory))]
+
+    def report(self) -> Optional[str]:
+        """What ``glyphmend learn pdf --report`` prints (None for loaded tables)."""
+        return self._native.report()
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+    def __repr__(self) -> str:
+        return f"<glyphmend.Tables: {', '.join(self.names) or 'none'}>"
+
+
+TablesArg = Union[PathLike, Tables, None]
+
+
+def _tables(tables: TablesArg) -> Dict[str, Any]:
+    # A directory goes through the CLI's `--tables` loading; Tables objects as they are.
+    if tables is None:
+        return {}
+    if isinstance(tables, Tables):
+        return {"learned": tables._native}
+    return {"tables": os.fspath(tables)}
+
+
+def learn_pdf(
+    paths: Union[PathLike, Sequence[PathLike]],
+    exclude: Sequence[PathLike] = (),
+    families: Sequence[Union[str, Sequence[str]]] = (),
+    corroborate: Sequence[Union[str, Sequence[str]]] = (),
+    pool_versions: bool = False,
+    generalize: bool = True,
+    only: Sequence[str] = (),
+    text_repair: bool = False,
+) -> Tables:
+    """Tables voted across PDFs, as ``glyphmend learn pdf PATHS…`` learns them: one per font
+    from the documents' trusted ToUnicode and embedded cmaps (one document's ToUnicode
+    repairs another's of the same font).
+
+    ``paths``: PDFs or directories (searched recursively). The keywords are the command's
+    flags: ``exclude`` (``--exclude``, held-out files, by content), ``families``
+    (``--family``: groups of BaseFonts, each a list or a comma-separated string),
+    ``corroborate`` (``--corroborate``), ``pool_versions``, ``generalize=False``
+    (``--no-generalize``), ``only`` (``--only``), ``text_repair`` (``--text-repair``).
+    Raises :class:`GlyphmendError` with the CLI's message (e.g. ``no PDF files under the
+    paths given``).
+
+    >>> tables = glyphmend.learn_pdf(["pdfs/"], families=["MS-Mincho,MS-PMincho"])  # doctest: +SKIP
+    >>> tables.save("tables/")                                                      # doctest: +SKIP
+    >>> glyphmend.extract("pdfs/a.pdf", tables=tables).text                         # doctest: +SKIP
+    """
+    if isinstance(paths, (str, os.PathLike)):
+        paths = [paths]
+
+    def groups(gs: Sequence[Union[str, Sequence[str]]]) -> List[List[str]]:
+        return [g.split(",") if isinstance(g, str) else list(g) for g in gs]
+
+    return Tables(
+        _native.learn_pdf(
+            [os.fspath(p) for p in paths],
+            exclude=[os.fspath(p) for p in exclude],
+            families=groups(families),
+            corroborate=groups(corroborate),
+            pool_versions=pool_versions,
+            generalize=generalize,
+            only=list(only),
+            text_repair=text_repair,
+        )
+    )
+
+
+def load_tables(path: PathLike) -> Tables:
+    """Tables from a directory of ``*.table`` files (as ``--tables`` reads it) or from one
+    ``.table`` file, e.g. what :meth:`Tables.save` or ``glyphmend learn`` wrote.
+
+    >>> tables = glyphmend.load_tables("tables/")                 # doctest: +SKIP
+    >>> glyphmend.repair(text, tables=tables).text                # doctest: +SKIP
+    """
+    return Tables(_native.load_tables(os.fspath(path)))
 
 
 class Document:
@@ -140,7 +272,7 @@ def extract(
     source: Union[PathLike, bytes, bytearray, memoryview],
     pages: Optional[Tuple[int, int]] = None,
     font_files: Optional[Sequence[PathLike]] = None,
-    tables: Optional[PathLike] = None,
+    tables: TablesArg = None,
     password: Optional[str] = None,
     name: Optional[str] = None,
     kind: Optional[str] = None,
@@ -149,36 +281,36 @@ def extract(
 
     ``pages`` is a 1-based inclusive range ``(first, last)``; ``font_files`` are font files or
     directories (.ttf/.ttc/.otf) identifying renumbered subsets by outline; ``tables`` a
-    directory of extra ``*.table`` files. For bytes, ``name`` names the input and ``kind``
+    directory of extra ``*.table`` files (``--tables``) or a :class:`Tables`. For bytes, ``name`` names the input and ``kind``
     is ``"pdf"`` (default) or ``"txt"``. Raises :class:`GlyphmendError` with the CLI's
     message on bad input.
 
     >>> glyphmend.extract("sheet.pdf", pages=(1, 2)).text     # doctest: +SKIP
     """
     fonts = None if font_files is None else [os.fspath(f) for f in font_files]
-    tdir = None if tables is None else os.fspath(tables)
     if isinstance(source, (bytes, bytearray, memoryview)):
         native = _native.extract(
             data=bytes(source), name=name, kind=kind, pages=pages,
-            font_files=fonts, tables=tdir, password=password,
+            font_files=fonts, password=password, **_tables(tables),
         )
     else:
         native = _native.extract(
-            path=os.fspath(source), pages=pages, font_files=fonts, tables=tdir,
-            password=password,
+            path=os.fspath(source), pages=pages, font_files=fonts, password=password,
+            **_tables(tables),
         )
     return Document(native)
 
 
-def repair(text: str, tables: Optional[PathLike] = None, min_rule_confidence: float = 0.5) -> Repair:
+def repair(text: str, tables: TablesArg = None, min_rule_confidence: float = 0.5) -> Repair:
     """Repairs garbled text as ``glyphmend repair`` does; clean text comes back unchanged.
+    ``tables``: a directory of extra ``*.table`` files (``--tables``) or a :class:`Tables`
+    (only tables marked for text, ``text=yes``, apply to plain text).
 
     >>> glyphmend.repair("地域の支援").text
     '地域の支援'
+    >>> glyphmend.repair(text, tables=glyphmend.load_tables("tables/"))   # doctest: +SKIP
     """
-    out, spans = _native.repair(
-        text, None if tables is None else os.fspath(tables), min_rule_confidence
-    )
+    out, spans = _native.repair(text, min_rule_confidence=min_rule_confidence, **_tables(tables))
     return Repair(out, [json.loads(l) for l in spans.splitlines() if l])
 
 

@@ -1,7 +1,9 @@
 """Run ``glyphmend batch`` over a directory on a Dask cluster (``pip install glyphmend[dask]``).
 
-Each task is one document: it runs the batch on that input alone into a part directory
-(``OUT/.parts/<n>``); the client then merges the parts as ``glyphmend merge`` does. The
+Each task is a group of documents (:func:`groups`: by size, so a task takes about 100 ms
+and its fixed cost stays small; one document if it is large): it runs the batch on those
+inputs alone into a part directory (``OUT/.parts/<n>``); the client then merges the parts as
+``glyphmend merge`` does. The
 result is the directory one ``glyphmend batch INPUT_DIR -o OUT`` would have written —
 ``corpus.jsonl``, ``records.jsonl`` (list rows and sheets joined across documents),
 ``manifest.json``, ``needs_attention.json`` and the per-document outputs — because it is
@@ -33,7 +35,13 @@ from typing import Any, Dict, List, Sequence, Union
 
 from . import _native
 
-__all__ = ["inputs", "merge", "process", "run"]
+__all__ = ["groups", "inputs", "merge", "process", "run"]
+
+#: Input bytes per task by default. A task has a fixed cost (a Dask round trip, a part's
+#: manifest and outputs, a part to merge: some ms) on top of its documents, which take
+#: about 7 ms + 75 ms per MB each (``glyphmend batch -j1`` timings over the 56 PDFs of
+#: ../shared/corpus/realworld, release build). 1.2 MB is about 100 ms of work.
+TASK_BYTES = 1_200_000
 
 
 def inputs(input_dir: str, out: str) -> List[str]:
@@ -69,18 +77,64 @@ def merge(parts: Sequence[str], out: str, keep_parts: bool = False) -> Dict[str,
     return summary
 
 
-def run(client: Any, input_dir: str, out: str, per_task: int = 1, **options: Any) -> Dict[str, Any]:
-    """``glyphmend batch input_dir -o out`` on a ``dask.distributed.Client``: one task per
-    document (:func:`process`; ``per_task`` documents per task for many small documents,
-    where a task's fixed cost would dominate), then :func:`merge` on the client. Returns the
-    manifest's summary."""
+def groups(
+    input_dir: str,
+    names: Sequence[str],
+    task_bytes: int = TASK_BYTES,
+    workers: int = 1,
+) -> List[List[str]]:
+    """The inputs ``names`` cut into tasks: consecutive inputs until they reach
+    ``task_bytes`` (a larger input is a task of its own), and no task larger than a quarter
+    of a worker's share, so ``workers`` end together. Largest tasks first (they start
+    first). Every input is in exactly one task."""
+    sizes = []
+    for n in names:
+        try:
+            sizes.append(os.path.getsize(os.path.join(str(input_dir), n)))
+        except OSError:
+            sizes.append(0)  # the batch reports it; its size does not matter here
+    share = sum(sizes) // (4 * max(1, int(workers)))
+    limit = max(1, min(int(task_bytes), share))
+    out: List[List[str]] = []
+    weights: List[int] = []
+    group: List[str] = []
+    weight = 0
+    for n, size in zip(names, sizes):
+        group.append(n)
+        weight += size
+        if weight >= limit:
+            out.append(group)
+            weights.append(weight)
+            group, weight = [], 0
+    if group:
+        out.append(group)
+        weights.append(weight)
+    order = sorted(range(len(out)), key=lambda i: -weights[i])
+    return [out[i] for i in order]
+
+
+def run(
+    client: Any,
+    input_dir: str,
+    out: str,
+    per_task: Union[int, None] = None,
+    task_bytes: int = TASK_BYTES,
+    **options: Any,
+) -> Dict[str, Any]:
+    """``glyphmend batch input_dir -o out`` on a ``dask.distributed.Client``: the inputs cut
+    into tasks by size (:func:`groups`; or ``per_task`` documents each), each task
+    :func:`process`, then :func:`merge` on the client. Returns the manifest's summary."""
     names = inputs(input_dir, out)
     if not names:
         raise ValueError(f"{input_dir}: no inputs to process")
-    k = max(1, int(per_task))
-    groups: List[Any] = names if k == 1 else [names[i : i + k] for i in range(0, len(names), k)]
+    if per_task is not None:
+        k = max(1, int(per_task))
+        tasks: List[Any] = [names[i : i + k] for i in range(0, len(names), k)]
+    else:
+        workers = len(client.scheduler_info().get("workers", {})) or 1
+        tasks = groups(input_dir, names, task_bytes, workers)
     futures = client.map(
-        process, [str(input_dir)] * len(groups), [str(out)] * len(groups), groups, pure=False, **options
+        process, [str(input_dir)] * len(tasks), [str(out)] * len(tasks), tasks, pure=False, **options
     )
     parts = client.gather(futures)
     return merge(parts, out)

@@ -5,9 +5,12 @@
 //! with the GIL released (threads in Python run documents in parallel); results cross into
 //! Python as JSON text produced by the same serde types the CLI prints, so the two can never
 //! drift; errors are `glyphmend.GlyphmendError` with the CLI's message (the error and its
-//! causes joined by ": ").
+//! causes joined by ": "). Learned or loaded tables ([`NativeTables`]) hold their files' text,
+//! so saving them writes the bytes `glyphmend learn pdf` writes.
 
+use glyphmend::learn::from_pdfs::{self, LearnPdfOptions, LearnedPdfTables, LeftOut};
 use glyphmend::pipeline::{Document, Options, Pipeline, Source, SourceKind};
+use glyphmend::tables::{FontTable, TableSet};
 use pyo3::create_exception;
 use pyo3::exceptions::PyException;
 use pyo3::prelude::*;
@@ -44,17 +47,22 @@ fn json(value: &impl serde::Serialize) -> PyResult<String> {
     serde_json::to_string(value).map_err(err)
 }
 
-/// The pipeline with the options the CLI's `extract` takes.
+/// The pipeline with the options the CLI's `extract` takes; `learned` tables are added as
+/// `--tables` adds a directory's.
 fn pipeline(
     pages: Option<(u32, u32)>,
     font_files: Option<Vec<PathBuf>>,
     tables: Option<PathBuf>,
+    learned: Option<Arc<TableSet>>,
     password: Option<String>,
 ) -> PyResult<Pipeline> {
-    let pipeline = Pipeline::builtin()
+    let mut pipeline = Pipeline::builtin()
         .map_err(err)?
         .with_tables_dir(tables.as_deref())
         .map_err(err)?;
+    if let Some(set) = learned {
+        pipeline.add_tables((*set).clone());
+    }
     if let Some((a, b)) = pages
         && (a == 0 || b < a)
     {
@@ -131,9 +139,10 @@ impl NativeDocument {
 }
 
 /// Reads a file (path) or bytes (with `name`, a PDF unless `kind` is "txt") through the
-/// pipeline.
+/// pipeline. `tables`: a directory of `*.table` files (`--tables`); `learned`: tables from
+/// [`learn_pdf`] or [`load_tables`].
 #[pyfunction]
-#[pyo3(signature = (path=None, data=None, name=None, kind=None, pages=None, font_files=None, tables=None, password=None))]
+#[pyo3(signature = (path=None, data=None, name=None, kind=None, pages=None, font_files=None, tables=None, password=None, learned=None))]
 #[allow(clippy::too_many_arguments)]
 fn extract(
     py: Python<'_>,
@@ -145,9 +154,11 @@ fn extract(
     font_files: Option<Vec<PathBuf>>,
     tables: Option<PathBuf>,
     password: Option<String>,
+    learned: Option<PyRef<'_, NativeTables>>,
 ) -> PyResult<NativeDocument> {
+    let learned = learned.map(|t| Arc::clone(&t.set));
     py.detach(|| {
-        let pipeline = pipeline(pages, font_files, tables, password)?;
+        let pipeline = pipeline(pages, font_files, tables, learned, password)?;
         let source = match (path, data) {
             (Some(p), None) => Source::read(Path::new(&p)).map_err(err)?,
             (None, Some(bytes)) => {
@@ -176,21 +187,200 @@ fn extract(
 
 /// Repairs garbled text as `glyphmend repair` does: the repaired text, and the spans (repaired
 /// and unresolved) as JSON lines (what `repair --json` prints).
+/// `tables` and `learned` as for [`extract`].
 #[pyfunction]
-#[pyo3(signature = (text, tables=None, min_rule_confidence=0.5))]
+#[pyo3(signature = (text, tables=None, min_rule_confidence=0.5, learned=None))]
 fn repair(
     py: Python<'_>,
     text: String,
     tables: Option<PathBuf>,
     min_rule_confidence: f32,
+    learned: Option<PyRef<'_, NativeTables>>,
 ) -> PyResult<(String, String)> {
+    let learned = learned.map(|t| Arc::clone(&t.set));
     py.detach(|| {
-        let mut pipeline = pipeline(None, None, tables, None)?;
+        let mut pipeline = pipeline(None, None, tables, learned, None)?;
         pipeline.options.min_rule_confidence = min_rule_confidence;
         let repairer = pipeline.repairer();
         let result = repairer.repair_text(&text);
         let spans = result.spans_jsonl().map_err(err)?;
         Ok((result.text.into_owned(), spans))
+    })
+}
+
+/// Mapping tables: learned from PDFs ([`learn_pdf`]) or loaded from `*.table` files
+/// ([`load_tables`]). Each keeps its file's text: [`NativeTables::save`] writes it back as is.
+#[pyclass(frozen, module = "glyphmend._native")]
+struct NativeTables {
+    /// The parsed tables, in file order.
+    set: Arc<TableSet>,
+    /// Per table: its file name and the file's text.
+    files: Vec<(String, String)>,
+    /// What `learn_pdf` learned (report, votes); `None` for loaded tables.
+    learned: Option<LearnedPdfTables>,
+}
+
+#[pymethods]
+impl NativeTables {
+    /// The tables' names, in file order.
+    fn names(&self) -> Vec<String> {
+        self.set.tables.iter().map(|t| t.name.clone()).collect()
+    }
+
+    /// Per table: the file name and the file's text.
+    fn files(&self) -> Vec<(String, String)> {
+        self.files.clone()
+    }
+
+    /// Creates `dir` and writes every table file into it (as `learn pdf --out dir`);
+    /// returns the paths written.
+    fn save(&self, py: Python<'_>, dir: PathBuf) -> PyResult<Vec<PathBuf>> {
+        py.detach(|| {
+            from_pdfs::create_dir(&dir).map_err(err)?;
+            let mut written = Vec::new();
+            for (name, text) in &self.files {
+                let dest = dir.join(name);
+                std::fs::write(&dest, text).map_err(|source| {
+                    err(from_pdfs::LearnPdfError::Write {
+                        path: dest.clone(),
+                        source,
+                    })
+                })?;
+                written.push(dest);
+            }
+            Ok(written)
+        })
+    }
+
+    /// What `learn pdf --report` prints (None for loaded tables).
+    fn report(&self, py: Python<'_>) -> Option<String> {
+        py.detach(|| self.learned.as_ref().map(LearnedPdfTables::report))
+    }
+
+    /// Files that did not vote: (path, "held out" | "duplicate").
+    fn left_out(&self) -> Vec<(PathBuf, &'static str)> {
+        self.learned
+            .iter()
+            .flat_map(|l| &l.left_out)
+            .map(|(p, why)| {
+                let why = match why {
+                    LeftOut::HeldOut => "held out",
+                    LeftOut::Duplicate => "duplicate",
+                };
+                (p.clone(), why)
+            })
+            .collect()
+    }
+
+    /// Documents that could not be read: (name, why).
+    fn failures(&self) -> Vec<(String, String)> {
+        self.learned
+            .iter()
+            .flat_map(|l| l.corpus.failures.clone())
+            .collect()
+    }
+
+    /// Per learned table, the figures `learn pdf` prints: name, glyphs, voted, conflicts,
+    /// generalized, documents and sources (document, sha256 prefix), as JSON.
+    fn stats_json(&self) -> PyResult<String> {
+        let rows: Vec<serde_json::Value> = self
+            .learned
+            .iter()
+            .flat_map(|l| &l.tables)
+            .map(|t| {
+                let l = &t.learned;
+                serde_json::json!({
+                    "name": l.table.name,
+                    "basefonts": l.table.basefonts,
+                    "glyphs": l.table.len(),
+                    "voted": l.voted,
+                    "conflicts": l.conflicts.len(),
+                    "generalized": l.generalized,
+                    "documents": l.documents,
+                    "sources": t.sources,
+                })
+            })
+            .collect();
+        json(&rows)
+    }
+}
+
+/// `glyphmend learn pdf PATHS…`: tables voted across the PDFs under `paths` (files or
+/// directories, searched recursively). `families` and `corroborate` are lists of BaseFont
+/// groups (`--family`, `--corroborate`), `only` BaseFonts (`--only`), `exclude` held-out
+/// files (`--exclude`).
+#[pyfunction]
+#[pyo3(signature = (paths, exclude=Vec::new(), families=Vec::new(), corroborate=Vec::new(), pool_versions=false, generalize=true, only=Vec::new(), text_repair=false))]
+#[allow(clippy::too_many_arguments)]
+fn learn_pdf(
+    py: Python<'_>,
+    paths: Vec<PathBuf>,
+    exclude: Vec<PathBuf>,
+    families: Vec<Vec<String>>,
+    corroborate: Vec<Vec<String>>,
+    pool_versions: bool,
+    generalize: bool,
+    only: Vec<String>,
+    text_repair: bool,
+) -> PyResult<NativeTables> {
+    py.detach(|| {
+        let options = LearnPdfOptions {
+            votes: glyphmend::learn::pdf_votes::VoteOptions {
+                generalize,
+                families,
+                pool_versions,
+                text: text_repair,
+                corroborate,
+                ..Default::default()
+            },
+            only,
+            exclude,
+        };
+        let learned = from_pdfs::learn_pdf(&paths, &options).map_err(err)?;
+        Ok(NativeTables {
+            set: Arc::new(learned.table_set()),
+            files: learned
+                .tables
+                .iter()
+                .map(|t| (t.file_name(), t.file_text()))
+                .collect(),
+            learned: Some(learned),
+        })
+    })
+}
+
+/// Tables from a directory of `*.table` files (as `--tables` reads it: sorted by file name)
+/// or from one `.table` file.
+#[pyfunction]
+fn load_tables(py: Python<'_>, path: PathBuf) -> PyResult<NativeTables> {
+    py.detach(|| {
+        let io = |p: &Path, e| err(glyphmend::Error::io(p, e));
+        let paths = if path.is_dir() {
+            let mut paths: Vec<PathBuf> = std::fs::read_dir(&path)
+                .map_err(|e| io(&path, e))?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|x| x == "table"))
+                .collect();
+            paths.sort();
+            paths
+        } else {
+            vec![path]
+        };
+        let (mut tables, mut files) = (Vec::new(), Vec::new());
+        for p in paths {
+            let text = std::fs::read_to_string(&p).map_err(|e| io(&p, e))?;
+            tables.push(FontTable::parse(&p.display().to_string(), &text).map_err(err)?);
+            let name = p
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            files.push((name, text));
+        }
+        Ok(NativeTables {
+            set: Arc::new(TableSet { tables }),
+            files,
+            learned: None,
+        })
     })
 }
 
@@ -253,8 +443,11 @@ fn version() -> &'static str {
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("GlyphmendError", m.py().get_type::<GlyphmendError>())?;
     m.add_class::<NativeDocument>()?;
+    m.add_class::<NativeTables>()?;
     m.add_function(wrap_pyfunction!(extract, m)?)?;
     m.add_function(wrap_pyfunction!(repair, m)?)?;
+    m.add_function(wrap_pyfunction!(learn_pdf, m)?)?;
+    m.add_function(wrap_pyfunction!(load_tables, m)?)?;
     m.add_function(wrap_pyfunction!(records_schema, m)?)?;
     m.add_function(wrap_pyfunction!(batch_inputs, m)?)?;
     m.add_function(wrap_pyfunction!(batch_part, m)?)?;

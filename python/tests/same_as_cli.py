@@ -72,10 +72,68 @@ def main():
     except glyphmend.GlyphmendError as e:
         assert "no-such-file.pdf" in str(e), str(e)
 
+    # learn_pdf: the table files `glyphmend learn pdf` writes, byte for byte, and its
+    # --report. The office_emu fixtures' fonts renamed (same length, so the xref holds) to
+    # names no shipped table knows: the identity-ToUnicode document reads only through the
+    # tables voted from the other, given as `tables=` or as the saved directory.
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        corpus = tmp / "corpus"
+        corpus.mkdir()
+        for name in ("office_emu__full.pdf", "office_emu__c_identity.pdf"):
+            data = (repo / "tests/fixtures/pdf" / name).read_bytes()
+            assert data.count(b"IPAex") == 6, name
+            (corpus / name).write_bytes(data.replace(b"IPAex", b"HGTes"))
+        (corpus / "copy").mkdir()
+        (corpus / "copy" / "again.pdf").write_bytes((corpus / "office_emu__full.pdf").read_bytes())
+        broken = corpus / "office_emu__c_identity.pdf"
+        inputs = [corpus, *pdfs[:3]]
+        for flags, kw in (
+            ([], {}),
+            (["--no-generalize", "--family", "HGTesGothic,HGTesMincho", "--exclude", str(pdfs[0])],
+             {"generalize": False, "families": ["HGTesGothic,HGTesMincho"], "exclude": [pdfs[0]]}),
+        ):
+            out = tmp / f"cli{len(flags)}"
+            report = cli("learn", "pdf", *map(str, inputs), "--out", str(out), "--report", *flags)
+            tables = glyphmend.learn_pdf(inputs, **kw)
+            assert tables.report() == report, f"learn pdf {flags}: report differs"
+            saved = tables.save(tmp / f"py{len(flags)}")
+            files = sorted(p.name for p in out.iterdir())
+            assert sorted(Path(p).name for p in saved) == files and len(files) >= 2, (saved, files)
+            for name in files:
+                assert (out / name).read_bytes() == (tmp / f"py{len(flags)}" / name).read_bytes(), name
+            assert ("duplicate" in dict((Path(p).name, w) for p, w in tables.left_out).values())
+            checked += 1
+        tables = glyphmend.learn_pdf(inputs)
+        assert any(n.startswith("hgtes") for n in tables.names), tables.names
+        before = glyphmend.extract(broken).text
+        after = cli("extract", str(broken), "--tables", str(tmp / "cli0"))
+        assert after.count("\ufffd") * 10 < before.count("\ufffd"), "learned tables should read it"
+        assert glyphmend.extract(broken, tables=tables).text == after, "extract with learned tables"
+        assert glyphmend.extract(broken, tables=tmp / "py0").text == after, "extract with --tables dir"
+        loaded = glyphmend.load_tables(tmp / "cli0")
+        assert loaded.files == tables.files, "loaded tables differ from the learned ones"
+        assert glyphmend.extract(broken.read_bytes(), tables=loaded).text == after
+        # repair: text tables (`--text-repair`) used as `tables=` equal `repair --tables`.
+        text_tables = glyphmend.learn_pdf(inputs, text_repair=True)
+        text_tables.save(tmp / "text")
+        want = cli("repair", "--json", "--tables", str(tmp / "text"), str(dev_a))
+        assert glyphmend.repair(text, tables=text_tables).spans == [json.loads(l) for l in want.splitlines()]
+        checked += 1
+        # Errors: the CLI's message.
+        (tmp / "empty").mkdir()
+        msg = subprocess.run([binary, "learn", "pdf", str(tmp / "empty")], capture_output=True).stderr.decode()
+        try:
+            glyphmend.learn_pdf(tmp / "empty")
+            raise AssertionError("no error for a directory without PDFs")
+        except glyphmend.GlyphmendError as e:
+            assert msg.strip() == f"glyphmend: {e}", (msg, str(e))
+
     # Distributed batch: one task per document, parts merged, equals one `glyphmend batch`
     # over the same directory (the sample's text files and PDFs plus 6 real PDFs, copied).
     import shutil
-    import tempfile
     from glyphmend import dask as gd
 
     def same_outputs(a, b, what):
@@ -108,6 +166,10 @@ def main():
         gd.merge(parts, str(tmp / "grouped"))
         same_outputs(tmp / "grouped", ref, "process of groups + merge")
         checked += 1
+
+        # Tasks cut by size (gd.run's default): every input in exactly one task.
+        tasks = gd.groups(str(inp), names, workers=2)
+        assert sorted(n for t in tasks for n in t) == sorted(names) and 1 < len(tasks) < len(names), tasks
 
         # On a real (local) Dask cluster of 2 worker processes.
         from dask.distributed import Client, LocalCluster

@@ -85,11 +85,21 @@ pub struct Pipeline {
 }
 
 impl Pipeline {
-    /// The shipped tables and model, default options.
+    /// The shipped tables and model, default options. The tables are decoded once per
+    /// process and shared (a distributed batch builds a pipeline per task; adding tables
+    /// copies them first, [`Pipeline::add_tables`]).
     pub fn builtin() -> crate::Result<Pipeline> {
+        static BUILTIN: std::sync::OnceLock<Arc<TableSet>> = std::sync::OnceLock::new();
+        let tables = match BUILTIN.get() {
+            Some(t) => Arc::clone(t),
+            None => {
+                let t = Arc::new(TableSet::builtin()?);
+                Arc::clone(BUILTIN.get_or_init(|| t))
+            }
+        };
         Ok(Pipeline {
             extra_tables: Arc::new(TableSet::default()),
-            tables: Arc::new(TableSet::builtin()?),
+            tables,
             lm: crate::lm::LmRef::builtin(),
             options: Options::default(),
         })

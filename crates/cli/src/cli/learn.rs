@@ -9,7 +9,7 @@
 use anyhow::{Context, bail};
 use clap::{Args as ClapArgs, Subcommand};
 use glyphmend::learn::{anchors, font_file};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(ClapArgs)]
@@ -304,118 +304,35 @@ fn run_font(a: &FontArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// `learn pdf`: tables from votes across a PDF corpus.
+/// `learn pdf`: tables from votes across a PDF corpus ([`from_pdfs::learn_pdf`]).
 fn run_pdf(args: &PdfArgs) -> anyhow::Result<ExitCode> {
-    use glyphmend::learn::pdf_votes::{CorpusVotes, VoteOptions, report};
-    use rayon::prelude::*;
-    let mut files = Vec::new();
-    for p in &args.paths {
-        collect_pdfs(p, &mut files).with_context(|| format!("reading {}", p.display()))?;
-    }
-    files.sort();
-    files.dedup();
-    // Held-out documents stay out by content, not only by path: a copy elsewhere is the
-    // same document.
-    let hash = |p: &std::path::Path| -> anyhow::Result<String> {
-        use sha2::Digest;
-        let b = std::fs::read(p).with_context(|| format!("reading {}", p.display()))?;
-        Ok(hex::encode(sha2::Sha256::digest(&b)))
-    };
-    let mut held_out = std::collections::BTreeSet::new();
-    for p in &args.exclude {
-        held_out.insert(hash(p)?);
-    }
-    let mut seen = std::collections::BTreeSet::new();
-    let mut kept = Vec::new();
-    for f in files {
-        let h = hash(&f)?;
-        if held_out.contains(&h) {
-            eprintln!("held out: {}", f.display());
-        } else if seen.insert(h.clone()) {
-            kept.push((f, h));
-        } else {
-            eprintln!("duplicate left out: {}", f.display());
-        }
-    }
-    let sha_of: std::collections::BTreeMap<String, String> = kept
-        .iter()
-        .map(|(f, h)| (f.display().to_string(), h[..16].to_string()))
-        .collect();
-    let files: Vec<PathBuf> = kept.into_iter().map(|(f, _)| f).collect();
-    if files.is_empty() {
-        bail!("no PDF files under the paths given");
-    }
-    let opts = glyphmend::ingest::ExtractOptions::default();
-    // Documents are read in parallel; votes are keyed by file name, so the tables do not
-    // depend on the order or the thread count.
-    let read: Vec<(String, Result<Vec<u8>, String>)> = files
-        .par_iter()
-        .map(|f| {
-            (
-                f.display().to_string(),
-                std::fs::read(f).map_err(|e| e.to_string()),
-            )
-        })
-        .collect();
-    let parts: Vec<CorpusVotes> = read
-        .into_par_iter()
-        .map(|(name, bytes)| {
-            let mut c = CorpusVotes::default();
-            match bytes {
-                Ok(b) => c.add_pdf(&name, &b, &opts),
-                Err(e) => c.failures.push((name, format!("cannot read: {e}"))),
-            }
-            c
-        })
-        .collect();
-    let mut corpus = CorpusVotes::default();
-    for p in parts {
-        corpus.absorb(p);
-    }
-    let vote_opts = VoteOptions {
-        generalize: !args.no_generalize,
-        families: args
-            .family
-            .iter()
+    use glyphmend::learn::from_pdfs::{self, LearnPdfOptions, LeftOut};
+    use glyphmend::learn::pdf_votes::VoteOptions;
+    let split = |v: &[String]| -> Vec<Vec<String>> {
+        v.iter()
             .map(|f| f.split(',').map(str::to_string).collect())
-            .collect(),
-        pool_versions: args.pool_versions,
-        text: args.text_repair,
-        corroborate: args
-            .corroborate
-            .iter()
-            .map(|f| f.split(',').map(str::to_string).collect())
-            .collect(),
-        ..Default::default()
+            .collect()
     };
-    let mut learned: Vec<_> = corpus
-        .tables(&vote_opts)?
-        .into_iter()
-        .filter(|l| args.only.is_empty() || args.only.contains(&l.key.basefont))
-        .collect();
-    // Versions of one font (different glyph counts) get one table each: `name-gN`.
-    let mut per_name: std::collections::BTreeMap<String, usize> = Default::default();
-    for l in &learned {
-        *per_name.entry(l.table.name.clone()).or_default() += 1;
-    }
-    for l in &mut learned {
-        if let (Some(n), true) = (l.key.glyphs, per_name[&l.table.name] > 1) {
-            l.table.name = format!("{}-g{n}", l.table.name);
-        }
-    }
-    let pooled = corpus.pooled_votes(&vote_opts, None);
-    std::fs::create_dir_all(&args.out)
-        .with_context(|| format!("creating {}", args.out.display()))?;
-    for l in &learned {
-        let dest = args.out.join(format!("{}.table", l.table.name));
-        let mut body = format!("# learned from {} PDF documents\n", l.documents);
-        // Provenance: every document whose votes went in, with its content hash.
-        for doc in pooled.get(&l.key).into_iter().flat_map(|fv| &fv.documents) {
-            let sha = sha_of.get(doc).map(String::as_str).unwrap_or("?");
-            body.push_str(&format!("# source: {doc} sha256={sha}\n"));
-        }
-        body.push_str(&l.table.to_text());
-        std::fs::write(&dest, body).with_context(|| format!("writing {}", dest.display()))?;
+    let options = LearnPdfOptions {
+        votes: VoteOptions {
+            generalize: !args.no_generalize,
+            families: split(&args.family),
+            pool_versions: args.pool_versions,
+            text: args.text_repair,
+            corroborate: split(&args.corroborate),
+            ..Default::default()
+        },
+        only: args.only.clone(),
+        exclude: args.exclude.clone(),
+    };
+    let learned = from_pdfs::learn_pdf_with(&args.paths, &options, &mut |f, why| match why {
+        LeftOut::HeldOut => eprintln!("held out: {}", f.display()),
+        LeftOut::Duplicate => eprintln!("duplicate left out: {}", f.display()),
+    })?;
+    from_pdfs::create_dir(&args.out)?;
+    for t in &learned.tables {
+        let dest = t.write(&args.out)?;
+        let l = &t.learned;
         eprintln!(
             "{}: {} glyphs mapped ({} voted, {} in conflict, {} from fitted blocks)",
             dest.display(),
@@ -425,25 +342,17 @@ fn run_pdf(args: &PdfArgs) -> anyhow::Result<ExitCode> {
             l.generalized
         );
     }
-    for (f, why) in &corpus.failures {
+    for (f, why) in &learned.corpus.failures {
         eprintln!("warning: {f}: {why}");
     }
     if args.report {
-        print!("{}", report(&learned, &corpus));
-        for fam in &vote_opts.families {
-            for (i, a) in fam.iter().enumerate() {
-                for b in &fam[i + 1..] {
-                    let (shared, agree) = corpus.family_agreement(a, b);
-                    println!("family {a} / {b}: {agree} of {shared} glyphs voted in both agree");
-                }
-            }
-        }
+        print!("{}", learned.report());
     }
     if args.leave_one_out {
         println!("table\tdocument\tvoted\tpredicted\tagreed\tagreement\tcoverage");
-        for l in &learned {
+        for l in learned.tables.iter().map(|t| &t.learned) {
             let (mut v, mut p, mut a) = (0, 0, 0);
-            for h in corpus.leave_one_out(&l.key, &vote_opts, 0.5)? {
+            for h in learned.corpus.leave_one_out(&l.key, &learned.votes, 0.5)? {
                 println!(
                     "{}\t{}\t{}\t{}\t{}\t{:.4}\t{:.4}",
                     l.table.name,
@@ -470,29 +379,12 @@ fn run_pdf(args: &PdfArgs) -> anyhow::Result<ExitCode> {
             );
         }
     }
-    if learned.is_empty() {
+    if learned.tables.is_empty() {
         eprintln!(
             "no font in these documents has a trusted ToUnicode or an embedded cmap: nothing learned"
         );
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// `path` itself if it is a file, else every `*.pdf` below it (recursively).
-fn collect_pdfs(path: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
-    if path.is_dir() {
-        for e in std::fs::read_dir(path)? {
-            let p = e?.path();
-            if p.is_dir() {
-                collect_pdfs(&p, out)?;
-            } else if p.extension().is_some_and(|x| x.eq_ignore_ascii_case("pdf")) {
-                out.push(p);
-            }
-        }
-    } else {
-        out.push(path.to_path_buf());
-    }
-    Ok(())
 }
 
 /// `learn text`: decipher tables from garbled text.
