@@ -220,6 +220,15 @@ impl Font {
             .unwrap_or(self.default_width)
     }
 
+    /// The width /Widths (or /W) gives a code, if it gives one.
+    pub fn explicit_width(&self, code: u32) -> Option<f32> {
+        let key = match self.code_map {
+            CodeMap::Cid(_) => self.cid(code)?,
+            _ => code,
+        };
+        self.widths.get(&key).copied()
+    }
+
     /// Whether a code is the single-byte space (word spacing applies).
     pub fn is_space(&self, code: u32) -> bool {
         match &self.code_map {

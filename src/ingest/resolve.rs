@@ -247,6 +247,11 @@ impl<'a> FontResolver<'a> {
         let mut distrust = None;
         if let Some(tu) = font.tounicode.as_ref().filter(|_| !self.tounicode_identity) {
             if let Some(s) = tu.map.get(&code) {
+                // A tab or line break written for a blank glyph (pdf.js issue6612 maps its
+                // spaces to U+0009) is a space in the text, as pdftotext prints it.
+                if !s.is_empty() && s.chars().all(|c| matches!(c, '\t' | '\n' | '\r')) {
+                    return found(" ".into(), MappingSource::ToUnicode, 1.0, None);
+                }
                 match judge_entry(s) {
                     None => return found(s.clone(), MappingSource::ToUnicode, 1.0, None),
                     Some(Distrust::Alias) => {
@@ -280,6 +285,18 @@ impl<'a> FontResolver<'a> {
         }
         if self.composite && gid == Some(0) {
             return found(String::new(), MappingSource::Notdef, 1.0, distrust);
+        }
+        // A simple font's code that nothing names and whose width is explicitly zero draws
+        // nothing that advances (pdf.js issue6721: code 0xE0 between words): no text, counted
+        // like `.notdef`, instead of a U+FFFD in the middle of a word.
+        if !self.composite && !self.renumbered && font.explicit_width(code) == Some(0.0) {
+            return found(String::new(), MappingSource::Notdef, 1.0, distrust);
+        }
+        // Code 0x20 is the space of every standard encoding; a font whose own encoding puts
+        // an unnamed glyph there (TeX's CMR9: `suppress`, absent from the subset, pdf.js
+        // issue6901) still separates words with it, as pdftotext reads it.
+        if !self.composite && !self.renumbered && code == 0x20 {
+            return found(" ".into(), MappingSource::Encoding, 0.5, distrust);
         }
         if self.cid_code_points
             && let Some(c) = font

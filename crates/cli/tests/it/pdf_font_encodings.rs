@@ -298,3 +298,47 @@ fn ligature_glyph_names_read_as_their_components() {
     );
     assert_eq!(text(&pdf), "The office ft");
 }
+
+#[test]
+fn blank_glyphs_nothing_names_separate_words_instead_of_becoming_replacement_characters() {
+    // pdf.js issue6901 (code 0x20 named `suppress` by TeX's encoding) and issue6721 (an
+    // unnamed zero-width code between words): a space and nothing, not U+FFFD.
+    let pdf = one_page(
+        |doc| {
+            let enc = doc.add_object(dictionary! {
+                "Type" => "Encoding",
+                "Differences" => vec![32.into(), "suppress".into(), 224.into(), "xq17z".into()],
+            });
+            let widths: Vec<Object> = (32..=224).map(|c| Object::Integer(if c == 224 { 0 } else { 500 })).collect();
+            dictionary! {
+                "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "CMR9", "Encoding" => enc,
+                "FirstChar" => 32, "LastChar" => 224, "Widths" => widths,
+            }
+        },
+        b"BT /F1 12 Tf 10 100 Td (Issue 69\xe001) Tj ET",
+    );
+    assert_eq!(text(&pdf), "Issue 6901");
+}
+
+#[test]
+fn a_tounicode_tab_for_a_blank_glyph_is_a_space() {
+    // pdf.js issue6612: every space glyph (GID 3) maps to U+0009.
+    let pdf = one_page(
+        |doc| {
+            let tu = b"begincmap\n1 begincodespacerange <0000> <FFFF> endcodespacerange\n\
+                3 beginbfchar <0001> <0054> <0002> <006F> <0003> <0009> endbfchar\nendcmap"
+                .to_vec();
+            let tu = doc.add_object(Stream::new(dictionary! {}, tu));
+            let cid = doc.add_object(dictionary! {
+                "Type" => "Font", "Subtype" => "CIDFontType2", "BaseFont" => "NimbusMonL-Regu",
+                "CIDSystemInfo" => dictionary! { "Registry" => Object::string_literal("Adobe"), "Ordering" => Object::string_literal("Identity"), "Supplement" => 0 },
+            });
+            dictionary! {
+                "Type" => "Font", "Subtype" => "Type0", "BaseFont" => "NimbusMonL-Regu",
+                "Encoding" => "Identity-H", "DescendantFonts" => vec![cid.into()], "ToUnicode" => tu,
+            }
+        },
+        b"BT /F1 12 Tf 10 100 Td <000100020003000100020003> Tj ET",
+    );
+    assert_eq!(text(&pdf), "To To");
+}
