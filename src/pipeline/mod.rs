@@ -31,7 +31,7 @@ pub use source::{Source, SourceKind};
 
 use crate::export::corpus::PageResult;
 use crate::repair::{Repairer, TextRepair};
-use crate::tables::TableSet;
+use crate::tables::{LazyTableSet, TableSet};
 use sha2::{Digest, Sha256};
 use std::path::Path;
 use std::sync::Arc;
@@ -76,8 +76,9 @@ impl Default for Options {
 pub struct Pipeline {
     /// Tables besides the shipped ones (`--tables`, learned): matched first in PDFs.
     pub extra_tables: Arc<TableSet>,
-    /// Shipped tables plus [`Pipeline::extra_tables`]: text repair's tables.
-    pub tables: Arc<TableSet>,
+    /// Shipped tables plus [`Pipeline::extra_tables`]: text repair's tables, decoded on
+    /// first use (most PDFs never need them); read them with [`Pipeline::tables`].
+    pub tables: Arc<LazyTableSet>,
     /// The character language model (parsed on first use: most PDFs never need it).
     pub lm: crate::lm::LmRef,
     /// Options.
@@ -89,7 +90,7 @@ impl Pipeline {
     pub fn builtin() -> crate::Result<Pipeline> {
         Ok(Pipeline {
             extra_tables: Arc::new(TableSet::default()),
-            tables: Arc::new(TableSet::builtin()?),
+            tables: Arc::new(LazyTableSet::builtin()?),
             lm: crate::lm::LmRef::builtin(),
             options: Options::default(),
         })
@@ -110,6 +111,12 @@ impl Pipeline {
         Ok(self)
     }
 
+    /// Text repair's tables: the shipped ones plus [`Pipeline::extra_tables`] (decoded here
+    /// on first use).
+    pub fn tables(&self) -> &TableSet {
+        self.tables.get()
+    }
+
     /// The options PDF extraction runs with.
     pub fn extract_options(&self) -> crate::ingest::ExtractOptions {
         crate::ingest::ExtractOptions {
@@ -126,7 +133,7 @@ impl Pipeline {
 
     /// The text repairer this pipeline's text inputs go through.
     pub fn repairer(&self) -> Repairer<'_> {
-        let mut r = Repairer::new(&self.tables, self.lm.get());
+        let mut r = Repairer::new(self.tables(), self.lm.get());
         r.options.min_rule_confidence = self.options.min_rule_confidence;
         r.options.learn = self.options.learn;
         r
