@@ -339,7 +339,7 @@ pub fn run_with_progress(
         if opts.extra_tables.is_none() && !opts.learn_fonts {
             builtin_versions(&pipeline)
         } else {
-            versions(&pipeline.tables, &pipeline.lm.to_bytes())
+            versions(pipeline.tables(), &pipeline.lm.to_bytes())
         };
     if !opts.font_files.is_empty() {
         let ix = crate::tables::outlines::OutlineIndex::from_paths(&opts.font_files)?;
@@ -503,7 +503,7 @@ pub fn list_inputs(input_dir: &Path, out_dir: &Path) -> Result<Vec<String>, Batc
 /// `known` has no table for. Unreadable PDFs are skipped here; they fail in their own turn.
 fn corpus_tables(inputs: &[Input], pipeline: &Pipeline, threads: usize) -> crate::Result<TableSet> {
     use crate::learn::pdf_votes::{CorpusVotes, VoteOptions};
-    let known = &pipeline.tables;
+    let known = pipeline.tables();
     let opts = pipeline.extract_options();
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads.max(1))
@@ -553,7 +553,7 @@ fn builtin_versions(pipeline: &Pipeline) -> (String, Vec<TableVersion>, String) 
     static BUILTIN: std::sync::OnceLock<(String, Vec<TableVersion>, String)> =
         std::sync::OnceLock::new();
     BUILTIN
-        .get_or_init(|| versions(&pipeline.tables, &pipeline.lm.to_bytes()))
+        .get_or_init(|| versions(pipeline.tables(), &pipeline.lm.to_bytes()))
         .clone()
 }
 

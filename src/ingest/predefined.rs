@@ -161,30 +161,48 @@ impl DenseText {
     /// lines; anything else gives `None`. Entries mean what [`ToUnicode::parse`] makes of
     /// them (a later entry replaces an earlier one).
     fn parse(src: &str) -> Option<DenseText> {
-        use super::cmap::{utf16_plus, utf16be};
+        use super::cmap::utf16_plus;
+        // Hex digits only (the generated form): anything else gives `None`, and the
+        // general parser serves. Each line's bytes and UTF-16 units are decoded once, and
+        // a range's text written straight into `text`: ~65k CIDs per collection.
         fn hex(tok: &str) -> Option<Vec<u8>> {
-            let h = tok.strip_prefix('<')?.strip_suffix('>')?;
+            let h = tok.strip_prefix('<')?.strip_suffix('>')?.as_bytes();
             if h.is_empty() || h.len() % 2 != 0 {
                 return None;
             }
-            (0..h.len())
-                .step_by(2)
-                .map(|i| u8::from_str_radix(h.get(i..i + 2)?, 16).ok())
+            let nibble = |b: u8| (b as char).to_digit(16);
+            h.chunks_exact(2)
+                .map(|p| Some(((nibble(p[0])? << 4) | nibble(p[1])?) as u8))
                 .collect()
         }
         fn code(tok: &str) -> Option<usize> {
             let b = hex(tok)?;
             (b.len() == 2).then(|| (usize::from(b[0]) << 8) | usize::from(b[1]))
         }
+        /// What `cmap::utf16be` decodes `bytes` into, as code units (an odd last byte is
+        /// the high half of a unit).
+        fn units(bytes: &[u8]) -> Vec<u16> {
+            bytes
+                .chunks(2)
+                .map(|p| ((p[0] as u16) << 8) | *p.get(1).unwrap_or(&0) as u16)
+                .collect()
+        }
+        fn set(d: &mut DenseText, cid: usize, units: &[u16]) -> Option<()> {
+            let start = u32::try_from(d.text.len()).ok()?;
+            d.text
+                .extend(char::decode_utf16(units.iter().copied()).map(|r| r.unwrap_or('\u{FFFD}')));
+            *d.spans.get_mut(cid)? = (start, u32::try_from(d.text.len()).ok()?);
+            Some(())
+        }
+        fn set_str(d: &mut DenseText, cid: usize, t: &str) -> Option<()> {
+            let start = u32::try_from(d.text.len()).ok()?;
+            d.text.push_str(t);
+            *d.spans.get_mut(cid)? = (start, u32::try_from(d.text.len()).ok()?);
+            Some(())
+        }
         let mut d = DenseText {
             text: String::new(),
             spans: vec![(u32::MAX, 0); 1 << 16],
-        };
-        let set = |d: &mut DenseText, cid: usize, t: &str| -> Option<()> {
-            let start = u32::try_from(d.text.len()).ok()?;
-            d.text.push_str(t);
-            d.spans[cid] = (start, u32::try_from(d.text.len()).ok()?);
-            Some(())
         };
         let (mut range, mut chars) = (false, false);
         let mut entries = 0usize;
@@ -193,8 +211,14 @@ impl DenseText {
             if line.is_empty() || line.starts_with('%') {
                 continue;
             }
-            let toks: Vec<&str> = line.split_ascii_whitespace().collect();
-            match toks[..] {
+            // No statement of the form has more than 5 tokens.
+            let mut toks = [""; 5];
+            let mut count = 0;
+            for t in line.split_ascii_whitespace() {
+                *toks.get_mut(count)? = t;
+                count += 1;
+            }
+            match toks[..count] {
                 [
                     "1",
                     "begincodespacerange",
@@ -211,13 +235,24 @@ impl DenseText {
                     if b < a {
                         return None;
                     }
-                    for n in 0..=(b - a) {
-                        set(&mut d, a + n, &utf16_plus(&dst, n as u32))?;
+                    if dst.len() % 2 == 0 {
+                        // `utf16_plus` adds n to the last unit, modulo 2^16.
+                        let mut u = units(&dst);
+                        let last = u.len().checked_sub(1)?;
+                        let first = u[last];
+                        for n in 0..=(b - a) {
+                            u[last] = first.wrapping_add(n as u16);
+                            set(&mut d, a + n, &u)?;
+                        }
+                    } else {
+                        for n in 0..=(b - a) {
+                            set_str(&mut d, a + n, &utf16_plus(&dst, n as u32))?;
+                        }
                     }
                     entries += b - a + 1;
                 }
                 [cid, dst] if chars => {
-                    set(&mut d, code(cid)?, &utf16be(&hex(dst)?))?;
+                    set(&mut d, code(cid)?, &units(&hex(dst)?))?;
                     entries += 1;
                 }
                 _ => return None,

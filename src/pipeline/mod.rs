@@ -31,7 +31,7 @@ pub use source::{Source, SourceKind};
 
 use crate::export::corpus::PageResult;
 use crate::repair::{Repairer, TextRepair};
-use crate::tables::TableSet;
+use crate::tables::{LazyTableSet, TableSet};
 use sha2::{Digest, Sha256};
 use std::path::Path;
 use std::sync::Arc;
@@ -76,8 +76,9 @@ impl Default for Options {
 pub struct Pipeline {
     /// Tables besides the shipped ones (`--tables`, learned): matched first in PDFs.
     pub extra_tables: Arc<TableSet>,
-    /// Shipped tables plus [`Pipeline::extra_tables`]: text repair's tables.
-    pub tables: Arc<TableSet>,
+    /// Shipped tables plus [`Pipeline::extra_tables`]: text repair's tables, decoded on
+    /// first use (most PDFs never need them); read them with [`Pipeline::tables`].
+    pub tables: Arc<LazyTableSet>,
     /// The character language model (parsed on first use: most PDFs never need it).
     pub lm: crate::lm::LmRef,
     /// Options.
@@ -86,14 +87,14 @@ pub struct Pipeline {
 
 impl Pipeline {
     /// The shipped tables and model, default options. The tables are decoded once per
-    /// process and shared (a distributed batch builds a pipeline per task; adding tables
-    /// copies them first, [`Pipeline::add_tables`]).
+    /// process, on first use, and shared (a distributed batch builds a pipeline per task;
+    /// adding tables copies them first, [`Pipeline::add_tables`]).
     pub fn builtin() -> crate::Result<Pipeline> {
-        static BUILTIN: std::sync::OnceLock<Arc<TableSet>> = std::sync::OnceLock::new();
+        static BUILTIN: std::sync::OnceLock<Arc<LazyTableSet>> = std::sync::OnceLock::new();
         let tables = match BUILTIN.get() {
             Some(t) => Arc::clone(t),
             None => {
-                let t = Arc::new(TableSet::builtin()?);
+                let t = Arc::new(LazyTableSet::builtin()?);
                 Arc::clone(BUILTIN.get_or_init(|| t))
             }
         };
@@ -120,6 +121,12 @@ impl Pipeline {
         Ok(self)
     }
 
+    /// Text repair's tables: the shipped ones plus [`Pipeline::extra_tables`] (decoded here
+    /// on first use).
+    pub fn tables(&self) -> &TableSet {
+        self.tables.get()
+    }
+
     /// The options PDF extraction runs with.
     pub fn extract_options(&self) -> crate::ingest::ExtractOptions {
         crate::ingest::ExtractOptions {
@@ -136,7 +143,7 @@ impl Pipeline {
 
     /// The text repairer this pipeline's text inputs go through.
     pub fn repairer(&self) -> Repairer<'_> {
-        let mut r = Repairer::new(&self.tables, self.lm.get());
+        let mut r = Repairer::new(self.tables(), self.lm.get());
         r.options.min_rule_confidence = self.options.min_rule_confidence;
         r.options.learn = self.options.learn;
         r

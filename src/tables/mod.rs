@@ -411,6 +411,65 @@ pub fn canonical_basefont(basefont: &str) -> String {
     }
 }
 
+/// The shipped tables plus the sets added to them, decoded on first use
+/// ([`LazyTableSet::get`]): extracting a PDF reads only the shipped tables of its fonts
+/// ([`builtin_for_basefont`]), so a process that repairs no text never decodes them all.
+///
+/// Invariant: `get` gives exactly `TableSet::builtin()` extended, in order, by every set
+/// passed to [`LazyTableSet::extend`], whether it is first called before or after them
+/// (tested).
+#[derive(Debug, Clone)]
+pub struct LazyTableSet {
+    /// Every set added, merged in order (`TableSet::extend` is a sequence of replacements
+    /// by name, so merging the added sets first gives the same set).
+    added: TableSet,
+    decoded: std::sync::OnceLock<TableSet>,
+}
+
+impl LazyTableSet {
+    /// The shipped tables, not decoded yet. A shipped table `build.rs` could not precompile
+    /// is parsed (and its error returned) here, as [`TableSet::builtin`] would; the others
+    /// were parsed at build time.
+    pub fn builtin() -> Result<Self> {
+        let decoded = std::sync::OnceLock::new();
+        if !BUILTIN
+            .iter()
+            .all(|(file, _)| BUILTIN_COMPILED.iter().any(|(f, _)| f == file))
+        {
+            let _ = decoded.set(TableSet::builtin()?);
+        }
+        Ok(LazyTableSet {
+            added: TableSet::default(),
+            decoded,
+        })
+    }
+
+    /// Adds tables, replacing any of the same name (see [`TableSet::extend`]).
+    pub fn extend(&mut self, other: TableSet) {
+        if let Some(set) = self.decoded.get_mut() {
+            set.extend(other.clone());
+        }
+        self.added.extend(other);
+    }
+
+    /// The tables, decoded on the first call. Every shipped table was parsed at build time
+    /// (else [`LazyTableSet::builtin`] decoded them), so decoding cannot fail here; if the
+    /// embedded forms were bad (a build defect, caught by the tests of the shipped set) the
+    /// shipped tables are left out rather than a process stopped.
+    pub fn get(&self) -> &TableSet {
+        self.decoded.get_or_init(|| {
+            let mut set = TableSet::builtin().unwrap_or_default();
+            set.extend(self.added.clone());
+            set
+        })
+    }
+
+    /// Whether the tables have been decoded (by [`LazyTableSet::get`]).
+    pub fn is_decoded(&self) -> bool {
+        self.decoded.get().is_some()
+    }
+}
+
 /// A shipped table whose rules are parsed on first use: extracting a PDF should pay only for
 /// the tables of the fonts it uses, not for 3 MB of table text.
 struct LazyBuiltin {

@@ -184,3 +184,57 @@ fn every_shipped_table_precompiled_equals_its_text() {
     }
     assert_eq!(BUILTIN_COMPILED.len(), BUILTIN.len());
 }
+
+/// The shipped set plus extras, as a comparable list: each table's name and text, in order.
+fn listing(set: &TableSet) -> Vec<(String, String)> {
+    set.tables
+        .iter()
+        .map(|t| (t.name.clone(), t.to_text()))
+        .collect()
+}
+
+#[test]
+fn lazy_table_set_equals_the_eagerly_extended_set() {
+    let builtin = TableSet::builtin().unwrap();
+    assert!(builtin.tables.len() >= 2, "needs two shipped tables");
+    // Extras that replace a shipped table, add new ones, and repeat a name within a set and
+    // across sets: `extend` replaces by name, so order and duplicates matter.
+    let mut replaced = builtin.tables[1].clone();
+    replaced.description = "replaced".into();
+    let mut new_a = builtin.tables[0].clone();
+    new_a.name = "extra-a".into();
+    let mut new_b = new_a.clone();
+    new_b.name = "extra-b".into();
+    let mut new_a2 = new_a.clone();
+    new_a2.description = "second extra-a".into();
+    let first = TableSet {
+        tables: vec![new_a.clone(), replaced, new_b, new_a2.clone()],
+    };
+    let second = TableSet {
+        tables: vec![new_a2, builtin.tables[0].clone(), new_a],
+    };
+    let mut eager = builtin.clone();
+    eager.extend(first.clone());
+    eager.extend(second.clone());
+    assert_ne!(listing(&eager), listing(&builtin));
+
+    // Every shipped table is precompiled, so nothing is decoded before the first `get`.
+    let mut before = LazyTableSet::builtin().unwrap();
+    assert!(!before.is_decoded());
+    before.extend(first.clone());
+    before.extend(second.clone());
+    assert!(!before.is_decoded());
+    assert_eq!(listing(before.get()), listing(&eager));
+
+    // Decoded in between: later sets extend the decoded set.
+    let mut between = LazyTableSet::builtin().unwrap();
+    between.extend(first);
+    assert!(!between.get().tables.is_empty());
+    between.extend(second);
+    assert_eq!(listing(between.get()), listing(&eager));
+
+    assert_eq!(
+        listing(LazyTableSet::builtin().unwrap().get()),
+        listing(&builtin)
+    );
+}
