@@ -1,5 +1,6 @@
-//! `glyphmend search OUT "孤独 孤立"`: ranked hits with snippets and their source page.
-//! Exit code 1 when nothing matches (as grep).
+//! `glyphmend search OUT "孤独 孤立"`: ranked hits with snippets, their source page and line,
+//! and the line's address in the review site (printed as a `file://` link once `glyphmend
+//! review OUT` has written the site). Exit code 1 when nothing matches (as grep).
 
 use super::term::{escape, escape_line};
 use anyhow::Context;
