@@ -589,7 +589,7 @@ fn review_site_counts_pdf_decodings_and_opens_search_hits_at_their_line() {
     let r = run(&["search", s(&out), phrase, "--color", "never"]);
     let text = String::from_utf8(r.stdout).unwrap();
     assert!(
-        text.contains(&format!("review: file://")) && text.contains(&link),
+        text.contains("review: file://") && text.contains(&link),
         "{text}"
     );
 
