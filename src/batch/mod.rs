@@ -134,7 +134,8 @@ impl From<BatchError> for crate::Error {
 /// Exit status of `glyphmend batch` when every input was tried and at least one failed.
 pub const EXIT_SOME_FAILED: u8 = 3;
 /// Exit status when nothing failed but some inputs need attention (unresolved glyphs or
-/// garbling, low-confidence repairs, learned tables): see `needs_attention.json`.
+/// garbling, repairs or PDF decodings under the confidence threshold, self-learned readings,
+/// learned tables): see `needs_attention.json`.
 pub const EXIT_NEEDS_ATTENTION: u8 = 4;
 
 /// What to run.

@@ -8,6 +8,7 @@
 use crate::detect::{self, GarbledSpan};
 use crate::repair::{RepairSpan, TextRepair};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 /// Spans below this confidence are "low confidence" in reviews and statistics.
 pub const LOW_CONFIDENCE: f32 = 0.8;
@@ -133,6 +134,140 @@ impl DecodedRun {
                 M::ToUnicode | M::PredefinedCmap | M::Encoding | M::Learned
             )
     }
+}
+
+/// The reviewable spans of a document, counted once from its pages: every count of spans
+/// that the manifest (per input and in its summary), `needs_attention.json`, the attention
+/// reasons and the review site show comes from [`SpanCounts::of`].
+///
+/// Invariants: a repaired span ([`SpanRecord`], self-learned readings included) and a
+/// resolved decoded run ([`DecodedRun`]) each count once, in `repaired_spans` or
+/// `decoded_spans`, under one provenance and (for a table) one table; a run with unresolved
+/// glyphs and a garbled span no table explains each count once in `unresolved_spans`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SpanCounts {
+    /// Spans text repair changed, self-learned readings included.
+    pub repaired_spans: usize,
+    /// PDF glyph runs whose text a reader should check (see [`DecodedRun`]): decoded
+    /// through a table, a font's own cmap, outlines, a document table or a distrusted
+    /// ToUnicode, or read by OCR.
+    #[serde(default)]
+    pub decoded_spans: usize,
+    /// Of `repaired_spans`, the self-learned readings (table `learned`).
+    #[serde(default)]
+    pub learned_spans: usize,
+    /// Repaired spans and decoded runs below [`LOW_CONFIDENCE`].
+    pub low_confidence_spans: usize,
+    /// Spans left unresolved: garbled text no table explains, and PDF runs with glyphs no
+    /// source explains (U+FFFD).
+    pub unresolved_spans: usize,
+    /// The glyphs of those PDF runs.
+    #[serde(default)]
+    pub unresolved_glyphs: usize,
+    /// Repaired spans and decoded runs by provenance: `to-unicode` (a distrusted ToUnicode
+    /// read anew), `font-cmap`, `table` (a shipped table or one of `--tables`; for text, the
+    /// table a repair decoded with), `learned-table` (learned from the batch's own PDFs,
+    /// `--learn-fonts`), `outline` (`--font-files`), `document-table`, `learned`
+    /// (self-learned readings), `ocr`, `notdef`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub provenance: BTreeMap<String, usize>,
+    /// The same spans by the table that decided them (provenances `table` and
+    /// `learned-table`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub tables: BTreeMap<String, usize>,
+    /// The spans of `low_confidence_spans` by provenance.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub low_confidence: BTreeMap<String, usize>,
+}
+
+impl SpanCounts {
+    /// The counts of `pages`.
+    pub fn of(pages: &[PageResult]) -> SpanCounts {
+        let mut c = SpanCounts::default();
+        for p in pages {
+            c.add_page(p);
+        }
+        c
+    }
+
+    fn add_page(&mut self, p: &PageResult) {
+        for s in &p.spans {
+            self.repaired_spans += 1;
+            if s.table == crate::repair::LEARNED_TABLE {
+                self.learned_spans += 1;
+                self.count("learned", None, s.confidence);
+            } else {
+                self.count("table", Some(&s.table), s.confidence);
+            }
+        }
+        for r in &p.decoded {
+            if r.unresolved > 0 {
+                self.unresolved_spans += 1;
+                self.unresolved_glyphs += r.unresolved;
+                continue;
+            }
+            self.decoded_spans += 1;
+            let learned_table = r.source == "table"
+                && r.table.as_deref().is_some_and(|t| {
+                    t.starts_with(crate::pipeline::attention::LEARNED_TABLE_PREFIX)
+                });
+            let provenance = if learned_table {
+                "learned-table"
+            } else {
+                r.source.as_str()
+            };
+            self.count(provenance, r.table.as_deref(), r.confidence);
+        }
+        self.unresolved_spans += p.unresolved.len();
+    }
+
+    fn count(&mut self, provenance: &str, table: Option<&str>, confidence: f32) {
+        *self.provenance.entry(provenance.to_string()).or_default() += 1;
+        if let Some(t) = table {
+            *self.tables.entry(t.to_string()).or_default() += 1;
+        }
+        if confidence < LOW_CONFIDENCE {
+            self.low_confidence_spans += 1;
+            *self
+                .low_confidence
+                .entry(provenance.to_string())
+                .or_default() += 1;
+        }
+    }
+
+    /// Adds `o`'s counts to these (a batch's summary over its inputs).
+    pub fn add(&mut self, o: &SpanCounts) {
+        self.repaired_spans += o.repaired_spans;
+        self.decoded_spans += o.decoded_spans;
+        self.learned_spans += o.learned_spans;
+        self.low_confidence_spans += o.low_confidence_spans;
+        self.unresolved_spans += o.unresolved_spans;
+        self.unresolved_glyphs += o.unresolved_glyphs;
+        for (k, v) in &o.provenance {
+            *self.provenance.entry(k.clone()).or_default() += v;
+        }
+        for (k, v) in &o.tables {
+            *self.tables.entry(k.clone()).or_default() += v;
+        }
+        for (k, v) in &o.low_confidence {
+            *self.low_confidence.entry(k.clone()).or_default() += v;
+        }
+    }
+
+    /// The provenances as `table 12, font-cmap 3` (most first), for a person.
+    pub fn provenance_text(&self) -> String {
+        by_count_text(&self.provenance)
+    }
+}
+
+/// `a 12, b 3`: a count map, most first (ties by name), for a person.
+pub fn by_count_text(counts: &BTreeMap<String, usize>) -> String {
+    let mut v: Vec<(&String, &usize)> = counts.iter().collect();
+    v.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+    v.iter()
+        .map(|(k, n)| format!("{k} {n}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// A PDF coordinate rounded to 1/100 point (keeps `doc.json` short and stable).
@@ -560,5 +695,85 @@ mod tests {
         assert_eq!(lines[0].id, "a/b.txt#p1");
         assert_eq!(lines[0].repairs.spans, 1);
         assert!(lines[0].garble.garbled_ratio > 0.0);
+    }
+
+    fn run(source: &str, table: Option<&str>, confidence: f32, unresolved: usize) -> DecodedRun {
+        DecodedRun {
+            line: 1,
+            column: 1,
+            end_column: 2,
+            text: "支援".into(),
+            source: source.into(),
+            table: table.map(String::from),
+            font: "ABCDEF+MS-Mincho".into(),
+            gids: vec![Some(3504), Some(3505)],
+            confidence,
+            unresolved,
+            bbox: [0.0; 4],
+        }
+    }
+
+    #[test]
+    fn span_counts_count_each_decoding_once_with_its_provenance() {
+        let learned = RepairSpan {
+            line: 2,
+            column: 1,
+            end_column: 1,
+            before: "\u{FFFD}".into(),
+            after: "援".into(),
+            table: crate::repair::LEARNED_TABLE.into(),
+            rule: "r".into(),
+            fix: "decode".into(),
+            confidence: 0.995,
+            evidence: None,
+        };
+        let repair = TextRepair {
+            text: "支援\n援\n".into(),
+            lines: vec![LineReport {
+                line: 2,
+                fixes: vec![],
+                spans: vec![learned],
+                unresolved: vec![],
+            }],
+        };
+        let mut p = PageResult::new(1, "支援\n\u{FFFD}\n".into(), repair);
+        p.decoded = vec![
+            run("table", Some("ms-mincho"), 1.0, 0),
+            run("table", Some("ms-mincho"), 0.6, 0),
+            run("table", Some("corpus-ms-gothic"), 0.9, 0),
+            run("font-cmap", None, 1.0, 0),
+            run("unresolved", None, 0.0, 3),
+        ];
+        let c = SpanCounts::of(std::slice::from_ref(&p));
+        assert_eq!(c.repaired_spans, 1);
+        assert_eq!(c.learned_spans, 1);
+        assert_eq!(c.decoded_spans, 4);
+        assert_eq!(c.unresolved_spans, 1);
+        assert_eq!(c.unresolved_glyphs, 3);
+        assert_eq!(c.low_confidence_spans, 1);
+        let map = |v: &[(&str, usize)]| -> BTreeMap<String, usize> {
+            v.iter().map(|(k, n)| (k.to_string(), *n)).collect()
+        };
+        assert_eq!(
+            c.provenance,
+            map(&[
+                ("font-cmap", 1),
+                ("learned", 1),
+                ("learned-table", 1),
+                ("table", 2)
+            ])
+        );
+        assert_eq!(c.tables, map(&[("corpus-ms-gothic", 1), ("ms-mincho", 2)]));
+        assert_eq!(c.low_confidence, map(&[("table", 1)]));
+        assert_eq!(
+            c.provenance_text(),
+            "table 2, font-cmap 1, learned 1, learned-table 1"
+        );
+        // Two pages add up; the summary of two documents is their sum.
+        let two = SpanCounts::of(&[p.clone(), p]);
+        let mut sum = c.clone();
+        sum.add(&c);
+        assert_eq!(two, sum);
+        assert_eq!(two.decoded_spans, 8);
     }
 }

@@ -7,13 +7,17 @@
 //! unresolved or in doubt; otherwise `needs_attention` (with its reasons) or `failed` (with
 //! its stage and error).
 
+use crate::export::corpus::SpanCounts;
 use crate::pipeline::{Attention, SourceKind, Stage};
 use serde::{Deserialize, Serialize};
 
 /// Version of the output directory's layout; bump when a file or field changes meaning.
 /// 2: statuses `needs_attention`, warnings and attention per input, `needs_attention.json`,
-/// typed records with `source`.
-pub const MANIFEST_FORMAT: u32 = 2;
+/// typed records with `source`. 3: span counts ([`SpanCounts`]) count PDF glyph runs
+/// decoded through tables, cmaps, … (`decoded_spans`, by `provenance` and `tables`) and
+/// unresolved glyph runs, in inputs, summary and `needs_attention.json`; decodings under the
+/// confidence threshold need attention.
+pub const MANIFEST_FORMAT: u32 = 3;
 
 /// `manifest.json`: every input with its status, and the versions of tables and model.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -81,9 +85,9 @@ pub struct Summary {
     pub needs_attention: usize,
     pub failed: usize,
     pub pages: usize,
-    pub repaired_spans: usize,
-    pub low_confidence_spans: usize,
-    pub unresolved_spans: usize,
+    /// Reviewable spans over all inputs (their [`InputEntry::spans`] added).
+    #[serde(flatten)]
+    pub spans: SpanCounts,
     pub records: usize,
     /// Warnings over all inputs (each input's are in its entry and its `doc.json`).
     #[serde(default)]
@@ -108,9 +112,7 @@ impl Summary {
                 Status::Failed => s.failed += 1,
             }
             s.pages += e.pages;
-            s.repaired_spans += e.repaired_spans;
-            s.low_confidence_spans += e.low_confidence_spans;
-            s.unresolved_spans += e.unresolved_spans;
+            s.spans.add(&e.spans);
             s.records += e.records;
             s.warnings += e.warnings.len();
         }
@@ -124,8 +126,8 @@ impl Summary {
 pub enum Status {
     /// Done, nothing unresolved or in doubt.
     Ok,
-    /// Done, but unresolved glyphs, unresolved garbling, low-confidence repairs or learned
-    /// tables: see the entry's `attention`.
+    /// Done, but unresolved glyphs, unresolved garbling, low-confidence repairs or
+    /// decodings, self-learned readings or learned tables: see the entry's `attention`.
     NeedsAttention,
     /// A stage failed: see `failed_stage` and `error`.
     Failed,
@@ -159,9 +161,10 @@ pub struct InputEntry {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attention: Option<Attention>,
     pub pages: usize,
-    pub repaired_spans: usize,
-    pub low_confidence_spans: usize,
-    pub unresolved_spans: usize,
+    /// Its reviewable spans: repaired, decoded (by provenance and table), low-confidence,
+    /// unresolved ([`SpanCounts::of`] over its `doc.json`; zero for a failed input).
+    #[serde(flatten)]
+    pub spans: SpanCounts,
     pub records: usize,
     /// Directory of this input's outputs, relative to the output directory.
     pub outputs: Option<String>,
@@ -201,6 +204,9 @@ pub struct AttentionEntry {
     /// Its reasons.
     #[serde(flatten)]
     pub attention: Attention,
+    /// Its reviewable spans (as in its manifest entry): decodings with their provenance.
+    #[serde(flatten)]
+    pub spans: SpanCounts,
 }
 
 impl NeedsAttention {
@@ -227,6 +233,7 @@ impl NeedsAttention {
                     kind: e.kind,
                     unreadable: a.unreadable(),
                     attention: a,
+                    spans: e.spans.clone(),
                 })
             })
             .collect();

@@ -9,8 +9,9 @@
 //! ```
 //!
 //! * The index is a table of every input (failed ones too) ranked by tier — failed,
-//!   unresolved (glyphs, garbling or text lost), to check (spans under [`LOW_CONFIDENCE`],
-//!   self-learned readings, other attention reasons), ok — then by counts; sortable by
+//!   unresolved (glyphs, garbling or text lost), to check (spans under
+//!   [`LOW_CONFIDENCE`](crate::export::corpus::LOW_CONFIDENCE), self-learned readings,
+//!   other attention reasons), ok — then by counts; sortable by
 //!   any column and filterable by text. It holds counts only, never a document's text, so
 //!   it stays small for thousands of documents.
 //! * A document page has one section per page: for a PDF the rendered page with a box on
@@ -29,7 +30,7 @@ mod doc;
 mod index;
 pub mod render;
 
-use crate::export::corpus::{DocResult, LOW_CONFIDENCE};
+use crate::export::corpus::{DocResult, SpanCounts};
 use crate::export::manifest::{InputEntry, Manifest, Status, Timings};
 use crate::export::outdir::{DocFile, OutDir};
 use crate::export::{self, ExportError, Result};
@@ -64,21 +65,15 @@ pub struct ReviewReport {
 }
 
 /// Counts of one document, from its `doc.json`: the single source of every number the site
-/// shows about it.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
+/// shows about it. Its spans are [`SpanCounts::of`], as the manifest and
+/// `needs_attention.json` count them.
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct DocCounts {
     /// Pages.
     pub pages: usize,
-    /// Repaired (or self-learned) spans.
-    pub spans: usize,
-    /// Spans below [`LOW_CONFIDENCE`].
-    pub low: usize,
-    /// Self-learned spans (table `learned`).
-    pub learned: usize,
-    /// PDF runs decoded by a table, a font cmap, outlines or a distrusted ToUnicode.
-    pub decoded: usize,
-    /// Unresolved: garbled text spans no table explains plus PDF glyphs no source explains.
-    pub unresolved: usize,
+    /// Repaired, self-learned, decoded, low-confidence and unresolved spans, with
+    /// provenance.
+    pub spans: SpanCounts,
     /// Lines holding anything to review.
     pub lines: usize,
     /// Lowest confidence over spans and decoded runs (1 when there are none).
@@ -92,26 +87,21 @@ impl DocCounts {
     pub fn of(doc: &DocResult) -> DocCounts {
         let mut c = DocCounts {
             pages: doc.pages.len(),
+            spans: SpanCounts::of(&doc.pages),
             warnings: doc.warnings.len(),
             min_confidence: 1.0,
             ..Default::default()
         };
         for p in &doc.pages {
-            for s in &p.spans {
-                c.spans += 1;
-                c.low += usize::from(s.confidence < LOW_CONFIDENCE);
-                c.learned += usize::from(s.table == crate::repair::LEARNED_TABLE);
-                c.min_confidence = c.min_confidence.min(s.confidence);
+            let resolved = p.decoded.iter().filter(|r| r.unresolved == 0);
+            for conf in p
+                .spans
+                .iter()
+                .map(|s| s.confidence)
+                .chain(resolved.map(|r| r.confidence))
+            {
+                c.min_confidence = c.min_confidence.min(conf);
             }
-            for r in &p.decoded {
-                if r.unresolved > 0 {
-                    c.unresolved += r.unresolved;
-                } else {
-                    c.decoded += 1;
-                    c.min_confidence = c.min_confidence.min(r.confidence);
-                }
-            }
-            c.unresolved += p.unresolved.len();
             c.lines += doc::review_lines(p).len();
         }
         c
@@ -138,9 +128,9 @@ pub fn tier(entry: &InputEntry, doc: Option<&DocResult>, c: &DocCounts) -> u8 {
                 | R::UnresolvedSpans { .. }
         )
     });
-    if c.unresolved > 0 || lost {
+    if c.spans.unresolved_spans > 0 || lost {
         1
-    } else if c.low > 0 || c.learned > 0 || !reasons.is_empty() {
+    } else if c.spans.low_confidence_spans > 0 || c.spans.learned_spans > 0 || !reasons.is_empty() {
         2
     } else {
         3
@@ -323,6 +313,22 @@ fn page_images(
         .collect()
 }
 
+/// The address of a line of a batch's document in its review site, relative to the batch's
+/// output directory: `review/doc/<number>[-<part>].html#line=p<page>-l<line>` (`number`:
+/// the document's 1-based position in the manifest; pages 1–25 are part 1, …; `line` 0:
+/// the page, `#p-<page>`). The document page selects the line: its row among the lines to
+/// review if it is one, else its row in the page's text, boxed on the page image.
+pub fn line_link(number: usize, page: u32, line: usize) -> String {
+    let part = (page.max(1) as usize - 1) / doc::PAGES_PER_FILE;
+    let file = doc::file_name(number, part);
+    let anchor = if line == 0 {
+        format!("p-{page}")
+    } else {
+        format!("line=p{page}-l{line}")
+    };
+    format!("{}/doc/{file}#{anchor}", OutDir::REVIEW_DIR)
+}
+
 /// Writes the review site with default options (index at `target`, default
 /// `OUT/review.html`); returns the index's path.
 pub fn write_dir(out_dir: &Path, target: Option<&Path>) -> Result<PathBuf> {
@@ -398,6 +404,14 @@ mod tests {
             "&lt;a href=&quot;x&quot;&gt;&amp;&#39;"
         );
         assert!(escape("a\u{1}b").contains("U+0001"));
+    }
+
+    #[test]
+    fn line_links_name_the_part_holding_the_page() {
+        assert_eq!(line_link(3, 2, 7), "review/doc/3.html#line=p2-l7");
+        assert_eq!(line_link(3, 25, 1), "review/doc/3.html#line=p25-l1");
+        assert_eq!(line_link(3, 26, 1), "review/doc/3-2.html#line=p26-l1");
+        assert_eq!(line_link(12, 51, 0), "review/doc/12-3.html#p-51");
     }
 
     #[test]

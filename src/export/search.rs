@@ -37,6 +37,12 @@ pub struct Hit {
     /// (a form page repeated in every document); empty unless collapsing is on.
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub duplicates: Vec<String>,
+    /// The hit's line in the review site, relative to the batch's output directory
+    /// (`review/doc/3.html#line=p2-l7`: the page of the document, the line selected and, on
+    /// a PDF page, boxed on the page image); the site is written by `glyphmend review OUT`.
+    /// Absent when the manifest does not list the source.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub review: Option<String>,
 }
 
 /// Most hits one search returns (the collector allocates for the limit up front).
@@ -86,7 +92,24 @@ pub fn search(out_dir: &Path, query: &str, opts: &SearchOptions) -> Result<Vec<H
         )));
     }
     let (idx, f) = index::open(out_dir)?;
-    search_in(&idx, &f, query, opts)
+    let mut hits = search_in(&idx, &f, query, opts)?;
+    // Review pages are named by the document's position in the manifest.
+    if let Ok(m) = super::OutDir::new(out_dir).read_manifest() {
+        let numbers: std::collections::HashMap<&str, usize> = m
+            .inputs
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| e.status.has_outputs() && e.outputs.is_some())
+            .map(|(i, e)| (e.path.as_str(), i + 1))
+            .collect();
+        for h in &mut hits {
+            if let Some(&n) = numbers.get(h.source.as_str()) {
+                let page = u32::try_from(h.page).unwrap_or(u32::MAX);
+                h.review = Some(super::review::line_link(n, page, h.line));
+            }
+        }
+    }
+    Ok(hits)
 }
 
 /// [`search`] on an index already open (with [`index::register`]ed tokenizers): the limits,
@@ -171,6 +194,7 @@ pub fn search_in(
             highlighted,
             highlighted_chars,
             duplicates: Vec::new(),
+            review: None,
         });
     }
     Ok(hits)

@@ -1,7 +1,8 @@
 //! "Needs attention": why a document that went through the pipeline is not simply done.
 //!
 //! Invariants: a document with any unresolved glyph, unresolved garbling, low-confidence
-//! repair or self-learned table applied gets an [`Attention`] naming each reason with its
+//! repair or PDF decoding (counted by [`SpanCounts`], as the manifest counts it),
+//! self-learned reading or learned table applied gets an [`Attention`] naming each reason with its
 //! counts and the command that would fix it; a document whose glyphs are all unresolved is
 //! marked so ([`AttentionReason::UnresolvedGlyphs::all`]); a PDF cut short by its work
 //! budget, or with pages that are only images (scans), needs attention too: pages not read
@@ -9,7 +10,7 @@
 //! [`AttentionReason::Ocr`], since their text is machine-read; a clean document gets none.
 
 use super::{Document, SourceKind};
-use crate::export::corpus::LOW_CONFIDENCE;
+use crate::export::corpus::{LOW_CONFIDENCE, SpanCounts};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -84,12 +85,18 @@ pub enum AttentionReason {
         /// Commands that would fix it.
         fix: Vec<String>,
     },
-    /// Repairs below the confidence threshold.
+    /// Repairs and PDF decodings below the confidence threshold (OCR lines, which have their
+    /// own confidence, are under [`AttentionReason::Ocr`]).
     LowConfidence {
-        /// Spans repaired with confidence below `threshold`.
+        /// Spans repaired or decoded with confidence below `threshold`.
         spans: usize,
         /// The threshold.
         threshold: f32,
+        /// Those spans by provenance (`table`, `font-cmap`, `learned`, …; see
+        /// [`crate::export::corpus::SpanCounts::provenance`]); empty in outputs of older
+        /// versions.
+        #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+        provenance: BTreeMap<String, usize>,
         /// What to do.
         fix: Vec<String>,
     },
@@ -184,9 +191,15 @@ impl AttentionReason {
             AttentionReason::LowConfidence {
                 spans,
                 threshold,
+                provenance,
                 fix,
             } => format!(
-                "{spans} repair(s) below confidence {threshold}; {}",
+                "{spans} span(s) below confidence {threshold}{}; {}",
+                if provenance.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({})", crate::export::corpus::by_count_text(provenance))
+                },
                 fix.join("; ")
             ),
             AttentionReason::SelfLearned { glyphs, fonts, fix } => {
@@ -336,19 +349,29 @@ impl Attention {
                 ],
             });
         }
-        let low: usize = doc.pages.iter().map(|p| p.stats.low_confidence_spans).sum();
-        if low > 0 {
-            reasons.push(AttentionReason::LowConfidence {
-                spans: low,
-                threshold: LOW_CONFIDENCE,
-                fix: vec![format!(
+        // The counts the manifest and the review site show (one source); OCR lines have
+        // Tesseract's confidence and their own reason.
+        let mut low = SpanCounts::of(&doc.pages).low_confidence;
+        low.remove("ocr");
+        if !low.is_empty() {
+            let fix = if doc.kind == SourceKind::Txt {
+                format!(
                     "check them against the original (`glyphmend diff {}`, or `glyphmend review`)",
-                    if doc.kind == SourceKind::Txt {
-                        doc.name.as_str()
-                    } else {
-                        "FILE"
-                    }
-                )],
+                    doc.name
+                )
+            } else {
+                format!(
+                    "check them against the page images (`glyphmend review OUT`; \
+                     `glyphmend extract --json {}` gives each glyph's source and confidence); \
+                     a better table for the font can be given with `--tables DIR`",
+                    doc.name
+                )
+            };
+            reasons.push(AttentionReason::LowConfidence {
+                spans: low.values().sum(),
+                threshold: LOW_CONFIDENCE,
+                provenance: low,
+                fix: vec![fix],
             });
         }
         if let Some(g) = &doc.glyphs {

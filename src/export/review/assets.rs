@@ -46,6 +46,11 @@ mark.run{background:#e8f0ff} mark.unres{background:#d8d8ff}
 body.only-under tr.line:not(.has-under){display:none}
 body.only-under .box:not(.under){display:none}
 kbd{border:1px solid #aaa;border-radius:3px;padding:0 3px;font-size:.85em}
+details.fulltext{margin:.4em 0;font-size:.85em} details.fulltext summary{cursor:pointer;color:#555}
+table.full{border-collapse:collapse;width:100%;table-layout:fixed}
+table.full td{padding:0 6px;vertical-align:top} table.full td.no{width:2.6em;color:#999;text-align:right}
+tr.tline{cursor:pointer} tr.tline.sel{background:#e6f0ff;outline:2px solid #06f}
+.box.text{border-style:dashed}
 "#;
 
 /// The index's script: sorting by any column, a text filter, the attention filter, and the
@@ -137,8 +142,9 @@ pub const INDEX_SCRIPT: &str = r#"
 
 /// A document page's script: the confidence threshold (flags items, lines and boxes under
 /// it; optionally hides the rest), line ↔ box selection, keyboard navigation, and live
-/// counts — read from the URL hash too (`#threshold=0.95&only=under&line=p1-l3`; `click=ID`
-/// and `keys=jk…` replay a click and key presses, for headless checks).
+/// counts — read from the URL hash too (`#threshold=0.95&only=under&line=p1-l3`, where a
+/// line that is not one to review is opened in the page's text; `click=ID` and `keys=jk…`
+/// replay a click and key presses, for headless checks).
 pub const DOC_SCRIPT: &str = r#"
 (function(){
   var thr = document.getElementById('threshold'), range = document.getElementById('threshold-range');
@@ -153,6 +159,19 @@ pub const DOC_SCRIPT: &str = r#"
     return p;
   }
   function boxOf(row){ return document.getElementById('box-' + row.id); }
+  // A row of a page's text (a search hit's line): its folded text opened, and its box on the
+  // page image drawn from its data-box (left, top, width, height in percent).
+  function reveal(row){
+    var d = row.closest('details'); if (d) d.open = true;
+    var bx = row.getAttribute('data-box'), wrap = row.closest('section.page');
+    wrap = wrap && wrap.querySelector('.imgwrap');
+    if (!bx || !wrap || boxOf(row)) return;
+    var v = bx.split(','), b = document.createElement('div');
+    b.className = 'box text'; b.id = 'box-' + row.id; b.setAttribute('data-row', row.id);
+    b.style.left = v[0] + '%'; b.style.top = v[1] + '%'; b.style.width = v[2] + '%'; b.style.height = v[3] + '%';
+    b.addEventListener('click', function(){ select(row, true, false); toHash(); });
+    wrap.appendChild(b);
+  }
   function apply(){
     var t = parseFloat(thr.value); if (isNaN(t)) t = 0;
     var under = 0, items = 0, visible = 0;
@@ -178,6 +197,7 @@ pub const DOC_SCRIPT: &str = r#"
   function select(row, scrollText, scrollBox){
     if (sel) { sel.classList.remove('sel'); var ob = boxOf(sel); if (ob) ob.classList.remove('sel'); }
     sel = row; if (!row) return;
+    if (row.classList.contains('tline')) reveal(row);
     row.classList.add('sel');
     var b = boxOf(row);
     if (b) { b.classList.add('sel'); if (scrollBox) b.scrollIntoView({block: 'nearest'}); }
@@ -191,6 +211,9 @@ pub const DOC_SCRIPT: &str = r#"
     history.replaceState(null, '', '#' + parts.join('&'));
   }
   lines.forEach(function(row){
+    row.addEventListener('click', function(){ select(row, false, true); toHash(); });
+  });
+  document.querySelectorAll('tr.tline').forEach(function(row){
     row.addEventListener('click', function(){ select(row, false, true); toHash(); });
   });
   document.querySelectorAll('.box').forEach(function(b){
@@ -231,7 +254,11 @@ pub const DOC_SCRIPT: &str = r#"
   range.value = thr.value;
   only.checked = p.only === 'under';
   apply();
-  if (p.line) { var r = document.getElementById(p.line); if (r) select(r, true, true); }
+  // A line to review is selected as it is; any other line (a search hit's) in the page text.
+  if (p.line) {
+    var r = document.getElementById(p.line) || document.getElementById('t-' + p.line);
+    if (r) select(r, true, true);
+  }
   // Replays a click on an element (`click=ID`) and key presses (`keys=jjk`), in that order:
   // what a reader does, for headless checks that cannot click or type.
   if (p.click) { var c = document.getElementById(p.click); if (c) c.click(); }

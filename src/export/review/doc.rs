@@ -188,14 +188,27 @@ pub(super) fn render(
          <td id=\"count-lines\">{}</td><td>{:.3}</td></tr></table>",
         TIERS[usize::from(tier.min(3))],
         c.pages,
-        c.spans,
-        c.low,
-        c.learned,
-        c.decoded,
-        c.unresolved,
+        c.spans.repaired_spans,
+        c.spans.low_confidence_spans,
+        c.spans.learned_spans,
+        c.spans.decoded_spans,
+        c.spans.unresolved_spans,
         c.lines,
         c.min_confidence
     );
+    if !c.spans.provenance.is_empty() || c.spans.unresolved_glyphs > 0 {
+        let _ = writeln!(
+            h,
+            "<p class=\"note\" id=\"provenance\">spans by provenance: {}{}{}</p>",
+            escape(&c.spans.provenance_text()),
+            super::index::tables_text(&c.spans),
+            if c.spans.unresolved_glyphs > 0 {
+                format!(" · unresolved glyphs: {}", c.spans.unresolved_glyphs)
+            } else {
+                String::new()
+            }
+        );
+    }
     let _ = writeln!(
         h,
         "<p class=\"note\">{} · sha256 <code>{}</code> · manifest status <code>{:?}</code></p>",
@@ -412,7 +425,51 @@ fn render_page(
         }
         h.push_str("</table>");
     }
+    let geometry = image.and_then(|(_, rp)| rp.geometry);
+    render_text(h, p, geometry.as_ref());
     h.push_str("</div></div></section>\n");
+}
+
+/// The page's whole text (as searched), one numbered row per line, folded: a search hit
+/// or a click opens it at a line (`#line=pN-lM` when the line is not one to review). On a
+/// rendered PDF page each row carries its box on the image (`data-box`, percentages), which
+/// the page's script draws when the row is selected.
+fn render_text(h: &mut String, p: &PageResult, geometry: Option<&render::PageGeometry>) {
+    let n = p.page;
+    let text = p.repaired.strip_suffix('\n').unwrap_or(&p.repaired);
+    let count = if text.is_empty() {
+        0
+    } else {
+        text.split('\n').count()
+    };
+    let _ = write!(
+        h,
+        "<details class=\"fulltext\" id=\"text-p{n}\"><summary>page text ({count} line(s))\
+         </summary><table class=\"full\">"
+    );
+    for (i, line) in text.split('\n').take(count).enumerate() {
+        let l = i + 1;
+        let bx = geometry
+            .zip(p.line_boxes.get(i).copied().flatten())
+            .and_then(|(g, b)| g.to_image(b))
+            .map(|[x, y, w, ht]| {
+                format!(
+                    " data-box=\"{:.3},{:.3},{:.3},{:.3}\"",
+                    x * 100.0,
+                    y * 100.0,
+                    w * 100.0,
+                    ht * 100.0
+                )
+            })
+            .unwrap_or_default();
+        let _ = write!(
+            h,
+            "<tr class=\"tline\" id=\"t-p{n}-l{l}\" data-line=\"{l}\"{bx}><td class=\"no\">{l}\
+             </td><td class=\"txt\">{}</td></tr>",
+            escape(line)
+        );
+    }
+    h.push_str("</table></details>");
 }
 
 fn render_line(h: &mut String, p: &PageResult, l: usize, old: Option<&&str>, new: Option<&&str>) {

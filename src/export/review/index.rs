@@ -13,11 +13,36 @@ fn order(items: &[Item<'_>]) -> Vec<usize> {
         let (x, y) = (&items[a], &items[b]);
         x.tier
             .cmp(&y.tier)
-            .then(y.counts.unresolved.cmp(&x.counts.unresolved))
-            .then(y.counts.low.cmp(&x.counts.low))
-            .then(y.counts.learned.cmp(&x.counts.learned))
-            .then(y.counts.decoded.cmp(&x.counts.decoded))
-            .then(y.counts.spans.cmp(&x.counts.spans))
+            .then(
+                y.counts
+                    .spans
+                    .unresolved_spans
+                    .cmp(&x.counts.spans.unresolved_spans),
+            )
+            .then(
+                y.counts
+                    .spans
+                    .low_confidence_spans
+                    .cmp(&x.counts.spans.low_confidence_spans),
+            )
+            .then(
+                y.counts
+                    .spans
+                    .learned_spans
+                    .cmp(&x.counts.spans.learned_spans),
+            )
+            .then(
+                y.counts
+                    .spans
+                    .decoded_spans
+                    .cmp(&x.counts.spans.decoded_spans),
+            )
+            .then(
+                y.counts
+                    .spans
+                    .repaired_spans
+                    .cmp(&x.counts.spans.repaired_spans),
+            )
             .then(x.number.cmp(&y.number))
     });
     idx
@@ -32,11 +57,7 @@ pub(super) fn render(manifest: &Manifest, items: &[Item<'_>], notes: &[String]) 
     for it in items {
         tiers[usize::from(it.tier.min(3))] += 1;
         total.pages += it.counts.pages;
-        total.spans += it.counts.spans;
-        total.low += it.counts.low;
-        total.learned += it.counts.learned;
-        total.decoded += it.counts.decoded;
-        total.unresolved += it.counts.unresolved;
+        total.spans.add(&it.counts.spans);
         total.lines += it.counts.lines;
     }
     let _ = writeln!(
@@ -64,8 +85,21 @@ pub(super) fn render(manifest: &Manifest, items: &[Item<'_>], notes: &[String]) 
          <th>lines to review</th></tr><tr><td id=\"total-spans\">{}</td><td id=\"total-low\">{}\
          </td><td>{}</td><td id=\"total-decoded\">{}</td><td id=\"total-unresolved\">{}</td>\
          <td>{}</td></tr></table>",
-        total.spans, total.low, total.learned, total.decoded, total.unresolved, total.lines
+        total.spans.repaired_spans,
+        total.spans.low_confidence_spans,
+        total.spans.learned_spans,
+        total.spans.decoded_spans,
+        total.spans.unresolved_spans,
+        total.lines
     );
+    if !total.spans.provenance.is_empty() {
+        let _ = writeln!(
+            h,
+            "<p class=\"note\" id=\"total-provenance\">spans by provenance: {}{}</p>",
+            escape(&total.spans.provenance_text()),
+            tables_text(&total.spans)
+        );
+    }
     for n in notes {
         let _ = writeln!(
             h,
@@ -90,6 +124,7 @@ pub(super) fn render(manifest: &Manifest, items: &[Item<'_>], notes: &[String]) 
         ("decoded", "decoded runs"),
         ("spans", "repaired spans"),
         ("lines", "lines to review"),
+        ("provenance", "provenance"),
         ("min", "lowest confidence"),
         ("why", "why"),
     ];
@@ -144,19 +179,20 @@ pub(super) fn render(manifest: &Manifest, items: &[Item<'_>], notes: &[String]) 
             h,
             "<tr class=\"doc tier-{t}\" data-tier=\"{t}\" data-order=\"{rank}\" data-path=\"{}\">\
              <td class=\"tier\" data-v=\"{t}\">{}</td><td class=\"path\">{name}</td><td>{}</td>{}{}{}{}{}{}{}\
-             <td class=\"n\" data-v=\"{:.3}\">{}</td><td class=\"why\">{why}</td></tr>",
+             <td class=\"prov\">{}</td><td class=\"n\" data-v=\"{:.3}\">{}</td><td class=\"why\">{why}</td></tr>",
             escape(&e.path),
             TIERS[usize::from(it.tier.min(3))],
             escape(&kind),
             num(c.pages),
-            num(c.unresolved),
-            num(c.low),
-            num(c.learned),
-            num(c.decoded),
-            num(c.spans),
+            num(c.spans.unresolved_spans),
+            num(c.spans.low_confidence_spans),
+            num(c.spans.learned_spans),
+            num(c.spans.decoded_spans),
+            num(c.spans.repaired_spans),
             num(c.lines),
+            escape(&c.spans.provenance_text()),
             if failed { -1.0 } else { c.min_confidence },
-            if failed || c.spans + c.decoded == 0 {
+            if failed || c.spans.repaired_spans + c.spans.decoded_spans == 0 {
                 "—".to_string()
             } else {
                 format!("{:.3}", c.min_confidence)
@@ -187,4 +223,15 @@ pub(super) fn render(manifest: &Manifest, items: &[Item<'_>], notes: &[String]) 
         assets::INDEX_SCRIPT
     );
     h
+}
+
+/// ` · tables: ms-mincho 1183, …` (empty without tables), escaped.
+pub(super) fn tables_text(c: &crate::export::corpus::SpanCounts) -> String {
+    if c.tables.is_empty() {
+        return String::new();
+    }
+    format!(
+        " · tables: {}",
+        escape(&crate::export::corpus::by_count_text(&c.tables))
+    )
 }

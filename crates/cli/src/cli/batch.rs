@@ -18,7 +18,8 @@ use std::process::ExitCode;
   2  the batch could not run (missing directory, bad --tables, unwritable output)
   3  every input was tried, some failed (see OUT/manifest.json)
   4  nothing failed, but some inputs need attention: unresolved glyphs or garbling,
-     low-confidence repairs, tables learned from the batch (see OUT/needs_attention.json)
+     repairs or PDF decodings under the confidence threshold, self-learned readings,
+     tables learned from the batch (see OUT/needs_attention.json)
 
 Example:
   glyphmend batch pdfs/ -o out/ && glyphmend review out/")]
@@ -132,10 +133,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 escape_line(&s.detail)
             );
         }
+        let spans = &m.summary.spans;
         say!(
             "{} inputs: {} ok, {} need attention, {} failed, {} resumed unchanged, {} skipped \
-             entries; {} warnings; {} pages, {} spans repaired ({} low confidence), {} \
-             unresolved; {:.2}s with {} thread(s), {:.1} pages/s",
+             entries; {} warnings; {} pages, {} spans repaired, {} decoded{}, {} low \
+             confidence, {} unresolved; {:.2}s with {} thread(s), {:.1} pages/s",
             m.summary.inputs,
             m.summary.ok,
             m.summary.needs_attention,
@@ -144,9 +146,15 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             m.summary.skipped,
             m.summary.warnings,
             m.summary.pages,
-            m.summary.repaired_spans,
-            m.summary.low_confidence_spans,
-            m.summary.unresolved_spans,
+            spans.repaired_spans,
+            spans.decoded_spans,
+            if spans.provenance.is_empty() {
+                String::new()
+            } else {
+                format!(" (by provenance: {})", spans.provenance_text())
+            },
+            spans.low_confidence_spans,
+            spans.unresolved_spans,
             t.wall_seconds,
             t.threads,
             t.pages_per_second

@@ -16,7 +16,8 @@ use std::sync::Arc;
 #[derive(clap::Args)]
 pub struct Args {
     /// PDF file (or a text file, repaired as `repair` does), or `-` for stdin.
-    pub file: PathBuf,
+    #[arg(required_unless_present = "font_files")]
+    pub file: Option<PathBuf>,
     /// Output file (default stdout).
     #[arg(short, long)]
     pub output: Option<PathBuf>,
@@ -105,7 +106,26 @@ fn parse_pages(s: &str) -> anyhow::Result<(u32, u32)> {
     Ok((a, b))
 }
 
-pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+/// The input: FILE, or the last value of `--font-files` when that is no font (`--font-files
+/// DIR file.pdf` takes every value after the option as a font path).
+fn input_file(file: Option<PathBuf>, font_files: &mut Vec<PathBuf>) -> anyhow::Result<PathBuf> {
+    if let Some(f) = file {
+        return Ok(f);
+    }
+    let is_font = |p: &std::path::Path| {
+        p.is_dir()
+            || p.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+                ["ttf", "otf", "ttc", "otc"].contains(&e.to_ascii_lowercase().as_str())
+            })
+    };
+    match font_files.last() {
+        Some(last) if !is_font(last) => Ok(font_files.pop().unwrap_or_default()),
+        _ => bail!("no input FILE (give it before --font-files, or after the font paths)"),
+    }
+}
+
+pub fn run(mut args: Args) -> anyhow::Result<ExitCode> {
+    let file = input_file(args.file.take(), &mut args.font_files)?;
     let mut pipeline = Pipeline::builtin()?.with_tables_dir(args.tables.as_deref())?;
     pipeline.options = Options {
         password: args.password.clone(),
@@ -123,7 +143,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         learn: !args.no_learn,
         ocr: args.ocr.then(glyphmend::ingest::ocr::OcrOptions::default),
     };
-    let doc = pipeline.read(&args.file)?;
+    let doc = pipeline.read(&file)?;
     if !args.quiet {
         for w in &doc.warnings {
             say!("warning: {}: {w}", escape_line(&doc.name));
@@ -156,4 +176,31 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         },
     }
     Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_after_font_files_is_the_input() {
+        let dir = std::env::temp_dir();
+        let mut fonts = vec![
+            dir.clone(),
+            PathBuf::from("a.ttf"),
+            PathBuf::from("doc.pdf"),
+        ];
+        let f = input_file(None, &mut fonts).unwrap();
+        assert_eq!(f, PathBuf::from("doc.pdf"));
+        assert_eq!(fonts, [dir.clone(), PathBuf::from("a.ttf")]);
+        let mut fonts = vec![dir.clone(), PathBuf::from("b.TTC")];
+        assert!(input_file(None, &mut fonts).is_err());
+        assert_eq!(fonts.len(), 2);
+        let mut fonts = vec![PathBuf::from("c.pdf")];
+        assert_eq!(
+            input_file(Some("x.pdf".into()), &mut fonts).unwrap(),
+            PathBuf::from("x.pdf")
+        );
+        assert_eq!(fonts.len(), 1);
+    }
 }

@@ -36,7 +36,8 @@ impl Progress for Bar {
         self.bar
             .set_draw_target(ProgressDrawTarget::stderr_with_hz(5));
         let style = ProgressStyle::with_template(
-            "{elapsed_precise} [{wide_bar}] {pos}/{len} files {per_sec} · {msg} · ETA {eta}",
+            // Rates in the message, one decimal (indicatif's {per_sec} prints four: 32.5045/s).
+            "{elapsed_precise} [{wide_bar}] {pos}/{len} files · {msg} · ETA {eta}",
         )
         .unwrap_or_else(|_| ProgressStyle::default_bar())
         .progress_chars("=> ");
@@ -45,13 +46,38 @@ impl Progress for Bar {
 
     fn file_done(&self, pages: u64) {
         let total = self.pages.fetch_add(pages, Ordering::Relaxed) + pages;
-        let secs = self.start.elapsed().as_secs_f64().max(1e-9);
+        let files = self.bar.position() + 1;
         self.bar
-            .set_message(format!("{total} pages, {:.1} pages/s", total as f64 / secs));
+            .set_message(rates(files, total, self.start.elapsed().as_secs_f64()));
         self.bar.inc(1);
     }
 
     fn finish(&self) {
         self.bar.finish_and_clear();
+    }
+}
+
+/// `2.5 files/s · 40 pages, 20.0 pages/s`: rates with one decimal.
+fn rates(files: u64, pages: u64, secs: f64) -> String {
+    let secs = secs.max(1e-9);
+    format!(
+        "{:.1} files/s · {pages} pages, {:.1} pages/s",
+        files as f64 / secs,
+        pages as f64 / secs
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn rates_have_one_decimal() {
+        assert_eq!(
+            super::rates(65, 130, 2.0),
+            "32.5 files/s · 130 pages, 65.0 pages/s"
+        );
+        assert_eq!(
+            super::rates(1, 3, 3.0),
+            "0.3 files/s · 3 pages, 1.0 pages/s"
+        );
     }
 }

@@ -1,5 +1,6 @@
-//! `glyphmend search OUT "孤独 孤立"`: ranked hits with snippets and their source page.
-//! Exit code 1 when nothing matches (as grep).
+//! `glyphmend search OUT "孤独 孤立"`: ranked hits with snippets, their source page and line,
+//! and the line's address in the review site (printed as a `file://` link once `glyphmend
+//! review OUT` has written the site). Exit code 1 when nothing matches (as grep).
 
 use super::term::{escape, escape_line};
 use anyhow::Context;
@@ -21,7 +22,8 @@ pub struct Args {
     /// Any query word may match (default: all).
     #[arg(long)]
     pub any: bool,
-    /// Hits as JSON lines (character offsets in `highlighted_chars`, the page's line in `line`).
+    /// Hits as JSON lines (character offsets in `highlighted_chars`, the page's line in `line`,
+    /// the line's address in the review site, relative to OUT, in `review`).
     #[arg(long)]
     pub json: bool,
     /// Every page its own hit (default: pages with identical text are one hit that lists
@@ -54,6 +56,13 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let hits = search(&args.out, &args.query, &opts)
         .with_context(|| format!("searching {}", args.out.display()))?;
     let colour = glyphmend::export::diff::use_colour(&args.color, std::io::stdout().is_terminal());
+    // Hits link into the review site once `glyphmend review OUT` has written it.
+    let out_dir = glyphmend::export::OutDir::new(&args.out);
+    let site = out_dir
+        .review_path()
+        .is_file()
+        .then(|| args.out.canonicalize().ok())
+        .flatten();
     let mut out = std::io::stdout().lock();
     for (rank, h) in hits.iter().enumerate() {
         if args.json {
@@ -93,6 +102,20 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             h.score,
             snippet.trim()
         )?;
+        if let (Some(root), Some(link)) = (&site, &h.review) {
+            writeln!(
+                out,
+                "   review: file://{}/{}",
+                escape_line(&root.display().to_string()),
+                escape_line(link)
+            )?;
+        }
+    }
+    if !args.json && !hits.is_empty() && site.is_none() {
+        super::term::write_message(format_args!(
+            "note: `glyphmend review {}` writes the review site the hits link into (`review` in --json)",
+            args.out.display()
+        ));
     }
     Ok(if hits.is_empty() {
         ExitCode::from(1)

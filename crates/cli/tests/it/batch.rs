@@ -604,4 +604,146 @@ fn sharded_batches_merge_into_the_unsharded_output() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("1 ≤ K ≤ N"));
 }
 
+/// The real document without ToUnicode (MS Mincho, read through the shipped table).
+fn kyushu() -> std::path::PathBuf {
+    let p = crate::common::repo().join("../shared/corpus/realworld/pdf/jp-mlit-kyushu-89test.pdf");
+    assert!(p.is_file(), "{}: needs ../shared/corpus", p.display());
+    p
+}
+
+/// The resolved decoded runs of a `doc.json`, by (provenance, table), and its unresolved runs.
+fn decoded_runs(doc: &serde_json::Value) -> (BTreeMap<(String, String), usize>, usize) {
+    let mut resolved = BTreeMap::new();
+    let mut unresolved = 0;
+    for p in doc["pages"].as_array().unwrap() {
+        for r in p["decoded"].as_array().into_iter().flatten() {
+            if r["unresolved"].as_u64().unwrap() > 0 {
+                unresolved += 1;
+            } else {
+                let key = (
+                    r["source"].as_str().unwrap().to_string(),
+                    r["table"].as_str().unwrap_or("").to_string(),
+                );
+                *resolved.entry(key).or_default() += 1;
+            }
+        }
+    }
+    (resolved, unresolved)
+}
+
+#[test]
+fn pdf_decodings_are_spans_with_provenance_in_manifest_and_needs_attention() {
+    let repo = crate::common::repo();
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("in");
+    write(&input.join("kyushu.pdf"), &std::fs::read(kyushu()).unwrap());
+    write(&input.join("clean.txt"), "本文\n".as_bytes());
+    let out = tmp.path().join("out");
+    let r = run(&["batch", s(&input), "-o", s(&out), "-j", "2"]);
+    let stderr = String::from_utf8_lossy(&r.stderr);
+    // Needs attention (a few glyphs no source explains), nothing failed: the documented 4.
+    assert_eq!(r.status.code(), Some(4), "{stderr}");
+
+    let doc: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("docs/kyushu.pdf/doc.json")).unwrap())
+            .unwrap();
+    let (resolved, unresolved_runs) = decoded_runs(&doc);
+    let decoded: usize = resolved.values().sum();
+    assert!(decoded > 500, "{resolved:?}");
+    // No ToUnicode: every decoded run came through the shipped MS Mincho table.
+    assert_eq!(
+        resolved.keys().collect::<Vec<_>>(),
+        [&("table".to_string(), "ms-mincho".to_string())]
+    );
+
+    let m = manifest(&out);
+    let e = m.inputs.iter().find(|e| e.path == "kyushu.pdf").unwrap();
+    assert_eq!(e.status, Status::NeedsAttention);
+    assert_eq!(e.spans.decoded_spans, decoded);
+    assert_eq!(e.spans.provenance.get("table"), Some(&decoded));
+    assert_eq!(e.spans.provenance.len(), 1, "{:?}", e.spans.provenance);
+    assert_eq!(e.spans.tables.get("ms-mincho"), Some(&decoded));
+    assert_eq!(e.spans.unresolved_spans, unresolved_runs);
+    assert!(e.spans.unresolved_glyphs >= unresolved_runs && unresolved_runs > 0);
+    // The summary adds the inputs' counts; the clean text has none.
+    assert_eq!(m.summary.spans, e.spans);
+    assert!(
+        stderr.contains(&format!(
+            "{decoded} decoded (by provenance: table {decoded})"
+        )),
+        "{stderr}"
+    );
+
+    // needs_attention.json: the document, its reason, and its decodings with provenance.
+    let n: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("needs_attention.json")).unwrap()).unwrap();
+    let docs = n["documents"].as_array().unwrap();
+    assert_eq!(docs.len(), 1, "{n}");
+    assert_eq!(docs[0]["path"], "kyushu.pdf");
+    assert_eq!(docs[0]["reasons"][0]["kind"], "unresolved_glyphs");
+    assert_eq!(docs[0]["decoded_spans"], decoded);
+    assert_eq!(docs[0]["provenance"]["table"], decoded);
+    assert_eq!(docs[0]["tables"]["ms-mincho"], decoded);
+    assert_eq!(
+        docs[0]["reasons"][0]["glyphs"].as_u64().unwrap() as usize,
+        e.spans.unresolved_glyphs
+    );
+
+    // A generated PDF read through a table in doubt (every rule at 0.60, under the 0.8
+    // threshold): its decodings are low-confidence spans, and it needs attention for them.
+    let doubt = tmp.path().join("tables");
+    let shipped = std::fs::read_to_string(repo.join("mappings/ipaexmincho.table")).unwrap();
+    assert!(shipped.contains("name=ipaexmincho ") && shipped.contains("confidence=1.00"));
+    write(
+        &doubt.join("doubt.table"),
+        shipped
+            .replace("name=ipaexmincho ", "name=ipaexmincho-doubt ")
+            .replace("confidence=1.00", "confidence=0.60")
+            .as_bytes(),
+    );
+    let input2 = tmp.path().join("in2");
+    let name = "office_emu__a_no_tounicode.pdf";
+    write(
+        &input2.join(name),
+        &std::fs::read(repo.join("corpus").join(name)).unwrap(),
+    );
+    let out2 = tmp.path().join("out2");
+    let r = run(&[
+        "batch",
+        s(&input2),
+        "-o",
+        s(&out2),
+        "--tables",
+        s(&doubt),
+        "-q",
+    ]);
+    assert_eq!(
+        r.status.code(),
+        Some(4),
+        "{}",
+        String::from_utf8_lossy(&r.stderr)
+    );
+    let doc: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(out2.join("docs").join(name).join("doc.json")).unwrap(),
+    )
+    .unwrap();
+    let (resolved, _) = decoded_runs(&doc);
+    let low = resolved[&("table".to_string(), "ipaexmincho-doubt".to_string())];
+    assert!(low > 0, "{resolved:?}");
+    let m = manifest(&out2);
+    let e = &m.inputs[0];
+    assert_eq!(e.status, Status::NeedsAttention);
+    assert_eq!(e.spans.low_confidence_spans, low);
+    assert_eq!(e.spans.low_confidence.get("table"), Some(&low));
+    assert_eq!(e.spans.tables.get("ipaexmincho-doubt"), Some(&low));
+    assert_eq!(e.spans.decoded_spans, resolved.values().sum::<usize>());
+    let n: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out2.join("needs_attention.json")).unwrap()).unwrap();
+    let reason = &n["documents"][0]["reasons"][0];
+    assert_eq!(reason["kind"], "low_confidence", "{n}");
+    assert_eq!(reason["spans"], low);
+    assert_eq!(reason["provenance"]["table"], low);
+    assert_eq!(n["documents"][0]["low_confidence_spans"], low);
+}
+
 mod review_browser;

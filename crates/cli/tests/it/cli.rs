@@ -180,3 +180,32 @@ fn clean_and_non_utf8_files_come_out_as_the_whole_file_reading_gives() {
         "地域の支援。\r\nabc\n\n令和６年度"
     );
 }
+
+#[test]
+fn a_pdf_after_font_files_is_the_input_not_a_font() {
+    // The issue: `--font-files DIR file.pdf` took file.pdf as a font and asked for FILE.
+    let pdf = crate::common::repo().join("corpus/office_emu_cmap__full.pdf");
+    let fonts = tempfile::tempdir().unwrap();
+    let out = glyphmend()
+        .args(["extract", "--font-files"])
+        .arg(fonts.path())
+        .arg(&pdf)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let before = glyphmend().arg("extract").arg(&pdf).output().unwrap();
+    assert_eq!(out.stdout, before.stdout);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("地域福祉課"));
+    // Only fonts after the option: the input is missing, and said so.
+    let out = glyphmend()
+        .args(["extract", "--font-files"])
+        .arg(fonts.path())
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no input FILE"));
+}

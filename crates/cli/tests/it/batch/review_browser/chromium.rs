@@ -44,6 +44,13 @@ pub(super) fn headless(chromium: &Path, args: &[&str], url: &str) -> String {
         .stderr(Stdio::null())
         .spawn()
         .expect("spawn chromium");
+    // Read while it runs: a DOM over the pipe's buffer (64 KiB) would block Chromium.
+    let mut stdout = child.stdout.take().unwrap();
+    let reader = std::thread::spawn(move || {
+        let mut buf = Vec::new();
+        let _ = std::io::Read::read_to_end(&mut stdout, &mut buf);
+        buf
+    });
     let start = Instant::now();
     loop {
         if child.try_wait().unwrap().is_some() {
@@ -55,8 +62,8 @@ pub(super) fn headless(chromium: &Path, args: &[&str], url: &str) -> String {
         }
         std::thread::sleep(Duration::from_millis(100));
     }
-    let out = child.wait_with_output().unwrap();
-    String::from_utf8_lossy(&out.stdout).into_owned()
+    let out = reader.join().unwrap();
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// `chromium --headless --dump-dom URL`: the DOM after the page's scripts ran.
@@ -142,4 +149,33 @@ pub(super) fn screenshot_dir() -> PathBuf {
     let d = Path::new(env!("CARGO_TARGET_TMPDIR")).join("review-screenshots");
     std::fs::create_dir_all(&d).unwrap();
     d
+}
+
+/// The text of the element with `id` in a DOM dump, tags removed and the entities the site
+/// writes decoded (the element ends at the first closing tag of its own name).
+pub(super) fn element_text(dom: &str, id: &str) -> Option<String> {
+    let at = dom.find(&format!(" id=\"{id}\""))?;
+    let start = dom[..at].rfind('<')?;
+    let name: String = dom[start + 1..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric())
+        .collect();
+    let end = start + dom[start..].find(&format!("</{name}>"))?;
+    let mut text = String::new();
+    let mut in_tag = false;
+    for c in dom[start..end].chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    Some(
+        text.replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&quot;", "\"")
+            .replace("&#39;", "'")
+            .replace("&amp;", "&"),
+    )
 }
