@@ -13,8 +13,8 @@ use super::cmap::{CidCMap, ToUnicode, codepoint_rank};
 use super::pdf::{Pdf, number};
 use super::predefined::Collection;
 
-pub use encoding::{glyph_name_char, read_embedded, reverse_cmap};
 pub(crate) use encoding::post_glyph_chars;
+pub use encoding::{glyph_name_char, read_embedded, reverse_cmap};
 use lopdf::{Dictionary, Object};
 use skrifa::MetadataProvider;
 use skrifa::raw::TableProvider;

@@ -296,7 +296,7 @@ impl<'a> FontResolver<'a> {
         // an unnamed glyph there (TeX's CMR9: `suppress`, absent from the subset, pdf.js
         // issue6901) still separates words with it, as pdftotext reads it.
         if !self.composite && !self.renumbered && code == 0x20 {
-            return found(" ".into(), MappingSource::Encoding, 0.5, distrust);
+            return found(" ".into(), MappingSource::Encoding, 0.9, distrust);
         }
         if self.cid_code_points
             && let Some(c) = font
@@ -420,7 +420,11 @@ fn program_confirms_identity(font: &Font, tounicode: &super::cmap::ToUnicode) ->
     };
     let (mut agree, mut checked) = (0usize, 0usize);
     for (code, c) in identity_entries(tounicode) {
-        let Some(own) = font.gid(code).filter(|&g| g != 0).and_then(|g| cmap.get(&g)) else {
+        let Some(own) = font
+            .gid(code)
+            .filter(|&g| g != 0)
+            .and_then(|g| cmap.get(&g))
+        else {
             continue;
         };
         checked += 1;
@@ -442,9 +446,7 @@ fn moving(cid_to_gid: &[u16]) -> bool {
 }
 
 /// The ToUnicode entries that map a code to U+code.
-fn identity_entries(
-    tounicode: &super::cmap::ToUnicode,
-) -> impl Iterator<Item = (u32, char)> + '_ {
+fn identity_entries(tounicode: &super::cmap::ToUnicode) -> impl Iterator<Item = (u32, char)> + '_ {
     tounicode.map.iter().filter_map(|(&code, s)| {
         let mut it = s.chars();
         match (it.next(), it.next()) {

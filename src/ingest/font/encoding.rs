@@ -340,7 +340,7 @@ fn numbered_name_char(name: &str, code: usize) -> Option<char> {
     }
     let hex = usize::from_str_radix(digits, 16).ok() == Some(code);
     let dec = digits.parse::<usize>().ok() == Some(code);
-    if !(hex || dec) || code < 0x20 || code > 0xFF {
+    if !(hex || dec) || !(0x20..=0xFF).contains(&code) {
         return None;
     }
     let byte = [code as u8];

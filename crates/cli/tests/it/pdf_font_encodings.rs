@@ -309,7 +309,9 @@ fn blank_glyphs_nothing_names_separate_words_instead_of_becoming_replacement_cha
                 "Type" => "Encoding",
                 "Differences" => vec![32.into(), "suppress".into(), 224.into(), "xq17z".into()],
             });
-            let widths: Vec<Object> = (32..=224).map(|c| Object::Integer(if c == 224 { 0 } else { 500 })).collect();
+            let widths: Vec<Object> = (32..=224)
+                .map(|c| Object::Integer(if c == 224 { 0 } else { 500 }))
+                .collect();
             dictionary! {
                 "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "CMR9", "Encoding" => enc,
                 "FirstChar" => 32, "LastChar" => 224, "Widths" => widths,
