@@ -192,26 +192,7 @@ pub fn extract_bytes(
         image_only,
         mut warnings,
     } = interpret(bytes, file, opts)?;
-    let mut font_warnings = Vec::new();
-    // Simple fonts drawing codes below 0x20 that their encoding leaves unnamed: the codes are
-    // glyph ordinals of a renumbered subset. Tab, line feed and carriage return are not
-    // evidence: Excel and Word draw a cell's line break as code 0x0A of a WinAnsi font, and
-    // a renumbered subset always also draws its first glyphs, codes 1, 2, …. A font that is
-    // not embedded is no subset.
-    let mut renumbered = vec![false; fonts.fonts.len()];
-    for (_, raw, _) in &raw_pages {
-        for g in raw {
-            let f = &fonts.fonts[g.font];
-            if g.code < 0x20
-                && !matches!(g.code, 0x09 | 0x0A | 0x0D)
-                && f.code_map == font::CodeMap::OneByte
-                && f.embedded
-                && f.encoding_string(g.code).is_none()
-            {
-                renumbered[g.font] = true;
-            }
-        }
-    }
+    let renumbered = renumbered_fonts(&fonts.fonts, &raw_pages);
     let sources = resolve::Sources {
         tables: &opts.tables,
         builtin_tables: opts.builtin_tables,
@@ -219,6 +200,7 @@ pub fn extract_bytes(
         outlines: opts.outlines.as_deref(),
         min_confidence: opts.min_rule_confidence,
     };
+    let mut font_warnings = Vec::new();
     let resolvers: Vec<FontResolver> = fonts
         .fonts
         .iter()
@@ -226,129 +208,10 @@ pub fn extract_bytes(
         .map(|(f, &r)| FontResolver::new(f, sources, r, &mut font_warnings))
         .collect();
     warnings.extend(font_warnings);
-    let mut stats = Stats::default();
-    let mut in_doubt = 0usize;
+    let mut tally = Tally::default();
     let mut pages = Vec::new();
     for (number, raw, rules) in raw_pages {
-        let resolved: Vec<_> = raw
-            .iter()
-            .map(|g| resolvers[g.font].resolve(g.code, g.gid))
-            .collect();
-        let placed: Vec<Placed> = raw
-            .iter()
-            .zip(&resolved)
-            .map(|(g, r)| Placed::new(g, r.text.clone(), fonts.fonts[g.font].cjk))
-            .collect();
-        let mut lines = Vec::new();
-        let (layouts, cell_box) = layout::lines_and_cells(&placed, &rules);
-        for ll in layouts {
-            let mut text = String::new();
-            let mut spans: Vec<Span> = Vec::new();
-            let mut pieces: Vec<Piece> = Vec::new();
-            for &(i, gap) in &ll.glyphs {
-                let (g, r) = (&raw[i], &resolved[i]);
-                let gap_text = match gap {
-                    Gap::None => "",
-                    Gap::Space => " ",
-                    Gap::Ideographic => "\u{3000}",
-                };
-                text.push_str(gap_text);
-                let glyph_text = r
-                    .text
-                    .clone()
-                    .unwrap_or_else(|| UNRESOLVED_CHAR.to_string());
-                text.push_str(&glyph_text);
-                stats.glyphs += 1;
-                *stats.by_source.entry(source_name(r.source)).or_default() += 1;
-                let unresolved = usize::from(r.source == MappingSource::Unresolved);
-                stats.unresolved += unresolved;
-                if unresolved > 0 {
-                    in_doubt += usize::from(
-                        g.gid
-                            .and_then(|gid| resolvers[g.font].doubtful_entry(gid))
-                            .is_some(),
-                    );
-                }
-                let (x0, x1) = (g.x.min(g.x_end), g.x.max(g.x_end));
-                let (y0, y1) = if g.vertical {
-                    (g.y_end.min(g.y), g.y_end.max(g.y))
-                } else {
-                    (g.y - 0.12 * g.size, g.y + 0.88 * g.size)
-                };
-                let (x0, x1) = if g.vertical {
-                    (g.x - g.size / 2.0, g.x + g.size / 2.0)
-                } else {
-                    (x0, x1)
-                };
-                match pieces.last_mut() {
-                    Some(p) if gap == Gap::None && p.cell == cell_box[i] => {
-                        p.text.push_str(&glyph_text);
-                        p.bbox = [
-                            p.bbox[0].min(x0),
-                            p.bbox[1].min(y0),
-                            p.bbox[2].max(x1),
-                            p.bbox[3].max(y1),
-                        ];
-                    }
-                    _ => pieces.push(Piece {
-                        gap: gap_text,
-                        text: glyph_text.clone(),
-                        bbox: [x0, y0, x1, y1],
-                        cell: cell_box[i],
-                    }),
-                }
-                let table = (r.source == MappingSource::Table)
-                    .then(|| resolvers[g.font].table().map(|t| t.name.clone()))
-                    .flatten();
-                match spans.last_mut() {
-                    Some(s)
-                        if s.font == fonts.fonts[g.font].basefont
-                            && s.source == r.source
-                            && s.table == table
-                            && s.tounicode_distrust == r.tounicode_distrust =>
-                    {
-                        s.text.push_str(gap_text);
-                        s.text.push_str(&glyph_text);
-                        s.codes.push(g.code);
-                        s.gids.push(g.gid);
-                        s.confidence = s.confidence.min(r.confidence);
-                        s.bbox = [
-                            s.bbox[0].min(x0),
-                            s.bbox[1].min(y0),
-                            s.bbox[2].max(x1),
-                            s.bbox[3].max(y1),
-                        ];
-                        s.unresolved += unresolved;
-                    }
-                    _ => {
-                        if !gap_text.is_empty()
-                            && let Some(s) = spans.last_mut()
-                        {
-                            s.text.push_str(gap_text);
-                        }
-                        spans.push(Span {
-                            page: number,
-                            text: glyph_text,
-                            font: fonts.fonts[g.font].basefont.clone(),
-                            codes: vec![g.code],
-                            gids: vec![g.gid],
-                            source: r.source,
-                            table,
-                            confidence: r.confidence,
-                            tounicode_distrust: r.tounicode_distrust,
-                            bbox: [x0, y0, x1, y1],
-                            unresolved,
-                        })
-                    }
-                }
-            }
-            lines.push(Line {
-                text,
-                vertical: ll.vertical,
-                spans,
-                pieces,
-            });
-        }
+        let lines = page_lines(number, &raw, &rules, &fonts.fonts, &resolvers, &mut tally);
         pages.push(Page { number, lines });
     }
     if let Some(ocr_opts) = &opts.ocr {
@@ -364,10 +227,207 @@ pub fn extract_bytes(
     for r in &resolvers {
         warnings.extend(r.take_warnings());
     }
+    let Tally { stats, in_doubt } = tally;
+    summary_warnings(&stats, in_doubt, opts.min_rule_confidence, &mut warnings);
+    Ok(Document {
+        file: file.to_string(),
+        pages,
+        warnings,
+        stats,
+    })
+}
+
+/// Simple fonts drawing codes below 0x20 that their encoding leaves unnamed: the codes are
+/// glyph ordinals of a renumbered subset. Tab, line feed and carriage return are not
+/// evidence: Excel and Word draw a cell's line break as code 0x0A of a WinAnsi font, and a
+/// renumbered subset always also draws its first glyphs, codes 1, 2, …. A font that is not
+/// embedded is no subset.
+fn renumbered_fonts(
+    fonts: &[font::Font],
+    raw_pages: &[(u32, Vec<content::RawGlyph>, Vec<content::Rule>)],
+) -> Vec<bool> {
+    let mut renumbered = vec![false; fonts.len()];
+    for (_, raw, _) in raw_pages {
+        for g in raw {
+            let f = &fonts[g.font];
+            if g.code < 0x20
+                && !matches!(g.code, 0x09 | 0x0A | 0x0D)
+                && f.code_map == font::CodeMap::OneByte
+                && f.embedded
+                && f.encoding_string(g.code).is_none()
+            {
+                renumbered[g.font] = true;
+            }
+        }
+    }
+    renumbered
+}
+
+/// What extraction counts over a document's glyphs.
+#[derive(Default)]
+struct Tally {
+    stats: Stats,
+    /// Unresolved glyphs that have a table entry below the confidence floor.
+    in_doubt: usize,
+}
+
+/// A page's glyphs resolved and laid out into lines, each with its spans (runs of one
+/// font and provenance) and pieces (runs without gaps, within one table cell).
+fn page_lines(
+    number: u32,
+    raw: &[content::RawGlyph],
+    rules: &[content::Rule],
+    fonts: &[font::Font],
+    resolvers: &[FontResolver],
+    tally: &mut Tally,
+) -> Vec<Line> {
+    let resolved: Vec<_> = raw
+        .iter()
+        .map(|g| resolvers[g.font].resolve(g.code, g.gid))
+        .collect();
+    let placed: Vec<Placed> = raw
+        .iter()
+        .zip(&resolved)
+        .map(|(g, r)| Placed::new(g, r.text.clone(), fonts[g.font].cjk))
+        .collect();
+    let mut lines = Vec::new();
+    let (layouts, cell_box) = layout::lines_and_cells(&placed, rules);
+    for ll in layouts {
+        let mut text = String::new();
+        let mut spans: Vec<Span> = Vec::new();
+        let mut pieces: Vec<Piece> = Vec::new();
+        for &(i, gap) in &ll.glyphs {
+            let (g, r) = (&raw[i], &resolved[i]);
+            let gap_text = match gap {
+                Gap::None => "",
+                Gap::Space => " ",
+                Gap::Ideographic => "\u{3000}",
+            };
+            text.push_str(gap_text);
+            let glyph_text = r
+                .text
+                .clone()
+                .unwrap_or_else(|| UNRESOLVED_CHAR.to_string());
+            text.push_str(&glyph_text);
+            tally.stats.glyphs += 1;
+            *tally
+                .stats
+                .by_source
+                .entry(source_name(r.source))
+                .or_default() += 1;
+            let unresolved = usize::from(r.source == MappingSource::Unresolved);
+            tally.stats.unresolved += unresolved;
+            if unresolved > 0 {
+                tally.in_doubt += usize::from(
+                    g.gid
+                        .and_then(|gid| resolvers[g.font].doubtful_entry(gid))
+                        .is_some(),
+                );
+            }
+            let [x0, y0, x1, y1] = glyph_bbox(g);
+            match pieces.last_mut() {
+                Some(p) if gap == Gap::None && p.cell == cell_box[i] => {
+                    p.text.push_str(&glyph_text);
+                    p.bbox = [
+                        p.bbox[0].min(x0),
+                        p.bbox[1].min(y0),
+                        p.bbox[2].max(x1),
+                        p.bbox[3].max(y1),
+                    ];
+                }
+                _ => pieces.push(Piece {
+                    gap: gap_text,
+                    text: glyph_text.clone(),
+                    bbox: [x0, y0, x1, y1],
+                    cell: cell_box[i],
+                }),
+            }
+            let table = (r.source == MappingSource::Table)
+                .then(|| resolvers[g.font].table().map(|t| t.name.clone()))
+                .flatten();
+            match spans.last_mut() {
+                Some(s)
+                    if s.font == fonts[g.font].basefont
+                        && s.source == r.source
+                        && s.table == table
+                        && s.tounicode_distrust == r.tounicode_distrust =>
+                {
+                    s.text.push_str(gap_text);
+                    s.text.push_str(&glyph_text);
+                    s.codes.push(g.code);
+                    s.gids.push(g.gid);
+                    s.confidence = s.confidence.min(r.confidence);
+                    s.bbox = [
+                        s.bbox[0].min(x0),
+                        s.bbox[1].min(y0),
+                        s.bbox[2].max(x1),
+                        s.bbox[3].max(y1),
+                    ];
+                    s.unresolved += unresolved;
+                }
+                _ => {
+                    if !gap_text.is_empty()
+                        && let Some(s) = spans.last_mut()
+                    {
+                        s.text.push_str(gap_text);
+                    }
+                    spans.push(Span {
+                        page: number,
+                        text: glyph_text,
+                        font: fonts[g.font].basefont.clone(),
+                        codes: vec![g.code],
+                        gids: vec![g.gid],
+                        source: r.source,
+                        table,
+                        confidence: r.confidence,
+                        tounicode_distrust: r.tounicode_distrust,
+                        bbox: [x0, y0, x1, y1],
+                        unresolved,
+                    })
+                }
+            }
+        }
+        lines.push(Line {
+            text,
+            vertical: ll.vertical,
+            spans,
+            pieces,
+        });
+    }
+    lines
+}
+
+/// The box of a glyph in user space (y up): the advance by the em box, or for vertical
+/// writing an em wide around the origin.
+fn glyph_bbox(g: &content::RawGlyph) -> [f32; 4] {
+    if g.vertical {
+        [
+            g.x - g.size / 2.0,
+            g.y_end.min(g.y),
+            g.x + g.size / 2.0,
+            g.y_end.max(g.y),
+        ]
+    } else {
+        [
+            g.x.min(g.x_end),
+            g.y - 0.12 * g.size,
+            g.x.max(g.x_end),
+            g.y + 0.88 * g.size,
+        ]
+    }
+}
+
+/// The document-level warnings of the glyph counts.
+fn summary_warnings(
+    stats: &Stats,
+    in_doubt: usize,
+    min_rule_confidence: f32,
+    warnings: &mut Vec<String>,
+) {
     if in_doubt > 0 {
         warnings.push(format!(
             "{in_doubt} glyphs have only table entries in doubt (confidence below {}); not applied (lower --min-rule-confidence to apply them)",
-            opts.min_rule_confidence
+            min_rule_confidence
         ));
     }
     if let Some(&n) = stats.by_source.get("notdef") {
@@ -381,12 +441,6 @@ pub fn extract_bytes(
             stats.unresolved, stats.glyphs
         ));
     }
-    Ok(Document {
-        file: file.to_string(),
-        pages,
-        warnings,
-        stats,
-    })
 }
 
 fn source_name(s: MappingSource) -> String {
