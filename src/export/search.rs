@@ -79,18 +79,7 @@ impl Default for SearchOptions {
 /// against `OUT/index`. A limit over [`MAX_HITS`] or a query nested deeper than
 /// [`MAX_QUERY_DEPTH`] is refused before anything is parsed or allocated.
 pub fn search(out_dir: &Path, query: &str, opts: &SearchOptions) -> Result<Vec<Hit>> {
-    if opts.limit > MAX_HITS {
-        return Err(ExportError::Other(format!(
-            "at most {MAX_HITS} hits per search (asked for {})",
-            opts.limit
-        )));
-    }
-    let depth = query_depth(query);
-    if depth > MAX_QUERY_DEPTH {
-        return Err(ExportError::Other(format!(
-            "query nested {depth} parentheses deep; at most {MAX_QUERY_DEPTH}"
-        )));
-    }
+    check_limits(query, opts)?;
     let (idx, f) = index::open(out_dir)?;
     let mut hits = search_in(&idx, &f, query, opts)?;
     // Review pages are named by the document's position in the manifest.
@@ -112,15 +101,9 @@ pub fn search(out_dir: &Path, query: &str, opts: &SearchOptions) -> Result<Vec<H
     Ok(hits)
 }
 
-/// [`search`] on an index already open (with [`index::register`]ed tokenizers): the limits,
-/// the query parser, ranking and snippets. Fuzzed on an index in memory
-/// (`fuzz/fuzz_targets/search_query.rs`).
-pub fn search_in(
-    idx: &tantivy::Index,
-    f: &index::Fields,
-    query: &str,
-    opts: &SearchOptions,
-) -> Result<Vec<Hit>> {
+/// Refuses a limit over [`MAX_HITS`] or a query nested deeper than [`MAX_QUERY_DEPTH`]
+/// before anything is parsed or allocated.
+fn check_limits(query: &str, opts: &SearchOptions) -> Result<()> {
     if opts.limit > MAX_HITS {
         return Err(ExportError::Other(format!(
             "at most {MAX_HITS} hits per search (asked for {})",
@@ -133,6 +116,19 @@ pub fn search_in(
             "query nested {depth} parentheses deep; at most {MAX_QUERY_DEPTH}"
         )));
     }
+    Ok(())
+}
+
+/// [`search`] on an index already open (with [`index::register`]ed tokenizers): the limits,
+/// the query parser, ranking and snippets. Fuzzed on an index in memory
+/// (`fuzz/fuzz_targets/search_query.rs`).
+pub fn search_in(
+    idx: &tantivy::Index,
+    f: &index::Fields,
+    query: &str,
+    opts: &SearchOptions,
+) -> Result<Vec<Hit>> {
+    check_limits(query, opts)?;
     let reader = idx.reader()?;
     let searcher = reader.searcher();
     // Queries are cut into bigrams only (the index also holds single characters).

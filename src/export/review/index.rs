@@ -3,47 +3,24 @@
 use super::{Item, TIERS, assets, escape, head};
 use crate::export::corpus::LOW_CONFIDENCE;
 use crate::export::manifest::Manifest;
+use std::cmp::Reverse;
 use std::fmt::Write;
 
 /// The sort order the index is written in: tier, then unresolved, under the threshold,
 /// self-learned, decoded, spans (all descending), then manifest order (path).
 fn order(items: &[Item<'_>]) -> Vec<usize> {
     let mut idx: Vec<usize> = (0..items.len()).collect();
-    idx.sort_by(|&a, &b| {
-        let (x, y) = (&items[a], &items[b]);
-        x.tier
-            .cmp(&y.tier)
-            .then(
-                y.counts
-                    .spans
-                    .unresolved_spans
-                    .cmp(&x.counts.spans.unresolved_spans),
-            )
-            .then(
-                y.counts
-                    .spans
-                    .low_confidence_spans
-                    .cmp(&x.counts.spans.low_confidence_spans),
-            )
-            .then(
-                y.counts
-                    .spans
-                    .learned_spans
-                    .cmp(&x.counts.spans.learned_spans),
-            )
-            .then(
-                y.counts
-                    .spans
-                    .decoded_spans
-                    .cmp(&x.counts.spans.decoded_spans),
-            )
-            .then(
-                y.counts
-                    .spans
-                    .repaired_spans
-                    .cmp(&x.counts.spans.repaired_spans),
-            )
-            .then(x.number.cmp(&y.number))
+    idx.sort_by_key(|&i| {
+        let (x, s) = (&items[i], &items[i].counts.spans);
+        (
+            x.tier,
+            Reverse(s.unresolved_spans),
+            Reverse(s.low_confidence_spans),
+            Reverse(s.learned_spans),
+            Reverse(s.decoded_spans),
+            Reverse(s.repaired_spans),
+            x.number,
+        )
     });
     idx
 }
