@@ -35,9 +35,11 @@ pub struct Args {
     /// Extra mapping tables (`*.table`) to use besides the built-in ones.
     #[arg(long)]
     pub tables: Option<PathBuf>,
-    /// Font files or directories you have: renumbered subsets (LibreOffice, reportlab) are
-    /// read by glyph outline (as `extract --font-files`).
-    #[arg(long = "font-files", num_args = 1..)]
+    /// A font file or directory you have: renumbered subsets (LibreOffice, reportlab) are
+    /// read by glyph outline (as `extract --font-files`). One path per option, repeat it for
+    /// more (`--font-files a/ --font-files b.ttf`): the input is a directory too, so a list
+    /// could not tell where the fonts end.
+    #[arg(long = "font-files", value_name = "PATH", action = clap::ArgAction::Append)]
     pub font_files: Vec<PathBuf>,
     /// First learn tables from the directory's own PDFs (as `learn --pdf`) for fonts no table
     /// covers: a document with a good ToUnicode repairs others of the same font.

@@ -99,10 +99,10 @@ fn batch_reads_renumbered_subsets_with_font_files() {
     let run = |extra: &[&std::ffi::OsStr]| {
         let o = Command::new(BIN)
             .args(["batch", "-q", "-j1"])
+            .args(extra)
             .arg(&input)
             .arg("-o")
             .arg(&out)
-            .args(extra)
             .output()
             .unwrap();
         // 0: all clean; 4: done, but unresolved glyphs need attention (batch --help).
@@ -117,9 +117,13 @@ fn batch_reads_renumbered_subsets_with_font_files() {
     let (without, status) = run(&[]);
     assert!(without.contains('\u{FFFD}'));
     assert_eq!(status, Some(4), "unresolved glyphs are not `ok`");
-    // Font files change the tables version: the unchanged input is processed again.
-    let mut args: Vec<&std::ffi::OsStr> = vec!["--font-files".as_ref()];
-    args.extend(fonts.iter().map(|f| f.as_os_str()));
+    // Font files change the tables version: the unchanged input is processed again. One
+    // path per `--font-files`, given before the input directory, which must not be taken for
+    // a font directory.
+    let args: Vec<&std::ffi::OsStr> = fonts
+        .iter()
+        .flat_map(|f| ["--font-files".as_ref(), f.as_os_str()])
+        .collect();
     let (with, _) = run(&args);
     assert_eq!(normalise(&with), truth());
 }
