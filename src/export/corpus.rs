@@ -528,7 +528,8 @@ impl DocResult {
     pub fn corpus_lines(&self) -> Vec<CorpusLine> {
         self.pages
             .iter()
-            .map(|p| CorpusLine {
+            .map(|p| (p, SpanCounts::of(std::slice::from_ref(p))))
+            .map(|(p, c)| CorpusLine {
                 id: page_id(&self.path, p.page),
                 source: self.path.clone(),
                 sha256: self.sha256.clone(),
@@ -542,10 +543,13 @@ impl DocResult {
                     garbled_chars_after: p.stats.garbled_chars_after,
                 },
                 repairs: RepairCounts {
-                    spans: p.stats.repaired_spans,
+                    spans: c.repaired_spans,
                     chars: p.stats.repaired_chars,
-                    low_confidence: p.stats.low_confidence_spans,
-                    unresolved: p.stats.unresolved_spans,
+                    learned: c.learned_spans,
+                    decoded: c.decoded_spans,
+                    low_confidence: c.low_confidence_spans,
+                    unresolved: c.unresolved_spans,
+                    unresolved_glyphs: c.unresolved_glyphs,
                     reordered_lines: p.stats.reordered_lines,
                 },
                 ocr: p.stats.ocr_confidence.map(|confidence| OcrSummary {
@@ -617,17 +621,29 @@ pub struct GarbleSummary {
     pub garbled_chars_after: usize,
 }
 
-/// What the repair did to a page, in a corpus line (from [`PageStats`]).
+/// What the repair and the PDF decoding did to a page, in a corpus line: the page's
+/// [`SpanCounts`] (the counts the manifest and the review site show) and its [`PageStats`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct RepairCounts {
-    /// Repaired spans.
+    /// Spans text repair changed, self-learned readings included.
     pub spans: usize,
     /// Input characters they cover.
     pub chars: usize,
-    /// Repaired spans below [`LOW_CONFIDENCE`].
+    /// Of `spans`, the self-learned readings.
+    #[serde(default)]
+    pub learned: usize,
+    /// PDF glyph runs a reader should check: decoded through a table, a font's own cmap,
+    /// outlines, a document table or a distrusted ToUnicode (see [`DecodedRun`]).
+    #[serde(default)]
+    pub decoded: usize,
+    /// Repaired spans and decoded runs below [`LOW_CONFIDENCE`].
     pub low_confidence: usize,
-    /// Spans left unresolved.
+    /// Spans left unresolved: garbled text no table explains and PDF runs with glyphs no
+    /// source explains (U+FFFD).
     pub unresolved: usize,
+    /// The glyphs of those PDF runs.
+    #[serde(default)]
+    pub unresolved_glyphs: usize,
     /// Lines the extractor had reordered (bidi) and repair put back.
     pub reordered_lines: usize,
 }
@@ -769,6 +785,21 @@ mod tests {
             c.provenance_text(),
             "table 2, font-cmap 1, learned 1, learned-table 1"
         );
+        // The page's corpus line carries the same counts.
+        let doc = DocResult {
+            path: "a.pdf".into(),
+            sha256: "x".into(),
+            kind: "pdf".into(),
+            pages: vec![p.clone()],
+            warnings: vec![],
+            attention: None,
+        };
+        let r = &doc.corpus_lines()[0].repairs;
+        assert_eq!(
+            (r.spans, r.learned, r.decoded, r.low_confidence),
+            (1, 1, 4, 1)
+        );
+        assert_eq!((r.unresolved, r.unresolved_glyphs), (1, 3));
         // Two pages add up; the summary of two documents is their sum.
         let two = SpanCounts::of(&[p.clone(), p]);
         let mut sum = c.clone();

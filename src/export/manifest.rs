@@ -16,8 +16,9 @@ use serde::{Deserialize, Serialize};
 /// typed records with `source`. 3: span counts ([`SpanCounts`]) count PDF glyph runs
 /// decoded through tables, cmaps, … (`decoded_spans`, by `provenance` and `tables`) and
 /// unresolved glyph runs, in inputs, summary and `needs_attention.json`; decodings under the
-/// confidence threshold need attention.
-pub const MANIFEST_FORMAT: u32 = 3;
+/// confidence threshold need attention. 4: `corpus.jsonl`'s per-page `repairs` are the
+/// page's [`SpanCounts`] (decoded runs, learned readings and unresolved glyph runs counted).
+pub const MANIFEST_FORMAT: u32 = 4;
 
 /// `manifest.json`: every input with its status, and the versions of tables and model.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
