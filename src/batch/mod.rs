@@ -55,7 +55,8 @@ use crate::pipeline::{Pipeline, PipelineError, Source, SourceKind, Stage};
 use crate::segment::ProgramRecord;
 use crate::tables::TableSet;
 use manifest::{
-    FileTiming, InputEntry, Manifest, NeedsAttention, Status, Summary, TableVersion, Timings,
+    FileTiming, InputEntry, Manifest, NeedsAttention, SkippedEntry, Status, Summary, TableVersion,
+    Timings,
 };
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
@@ -284,18 +285,7 @@ pub fn run_with_progress(
     progress: &dyn progress::Progress,
 ) -> Result<BatchReport, BatchError> {
     let started = Instant::now();
-    if !opts.input_dir.is_dir() {
-        return Err(BatchError::NotADirectory {
-            path: opts.input_dir.clone(),
-        });
-    }
-    if let (Ok(i), Ok(o)) = (opts.input_dir.canonicalize(), opts.out_dir.canonicalize())
-        && i == o
-    {
-        return Err(BatchError::OutIsInput {
-            path: opts.out_dir.clone(),
-        });
-    }
+    check_dirs(opts)?;
     let out = OutDir::new(&opts.out_dir);
     out.create()?;
     // Held until this function returns (or the process dies: the OS releases it).
@@ -318,82 +308,20 @@ pub fn run_with_progress(
     pipeline.options.password = opts.password.clone();
     pipeline.options.learn = opts.learn;
     pipeline.options.ocr = opts.ocr.clone();
-    let (mut inputs, skipped) = discover(&opts.input_dir, &opts.out_dir)?;
-    if let Some((k, n)) = opts.shard {
-        if opts.learn_fonts {
-            return Err(BatchError::LearnFontsSharded);
-        }
-        // Skipped entries stay in every shard's manifest; the merge keeps one of each.
-        inputs.retain(|i| merge::shard_of(&i.rel, n) + 1 == k);
-    }
-    if let Some(only) = &opts.only {
-        if opts.learn_fonts {
-            return Err(BatchError::LearnFontsSharded);
-        }
-        let only: std::collections::HashSet<&str> = only.iter().map(String::as_str).collect();
-        inputs.retain(|i| only.contains(i.rel.as_str()));
-    }
+    let (inputs, skipped) = select_inputs(opts)?;
     if opts.learn_fonts {
         pipeline.add_tables(corpus_tables(&inputs, &pipeline, opts.threads)?);
     }
-    let (mut tables_version, table_versions, model_sha256) =
-        if opts.extra_tables.is_none() && !opts.learn_fonts {
-            builtin_versions(&pipeline)
-        } else {
-            versions(pipeline.tables(), &pipeline.lm.to_bytes())
-        };
-    if !opts.font_files.is_empty() {
-        let ix = crate::tables::outlines::OutlineIndex::from_paths(&opts.font_files)?;
-        // Other font files can change what PDFs read as: part of the version resume checks.
-        let mut h = Sha256::new();
-        h.update(tables_version.as_bytes());
-        for (file, face) in &ix.faces {
-            let len = std::fs::metadata(file).map(|m| m.len()).unwrap_or(0);
-            h.update(format!("{}#{face}:{len}\n", file.display()).as_bytes());
-        }
-        tables_version = hex::encode(h.finalize());
-        pipeline.options.outlines = Some(std::sync::Arc::new(ix));
-    }
-
-    if !opts.learn {
-        // Without self-learning the same input can read differently: not a resumable run.
-        let mut h = Sha256::new();
-        h.update(tables_version.as_bytes());
-        h.update(b"no-learn\n");
-        tables_version = hex::encode(h.finalize());
-    }
-    if let Some(ocr) = &opts.ocr {
-        // Scans read or not read: outputs differ, so a run with other OCR settings redoes them.
-        let mut h = Sha256::new();
-        h.update(tables_version.as_bytes());
-        h.update(ocr.fingerprint().as_bytes());
-        tables_version = hex::encode(h.finalize());
-    }
-
-    let previous_manifest = out.previous_manifest();
-    let mut previous: HashMap<String, InputEntry> = previous_manifest
-        .as_ref()
-        .filter(|m| m.tables_version == tables_version)
-        .map(|m| {
-            m.inputs
-                .iter()
-                .map(|e| (e.path.clone(), e.clone()))
-                .collect()
-        })
-        .unwrap_or_default();
-    // Inputs a killed run finished after its last manifest (later lines win).
-    for l in out.read_journal::<JournalLine>() {
-        if l.tables_version == tables_version {
-            previous.insert(l.entry.path.clone(), l.entry);
-        }
-    }
+    let versions = run_versions(opts, &mut pipeline)?;
+    let tables_version = versions.tables_version.clone();
+    let previous = previous_entries(&out, &tables_version);
     out.remove_stale_temp_files();
     let ctx = Arc::new(Context {
         pipeline,
         out: out.clone(),
         previous,
         force: opts.force,
-        tables_version: tables_version.clone(),
+        tables_version,
     });
     progress.start(inputs.len() as u64);
     let pool = rayon::ThreadPoolBuilder::new()
@@ -412,10 +340,131 @@ pub fn run_with_progress(
             .collect()
     });
     progress.finish();
+    let (manifest, needs_attention) = commit_outputs(&out, versions, &outcomes, skipped)?;
+    let files: Vec<FileTiming> = outcomes.into_iter().map(|o| o.timing).collect();
+    let timings = timings_of(opts, &manifest, files, started.elapsed().as_secs_f64());
+    out.write_timings(&timings)?;
+    Ok(BatchReport {
+        manifest,
+        timings,
+        needs_attention,
+        notes,
+    })
+}
 
+/// The input directory exists and is not the output directory.
+fn check_dirs(opts: &BatchOptions) -> Result<(), BatchError> {
+    if !opts.input_dir.is_dir() {
+        return Err(BatchError::NotADirectory {
+            path: opts.input_dir.clone(),
+        });
+    }
+    if let (Ok(i), Ok(o)) = (opts.input_dir.canonicalize(), opts.out_dir.canonicalize())
+        && i == o
+    {
+        return Err(BatchError::OutIsInput {
+            path: opts.out_dir.clone(),
+        });
+    }
+    Ok(())
+}
+
+/// The inputs this run processes (its shard, or the `only` list) and the skipped entries.
+fn select_inputs(opts: &BatchOptions) -> Result<(Vec<Input>, Vec<SkippedEntry>), BatchError> {
+    let (mut inputs, skipped) = discover(&opts.input_dir, &opts.out_dir)?;
+    if let Some((k, n)) = opts.shard {
+        if opts.learn_fonts {
+            return Err(BatchError::LearnFontsSharded);
+        }
+        // Skipped entries stay in every shard's manifest; the merge keeps one of each.
+        inputs.retain(|i| merge::shard_of(&i.rel, n) + 1 == k);
+    }
+    if let Some(only) = &opts.only {
+        if opts.learn_fonts {
+            return Err(BatchError::LearnFontsSharded);
+        }
+        let only: std::collections::HashSet<&str> = only.iter().map(String::as_str).collect();
+        inputs.retain(|i| only.contains(i.rel.as_str()));
+    }
+    Ok((inputs, skipped))
+}
+
+/// What a run's outputs depend on besides its inputs, as the manifest records it.
+struct RunVersions {
+    /// Everything that can change what an input reads as: resume redoes an input when it
+    /// differs.
+    tables_version: String,
+    table_versions: Vec<manifest::TableVersion>,
+    model_sha256: String,
+}
+
+/// The run's versions; loads `--font-files` into the pipeline (they are part of them).
+fn run_versions(opts: &BatchOptions, pipeline: &mut Pipeline) -> Result<RunVersions, BatchError> {
+    let (mut tables_version, table_versions, model_sha256) =
+        if opts.extra_tables.is_none() && !opts.learn_fonts {
+            builtin_versions(pipeline)
+        } else {
+            versions(pipeline.tables(), &pipeline.lm.to_bytes())
+        };
+    let mut fold = |part: &[u8]| {
+        let mut h = Sha256::new();
+        h.update(tables_version.as_bytes());
+        h.update(part);
+        tables_version = hex::encode(h.finalize());
+    };
+    if !opts.font_files.is_empty() {
+        let ix = crate::tables::outlines::OutlineIndex::from_paths(&opts.font_files)?;
+        // Other font files can change what PDFs read as: part of the version resume checks.
+        let mut faces = String::new();
+        for (file, face) in &ix.faces {
+            let len = std::fs::metadata(file).map(|m| m.len()).unwrap_or(0);
+            faces.push_str(&format!("{}#{face}:{len}\n", file.display()));
+        }
+        fold(faces.as_bytes());
+        pipeline.options.outlines = Some(std::sync::Arc::new(ix));
+    }
+    if !opts.learn {
+        // Without self-learning the same input can read differently: not a resumable run.
+        fold(b"no-learn\n");
+    }
+    if let Some(ocr) = &opts.ocr {
+        // Scans read or not read: outputs differ, so a run with other OCR settings redoes them.
+        fold(ocr.fingerprint().as_bytes());
+    }
+    Ok(RunVersions {
+        tables_version,
+        table_versions,
+        model_sha256,
+    })
+}
+
+/// The previous run's entries that this run may resume: its manifest's (same version) and
+/// those a killed run finished after it (the journal; later lines win).
+fn previous_entries(out: &OutDir, tables_version: &str) -> HashMap<String, InputEntry> {
+    let mut previous: HashMap<String, InputEntry> = out
+        .previous_manifest()
+        .filter(|m| m.tables_version == tables_version)
+        .map(|m| m.inputs.into_iter().map(|e| (e.path.clone(), e)).collect())
+        .unwrap_or_default();
+    for l in out.read_journal::<JournalLine>() {
+        if l.tables_version == tables_version {
+            previous.insert(l.entry.path.clone(), l.entry);
+        }
+    }
+    previous
+}
+
+/// Writes the batch's aggregates (corpus, records, needs attention, manifest last) over the
+/// per-document outputs, and removes the outputs of inputs that are gone.
+fn commit_outputs(
+    out: &OutDir,
+    versions: RunVersions,
+    outcomes: &[Outcome],
+    skipped: Vec<SkippedEntry>,
+) -> Result<(Manifest, NeedsAttention), BatchError> {
     let mut corpus = Vec::new();
     let mut records = Vec::new();
-    for o in &outcomes {
+    for o in outcomes {
         corpus.extend(o.corpus.iter().cloned());
         records.extend(o.records.iter().cloned());
     }
@@ -424,9 +473,9 @@ pub fn run_with_progress(
     let manifest = Manifest {
         format: manifest::MANIFEST_FORMAT,
         tool: format!("glyphmend {}", env!("CARGO_PKG_VERSION")),
-        tables_version: tables_version.clone(),
-        tables: table_versions,
-        model_sha256,
+        tables_version: versions.tables_version,
+        tables: versions.table_versions,
+        model_sha256: versions.model_sha256,
         summary,
         inputs: entries,
         skipped,
@@ -455,8 +504,16 @@ pub fn run_with_progress(
     let now: std::collections::HashSet<&str> =
         manifest.inputs.iter().map(|e| e.path.as_str()).collect();
     out.remove_docs_except(&now);
-    let wall = started.elapsed().as_secs_f64();
-    let files: Vec<FileTiming> = outcomes.into_iter().map(|o| o.timing).collect();
+    Ok((manifest, needs_attention))
+}
+
+/// `timings.json` of a run that took `wall` seconds.
+fn timings_of(
+    opts: &BatchOptions,
+    manifest: &Manifest,
+    files: Vec<FileTiming>,
+    wall: f64,
+) -> Timings {
     let skipped = files.iter().filter(|f| f.skipped).count();
     let pages_processed = manifest
         .inputs
@@ -465,7 +522,7 @@ pub fn run_with_progress(
         .filter(|(_, f)| !f.skipped)
         .map(|(e, _)| e.pages)
         .sum();
-    let timings = Timings {
+    Timings {
         threads: opts.threads.max(1),
         wall_seconds: wall,
         inputs: files.len(),
@@ -477,14 +534,7 @@ pub fn run_with_progress(
         pages_per_second: pages_processed as f64 / wall.max(1e-9),
         files,
         input_dir: opts.input_dir.canonicalize().ok(),
-    };
-    out.write_timings(&timings)?;
-    Ok(BatchReport {
-        manifest,
-        timings,
-        needs_attention,
-        notes,
-    })
+    }
 }
 
 /// The inputs a batch over `input_dir` would process (writing to `out_dir`, which is left
