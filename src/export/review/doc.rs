@@ -162,6 +162,64 @@ pub(super) fn render(
     c: &DocCounts,
     tier: u8,
 ) -> Vec<(String, String)> {
+    let mut h = header(ctx, entry, d, c, tier);
+    let pdf = d.kind == "pdf";
+    let rendering = match images {
+        Some(Ok((key, r))) => Some((key.as_str(), r)),
+        Some(Err(note)) if pdf => {
+            let _ = writeln!(
+                h,
+                "<p class=\"noimg\" id=\"image-note\">No page images: {}.</p>",
+                escape(note)
+            );
+            None
+        }
+        _ => None,
+    };
+    let per_page: Vec<Vec<usize>> = d.pages.iter().map(review_lines).collect();
+    let parts = d.pages.len().div_ceil(PAGES_PER_FILE).max(1);
+    let mut files = Vec::with_capacity(parts);
+    for part in 0..parts {
+        let range = part * PAGES_PER_FILE..((part + 1) * PAGES_PER_FILE).min(d.pages.len());
+        let mut f = head(&format!("{} — glyphmend review", d.path));
+        let _ = writeln!(
+            f,
+            "<body data-kind=\"{}\" data-doc=\"{number}\" data-tier=\"{}\" \
+             data-part=\"{}\" data-parts=\"{parts}\">",
+            escape(&d.kind),
+            TIERS[usize::from(tier.min(3))],
+            part + 1
+        );
+        f.push_str(&h);
+        if d.pages.len() > 1 {
+            pager(&mut f, d, &per_page, number, part, parts);
+        }
+        for (k, (p, lines)) in d.pages[range.clone()]
+            .iter()
+            .zip(&per_page[range])
+            .enumerate()
+        {
+            let image = rendering.and_then(|(key, r)| {
+                r.pages
+                    .iter()
+                    .find(|rp| rp.page == p.page)
+                    .map(|rp| (key, rp))
+            });
+            render_page(&mut f, p, lines, pdf, image, rendering.is_some(), k);
+        }
+        let _ = write!(
+            f,
+            "<script>{}</script>\n</body></html>\n",
+            assets::DOC_SCRIPT
+        );
+        files.push((file_name(number, part), f));
+    }
+    files
+}
+
+/// The document page's top: controls, title, counts, provenance, attention, warnings (the
+/// same on every part of the document).
+fn header(ctx: &Context<'_>, entry: &InputEntry, d: &DocResult, c: &DocCounts, tier: u8) -> String {
     let mut h = String::new();
     let _ = write!(
         h,
@@ -239,100 +297,61 @@ pub(super) fn render(
         }
         h.push_str("</ul></details>\n");
     }
-    let pdf = d.kind == "pdf";
-    let rendering = match images {
-        Some(Ok((key, r))) => Some((key.as_str(), r)),
-        Some(Err(note)) if pdf => {
-            let _ = writeln!(
-                h,
-                "<p class=\"noimg\" id=\"image-note\">No page images: {}.</p>",
-                escape(note)
-            );
-            None
-        }
-        _ => None,
-    };
-    let per_page: Vec<Vec<usize>> = d.pages.iter().map(review_lines).collect();
-    let parts = d.pages.len().div_ceil(PAGES_PER_FILE).max(1);
-    let mut files = Vec::with_capacity(parts);
-    for part in 0..parts {
-        let range = part * PAGES_PER_FILE..((part + 1) * PAGES_PER_FILE).min(d.pages.len());
-        let mut f = head(&format!("{} — glyphmend review", d.path));
-        let _ = writeln!(
-            f,
-            "<body data-kind=\"{}\" data-doc=\"{number}\" data-tier=\"{}\" \
-             data-part=\"{}\" data-parts=\"{parts}\">",
-            escape(&d.kind),
-            TIERS[usize::from(tier.min(3))],
-            part + 1
-        );
-        f.push_str(&h);
-        if d.pages.len() > 1 {
-            f.push_str("<p class=\"pager\" id=\"pager\">pages: ");
-            for (i, (p, lines)) in d.pages.iter().zip(&per_page).enumerate() {
-                let target = i / PAGES_PER_FILE;
-                let href = if target == part {
-                    String::new()
-                } else {
-                    file_name(number, target)
-                };
-                let _ = write!(
-                    f,
-                    "<a href=\"{href}#p-{0}\"{2}>{0}</a>{1} ",
-                    p.page,
-                    if lines.is_empty() {
-                        String::new()
-                    } else {
-                        format!("<sup>{}</sup>", lines.len())
-                    },
-                    if target == part {
-                        " class=\"here\""
-                    } else {
-                        ""
-                    }
-                );
-            }
-            if part > 0 {
-                let _ = write!(
-                    f,
-                    " <a id=\"prev-part\" rel=\"prev\" href=\"{}\">← pages {}–{}</a>",
-                    file_name(number, part - 1),
-                    (part - 1) * PAGES_PER_FILE + 1,
-                    part * PAGES_PER_FILE
-                );
-            }
-            if part + 1 < parts {
-                let _ = write!(
-                    f,
-                    " <a id=\"next-part\" rel=\"next\" href=\"{}\">pages {}–{} →</a>",
-                    file_name(number, part + 1),
-                    (part + 1) * PAGES_PER_FILE + 1,
-                    ((part + 2) * PAGES_PER_FILE).min(d.pages.len())
-                );
-            }
-            f.push_str("</p>\n");
-        }
-        for (k, (p, lines)) in d.pages[range.clone()]
-            .iter()
-            .zip(&per_page[range])
-            .enumerate()
-        {
-            let image = rendering.and_then(|(key, r)| {
-                r.pages
-                    .iter()
-                    .find(|rp| rp.page == p.page)
-                    .map(|rp| (key, rp))
-            });
-            render_page(&mut f, p, lines, pdf, image, rendering.is_some(), k);
-        }
+    h
+}
+
+/// Links to every page (with its count of lines to review) and to the neighbouring parts.
+fn pager(
+    f: &mut String,
+    d: &DocResult,
+    per_page: &[Vec<usize>],
+    number: usize,
+    part: usize,
+    parts: usize,
+) {
+    f.push_str("<p class=\"pager\" id=\"pager\">pages: ");
+    for (i, (p, lines)) in d.pages.iter().zip(per_page).enumerate() {
+        let target = i / PAGES_PER_FILE;
+        let href = if target == part {
+            String::new()
+        } else {
+            file_name(number, target)
+        };
         let _ = write!(
             f,
-            "<script>{}</script>\n</body></html>\n",
-            assets::DOC_SCRIPT
+            "<a href=\"{href}#p-{0}\"{2}>{0}</a>{1} ",
+            p.page,
+            if lines.is_empty() {
+                String::new()
+            } else {
+                format!("<sup>{}</sup>", lines.len())
+            },
+            if target == part {
+                " class=\"here\""
+            } else {
+                ""
+            }
         );
-        files.push((file_name(number, part), f));
     }
-    files
+    if part > 0 {
+        let _ = write!(
+            f,
+            " <a id=\"prev-part\" rel=\"prev\" href=\"{}\">← pages {}–{}</a>",
+            file_name(number, part - 1),
+            (part - 1) * PAGES_PER_FILE + 1,
+            part * PAGES_PER_FILE
+        );
+    }
+    if part + 1 < parts {
+        let _ = write!(
+            f,
+            " <a id=\"next-part\" rel=\"next\" href=\"{}\">pages {}–{} →</a>",
+            file_name(number, part + 1),
+            (part + 1) * PAGES_PER_FILE + 1,
+            ((part + 2) * PAGES_PER_FILE).min(d.pages.len())
+        );
+    }
+    f.push_str("</p>\n");
 }
 
 fn render_page(

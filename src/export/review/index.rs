@@ -29,6 +29,63 @@ fn order(items: &[Item<'_>]) -> Vec<usize> {
 pub(super) fn render(manifest: &Manifest, items: &[Item<'_>], notes: &[String]) -> String {
     let mut h = head("glyphmend review");
     h.push_str("<body data-shown=\"?\">\n<h1>glyphmend review</h1>\n");
+    summary(&mut h, manifest, items, notes);
+    h.push_str(
+        "<div class=\"controls\"><label>filter <input type=\"search\" id=\"filter\" \
+         placeholder=\"path, reason, tier…\" size=\"30\"></label><label><input \
+         type=\"checkbox\" id=\"only-attention\"> only inputs needing attention</label>\
+         shown <b id=\"js-shown\">?</b> · click a column to sort</div>\n",
+    );
+    let cols = [
+        ("tier", "attention"),
+        ("path", "document"),
+        ("kind", "kind"),
+        ("pages", "pages"),
+        ("unresolved", "unresolved"),
+        ("low", "under threshold"),
+        ("learned", "self-learned"),
+        ("decoded", "decoded runs"),
+        ("spans", "repaired spans"),
+        ("lines", "lines to review"),
+        ("provenance", "provenance"),
+        ("min", "lowest confidence"),
+        ("why", "why"),
+    ];
+    h.push_str("<table class=\"docs\" id=\"docs\"><thead><tr>");
+    for (key, label) in cols {
+        let _ = write!(h, "<th data-col=\"{key}\">{label}</th>");
+    }
+    h.push_str("</tr></thead><tbody>\n");
+    for (rank, &i) in order(items).iter().enumerate() {
+        row(&mut h, &items[i], rank);
+    }
+    h.push_str("</tbody></table>\n");
+    if !manifest.skipped.is_empty() {
+        let _ = writeln!(
+            h,
+            "<h2>Skipped</h2><ul id=\"skipped\">{}</ul>",
+            manifest
+                .skipped
+                .iter()
+                .map(|s| format!(
+                    "<li><code>{}</code> ({:?}) {}</li>",
+                    escape(&s.path),
+                    s.reason,
+                    escape(&s.detail)
+                ))
+                .collect::<String>()
+        );
+    }
+    let _ = write!(
+        h,
+        "<script>{}</script>\n</body></html>\n",
+        assets::INDEX_SCRIPT
+    );
+    h
+}
+
+/// The batch's totals above the table: inputs by tier, span counts, provenance, notes.
+fn summary(h: &mut String, manifest: &Manifest, items: &[Item<'_>], notes: &[String]) {
     let mut tiers = [0usize; 4];
     let mut total = super::DocCounts::default();
     for it in items {
@@ -84,122 +141,73 @@ pub(super) fn render(manifest: &Manifest, items: &[Item<'_>], notes: &[String]) 
             escape(n)
         );
     }
-    h.push_str(
-        "<div class=\"controls\"><label>filter <input type=\"search\" id=\"filter\" \
-         placeholder=\"path, reason, tier…\" size=\"30\"></label><label><input \
-         type=\"checkbox\" id=\"only-attention\"> only inputs needing attention</label>\
-         shown <b id=\"js-shown\">?</b> · click a column to sort</div>\n",
-    );
-    let cols = [
-        ("tier", "attention"),
-        ("path", "document"),
-        ("kind", "kind"),
-        ("pages", "pages"),
-        ("unresolved", "unresolved"),
-        ("low", "under threshold"),
-        ("learned", "self-learned"),
-        ("decoded", "decoded runs"),
-        ("spans", "repaired spans"),
-        ("lines", "lines to review"),
-        ("provenance", "provenance"),
-        ("min", "lowest confidence"),
-        ("why", "why"),
-    ];
-    h.push_str("<table class=\"docs\" id=\"docs\"><thead><tr>");
-    for (key, label) in cols {
-        let _ = write!(h, "<th data-col=\"{key}\">{label}</th>");
-    }
-    h.push_str("</tr></thead><tbody>\n");
-    for (rank, &i) in order(items).iter().enumerate() {
-        let it = &items[i];
-        let e = it.entry;
-        let c = &it.counts;
-        let failed = it.tier == 0;
-        let name = if failed || c.pages == 0 && e.outputs.is_none() {
-            format!("<code>{}</code>", escape(&e.path))
-        } else {
-            format!(
-                "<a href=\"review/doc/{}.html\">{}</a>",
-                it.number,
-                escape(&e.path)
-            )
-        };
-        let why = if failed {
-            format!(
-                "{}: {}",
-                escape(e.failed_stage.map_or("?", |s| s.name())),
-                escape(e.error.as_deref().unwrap_or("no output"))
-            )
-        } else {
-            // Reasons by name; their full text (with the commands that fix them) one click away.
-            e.attention
-                .as_ref()
-                .filter(|a| !a.reasons.is_empty())
-                .map(|a| {
-                    let kinds: Vec<&str> = a.reasons.iter().map(|r| r.kind()).collect();
-                    let full: Vec<String> =
-                        a.reasons.iter().map(|r| escape(&r.summary())).collect();
-                    format!(
-                        "<details><summary>{}</summary>{}</details>",
-                        kinds.join(", "),
-                        full.join("<br>")
-                    )
-                })
-                .unwrap_or_default()
-        };
-        let kind = serde_json::to_value(e.kind)
-            .ok()
-            .and_then(|v| v.as_str().map(String::from))
-            .unwrap_or_default();
-        let num = |v: usize| format!("<td class=\"n\" data-v=\"{v}\">{v}</td>");
-        let _ = writeln!(
-            h,
-            "<tr class=\"doc tier-{t}\" data-tier=\"{t}\" data-order=\"{rank}\" data-path=\"{}\">\
-             <td class=\"tier\" data-v=\"{t}\">{}</td><td class=\"path\">{name}</td><td>{}</td>{}{}{}{}{}{}{}\
-             <td class=\"prov\">{}</td><td class=\"n\" data-v=\"{:.3}\">{}</td><td class=\"why\">{why}</td></tr>",
-            escape(&e.path),
-            TIERS[usize::from(it.tier.min(3))],
-            escape(&kind),
-            num(c.pages),
-            num(c.spans.unresolved_spans),
-            num(c.spans.low_confidence_spans),
-            num(c.spans.learned_spans),
-            num(c.spans.decoded_spans),
-            num(c.spans.repaired_spans),
-            num(c.lines),
-            escape(&c.spans.provenance_text()),
-            if failed { -1.0 } else { c.min_confidence },
-            if failed || c.spans.repaired_spans + c.spans.decoded_spans == 0 {
-                "—".to_string()
-            } else {
-                format!("{:.3}", c.min_confidence)
-            },
-            t = it.tier,
-        );
-    }
-    h.push_str("</tbody></table>\n");
-    if !manifest.skipped.is_empty() {
-        let _ = writeln!(
-            h,
-            "<h2>Skipped</h2><ul id=\"skipped\">{}</ul>",
-            manifest
-                .skipped
-                .iter()
-                .map(|s| format!(
-                    "<li><code>{}</code> ({:?}) {}</li>",
-                    escape(&s.path),
-                    s.reason,
-                    escape(&s.detail)
-                ))
-                .collect::<String>()
-        );
-    }
-    let _ = write!(
+}
+
+/// One input's row of the documents table, `rank` its place in the default order.
+fn row(h: &mut String, it: &Item<'_>, rank: usize) {
+    let e = it.entry;
+    let c = &it.counts;
+    let failed = it.tier == 0;
+    let name = if failed || c.pages == 0 && e.outputs.is_none() {
+        format!("<code>{}</code>", escape(&e.path))
+    } else {
+        format!(
+            "<a href=\"review/doc/{}.html\">{}</a>",
+            it.number,
+            escape(&e.path)
+        )
+    };
+    let why = if failed {
+        format!(
+            "{}: {}",
+            escape(e.failed_stage.map_or("?", |s| s.name())),
+            escape(e.error.as_deref().unwrap_or("no output"))
+        )
+    } else {
+        // Reasons by name; their full text (with the commands that fix them) one click away.
+        e.attention
+            .as_ref()
+            .filter(|a| !a.reasons.is_empty())
+            .map(|a| {
+                let kinds: Vec<&str> = a.reasons.iter().map(|r| r.kind()).collect();
+                let full: Vec<String> = a.reasons.iter().map(|r| escape(&r.summary())).collect();
+                format!(
+                    "<details><summary>{}</summary>{}</details>",
+                    kinds.join(", "),
+                    full.join("<br>")
+                )
+            })
+            .unwrap_or_default()
+    };
+    let kind = serde_json::to_value(e.kind)
+        .ok()
+        .and_then(|v| v.as_str().map(String::from))
+        .unwrap_or_default();
+    let num = |v: usize| format!("<td class=\"n\" data-v=\"{v}\">{v}</td>");
+    let _ = writeln!(
         h,
-        "<script>{}</script>\n</body></html>\n",
-        assets::INDEX_SCRIPT
+        "<tr class=\"doc tier-{t}\" data-tier=\"{t}\" data-order=\"{rank}\" data-path=\"{}\">\
+         <td class=\"tier\" data-v=\"{t}\">{}</td><td class=\"path\">{name}</td><td>{}</td>{}{}{}{}{}{}{}\
+         <td class=\"prov\">{}</td><td class=\"n\" data-v=\"{:.3}\">{}</td><td class=\"why\">{why}</td></tr>",
+        escape(&e.path),
+        TIERS[usize::from(it.tier.min(3))],
+        escape(&kind),
+        num(c.pages),
+        num(c.spans.unresolved_spans),
+        num(c.spans.low_confidence_spans),
+        num(c.spans.learned_spans),
+        num(c.spans.decoded_spans),
+        num(c.spans.repaired_spans),
+        num(c.lines),
+        escape(&c.spans.provenance_text()),
+        if failed { -1.0 } else { c.min_confidence },
+        if failed || c.spans.repaired_spans + c.spans.decoded_spans == 0 {
+            "—".to_string()
+        } else {
+            format!("{:.3}", c.min_confidence)
+        },
+        t = it.tier,
     );
-    h
 }
 
 /// ` · tables: ms-mincho 1183, …` (empty without tables), escaped.
