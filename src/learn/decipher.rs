@@ -262,8 +262,54 @@ pub fn learn_corpus(
         vocab,
         options: options.solver.clone(),
     };
-    let ng = corpus.glyph_count();
     let taken: HashSet<char> = corpus.clean_counts.keys().copied().collect();
+    let OrderFit {
+        hypotheses,
+        hyp_rules,
+        fixed,
+        mut support,
+    } = fit_orders(&solver, corpus, options)?;
+    let second = solver.solve(&fixed, &taken);
+    let (mut tables_rules, described) = place_blocks(&hypotheses, hyp_rules);
+    let mut readings = glyph_readings(corpus, &hypotheses, &fixed, &second, &mut tables_rules);
+    readings.sort_by_key(|r| r.0);
+    let tables = name_tables(name, corpus, tables_rules)?;
+    let covered_tokens = readings
+        .iter()
+        .filter(|r| r.2 >= 0.5)
+        .filter_map(|r| corpus.index_of(r.0))
+        .map(|g| corpus.counts[g] as u64)
+        .sum();
+    support.sort_unstable();
+    support.dedup_by_key(|r| r.0);
+    Ok(Learned {
+        support,
+        tables,
+        readings,
+        glyphs: corpus.glyph_count(),
+        garbled_tokens: corpus.garbled_tokens(),
+        covered_tokens,
+        hypotheses: described,
+        lines_reordered: 0,
+    })
+}
+
+/// What the order search explained: its hypotheses (strongest first) with their rules, the
+/// glyphs they fixed, and each fixed glyph's support (the size of the order that verified it).
+struct OrderFit {
+    hypotheses: Vec<Hypothesis>,
+    hyp_rules: Vec<Vec<Rule>>,
+    fixed: Vec<Option<char>>,
+    support: Vec<(u32, u32)>,
+}
+
+/// Step 2: glyph orders fitted to the screened glyphs, in rounds (see the comment inside).
+fn fit_orders(
+    solver: &Solver<'_, AdaptiveLm<'_>>,
+    corpus: &Corpus,
+    options: &Options,
+) -> Result<OrderFit> {
+    let ng = corpus.glyph_count();
     let mut hypotheses: Vec<Hypothesis> = Vec::new();
     let mut fixed: Vec<Option<char>> = vec![None; ng];
     let mut hyp_rules: Vec<Vec<Rule>> = Vec::new();
@@ -330,9 +376,20 @@ pub fn learn_corpus(
             hypotheses.push(h);
         }
     }
-    let second = solver.solve(&fixed, &taken);
-    // Rules: hypotheses' blocks first (strongest first), each into the first table where it
-    // overlaps no block; then the free glyphs' guesses into the main table.
+    Ok(OrderFit {
+        hypotheses,
+        hyp_rules,
+        fixed,
+        support,
+    })
+}
+
+/// Rules: hypotheses' blocks first (strongest first), each into the first table where it
+/// overlaps no block; with each hypothesis described for the report.
+fn place_blocks(
+    hypotheses: &[Hypothesis],
+    hyp_rules: Vec<Vec<Rule>>,
+) -> (Vec<Vec<Rule>>, Vec<String>) {
     let mut tables_rules: Vec<Vec<Rule>> = vec![Vec::new()];
     let mut described = Vec::new();
     for (h, rules) in hypotheses.iter().zip(hyp_rules) {
@@ -360,6 +417,18 @@ pub fn learn_corpus(
             }
         }
     }
+    (tables_rules, described)
+}
+
+/// Step 3: every glyph's reading (fixed by an order, inside a block, or guessed from its
+/// contexts), adding the glyph rules to the main table (`tables_rules[0]`).
+fn glyph_readings(
+    corpus: &Corpus,
+    hypotheses: &[Hypothesis],
+    fixed: &[Option<char>],
+    second: &[GlyphGuess],
+    tables_rules: &mut [Vec<Rule>],
+) -> Vec<(u32, char, f32)> {
     let mut readings: Vec<(u32, char, f32)> = Vec::new();
     let block_tables: Vec<FontTable> = tables_rules
         .iter()
@@ -418,7 +487,15 @@ pub fn learn_corpus(
             ),
         });
     }
-    readings.sort_by_key(|r| r.0);
+    readings
+}
+
+/// Step 4: the rule sets as tables, named `NAME`, `NAME-2`, ….
+fn name_tables(
+    name: &str,
+    corpus: &Corpus,
+    tables_rules: Vec<Vec<Rule>>,
+) -> Result<Vec<FontTable>> {
     let mut tables = Vec::new();
     for (i, mut rules) in tables_rules.into_iter().enumerate() {
         if rules.is_empty() {
@@ -444,24 +521,7 @@ pub fn learn_corpus(
         );
         tables.push(t);
     }
-    let covered_tokens = readings
-        .iter()
-        .filter(|r| r.2 >= 0.5)
-        .filter_map(|r| corpus.index_of(r.0))
-        .map(|g| corpus.counts[g] as u64)
-        .sum();
-    support.sort_unstable();
-    support.dedup_by_key(|r| r.0);
-    Ok(Learned {
-        support,
-        tables,
-        readings,
-        glyphs: ng,
-        garbled_tokens: corpus.garbled_tokens(),
-        covered_tokens,
-        hypotheses: described,
-        lines_reordered: 0,
-    })
+    Ok(tables)
 }
 
 /// Decodes every dirty token of `corpus` through `learned` (confident readings only),
