@@ -268,97 +268,108 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     })?;
     out.flush()?;
     if args.explain {
-        let mut err = std::io::stderr().lock();
-        for line in &explained {
-            for f in &line.fixes {
-                writeln!(
-                    err,
-                    "{}: {f}: the extractor had reordered this line",
-                    line.line
-                )?;
-            }
-            for s in &line.spans {
-                let how = s.evidence.map_or(String::new(), |e| {
-                    format!(
-                        " ({}, {} char(s), LM gain {:.1}, rule confidence {:.2})",
-                        e.kind.as_str(),
-                        e.chars,
-                        e.gain,
-                        e.rule_confidence
-                    )
-                });
-                writeln!(
-                    err,
-                    "{}:{}-{}: {} → {}  [{}; {}; {}] confidence {:.2}{how}",
-                    s.line,
-                    s.column,
-                    s.end_column,
-                    s.before,
-                    s.after,
-                    s.table,
-                    s.fix,
-                    s.rule,
-                    s.confidence
-                )?;
-            }
-            for u in &line.unresolved {
-                writeln!(
-                    err,
-                    "{}:{}-{}: {} left as is: looks garbled but no table explains it (confidence {:.2})",
-                    u.line,
-                    u.start + 1,
-                    u.end,
-                    u.text,
-                    u.confidence
-                )?;
-            }
-        }
-        // Which tables the document's garbling was judged against, and the verdicts.
-        for v in repairer.verdicts(&doc) {
-            if v.distinct > 0 {
-                writeln!(
-                    err,
-                    "table {}: {} ({}{} glyph(s), {} character(s); gain {:.1} vs shuffled {:.1} mean, {:.1} best)",
-                    v.table,
-                    if v.wins {
-                        "explains this document"
-                    } else {
-                        "does not explain this document, decodes nothing"
-                    },
-                    if v.residual {
-                        "on what the others left: "
-                    } else {
-                        ""
-                    },
-                    v.distinct,
-                    v.decoded,
-                    v.gain,
-                    v.null_mean,
-                    v.null_best
-                )?;
-            }
-        }
-        for (k, t) in repairer.learned(&doc).iter().enumerate() {
-            writeln!(
-                err,
-                "table {} (font {}): {} reading(s) learned from this document's own text (applied where calibrated confidence ≥ {:.2})",
-                t.name,
-                k + 1,
-                t.rules.len(),
-                repairer.options.min_learned_confidence
-            )?;
-            for r in &t.rules {
-                writeln!(
-                    err,
-                    "  {}: {}",
-                    glyphmend::repair::describe_rule(r),
-                    r.evidence
-                )?;
-            }
-        }
-        let n: usize = explained.iter().map(|l| l.spans.len()).sum();
-        let u: usize = explained.iter().map(|l| l.unresolved.len()).sum();
-        writeln!(err, "{n} span(s) repaired, {u} unresolved")?;
+        explain(&repairer, &doc, &explained)?;
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// `--explain`: every fix, span and unresolved span with its evidence, then the tables'
+/// document-level verdicts and the readings learned from the document, on standard error.
+fn explain(
+    repairer: &Repairer<'_>,
+    doc: &glyphmend::repair::DocumentModel<'_>,
+    explained: &[glyphmend::repair::LineReport],
+) -> anyhow::Result<()> {
+    let mut err = std::io::stderr().lock();
+    for line in explained {
+        for f in &line.fixes {
+            writeln!(
+                err,
+                "{}: {f}: the extractor had reordered this line",
+                line.line
+            )?;
+        }
+        for s in &line.spans {
+            let how = s.evidence.map_or(String::new(), |e| {
+                format!(
+                    " ({}, {} char(s), LM gain {:.1}, rule confidence {:.2})",
+                    e.kind.as_str(),
+                    e.chars,
+                    e.gain,
+                    e.rule_confidence
+                )
+            });
+            writeln!(
+                err,
+                "{}:{}-{}: {} → {}  [{}; {}; {}] confidence {:.2}{how}",
+                s.line,
+                s.column,
+                s.end_column,
+                s.before,
+                s.after,
+                s.table,
+                s.fix,
+                s.rule,
+                s.confidence
+            )?;
+        }
+        for u in &line.unresolved {
+            writeln!(
+                err,
+                "{}:{}-{}: {} left as is: looks garbled but no table explains it (confidence {:.2})",
+                u.line,
+                u.start + 1,
+                u.end,
+                u.text,
+                u.confidence
+            )?;
+        }
+    }
+    // Which tables the document's garbling was judged against, and the verdicts.
+    for v in repairer.verdicts(doc) {
+        if v.distinct > 0 {
+            writeln!(
+                err,
+                "table {}: {} ({}{} glyph(s), {} character(s); gain {:.1} vs shuffled {:.1} mean, {:.1} best)",
+                v.table,
+                if v.wins {
+                    "explains this document"
+                } else {
+                    "does not explain this document, decodes nothing"
+                },
+                if v.residual {
+                    "on what the others left: "
+                } else {
+                    ""
+                },
+                v.distinct,
+                v.decoded,
+                v.gain,
+                v.null_mean,
+                v.null_best
+            )?;
+        }
+    }
+    for (k, t) in repairer.learned(doc).iter().enumerate() {
+        writeln!(
+            err,
+            "table {} (font {}): {} reading(s) learned from this document's own text (applied where calibrated confidence ≥ {:.2})",
+            t.name,
+            k + 1,
+            t.rules.len(),
+            repairer.options.min_learned_confidence
+        )?;
+        for r in &t.rules {
+            writeln!(
+                err,
+                "  {}: {}",
+                glyphmend::repair::describe_rule(r),
+                r.evidence
+            )?;
+        }
+    }
+    let n: usize = explained.iter().map(|l| l.spans.len()).sum();
+    let u: usize = explained.iter().map(|l| l.unresolved.len()).sum();
+    writeln!(err, "{n} span(s) repaired, {u} unresolved")?;
+    Ok(())
 }
