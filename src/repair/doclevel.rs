@@ -141,155 +141,182 @@ pub fn decide(
             }
         })
         .collect();
-    let context = lm.context_len();
     tables
         .par_iter()
-        .map(|t| {
-            let decodes = |t: &FontTable, c: char| {
-                if only.is_some_and(|o| !o.contains(&c)) {
-                    None
-                } else {
-                    decodes(t, c)
-                }
-            };
-            let mut glyphs: Vec<char> = Vec::new();
-            let mut decoded = 0usize;
-            for l in lines {
-                for &c in l {
-                    if decodes(t, c).is_some() {
-                        decoded += 1;
-                        glyphs.push(c);
-                    }
-                }
+        .map(|t| verdict_of(t, lines, &orders, lm, only))
+        .collect()
+}
+
+/// What `t` decodes of `c`, within `only` when given.
+fn decodes_within(
+    t: &FontTable,
+    c: char,
+    only: Option<&std::collections::HashSet<char>>,
+) -> Option<char> {
+    if only.is_some_and(|o| !o.contains(&c)) {
+        None
+    } else {
+        decodes(t, c)
+    }
+}
+
+/// One table's verdict (see [`decide`]).
+fn verdict_of(
+    t: &FontTable,
+    lines: &[Vec<char>],
+    orders: &[Vec<Vec<char>>],
+    lm: &(dyn Scorer + Sync),
+    only: Option<&std::collections::HashSet<char>>,
+) -> TableVerdict {
+    let mut glyphs: Vec<char> = Vec::new();
+    let mut decoded = 0usize;
+    for l in lines {
+        for &c in l {
+            if decodes_within(t, c, only).is_some() {
+                decoded += 1;
+                glyphs.push(c);
             }
-            glyphs.sort_unstable();
-            glyphs.dedup();
-            let images: Vec<char> = glyphs.iter().filter_map(|&g| decodes(t, g)).collect();
-            let mut verdict = TableVerdict {
-                table: t.name.clone(),
-                distinct: glyphs.len(),
-                decoded,
-                gain: 0.0,
-                null_mean: 0.0,
-                null_best: 0.0,
-                wins: false,
-                residual: only.is_some(),
-            };
-            if glyphs.len() < MIN_DISTINCT {
-                return verdict;
-            }
-            // Shuffles: images permuted over the glyphs within each character class (kana
-            // among kana, kanji among kanji …), each from its own fixed seed. Keeping the
-            // classes is what makes the null of the same shape: a table whose blocks sit
-            // at the wrong offset still reads kana as kana and kanji as kanji, and that
-            // alone reads better than a shuffle across classes.
-            let mut classes: Vec<(crate::detect::CharClass, Vec<usize>)> = Vec::new();
-            for (k, &img) in images.iter().enumerate() {
-                let cl = classify(img);
-                match classes.iter_mut().find(|(c, _)| *c == cl) {
-                    Some((_, v)) => v.push(k),
-                    None => classes.push((cl, vec![k])),
-                }
-            }
-            let mut state = 0x5EED_u64 ^ glyphs.len() as u64;
-            let nulls: Vec<Vec<char>> = (0..NULLS)
-                .map(|_| {
-                    // The real assignment itself is no null: drawn again (a few glyphs
-                    // have few arrangements).
-                    let mut p = images.clone();
-                    for _ in 0..16 {
-                        for (_, members) in &classes {
-                            for i in (1..members.len()).rev() {
-                                let j = (splitmix(&mut state) % (i as u64 + 1)) as usize;
-                                p.swap(members[i], members[j]);
-                            }
-                        }
-                        if p != images {
-                            break;
-                        }
-                    }
-                    p
-                })
+        }
+    }
+    glyphs.sort_unstable();
+    glyphs.dedup();
+    let images: Vec<char> = glyphs
+        .iter()
+        .filter_map(|&g| decodes_within(t, g, only))
+        .collect();
+    let mut verdict = TableVerdict {
+        table: t.name.clone(),
+        distinct: glyphs.len(),
+        decoded,
+        gain: 0.0,
+        null_mean: 0.0,
+        null_best: 0.0,
+        wins: false,
+        residual: only.is_some(),
+    };
+    if glyphs.len() < MIN_DISTINCT {
+        return verdict;
+    }
+    let nulls = shuffles(glyphs.len(), &images);
+    let lookup = |img: &[char], c: char| -> char { glyphs.binary_search(&c).map_or(c, |k| img[k]) };
+    // Per line: the gain of the table and of each shuffle over keeping the line.
+    let context = lm.context_len();
+    let mut real_l: Vec<f32> = Vec::new();
+    let mut null_l: Vec<[f32; NULLS]> = Vec::new();
+    for cands in orders {
+        let mut best_real = f32::NEG_INFINITY;
+        let mut best_null = vec![f32::NEG_INFINITY; NULLS];
+        for seq in cands {
+            let pos: Vec<usize> = (0..seq.len())
+                .filter(|&i| decodes_within(t, seq[i], only).is_some())
                 .collect();
-            let lookup =
-                |img: &[char], c: char| -> char { glyphs.binary_search(&c).map_or(c, |k| img[k]) };
-            // Per line: the gain of the table and of each shuffle over keeping the line.
-            let mut real_l: Vec<f32> = Vec::new();
-            let mut null_l: Vec<[f32; NULLS]> = Vec::new();
-            for cands in &orders {
-                let mut best_real = f32::NEG_INFINITY;
-                let mut best_null = vec![f32::NEG_INFINITY; NULLS];
-                for seq in cands {
-                    let pos: Vec<usize> = (0..seq.len())
-                        .filter(|&i| decodes(t, seq[i]).is_some())
-                        .collect();
-                    if pos.is_empty() {
-                        continue;
-                    }
-                    let keep = window_score(seq, &pos, &|c| c, lm, context);
-                    let r = window_score(seq, &pos, &|c| lookup(&images, c), lm, context);
-                    best_real = best_real.max(r - keep);
-                    for (k, img) in nulls.iter().enumerate() {
-                        let n = window_score(seq, &pos, &|c| lookup(img, c), lm, context);
-                        best_null[k] = best_null[k].max(n - keep);
+            if pos.is_empty() {
+                continue;
+            }
+            let keep = window_score(seq, &pos, &|c| c, lm, context);
+            let r = window_score(seq, &pos, &|c| lookup(&images, c), lm, context);
+            best_real = best_real.max(r - keep);
+            for (k, img) in nulls.iter().enumerate() {
+                let n = window_score(seq, &pos, &|c| lookup(img, c), lm, context);
+                best_null[k] = best_null[k].max(n - keep);
+            }
+        }
+        if best_real.is_finite() {
+            real_l.push(best_real);
+            let mut row = [0.0f32; NULLS];
+            row.copy_from_slice(&best_null);
+            null_l.push(row);
+        }
+    }
+    judge(&mut verdict, &real_l, &null_l);
+    verdict
+}
+
+/// The null readings: `images` permuted over the glyphs within each character class (kana
+/// among kana, kanji among kanji …), each from its own fixed seed. Keeping the classes is
+/// what makes the null of the same shape: a table whose blocks sit at the wrong offset
+/// still reads kana as kana and kanji as kanji, and that alone reads better than a shuffle
+/// across classes.
+fn shuffles(glyph_count: usize, images: &[char]) -> Vec<Vec<char>> {
+    let mut classes: Vec<(crate::detect::CharClass, Vec<usize>)> = Vec::new();
+    for (k, &img) in images.iter().enumerate() {
+        let cl = classify(img);
+        match classes.iter_mut().find(|(c, _)| *c == cl) {
+            Some((_, v)) => v.push(k),
+            None => classes.push((cl, vec![k])),
+        }
+    }
+    let mut state = 0x5EED_u64 ^ glyph_count as u64;
+    (0..NULLS)
+        .map(|_| {
+            // The real assignment itself is no null: drawn again (a few glyphs have few
+            // arrangements).
+            let mut p = images.to_vec();
+            for _ in 0..16 {
+                for (_, members) in &classes {
+                    for i in (1..members.len()).rev() {
+                        let j = (splitmix(&mut state) % (i as u64 + 1)) as usize;
+                        p.swap(members[i], members[j]);
                     }
                 }
-                if best_real.is_finite() {
-                    real_l.push(best_real);
-                    let mut row = [0.0f32; NULLS];
-                    row.copy_from_slice(&best_null);
-                    null_l.push(row);
+                if p != images {
+                    break;
                 }
             }
-            // A document may mix fonts: a table must explain *some* lines far better than
-            // its shuffles, not all. The statistic sums, over lines, how much a reading
-            // beats the mean of the shuffles; each shuffle gets the same statistic against
-            // the other shuffles, which is what chance alone gives.
-            let excess = |x: f32, others: &mut dyn Iterator<Item = f32>, n: usize| {
-                (x - others.sum::<f32>() / n as f32).max(0.0)
-            };
-            let real: f32 = real_l
-                .iter()
-                .zip(&null_l)
-                .map(|(r, row)| excess(*r, &mut row.iter().copied(), NULLS))
-                .sum();
-            let chance: Vec<f32> = (0..NULLS)
-                .map(|k| {
-                    null_l
-                        .iter()
-                        .map(|row| {
-                            let mut others = row
-                                .iter()
-                                .enumerate()
-                                .filter(|(j, _)| *j != k)
-                                .map(|e| *e.1);
-                            excess(row[k], &mut others, NULLS - 1)
-                        })
-                        .sum()
-                })
-                .collect();
-            let null_mean = chance.iter().sum::<f32>() / NULLS as f32;
-            let null_best = chance.iter().copied().fold(0.0f32, f32::max);
-            verdict.gain = real;
-            verdict.null_mean = null_mean;
-            verdict.null_best = null_best;
-            let per_char = (real - null_mean) / decoded.max(1) as f32;
-            verdict.wins = per_char >= MIN_GAIN_PER_CHAR
-                && if only.is_some() {
-                    // Residual glyphs are few (a title's), and a shuffle of a handful of them
-                    // often repeats part of the real reading, so the line statistic of chance
-                    // is near the real one. Instead: the real reading must beat the mean
-                    // shuffle by MIN_GAIN_OVER_BEST_NULL and read better than every shuffle.
-                    let raw_real: f32 = real_l.iter().sum();
-                    let raw_best = (0..NULLS)
-                        .map(|k| null_l.iter().map(|row| row[k]).sum::<f32>())
-                        .fold(f32::NEG_INFINITY, f32::max);
-                    real >= MIN_GAIN_OVER_BEST_NULL && raw_real > raw_best
-                } else {
-                    real - null_best >= MIN_GAIN_OVER_BEST_NULL
-                        && real >= MIN_RATIO_TO_BEST_NULL * null_best
-                };
-            verdict
+            p
         })
         .collect()
+}
+
+/// Sets the verdict's statistics and whether it wins, from the per-line gains of the real
+/// reading (`real_l`) and of each shuffle (`null_l`).
+fn judge(verdict: &mut TableVerdict, real_l: &[f32], null_l: &[[f32; NULLS]]) {
+    // A document may mix fonts: a table must explain *some* lines far better than its
+    // shuffles, not all. The statistic sums, over lines, how much a reading beats the mean
+    // of the shuffles; each shuffle gets the same statistic against the other shuffles,
+    // which is what chance alone gives.
+    let excess = |x: f32, others: &mut dyn Iterator<Item = f32>, n: usize| {
+        (x - others.sum::<f32>() / n as f32).max(0.0)
+    };
+    let real: f32 = real_l
+        .iter()
+        .zip(null_l)
+        .map(|(r, row)| excess(*r, &mut row.iter().copied(), NULLS))
+        .sum();
+    let chance: Vec<f32> = (0..NULLS)
+        .map(|k| {
+            null_l
+                .iter()
+                .map(|row| {
+                    let mut others = row
+                        .iter()
+                        .enumerate()
+                        .filter(|(j, _)| *j != k)
+                        .map(|e| *e.1);
+                    excess(row[k], &mut others, NULLS - 1)
+                })
+                .sum()
+        })
+        .collect();
+    let null_mean = chance.iter().sum::<f32>() / NULLS as f32;
+    let null_best = chance.iter().copied().fold(0.0f32, f32::max);
+    verdict.gain = real;
+    verdict.null_mean = null_mean;
+    verdict.null_best = null_best;
+    let per_char = (real - null_mean) / verdict.decoded.max(1) as f32;
+    verdict.wins = per_char >= MIN_GAIN_PER_CHAR
+        && if verdict.residual {
+            // Residual glyphs are few (a title's), and a shuffle of a handful of them often
+            // repeats part of the real reading, so the line statistic of chance is near the
+            // real one. Instead: the real reading must beat the mean shuffle by
+            // MIN_GAIN_OVER_BEST_NULL and read better than every shuffle.
+            let raw_real: f32 = real_l.iter().sum();
+            let raw_best = (0..NULLS)
+                .map(|k| null_l.iter().map(|row| row[k]).sum::<f32>())
+                .fold(f32::NEG_INFINITY, f32::max);
+            real >= MIN_GAIN_OVER_BEST_NULL && raw_real > raw_best
+        } else {
+            real - null_best >= MIN_GAIN_OVER_BEST_NULL
+                && real >= MIN_RATIO_TO_BEST_NULL * null_best
+        };
 }
