@@ -44,9 +44,11 @@ pub mod manifest;
 pub mod merge;
 mod process;
 pub mod progress;
+mod versions;
 
 use discover::discover;
 use process::process_bounded;
+use versions::{RunVersions, previous_entries, run_versions};
 
 use crate::export::ExportError;
 use crate::export::corpus::{CorpusLine, DocResult};
@@ -55,8 +57,7 @@ use crate::pipeline::{Pipeline, PipelineError, Source, SourceKind, Stage};
 use crate::segment::ProgramRecord;
 use crate::tables::TableSet;
 use manifest::{
-    FileTiming, InputEntry, Manifest, NeedsAttention, SkippedEntry, Status, Summary, TableVersion,
-    Timings,
+    FileTiming, InputEntry, Manifest, NeedsAttention, SkippedEntry, Status, Summary, Timings,
 };
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
@@ -389,71 +390,6 @@ fn select_inputs(opts: &BatchOptions) -> Result<(Vec<Input>, Vec<SkippedEntry>),
     Ok((inputs, skipped))
 }
 
-/// What a run's outputs depend on besides its inputs, as the manifest records it.
-struct RunVersions {
-    /// Everything that can change what an input reads as: resume redoes an input when it
-    /// differs.
-    tables_version: String,
-    table_versions: Vec<manifest::TableVersion>,
-    model_sha256: String,
-}
-
-/// The run's versions; loads `--font-files` into the pipeline (they are part of them).
-fn run_versions(opts: &BatchOptions, pipeline: &mut Pipeline) -> Result<RunVersions, BatchError> {
-    let (mut tables_version, table_versions, model_sha256) =
-        if opts.extra_tables.is_none() && !opts.learn_fonts {
-            builtin_versions(pipeline)
-        } else {
-            versions(pipeline.tables(), &pipeline.lm.to_bytes())
-        };
-    let mut fold = |part: &[u8]| {
-        let mut h = Sha256::new();
-        h.update(tables_version.as_bytes());
-        h.update(part);
-        tables_version = hex::encode(h.finalize());
-    };
-    if !opts.font_files.is_empty() {
-        let ix = crate::tables::outlines::OutlineIndex::from_paths(&opts.font_files)?;
-        // Other font files can change what PDFs read as: part of the version resume checks.
-        let mut faces = String::new();
-        for (file, face) in &ix.faces {
-            let len = std::fs::metadata(file).map(|m| m.len()).unwrap_or(0);
-            faces.push_str(&format!("{}#{face}:{len}\n", file.display()));
-        }
-        fold(faces.as_bytes());
-        pipeline.options.outlines = Some(std::sync::Arc::new(ix));
-    }
-    if !opts.learn {
-        // Without self-learning the same input can read differently: not a resumable run.
-        fold(b"no-learn\n");
-    }
-    if let Some(ocr) = &opts.ocr {
-        // Scans read or not read: outputs differ, so a run with other OCR settings redoes them.
-        fold(ocr.fingerprint().as_bytes());
-    }
-    Ok(RunVersions {
-        tables_version,
-        table_versions,
-        model_sha256,
-    })
-}
-
-/// The previous run's entries that this run may resume: its manifest's (same version) and
-/// those a killed run finished after it (the journal; later lines win).
-fn previous_entries(out: &OutDir, tables_version: &str) -> HashMap<String, InputEntry> {
-    let mut previous: HashMap<String, InputEntry> = out
-        .previous_manifest()
-        .filter(|m| m.tables_version == tables_version)
-        .map(|m| m.inputs.into_iter().map(|e| (e.path.clone(), e)).collect())
-        .unwrap_or_default();
-    for l in out.read_journal::<JournalLine>() {
-        if l.tables_version == tables_version {
-            previous.insert(l.entry.path.clone(), l.entry);
-        }
-    }
-    previous
-}
-
 /// Writes the batch's aggregates (corpus, records, needs attention, manifest last) over the
 /// per-document outputs, and removes the outputs of inputs that are gone.
 fn commit_outputs(
@@ -594,45 +530,6 @@ fn corpus_tables(inputs: &[Input], pipeline: &Pipeline, threads: usize) -> crate
             })
             .collect(),
     })
-}
-
-/// sha256 over crate version, tables (sorted by name) and model; per-table hashes.
-/// [`versions`] of the built-in tables and model, computed once per process: a scheduler
-/// runs one small batch per document in the same worker, and hashing every table's text
-/// and the model each time cost ten times the document.
-fn builtin_versions(pipeline: &Pipeline) -> (String, Vec<TableVersion>, String) {
-    static BUILTIN: std::sync::OnceLock<(String, Vec<TableVersion>, String)> =
-        std::sync::OnceLock::new();
-    BUILTIN
-        .get_or_init(|| versions(pipeline.tables(), &pipeline.lm.to_bytes()))
-        .clone()
-}
-
-fn versions(tables: &TableSet, model: &[u8]) -> (String, Vec<TableVersion>, String) {
-    let mut sorted: Vec<_> = tables.tables.iter().collect();
-    sorted.sort_by(|a, b| a.name.cmp(&b.name));
-    let mut all = Sha256::new();
-    all.update(b"glyphmend ");
-    all.update(env!("CARGO_PKG_VERSION").as_bytes());
-    all.update([0]);
-    let mut per_table = Vec::new();
-    for t in sorted {
-        let text = t.to_text();
-        let h = hex::encode(Sha256::digest(text.as_bytes()));
-        all.update(t.name.as_bytes());
-        all.update([0]);
-        all.update(h.as_bytes());
-        all.update([0]);
-        per_table.push(TableVersion {
-            name: t.name.clone(),
-            sha256: h,
-            rules: t.rules.len(),
-        });
-    }
-    let model_sha = hex::encode(Sha256::digest(model));
-    all.update(b"model ");
-    all.update(model_sha.as_bytes());
-    (hex::encode(all.finalize()), per_table, model_sha)
 }
 
 /// Takes the output directory's lock (see the module notes). A file system without locks

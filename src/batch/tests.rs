@@ -1,3 +1,4 @@
+use super::versions::versions;
 use super::*;
 
 #[test]

@@ -126,7 +126,7 @@ impl SpanEvidence {
     }
 
     /// The stratum: `table:2` (kind and length class). Learned readings: `learned:v:1`
-    /// when [verified](Self::verified), every other learned reading `learned:x`, one
+    /// when verified, every other learned reading `learned:x`, one
     /// stratum. Finer strata (readings only inside a block, readings from contexts alone,
     /// by how the document reads) fitted the tuning fonts to the point but did not
     /// transfer to held-out fonts and documents (their accuracy varies by document more
