@@ -250,6 +250,30 @@ fn score(name: &str, seeds: std::ops::RangeInclusive<u64>, family: Family) -> ev
                 .collect();
             std::fs::write(dir.join(format!("{seed}.lines")), logical.join("\n"))
                 .expect("write lines");
+            // The pieces the position reader sees: page, line, then box and text per piece.
+            let mut pieces = Vec::new();
+            for (pi, page) in glyphs.pages.iter().enumerate() {
+                for (li, line) in page.lines.iter().enumerate() {
+                    let row: Vec<String> = line
+                        .pieces
+                        .iter()
+                        .map(|p| {
+                            format!(
+                                "[{:.0},{:.0},{:.0},{:.0}{}] {}",
+                                p.bbox[0],
+                                p.bbox[1],
+                                p.bbox[2],
+                                p.bbox[3],
+                                if p.cell.is_some() { " cell" } else { "" },
+                                p.text
+                            )
+                        })
+                        .collect();
+                    pieces.push(format!("{} {li:>3} {}", pi + 1, row.join(" | ")));
+                }
+            }
+            std::fs::write(dir.join(format!("{seed}.pieces")), pieces.join("\n"))
+                .expect("write pieces");
         }
         // For comparison: the same text read without geometry.
         from_text.extend(glyphmend::segment::records_from_text(
