@@ -61,7 +61,9 @@ fn heading_title(block: &Block, hits: &[Hit]) -> Option<Title> {
     let name = sheet::tidy(&line.text);
     (name.chars().count() <= 40
         && sheet::is_title_text(&name)
-        && ["事業", "交付金", "補助金"].iter().any(|e| name.ends_with(e)))
+        && ["事業", "交付金", "補助金"]
+            .iter()
+            .any(|e| name.ends_with(e)))
     .then_some(Title {
         name,
         org: None,

@@ -310,8 +310,11 @@ pub fn lines(doc: &ingest::Document) -> Vec<Line> {
         lines.push(out[i].0.clone());
         let gap_after = out.get(i + 1).is_some_and(|next| {
             !out[i].0.is_blank()
-                && next.0.start == out[i].0.end.saturating_add(1)
-                && para_breaks.contains(&next.0.start)
+                && next.0.start > out[i].0.end
+                && para_breaks
+                    .range(out[i].0.end.saturating_add(1)..=next.0.start)
+                    .next()
+                    .is_some()
         });
         if (out[i].1 || gap_after)
             && let Some(next) = out.get(i + 1)
@@ -338,7 +341,13 @@ fn paragraph_breaks(page: &ingest::Page, first: u32) -> Vec<u32> {
     let extent = |l: &ingest::Line| {
         l.pieces.iter().fold(
             (f32::INFINITY, f32::NEG_INFINITY, 0.0f32),
-            |(b, t, e), p| (b.min(p.bbox[1]), t.max(p.bbox[3]), e.max(p.bbox[3] - p.bbox[1])),
+            |(b, t, e), p| {
+                (
+                    b.min(p.bbox[1]),
+                    t.max(p.bbox[3]),
+                    e.max(p.bbox[3] - p.bbox[1]),
+                )
+            },
         )
     };
     for (li, pair) in page.lines.windows(2).enumerate() {

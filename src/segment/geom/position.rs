@@ -526,8 +526,14 @@ fn centred_block(
         .iter()
         .filter_map(|(li, idx)| lines[*li].iter().find(|p| p.idx == *idx).map(|p| p.bbox))
         .collect();
-    let ltop = label_boxes.iter().map(|b| b[3]).fold(f32::NEG_INFINITY, f32::max);
-    let lbottom = label_boxes.iter().map(|b| b[1]).fold(f32::INFINITY, f32::min);
+    let ltop = label_boxes
+        .iter()
+        .map(|b| b[3])
+        .fold(f32::NEG_INFINITY, f32::max);
+    let lbottom = label_boxes
+        .iter()
+        .map(|b| b[1])
+        .fold(f32::INFINITY, f32::min);
     if ((top + bottom) - (ltop + lbottom)).abs() * 0.5 > 0.6 * a.em {
         return None;
     }
@@ -598,7 +604,8 @@ fn find_anchors(lines: &[Vec<P>]) -> Vec<Anchor> {
                 // the label is centred in its column.
                 let centre = |b: &[f32; 4]| 0.5 * (b[0] + b[2]);
                 let aligned = (q.bbox[0] - p.bbox[0]).abs() <= slack
-                    || (q.bbox[0] > p.bbox[0] && (centre(&q.bbox) - centre(&p.bbox)).abs() <= slack);
+                    || (q.bbox[0] > p.bbox[0]
+                        && (centre(&q.bbox) - centre(&p.bbox)).abs() <= slack);
                 if !aligned
                     || q.bbox[2] > p.bbox[2] + 2.0 * slack
                     || bottom - q.bbox[3] > MAX_GAP_EMS * p.em()

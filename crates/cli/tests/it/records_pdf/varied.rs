@@ -463,10 +463,7 @@ fn rows(
     for (i, f) in fields.iter().enumerate() {
         if i == budget_at {
             if grouped {
-                let lines: Vec<String> = budget
-                    .iter()
-                    .map(|(l, v)| format!("{l}　{v}"))
-                    .collect();
+                let lines: Vec<String> = budget.iter().map(|(l, v)| format!("{l}　{v}")).collect();
                 out.push(row(&dress(rng, "予算額"), &lines));
             } else {
                 for (l, v) in budget {
