@@ -476,7 +476,7 @@ fn centred_block(
         if base(&all) - edge > limit {
             break;
         }
-        if row.iter().any(|p| in_label_column(p)) {
+        if row.iter().any(&in_label_column) {
             return None;
         }
         let here: Vec<&P> = row.iter().filter(|p| in_column(p)).collect();
@@ -504,7 +504,7 @@ fn centred_block(
         if edge - base(&all) > limit {
             break;
         }
-        if row.iter().any(|p| in_label_column(p)) {
+        if row.iter().any(&in_label_column) {
             return None;
         }
         let here: Vec<&P> = row.iter().filter(|p| in_column(p)).collect();
