@@ -768,6 +768,110 @@ mod tests {
     }
 
     #[test]
+    fn a_value_centred_beside_its_label_starts_above_it() {
+        // Rows 18 pt apart, value lines 13 pt apart: 事業概要 sits at the middle of its
+        // three lines, the first of which is above it and within 1 em of 事業名's value.
+        let page = ingest::Page {
+            number: 1,
+            lines: vec![
+                line(800.0, &[(50.0, "事業名"), (120.0, "港湾物流事業")]),
+                line(782.0, &[(120.0, "港湾の物流を高度化する。")]),
+                line(
+                    769.0,
+                    &[(50.0, "事業概要"), (120.0, "計画の策定を支援する。")],
+                ),
+                line(756.0, &[(120.0, "設備の導入を補助する。")]),
+                line(738.0, &[(50.0, "実施主体"), (120.0, "市町村")]),
+            ],
+        };
+        let got = labels_and_values(&page);
+        let mut want: Vec<(String, Vec<String>)> = vec![
+            ("事業名".into(), vec!["港湾物流事業".into()]),
+            (
+                "事業概要".into(),
+                vec![
+                    "港湾の物流を高度化する。".into(),
+                    "計画の策定を支援する。".into(),
+                    "設備の導入を補助する。".into(),
+                ],
+            ),
+            ("実施主体".into(), vec!["市町村".into()]),
+        ];
+        want.sort();
+        assert_eq!(got, want);
+    }
+
+    #[test]
+    fn a_label_centred_in_its_column_is_stacked_past_a_value_line() {
+        // 【会計区 / 分】 centred in the label column, the value line between them.
+        let page = ingest::Page {
+            number: 1,
+            lines: vec![
+                line(800.0, &[(50.0, "事業名"), (120.0, "港湾物流事業")]),
+                line(782.0, &[(50.0, "【会計区")]),
+                line(776.0, &[(120.0, "一般会計")]),
+                line(769.0, &[(65.0, "分】")]),
+                line(750.0, &[(50.0, "実施主体"), (120.0, "市町村")]),
+            ],
+        };
+        let got = labels_and_values(&page);
+        assert!(
+            got.contains(&("【会計区分】".into(), vec!["一般会計".into()])),
+            "{got:?}"
+        );
+    }
+
+    #[test]
+    fn prose_set_beside_the_form_is_no_value() {
+        let page = ingest::Page {
+            number: 1,
+            lines: vec![
+                line(
+                    800.0,
+                    &[
+                        (50.0, "事業名"),
+                        (120.0, "港湾物流事業"),
+                        (350.0, "本稿では住民の声を紹介する。"),
+                    ],
+                ),
+                line(
+                    787.0,
+                    &[
+                        (50.0, "補助率"),
+                        (120.0, "1/2"),
+                        (350.0, "回答者の多くは通勤時間を挙げる。"),
+                    ],
+                ),
+                line(
+                    774.0,
+                    &[
+                        (50.0, "実施主体"),
+                        (120.0, "市町村"),
+                        (350.0, "図書館の開館時間を延長した。"),
+                    ],
+                ),
+                line(
+                    761.0,
+                    &[
+                        (50.0, "事業概要"),
+                        (120.0, "設備を補助する。"),
+                        (350.0, "参加者から声が寄せられた。"),
+                    ],
+                ),
+            ],
+        };
+        let got = labels_and_values(&page);
+        let mut want: Vec<(String, Vec<String>)> = vec![
+            ("事業名".into(), vec!["港湾物流事業".into()]),
+            ("補助率".into(), vec!["1/2".into()]),
+            ("実施主体".into(), vec!["市町村".into()]),
+            ("事業概要".into(), vec!["設備を補助する。".into()]),
+        ];
+        want.sort();
+        assert_eq!(got, want);
+    }
+
+    #[test]
     fn a_value_stacked_over_a_budget_label_is_no_label() {
         assert!(budget_start("令和６年度補正予算額"));
         assert!(budget_start("Ｒ７予算案"));
