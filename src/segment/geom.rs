@@ -24,9 +24,13 @@
 //!    line numbers they came from (a label line with its value spans both), so provenance
 //!    names the page's real lines, and go through the same record rules and typed parsers
 //!    as text input ([`super::records_from_lines`]).
+//! 5. On a page read by position, two source lines set more than 1 em apart (or the
+//!    second back at the top of another column) get a blank line between them, so a value
+//!    does not run on into unrelated text below it.
 //!
 //! Invariants: no text is added or dropped except the group headings and the line breaks
-//! inside a wrapped label; pages without ruled cells give exactly the text path's lines.
+//! inside a wrapped label (blank lines are added at the gaps of step 5); pages without
+//! ruled cells or three positional labels give exactly the text path's lines.
 
 use super::clean::{self, Line};
 use super::labels::{self, Field};

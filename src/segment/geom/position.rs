@@ -14,6 +14,18 @@
 //!   or right of its left edge and end before the next label of the label's line (labels
 //!   over values in columns), until a label, an outdented line or a gap.
 //!
+//! - **centred**: a value centred vertically beside its label (Excel's default; its first
+//!   lines sit above the label's line) is taken whole when its lines, at the page's line
+//!   pitch, are set off from the lines around them by wider spacing on both sides (not by
+//!   another label's line) and the label sits at their middle (`centred_block`); the
+//!   lines it claims end the value of the field above.
+//!
+//! A wrapped label's lines share their left edge or, centred in the label column, their
+//! centre; a value line set between them (nothing in the label column) is looked past. A
+//! column of running text beside the form (prose set in a second column: a left edge shared
+//! by several pieces that stand right of other text, seldom right after a label, and head
+//! no label's column, `aside_column`) bounds the values of the labels left of it.
+//!
 //! A piece inside a drawn rectangle (a ruled cell that is not a label cell) only takes
 //! values from the same rectangle. A budget label with no value beside a budget label
 //! (`予算額` beside `令和6年度補正予算額` / `令和5年度予算額`) is a group heading and is
