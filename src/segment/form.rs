@@ -36,8 +36,41 @@ pub(super) fn labelled_title(block: &Block, hits: &[Hit], found: Option<Title>) 
             index: h.first.min(block.len().saturating_sub(1)),
             strength: 10,
         }),
-        None => found,
+        None => found.or_else(|| heading_title(block, hits)),
     }
+}
+
+/// A form whose title is a bare heading (no 事業名 label): the block's first line (after a
+/// page tag such as 別紙1), above every label, naming a program (…事業, …交付金, …補助金),
+/// on a block with at least three labelled fields.
+fn heading_title(block: &Block, hits: &[Hit]) -> Option<Title> {
+    static TAG: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let tag = TAG.get_or_init(|| {
+        regex::Regex::new(r"^(?:別紙|資料|参考|様式)\s*[0-9０-９]{1,2}$").expect("static regex")
+    });
+    let first_label = hits.iter().map(|h| h.label_index).min()?;
+    if hits.len() < 3 {
+        return None;
+    }
+    let (index, line) = block
+        .iter()
+        .enumerate()
+        .take(first_label)
+        .filter(|(_, l)| !l.is_blank())
+        .find(|(_, l)| !tag.is_match(l.text.trim()))?;
+    let name = sheet::tidy(&line.text);
+    (name.chars().count() <= 40
+        && sheet::is_title_text(&name)
+        && ["事業", "交付金", "補助金"]
+            .iter()
+            .any(|e| name.ends_with(e)))
+    .then_some(Title {
+        name,
+        org: None,
+        number: None,
+        index,
+        strength: 3,
+    })
 }
 
 /// A name value: its first line, layout spaces removed, if it reads as a name.

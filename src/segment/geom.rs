@@ -24,9 +24,13 @@
 //!    line numbers they came from (a label line with its value spans both), so provenance
 //!    names the page's real lines, and go through the same record rules and typed parsers
 //!    as text input ([`super::records_from_lines`]).
+//! 5. On a page read by position, two source lines set more than 1 em apart (or the
+//!    second back at the top of another column) get a blank line between them, so a value
+//!    does not run on into unrelated text below it.
 //!
 //! Invariants: no text is added or dropped except the group headings and the line breaks
-//! inside a wrapped label; pages without ruled cells give exactly the text path's lines.
+//! inside a wrapped label (blank lines are added at the gaps of step 5); pages without
+//! ruled cells or three positional labels give exactly the text path's lines.
 
 use super::clean::{self, Line};
 use super::labels::{self, Field};
@@ -246,11 +250,13 @@ pub fn lines(doc: &ingest::Document) -> Vec<Line> {
         }
     }
     // Forms without rules: labels and values by position among the remaining pieces.
+    let mut para_breaks: std::collections::BTreeSet<u32> = Default::default();
     for (pi, page) in doc.pages.iter().enumerate() {
         let skip = |k: &Key| page_roles[pi].contains_key(k) || consumed[pi].contains(k);
         let Some(found) = position::assign(pi, page, first[pi], &skip) else {
             continue;
         };
+        para_breaks.extend(paragraph_breaks(page, first[pi]));
         pages[pi].0.extend(found.cells);
         page_roles[pi].extend(found.roles);
         consumed[pi].extend(found.consumed);
@@ -301,11 +307,20 @@ pub fn lines(doc: &ingest::Document) -> Vec<Line> {
             );
         }
     }
-    // A value ends where its cells end: a blank line unless a label line follows.
+    // A value ends where its cells end: a blank line unless a label line follows. On a
+    // form read by position, a wide vertical gap between two source lines is a blank line.
     let mut lines: Vec<Line> = Vec::with_capacity(out.len());
     for i in 0..out.len() {
         lines.push(out[i].0.clone());
-        if out[i].1
+        let gap_after = out.get(i + 1).is_some_and(|next| {
+            !out[i].0.is_blank()
+                && next.0.start > out[i].0.end
+                && para_breaks
+                    .range(out[i].0.end.saturating_add(1)..=next.0.start)
+                    .next()
+                    .is_some()
+        });
+        if (out[i].1 || gap_after)
             && let Some(next) = out.get(i + 1)
             && !next.2
             && !next.0.is_blank()
@@ -322,6 +337,40 @@ pub fn lines(doc: &ingest::Document) -> Vec<Line> {
     }
     lines
 }
+
+/// Global numbers of the lines of `page` set more than [`PARAGRAPH_GAP_EMS`] below the line
+/// before them: paragraph (or field) breaks the text does not show.
+fn paragraph_breaks(page: &ingest::Page, first: u32) -> Vec<u32> {
+    let mut out = Vec::new();
+    let extent = |l: &ingest::Line| {
+        l.pieces.iter().fold(
+            (f32::INFINITY, f32::NEG_INFINITY, 0.0f32),
+            |(b, t, e), p| {
+                (
+                    b.min(p.bbox[1]),
+                    t.max(p.bbox[3]),
+                    e.max(p.bbox[3] - p.bbox[1]),
+                )
+            },
+        )
+    };
+    for (li, pair) in page.lines.windows(2).enumerate() {
+        let (above, below) = (extent(&pair[0]), extent(&pair[1]));
+        if pair[0].pieces.is_empty() || pair[1].pieces.is_empty() {
+            continue;
+        }
+        let em = above.2.max(below.2);
+        // A gap, or a jump up to the top of another column.
+        if above.0 - below.1 > PARAGRAPH_GAP_EMS * em || below.1 > above.1 {
+            out.push(first.saturating_add(u32::try_from(li + 1).unwrap_or(u32::MAX)));
+        }
+    }
+    out
+}
+
+/// A vertical gap (in ems) between two lines of a form read by position that separates
+/// paragraphs.
+const PARAGRAPH_GAP_EMS: f32 = 1.0;
 
 /// Writes source line `n` (cut into `segs`) to `out`: label cells as `label　value` lines
 /// (at the label's first line), value cells dropped (written with their label), other cells
@@ -368,7 +417,7 @@ fn rewrite(
                 let value_lines: Vec<&(u32, String)> = value_lines.iter().collect();
                 // A budget heading whose value starts with a budget label of its own
                 // (`予算額` | `令和6年度補正予算額　…`) is a group heading: dropped.
-                let group = labels::field_of(label) == Some(Field::Budget)
+                let group = labels::split_label(label).is_some_and(|(f, _, _)| f == Field::Budget)
                     && value_lines.first().is_some_and(|(_, t)| {
                         labels::split_label(t).is_some_and(|(f, _, _)| f == Field::Budget)
                     });

@@ -45,3 +45,16 @@ fn part_of_items() {
     );
     assert_eq!(part_of_item("681,592千円の内数"), None);
 }
+
+#[test]
+fn a_bare_heading_titles_a_form_after_its_page_tag() {
+    // Word-style sheet: page tag, the program's name as a heading, headed paragraphs.
+    let text = "別紙2\n離島航路支援交付金\n【会計区分】\n一般会計\n【補助率】\n1/2\n【事業の概要】\n航路の維持に要する経費を助成する。\n";
+    let records = crate::segment::records_from_text(text, &SourceInfo::new("t"));
+    assert_eq!(records.len(), 1, "{records:?}");
+    assert_eq!(records[0].name.as_deref(), Some("離島航路支援交付金"));
+    // Prose with a title-like first line but fewer than three labels stays untitled.
+    let text = "別紙2\n離島航路支援交付金\n目的\n航路の維持を図る。\n";
+    let records = crate::segment::records_from_text(text, &SourceInfo::new("t"));
+    assert!(records.iter().all(|r| r.name.is_none()), "{records:?}");
+}

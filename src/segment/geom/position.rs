@@ -14,6 +14,18 @@
 //!   or right of its left edge and end before the next label of the label's line (labels
 //!   over values in columns), until a label, an outdented line or a gap.
 //!
+//! - **centred**: a value centred vertically beside its label (Excel's default; its first
+//!   lines sit above the label's line) is taken whole when its lines, at the page's line
+//!   pitch, are set off from the lines around them by wider spacing on both sides (not by
+//!   another label's line) and the label sits at their middle (`centred_block`); the
+//!   lines it claims end the value of the field above.
+//!
+//! A wrapped label's lines share their left edge or, centred in the label column, their
+//! centre; a value line set between them (nothing in the label column) is looked past. A
+//! column of running text beside the form (prose set in a second column: a left edge shared
+//! by several pieces that stand right of other text, seldom right after a label, and head
+//! no label's column, `aside_column`) bounds the values of the labels left of it.
+//!
 //! A piece inside a drawn rectangle (a ruled cell that is not a label cell) only takes
 //! values from the same rectangle. A budget label with no value beside a budget label
 //! (`予算額` beside `令和6年度補正予算額` / `令和5年度予算額`) is a group heading and is
@@ -161,23 +173,56 @@ pub(super) fn assign(
         .enumerate()
         .flat_map(|(i, a)| a.parts.iter().map(move |p| (*p, i)))
         .collect();
+    let aside_x = aside_column(&lines, &anchors, &label_at);
     let mut out = Assigned::default();
     // Per anchor: value pieces in line order.
     let mut values: Vec<Vec<(usize, usize)>> = vec![Vec::new(); anchors.len()];
-    let mut right_bounds: Vec<f32> = vec![page_right; anchors.len()];
+    // The next label on the label's first line bounds the columns on the right.
+    let right_bounds: Vec<f32> = anchors
+        .iter()
+        .map(|a| {
+            let next_x0 = anchors
+                .iter()
+                .filter(|b| beside(a, b))
+                .map(|b| b.x0)
+                .fold(f32::INFINITY, f32::min);
+            let aside = aside_x
+                .filter(|x| a.x1 < *x)
+                .map_or(f32::INFINITY, |x| x - SLACK_EMS * a.em);
+            next_x0
+                .min(cell_right(&a.cell).unwrap_or(page_right))
+                .min(aside)
+        })
+        .collect();
+    // Values centred beside their labels: the lines each one claims.
+    let pitch = line_pitch(&lines);
+    let centred: Vec<Option<Vec<(usize, usize)>>> = anchors
+        .iter()
+        .enumerate()
+        .map(|(ai, a)| centred_block(a, right_bounds[ai], &lines, &label_at, pitch))
+        .collect();
+    let claimed: BTreeMap<usize, usize> = centred
+        .iter()
+        .enumerate()
+        .filter_map(|(ai, c)| c.as_ref().map(|c| (ai, c)))
+        .flat_map(|(ai, c)| c.iter().map(move |(li, _)| (*li, ai)))
+        .collect();
     for (ai, a) in anchors.iter().enumerate() {
         let slack = SLACK_EMS * a.em;
-        // The next label on the label's first line bounds the columns on the right.
-        let next_x0 = anchors
-            .iter()
-            .filter(|b| beside(a, b))
-            .map(|b| b.x0)
-            .fold(f32::INFINITY, f32::min);
-        let bound = next_x0.min(cell_right(&a.cell).unwrap_or(page_right));
-        right_bounds[ai] = bound;
+        let bound = right_bounds[ai];
         let usable = |p: &P, taken: &BTreeSet<(usize, usize)>| {
             !taken.contains(&(p.line, p.idx)) && p.cell == a.cell
         };
+        if let Some(block) = &centred[ai] {
+            let got: Vec<(usize, usize)> = block
+                .iter()
+                .copied()
+                .filter(|k| !taken.contains(k))
+                .collect();
+            taken.extend(got.iter().copied());
+            values[ai] = got;
+            continue;
+        }
         // Right of the label, on its own lines.
         let mut got: Vec<(usize, usize)> = Vec::new();
         for row in &lines[a.first_line..=a.last_line] {
@@ -198,6 +243,14 @@ pub(super) fn assign(
             .map(|p| p.bbox[1])
             .fold(f32::INFINITY, f32::min);
         for row in &lines[a.last_line + 1..] {
+            // Lines a value centred beside another label claims end this one.
+            if row
+                .first()
+                .and_then(|p| claimed.get(&p.line))
+                .is_some_and(|owner| *owner != ai)
+            {
+                break;
+            }
             // A label in this label's columns ends the value.
             if row.iter().any(|p| {
                 label_at.contains_key(&(p.line, p.idx))
@@ -332,6 +385,174 @@ pub(super) fn assign(
     Some(out)
 }
 
+/// Where a column of text unrelated to the form starts (prose set beside the sheet): the
+/// left edge shared by at least [`ASIDE_MIN_LINES`] pieces that stand right of other text
+/// on their lines, hold running text, start no label's column and follow a label directly
+/// on few of their lines (a value column follows its labels).
+fn aside_column(
+    lines: &[Vec<P>],
+    anchors: &[Anchor],
+    label_at: &BTreeMap<(usize, usize), usize>,
+) -> Option<f32> {
+    // (x0, em, preceded by a label, characters) of pieces that are not first on their line.
+    let mut inner: Vec<(f32, f32, bool, usize)> = Vec::new();
+    for row in lines {
+        for (i, p) in row.iter().enumerate().skip(1) {
+            if label_at.contains_key(&(p.line, p.idx)) {
+                continue;
+            }
+            let after_label = label_at.contains_key(&(row[i - 1].line, row[i - 1].idx));
+            inner.push((p.bbox[0], p.em(), after_label, p.text.chars().count()));
+        }
+    }
+    let mut best: Option<f32> = None;
+    for &(x, em, _, _) in &inner {
+        let same: Vec<&(f32, f32, bool, usize)> =
+            inner.iter().filter(|q| (q.0 - x).abs() <= 2.0).collect();
+        let n = same.len();
+        let labelled = same.iter().filter(|q| q.2).count();
+        let chars: usize = same.iter().map(|q| q.3).sum();
+        let heads_a_column = anchors.iter().any(|a| (a.x0 - x).abs() <= SLACK_EMS * em);
+        if n >= ASIDE_MIN_LINES
+            && labelled * 10 < n * 3
+            && chars >= 8 * n
+            && !heads_a_column
+            && best.is_none_or(|b| x < b)
+        {
+            best = Some(x);
+        }
+    }
+    best
+}
+
+/// Lines a column of unrelated text must fill before it bounds the form's values.
+const ASIDE_MIN_LINES: usize = 4;
+
+/// The page's line pitch: the smallest distance between the baselines of consecutive
+/// lines that is not a label line set half a line off its value (at least 0.8 em).
+fn line_pitch(lines: &[Vec<P>]) -> Option<f32> {
+    let base = |row: &[P]| row.iter().map(|p| p.bbox[1]).fold(f32::INFINITY, f32::min);
+    let em = |row: &[P]| row.iter().map(P::em).fold(0.0f32, f32::max);
+    let rows: Vec<&Vec<P>> = lines.iter().filter(|r| !r.is_empty()).collect();
+    rows.windows(2)
+        .filter_map(|w| {
+            let d = base(w[0]) - base(w[1]);
+            (d >= 0.8 * em(w[0])).then_some(d)
+        })
+        .min_by(f32::total_cmp)
+}
+
+/// A value centred vertically beside its label (Excel's default): the value lines in the
+/// label's value column run above the label's first line. Taken only when the run is cut
+/// off from its neighbours by wider spacing than the page's line pitch on both sides (not
+/// by another label's line: a value of the field above continuing down), and the label sits
+/// at the run's middle. Returns the run's pieces.
+fn centred_block(
+    a: &Anchor,
+    bound: f32,
+    lines: &[Vec<P>],
+    label_at: &BTreeMap<(usize, usize), usize>,
+    pitch: Option<f32>,
+) -> Option<Vec<(usize, usize)>> {
+    let pitch = pitch?;
+    let slack = SLACK_EMS * a.em;
+    let in_column = |p: &P| {
+        !label_at.contains_key(&(p.line, p.idx))
+            && p.cell == a.cell
+            && p.bbox[0] >= a.x1 - slack
+            && p.bbox[2] <= bound + slack
+    };
+    let in_label_column = |p: &P| {
+        !a.parts.contains(&(p.line, p.idx)) && p.bbox[0] < a.x1 - slack && p.bbox[2] > a.x0 - slack
+    };
+    let base = |ps: &[&P]| ps.iter().map(|p| p.bbox[1]).fold(f32::INFINITY, f32::min);
+    let limit = pitch + 0.3 * a.em;
+    // Value pieces on the label's own lines.
+    let mut got: Vec<(usize, usize)> = Vec::new();
+    for row in &lines[a.first_line..=a.last_line] {
+        got.extend(row.iter().filter(|p| in_column(p)).map(|p| (p.line, p.idx)));
+    }
+    // Up, then down: rows of value pieces only, at the line pitch.
+    let first_base = lines[a.first_line]
+        .iter()
+        .filter(|p| a.parts.contains(&(p.line, p.idx)))
+        .map(|p| p.bbox[1])
+        .fold(f32::INFINITY, f32::min);
+    let mut edge = first_base;
+    let mut above = 0;
+    for row in lines[..a.first_line].iter().rev() {
+        if row.is_empty() {
+            continue;
+        }
+        let all: Vec<&P> = row.iter().collect();
+        if base(&all) - edge > limit {
+            break;
+        }
+        if row.iter().any(&in_label_column) {
+            return None;
+        }
+        let here: Vec<&P> = row.iter().filter(|p| in_column(p)).collect();
+        if here.is_empty() {
+            break;
+        }
+        edge = base(&here);
+        above += 1;
+        got.extend(here.iter().map(|p| (p.line, p.idx)));
+    }
+    if above == 0 {
+        return None;
+    }
+    let last_base = lines[a.last_line]
+        .iter()
+        .filter(|p| a.parts.contains(&(p.line, p.idx)))
+        .map(|p| p.bbox[1])
+        .fold(f32::INFINITY, f32::min);
+    let mut edge = last_base;
+    for row in &lines[a.last_line + 1..] {
+        if row.is_empty() {
+            continue;
+        }
+        let all: Vec<&P> = row.iter().collect();
+        if edge - base(&all) > limit {
+            break;
+        }
+        if row.iter().any(&in_label_column) {
+            return None;
+        }
+        let here: Vec<&P> = row.iter().filter(|p| in_column(p)).collect();
+        if here.is_empty() {
+            break;
+        }
+        edge = base(&here);
+        got.extend(here.iter().map(|p| (p.line, p.idx)));
+    }
+    // The label at the run's middle.
+    let boxes: Vec<[f32; 4]> = got
+        .iter()
+        .filter_map(|(li, idx)| lines[*li].iter().find(|p| p.idx == *idx).map(|p| p.bbox))
+        .collect();
+    let top = boxes.iter().map(|b| b[3]).fold(f32::NEG_INFINITY, f32::max);
+    let bottom = boxes.iter().map(|b| b[1]).fold(f32::INFINITY, f32::min);
+    let label_boxes: Vec<[f32; 4]> = a
+        .parts
+        .iter()
+        .filter_map(|(li, idx)| lines[*li].iter().find(|p| p.idx == *idx).map(|p| p.bbox))
+        .collect();
+    let ltop = label_boxes
+        .iter()
+        .map(|b| b[3])
+        .fold(f32::NEG_INFINITY, f32::max);
+    let lbottom = label_boxes
+        .iter()
+        .map(|b| b[1])
+        .fold(f32::INFINITY, f32::min);
+    if ((top + bottom) - (ltop + lbottom)).abs() * 0.5 > 0.6 * a.em {
+        return None;
+    }
+    got.sort_unstable();
+    Some(got)
+}
+
 /// `b` starts on one of `a`'s lines, right of it.
 fn beside(a: &Anchor, b: &Anchor) -> bool {
     (a.first_line..=a.last_line).contains(&b.first_line) && b.x0 > a.x0
@@ -373,7 +594,11 @@ fn find_anchors(lines: &[Vec<P>]) -> Vec<Anchor> {
             let mut bottom = p.bbox[1];
             // The lines of one wrapped label are evenly spaced; a wider gap is the next field.
             let mut min_gap = f32::INFINITY;
-            for next in lines.iter().skip(li + 1).take(MAX_LABEL_LINES - 1) {
+            let mut skipped = 0;
+            for next in lines.iter().skip(li + 1) {
+                if stack.len() >= MAX_LABEL_LINES {
+                    break;
+                }
                 let Some(q) = next
                     .iter()
                     .filter(|q| q.bbox[2] > p.bbox[0] - slack && q.cell == p.cell)
@@ -381,7 +606,19 @@ fn find_anchors(lines: &[Vec<P>]) -> Vec<Anchor> {
                 else {
                     break;
                 };
-                if (q.bbox[0] - p.bbox[0]).abs() > slack
+                // A value line set between the lines of a label centred beside it
+                // (nothing in the label's column): looked past, once per label line.
+                if q.bbox[0] > p.bbox[2] + slack && skipped < stack.len() {
+                    skipped += 1;
+                    continue;
+                }
+                // Lines of a wrapped label share their left edge, or their centre when
+                // the label is centred in its column.
+                let centre = |b: &[f32; 4]| 0.5 * (b[0] + b[2]);
+                let aligned = (q.bbox[0] - p.bbox[0]).abs() <= slack
+                    || (q.bbox[0] > p.bbox[0]
+                        && (centre(&q.bbox) - centre(&p.bbox)).abs() <= slack);
+                if !aligned
                     || q.bbox[2] > p.bbox[2] + 2.0 * slack
                     || bottom - q.bbox[3] > MAX_GAP_EMS * p.em()
                     || bottom - q.bbox[3] > min_gap + 0.25 * p.em()
@@ -538,6 +775,110 @@ mod tests {
             ("補助率".into(), vec!["1/2".into()]),
         ];
         let mut want = want;
+        want.sort();
+        assert_eq!(got, want);
+    }
+
+    #[test]
+    fn a_value_centred_beside_its_label_starts_above_it() {
+        // Rows 18 pt apart, value lines 13 pt apart: 事業概要 sits at the middle of its
+        // three lines, the first of which is above it and within 1 em of 事業名's value.
+        let page = ingest::Page {
+            number: 1,
+            lines: vec![
+                line(800.0, &[(50.0, "事業名"), (120.0, "港湾物流事業")]),
+                line(782.0, &[(120.0, "港湾の物流を高度化する。")]),
+                line(
+                    769.0,
+                    &[(50.0, "事業概要"), (120.0, "計画の策定を支援する。")],
+                ),
+                line(756.0, &[(120.0, "設備の導入を補助する。")]),
+                line(738.0, &[(50.0, "実施主体"), (120.0, "市町村")]),
+            ],
+        };
+        let got = labels_and_values(&page);
+        let mut want: Vec<(String, Vec<String>)> = vec![
+            ("事業名".into(), vec!["港湾物流事業".into()]),
+            (
+                "事業概要".into(),
+                vec![
+                    "港湾の物流を高度化する。".into(),
+                    "計画の策定を支援する。".into(),
+                    "設備の導入を補助する。".into(),
+                ],
+            ),
+            ("実施主体".into(), vec!["市町村".into()]),
+        ];
+        want.sort();
+        assert_eq!(got, want);
+    }
+
+    #[test]
+    fn a_label_centred_in_its_column_is_stacked_past_a_value_line() {
+        // 【会計区 / 分】 centred in the label column, the value line between them.
+        let page = ingest::Page {
+            number: 1,
+            lines: vec![
+                line(800.0, &[(50.0, "事業名"), (120.0, "港湾物流事業")]),
+                line(782.0, &[(50.0, "【会計区")]),
+                line(776.0, &[(120.0, "一般会計")]),
+                line(769.0, &[(65.0, "分】")]),
+                line(750.0, &[(50.0, "実施主体"), (120.0, "市町村")]),
+            ],
+        };
+        let got = labels_and_values(&page);
+        assert!(
+            got.contains(&("【会計区分】".into(), vec!["一般会計".into()])),
+            "{got:?}"
+        );
+    }
+
+    #[test]
+    fn prose_set_beside_the_form_is_no_value() {
+        let page = ingest::Page {
+            number: 1,
+            lines: vec![
+                line(
+                    800.0,
+                    &[
+                        (50.0, "事業名"),
+                        (120.0, "港湾物流事業"),
+                        (350.0, "本稿では住民の声を紹介する。"),
+                    ],
+                ),
+                line(
+                    787.0,
+                    &[
+                        (50.0, "補助率"),
+                        (120.0, "1/2"),
+                        (350.0, "回答者の多くは通勤時間を挙げる。"),
+                    ],
+                ),
+                line(
+                    774.0,
+                    &[
+                        (50.0, "実施主体"),
+                        (120.0, "市町村"),
+                        (350.0, "図書館の開館時間を延長した。"),
+                    ],
+                ),
+                line(
+                    761.0,
+                    &[
+                        (50.0, "事業概要"),
+                        (120.0, "設備を補助する。"),
+                        (350.0, "参加者から声が寄せられた。"),
+                    ],
+                ),
+            ],
+        };
+        let got = labels_and_values(&page);
+        let mut want: Vec<(String, Vec<String>)> = vec![
+            ("事業名".into(), vec!["港湾物流事業".into()]),
+            ("補助率".into(), vec!["1/2".into()]),
+            ("実施主体".into(), vec!["市町村".into()]),
+            ("事業概要".into(), vec!["設備を補助する。".into()]),
+        ];
         want.sort();
         assert_eq!(got, want);
     }

@@ -523,8 +523,9 @@ pub(super) fn notice(rng: &mut Rng) -> String {
 
 pub(super) fn html(pages: &[String], font: &str, size: f32) -> String {
     format!(
-        "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><style>@page{{size:A4;margin:14mm}}body{{font-family:\"{font}\";font-size:{size}pt}}.page{{page-break-after:always}}table{{border-collapse:collapse;width:100%;table-layout:fixed}}td{{border:1px solid #000;padding:2px 4px;vertical-align:top}}td.l,td.h{{background:#eee}}.doc{{text-align:right}}{}</style></head><body>{}</body></html>",
+        "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><style>@page{{size:A4;margin:14mm}}body{{font-family:\"{font}\";font-size:{size}pt}}.page{{page-break-after:always}}table{{border-collapse:collapse;width:100%;table-layout:fixed}}td{{border:1px solid #000;padding:2px 4px;vertical-align:top}}td.l,td.h{{background:#eee}}.doc{{text-align:right}}{}{}</style></head><body>{}</body></html>",
         super::plain::CSS,
+        super::varied::CSS,
         pages.join("\n")
     )
 }
