@@ -352,7 +352,7 @@ mod tests {
             y1,
         }
     }
-    fn g(x: f32, y: f32) -> Placed {
+    fn g(x: f32, y: f32) -> Placed<'static> {
         Placed {
             font: 0,
             text: Some("字".into()),

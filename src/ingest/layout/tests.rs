@@ -46,10 +46,10 @@ fn lines_by_baseline_and_overprint_once() {
 }
 
 /// `text` laid out from x = `x0`, one glyph per 10 units, on baseline `y`.
-fn run(text: &str, x0: f32, y: f32) -> Vec<Placed> {
-    text.chars()
+fn run(text: &str, x0: f32, y: f32) -> Vec<Placed<'_>> {
+    text.char_indices()
         .enumerate()
-        .map(|(k, c)| g(&c.to_string(), x0 + 10.0 * k as f32, y, false))
+        .map(|(k, (at, c))| g(&text[at..at + c.len_utf8()], x0 + 10.0 * k as f32, y, false))
         .collect()
 }
 
