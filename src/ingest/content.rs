@@ -218,18 +218,20 @@ impl<'a> Interpreter<'a> {
             if meter.exhausted() {
                 return;
             }
-            // lopdf is not ours: a panic in its parser must not take the caller down.
-            let next = &mut parsed;
-            let (operator, operands) = match std::panic::catch_unwind(AssertUnwindSafe(move || {
-                let next = next;
-                next.next_ref()
-            })) {
+            // lopdf is not ours: a panic in its parser must not take the caller down. The
+            // reader is moved into the closure so that the operation may borrow from it.
+            let reader = &mut parsed;
+            let read = std::panic::catch_unwind(AssertUnwindSafe(move || {
+                let reader = reader;
+                reader.next_ref()
+            }));
+            let (operator, operands) = match read {
                 Ok(None) => break,
                 Ok(Some(Ok(op))) => op,
                 Ok(Some(Err(e))) => {
                     self.warnings.push(format!(
-                            "content stream unparsable after {count} operators ({e}); text from the rest of it skipped"
-                        ));
+                        "content stream unparsable after {count} operators ({e}); text from the rest of it skipped"
+                    ));
                     return;
                 }
                 Err(_) => {

@@ -1,6 +1,6 @@
 use super::*;
 
-fn g(text: &str, x: f32, y: f32, vertical: bool) -> Placed {
+fn g(text: &str, x: f32, y: f32, vertical: bool) -> Placed<'_> {
     Placed {
         font: 0,
         text: Some(text.into()),
