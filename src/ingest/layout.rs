@@ -396,7 +396,6 @@ fn finish(glyphs: &[Placed], order: &[usize], vertical: bool) -> LineLayout {
                 let latin = |p: &Placed| {
                     !p.cjk
                         && p.text
-                            .as_deref()
                             .and_then(|t| t.chars().next())
                             .is_some_and(|c| (c as u32) < 0x2E80)
                 };

@@ -355,7 +355,7 @@ mod tests {
     fn g(x: f32, y: f32) -> Placed<'static> {
         Placed {
             font: 0,
-            text: Some("字".into()),
+            text: Some("字"),
             x,
             y,
             x_end: x + 10.0,

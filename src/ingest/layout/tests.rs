@@ -3,7 +3,7 @@ use super::*;
 fn g(text: &str, x: f32, y: f32, vertical: bool) -> Placed<'_> {
     Placed {
         font: 0,
-        text: Some(text.into()),
+        text: Some(text),
         x,
         y,
         x_end: if vertical { x } else { x + 10.0 },
@@ -26,7 +26,7 @@ fn render(glyphs: &[Placed]) -> Vec<String> {
                         Gap::Space => " ",
                         Gap::Ideographic => "\u{3000}",
                     };
-                    format!("{p}{}", glyphs[i].text.clone().unwrap_or_default())
+                    format!("{p}{}", glyphs[i].text.unwrap_or_default())
                 })
                 .collect()
         })
@@ -165,7 +165,7 @@ fn render_ruled(glyphs: &[Placed], rules: &[Rule]) -> Vec<String> {
                         Gap::Space => " ",
                         Gap::Ideographic => "\u{3000}",
                     };
-                    format!("{p}{}", glyphs[i].text.clone().unwrap_or_default())
+                    format!("{p}{}", glyphs[i].text.unwrap_or_default())
                 })
                 .collect()
         })
