@@ -3,7 +3,7 @@
 `pdftotext -raw` loop, for one or more glyphmend binaries (e.g. before and after a change) in
 one run, and whether their outputs are byte-identical.
 
-    python3 scripts/realworld_speed.py [--rounds N] [--copies K] [--cpu C] BIN [BIN...]
+    python3 scripts/realworld_speed.py [--rounds N] [--copies K] [--cpu C] [--extract-only] BIN [BIN...]
 
 Data: ../shared/corpus/realworld/pdf/*.pdf (56 files; --pdf-dir to change). Pages come from
 `pdfinfo`. CPU is each process's own user+sys time, read from the kernel's accounting of
@@ -20,6 +20,8 @@ Rows:
              and the pdftotext loop's CPU over it (target >= 1.5)
   -j2/-j1    `batch -j1` and `-j2` over --copies copies of each file (default 4: 224 PDFs);
              wall of -j1 over wall of -j2 (target >= 1.8)
+--extract-only: the extract and pdftotext rows only (no batch runs; identity of extract
+text and --json only).
 Identity: every binary's `extract` text and `extract --json` of every file, and its batch
 output directory (every file but timings.json), are compared with the first binary's.
 The temp dirs are under $TMPDIR; nothing is written into the repository.
@@ -86,6 +88,8 @@ def main():
     ap.add_argument("--copies", type=int, default=4)
     ap.add_argument("--cpu", type=int, default=None, help="pin one-process runs to this core")
     ap.add_argument("--no-identity", action="store_true")
+    ap.add_argument("--extract-only", action="store_true",
+                    help="only the extract loop against pdftotext (no batch runs)")
     a = ap.parse_args()
     pdfs = sorted(a.pdf_dir.glob("*.pdf"))
     if not pdfs:
@@ -101,9 +105,9 @@ def main():
         many.mkdir()
         for p in pdfs:
             shutil.copy(p, one / p.name)
-            for k in range(a.copies):
+            for k in range(0 if a.extract_only else a.copies):
                 shutil.copy(p, many / f"{k}-{p.name}")
-        n_many = len(pdfs) * a.copies
+        n_many = len(pdfs) * (0 if a.extract_only else a.copies)
         print(f"{len(pdfs)} PDFs, {n_pages} pages ({a.pdf_dir}); {n_many} for -j2/-j1; "
               f"{a.rounds} rounds, medians; pinned to core {a.cpu}" if a.cpu is not None
               else f"{len(pdfs)} PDFs, {n_pages} pages ({a.pdf_dir}); {n_many} for -j2/-j1; "
@@ -115,6 +119,8 @@ def main():
             for i, b in enumerate(bins):
                 cpu, _ = loop([[str(b), "extract", "-q", str(p)] for p in pdfs], a.cpu)
                 res.setdefault(("extract", i), []).append(cpu)
+                if a.extract_only:
+                    continue
                 out = work / f"out1-{i}"
                 cpu, wall, _ = run([str(b), "batch", "-q", "-j1", "--force", "-o", str(out), str(one)], a.cpu)
                 res.setdefault(("batch1", i), []).append(cpu)
@@ -132,12 +138,13 @@ def main():
         for i, nm in enumerate(names):
             e = med[("extract", i)]
             print(f"| {nm} extract, one process per file | {e:.3f} | {n_pages / e:.0f} | **{pt / e:.2f}×** pages/CPU-s |")
-        for i, nm in enumerate(names):
+        for i, nm in enumerate(names if not a.extract_only else []):
             c = med[("batch1", i)]
             print(f"| {nm} batch -j1 ({len(pdfs)} files) | {c:.3f} (wall {med[('batch1wall', i)]:.2f} s) | {n_pages / c:.0f} | **{pt / c:.2f}×** less CPU |")
-        print(f"\n| {n_many} PDFs | -j1 wall | -j2 wall | -j1 CPU | -j2 CPU | -j1/-j2 wall |")
-        print("|---|---:|---:|---:|---:|---:|")
-        for i, nm in enumerate(names):
+        if not a.extract_only:
+            print(f"\n| {n_many} PDFs | -j1 wall | -j2 wall | -j1 CPU | -j2 CPU | -j1/-j2 wall |")
+            print("|---|---:|---:|---:|---:|---:|")
+        for i, nm in enumerate(names if not a.extract_only else []):
             w1, w2 = med[("many1", i)], med[("many2", i)]
             print(f"| {nm} | {w1:.2f} s | {w2:.2f} s | {med[('many1cpu', i)]:.2f} | {med[('many2cpu', i)]:.2f} | **{w1 / w2:.2f}×** |")
         print("\nper round (CPU-s):", {str(k): [round(x, 3) for x in v] for k, v in res.items()})
@@ -150,8 +157,9 @@ def main():
                     for args in (["extract", "-q", str(p)], ["extract", "-q", "--json", str(p)]):
                         o = subprocess.run([str(b)] + args, capture_output=True).stdout
                         digests.append(hashlib.sha256(o).hexdigest())
-                digests.append(tree_digest(work / f"out1-{i}"))
-                digests.append(tree_digest(work / f"outm2-{i}"))
+                if not a.extract_only:
+                    digests.append(tree_digest(work / f"out1-{i}"))
+                    digests.append(tree_digest(work / f"outm2-{i}"))
                 if ref is None:
                     ref = digests
                 elif digests != ref:
@@ -159,8 +167,9 @@ def main():
                     print(f"outputs of {names[i]} DIFFER from {names[0]} "
                           f"({sum(x != y for x, y in zip(digests, ref))} of {len(ref)} outputs)")
             if same:
-                print(f"\nidentity: extract text, extract --json ({len(pdfs)} files each) and both "
-                      "batch output dirs (all but timings.json) byte-identical across the binaries")
+                print(f"\nidentity: extract text, extract --json ({len(pdfs)} files each)"
+                      + ("" if a.extract_only else " and both batch output dirs (all but timings.json)")
+                      + " byte-identical across the binaries")
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -171,6 +171,8 @@ pub struct Interpreter<'a> {
     /// is image-only (a scan).
     pub images: usize,
     form_stack: Vec<ObjectId>,
+    /// The codes of the string shown last (reused: no allocation per string).
+    codes: Vec<u32>,
 }
 
 impl<'a> Interpreter<'a> {
@@ -184,6 +186,7 @@ impl<'a> Interpreter<'a> {
             warnings: Vec::new(),
             images: 0,
             form_stack: Vec::new(),
+            codes: Vec::new(),
         }
     }
 
@@ -215,8 +218,14 @@ impl<'a> Interpreter<'a> {
             if meter.exhausted() {
                 return;
             }
-            // lopdf is not ours: a panic in its parser must not take the caller down.
-            let op = match std::panic::catch_unwind(AssertUnwindSafe(|| parsed.next())) {
+            // lopdf is not ours: a panic in its parser must not take the caller down. The
+            // reader is moved into the closure so that the operation may borrow from it.
+            let reader = &mut parsed;
+            let read = std::panic::catch_unwind(AssertUnwindSafe(move || {
+                let reader = reader;
+                reader.next_ref()
+            }));
+            let (operator, operands) = match read {
                 Ok(None) => break,
                 Ok(Some(Ok(op))) => op,
                 Ok(Some(Err(e))) => {
@@ -236,10 +245,28 @@ impl<'a> Interpreter<'a> {
                 return;
             }
             count += 1;
-            let op = &op;
-            let nums: Vec<f32> = op.operands.iter().filter_map(number).collect();
+            // The numeric operands, on the stack for the usual few.
+            let mut small = [0f32; 8];
+            let mut many: Vec<f32> = Vec::new();
+            let mut len = 0usize;
+            for v in operands.iter().filter_map(number) {
+                if len < small.len() {
+                    small[len] = v;
+                } else {
+                    if many.is_empty() {
+                        many.extend_from_slice(&small);
+                    }
+                    many.push(v);
+                }
+                len += 1;
+            }
+            let nums: &[f32] = if len <= small.len() {
+                &small[..len]
+            } else {
+                &many
+            };
             let n = |i: usize| nums.get(i).copied();
-            match op.operator.as_str() {
+            match operator {
                 "q" if stack.len() < MAX_GSTATE_DEPTH => {
                     stack.push(st.clone());
                 }
@@ -286,8 +313,8 @@ impl<'a> Interpreter<'a> {
                     path.start = Some(c[0]);
                 }
                 "S" | "s" | "f" | "F" | "f*" | "B" | "B*" | "b" | "b*" | "n" => {
-                    let stroke = !matches!(op.operator.as_str(), "f" | "F" | "f*" | "n");
-                    let fill = !matches!(op.operator.as_str(), "S" | "s" | "n");
+                    let stroke = !matches!(operator, "f" | "F" | "f*" | "n");
+                    let fill = !matches!(operator, "S" | "s" | "n");
                     let segments = std::mem::take(&mut path);
                     self.paint(&segments.segments, stroke, fill);
                 }
@@ -297,7 +324,7 @@ impl<'a> Interpreter<'a> {
                 }
                 "Tf" => {
                     if let (Some(Object::Name(name)), Some(size)) =
-                        (op.operands.first(), op.operands.get(1).and_then(number))
+                        (operands.first(), operands.get(1).and_then(number))
                     {
                         st.font = self.font(resources, name);
                         st.size = size;
@@ -309,7 +336,7 @@ impl<'a> Interpreter<'a> {
                 "TL" => st.leading = n(0).unwrap_or(st.leading),
                 "Ts" => st.rise = n(0).unwrap_or(st.rise),
                 "Td" | "TD" if nums.len() == 2 => {
-                    if op.operator == "TD" {
+                    if operator == "TD" {
                         st.leading = -nums[1];
                     }
                     tlm = mul(&[1.0, 0.0, 0.0, 1.0, nums[0], nums[1]], &tlm);
@@ -324,8 +351,8 @@ impl<'a> Interpreter<'a> {
                     tm = tlm;
                 }
                 "Tj" | "'" | "\"" | "TJ" => {
-                    if op.operator != "Tj" && op.operator != "TJ" {
-                        if op.operator == "\"" && nums.len() >= 2 {
+                    if operator != "Tj" && operator != "TJ" {
+                        if operator == "\"" && nums.len() >= 2 {
                             st.word_spacing = nums[0];
                             st.char_spacing = nums[1];
                         }
@@ -333,9 +360,9 @@ impl<'a> Interpreter<'a> {
                         tm = tlm;
                     }
                     let Some(font) = st.font else { continue };
-                    match op.operands.last() {
+                    match operands.last() {
                         Some(Object::String(bytes, _)) => self.show(&st, font, &mut tm, bytes),
-                        Some(Object::Array(items)) if op.operator == "TJ" => {
+                        Some(Object::Array(items)) if operator == "TJ" => {
                             for item in items {
                                 match item {
                                     Object::String(bytes, _) => {
@@ -361,7 +388,7 @@ impl<'a> Interpreter<'a> {
                 }
                 "BI" => self.images += 1,
                 "Do" => {
-                    if let Some(Object::Name(name)) = op.operands.first() {
+                    if let Some(Object::Name(name)) = operands.first() {
                         self.form(resources, name, &st.ctm);
                     }
                 }
@@ -408,9 +435,23 @@ impl<'a> Interpreter<'a> {
     }
 
     fn show(&mut self, st: &State, font_idx: usize, tm: &mut Matrix, bytes: &[u8]) {
+        let mut codes = std::mem::take(&mut self.codes);
+        self.show_codes(st, font_idx, tm, bytes, &mut codes);
+        self.codes = codes;
+    }
+
+    fn show_codes(
+        &mut self,
+        st: &State,
+        font_idx: usize,
+        tm: &mut Matrix,
+        bytes: &[u8],
+        codes: &mut Vec<u32>,
+    ) {
         let font = &self.fonts.fonts[font_idx];
         let vertical = font.wmode == 1;
-        for code in font.codes(bytes) {
+        font.codes_into(bytes, codes);
+        for &code in codes.iter() {
             if self.glyphs.len() >= MAX_GLYPHS_PER_PAGE || !self.pdf.meter.charge_glyph() {
                 return;
             }

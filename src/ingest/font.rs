@@ -88,19 +88,54 @@ pub struct Font {
     pub(crate) em_scale: f32,
 }
 
+/// An embedded font program as decoded, and what reading it as sfnt gave (its reversed
+/// cmap and glyph count, or why it is no sfnt): shared by the fonts that embed the same
+/// stream (see [`Pdf::program`]).
+#[derive(Debug)]
+pub struct Program {
+    /// The decoded program.
+    pub data: Arc<[u8]>,
+    /// [`read_embedded`] of it.
+    pub sfnt: Result<(HashMap<u32, char>, u32), String>,
+}
+
+impl Program {
+    fn read(data: Vec<u8>) -> Program {
+        let sfnt = read_embedded(&data);
+        Program {
+            data: Arc::from(data),
+            sfnt,
+        }
+    }
+}
+
 // Splitting content-stream bytes into character codes.
 impl Font {
     /// The character codes of a string operand, split as [`Self::code_map`] says.
     pub fn codes(&self, bytes: &[u8]) -> Vec<u32> {
+        let mut out = Vec::new();
+        self.codes_into(bytes, &mut out);
+        out
+    }
+
+    /// [`Self::codes`] into `out` (emptied first), reusing its allocation.
+    pub fn codes_into(&self, bytes: &[u8], out: &mut Vec<u32>) {
+        out.clear();
         match &self.code_map {
-            CodeMap::OneByte => bytes.iter().map(|&b| b as u32).collect(),
-            CodeMap::Cid(cm) => cm.codes(bytes),
+            CodeMap::OneByte => out.extend(bytes.iter().map(|&b| b as u32)),
+            CodeMap::Cid(cm) => {
+                let mut rest = bytes;
+                while !rest.is_empty() {
+                    let (code, n) = cm.next_code(rest);
+                    out.push(code);
+                    rest = &rest[n..];
+                }
+            }
             CodeMap::Ucs2 => {
                 let units: Vec<u32> = bytes
                     .chunks(2)
                     .map(|p| ((p[0] as u32) << 8) | *p.get(1).unwrap_or(&0) as u32)
                     .collect();
-                let mut out = Vec::with_capacity(units.len());
                 let mut i = 0;
                 while i < units.len() {
                     let (u, next) = (units[i], units.get(i + 1).copied());
@@ -117,11 +152,9 @@ impl Font {
                         }
                     }
                 }
-                out
             }
             CodeMap::Utf8 => {
                 // Invalid sequences become one code per byte (no text; reported unresolved).
-                let mut out = Vec::new();
                 let mut rest = bytes;
                 while !rest.is_empty() {
                     let len = match rest[0] {
@@ -138,16 +171,17 @@ impl Font {
                     }
                     rest = tail;
                 }
-                out
             }
-            CodeMap::Utf32 => bytes
-                .chunks(4)
-                .map(|p| p.iter().fold(0u32, |a, &b| (a << 8) | b as u32))
-                .collect(),
-            _ => bytes
-                .chunks(2)
-                .map(|p| ((p[0] as u32) << 8) | *p.get(1).unwrap_or(&0) as u32)
-                .collect(),
+            CodeMap::Utf32 => out.extend(
+                bytes
+                    .chunks(4)
+                    .map(|p| p.iter().fold(0u32, |a, &b| (a << 8) | b as u32)),
+            ),
+            _ => out.extend(
+                bytes
+                    .chunks(2)
+                    .map(|p| ((p[0] as u32) << 8) | *p.get(1).unwrap_or(&0) as u32),
+            ),
         }
     }
 

@@ -33,9 +33,11 @@ pub fn fuzz_content(bytes: &[u8]) -> usize {
     interp.run(bytes, Some(&res), IDENTITY);
     let glyphs = std::mem::take(&mut interp.glyphs);
     let rules = std::mem::take(&mut interp.rules);
+    let texts: Vec<String> = glyphs.iter().map(|g| g.code.to_string()).collect();
     let placed: Vec<Placed> = glyphs
         .iter()
-        .map(|g| Placed::new(g, Some(g.code.to_string()), false))
+        .zip(&texts)
+        .map(|(g, t)| Placed::new(g, Some(t), false))
         .collect();
     layout::lines_with_rules(&placed, &rules)
         .iter()

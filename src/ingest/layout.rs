@@ -26,11 +26,11 @@ pub use super::content::Rule;
 
 /// A glyph with its resolved text, ready for layout.
 #[derive(Debug, Clone)]
-pub struct Placed {
+pub struct Placed<'a> {
     /// Index into the page interpreter's font list.
     pub font: usize,
     /// The resolved text; `None` for an unresolved glyph.
-    pub text: Option<String>,
+    pub text: Option<&'a str>,
     /// Origin x in user space (y up).
     pub x: f32,
     /// Origin y in user space.
@@ -47,9 +47,9 @@ pub struct Placed {
     pub cjk: bool,
 }
 
-impl Placed {
+impl<'a> Placed<'a> {
     /// A glyph from the interpreter with the text it resolved to.
-    pub fn new(g: &super::content::RawGlyph, text: Option<String>, cjk: bool) -> Placed {
+    pub fn new(g: &super::content::RawGlyph, text: Option<&'a str>, cjk: bool) -> Placed<'a> {
         Placed {
             font: g.font,
             text,
@@ -396,7 +396,6 @@ fn finish(glyphs: &[Placed], order: &[usize], vertical: bool) -> LineLayout {
                 let latin = |p: &Placed| {
                     !p.cjk
                         && p.text
-                            .as_deref()
                             .and_then(|t| t.chars().next())
                             .is_some_and(|c| (c as u32) < 0x2E80)
                 };

@@ -41,6 +41,8 @@ use crate::tables::TableSet;
 use layout::{Gap, Placed};
 use resolve::{FontResolver, MappingSource};
 use serde::Serialize;
+use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -209,11 +211,21 @@ pub fn extract_bytes(
         .collect();
     warnings.extend(font_warnings);
     let mut tally = Tally::default();
+    let mut memo = Memo::default();
     let mut pages = Vec::new();
     for (number, raw, rules) in raw_pages {
-        let lines = page_lines(number, &raw, &rules, &fonts.fonts, &resolvers, &mut tally);
+        let lines = page_lines(
+            number,
+            &raw,
+            &rules,
+            &fonts.fonts,
+            &resolvers,
+            &mut memo,
+            &mut tally,
+        );
         pages.push(Page { number, lines });
     }
+    memo.count_sources(&mut tally.stats);
     if let Some(ocr_opts) = &opts.ocr {
         read_scans(
             bytes,
@@ -271,6 +283,91 @@ struct Tally {
     in_doubt: usize,
 }
 
+/// The document's glyph resolutions, one per distinct (font, code, glyph ID): a glyph's
+/// resolution depends on nothing else (the resolver's lazily matched table is the same for
+/// every glyph of the font), so a code drawn a thousand times is resolved once, in the order
+/// the glyphs come (the first use of a font's table, and its warnings, stay where they were).
+#[derive(Default)]
+struct Memo {
+    index: HashMap<(usize, u32, Option<u32>), usize, BuildHasherDefault<KeyHasher>>,
+    entries: Vec<Resolution>,
+}
+
+/// One memoised resolution and how many glyphs used it.
+struct Resolution {
+    resolved: resolve::Resolved,
+    /// Unresolved, with a table entry below the confidence floor.
+    in_doubt: bool,
+    /// Glyphs laid out with it (an overprint dropped by layout is not counted).
+    glyphs: std::cell::Cell<usize>,
+}
+
+impl Memo {
+    /// The resolution of `g` (resolved on first sight).
+    fn resolve(&mut self, resolvers: &[FontResolver], g: &content::RawGlyph) -> usize {
+        let next = self.entries.len();
+        let k = *self.index.entry((g.font, g.code, g.gid)).or_insert(next);
+        if k == next {
+            let resolver = &resolvers[g.font];
+            let resolved = resolver.resolve(g.code, g.gid);
+            let in_doubt = resolved.source == MappingSource::Unresolved
+                && g.gid.and_then(|gid| resolver.doubtful_entry(gid)).is_some();
+            self.entries.push(Resolution {
+                resolved,
+                in_doubt,
+                glyphs: std::cell::Cell::new(0),
+            });
+        }
+        k
+    }
+
+    /// Adds the glyphs by mapping source to `stats` (under each source's kebab-case name).
+    fn count_sources(&self, stats: &mut Stats) {
+        let mut by_source: Vec<(MappingSource, usize)> = Vec::new();
+        for e in &self.entries {
+            match by_source.iter_mut().find(|(s, _)| *s == e.resolved.source) {
+                Some((_, n)) => *n += e.glyphs.get(),
+                None => by_source.push((e.resolved.source, e.glyphs.get())),
+            }
+        }
+        for (s, n) in by_source {
+            if n > 0 {
+                *stats.by_source.entry(source_name(s)).or_default() += n;
+            }
+        }
+    }
+}
+
+/// A hasher for the memo's small integer keys (SipHash costs more than the lookup saves).
+#[derive(Default)]
+struct KeyHasher(u64);
+
+impl std::hash::Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(u64::from(b));
+        }
+    }
+    fn write_u64(&mut self, v: u64) {
+        self.0 = (self.0.rotate_left(5) ^ v).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+    fn write_u32(&mut self, v: u32) {
+        self.write_u64(u64::from(v));
+    }
+    fn write_usize(&mut self, v: usize) {
+        self.write_u64(v as u64);
+    }
+    fn write_u8(&mut self, v: u8) {
+        self.write_u64(u64::from(v));
+    }
+}
+
+/// What an unresolved glyph becomes in text output, as a string.
+const UNRESOLVED_STR: &str = "\u{FFFD}";
+
 /// A page's glyphs resolved and laid out into lines, each with its spans (runs of one
 /// font and provenance) and pieces (runs without gaps, within one table cell).
 fn page_lines(
@@ -279,16 +376,16 @@ fn page_lines(
     rules: &[content::Rule],
     fonts: &[font::Font],
     resolvers: &[FontResolver],
+    memo: &mut Memo,
     tally: &mut Tally,
 ) -> Vec<Line> {
-    let resolved: Vec<_> = raw
-        .iter()
-        .map(|g| resolvers[g.font].resolve(g.code, g.gid))
-        .collect();
+    let ids: Vec<usize> = raw.iter().map(|g| memo.resolve(resolvers, g)).collect();
+    let memo = &*memo;
+    let resolved = |i: usize| &memo.entries[ids[i]];
     let placed: Vec<Placed> = raw
         .iter()
-        .zip(&resolved)
-        .map(|(g, r)| Placed::new(g, r.text.clone(), fonts[g.font].cjk))
+        .enumerate()
+        .map(|(i, g)| Placed::new(g, resolved(i).resolved.text.as_deref(), fonts[g.font].cjk))
         .collect();
     let mut lines = Vec::new();
     let (layouts, cell_box) = layout::lines_and_cells(&placed, rules);
@@ -297,37 +394,25 @@ fn page_lines(
         let mut spans: Vec<Span> = Vec::new();
         let mut pieces: Vec<Piece> = Vec::new();
         for &(i, gap) in &ll.glyphs {
-            let (g, r) = (&raw[i], &resolved[i]);
+            let (g, e) = (&raw[i], resolved(i));
+            let r = &e.resolved;
             let gap_text = match gap {
                 Gap::None => "",
                 Gap::Space => " ",
                 Gap::Ideographic => "\u{3000}",
             };
             text.push_str(gap_text);
-            let glyph_text = r
-                .text
-                .clone()
-                .unwrap_or_else(|| UNRESOLVED_CHAR.to_string());
-            text.push_str(&glyph_text);
+            let glyph_text = r.text.as_deref().unwrap_or(UNRESOLVED_STR);
+            text.push_str(glyph_text);
             tally.stats.glyphs += 1;
-            *tally
-                .stats
-                .by_source
-                .entry(source_name(r.source))
-                .or_default() += 1;
+            e.glyphs.set(e.glyphs.get() + 1);
             let unresolved = usize::from(r.source == MappingSource::Unresolved);
             tally.stats.unresolved += unresolved;
-            if unresolved > 0 {
-                tally.in_doubt += usize::from(
-                    g.gid
-                        .and_then(|gid| resolvers[g.font].doubtful_entry(gid))
-                        .is_some(),
-                );
-            }
+            tally.in_doubt += usize::from(e.in_doubt);
             let [x0, y0, x1, y1] = glyph_bbox(g);
             match pieces.last_mut() {
                 Some(p) if gap == Gap::None && p.cell == cell_box[i] => {
-                    p.text.push_str(&glyph_text);
+                    p.text.push_str(glyph_text);
                     p.bbox = [
                         p.bbox[0].min(x0),
                         p.bbox[1].min(y0),
@@ -337,23 +422,26 @@ fn page_lines(
                 }
                 _ => pieces.push(Piece {
                     gap: gap_text,
-                    text: glyph_text.clone(),
+                    text: glyph_text.to_string(),
                     bbox: [x0, y0, x1, y1],
                     cell: cell_box[i],
                 }),
             }
-            let table = (r.source == MappingSource::Table)
-                .then(|| resolvers[g.font].table().map(|t| t.name.clone()))
-                .flatten();
+            let table = if r.source == MappingSource::Table {
+                resolvers[g.font].table().map(|t| t.name.as_str())
+            } else {
+                None
+            };
+            let font = &fonts[g.font].basefont;
             match spans.last_mut() {
                 Some(s)
-                    if s.font == fonts[g.font].basefont
+                    if s.font == *font
                         && s.source == r.source
-                        && s.table == table
+                        && s.table.as_deref() == table
                         && s.tounicode_distrust == r.tounicode_distrust =>
                 {
                     s.text.push_str(gap_text);
-                    s.text.push_str(&glyph_text);
+                    s.text.push_str(glyph_text);
                     s.codes.push(g.code);
                     s.gids.push(g.gid);
                     s.confidence = s.confidence.min(r.confidence);
@@ -373,12 +461,12 @@ fn page_lines(
                     }
                     spans.push(Span {
                         page: number,
-                        text: glyph_text,
-                        font: fonts[g.font].basefont.clone(),
+                        text: glyph_text.to_string(),
+                        font: font.clone(),
                         codes: vec![g.code],
                         gids: vec![g.gid],
                         source: r.source,
-                        table,
+                        table: table.map(String::from),
                         confidence: r.confidence,
                         tounicode_distrust: r.tounicode_distrust,
                         bbox: [x0, y0, x1, y1],

@@ -3,7 +3,10 @@
 //! per-document [`Meter`] (every decode is charged to it).
 
 use super::budget::{Budget, Meter};
-use lopdf::{Object, Stream};
+use lopdf::{Object, ObjectId, Stream};
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
 
 /// A loaded document plus the limits that apply to it.
 pub struct Pdf {
@@ -15,6 +18,9 @@ pub struct Pdf {
     pub meter: Meter,
     /// What was odd about the file itself (read anyway).
     pub load_warnings: Vec<String>,
+    /// Embedded font programs decoded and read so far, by stream object: fonts sharing one
+    /// (a simple and a Type0 font over the same subset) decode and parse it once.
+    programs: RefCell<HashMap<ObjectId, Rc<super::font::Program>>>,
 }
 
 /// Why a file could not be opened at all.
@@ -37,6 +43,7 @@ impl Pdf {
             max_stream_bytes,
             meter: Meter::default(),
             load_warnings: Vec::new(),
+            programs: RefCell::default(),
         }
     }
 
@@ -89,6 +96,7 @@ impl Pdf {
                             max_stream_bytes,
                             meter: Meter::new(budget),
                             load_warnings,
+                            programs: RefCell::default(),
                         });
                     }
                     return Err(LoadFailure::Encrypted {
@@ -113,6 +121,7 @@ impl Pdf {
             max_stream_bytes,
             meter: Meter::new(budget),
             load_warnings,
+            programs: RefCell::default(),
         })
     }
 
@@ -137,6 +146,30 @@ impl Pdf {
             return Err("not decoded: the document is over its budget".into());
         }
         Ok(b)
+    }
+
+    /// An embedded font program (stream `s`, object `id` when it is a reference), decoded
+    /// and read by `read` once per document. Every use is charged to the meter as a decode
+    /// of its bytes would be, so the budget runs out where it did when each font decoded its
+    /// own copy.
+    pub(crate) fn program(
+        &self,
+        id: Option<ObjectId>,
+        s: &Stream,
+        read: impl FnOnce(Vec<u8>) -> super::font::Program,
+    ) -> Result<Rc<super::font::Program>, String> {
+        let cached = id.and_then(|id| self.programs.borrow().get(&id).cloned());
+        let Some(p) = cached else {
+            let p = Rc::new(read(self.stream_bytes(s)?));
+            if let Some(id) = id {
+                self.programs.borrow_mut().insert(id, Rc::clone(&p));
+            }
+            return Ok(p);
+        };
+        if self.meter.exhausted() || !self.meter.charge_bytes(p.data.len()) {
+            return Err("not decoded: the document is over its budget".into());
+        }
+        Ok(p)
     }
 
     fn decode(&self, s: &Stream) -> Result<Vec<u8>, String> {

@@ -143,8 +143,9 @@ impl Collection {
     }
 }
 
-/// A collection's CID → text: `spans[cid]` is the text's byte range in `text`
-/// (`u32::MAX` start: unmapped).
+/// A collection's CID → text: `spans[cid]` is the text's byte range in `text` (empty:
+/// unmapped; every mapped CID has some text, and the zeroed table costs no page until
+/// written).
 struct DenseText {
     text: String,
     spans: Vec<(u32, u32)>,
@@ -153,7 +154,7 @@ struct DenseText {
 impl DenseText {
     fn get(&'static self, cid: u32) -> Option<&'static str> {
         let &(start, end) = self.spans.get(cid as usize)?;
-        (start != u32::MAX).then(|| &self.text[start as usize..end as usize])
+        (end > start).then(|| &self.text[start as usize..end as usize])
     }
 
     /// The generated form only: `%` comments, the one codespace `<0000> <ffff>`, and
@@ -165,27 +166,47 @@ impl DenseText {
         // Hex digits only (the generated form): anything else gives `None`, and the
         // general parser serves. Each line's bytes and UTF-16 units are decoded once, and
         // a range's text written straight into `text`: ~65k CIDs per collection.
-        fn hex(tok: &str) -> Option<Vec<u8>> {
+        /// A token's bytes, decoded on the stack (no allocation per token): the generated
+        /// tokens hold at most 16 bytes; a longer one than 64 is not the generated form.
+        struct Hex {
+            bytes: [u8; 64],
+            len: usize,
+        }
+        impl std::ops::Deref for Hex {
+            type Target = [u8];
+            fn deref(&self) -> &[u8] {
+                &self.bytes[..self.len]
+            }
+        }
+        fn hex(tok: &str) -> Option<Hex> {
             let h = tok.strip_prefix('<')?.strip_suffix('>')?.as_bytes();
-            if h.is_empty() || h.len() % 2 != 0 {
+            if h.is_empty() || h.len() % 2 != 0 || h.len() > 128 {
                 return None;
             }
             let nibble = |b: u8| (b as char).to_digit(16);
-            h.chunks_exact(2)
-                .map(|p| Some(((nibble(p[0])? << 4) | nibble(p[1])?) as u8))
-                .collect()
+            let mut out = Hex {
+                bytes: [0; 64],
+                len: h.len() / 2,
+            };
+            for (o, p) in out.bytes.iter_mut().zip(h.chunks_exact(2)) {
+                *o = ((nibble(p[0])? << 4) | nibble(p[1])?) as u8;
+            }
+            Some(out)
         }
         fn code(tok: &str) -> Option<usize> {
             let b = hex(tok)?;
             (b.len() == 2).then(|| (usize::from(b[0]) << 8) | usize::from(b[1]))
         }
         /// What `cmap::utf16be` decodes `bytes` into, as code units (an odd last byte is
-        /// the high half of a unit).
-        fn units(bytes: &[u8]) -> Vec<u16> {
-            bytes
-                .chunks(2)
-                .map(|p| ((p[0] as u16) << 8) | *p.get(1).unwrap_or(&0) as u16)
-                .collect()
+        /// the high half of a unit); at most 32 units (`bytes` is a [`Hex`]).
+        fn units(bytes: &[u8]) -> ([u16; 32], usize) {
+            let mut out = [0u16; 32];
+            let mut n = 0;
+            for (o, p) in out.iter_mut().zip(bytes.chunks(2)) {
+                *o = ((p[0] as u16) << 8) | *p.get(1).unwrap_or(&0) as u16;
+                n += 1;
+            }
+            (out, n)
         }
         fn set(d: &mut DenseText, cid: usize, units: &[u16]) -> Option<()> {
             let start = u32::try_from(d.text.len()).ok()?;
@@ -202,7 +223,7 @@ impl DenseText {
         }
         let mut d = DenseText {
             text: String::new(),
-            spans: vec![(u32::MAX, 0); 1 << 16],
+            spans: vec![(0, 0); 1 << 16],
         };
         let (mut range, mut chars) = (false, false);
         let mut entries = 0usize;
@@ -237,12 +258,13 @@ impl DenseText {
                     }
                     if dst.len() % 2 == 0 {
                         // `utf16_plus` adds n to the last unit, modulo 2^16.
-                        let mut u = units(&dst);
+                        let (mut u, len) = units(&dst);
+                        let u = &mut u[..len];
                         let last = u.len().checked_sub(1)?;
                         let first = u[last];
                         for n in 0..=(b - a) {
                             u[last] = first.wrapping_add(n as u16);
-                            set(&mut d, a + n, &u)?;
+                            set(&mut d, a + n, u)?;
                         }
                     } else {
                         for n in 0..=(b - a) {
@@ -252,7 +274,8 @@ impl DenseText {
                     entries += b - a + 1;
                 }
                 [cid, dst] if chars => {
-                    set(&mut d, code(cid)?, &units(&hex(dst)?))?;
+                    let (u, len) = units(&hex(dst)?);
+                    set(&mut d, code(cid)?, &u[..len])?;
                     entries += 1;
                 }
                 _ => return None,

@@ -180,6 +180,17 @@ type Found = (
 /// Deciphers the unresolved glyphs of `doc` from its own text and applies the readings that
 /// reach the calibrated threshold (see the module docs).
 pub fn learn_unresolved(doc: &mut Document, lm: &crate::lm::CharLm, opts: &Options) -> Outcome {
+    learn_unresolved_with(doc, &|| lm, opts)
+}
+
+/// [`learn_unresolved`] with the language model asked for only when a font has enough
+/// unresolved glyphs to learn from ([`Options::min_glyphs`]): most documents with a few
+/// unresolved glyphs never need it, and parsing it is most of their cost.
+pub fn learn_unresolved_with<'l>(
+    doc: &mut Document,
+    lm: &dyn Fn() -> &'l crate::lm::CharLm,
+    opts: &Options,
+) -> Outcome {
     let mut outcome = Outcome::default();
     if doc.stats.unresolved == 0 {
         return outcome;
@@ -220,7 +231,7 @@ pub fn learn_unresolved(doc: &mut Document, lm: &crate::lm::CharLm, opts: &Optio
             doc,
             &slots,
             &font,
-            lm,
+            lm(),
             opts,
             budget,
             &mut readings,

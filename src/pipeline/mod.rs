@@ -167,9 +167,10 @@ impl Pipeline {
                 // Only glyphs left unresolved are learned (`learn_unresolved` returns
                 // nothing otherwise): the model is not even parsed for the rest.
                 let learned = if self.options.learn && glyphs.stats.unresolved > 0 {
-                    crate::ingest::selflearn::learn_unresolved(
+                    // The model is parsed only if some font has enough glyphs to learn.
+                    crate::ingest::selflearn::learn_unresolved_with(
                         &mut glyphs,
-                        self.lm.get(),
+                        &|| self.lm.get(),
                         &Default::default(),
                     )
                 } else {

@@ -58,6 +58,20 @@ pub struct Operations<'a> {
     /// Where `slow` started.
     handover: usize,
     done: bool,
+    /// The operands of the operation read last (reused: no allocation per operation).
+    operands: Vec<Object>,
+    /// The operation lopdf read last, for [`Self::next_ref`].
+    last: Operation,
+}
+
+/// What reading one operation here gave.
+enum Step<'a> {
+    /// An operation: its operator (its operands are in `Operations::operands`).
+    Op(&'a str),
+    /// Where lopdf's iterator ends without error.
+    End,
+    /// The rest of the stream is lopdf's (`Operations::slow` is set).
+    Slow,
 }
 
 impl<'a> Operations<'a> {
@@ -70,6 +84,8 @@ impl<'a> Operations<'a> {
             slow: None,
             handover: 0,
             done: false,
+            operands: Vec::new(),
+            last: Operation::new("", Vec::new()),
         }
     }
 
@@ -389,9 +405,10 @@ impl<'a> Operations<'a> {
         }
     }
 
-    /// One operation: lopdf's `operation` (comments, operands, operator, white space).
-    /// `Ok(None)`: where lopdf's iterator ends without error.
-    fn operation(&mut self) -> Read<Option<Operation>> {
+    /// One operation: lopdf's `operation` (comments, operands, operator, white space); the
+    /// operands go to `self.operands` (empty on entry). `Ok(None)`: where lopdf's iterator
+    /// ends without error.
+    fn operation(&mut self) -> Read<Option<&'a str>> {
         loop {
             if !self.comment() {
                 break;
@@ -404,7 +421,6 @@ impl<'a> Operations<'a> {
         if self.rest().starts_with(b"BI") {
             return Err(Fallback);
         }
-        let mut operands = Vec::new();
         loop {
             let Some(c) = self.peek() else {
                 return Err(Fallback);
@@ -436,15 +452,59 @@ impl<'a> Operations<'a> {
                         return Err(Fallback);
                     }
                     // ASCII by construction.
-                    let operator = std::str::from_utf8(&self.input[start..self.pos])
-                        .map_err(|_| Fallback)?
-                        .to_string();
+                    let input: &'a [u8] = self.input;
+                    let operator =
+                        std::str::from_utf8(&input[start..self.pos]).map_err(|_| Fallback)?;
                     self.white_space();
-                    return Ok(Some(Operation { operator, operands }));
+                    return Ok(Some(operator));
                 }
             };
-            operands.push(operand);
+            self.operands.push(operand);
             self.white_space();
+        }
+    }
+
+    /// Reads the next operation here, or hands the rest of the stream to lopdf.
+    fn step(&mut self) -> Step<'a> {
+        if !self.started {
+            self.started = true;
+            self.white_space();
+        }
+        let start = self.pos;
+        self.operands.clear();
+        match self.operation() {
+            Ok(Some(operator)) => Step::Op(operator),
+            Ok(None) => {
+                self.done = true;
+                Step::End
+            }
+            Err(Fallback) => {
+                self.handover = start;
+                self.slow = Some(Content::decode_iter(&self.input[start..]));
+                Step::Slow
+            }
+        }
+    }
+
+    /// The next operation as the iterator gives it, without copying it out: (operator,
+    /// operands), valid until the next call.
+    pub fn next_ref(&mut self) -> Option<lopdf::Result<(&str, &[Object])>> {
+        if self.slow.is_none() {
+            if self.done {
+                return None;
+            }
+            match self.step() {
+                Step::Op(operator) => return Some(Ok((operator, &self.operands))),
+                Step::End => return None,
+                Step::Slow => {}
+            }
+        }
+        match self.slow.as_mut()?.next()? {
+            Ok(op) => {
+                self.last = op;
+                Some(Ok((&self.last.operator, &self.last.operands)))
+            }
+            Err(e) => Some(Err(e)),
         }
     }
 }
@@ -459,22 +519,13 @@ impl Iterator for Operations<'_> {
         if self.done {
             return None;
         }
-        if !self.started {
-            self.started = true;
-            self.white_space();
-        }
-        let start = self.pos;
-        match self.operation() {
-            Ok(Some(op)) => Some(Ok(op)),
-            Ok(None) => {
-                self.done = true;
-                None
-            }
-            Err(Fallback) => {
-                self.handover = start;
-                let slow = self.slow.insert(Content::decode_iter(&self.input[start..]));
-                slow.next()
-            }
+        match self.step() {
+            Step::Op(operator) => Some(Ok(Operation {
+                operator: operator.to_string(),
+                operands: std::mem::take(&mut self.operands),
+            })),
+            Step::End => None,
+            Step::Slow => self.slow.as_mut()?.next(),
         }
     }
 }

@@ -9,7 +9,7 @@ use super::encoding::{
     self, cff_builtin_encoding, cff_cids_differ_from_gids, parse_cid_widths, post_glyph_chars,
     simple_code_gids, simple_encoding, type1_builtin_encoding,
 };
-use super::{CodeMap, Font, read_embedded};
+use super::{CodeMap, Font, Program};
 use crate::ingest::cmap::{CidCMap, ToUnicode};
 use crate::ingest::pdf::{Pdf, name_of, number};
 use crate::ingest::predefined::{self, Collection};
@@ -392,10 +392,14 @@ impl Font {
                 continue;
             };
             self.embedded = true;
-            match pdf.stream_bytes(s) {
-                Ok(data) => match read_embedded(&data) {
-                    Ok((map, n)) => self.read_sfnt_program(data, map, n),
-                    Err(e) => self.read_bare_program(key, &data, &e, simple, basefont, warnings),
+            let id = match d.get(key) {
+                Ok(Object::Reference(id)) => Some(*id),
+                _ => None,
+            };
+            match pdf.program(id, s, Program::read) {
+                Ok(p) => match &p.sfnt {
+                    Ok((map, n)) => self.read_sfnt_program(Arc::clone(&p.data), map.clone(), *n),
+                    Err(e) => self.read_bare_program(key, &p.data, e, simple, basefont, warnings),
                 },
                 Err(e) => warnings.push(format!("font {basefont}: embedded font stream: {e}")),
             }
@@ -405,7 +409,7 @@ impl Font {
 
     /// An sfnt program (TrueType/OpenType): its cmap reversed, glyph count, a simple
     /// TrueType's code → GID map and `post` names.
-    fn read_sfnt_program(&mut self, data: Vec<u8>, map: HashMap<u32, char>, n: u32) {
+    fn read_sfnt_program(&mut self, data: Arc<[u8]>, map: HashMap<u32, char>, n: u32) {
         self.embedded_cmap = (!map.is_empty()).then_some(map);
         self.embedded_glyphs = Some(n);
         if self.code_map == CodeMap::OneByte {
@@ -423,7 +427,7 @@ impl Font {
                 }
             }
         }
-        self.program = Some(Arc::from(data));
+        self.program = Some(data);
     }
 
     /// A program that is not sfnt: bare CFF (CID-keyed or Type1C) or Type 1.

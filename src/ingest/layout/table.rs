@@ -352,10 +352,10 @@ mod tests {
             y1,
         }
     }
-    fn g(x: f32, y: f32) -> Placed {
+    fn g(x: f32, y: f32) -> Placed<'static> {
         Placed {
             font: 0,
-            text: Some("字".into()),
+            text: Some("字"),
             x,
             y,
             x_end: x + 10.0,

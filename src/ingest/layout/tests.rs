@@ -1,9 +1,9 @@
 use super::*;
 
-fn g(text: &str, x: f32, y: f32, vertical: bool) -> Placed {
+fn g(text: &str, x: f32, y: f32, vertical: bool) -> Placed<'_> {
     Placed {
         font: 0,
-        text: Some(text.into()),
+        text: Some(text),
         x,
         y,
         x_end: if vertical { x } else { x + 10.0 },
@@ -26,7 +26,7 @@ fn render(glyphs: &[Placed]) -> Vec<String> {
                         Gap::Space => " ",
                         Gap::Ideographic => "\u{3000}",
                     };
-                    format!("{p}{}", glyphs[i].text.clone().unwrap_or_default())
+                    format!("{p}{}", glyphs[i].text.unwrap_or_default())
                 })
                 .collect()
         })
@@ -46,10 +46,10 @@ fn lines_by_baseline_and_overprint_once() {
 }
 
 /// `text` laid out from x = `x0`, one glyph per 10 units, on baseline `y`.
-fn run(text: &str, x0: f32, y: f32) -> Vec<Placed> {
-    text.chars()
+fn run(text: &str, x0: f32, y: f32) -> Vec<Placed<'_>> {
+    text.char_indices()
         .enumerate()
-        .map(|(k, c)| g(&c.to_string(), x0 + 10.0 * k as f32, y, false))
+        .map(|(k, (at, c))| g(&text[at..at + c.len_utf8()], x0 + 10.0 * k as f32, y, false))
         .collect()
 }
 
@@ -165,7 +165,7 @@ fn render_ruled(glyphs: &[Placed], rules: &[Rule]) -> Vec<String> {
                         Gap::Space => " ",
                         Gap::Ideographic => "\u{3000}",
                     };
-                    format!("{p}{}", glyphs[i].text.clone().unwrap_or_default())
+                    format!("{p}{}", glyphs[i].text.unwrap_or_default())
                 })
                 .collect()
         })

@@ -12,9 +12,31 @@ fn both(content: &[u8]) -> (Vec<String>, Vec<String>) {
     (fast, slow)
 }
 
+/// The operations as [`Operations::next_ref`] lends them, in the iterator's `Debug` form.
+fn borrowed(content: &[u8]) -> Vec<String> {
+    let mut ops = Operations::new(content);
+    let mut out = Vec::new();
+    while let Some(r) = ops.next_ref() {
+        out.push(match r {
+            Ok((operator, operands)) => {
+                format!("{:?}", Operation::new(operator, operands.to_vec()))
+            }
+            Err(e) => format!("error: {e}"),
+        });
+    }
+    out
+}
+
 fn assert_same(content: &[u8]) {
     let (fast, slow) = both(content);
     assert_eq!(fast, slow, "stream {:?}", String::from_utf8_lossy(content));
+    // The interpreter's borrowed reading is the iterator's, operation for operation.
+    assert_eq!(
+        borrowed(content),
+        fast,
+        "stream {:?}",
+        String::from_utf8_lossy(content)
+    );
 }
 
 /// Streams covering the grammar, and the edges where lopdf stops or reads oddly.
