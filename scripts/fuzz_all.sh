@@ -5,6 +5,8 @@
 # target found something.
 #
 # usage: scripts/fuzz_all.sh SECONDS [TARGET...]
+#   PARALLEL=1: run the targets at the same time (each for SECONDS of wall time, sharing the
+#   cores), for when SECONDS × targets is longer than the time there is.
 #   needs: rustup's nightly toolchain and cargo-fuzz (`cargo install cargo-fuzz`)
 #   corpora: fuzz/corpus/TARGET (kept between runs; seeded here from tests/fixtures when
 #   empty); logs: fuzz/logs/TARGET-TIME.log; crashes: fuzz/artifacts/TARGET/
@@ -59,29 +61,39 @@ done
 
 summary=()
 found=0
-for t in "${targets[@]}"; do
-  seed "$t"
-  log=logs/$t-$(date -u +%Y%m%dT%H%M%SZ).log
-  before=$(ls "artifacts/$t" 2>/dev/null | wc -l)
-  echo "fuzzing $t for ${secs}s: $log"
+stamp=$(date -u +%Y%m%dT%H%M%SZ)
+declare -A before
+run_one() {
+  local t=$1
   nice -n 19 cargo +nightly fuzz run "$t" "corpus/$t" -- \
     -max_total_time="$secs" -max_len="$(max_len "$t")" -timeout=30 -rss_limit_mb=4096 \
-    -print_final_stats=1 >"$log" 2>&1
-  rc=$?
+    -print_final_stats=1 >"logs/$t-$stamp.log" 2>&1
+  echo $? >"logs/$t-$stamp.rc"
+}
+for t in "${targets[@]}"; do
+  seed "$t"
+  before[$t]=$(ls "artifacts/$t" 2>/dev/null | wc -l)
+  echo "fuzzing $t for ${secs}s: logs/$t-$stamp.log"
+  if [ "${PARALLEL:-0}" = 1 ]; then run_one "$t" & else run_one "$t"; fi
+done
+wait
+for t in "${targets[@]}"; do
+  log=logs/$t-$stamp.log
+  rc=$(cat "logs/$t-$stamp.rc")
   after=$(ls "artifacts/$t" 2>/dev/null | wc -l)
   runs=$(grep -oE 'stat::number_of_executed_units: *[0-9]+' "$log" | grep -oE '[0-9]+$' | tail -1)
   rss=$(grep -oE 'stat::peak_rss_mb: *[0-9]+' "$log" | grep -oE '[0-9]+$' | tail -1)
   cov=$(grep -oE 'cov: [0-9]+' "$log" | tail -1 | grep -oE '[0-9]+')
   ft=$(grep -oE 'ft: [0-9]+' "$log" | tail -1 | grep -oE '[0-9]+')
   corpus=$(ls "corpus/$t" | wc -l)
-  new=$((after - before))
+  new=$((after - before[$t]))
   [ "$rc" -ne 0 ] || [ "$new" -gt 0 ] && found=1
   summary+=("$(printf '%-15s rc=%-3s runs=%-10s cov=%-6s ft=%-7s corpus=%-6s peak_rss_mb=%-5s new_artifacts=%s' \
     "$t" "$rc" "${runs:-?}" "${cov:-?}" "${ft:-?}" "$corpus" "${rss:-?}" "$new")")
 done
 
 echo
-echo "fuzz_all.sh: ${secs}s per target, $(date -u +%Y-%m-%dT%H:%MZ), $(cargo fuzz --version 2>/dev/null)"
+echo "fuzz_all.sh: ${secs}s per target (parallel=${PARALLEL:-0}), $(date -u +%Y-%m-%dT%H:%MZ), $(cargo fuzz --version 2>/dev/null)"
 printf '%s\n' "${summary[@]}"
 [ "$found" -eq 0 ] && echo "no crash, timeout or out-of-memory" || echo "FOUND SOMETHING: see fuzz/artifacts and the logs"
 exit "$found"
