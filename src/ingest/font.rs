@@ -90,7 +90,7 @@ pub struct Font {
 
 /// An embedded font program as decoded, and what reading it as sfnt gave (its reversed
 /// cmap and glyph count, or why it is no sfnt): shared by the fonts that embed the same
-/// stream (see [`Pdf::program`]).
+/// stream (see `Pdf::program`).
 #[derive(Debug)]
 pub struct Program {
     /// The decoded program.

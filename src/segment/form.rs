@@ -6,7 +6,7 @@
 //! 事業期間, 会計区分, 新規/継続, 成果目標, 補助対象). Values go through the typed parsers
 //! ([`super::amounts`]): amounts in yen, rates normalised, years Gregorian.
 //!
-//! It also records where each field was read ([`FieldSource`]) and flags sheets whose title
+//! It also records where each field was read ([`FieldSource`](super::FieldSource)) and flags sheets whose title
 //! was read but no field (`no_fields`), and sheets whose fields were read under an
 //! unreadable title (`untitled`) — such a sheet is never dropped silently.
 
