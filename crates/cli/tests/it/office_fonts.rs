@@ -155,7 +155,7 @@ fn twins(a: char, b: char) -> bool {
 /// Writes `pdf` with the ToUnicode of every Type0 font whose canonical BaseFont is
 /// `canonical` removed; returns the new file and the subset-tagged names of those fonts.
 fn without_tounicode(
-    pdf: &PathBuf,
+    pdf: &std::path::Path,
     canonical: &str,
     dir: &std::path::Path,
 ) -> (PathBuf, Vec<String>) {
