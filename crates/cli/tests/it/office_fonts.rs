@@ -257,26 +257,25 @@ fn read_without_tounicode(name: &str, canonical: &str) -> Reading {
 #[test]
 fn yu_gothic_without_tounicode_reads_through_the_shipped_table() {
     // besshi5's Regular font has a one-entry ToUnicode: too little to compare.
-    for name in ["jp-mlit-kinki-nara-setsumeisho.pdf"] {
-        let r = read_without_tounicode(name, "YuGothic-Regular");
-        let total = r.right + r.twins.len() + r.wrong.len() + r.unresolved;
-        eprintln!(
-            "{name}: YuGothic-Regular without ToUnicode: {} of {total} glyphs right, {} its twin, {} wrong, {} unresolved; twins: {:?}; wrong: {:?}",
-            r.right,
-            r.twins.len(),
-            r.wrong.len(),
-            r.unresolved,
-            r.twins,
-            r.wrong
-        );
-        assert!(total >= 100, "{name}: only {total} glyphs compared");
-        // Never a confident wrong character; nearly every glyph read.
-        assert!(r.wrong.is_empty(), "{name}: wrong characters {:?}", r.wrong);
-        assert!(r.twins.len() <= 5, "{name}: twins {:?}", r.twins);
-        assert!(
-            r.right as f64 >= 0.95 * total as f64,
-            "{name}: {} of {total} right",
-            r.right
-        );
-    }
+    let name = "jp-mlit-kinki-nara-setsumeisho.pdf";
+    let r = read_without_tounicode(name, "YuGothic-Regular");
+    let total = r.right + r.twins.len() + r.wrong.len() + r.unresolved;
+    eprintln!(
+        "{name}: YuGothic-Regular without ToUnicode: {} of {total} glyphs right, {} its twin, {} wrong, {} unresolved; twins: {:?}; wrong: {:?}",
+        r.right,
+        r.twins.len(),
+        r.wrong.len(),
+        r.unresolved,
+        r.twins,
+        r.wrong
+    );
+    assert!(total >= 100, "{name}: only {total} glyphs compared");
+    // Never a confident wrong character; nearly every glyph read.
+    assert!(r.wrong.is_empty(), "{name}: wrong characters {:?}", r.wrong);
+    assert!(r.twins.len() <= 5, "{name}: twins {:?}", r.twins);
+    assert!(
+        r.right as f64 >= 0.95 * total as f64,
+        "{name}: {} of {total} right",
+        r.right
+    );
 }
