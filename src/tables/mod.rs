@@ -353,6 +353,38 @@ const JAPANESE_NAMES: &[(&str, &str)] = &[
     ("メイリオ", "Meiryo"),
     ("游ゴシック", "YuGothic"),
     ("游明朝", "YuMincho"),
+    // Word writes Yu fonts as family + style (`游ゴシック Bold`): the weights are separate
+    // fonts, so the style is kept.
+    ("游ゴシック Light", "YuGothic-Light"),
+    ("游ゴシック Regular", "YuGothic-Regular"),
+    ("游ゴシック Medium", "YuGothic-Medium"),
+    ("游ゴシック Bold", "YuGothic-Bold"),
+    ("游明朝 Light", "YuMincho-Light"),
+    ("游明朝 Regular", "YuMincho-Regular"),
+    ("游明朝 Demibold", "YuMincho-Demibold"),
+    ("Meiryo UI", "MeiryoUI"),
+    ("メイリオ UI", "MeiryoUI"),
+    // The HG fonts bundled with Microsoft Office (PostScript names as embedded PDFs show
+    // them next to the Japanese ones with the same glyph count).
+    ("HGｺﾞｼｯｸE", "HGGothicE"),
+    ("HGPｺﾞｼｯｸE", "HGPGothicE"),
+    ("HGSｺﾞｼｯｸE", "HGSGothicE"),
+    ("HGｺﾞｼｯｸM", "HGGothicM"),
+    ("HGPｺﾞｼｯｸM", "HGPGothicM"),
+    ("HGSｺﾞｼｯｸM", "HGSGothicM"),
+    ("HG丸ｺﾞｼｯｸM-PRO", "HGMaruGothicMPRO"),
+    ("HG明朝E", "HGMinchoE"),
+    ("HGP明朝E", "HGPMinchoE"),
+    ("HGS明朝E", "HGSMinchoE"),
+    ("HG明朝B", "HGMinchoB"),
+    ("HGP明朝B", "HGPMinchoB"),
+    ("HGS明朝B", "HGSMinchoB"),
+    ("HG創英角ｺﾞｼｯｸUB", "HGSoeiKakugothicUB"),
+    ("HGP創英角ｺﾞｼｯｸUB", "HGPSoeiKakugothicUB"),
+    ("HGS創英角ｺﾞｼｯｸUB", "HGSSoeiKakugothicUB"),
+    ("HG創英角ﾎﾟｯﾌﾟ体", "HGSoeiKakupoptai"),
+    ("HGP創英角ﾎﾟｯﾌﾟ体", "HGPSoeiKakupoptai"),
+    ("HGS創英角ﾎﾟｯﾌﾟ体", "HGSSoeiKakupoptai"),
 ];
 
 /// Every recognised spelling of [`JAPANESE_NAMES`] (spaces removed) → PostScript name.
@@ -395,20 +427,25 @@ pub fn canonical_basefont(basefont: &str) -> String {
             break;
         }
     }
-    for st in STYLE_SUFFIXES {
-        if let Some(rest) = s.strip_suffix(st).filter(|r| !r.is_empty()) {
-            s = rest;
-            break;
-        }
-    }
+    s = strip_style(s);
     let spaced_out: String = s.chars().filter(|c| *c != ' ').collect();
     match japanese_names()
         .get(s)
         .or_else(|| japanese_names().get(&spaced_out))
     {
-        Some(ps) => ps.to_string(),
+        // The PostScript name is canonical like any other (`游ゴシック Bold` →
+        // `YuGothic-Bold` → `YuGothic`, as the PostScript name itself gives).
+        Some(ps) => strip_style(ps).to_string(),
         None => s.to_string(),
     }
+}
+
+/// `s` without one [`STYLE_SUFFIXES`] suffix (never down to nothing).
+fn strip_style(s: &str) -> &str {
+    STYLE_SUFFIXES
+        .iter()
+        .find_map(|st| s.strip_suffix(st).filter(|r| !r.is_empty()))
+        .unwrap_or(s)
 }
 
 /// The shipped tables plus the sets added to them, decoded on first use

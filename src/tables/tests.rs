@@ -40,6 +40,26 @@ fn canonical_basefont_strips_tag_cmap_style_and_maps_japanese_names() {
     let (sjis, _, _) = encoding_rs::SHIFT_JIS.encode("ＭＳＰ明朝");
     let lossy = String::from_utf8_lossy(&sjis);
     assert_eq!(canonical_basefont(&format!("@{lossy}")), "MS-PMincho");
+    // Word's family + style names and the Office HG fonts, as Unicode and as lossy
+    // Shift_JIS, give what their PostScript names give.
+    for (jp, ps) in [
+        ("游ゴシックBold", "YuGothic-Bold"),
+        ("游ゴシックRegular", "YuGothic-Regular"),
+        ("Meiryo UI,Bold", "MeiryoUI"),
+        ("HG丸ｺﾞｼｯｸM-PRO", "HGMaruGothicMPRO"),
+        ("HGPｺﾞｼｯｸE", "HGPGothicE"),
+        ("HGS創英角ｺﾞｼｯｸUB", "HGSSoeiKakugothicUB"),
+    ] {
+        assert_eq!(canonical_basefont(jp), canonical_basefont(ps), "{jp}");
+        let (sjis, _, _) = encoding_rs::SHIFT_JIS.encode(jp);
+        let lossy = String::from_utf8_lossy(&sjis);
+        assert_eq!(
+            canonical_basefont(&format!("ABCDEF+{lossy}")),
+            canonical_basefont(ps),
+            "{jp}"
+        );
+    }
+    assert_eq!(canonical_basefont("YuGothic-Bold"), "YuGothic");
 }
 
 #[test]

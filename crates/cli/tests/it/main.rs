@@ -12,6 +12,7 @@ mod lm_cli;
 mod ms_fonts;
 mod ms_repair;
 mod ocr;
+mod office_fonts;
 mod parallel_identical;
 mod parquet;
 mod pdf_extract;
