@@ -45,8 +45,8 @@ pub struct Options {
     /// Fonts learned per document, most unresolved glyphs first (each is one learning run).
     pub max_fonts: usize,
     /// A font with fewer unresolved glyph occurrences is not learned: too little context for
-    /// any reading to reach the threshold (none did below 2,000 in the documents measured,
-    /// NOTES-pdfself.md), and one learning run costs tens of seconds whatever the size.
+    /// any reading to reach the threshold (none did below 2,000 in the documents measured),
+    /// and one learning run costs tens of seconds whatever the size.
     pub min_glyphs: usize,
     /// Unresolved glyph occurrences given to learning per document, over all fonts (the
     /// text is cut at a line end once reached): bounds the cost, the decipherment of a

@@ -4,7 +4,7 @@
 //! unresolved are deciphered from the document's own glyph sequences. The stripped
 //! ToUnicode is the truth.
 //!
-//! Split (see NOTES-pdfself.md): the generated documents of `../shared/corpus/pdf/`
+//! Split: the generated documents of `../shared/corpus/pdf/`
 //! (`*__full.pdf`: Chromium, ReportLab, LibreOffice, Office emulations, IPAex/IPAmj subsets)
 //! were looked at while building; the real ministry documents of
 //! `../shared/corpus/realworld/pdf/` (MLIT and MHLW, the fonts that carry a ToUnicode) are

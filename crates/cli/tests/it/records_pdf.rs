@@ -322,13 +322,8 @@ fn score(name: &str, seeds: std::ops::RangeInclusive<u64>, family: Family) -> ev
     report
 }
 
-#[test]
-fn tuning_sheets_precision_98_recall_90() {
-    let r = score("tuning", 1..=30, Family::Ruled);
-    assert_eq!(
-        r.produced_records, r.expected_records,
-        "one record per sheet, none per notice"
-    );
+/// The bar for records on sheets: field precision ≥ 98 %, recall ≥ 90 %.
+fn assert_precision_98_recall_90(r: &eval::Report) {
     assert!(
         r.overall.precision() >= 0.98,
         "precision {}",
@@ -337,18 +332,23 @@ fn tuning_sheets_precision_98_recall_90() {
     assert!(r.overall.recall() >= 0.90, "recall {}", r.overall.recall());
 }
 
-/// The held-out set: run once, at the end (see the module docs and NOTES-recgeo.md).
+#[test]
+fn tuning_sheets_precision_98_recall_90() {
+    let r = score("tuning", 1..=30, Family::Ruled);
+    assert_eq!(
+        r.produced_records, r.expected_records,
+        "one record per sheet, none per notice"
+    );
+    assert_precision_98_recall_90(&r);
+}
+
+/// The held-out set: run once, at the end (see the module docs and docs/records.md).
 #[test]
 #[ignore = "held-out set: run once on purpose with --ignored (needs chromium)"]
 fn held_out_sheets_precision_98_recall_90() {
     let r = score("held_out", 9001..=9060, Family::Ruled);
     assert_eq!(r.paired_records, r.expected_records);
-    assert!(
-        r.overall.precision() >= 0.98,
-        "precision {}",
-        r.overall.precision()
-    );
-    assert!(r.overall.recall() >= 0.90, "recall {}", r.overall.recall());
+    assert_precision_98_recall_90(&r);
 }
 
 /// Sheets without ruling lines (`plain.rs`), with 担当/補助対象/新規・継続: tuned on.
@@ -359,26 +359,16 @@ fn plain_tuning_sheets_precision_98_recall_90() {
         r.produced_records, r.expected_records,
         "one record per sheet, none per notice"
     );
-    assert!(
-        r.overall.precision() >= 0.98,
-        "precision {}",
-        r.overall.precision()
-    );
-    assert!(r.overall.recall() >= 0.90, "recall {}", r.overall.recall());
+    assert_precision_98_recall_90(&r);
 }
 
-/// Sheets without ruling lines, held out: run once, at the end (NOTES-rec15.md).
+/// Sheets without ruling lines, held out: run once, at the end (docs/records.md).
 #[test]
 #[ignore = "held-out set: run once on purpose with --ignored (needs chromium)"]
 fn plain_held_out_sheets_precision_98_recall_90() {
     let r = score("plain_held_out", 9101..=9160, Family::Plain);
     assert_eq!(r.paired_records, r.expected_records);
-    assert!(
-        r.overall.precision() >= 0.98,
-        "precision {}",
-        r.overall.precision()
-    );
-    assert!(r.overall.recall() >= 0.90, "recall {}", r.overall.recall());
+    assert_precision_98_recall_90(&r);
 }
 
 /// Layouts the reader was not built on (`varied.rs`: centred labels, no spacing, headed
@@ -390,27 +380,17 @@ fn varied_tuning_sheets_precision_98_recall_90() {
         r.produced_records, r.expected_records,
         "one record per sheet, none per prose page"
     );
-    assert!(
-        r.overall.precision() >= 0.98,
-        "precision {}",
-        r.overall.precision()
-    );
-    assert!(r.overall.recall() >= 0.90, "recall {}", r.overall.recall());
+    assert_precision_98_recall_90(&r);
 }
 
 /// Layouts the reader was not built on, held out: run once before and once after the work
-/// on them (docs/records.md, NOTES-rec15c.md).
+/// on them (docs/records.md).
 #[test]
 #[ignore = "held-out set: run once on purpose with --ignored (needs chromium)"]
 fn varied_held_out_sheets_precision_98_recall_90() {
     let r = score("varied_held_out", 9201..=9260, Family::Varied);
     assert_eq!(r.paired_records, r.expected_records);
-    assert!(
-        r.overall.precision() >= 0.98,
-        "precision {}",
-        r.overall.precision()
-    );
-    assert!(r.overall.recall() >= 0.90, "recall {}", r.overall.recall());
+    assert_precision_98_recall_90(&r);
 }
 
 /// The seed sample's PDF (its PR sheet, ToUnicode removed) reads the same by geometry as its
