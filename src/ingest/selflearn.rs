@@ -409,6 +409,47 @@ fn split_span(
     applied
 }
 
+/// The code point each glyph key is written as. Glyph order and the distances between
+/// glyphs are what the learner fits repertoire orders by (a block of the font is a run of
+/// consecutive IDs), so: a plain shift when the IDs fit in [`SLOTS`]; else the widest gaps
+/// between used IDs shortened, just enough to fit (MS Mincho's IDs run to U+3EBD: its JIS X
+/// 0213 glyphs lie past the slots, and ranks would lose every distance); ranks only for a
+/// font with more distinct glyphs than slots (its first [`SLOTS`]).
+fn slot_codes(keys: &BTreeSet<u32>) -> HashMap<u32, char> {
+    let ids: Vec<u32> = keys.iter().copied().collect();
+    let gaps: Vec<u32> = ids.windows(2).map(|w| w[1] - w[0]).collect();
+    let span = |cap: u32| -> u64 { gaps.iter().map(|&d| u64::from(d.min(cap))).sum() };
+    let fits = |cap: u32| span(cap) < u64::from(SLOTS);
+    if ids.len() > SLOTS as usize || !fits(1) {
+        return ids
+            .iter()
+            .zip(0..SLOTS)
+            .filter_map(|(&k, r)| Some((k, char::from_u32(BASE + r)?)))
+            .collect();
+    }
+    // The largest cap on a gap that still fits (a plain shift when the widest gap does).
+    let (mut lo, mut hi) = (1u32, gaps.iter().copied().max().unwrap_or(1));
+    while lo < hi {
+        let mid = lo + (hi - lo).div_ceil(2);
+        if fits(mid) {
+            lo = mid;
+        } else {
+            hi = mid - 1;
+        }
+    }
+    let mut at = 0u32;
+    let mut out = HashMap::with_capacity(ids.len());
+    for (i, &k) in ids.iter().enumerate() {
+        if i > 0 {
+            at += gaps[i - 1].min(lo);
+        }
+        if let Some(c) = char::from_u32(BASE + at) {
+            out.insert(k, c);
+        }
+    }
+    out
+}
+
 /// One learning run over the glyphs of `font`; readings that reach the threshold are
 /// added to `readings` and their spans to `found`. Returns the glyph occurrences learned
 /// from (at most `max_tokens`, cut at a line end).
@@ -435,21 +476,10 @@ fn learn_font(
             keys.extend((0..span.codes.len()).filter_map(|k| key(span, k)));
         }
     }
-    let (Some(&lo), Some(&hi)) = (keys.first(), keys.last()) else {
+    if keys.is_empty() {
         return 0;
-    };
-    // Glyph order kept (a shift) when the IDs fit, so the learner can fit repertoire
-    // orders; otherwise ranks (the first SLOTS glyphs).
-    let code_of: HashMap<u32, char> = if hi - lo < SLOTS {
-        keys.iter()
-            .filter_map(|&k| Some((k, char::from_u32(BASE + (k - lo))?)))
-            .collect()
-    } else {
-        keys.iter()
-            .zip(0..SLOTS)
-            .filter_map(|(&k, r)| Some((k, char::from_u32(BASE + r)?)))
-            .collect()
-    };
+    }
+    let code_of = slot_codes(&keys);
     let in_range = |c: char| (BASE..BASE + SLOTS).contains(&(c as u32));
     // The garbled text, one document line per text line; per text line, the slot index of
     // each character that is one of our glyphs.

@@ -94,3 +94,43 @@ fn a_document_without_unresolved_glyphs_is_left_alone() {
     assert_eq!(o.learned(), 0);
     assert_eq!(doc.pages[0].lines[0].text, "a");
 }
+
+#[test]
+fn glyph_ids_that_fit_are_shifted_as_they_are() {
+    let keys: BTreeSet<u32> = [3, 4, 10, 500].into_iter().collect();
+    let codes = slot_codes(&keys);
+    for k in keys {
+        assert_eq!(codes[&k] as u32, BASE + k - 3);
+    }
+}
+
+#[test]
+fn wide_glyph_ids_keep_their_near_distances_and_order() {
+    // MS Mincho's shape: a dense low range, a few glyphs far past the slots.
+    let mut keys: BTreeSet<u32> = (3..700).step_by(3).collect();
+    keys.extend([2_000, 2_001, 2_005, 0x3C48, 0x3C52, 0x3EBD]);
+    let codes = slot_codes(&keys);
+    assert_eq!(codes.len(), keys.len());
+    let ids: Vec<u32> = keys.iter().copied().collect();
+    for w in ids.windows(2) {
+        let (a, b) = (codes[&w[0]] as u32, codes[&w[1]] as u32);
+        assert!(a < b, "order kept");
+        // Only gaps wider than the slots allow are shortened; near glyphs keep their distance.
+        if w[1] - w[0] <= 10 {
+            assert_eq!(b - a, w[1] - w[0], "{w:?}");
+        }
+    }
+    assert!(
+        codes
+            .values()
+            .all(|&c| (BASE..BASE + SLOTS).contains(&(c as u32)))
+    );
+}
+
+#[test]
+fn more_glyphs_than_slots_fall_back_to_ranks() {
+    let keys: BTreeSet<u32> = (0..SLOTS + 10).map(|k| k * 2).collect();
+    let codes = slot_codes(&keys);
+    assert_eq!(codes.len(), SLOTS as usize);
+    assert_eq!(codes[&2] as u32, BASE + 1);
+}
