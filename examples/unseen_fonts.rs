@@ -8,7 +8,7 @@
 //!     scripts/unseen_fonts.sh            # installs the fonts, builds the held-out text,
 //!                                        # fits the calibration, runs both font splits
 //!     cargo run --example unseen_fonts -- [OPTIONS] TEXT FONT...
-//!     cargo run --example unseen_fonts -- --fit-calibration SPANS.tsv... > data/calibration.tsv
+//!     cargo run --example unseen_fonts -- --fit-calibration [--about TEXT] SPANS.tsv... > data/calibration.tsv
 //!
 //! A FONT is a font file, or `table:NAME` (a shipped table's own font: garbled through the
 //! table itself, which stays in the set — the known-font case).
@@ -172,29 +172,56 @@ fn read_spans(path: &str) -> anyhow::Result<Vec<(SpanEvidence, bool)>> {
 fn main() -> anyhow::Result<()> {
     let mut args: Vec<String> = std::env::args().skip(1).collect();
     if args.first().is_some_and(|a| a == "--fit-calibration") {
-        let mut samples = Vec::new();
-        for p in &args[1..] {
-            samples.extend(read_spans(p)?);
+        // `--about TEXT`: what the spans files hold (fonts' documents), for the header.
+        let mut files: Vec<String> = args[1..].to_vec();
+        let about = match files.iter().position(|a| a == "--about") {
+            Some(k) if k + 1 < files.len() => {
+                let v = files.remove(k + 1);
+                files.remove(k);
+                v
+            }
+            _ => "the unseen-font benchmark's tuning fonts and the shipped tables' own fonts, \
+                  documents 0..2 of the held-out text (manpages-ja)"
+                .to_string(),
+        };
+        // Each file is a set: the threshold must hold in every one (Calibration::fit_sets).
+        let mut sets = Vec::new();
+        // Per file: its name, spans read, and the fonts in it (the spans' first column).
+        let mut listing = Vec::new();
+        for p in &files {
+            let s = read_spans(p)?;
+            let mut fonts: Vec<String> = std::fs::read_to_string(p)?
+                .lines()
+                .skip(1)
+                .filter_map(|l| l.split('\t').next().map(str::to_string))
+                .collect();
+            fonts.sort();
+            fonts.dedup();
+            let name = std::path::Path::new(p)
+                .file_name()
+                .map_or(p.clone(), |n| n.to_string_lossy().into_owned());
+            listing.push(format!("{name}: {} spans; {}", s.len(), fonts.join(" ")));
+            sets.push(s);
         }
-        let files: Vec<String> = args[1..]
+        let total: usize = sets.iter().map(Vec::len).sum();
+        let names: Vec<&str> = listing
             .iter()
-            .map(|p| {
-                std::path::Path::new(p)
-                    .file_name()
-                    .map_or(p.clone(), |n| n.to_string_lossy().into_owned())
-            })
+            .map(|l| l.split(':').next().unwrap_or(l))
             .collect();
         let header = format!(
             "The confidence calibration of `repair` (src/repair/calibrate.rs). Derived, not typed:\n\
              written by `cargo run --example unseen_fonts -- --fit-calibration {}` (scripts/unseen_fonts.sh)\n\
-             from {} labelled spans of the unseen-font benchmark's tuning fonts and the shipped tables'\n\
-             own fonts, documents 0..2 of the held-out text (manpages-ja); evaluated on other fonts\n\
-             and documents (docs/performance.md). Columns: stratum (kind:length class), lowest raw\n\
-             score of the step, spans and right spans in it, probability (right + 1) / (spans + 2).",
-            files.join(" "),
-            samples.len()
+             from {} labelled spans, every learned reading applied (--learn-all): {about}.\n\
+             Spans files and the fonts in them (the learned readings' threshold holds in each):\n  {}\n\
+             Evaluated on other fonts and documents (docs/performance.md). Columns: stratum\n\
+             (kind:length class), lowest raw score of the step, spans and right spans in it,\n\
+             probability (right + 1) / (spans + 2).",
+            names.join(" "),
+            total,
+            listing.join("\n  ")
         );
-        print!("{}", Calibration::fit(&samples, &header));
+        let sets: Vec<&[(SpanEvidence, bool)]> = sets.iter().map(Vec::as_slice).collect();
+        print!("{}", Calibration::fit_sets(&sets, &header));
         return Ok(());
     }
     let mut take_opt = |name: &str| -> Option<String> {

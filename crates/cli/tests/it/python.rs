@@ -49,7 +49,15 @@ fn install_wheel(repo: &std::path::Path, tmp: &std::path::Path) -> std::path::Pa
         .expect("maturin wrote a wheel");
     run(
         Command::new(venv.join("bin/pip"))
-            .args(["install", "--quiet", "--no-index"])
+            // A glyphmend installed system-wide (seen through --system-site-packages)
+            // would otherwise count as already satisfied and be the one tested.
+            .args([
+                "install",
+                "--quiet",
+                "--no-index",
+                "--force-reinstall",
+                "--no-deps",
+            ])
             .arg(&wheel),
         "pip install the wheel",
     );
