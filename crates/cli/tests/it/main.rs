@@ -3,6 +3,7 @@
 //! `cargo test --test it MODULE::`.
 
 mod batch;
+mod batch_learned;
 mod cli;
 mod common;
 mod decipher;
