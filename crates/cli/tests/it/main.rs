@@ -5,6 +5,7 @@
 mod batch;
 mod cli;
 mod common;
+mod decide_identity;
 mod decipher;
 mod false_repairs;
 mod lm;
