@@ -156,6 +156,18 @@ pub struct DecideStats {
     pub positions_scored: usize,
 }
 
+impl DecideStats {
+    /// Adds `other`'s counts to these.
+    pub fn add(&mut self, other: &DecideStats) {
+        self.tables += other.tables;
+        self.tables_shared += other.tables_shared;
+        self.positions += other.positions;
+        self.positions_unchanged += other.positions_unchanged;
+        self.positions_cached += other.positions_cached;
+        self.positions_scored += other.positions_scored;
+    }
+}
+
 /// Readings scored per line and table: keeping the line, the table's reading, and
 /// [`NULLS`] shuffles of it.
 pub const READINGS: usize = NULLS + 2;
@@ -167,8 +179,18 @@ pub fn decide_with_stats(
     lm: &(dyn Scorer + Sync),
     only: Option<&std::collections::HashSet<char>>,
 ) -> (Vec<TableVerdict>, DecideStats) {
+    decide_in_orders(tables, lines, &line_orders(lines), lm, only)
+}
+
+/// [`decide_with_stats`] with the lines' bidi orders ([`line_orders`]) given.
+pub(super) fn decide_in_orders(
+    tables: &[&FontTable],
+    lines: &[Vec<char>],
+    orders: &[Vec<Vec<char>>],
+    lm: &(dyn Scorer + Sync),
+    only: Option<&std::collections::HashSet<char>>,
+) -> (Vec<TableVerdict>, DecideStats) {
     use rayon::prelude::*;
-    let orders = line_orders(lines);
     let prepared: Vec<Prepared> = tables
         .par_iter()
         .map(|t| Prepared::new(t, lines, only))
@@ -188,7 +210,7 @@ pub fn decide_with_stats(
         .zip(&same_as)
         .map(|(p, same)| match same {
             Some(_) => None,
-            None => Some(p.verdict(&orders, lm, only.is_some())),
+            None => Some(p.verdict(orders, lm, only.is_some())),
         })
         .collect();
     let mut stats = DecideStats {
@@ -199,10 +221,7 @@ pub fn decide_with_stats(
     for (i, t) in tables.iter().enumerate() {
         let v = match (&scored[i], same_as[i]) {
             (Some((v, s)), _) => {
-                stats.positions += s.positions;
-                stats.positions_unchanged += s.positions_unchanged;
-                stats.positions_cached += s.positions_cached;
-                stats.positions_scored += s.positions_scored;
+                stats.add(s);
                 v.clone()
             }
             (None, Some(j)) => {
@@ -237,7 +256,7 @@ pub fn decide_reference(
 
 /// Lines in every logical order the bidi inversion proposes; the best-reading order of a
 /// line is taken for each table and each shuffle alike.
-fn line_orders(lines: &[Vec<char>]) -> Vec<Vec<Vec<char>>> {
+pub(super) fn line_orders(lines: &[Vec<char>]) -> Vec<Vec<Vec<char>>> {
     use rayon::prelude::*;
     lines
         .par_iter()

@@ -173,3 +173,41 @@ fn fast_verdicts_equal_reference_verdicts_on_a_generated_mixed_corpus() {
     // Repeated words make repeated windows: the cache path is exercised.
     assert!(cached > 0, "no position was read from the window cache");
 }
+
+/// The repair reuses the residual pass's repair of evidence pieces when it decodes with the
+/// same tables (`DecodeStats::pieces_reused`); text, spans (JSON, confidences included) and
+/// reports must be those of decoding every piece again.
+#[test]
+fn reused_pieces_equal_decoded_pieces() {
+    let set = TableSet::builtin().expect("tables");
+    let lm = CharLm::builtin();
+    let fast = glyphmend::repair::Repairer::new(&set, lm);
+    let full = glyphmend::repair::Repairer::new(&set, lm).without_reuse();
+    let mut reused = 0;
+    let docs = [
+        ("dev-a", fixture("tests/fixtures/seed/dev-a.txt")),
+        ("dev-b", fixture("tests/fixtures/seed/dev-b.txt")),
+        ("dev-c", fixture("tests/fixtures/seed/dev-c.txt")),
+        ("generated mixed", generated_mixed()),
+    ];
+    for (what, text) in &docs {
+        let mut doc = fast.document();
+        doc.observe(text);
+        let a = fast.repair_chunk(&doc, text, 1);
+        let stats = doc.decode_stats();
+        let mut doc = full.document();
+        doc.observe(text);
+        let b = full.repair_chunk(&doc, text, 1);
+        assert_eq!(doc.decode_stats().pieces_reused, 0, "{what}");
+        assert!(a.text == b.text, "{what}: texts differ");
+        assert_eq!(
+            a.spans_jsonl().expect("json"),
+            b.spans_jsonl().expect("json"),
+            "{what}"
+        );
+        assert_eq!(format!("{:?}", a.lines), format!("{:?}", b.lines), "{what}");
+        eprintln!("{what}: {stats:?}");
+        reused += stats.pieces_reused;
+    }
+    assert!(reused > 0, "no piece was reused: the test compares nothing");
+}
