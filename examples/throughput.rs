@@ -101,6 +101,38 @@ fn main() {
         });
         report("repair_garbled_lines_only", garbled.len(), r);
     }
+    if run("verdicts") {
+        // The document-level table verdicts alone (`doclevel::decide`), on the evidence
+        // lines of dev-a's garbled lines, against the reading-by-reading computation it
+        // replaced (`decide_reference`, bit-identical verdicts).
+        let evidence: Vec<Vec<char>> = garbled
+            .lines()
+            .filter(|l| l.chars().any(|c| classify(c).is_strong()))
+            .map(|l| l.chars().collect())
+            .collect();
+        let text_tables: Vec<&glyphmend::tables::FontTable> = tables.text_tables().collect();
+        let (_, stats) =
+            glyphmend::repair::doclevel::decide_with_stats(&text_tables, &evidence, lm, None);
+        println!("{:40} {stats:?}", "verdicts: how positions were scored");
+        let r = measure(min_cpu, || {
+            black_box(glyphmend::repair::doclevel::decide(
+                &text_tables,
+                &evidence,
+                lm,
+                None,
+            ));
+        });
+        report("verdicts_dev_a_garbled (decide)", garbled.len(), r);
+        let r = measure(min_cpu, || {
+            black_box(glyphmend::repair::doclevel::decide_reference(
+                &text_tables,
+                &evidence,
+                lm,
+                None,
+            ));
+        });
+        report("verdicts_dev_a_garbled (reference)", garbled.len(), r);
+    }
     if run("lm_floor") {
         // What any LM-checked repair of these lines must at least do: score each character
         // of their true reading once, in context, under the base model (no alternatives, no

@@ -125,10 +125,140 @@ pub fn decide(
     lm: &(dyn Scorer + Sync),
     only: Option<&std::collections::HashSet<char>>,
 ) -> Vec<TableVerdict> {
+    decide_with_stats(tables, lines, lm, only).0
+}
+
+/// How the scores of [`decide`] were obtained, summed over the tables scored: each term is
+/// one (reading, position) language-model score of a window the statistic sums.
+///
+/// A term is a pure function of the characters at and up to `context` before its position,
+/// and those of the table's reading and of its shuffles are functions of the evidence
+/// characters there, so each position's terms of all [`READINGS`] readings are looked up
+/// once per distinct evidence window of a table, and only once (not once per reading) where
+/// the window holds nothing the table decodes. The sums are then added in the same order as
+/// the reading-by-reading computation ([`decide_reference`]): the verdicts are bit-identical.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct DecideStats {
+    /// Tables judged.
+    pub tables: usize,
+    /// Tables whose decoding of the document's evidence is that of an earlier table (same
+    /// glyphs, same readings): the earlier table's verdict is theirs, nothing is scored.
+    pub tables_shared: usize,
+    /// Positions scored (over all tables scored and lines, in every bidi order), each one
+    /// term per reading.
+    pub positions: usize,
+    /// Positions whose window holds no glyph the table decodes: one model lookup serves
+    /// every reading.
+    pub positions_unchanged: usize,
+    /// Positions whose evidence window was seen before for the same table: no lookup.
+    pub positions_cached: usize,
+    /// Positions scored with one model lookup per reading.
+    pub positions_scored: usize,
+}
+
+impl DecideStats {
+    /// Adds `other`'s counts to these.
+    pub fn add(&mut self, other: &DecideStats) {
+        self.tables += other.tables;
+        self.tables_shared += other.tables_shared;
+        self.positions += other.positions;
+        self.positions_unchanged += other.positions_unchanged;
+        self.positions_cached += other.positions_cached;
+        self.positions_scored += other.positions_scored;
+    }
+}
+
+/// Readings scored per line and table: keeping the line, the table's reading, and
+/// [`NULLS`] shuffles of it.
+pub const READINGS: usize = NULLS + 2;
+
+/// [`decide`], with how its scores were obtained.
+pub fn decide_with_stats(
+    tables: &[&FontTable],
+    lines: &[Vec<char>],
+    lm: &(dyn Scorer + Sync),
+    only: Option<&std::collections::HashSet<char>>,
+) -> (Vec<TableVerdict>, DecideStats) {
+    decide_in_orders(tables, lines, &line_orders(lines), lm, only)
+}
+
+/// [`decide_with_stats`] with the lines' bidi orders ([`line_orders`]) given.
+pub(super) fn decide_in_orders(
+    tables: &[&FontTable],
+    lines: &[Vec<char>],
+    orders: &[Vec<Vec<char>>],
+    lm: &(dyn Scorer + Sync),
+    only: Option<&std::collections::HashSet<char>>,
+) -> (Vec<TableVerdict>, DecideStats) {
     use rayon::prelude::*;
-    // Lines in every logical order the bidi inversion proposes; the best-reading order of
-    // a line is taken for each table and each shuffle alike.
-    let orders: Vec<Vec<Vec<char>>> = lines
+    let prepared: Vec<Prepared> = tables
+        .par_iter()
+        .map(|t| Prepared::new(t, lines, only))
+        .collect();
+    // A table that reads the document's evidence exactly as an earlier one does (two
+    // styles of one font) gets that table's verdict: the verdict is a function of the
+    // glyphs and their readings only.
+    let same_as: Vec<Option<usize>> = (0..prepared.len())
+        .map(|i| {
+            (0..i).find(|&j| {
+                prepared[j].glyphs == prepared[i].glyphs && prepared[j].images == prepared[i].images
+            })
+        })
+        .collect();
+    let scored: Vec<Option<(TableVerdict, DecideStats)>> = prepared
+        .par_iter()
+        .zip(&same_as)
+        .map(|(p, same)| match same {
+            Some(_) => None,
+            None => Some(p.verdict(orders, lm, only.is_some())),
+        })
+        .collect();
+    let mut stats = DecideStats {
+        tables: tables.len(),
+        ..Default::default()
+    };
+    let mut verdicts: Vec<TableVerdict> = Vec::with_capacity(tables.len());
+    for (i, t) in tables.iter().enumerate() {
+        let v = match (&scored[i], same_as[i]) {
+            (Some((v, s)), _) => {
+                stats.add(s);
+                v.clone()
+            }
+            (None, Some(j)) => {
+                stats.tables_shared += 1;
+                TableVerdict {
+                    table: t.name.clone(),
+                    ..verdicts[j].clone()
+                }
+            }
+            (None, None) => unreachable!("a table is scored or shares an earlier verdict"),
+        };
+        verdicts.push(v);
+    }
+    (verdicts, stats)
+}
+
+/// The verdicts computed reading by reading, each window scored in full: what [`decide`]
+/// computes faster and must equal bit for bit (tested). Not for production use.
+#[doc(hidden)]
+pub fn decide_reference(
+    tables: &[&FontTable],
+    lines: &[Vec<char>],
+    lm: &(dyn Scorer + Sync),
+    only: Option<&std::collections::HashSet<char>>,
+) -> Vec<TableVerdict> {
+    let orders = line_orders(lines);
+    tables
+        .iter()
+        .map(|t| verdict_reference(t, lines, &orders, lm, only))
+        .collect()
+}
+
+/// Lines in every logical order the bidi inversion proposes; the best-reading order of a
+/// line is taken for each table and each shuffle alike.
+pub(super) fn line_orders(lines: &[Vec<char>]) -> Vec<Vec<Vec<char>>> {
+    use rayon::prelude::*;
+    lines
         .par_iter()
         .map(|l| {
             if super::bidi::has_rtl(l) {
@@ -140,10 +270,6 @@ pub fn decide(
                 vec![l.clone()]
             }
         })
-        .collect();
-    tables
-        .par_iter()
-        .map(|t| verdict_of(t, lines, &orders, lm, only))
         .collect()
 }
 
@@ -160,44 +286,189 @@ fn decodes_within(
     }
 }
 
-/// One table's verdict (see [`decide`]).
-fn verdict_of(
+/// What a table decodes of the document's evidence: all its verdict depends on.
+struct Prepared {
+    name: String,
+    /// The evidence characters it decodes, sorted.
+    glyphs: Vec<char>,
+    /// What it decodes each of `glyphs` to.
+    images: Vec<char>,
+    /// Decoded positions in the evidence lines.
+    decoded: usize,
+}
+
+impl Prepared {
+    fn new(
+        t: &FontTable,
+        lines: &[Vec<char>],
+        only: Option<&std::collections::HashSet<char>>,
+    ) -> Prepared {
+        let mut glyphs: Vec<char> = Vec::new();
+        let mut decoded = 0usize;
+        for l in lines {
+            for &c in l {
+                if decodes_within(t, c, only).is_some() {
+                    decoded += 1;
+                    glyphs.push(c);
+                }
+            }
+        }
+        glyphs.sort_unstable();
+        glyphs.dedup();
+        let images: Vec<char> = glyphs
+            .iter()
+            .filter_map(|&g| decodes_within(t, g, only))
+            .collect();
+        Prepared {
+            name: t.name.clone(),
+            glyphs,
+            images,
+            decoded,
+        }
+    }
+
+    fn empty_verdict(&self, residual: bool) -> TableVerdict {
+        TableVerdict {
+            table: self.name.clone(),
+            distinct: self.glyphs.len(),
+            decoded: self.decoded,
+            gain: 0.0,
+            null_mean: 0.0,
+            null_best: 0.0,
+            wins: false,
+            residual,
+        }
+    }
+
+    /// The verdict ([`verdict_reference`]'s, bit for bit), all readings of a position
+    /// scored together.
+    fn verdict(
+        &self,
+        orders: &[Vec<Vec<char>>],
+        lm: &(dyn Scorer + Sync),
+        residual: bool,
+    ) -> (TableVerdict, DecideStats) {
+        let mut verdict = self.empty_verdict(residual);
+        let mut stats = DecideStats::default();
+        if self.glyphs.len() < MIN_DISTINCT {
+            return (verdict, stats);
+        }
+        let nulls = shuffles(self.glyphs.len(), &self.images);
+        // Reading r of glyph index g: keep, the table's, then the shuffles'.
+        let reading = |r: usize, g: usize, c: char| -> char {
+            match r {
+                0 => c,
+                1 => self.images[g],
+                _ => nulls[r - 2][g],
+            }
+        };
+        let context = lm.context_len();
+        // Windows of at most 5 characters pack into a key (21 bits each, and the length).
+        let cacheable = context < 5;
+        let mut memo: std::collections::HashMap<
+            u128,
+            [f32; READINGS],
+            std::hash::BuildHasherDefault<super::memo::KeyHasher>,
+        > = Default::default();
+        let mut real_l: Vec<f32> = Vec::new();
+        let mut null_l: Vec<[f32; NULLS]> = Vec::new();
+        let mut glyph_of: Vec<Option<usize>> = Vec::new();
+        let mut win: Vec<char> = Vec::with_capacity(context + 1);
+        for cands in orders {
+            let mut best_real = f32::NEG_INFINITY;
+            let mut best_null = [f32::NEG_INFINITY; NULLS];
+            for seq in cands {
+                // Membership in `glyphs` is exactly "the table decodes it" for evidence
+                // characters (glyphs holds every one it decodes).
+                glyph_of.clear();
+                glyph_of.extend(seq.iter().map(|c| self.glyphs.binary_search(c).ok()));
+                let (Some(first), Some(last)) = (
+                    glyph_of.iter().position(|g| g.is_some()),
+                    glyph_of.iter().rposition(|g| g.is_some()),
+                ) else {
+                    continue;
+                };
+                let end = (last + 1 + context).min(seq.len());
+                let mut sums = [0.0f32; READINGS];
+                for i in first..end {
+                    let from = i.saturating_sub(context);
+                    stats.positions += 1;
+                    if glyph_of[from..=i].iter().all(|g| g.is_none()) {
+                        // Every reading's window is the evidence itself.
+                        stats.positions_unchanged += 1;
+                        let lp = lm.log_prob(&seq[from..i], seq[i]);
+                        sums.iter_mut().for_each(|s| *s += lp);
+                        continue;
+                    }
+                    let key = cacheable.then(|| {
+                        seq[from..=i]
+                            .iter()
+                            .fold((i - from) as u128, |k, &c| (k << 21) | c as u128)
+                    });
+                    let terms = match key.and_then(|k| memo.get(&k)) {
+                        Some(t) => {
+                            stats.positions_cached += 1;
+                            *t
+                        }
+                        None => {
+                            stats.positions_scored += 1;
+                            let mut t = [0.0f32; READINGS];
+                            for (r, term) in t.iter_mut().enumerate() {
+                                win.clear();
+                                win.extend((from..=i).map(|j| match glyph_of[j] {
+                                    Some(g) => reading(r, g, seq[j]),
+                                    None => seq[j],
+                                }));
+                                *term = lm.log_prob(&win[..i - from], win[i - from]);
+                            }
+                            if let Some(k) = key {
+                                if memo.len() >= MEMO_ENTRIES {
+                                    memo.clear();
+                                }
+                                memo.insert(k, t);
+                            }
+                            t
+                        }
+                    };
+                    for (s, t) in sums.iter_mut().zip(terms) {
+                        *s += t;
+                    }
+                }
+                let keep = sums[0];
+                best_real = best_real.max(sums[1] - keep);
+                for (k, b) in best_null.iter_mut().enumerate() {
+                    *b = b.max(sums[k + 2] - keep);
+                }
+            }
+            if best_real.is_finite() {
+                real_l.push(best_real);
+                null_l.push(best_null);
+            }
+        }
+        judge(&mut verdict, &real_l, &null_l);
+        (verdict, stats)
+    }
+}
+
+/// Distinct evidence windows whose terms a table's scoring keeps (then starts again):
+/// about 9 MB.
+const MEMO_ENTRIES: usize = 1 << 17;
+
+/// One table's verdict, reading by reading (see [`decide_reference`]).
+fn verdict_reference(
     t: &FontTable,
     lines: &[Vec<char>],
     orders: &[Vec<Vec<char>>],
     lm: &(dyn Scorer + Sync),
     only: Option<&std::collections::HashSet<char>>,
 ) -> TableVerdict {
-    let mut glyphs: Vec<char> = Vec::new();
-    let mut decoded = 0usize;
-    for l in lines {
-        for &c in l {
-            if decodes_within(t, c, only).is_some() {
-                decoded += 1;
-                glyphs.push(c);
-            }
-        }
-    }
-    glyphs.sort_unstable();
-    glyphs.dedup();
-    let images: Vec<char> = glyphs
-        .iter()
-        .filter_map(|&g| decodes_within(t, g, only))
-        .collect();
-    let mut verdict = TableVerdict {
-        table: t.name.clone(),
-        distinct: glyphs.len(),
-        decoded,
-        gain: 0.0,
-        null_mean: 0.0,
-        null_best: 0.0,
-        wins: false,
-        residual: only.is_some(),
-    };
+    let p = Prepared::new(t, lines, only);
+    let mut verdict = p.empty_verdict(only.is_some());
+    let (glyphs, images) = (&p.glyphs, &p.images);
     if glyphs.len() < MIN_DISTINCT {
         return verdict;
     }
-    let nulls = shuffles(glyphs.len(), &images);
+    let nulls = shuffles(glyphs.len(), images);
     let lookup = |img: &[char], c: char| -> char { glyphs.binary_search(&c).map_or(c, |k| img[k]) };
     // Per line: the gain of the table and of each shuffle over keeping the line.
     let context = lm.context_len();
@@ -214,7 +485,7 @@ fn verdict_of(
                 continue;
             }
             let keep = window_score(seq, &pos, &|c| c, lm, context);
-            let r = window_score(seq, &pos, &|c| lookup(&images, c), lm, context);
+            let r = window_score(seq, &pos, &|c| lookup(images, c), lm, context);
             best_real = best_real.max(r - keep);
             for (k, img) in nulls.iter().enumerate() {
                 let n = window_score(seq, &pos, &|c| lookup(img, c), lm, context);

@@ -25,12 +25,55 @@ pub struct DocumentModel<'a> {
     pub(super) verdicts: std::sync::OnceLock<Vec<doclevel::TableVerdict>>,
     /// What the winning tables leave unexplained (see [`Repairer::residual`]), kept from
     /// the verdicts when they already computed it.
-    pub(super) residual: std::sync::OnceLock<(std::collections::HashSet<char>, Vec<String>)>,
+    /// With them, each evidence piece as those tables repair it (text and report, line
+    /// number 0), which the repair reuses when it decodes with the same tables.
+    /// And the tables whose spans that pass reported as `Residual`.
+    #[allow(clippy::type_complexity)]
+    pub(super) residual:
+        std::sync::OnceLock<(std::collections::HashSet<char>, Vec<Fixed>, Vec<String>)>,
     /// The table learned from the document itself (self-learning), decided after them.
     pub(super) learned: std::sync::OnceLock<Option<LearnedTable>>,
+    /// How the verdicts' scores were obtained (both rounds).
+    pub(super) decide_stats: std::sync::OnceLock<doclevel::DecideStats>,
+    /// Line pieces decoded, and pieces whose repair was the residual pass's (see
+    /// [`DecodeStats`]).
+    pub(super) pieces_decoded: std::sync::atomic::AtomicUsize,
+    pub(super) pieces_reused: std::sync::atomic::AtomicUsize,
+}
+
+/// One evidence piece as the winning tables repair it: its text and its report.
+pub(super) type Fixed = (String, LineReport);
+
+/// How a document's garbled text was decoded ([`DocumentModel::decode_stats`]).
+///
+/// Every path gives the result of the full search: the verdicts' scores are bit-identical
+/// to scoring each reading on its own ([`doclevel::DecideStats`]), and a reused piece is the
+/// result the lattice search gave for the same piece, tables and model.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct DecodeStats {
+    /// How the tables' verdicts were scored (both rounds).
+    pub verdicts: doclevel::DecideStats,
+    /// Distinct line pieces (lines, or windows of very long ones) decoded by the lattice
+    /// search under the language model in repair.
+    pub pieces_decoded: usize,
+    /// Distinct line pieces not decoded again: the winning tables had already repaired
+    /// them, with the same model and options, when the verdicts looked for what they leave
+    /// unexplained (possible when no second font and no learned reading joins the
+    /// winners).
+    pub pieces_reused: usize,
 }
 
 impl DocumentModel<'_> {
+    /// How the garbled text repaired so far under this model was decoded.
+    pub fn decode_stats(&self) -> DecodeStats {
+        use std::sync::atomic::Ordering::Relaxed;
+        DecodeStats {
+            verdicts: self.decide_stats.get().copied().unwrap_or_default(),
+            pieces_decoded: self.pieces_decoded.load(Relaxed),
+            pieces_reused: self.pieces_reused.load(Relaxed),
+        }
+    }
+
     /// Observes the next chunk of the text: it must follow the previous chunk and end
     /// with `\n` unless it is the last.
     pub fn observe(&mut self, chunk: &str) {

@@ -52,11 +52,18 @@ impl<'a> Repairer<'a> {
 
     pub(super) fn learn_document(&self, doc: &DocumentModel<'a>) -> Option<LearnedTable> {
         let winners = self.winners(doc);
-        let (residual, fixed) = match doc.residual.get() {
+        let (residual, fixed, _) = match doc.residual.get() {
             Some(r) => r,
             None => {
-                let r = self.residual(doc, &winners);
-                doc.residual.get_or_init(|| r)
+                // Repaired with the spans' final kinds (what a second font decodes is
+                // `Residual`): text and unresolved glyphs do not depend on them, and the
+                // reports are then the repair's own when no learned table joins (reused).
+                let kinds = Kinds {
+                    residual: self.kinds(doc).residual,
+                    learned: None,
+                };
+                let (r, f) = self.residual(doc, &winners, &kinds);
+                doc.residual.get_or_init(|| (r, f, kinds.residual))
             }
         };
         if residual.len() < LEARN_MIN_GLYPHS {
@@ -67,7 +74,7 @@ impl<'a> Repairer<'a> {
         let mut counts: std::collections::HashMap<char, usize> = Default::default();
         let mut text = String::new();
         let mut text_lines: Vec<&str> = Vec::new();
-        for line in fixed.iter() {
+        for (line, _) in fixed.iter() {
             if text.len() >= LEARN_MAX_BYTES {
                 break;
             }

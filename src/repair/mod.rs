@@ -27,7 +27,7 @@ mod spans;
 pub mod stream;
 pub mod window;
 
-pub use document::DocumentModel;
+pub use document::{DecodeStats, DocumentModel};
 use learned::LearnedTable;
 pub use learned::{LEARNED_SOURCE, LEARNED_TABLE};
 pub use spans::describe_rule;
@@ -185,6 +185,8 @@ pub struct Repairer<'a> {
     lm: &'a crate::lm::CharLm,
     /// Knobs of the repair.
     pub options: RepairOptions,
+    /// Reuse the residual pass's repair of evidence pieces (see [`DecodeStats`]).
+    reuse_residual: bool,
 }
 
 impl<'a> Repairer<'a> {
@@ -195,7 +197,16 @@ impl<'a> Repairer<'a> {
             tables: tables.text_tables().collect(),
             lm,
             options: RepairOptions::default(),
+            reuse_residual: true,
         }
+    }
+
+    /// The same repairer decoding every piece with the lattice search, never reusing the
+    /// residual pass's results: the full path that the reuse must equal (tests).
+    #[doc(hidden)]
+    pub fn without_reuse(mut self) -> Self {
+        self.reuse_residual = false;
+        self
     }
 
     /// Repairs a whole text. Lines are split on `\n`; `\r\n` endings are kept.
@@ -232,6 +243,9 @@ impl<'a> Repairer<'a> {
             verdicts: std::sync::OnceLock::new(),
             residual: std::sync::OnceLock::new(),
             learned: std::sync::OnceLock::new(),
+            decide_stats: std::sync::OnceLock::new(),
+            pieces_decoded: Default::default(),
+            pieces_reused: Default::default(),
         }
     }
 
@@ -240,7 +254,10 @@ impl<'a> Repairer<'a> {
     pub fn verdicts<'d>(&self, doc: &'d DocumentModel<'a>) -> &'d [doclevel::TableVerdict] {
         doc.verdicts.get_or_init(|| {
             let lm = &doc.adaptive;
-            let mut verdicts = doclevel::decide(&self.tables, &doc.evidence, lm, None);
+            // The lines' bidi orders serve both rounds.
+            let orders = doclevel::line_orders(&doc.evidence);
+            let (mut verdicts, mut stats) =
+                doclevel::decide_in_orders(&self.tables, &doc.evidence, &orders, lm, None);
             let won = |v: &[doclevel::TableVerdict]| -> Vec<&'a FontTable> {
                 self.tables
                     .iter()
@@ -251,11 +268,12 @@ impl<'a> Repairer<'a> {
             };
             let winners = won(&verdicts);
             if winners.is_empty() || winners.len() == self.tables.len() {
+                let _ = doc.decide_stats.set(stats);
                 return verdicts;
             }
             // A second font (a title font amid the body font): the glyphs the winners leave
             // unresolved are judged again, on their own, by the tables that lost.
-            let (residual, fixed) = self.residual(doc, &winners);
+            let (residual, fixed) = self.residual(doc, &winners, &Kinds::default());
             let losers: Vec<(usize, &FontTable)> = self
                 .tables
                 .iter()
@@ -264,7 +282,10 @@ impl<'a> Repairer<'a> {
                 .map(|(i, t)| (i, *t))
                 .collect();
             let rest: Vec<&FontTable> = losers.iter().map(|(_, t)| *t).collect();
-            let second = doclevel::decide(&rest, &doc.evidence, lm, Some(&residual));
+            let (second, more) =
+                doclevel::decide_in_orders(&rest, &doc.evidence, &orders, lm, Some(&residual));
+            stats.add(&more);
+            let _ = doc.decide_stats.set(stats);
             let mut second_won = false;
             for ((i, _), v) in losers.iter().zip(second) {
                 second_won |= v.wins;
@@ -274,7 +295,7 @@ impl<'a> Repairer<'a> {
             }
             if !second_won {
                 // The final winners are these: self-learning starts from this residue.
-                let _ = doc.residual.set((residual, fixed));
+                let _ = doc.residual.set((residual, fixed, Vec::new()));
             }
             verdicts
         })
@@ -286,16 +307,18 @@ impl<'a> Repairer<'a> {
         &self,
         doc: &DocumentModel<'a>,
         winners: &[&FontTable],
-    ) -> (std::collections::HashSet<char>, Vec<String>) {
+        kinds: &Kinds,
+    ) -> (std::collections::HashSet<char>, Vec<document::Fixed>) {
         let memo = memo::Memo::new(&doc.adaptive);
         let mut residual = std::collections::HashSet::new();
         let mut fixed = Vec::with_capacity(doc.evidence.len());
-        let kinds = Kinds::default();
         for line in &doc.evidence {
             let text: String = line.iter().collect();
             memo.trim();
             let (out, report) =
-                self.repair_line_with(&text, 0, &memo, doc.may_be_nfc, winners, &kinds);
+                self.repair_line_with(&text, 0, &memo, doc.may_be_nfc, winners, kinds);
+            doc.pieces_decoded
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             for u in &report.unresolved {
                 residual.extend(
                     u.text
@@ -303,7 +326,7 @@ impl<'a> Repairer<'a> {
                         .filter(|&c| classify(c).is_strong() && !doclevel::never_evidence(c)),
                 );
             }
-            fixed.push(out);
+            fixed.push((out, report));
         }
         (residual, fixed)
     }
@@ -372,6 +395,25 @@ impl<'a> Repairer<'a> {
         let mut winners: Vec<&FontTable> = self.winners(doc);
         winners.extend(self.learned(doc));
         let kinds = self.kinds(doc);
+        // The evidence pieces the residual pass repaired with exactly these tables (no
+        // second font, no learned table), options and model: their repair is that result,
+        // with the line number set. Exact: a piece's repair depends on nothing else.
+        let reusable = self.reuse_residual
+            && doc.residual.get().is_some_and(|r| r.2 == kinds.residual)
+            && kinds.learned.is_none()
+            && winners.len() == self.winners(doc).len();
+        let evidence_texts: Vec<String> = if reusable {
+            doc.evidence.iter().map(|l| l.iter().collect()).collect()
+        } else {
+            Vec::new()
+        };
+        let mut reuse: std::collections::HashMap<&str, &document::Fixed> = Default::default();
+        if let (true, Some((_, fixed, _))) = (reusable, doc.residual.get()) {
+            // `fixed` holds the evidence pieces' repairs, in order.
+            for (piece, f) in evidence_texts.iter().zip(fixed) {
+                reuse.entry(piece.as_str()).or_insert(f);
+            }
+        }
         // Repeated lines (headers, footers, table rows) are common: each distinct line
         // content is repaired once. Exact: a line's repair depends only on its content
         // and on the document-wide model, never on its neighbours.
@@ -410,6 +452,16 @@ impl<'a> Repairer<'a> {
                     memo.trim();
                     // Very long lines (and lone `\r` endings) in bounded pieces.
                     let (mut fixed, report) = window::repair_pieces(line, |piece| {
+                        use std::sync::atomic::Ordering::Relaxed;
+                        if let Some((text, report)) = reuse.get(piece) {
+                            doc.pieces_reused.fetch_add(1, Relaxed);
+                            let mut report = report.clone();
+                            report.line = line_no;
+                            report.spans.iter_mut().for_each(|s| s.line = line_no);
+                            report.unresolved.iter_mut().for_each(|u| u.line = line_no);
+                            return (text.clone(), report);
+                        }
+                        doc.pieces_decoded.fetch_add(1, Relaxed);
                         self.repair_line_with(
                             piece,
                             line_no,

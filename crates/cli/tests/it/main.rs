@@ -6,6 +6,7 @@ mod batch;
 mod batch_learned;
 mod cli;
 mod common;
+mod decide_identity;
 mod decipher;
 mod false_repairs;
 mod lm;
