@@ -200,24 +200,7 @@ pub fn learn_unresolved_with<'l>(
         .iter()
         .map(|p| p.lines.iter().map(line_slots).collect())
         .collect();
-    let mut per_font: BTreeMap<&str, usize> = BTreeMap::new();
-    for span in doc
-        .pages
-        .iter()
-        .flat_map(|p| &p.lines)
-        .flat_map(|l| &l.spans)
-    {
-        if span.source == MappingSource::Unresolved {
-            *per_font.entry(span.font.as_str()).or_default() += span.codes.len();
-        }
-    }
-    let mut fonts: Vec<(String, usize)> = per_font
-        .into_iter()
-        .filter(|(_, n)| *n >= opts.min_glyphs)
-        .map(|(f, n)| (f.to_string(), n))
-        .collect();
-    fonts.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    fonts.truncate(opts.max_fonts);
+    let fonts = fonts_to_learn(doc, opts);
     // (page, line) → slot → reading.
     let mut readings: HashMap<(usize, usize), HashMap<usize, Reading>> = HashMap::new();
     let mut found: Vec<Found> = Vec::new();
@@ -248,8 +231,60 @@ pub fn learn_unresolved_with<'l>(
     if found.is_empty() {
         return outcome;
     }
-    // Spans as the final text shows them (columns of the line's text).
-    for (pi, li, ss, font, rule, confidence, evidence) in &found {
+    outcome.spans = learned_spans(doc, &slots, &readings, &found);
+    let applied = apply_readings(doc, &slots, &readings);
+    doc.stats.unresolved = doc.stats.unresolved.saturating_sub(applied);
+    if let Some(n) = doc.stats.by_source.get_mut("unresolved") {
+        *n = n.saturating_sub(applied);
+    }
+    *doc.stats.by_source.entry("learned".into()).or_default() += applied;
+    for f in &outcome.fonts {
+        doc.warnings.push(format!(
+            "font {}: {} of {} unresolved glyph(s) read from the document itself (self-learning, \
+             confidence ≥ {:.3}); {} left unresolved",
+            f.font,
+            f.learned,
+            f.unresolved,
+            opts.min_confidence,
+            f.unresolved - f.learned
+        ));
+    }
+    outcome
+}
+
+/// The fonts with at least [`Options::min_glyphs`] unresolved glyphs, most first (at most
+/// [`Options::max_fonts`]), with their counts.
+fn fonts_to_learn(doc: &Document, opts: &Options) -> Vec<(String, usize)> {
+    let mut per_font: BTreeMap<&str, usize> = BTreeMap::new();
+    for span in doc
+        .pages
+        .iter()
+        .flat_map(|p| &p.lines)
+        .flat_map(|l| &l.spans)
+    {
+        if span.source == MappingSource::Unresolved {
+            *per_font.entry(span.font.as_str()).or_default() += span.codes.len();
+        }
+    }
+    let mut fonts: Vec<(String, usize)> = per_font
+        .into_iter()
+        .filter(|(_, n)| *n >= opts.min_glyphs)
+        .map(|(f, n)| (f.to_string(), n))
+        .collect();
+    fonts.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    fonts.truncate(opts.max_fonts);
+    fonts
+}
+
+/// The learned spans as the final text shows them (columns of the line's text).
+fn learned_spans(
+    doc: &Document,
+    slots: &[Vec<Option<LineSlots>>],
+    readings: &HashMap<(usize, usize), HashMap<usize, Reading>>,
+    found: &[Found],
+) -> Vec<LearnedSpan> {
+    let mut spans = Vec::new();
+    for (pi, li, ss, font, rule, confidence, evidence) in found {
         let Some(Some(ls)) = slots.get(*pi).and_then(|p| p.get(*li)) else {
             continue;
         };
@@ -269,7 +304,7 @@ pub fn learn_unresolved_with<'l>(
         let after_text: String = (a..=b)
             .map(|i| by_col.get(&i).copied().unwrap_or(line[i]))
             .collect();
-        outcome.spans.push(LearnedSpan {
+        spans.push(LearnedSpan {
             page_index: *pi,
             line: li + 1,
             column: a + 1,
@@ -282,9 +317,18 @@ pub fn learn_unresolved_with<'l>(
             evidence: *evidence,
         });
     }
-    // Apply: the line's text and its spans, split where learned and unresolved glyphs meet.
+    spans
+}
+
+/// Applies `readings`: the line's text and its spans, split where learned and unresolved
+/// glyphs meet. Returns the number of glyphs given a reading.
+fn apply_readings(
+    doc: &mut Document,
+    slots: &[Vec<Option<LineSlots>>],
+    readings: &HashMap<(usize, usize), HashMap<usize, Reading>>,
+) -> usize {
     let mut applied = 0usize;
-    for ((pi, li), line_readings) in &readings {
+    for ((pi, li), line_readings) in readings {
         let Some(Some(ls)) = slots.get(*pi).and_then(|p| p.get(*li)) else {
             continue;
         };
@@ -319,23 +363,7 @@ pub fn learn_unresolved_with<'l>(
             applied += split_span(&span, |k| by_glyph.get(&(si, k)).copied(), &mut line.spans);
         }
     }
-    doc.stats.unresolved = doc.stats.unresolved.saturating_sub(applied);
-    if let Some(n) = doc.stats.by_source.get_mut("unresolved") {
-        *n = n.saturating_sub(applied);
-    }
-    *doc.stats.by_source.entry("learned".into()).or_default() += applied;
-    for f in &outcome.fonts {
-        doc.warnings.push(format!(
-            "font {}: {} of {} unresolved glyph(s) read from the document itself (self-learning, \
-             confidence ≥ {:.3}); {} left unresolved",
-            f.font,
-            f.learned,
-            f.unresolved,
-            opts.min_confidence,
-            f.unresolved - f.learned
-        ));
-    }
-    outcome
+    applied
 }
 
 /// Splits an unresolved span into runs of learned and unresolved glyphs; returns the
@@ -423,92 +451,10 @@ fn learn_font(
     readings: &mut HashMap<(usize, usize), HashMap<usize, Reading>>,
     found: &mut Vec<Found>,
 ) -> usize {
-    let is_ours = |s: &Span| s.source == MappingSource::Unresolved && s.font == font;
-    let mut keys: BTreeSet<u32> = BTreeSet::new();
-    for span in doc
-        .pages
-        .iter()
-        .flat_map(|p| &p.lines)
-        .flat_map(|l| &l.spans)
-    {
-        if is_ours(span) {
-            keys.extend((0..span.codes.len()).filter_map(|k| key(span, k)));
-        }
-    }
-    let (Some(&lo), Some(&hi)) = (keys.first(), keys.last()) else {
+    let Some(code_of) = glyph_codes(doc, font) else {
         return 0;
     };
-    // Glyph order kept (a shift) when the IDs fit, so the learner can fit repertoire
-    // orders; otherwise ranks (the first SLOTS glyphs).
-    let code_of: HashMap<u32, char> = if hi - lo < SLOTS {
-        keys.iter()
-            .filter_map(|&k| Some((k, char::from_u32(BASE + (k - lo))?)))
-            .collect()
-    } else {
-        keys.iter()
-            .zip(0..SLOTS)
-            .filter_map(|(&k, r)| Some((k, char::from_u32(BASE + r)?)))
-            .collect()
-    };
-    let in_range = |c: char| (BASE..BASE + SLOTS).contains(&(c as u32));
-    // The garbled text, one document line per text line; per text line, the slot index of
-    // each character that is one of our glyphs.
-    let mut text = String::new();
-    // (page, line, slot of each character, the line's characters)
-    #[allow(clippy::type_complexity)]
-    let mut lines: Vec<(usize, usize, Vec<Option<usize>>, Vec<char>)> = Vec::new();
-    let mut tokens = 0usize;
-    'pages: for (pi, page) in doc.pages.iter().enumerate() {
-        for (li, line) in page.lines.iter().enumerate() {
-            if tokens >= max_tokens {
-                break 'pages;
-            }
-            let ls = slots[pi][li].as_ref();
-            let mut chars = Vec::new();
-            let mut slot_at = Vec::new();
-            let mut n = 0;
-            for (si, span) in line.spans.iter().enumerate() {
-                let mut k = 0;
-                for c in span.text.chars() {
-                    if c == UNRESOLVED_CHAR {
-                        let slot = n;
-                        n += 1;
-                        let ours = span.source == MappingSource::Unresolved;
-                        let k_here = k;
-                        if ours {
-                            k += 1;
-                        }
-                        let glyph = (ours && is_ours(span) && ls.is_some())
-                            .then(|| key(span, k_here).and_then(|g| code_of.get(&g)))
-                            .flatten();
-                        match glyph {
-                            Some(&g) => {
-                                debug_assert!(
-                                    ls.is_some_and(|l| l.slots[slot] == Some((si, k_here)))
-                                );
-                                chars.push(g);
-                                slot_at.push(Some(slot));
-                            }
-                            None => {
-                                chars.push(NEUTRAL);
-                                slot_at.push(None);
-                            }
-                        }
-                    } else if in_range(c) || c == '\u{c}' {
-                        chars.push(NEUTRAL);
-                        slot_at.push(None);
-                    } else if c != '\n' && c != '\r' {
-                        chars.push(c);
-                        slot_at.push(None);
-                    }
-                }
-            }
-            tokens += slot_at.iter().filter(|s| s.is_some()).count();
-            text.extend(chars.iter());
-            text.push('\n');
-            lines.push((pi, li, slot_at, chars));
-        }
-    }
+    let (text, lines, tokens) = garbled_text(doc, slots, font, &code_of, max_tokens);
     let tables = TableSet::default();
     let mut repairer = Repairer::new(&tables, lm);
     repairer.options.learn = true;
@@ -523,38 +469,10 @@ fn learn_font(
         else {
             continue;
         };
-        'span: for s in &report.spans {
-            let learned = s.evidence.is_some_and(|e| e.kind == SpanKind::Learned);
-            if !learned || s.fix != "decode" || s.confidence < opts.min_confidence {
+        for s in &report.spans {
+            let Some(take) = decoded_glyphs(s, slot_at, chars, opts) else {
                 continue;
-            }
-            let before: Vec<char> = s.before.chars().collect();
-            let after: Vec<char> = s.after.chars().collect();
-            let a = s.column.saturating_sub(1);
-            if before.len() != after.len() || s.end_column + 1 != s.column + before.len() {
-                continue;
-            }
-            // Every changed character must be one of our glyphs, read as text.
-            let mut take = Vec::new();
-            for (i, (&b, &c)) in before.iter().zip(&after).enumerate() {
-                let col = a + i;
-                if chars.get(col) != Some(&b) {
-                    continue 'span;
-                }
-                match slot_at.get(col).copied().flatten() {
-                    Some(slot) => {
-                        if c == UNRESOLVED_CHAR || c.is_control() || in_range(c) {
-                            continue 'span;
-                        }
-                        take.push((slot, c));
-                    }
-                    None if b == c => {}
-                    None => continue 'span,
-                }
-            }
-            if take.is_empty() {
-                continue;
-            }
+            };
             let id = found.len();
             let entry = readings.entry((*pi, *li)).or_default();
             for &(slot, c) in &take {
@@ -572,6 +490,166 @@ fn learn_font(
         }
     }
     tokens
+}
+
+/// Whether `c` is one of the private characters glyphs are written as.
+fn in_range(c: char) -> bool {
+    (BASE..BASE + SLOTS).contains(&(c as u32))
+}
+
+/// The character each unresolved glyph of `font` is written as for the learner. Glyph
+/// order is kept (a shift) when the IDs fit, so the learner can fit repertoire orders;
+/// otherwise ranks (the first SLOTS glyphs). `None` when the font has no unresolved glyph.
+fn glyph_codes(doc: &Document, font: &str) -> Option<HashMap<u32, char>> {
+    let mut keys: BTreeSet<u32> = BTreeSet::new();
+    for span in doc
+        .pages
+        .iter()
+        .flat_map(|p| &p.lines)
+        .flat_map(|l| &l.spans)
+    {
+        if is_ours(span, font) {
+            keys.extend((0..span.codes.len()).filter_map(|k| key(span, k)));
+        }
+    }
+    let (Some(&lo), Some(&hi)) = (keys.first(), keys.last()) else {
+        return None;
+    };
+    Some(if hi - lo < SLOTS {
+        keys.iter()
+            .filter_map(|&k| Some((k, char::from_u32(BASE + (k - lo))?)))
+            .collect()
+    } else {
+        keys.iter()
+            .zip(0..SLOTS)
+            .filter_map(|(&k, r)| Some((k, char::from_u32(BASE + r)?)))
+            .collect()
+    })
+}
+
+/// An unresolved span of `font`.
+fn is_ours(s: &Span, font: &str) -> bool {
+    s.source == MappingSource::Unresolved && s.font == font
+}
+
+/// A line of the garbled text: (page, line, slot of each character, the line's characters).
+type GarbledLine = (usize, usize, Vec<Option<usize>>, Vec<char>);
+
+/// The garbled text the learner reads, one document line per text line, with each text
+/// line's [`GarbledLine`] and the glyph occurrences of `font` it holds (lines are taken
+/// until `max_tokens` is reached).
+fn garbled_text(
+    doc: &Document,
+    slots: &[Vec<Option<LineSlots>>],
+    font: &str,
+    code_of: &HashMap<u32, char>,
+    max_tokens: usize,
+) -> (String, Vec<GarbledLine>, usize) {
+    let mut text = String::new();
+    let mut lines: Vec<GarbledLine> = Vec::new();
+    let mut tokens = 0usize;
+    'pages: for (pi, page) in doc.pages.iter().enumerate() {
+        for (li, line) in page.lines.iter().enumerate() {
+            if tokens >= max_tokens {
+                break 'pages;
+            }
+            let (slot_at, chars) = garbled_line(line, slots[pi][li].as_ref(), font, code_of);
+            tokens += slot_at.iter().filter(|s| s.is_some()).count();
+            text.extend(chars.iter());
+            text.push('\n');
+            lines.push((pi, li, slot_at, chars));
+        }
+    }
+    (text, lines, tokens)
+}
+
+/// One line's characters for the learner — `font`'s glyphs as their codes, other
+/// unresolved glyphs and private characters neutral — and the slot index of each character
+/// that is one of `font`'s glyphs.
+fn garbled_line(
+    line: &super::Line,
+    ls: Option<&LineSlots>,
+    font: &str,
+    code_of: &HashMap<u32, char>,
+) -> (Vec<Option<usize>>, Vec<char>) {
+    let mut chars = Vec::new();
+    let mut slot_at = Vec::new();
+    let mut n = 0;
+    for (si, span) in line.spans.iter().enumerate() {
+        let mut k = 0;
+        for c in span.text.chars() {
+            if c == UNRESOLVED_CHAR {
+                let slot = n;
+                n += 1;
+                let ours = span.source == MappingSource::Unresolved;
+                let k_here = k;
+                if ours {
+                    k += 1;
+                }
+                let glyph = (ours && is_ours(span, font) && ls.is_some())
+                    .then(|| key(span, k_here).and_then(|g| code_of.get(&g)))
+                    .flatten();
+                match glyph {
+                    Some(&g) => {
+                        debug_assert!(ls.is_some_and(|l| l.slots[slot] == Some((si, k_here))));
+                        chars.push(g);
+                        slot_at.push(Some(slot));
+                    }
+                    None => {
+                        chars.push(NEUTRAL);
+                        slot_at.push(None);
+                    }
+                }
+            } else if in_range(c) || c == '\u{c}' {
+                chars.push(NEUTRAL);
+                slot_at.push(None);
+            } else if c != '\n' && c != '\r' {
+                chars.push(c);
+                slot_at.push(None);
+            }
+        }
+    }
+    (slot_at, chars)
+}
+
+/// The glyphs a learned decode span `s` of a garbled line reads, as (slot, character):
+/// `None` unless it reaches the confidence floor and every changed character is one of
+/// the font's glyphs, read as text.
+fn decoded_glyphs(
+    s: &crate::repair::RepairSpan,
+    slot_at: &[Option<usize>],
+    chars: &[char],
+    opts: &Options,
+) -> Option<Vec<(usize, char)>> {
+    let learned = s.evidence.is_some_and(|e| e.kind == SpanKind::Learned);
+    if !learned || s.fix != "decode" || s.confidence < opts.min_confidence {
+        return None;
+    }
+    let before: Vec<char> = s.before.chars().collect();
+    let after: Vec<char> = s.after.chars().collect();
+    let a = s.column.saturating_sub(1);
+    if before.len() != after.len() || s.end_column + 1 != s.column + before.len() {
+        return None;
+    }
+    // Every changed character must be one of our glyphs, read as text.
+    let mut take = Vec::new();
+    for (i, (&b, &c)) in before.iter().zip(&after).enumerate() {
+        let col = a + i;
+        if chars.get(col) != Some(&b) {
+            return None;
+        }
+        match slot_at.get(col).copied().flatten() {
+            Some(slot) => {
+                if c == UNRESOLVED_CHAR || c.is_control() || in_range(c) {
+                    return None;
+                }
+                take.push((slot, c));
+            }
+            None if b == c => {}
+            None => return None,
+        }
+    }
+    (!take.is_empty()).then_some(take)
 }
 
 #[cfg(test)]
