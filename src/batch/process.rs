@@ -134,6 +134,7 @@ pub(super) fn done_entry(input: &Input, bytes: u64, doc: &DocResult, records: us
 }
 
 /// Processes one input: read, the pipeline, records, write its outputs.
+// Long: one input's stages in sequence, each timed into the same record.
 pub(super) fn process(input: &Input, ctx: &Context, abandoned: &AtomicBool) -> Outcome {
     let t0 = Instant::now();
     let mut timing = FileTiming {

@@ -238,6 +238,7 @@ pub struct Report {
 }
 
 /// Score `produced` against `expected`.
+// Long: matching and scoring share the fact lists; the steps run in sequence.
 pub fn evaluate(expected: &[ProgramRecord], produced: &[ProgramRecord]) -> Report {
     let expected_facts: Vec<Vec<Fact>> = expected.iter().map(facts).collect();
     let produced_facts: Vec<Vec<Fact>> = produced.iter().map(facts).collect();

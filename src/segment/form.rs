@@ -168,6 +168,7 @@ struct Had {
 
 /// One label's value `h` into `record`, where the field is still empty (or the label's
 /// reading is the better one), noting the lines it came from in `from_label`.
+// Long: one short arm per field kind; the longer ones have their own functions.
 fn fill_field(
     record: &mut ProgramRecord,
     block: &Block,

@@ -423,6 +423,7 @@ const PARAGRAPH_GAP_EMS: f32 = 1.0;
 /// Writes source line `n` (cut into `segs`) to `out`: label cells as `label　value` lines
 /// (at the label's first line), value cells dropped (written with their label), other cells
 /// and flowing text as one line.
+// Long: one walk over a line's segments, written as met.
 fn rewrite(
     n: u32,
     page: u32,

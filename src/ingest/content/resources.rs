@@ -35,6 +35,7 @@ impl Interpreter<'_> {
         Some(idx)
     }
 
+    // Long: a form draw's checks in the order they must be made, then its run.
     pub(super) fn form(&mut self, resources: Option<&Dictionary>, name: &[u8], ctm: &Matrix) {
         let Some(xobjects) = resources
             .and_then(|r| r.get(b"XObject").ok())
