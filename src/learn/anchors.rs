@@ -136,13 +136,15 @@ pub fn fit(anchors: &[Anchor]) -> Vec<Rule> {
 type ScriptBlock = (char, char, &'static str);
 /// A group's best (repertoire, offset, agreeing anchors).
 type Fit = Option<(&'static Repertoire, i64, usize)>;
+/// Anchors of one script block with their best fit.
+type Group = (ScriptBlock, Vec<Anchor>, Fit);
 /// An accepted fit: repertoire, offset, agreeing anchors, what else it rests on.
 type Accepted = (&'static Repertoire, i64, usize, &'static str);
 
 /// The sorted `anchors` grouped by script block, each group with its best (repertoire,
 /// offset); anchors in no script block are loose.
-fn script_groups(anchors: &[Anchor]) -> (Vec<(ScriptBlock, Vec<Anchor>, Fit)>, Vec<Anchor>) {
-    let mut groups: Vec<(ScriptBlock, Vec<Anchor>, Fit)> = Vec::new();
+fn script_groups(anchors: &[Anchor]) -> (Vec<Group>, Vec<Anchor>) {
+    let mut groups: Vec<Group> = Vec::new();
     let mut loose: Vec<Anchor> = Vec::new();
     let mut i = 0;
     while i < anchors.len() {
