@@ -45,7 +45,7 @@ pub struct Options {
     /// occurrences).
     pub max_windows: usize,
     /// Frequency compatibility of a glyph and its reading
-    /// (see [`permutation::frequency_compatible`]).
+    /// (see [`super::permutation::frequency_compatible`]).
     pub frequency_ratio: f32,
 }
 
