@@ -13,7 +13,7 @@
 //! - The merged manifest is written last (as `batch` does): a merge killed before it leaves no
 //!   manifest, and a rerun does it again.
 
-use super::manifest::{Manifest, NeedsAttention, Summary};
+use super::manifest::{InputEntry, Manifest, NeedsAttention, Summary};
 use super::{BatchError, lock};
 use crate::export::OutDir;
 use std::collections::HashMap;
@@ -37,70 +37,9 @@ fn refuse(shard: &Path, why: impl std::fmt::Display) -> BatchError {
 
 /// Merges the finished shard directories `shards` into `out` (created; not one of them).
 pub fn merge(shards: &[PathBuf], out_dir: &Path) -> Result<MergeReport, BatchError> {
-    let Some(first) = shards.first() else {
-        return Err(refuse(out_dir, "no shard directories to merge"));
-    };
-    let mut manifests = Vec::with_capacity(shards.len());
-    for s in shards {
-        if let (Ok(a), Ok(b)) = (s.canonicalize(), out_dir.canonicalize())
-            && a == b
-        {
-            return Err(refuse(s, "the output directory is one of the shards"));
-        }
-        let dir = OutDir::new(s);
-        if dir.journal_path().exists() {
-            return Err(refuse(
-                s,
-                "this shard is unfinished (journal.jsonl present): rerun its batch first",
-            ));
-        }
-        if let Some(why) = dir.commit_problem() {
-            return Err(refuse(
-                s,
-                format!("this shard is unfinished ({why}): rerun its batch first"),
-            ));
-        }
-        let m = dir.read_manifest().map_err(|e| {
-            refuse(
-                s,
-                format!("no readable manifest ({e}): not a finished batch"),
-            )
-        })?;
-        manifests.push(m);
-    }
+    let manifests = shard_manifests(shards, out_dir)?;
     let base = &manifests[0];
-    for (s, m) in shards.iter().zip(&manifests) {
-        if m.tables_version != base.tables_version || m.model_sha256 != base.model_sha256 {
-            return Err(refuse(
-                s,
-                format!(
-                    "made with other tables or model than {} (tables {} vs {}): rerun the shards with the same glyphmend, --tables and --font-files",
-                    first.display(),
-                    short(&m.tables_version),
-                    short(&base.tables_version)
-                ),
-            ));
-        }
-    }
-    // Inputs in path order, each with the shard that holds its outputs.
-    let mut inputs = Vec::new();
-    let mut seen: HashMap<String, usize> = HashMap::new();
-    for (k, m) in manifests.iter().enumerate() {
-        for e in &m.inputs {
-            if let Some(other) = seen.insert(e.path.clone(), k) {
-                return Err(refuse(
-                    &shards[k],
-                    format!(
-                        "input {} is also in {}: shards must not overlap",
-                        e.path,
-                        shards[other].display()
-                    ),
-                ));
-            }
-            inputs.push((e.clone(), k));
-        }
-    }
-    inputs.sort_by(|a, b| a.0.path.cmp(&b.0.path));
+    let inputs = merged_inputs(shards, &manifests)?;
     let mut skipped: Vec<_> = manifests.iter().flat_map(|m| m.skipped.clone()).collect();
     skipped.sort_by(|a, b| a.path.cmp(&b.path));
     skipped.dedup_by(|a, b| a.path == b.path);
@@ -150,6 +89,84 @@ pub fn merge(shards: &[PathBuf], out_dir: &Path) -> Result<MergeReport, BatchErr
         manifest,
         needs_attention,
     })
+}
+
+/// The manifests of `shards`: each finished, none of them `out_dir`, all made with the same
+/// tables and model (at least one).
+fn shard_manifests(shards: &[PathBuf], out_dir: &Path) -> Result<Vec<Manifest>, BatchError> {
+    let Some(first) = shards.first() else {
+        return Err(refuse(out_dir, "no shard directories to merge"));
+    };
+    let mut manifests = Vec::with_capacity(shards.len());
+    for s in shards {
+        if let (Ok(a), Ok(b)) = (s.canonicalize(), out_dir.canonicalize())
+            && a == b
+        {
+            return Err(refuse(s, "the output directory is one of the shards"));
+        }
+        let dir = OutDir::new(s);
+        if dir.journal_path().exists() {
+            return Err(refuse(
+                s,
+                "this shard is unfinished (journal.jsonl present): rerun its batch first",
+            ));
+        }
+        if let Some(why) = dir.commit_problem() {
+            return Err(refuse(
+                s,
+                format!("this shard is unfinished ({why}): rerun its batch first"),
+            ));
+        }
+        let m = dir.read_manifest().map_err(|e| {
+            refuse(
+                s,
+                format!("no readable manifest ({e}): not a finished batch"),
+            )
+        })?;
+        manifests.push(m);
+    }
+    let base = &manifests[0];
+    for (s, m) in shards.iter().zip(&manifests) {
+        if m.tables_version != base.tables_version || m.model_sha256 != base.model_sha256 {
+            return Err(refuse(
+                s,
+                format!(
+                    "made with other tables or model than {} (tables {} vs {}): rerun the shards with the same glyphmend, --tables and --font-files",
+                    first.display(),
+                    short(&m.tables_version),
+                    short(&base.tables_version)
+                ),
+            ));
+        }
+    }
+    Ok(manifests)
+}
+
+/// Inputs in path order, each with the shard that holds its outputs; an input in two
+/// shards is an error.
+fn merged_inputs(
+    shards: &[PathBuf],
+    manifests: &[Manifest],
+) -> Result<Vec<(InputEntry, usize)>, BatchError> {
+    let mut inputs = Vec::new();
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    for (k, m) in manifests.iter().enumerate() {
+        for e in &m.inputs {
+            if let Some(other) = seen.insert(e.path.clone(), k) {
+                return Err(refuse(
+                    &shards[k],
+                    format!(
+                        "input {} is also in {}: shards must not overlap",
+                        e.path,
+                        shards[other].display()
+                    ),
+                ));
+            }
+            inputs.push((e.clone(), k));
+        }
+    }
+    inputs.sort_by(|a, b| a.0.path.cmp(&b.0.path));
+    Ok(inputs)
 }
 
 fn short(version: &str) -> &str {

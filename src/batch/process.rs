@@ -134,6 +134,7 @@ pub(super) fn done_entry(input: &Input, bytes: u64, doc: &DocResult, records: us
 }
 
 /// Processes one input: read, the pipeline, records, write its outputs.
+// Long: one input's stages in sequence, each timed into the same record.
 pub(super) fn process(input: &Input, ctx: &Context, abandoned: &AtomicBool) -> Outcome {
     let t0 = Instant::now();
     let mut timing = FileTiming {
@@ -154,48 +155,15 @@ pub(super) fn process(input: &Input, ctx: &Context, abandoned: &AtomicBool) -> O
 
     // Resume: same content, same tables (the previous manifest was filtered on the tables
     // version) → reuse what the previous run produced.
-    if !ctx.force
-        && let Some(prev) = ctx.previous.get(&input.rel)
-        && prev.sha256.as_deref() == Some(sha.as_str())
-        && prev.kind == input.kind
-    {
-        let reused = if prev.status == Status::Failed {
-            // The same bytes fail the same way in the pipeline's own stages; a failure to
-            // read or write (a full disk, permissions), a timeout or a panic may not recur.
-            matches!(
-                prev.failed_stage,
-                Some(Stage::Decode | Stage::Extract | Stage::Repair | Stage::Records)
-            )
-            .then(|| Outcome {
-                entry: prev.clone(),
-                timing: FileTiming::default(),
-                corpus: Vec::new(),
-                records: Vec::new(),
-            })
-        } else {
-            // Every output file must still be there (one deleted is regenerated).
-            ctx.out
-                .doc_complete(&input.rel)
-                .then(|| ctx.out.read_doc(&input.rel).ok())
-                .flatten()
-                .filter(|(doc, _)| doc.sha256 == sha)
-                .map(|(doc, records)| Outcome {
-                    entry: done_entry(input, size, &doc, records.len()),
-                    timing: FileTiming::default(),
-                    corpus: doc.corpus_lines(),
-                    records,
-                })
+    if let Some(mut o) = reused(input, ctx, &sha, size) {
+        o.timing = FileTiming {
+            path: input.rel.clone(),
+            skipped: true,
+            read_ms: timing.read_ms,
+            total_ms: ms(t0),
+            ..Default::default()
         };
-        if let Some(mut o) = reused {
-            o.timing = FileTiming {
-                path: input.rel.clone(),
-                skipped: true,
-                read_ms: timing.read_ms,
-                total_ms: ms(t0),
-                ..Default::default()
-            };
-            return o;
-        }
+        return o;
     }
 
     let fail = |stage: Stage, error: String, timing: &FileTiming| {
@@ -262,5 +230,45 @@ pub(super) fn process(input: &Input, ctx: &Context, abandoned: &AtomicBool) -> O
         timing,
         corpus: result.corpus_lines(),
         records,
+    }
+}
+
+/// What the previous run produced for this input, when its content (`sha`) and kind are
+/// the same (and not `--force`): its failure in one of the pipeline's own stages, or its
+/// outputs when every file is still there.
+fn reused(input: &Input, ctx: &Context, sha: &str, size: u64) -> Option<Outcome> {
+    if ctx.force {
+        return None;
+    }
+    let prev = ctx.previous.get(&input.rel)?;
+    if prev.sha256.as_deref() != Some(sha) || prev.kind != input.kind {
+        return None;
+    }
+    if prev.status == Status::Failed {
+        // The same bytes fail the same way in the pipeline's own stages; a failure to
+        // read or write (a full disk, permissions), a timeout or a panic may not recur.
+        matches!(
+            prev.failed_stage,
+            Some(Stage::Decode | Stage::Extract | Stage::Repair | Stage::Records)
+        )
+        .then(|| Outcome {
+            entry: prev.clone(),
+            timing: FileTiming::default(),
+            corpus: Vec::new(),
+            records: Vec::new(),
+        })
+    } else {
+        // Every output file must still be there (one deleted is regenerated).
+        ctx.out
+            .doc_complete(&input.rel)
+            .then(|| ctx.out.read_doc(&input.rel).ok())
+            .flatten()
+            .filter(|(doc, _)| doc.sha256 == sha)
+            .map(|(doc, records)| Outcome {
+                entry: done_entry(input, size, &doc, records.len()),
+                timing: FileTiming::default(),
+                corpus: doc.corpus_lines(),
+                records,
+            })
     }
 }

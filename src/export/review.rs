@@ -153,6 +153,7 @@ pub(crate) struct Item<'a> {
 }
 
 /// Writes the review site of the batch output `out_dir`.
+// Long: the site's files written in sequence from one manifest read.
 pub fn write_site(out_dir: &Path, opts: &ReviewOptions) -> Result<ReviewReport> {
     let out = OutDir::new(out_dir);
     let manifest: Manifest = out.read_manifest()?;

@@ -61,6 +61,7 @@ enum Token {
     Int(i64),
 }
 
+// Long: a lexer: one arm per token kind.
 fn tokenize(data: &[u8]) -> Vec<Token> {
     let mut out = Vec::new();
     let mut i = 0;
@@ -189,6 +190,7 @@ pub(crate) fn utf16_plus(dst: &[u8], n: u32) -> String {
 
 impl ToUnicode {
     /// Parses a ToUnicode CMap stream. Never fails: unreadable parts set `damaged`.
+    // Long: one pass over the CMap's tokens, one arm per section kind.
     pub fn parse(data: &[u8]) -> ToUnicode {
         let toks = tokenize(data);
         let mut cm = ToUnicode::default();
@@ -346,6 +348,7 @@ pub struct CidCMap {
 impl CidCMap {
     /// Parses a code → CID CMap (PostScript CMap syntax). Never fails: unreadable parts set
     /// `damaged`. The parent named by `usecmap` is left for the caller to attach.
+    // Long: one pass over the CMap's tokens, one arm per section kind, then the ranges ordered.
     pub fn parse(data: &[u8]) -> CidCMap {
         let toks = tokenize(data);
         let mut cm = CidCMap::default();

@@ -21,6 +21,7 @@ pub(super) struct Interpreted {
     pub(super) warnings: Vec<String>,
 }
 
+// Long: the document's pages interpreted in sequence over shared fonts, budget and warnings.
 pub(super) fn interpret(
     bytes: &[u8],
     file: &str,

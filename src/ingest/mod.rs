@@ -409,71 +409,23 @@ fn page_lines(
             let unresolved = usize::from(r.source == MappingSource::Unresolved);
             tally.stats.unresolved += unresolved;
             tally.in_doubt += usize::from(e.in_doubt);
-            let [x0, y0, x1, y1] = glyph_bbox(g);
-            match pieces.last_mut() {
-                Some(p) if gap == Gap::None && p.cell == cell_box[i] => {
-                    p.text.push_str(glyph_text);
-                    p.bbox = [
-                        p.bbox[0].min(x0),
-                        p.bbox[1].min(y0),
-                        p.bbox[2].max(x1),
-                        p.bbox[3].max(y1),
-                    ];
-                }
-                _ => pieces.push(Piece {
-                    gap: gap_text,
-                    text: glyph_text.to_string(),
-                    bbox: [x0, y0, x1, y1],
-                    cell: cell_box[i],
-                }),
-            }
-            let table = if r.source == MappingSource::Table {
-                resolvers[g.font].table().map(|t| t.name.as_str())
-            } else {
-                None
+            let bbox = glyph_bbox(g);
+            add_to_pieces(&mut pieces, gap, gap_text, glyph_text, bbox, cell_box[i]);
+            let at = GlyphAt {
+                g,
+                r,
+                font: &fonts[g.font].basefont,
+                table: if r.source == MappingSource::Table {
+                    resolvers[g.font].table().map(|t| t.name.as_str())
+                } else {
+                    None
+                },
+                gap_text,
+                text: glyph_text,
+                bbox,
+                unresolved,
             };
-            let font = &fonts[g.font].basefont;
-            match spans.last_mut() {
-                Some(s)
-                    if s.font == *font
-                        && s.source == r.source
-                        && s.table.as_deref() == table
-                        && s.tounicode_distrust == r.tounicode_distrust =>
-                {
-                    s.text.push_str(gap_text);
-                    s.text.push_str(glyph_text);
-                    s.codes.push(g.code);
-                    s.gids.push(g.gid);
-                    s.confidence = s.confidence.min(r.confidence);
-                    s.bbox = [
-                        s.bbox[0].min(x0),
-                        s.bbox[1].min(y0),
-                        s.bbox[2].max(x1),
-                        s.bbox[3].max(y1),
-                    ];
-                    s.unresolved += unresolved;
-                }
-                _ => {
-                    if !gap_text.is_empty()
-                        && let Some(s) = spans.last_mut()
-                    {
-                        s.text.push_str(gap_text);
-                    }
-                    spans.push(Span {
-                        page: number,
-                        text: glyph_text.to_string(),
-                        font: font.clone(),
-                        codes: vec![g.code],
-                        gids: vec![g.gid],
-                        source: r.source,
-                        table: table.map(String::from),
-                        confidence: r.confidence,
-                        tounicode_distrust: r.tounicode_distrust,
-                        bbox: [x0, y0, x1, y1],
-                        unresolved,
-                    })
-                }
-            }
+            add_to_spans(&mut spans, number, &at);
         }
         lines.push(Line {
             text,
@@ -483,6 +435,109 @@ fn page_lines(
         });
     }
     lines
+}
+
+/// Adds a glyph (its text after its gap, its box, its ruled cell) to the line's pieces: to
+/// the last piece when no gap separates them and they share the cell.
+fn add_to_pieces(
+    pieces: &mut Vec<Piece>,
+    gap: Gap,
+    gap_text: &'static str,
+    glyph_text: &str,
+    [x0, y0, x1, y1]: [f32; 4],
+    cell: Option<[f32; 4]>,
+) {
+    match pieces.last_mut() {
+        Some(p) if gap == Gap::None && p.cell == cell => {
+            p.text.push_str(glyph_text);
+            p.bbox = [
+                p.bbox[0].min(x0),
+                p.bbox[1].min(y0),
+                p.bbox[2].max(x1),
+                p.bbox[3].max(y1),
+            ];
+        }
+        _ => pieces.push(Piece {
+            gap: gap_text,
+            text: glyph_text.to_string(),
+            bbox: [x0, y0, x1, y1],
+            cell,
+        }),
+    }
+}
+
+/// One glyph of a line as its span records it.
+struct GlyphAt<'a> {
+    g: &'a content::RawGlyph,
+    r: &'a resolve::Resolved,
+    /// The font's BaseFont.
+    font: &'a String,
+    /// The table that gave its text, if one did.
+    table: Option<&'a str>,
+    /// The gap text before it.
+    gap_text: &'static str,
+    /// Its text (U+FFFD when unresolved).
+    text: &'a str,
+    bbox: [f32; 4],
+    /// 1 when unresolved.
+    unresolved: usize,
+}
+
+/// Adds a glyph to the line's spans (page `number`): to the last span when font, source,
+/// table and ToUnicode verdict are the same, else as a new span (the gap text then ends
+/// the last one).
+fn add_to_spans(spans: &mut Vec<Span>, number: u32, at: &GlyphAt<'_>) {
+    let (g, r, font, table, gap_text, glyph_text, unresolved) = (
+        at.g,
+        at.r,
+        at.font,
+        at.table,
+        at.gap_text,
+        at.text,
+        at.unresolved,
+    );
+    let [x0, y0, x1, y1] = at.bbox;
+    match spans.last_mut() {
+        Some(s)
+            if s.font == *font
+                && s.source == r.source
+                && s.table.as_deref() == table
+                && s.tounicode_distrust == r.tounicode_distrust =>
+        {
+            s.text.push_str(gap_text);
+            s.text.push_str(glyph_text);
+            s.codes.push(g.code);
+            s.gids.push(g.gid);
+            s.confidence = s.confidence.min(r.confidence);
+            s.bbox = [
+                s.bbox[0].min(x0),
+                s.bbox[1].min(y0),
+                s.bbox[2].max(x1),
+                s.bbox[3].max(y1),
+            ];
+            s.unresolved += unresolved;
+        }
+        _ => {
+            if !gap_text.is_empty()
+                && let Some(s) = spans.last_mut()
+            {
+                s.text.push_str(gap_text);
+            }
+            spans.push(Span {
+                page: number,
+                text: glyph_text.to_string(),
+                font: font.clone(),
+                codes: vec![g.code],
+                gids: vec![g.gid],
+                source: r.source,
+                table: table.map(String::from),
+                confidence: r.confidence,
+                tounicode_distrust: r.tounicode_distrust,
+                bbox: [x0, y0, x1, y1],
+                unresolved,
+            })
+        }
+    }
 }
 
 /// The box of a glyph in user space (y up): the advance by the em box, or for vertical

@@ -166,61 +166,6 @@ impl DenseText {
         // Hex digits only (the generated form): anything else gives `None`, and the
         // general parser serves. Each line's bytes and UTF-16 units are decoded once, and
         // a range's text written straight into `text`: ~65k CIDs per collection.
-        /// A token's bytes, decoded on the stack (no allocation per token): the generated
-        /// tokens hold at most 16 bytes; a longer one than 64 is not the generated form.
-        struct Hex {
-            bytes: [u8; 64],
-            len: usize,
-        }
-        impl std::ops::Deref for Hex {
-            type Target = [u8];
-            fn deref(&self) -> &[u8] {
-                &self.bytes[..self.len]
-            }
-        }
-        fn hex(tok: &str) -> Option<Hex> {
-            let h = tok.strip_prefix('<')?.strip_suffix('>')?.as_bytes();
-            if h.is_empty() || h.len() % 2 != 0 || h.len() > 128 {
-                return None;
-            }
-            let nibble = |b: u8| (b as char).to_digit(16);
-            let mut out = Hex {
-                bytes: [0; 64],
-                len: h.len() / 2,
-            };
-            for (o, p) in out.bytes.iter_mut().zip(h.chunks_exact(2)) {
-                *o = ((nibble(p[0])? << 4) | nibble(p[1])?) as u8;
-            }
-            Some(out)
-        }
-        fn code(tok: &str) -> Option<usize> {
-            let b = hex(tok)?;
-            (b.len() == 2).then(|| (usize::from(b[0]) << 8) | usize::from(b[1]))
-        }
-        /// What `cmap::utf16be` decodes `bytes` into, as code units (an odd last byte is
-        /// the high half of a unit); at most 32 units (`bytes` is a [`Hex`]).
-        fn units(bytes: &[u8]) -> ([u16; 32], usize) {
-            let mut out = [0u16; 32];
-            let mut n = 0;
-            for (o, p) in out.iter_mut().zip(bytes.chunks(2)) {
-                *o = ((p[0] as u16) << 8) | *p.get(1).unwrap_or(&0) as u16;
-                n += 1;
-            }
-            (out, n)
-        }
-        fn set(d: &mut DenseText, cid: usize, units: &[u16]) -> Option<()> {
-            let start = u32::try_from(d.text.len()).ok()?;
-            d.text
-                .extend(char::decode_utf16(units.iter().copied()).map(|r| r.unwrap_or('\u{FFFD}')));
-            *d.spans.get_mut(cid)? = (start, u32::try_from(d.text.len()).ok()?);
-            Some(())
-        }
-        fn set_str(d: &mut DenseText, cid: usize, t: &str) -> Option<()> {
-            let start = u32::try_from(d.text.len()).ok()?;
-            d.text.push_str(t);
-            *d.spans.get_mut(cid)? = (start, u32::try_from(d.text.len()).ok()?);
-            Some(())
-        }
         let mut d = DenseText {
             text: String::new(),
             spans: vec![(0, 0); 1 << 16],
@@ -284,6 +229,74 @@ impl DenseText {
         // The parser stops at MAX_ENTRIES; the data never comes near it.
         (!range && !chars && entries < super::cmap::MAX_ENTRIES).then_some(d)
     }
+}
+
+// Helpers of `DenseText::parse`.
+
+/// A token's bytes, decoded on the stack (no allocation per token): the generated
+/// tokens hold at most 16 bytes; a longer one than 64 is not the generated form.
+struct Hex {
+    bytes: [u8; 64],
+    len: usize,
+}
+
+impl std::ops::Deref for Hex {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        &self.bytes[..self.len]
+    }
+}
+
+/// The bytes of a `<…>` hex token.
+fn hex(tok: &str) -> Option<Hex> {
+    let h = tok.strip_prefix('<')?.strip_suffix('>')?.as_bytes();
+    if h.is_empty() || h.len() % 2 != 0 || h.len() > 128 {
+        return None;
+    }
+    let nibble = |b: u8| (b as char).to_digit(16);
+    let mut out = Hex {
+        bytes: [0; 64],
+        len: h.len() / 2,
+    };
+    for (o, p) in out.bytes.iter_mut().zip(h.chunks_exact(2)) {
+        *o = ((nibble(p[0])? << 4) | nibble(p[1])?) as u8;
+    }
+    Some(out)
+}
+
+/// A two-byte hex token's code.
+fn code(tok: &str) -> Option<usize> {
+    let b = hex(tok)?;
+    (b.len() == 2).then(|| (usize::from(b[0]) << 8) | usize::from(b[1]))
+}
+
+/// What `cmap::utf16be` decodes `bytes` into, as code units (an odd last byte is
+/// the high half of a unit); at most 32 units (`bytes` is a [`Hex`]).
+fn units(bytes: &[u8]) -> ([u16; 32], usize) {
+    let mut out = [0u16; 32];
+    let mut n = 0;
+    for (o, p) in out.iter_mut().zip(bytes.chunks(2)) {
+        *o = ((p[0] as u16) << 8) | *p.get(1).unwrap_or(&0) as u16;
+        n += 1;
+    }
+    (out, n)
+}
+
+/// Sets the text of `cid` to the UTF-16 `units`.
+fn set(d: &mut DenseText, cid: usize, units: &[u16]) -> Option<()> {
+    let start = u32::try_from(d.text.len()).ok()?;
+    d.text
+        .extend(char::decode_utf16(units.iter().copied()).map(|r| r.unwrap_or('\u{FFFD}')));
+    *d.spans.get_mut(cid)? = (start, u32::try_from(d.text.len()).ok()?);
+    Some(())
+}
+
+/// Sets the text of `cid` to `t`.
+fn set_str(d: &mut DenseText, cid: usize, t: &str) -> Option<()> {
+    let start = u32::try_from(d.text.len()).ok()?;
+    d.text.push_str(t);
+    *d.spans.get_mut(cid)? = (start, u32::try_from(d.text.len()).ok()?);
+    Some(())
 }
 
 /// A predefined code → CID CMap by name (`90ms-RKSJ-H`, `GBK-EUC-H`, `B5pc-V`, …) with the

@@ -11,7 +11,11 @@ use super::cmap::{Distrust, judge_entry, unalias};
 use super::font::{CodeMap, Font};
 use crate::tables::outlines::{OutlineIndex, outline_hashes};
 use crate::tables::{FontTable, TableSet};
+use evidence::{cids_are_code_points, program_confirms_identity, reads_as_text};
 use std::collections::HashMap;
+
+mod evidence;
+mod table;
 
 /// Where a glyph's text came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
@@ -176,52 +180,6 @@ impl<'a> FontResolver<'a> {
         }
     }
 
-    /// The table matched by BaseFont and fingerprint, if any (looked up on first call).
-    pub fn table(&self) -> Option<&'a FontTable> {
-        *self.table.get_or_init(|| {
-            if !self.composite {
-                return None;
-            }
-            let font = self.font;
-            // User tables first, then the shipped ones; among them a table made for this
-            // version of the font (same glyph count) first; the first that fits is used.
-            let mut candidates = self.tables.all_for_basefont(&font.basefont);
-            if self.builtin_tables {
-                candidates.extend(crate::tables::builtin_tables_for_basefont(&font.basefont));
-            }
-            candidates.sort_by_key(|t| {
-                fingerprint_glyphs(t).is_none() || fingerprint_glyphs(t) != font.embedded_glyphs
-            });
-            candidates.into_iter().find(|t| {
-                let fits = match (fingerprint_glyphs(t), font.embedded_glyphs) {
-                    (Some(max), Some(n)) => n <= max,
-                    _ => true,
-                };
-                if !fits {
-                    self.late_warnings.borrow_mut().push(format!(
-                        "font {}: table {} is for a font of {} glyphs, the embedded one has {}; not used",
-                        font.basefont,
-                        t.name,
-                        fingerprint_glyphs(t).unwrap_or(0),
-                        font.embedded_glyphs.unwrap_or(0)
-                    ));
-                    return false;
-                }
-                // A name is not an identity: the document's own evidence must agree.
-                match evidence_against(font, t) {
-                    Some(why) => {
-                        self.late_warnings.borrow_mut().push(format!(
-                            "font {}: table {} matches the name but not the font ({why}); not used",
-                            font.basefont, t.name
-                        ));
-                        false
-                    }
-                    None => true,
-                }
-            })
-        })
-    }
-
     /// Warnings that only lookups could find; empties the list.
     pub fn take_warnings(&self) -> Vec<String> {
         std::mem::take(&mut *self.late_warnings.borrow_mut())
@@ -378,155 +336,6 @@ impl<'a> FontResolver<'a> {
     }
 }
 
-/// Whether the embedded program's own cmap says an identity ToUnicode is right: through the
-/// font's CID → GID map (a CIDToGIDMap stream, as TCPDF writes with CIDs = code points), the
-/// glyph of code c is the glyph the program's cmap gives U+c. Glyph IDs written as text (the
-/// defect) fail this: there the glyph of c is some other character's.
-fn program_confirms_identity(font: &Font, tounicode: &super::cmap::ToUnicode) -> bool {
-    let composite_cids = matches!(font.code_map, CodeMap::Identity | CodeMap::Cid(_));
-    // A CID-keyed CFF program whose charset renumbers (Word's Calibri): the CIDs are not
-    // glyph IDs, and with no collection named they are the code points.
-    if font.cff_cids_moved && font.collection.is_none() && composite_cids {
-        return true;
-    }
-    // Through an embedded code → CID CMap that moves most codes to other glyphs, an entry
-    // mapping code c to U+c does not echo a glyph ID (the defect): it names the code's
-    // character, as it should when it reads as text.
-    if matches!(font.code_map, CodeMap::Cid(_)) && font.collection.is_none() {
-        let (mut known, mut moved) = (0usize, 0usize);
-        for (code, _) in identity_entries(tounicode) {
-            if let Some(gid) = font.gid(code).filter(|&g| g != 0) {
-                known += 1;
-                moved += usize::from(gid != code);
-            }
-        }
-        if known >= 3 && moved * 2 > known && mostly_text(tounicode) {
-            return true;
-        }
-    }
-    // With an identity CID → GID map the codes are glyph IDs: nothing confirms them.
-    let (Some(cid_to_gid), true) = (font.cid_to_gid.as_ref(), composite_cids) else {
-        return false;
-    };
-    let Some(cmap) = font.embedded_cmap.as_ref() else {
-        // A subset without a cmap (TCPDF): a CID → GID map that really moves glyphs says the
-        // CIDs are not glyph IDs; with no collection named they are the code points.
-        if font.collection.is_none() && moving(cid_to_gid) {
-            // Through an embedded code → CID CMap (a one-byte "OneByteIdentityH"), the
-            // codes are what the identity entries echo: they must read as text.
-            return font.code_map == CodeMap::Identity || mostly_text(tounicode);
-        }
-        return false;
-    };
-    let (mut agree, mut checked) = (0usize, 0usize);
-    for (code, c) in identity_entries(tounicode) {
-        let Some(own) = font
-            .gid(code)
-            .filter(|&g| g != 0)
-            .and_then(|g| cmap.get(&g))
-        else {
-            continue;
-        };
-        checked += 1;
-        agree += usize::from(*own == c);
-    }
-    checked >= 3 && agree * 10 >= checked * 9
-}
-
-/// Whether a CID → GID map really moves glyphs: most of at least 3 mapped CIDs go to
-/// another glyph ID.
-fn moving(cid_to_gid: &[u16]) -> bool {
-    let used = cid_to_gid.iter().filter(|g| **g != 0).count();
-    let moved = cid_to_gid
-        .iter()
-        .enumerate()
-        .filter(|(c, g)| **g != 0 && *c != usize::from(**g))
-        .count();
-    used >= 3 && moved * 2 > used
-}
-
-/// The ToUnicode entries that map a code to U+code.
-fn identity_entries(tounicode: &super::cmap::ToUnicode) -> impl Iterator<Item = (u32, char)> + '_ {
-    tounicode.map.iter().filter_map(|(&code, s)| {
-        let mut it = s.chars();
-        match (it.next(), it.next()) {
-            (Some(c), None) if c as u32 == code => Some((code, c)),
-            _ => None,
-        }
-    })
-}
-
-/// A character that plain Latin, Greek or Cyrillic text is made of (letters, digits,
-/// punctuation, symbols), never a control: what a font's CIDs are when they are the text's
-/// code points. Glyph IDs read as code points land in controls (the space glyph is
-/// usually GID 3), combining marks and foreign scripts (`̽ଋҨǥ`), or, for CJK fonts, beyond
-/// U+0500 — which is why only this repertoire is read without other evidence.
-fn reads_as_text(c: char) -> bool {
-    use crate::detect::charclass::{CharClass, classify};
-    matches!(classify(c), CharClass::Ascii | CharClass::Symbol) && !c.is_control()
-}
-
-/// A character a ToUnicode may assert as text when its codes are shown not to be glyph IDs:
-/// nothing that is strong evidence of glyph-ID garbling ([`crate::detect::charclass`]).
-fn asserted_text(c: char) -> bool {
-    use crate::detect::charclass::{CharClass, classify};
-    let class = classify(c);
-    !class.is_strong() && class != CharClass::PrivateUse && !c.is_control()
-}
-
-/// Whether at least 9 in 10 of a ToUnicode's identity entries read as text (a ligature such
-/// as U+FB01 or an astral character among Latin text is not evidence of garbling).
-fn mostly_text(tounicode: &super::cmap::ToUnicode) -> bool {
-    let (mut n, mut text) = (0usize, 0usize);
-    for (_, c) in identity_entries(tounicode) {
-        n += 1;
-        text += usize::from(asserted_text(c));
-    }
-    n > 0 && text * 10 >= n * 9
-}
-
-/// Whether a composite font with no ToUnicode writes code points as its CIDs: no character
-/// collection is named (Adobe-Identity), the CID → GID map moves most glyphs (so the CIDs
-/// are not the program's glyph IDs), no CID below U+0020 has a glyph (glyph IDs written as
-/// CIDs always include the low ones: the space is usually GID 3, as in pdf.js
-/// `complex_ttf_font`), and where the embedded program names its glyphs (`post`), the
-/// names agree. pdftotext reads such fonts' CIDs as code points; here each glyph is read
-/// so only when its CID is Latin/Greek/Cyrillic text ([`reads_as_text`]).
-fn cids_are_code_points(font: &Font) -> bool {
-    if font.tounicode.is_some() || font.collection.is_some() {
-        return false;
-    }
-    let Some(cid_to_gid) = font.cid_to_gid.as_ref() else {
-        return false;
-    };
-    if !matches!(font.code_map, CodeMap::Identity) || !moving(cid_to_gid) {
-        return false;
-    }
-    let mapped = || {
-        cid_to_gid
-            .iter()
-            .enumerate()
-            .skip(1)
-            .filter(|(_, g)| **g != 0)
-    };
-    if mapped().any(|(cid, _)| cid < 0x20 && !matches!(cid, 0x09 | 0x0A | 0x0D)) {
-        return false;
-    }
-    let names = font
-        .program
-        .as_deref()
-        .map(super::font::post_glyph_chars)
-        .unwrap_or_default();
-    let (mut checked, mut agree) = (0usize, 0usize);
-    for (cid, &gid) in mapped() {
-        if let Some(&named) = names.get(&u32::from(gid)) {
-            checked += 1;
-            agree += usize::from(char::from_u32(cid as u32) == Some(named));
-        }
-    }
-    checked == 0 || (checked >= 3 && agree * 10 >= checked * 9)
-}
-
 fn found(text: String, source: MappingSource, confidence: f32, d: Option<Distrust>) -> Resolved {
     Resolved {
         text: Some(text),
@@ -534,79 +343,6 @@ fn found(text: String, source: MappingSource, confidence: f32, d: Option<Distrus
         confidence,
         tounicode_distrust: d,
     }
-}
-
-/// Least share of a font's own trusted glyph → text entries a table must reproduce.
-const MIN_TABLE_AGREEMENT: f64 = 0.9;
-
-/// Why the document's own evidence says `table` is not this font's, if it does:
-/// - nothing to check it against: no embedded program and no trusted ToUnicode entries;
-/// - the embedded subset numbers its glyphs 1…N (glyph IDs are not the font's own, which a
-///   name-bound table is keyed by);
-/// - the font's trusted ToUnicode entries or embedded cmap disagree with the table on
-///   more than 1 in 10 of the glyphs both know (at least 3 compared).
-fn evidence_against(font: &Font, table: &FontTable) -> Option<String> {
-    if let Some(p) = &font.program {
-        let hashes = outline_hashes(p);
-        use crate::tables::outlines::{dense_outline_ids, renumbered_subset};
-        // A program with far fewer glyphs than the table's font, all drawn, was rewritten
-        // (Office and Distiller subsets keep numGlyphs): renumbered too.
-        let shrunk = dense_outline_ids(&hashes)
-            && matches!((fingerprint_glyphs(table), font.embedded_glyphs),
-                (Some(full), Some(n)) if n < full / 2);
-        if renumbered_subset(&hashes, font.embedded_glyphs) == Some(true) || shrunk {
-            return Some(format!(
-                "the embedded subset renumbers its glyphs: {} outlines at glyph IDs up to {}",
-                hashes.len(),
-                hashes.keys().max().copied().unwrap_or(0)
-            ));
-        }
-    }
-    let mut own: HashMap<u32, char> = HashMap::new();
-    if let Some(tu) = font.tounicode.as_ref().filter(|t| !t.is_identity_map()) {
-        for (&code, text) in &tu.map {
-            let (Some(gid), None) = (font.gid(code), judge_entry(text)) else {
-                continue;
-            };
-            let mut it = text.chars();
-            if let (Some(c), None) = (it.next(), it.next()) {
-                own.entry(gid).or_insert(c);
-            }
-        }
-    }
-    if let Some(m) = &font.embedded_cmap {
-        for (&gid, &c) in m {
-            own.entry(gid).or_insert(c);
-        }
-    }
-    let (mut compared, mut agreed) = (0usize, 0usize);
-    for (&gid, &c) in &own {
-        if let Some(t) = table.get(gid) {
-            compared += 1;
-            // Compatibility/Kangxi aliases are the same character for this purpose.
-            if t == c || t == unalias(c, true) {
-                agreed += 1;
-            }
-        }
-    }
-    if font.program.is_none() && compared < 3 {
-        // A font the PDF does not embed is drawn by whatever the reader substitutes; its
-        // codes are that font's glyph IDs only by hope (pdf.js noembed-identity-2: an
-        // MS-PGothic whose codes are Adobe-Japan1 CIDs).
-        return Some("no embedded program and no ToUnicode to check the table against".into());
-    }
-    (compared >= 3 && (agreed as f64) < MIN_TABLE_AGREEMENT * compared as f64).then(|| {
-        format!("its own ToUnicode/cmap agrees with the table on {agreed} of {compared} glyphs")
-    })
-}
-
-/// `glyphs=N` in a table's fingerprint.
-fn fingerprint_glyphs(t: &FontTable) -> Option<u32> {
-    t.fingerprint
-        .as_deref()?
-        .split([' ', ','])
-        .find_map(|f| f.strip_prefix("glyphs="))
-        .and_then(|n| n.parse().ok())
 }
 
 #[cfg(test)]

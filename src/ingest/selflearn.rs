@@ -20,10 +20,11 @@
 
 use super::resolve::MappingSource;
 use super::{Document, Span, UNRESOLVED_CHAR};
-use crate::repair::calibrate::{SpanEvidence, SpanKind};
-use crate::repair::{RepairOptions, Repairer};
-use crate::tables::TableSet;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use crate::repair::RepairOptions;
+use crate::repair::calibrate::SpanEvidence;
+use std::collections::{BTreeMap, HashMap};
+
+mod font;
 
 /// First code point unresolved glyphs are written as: U+A000–U+D7FF (Yi, Hangul …) is
 /// strong evidence of garbling, holds no right-to-left script, and is never Japanese text.
@@ -200,24 +201,7 @@ pub fn learn_unresolved_with<'l>(
         .iter()
         .map(|p| p.lines.iter().map(line_slots).collect())
         .collect();
-    let mut per_font: BTreeMap<&str, usize> = BTreeMap::new();
-    for span in doc
-        .pages
-        .iter()
-        .flat_map(|p| &p.lines)
-        .flat_map(|l| &l.spans)
-    {
-        if span.source == MappingSource::Unresolved {
-            *per_font.entry(span.font.as_str()).or_default() += span.codes.len();
-        }
-    }
-    let mut fonts: Vec<(String, usize)> = per_font
-        .into_iter()
-        .filter(|(_, n)| *n >= opts.min_glyphs)
-        .map(|(f, n)| (f.to_string(), n))
-        .collect();
-    fonts.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    fonts.truncate(opts.max_fonts);
+    let fonts = fonts_to_learn(doc, opts);
     // (page, line) → slot → reading.
     let mut readings: HashMap<(usize, usize), HashMap<usize, Reading>> = HashMap::new();
     let mut found: Vec<Found> = Vec::new();
@@ -227,7 +211,7 @@ pub fn learn_unresolved_with<'l>(
             break;
         }
         let before = found.len();
-        let used = learn_font(
+        let used = font::learn_font(
             doc,
             &slots,
             &font,
@@ -248,8 +232,60 @@ pub fn learn_unresolved_with<'l>(
     if found.is_empty() {
         return outcome;
     }
-    // Spans as the final text shows them (columns of the line's text).
-    for (pi, li, ss, font, rule, confidence, evidence) in &found {
+    outcome.spans = learned_spans(doc, &slots, &readings, &found);
+    let applied = apply_readings(doc, &slots, &readings);
+    doc.stats.unresolved = doc.stats.unresolved.saturating_sub(applied);
+    if let Some(n) = doc.stats.by_source.get_mut("unresolved") {
+        *n = n.saturating_sub(applied);
+    }
+    *doc.stats.by_source.entry("learned".into()).or_default() += applied;
+    for f in &outcome.fonts {
+        doc.warnings.push(format!(
+            "font {}: {} of {} unresolved glyph(s) read from the document itself (self-learning, \
+             confidence ≥ {:.3}); {} left unresolved",
+            f.font,
+            f.learned,
+            f.unresolved,
+            opts.min_confidence,
+            f.unresolved - f.learned
+        ));
+    }
+    outcome
+}
+
+/// The fonts with at least [`Options::min_glyphs`] unresolved glyphs, most first (at most
+/// [`Options::max_fonts`]), with their counts.
+fn fonts_to_learn(doc: &Document, opts: &Options) -> Vec<(String, usize)> {
+    let mut per_font: BTreeMap<&str, usize> = BTreeMap::new();
+    for span in doc
+        .pages
+        .iter()
+        .flat_map(|p| &p.lines)
+        .flat_map(|l| &l.spans)
+    {
+        if span.source == MappingSource::Unresolved {
+            *per_font.entry(span.font.as_str()).or_default() += span.codes.len();
+        }
+    }
+    let mut fonts: Vec<(String, usize)> = per_font
+        .into_iter()
+        .filter(|(_, n)| *n >= opts.min_glyphs)
+        .map(|(f, n)| (f.to_string(), n))
+        .collect();
+    fonts.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    fonts.truncate(opts.max_fonts);
+    fonts
+}
+
+/// The learned spans as the final text shows them (columns of the line's text).
+fn learned_spans(
+    doc: &Document,
+    slots: &[Vec<Option<LineSlots>>],
+    readings: &HashMap<(usize, usize), HashMap<usize, Reading>>,
+    found: &[Found],
+) -> Vec<LearnedSpan> {
+    let mut spans = Vec::new();
+    for (pi, li, ss, font, rule, confidence, evidence) in found {
         let Some(Some(ls)) = slots.get(*pi).and_then(|p| p.get(*li)) else {
             continue;
         };
@@ -269,7 +305,7 @@ pub fn learn_unresolved_with<'l>(
         let after_text: String = (a..=b)
             .map(|i| by_col.get(&i).copied().unwrap_or(line[i]))
             .collect();
-        outcome.spans.push(LearnedSpan {
+        spans.push(LearnedSpan {
             page_index: *pi,
             line: li + 1,
             column: a + 1,
@@ -282,9 +318,18 @@ pub fn learn_unresolved_with<'l>(
             evidence: *evidence,
         });
     }
-    // Apply: the line's text and its spans, split where learned and unresolved glyphs meet.
+    spans
+}
+
+/// Applies `readings`: the line's text and its spans, split where learned and unresolved
+/// glyphs meet. Returns the number of glyphs given a reading.
+fn apply_readings(
+    doc: &mut Document,
+    slots: &[Vec<Option<LineSlots>>],
+    readings: &HashMap<(usize, usize), HashMap<usize, Reading>>,
+) -> usize {
     let mut applied = 0usize;
-    for ((pi, li), line_readings) in &readings {
+    for ((pi, li), line_readings) in readings {
         let Some(Some(ls)) = slots.get(*pi).and_then(|p| p.get(*li)) else {
             continue;
         };
@@ -319,23 +364,7 @@ pub fn learn_unresolved_with<'l>(
             applied += split_span(&span, |k| by_glyph.get(&(si, k)).copied(), &mut line.spans);
         }
     }
-    doc.stats.unresolved = doc.stats.unresolved.saturating_sub(applied);
-    if let Some(n) = doc.stats.by_source.get_mut("unresolved") {
-        *n = n.saturating_sub(applied);
-    }
-    *doc.stats.by_source.entry("learned".into()).or_default() += applied;
-    for f in &outcome.fonts {
-        doc.warnings.push(format!(
-            "font {}: {} of {} unresolved glyph(s) read from the document itself (self-learning, \
-             confidence ≥ {:.3}); {} left unresolved",
-            f.font,
-            f.learned,
-            f.unresolved,
-            opts.min_confidence,
-            f.unresolved - f.learned
-        ));
-    }
-    outcome
+    applied
 }
 
 /// Splits an unresolved span into runs of learned and unresolved glyphs; returns the
@@ -407,201 +436,6 @@ fn split_span(
         k = e;
     }
     applied
-}
-
-/// The code point each glyph key is written as. Glyph order and the distances between
-/// glyphs are what the learner fits repertoire orders by (a block of the font is a run of
-/// consecutive IDs), so: a plain shift when the IDs fit in [`SLOTS`]; else the widest gaps
-/// between used IDs shortened, just enough to fit (MS Mincho's IDs run to U+3EBD: its JIS X
-/// 0213 glyphs lie past the slots, and ranks would lose every distance); ranks only for a
-/// font with more distinct glyphs than slots (its first [`SLOTS`]).
-fn slot_codes(keys: &BTreeSet<u32>) -> HashMap<u32, char> {
-    let ids: Vec<u32> = keys.iter().copied().collect();
-    let gaps: Vec<u32> = ids.windows(2).map(|w| w[1] - w[0]).collect();
-    let span = |cap: u32| -> u64 { gaps.iter().map(|&d| u64::from(d.min(cap))).sum() };
-    let fits = |cap: u32| span(cap) < u64::from(SLOTS);
-    if ids.len() > SLOTS as usize || !fits(1) {
-        return ids
-            .iter()
-            .zip(0..SLOTS)
-            .filter_map(|(&k, r)| Some((k, char::from_u32(BASE + r)?)))
-            .collect();
-    }
-    // The largest cap on a gap that still fits (a plain shift when the widest gap does).
-    let (mut lo, mut hi) = (1u32, gaps.iter().copied().max().unwrap_or(1));
-    while lo < hi {
-        let mid = lo + (hi - lo).div_ceil(2);
-        if fits(mid) {
-            lo = mid;
-        } else {
-            hi = mid - 1;
-        }
-    }
-    let mut at = 0u32;
-    let mut out = HashMap::with_capacity(ids.len());
-    for (i, &k) in ids.iter().enumerate() {
-        if i > 0 {
-            at += gaps[i - 1].min(lo);
-        }
-        if let Some(c) = char::from_u32(BASE + at) {
-            out.insert(k, c);
-        }
-    }
-    out
-}
-
-/// One learning run over the glyphs of `font`; readings that reach the threshold are
-/// added to `readings` and their spans to `found`. Returns the glyph occurrences learned
-/// from (at most `max_tokens`, cut at a line end).
-#[allow(clippy::too_many_arguments)]
-fn learn_font(
-    doc: &Document,
-    slots: &[Vec<Option<LineSlots>>],
-    font: &str,
-    lm: &crate::lm::CharLm,
-    opts: &Options,
-    max_tokens: usize,
-    readings: &mut HashMap<(usize, usize), HashMap<usize, Reading>>,
-    found: &mut Vec<Found>,
-) -> usize {
-    let is_ours = |s: &Span| s.source == MappingSource::Unresolved && s.font == font;
-    let mut keys: BTreeSet<u32> = BTreeSet::new();
-    for span in doc
-        .pages
-        .iter()
-        .flat_map(|p| &p.lines)
-        .flat_map(|l| &l.spans)
-    {
-        if is_ours(span) {
-            keys.extend((0..span.codes.len()).filter_map(|k| key(span, k)));
-        }
-    }
-    if keys.is_empty() {
-        return 0;
-    }
-    let code_of = slot_codes(&keys);
-    let in_range = |c: char| (BASE..BASE + SLOTS).contains(&(c as u32));
-    // The garbled text, one document line per text line; per text line, the slot index of
-    // each character that is one of our glyphs.
-    let mut text = String::new();
-    // (page, line, slot of each character, the line's characters)
-    #[allow(clippy::type_complexity)]
-    let mut lines: Vec<(usize, usize, Vec<Option<usize>>, Vec<char>)> = Vec::new();
-    let mut tokens = 0usize;
-    'pages: for (pi, page) in doc.pages.iter().enumerate() {
-        for (li, line) in page.lines.iter().enumerate() {
-            if tokens >= max_tokens {
-                break 'pages;
-            }
-            let ls = slots[pi][li].as_ref();
-            let mut chars = Vec::new();
-            let mut slot_at = Vec::new();
-            let mut n = 0;
-            for (si, span) in line.spans.iter().enumerate() {
-                let mut k = 0;
-                for c in span.text.chars() {
-                    if c == UNRESOLVED_CHAR {
-                        let slot = n;
-                        n += 1;
-                        let ours = span.source == MappingSource::Unresolved;
-                        let k_here = k;
-                        if ours {
-                            k += 1;
-                        }
-                        let glyph = (ours && is_ours(span) && ls.is_some())
-                            .then(|| key(span, k_here).and_then(|g| code_of.get(&g)))
-                            .flatten();
-                        match glyph {
-                            Some(&g) => {
-                                debug_assert!(
-                                    ls.is_some_and(|l| l.slots[slot] == Some((si, k_here)))
-                                );
-                                chars.push(g);
-                                slot_at.push(Some(slot));
-                            }
-                            None => {
-                                chars.push(NEUTRAL);
-                                slot_at.push(None);
-                            }
-                        }
-                    } else if in_range(c) || c == '\u{c}' {
-                        chars.push(NEUTRAL);
-                        slot_at.push(None);
-                    } else if c != '\n' && c != '\r' {
-                        chars.push(c);
-                        slot_at.push(None);
-                    }
-                }
-            }
-            tokens += slot_at.iter().filter(|s| s.is_some()).count();
-            text.extend(chars.iter());
-            text.push('\n');
-            lines.push((pi, li, slot_at, chars));
-        }
-    }
-    let tables = TableSet::default();
-    let mut repairer = Repairer::new(&tables, lm);
-    repairer.options.learn = true;
-    repairer.options.min_learned_confidence = opts.min_confidence;
-    let result = repairer.repair_text(&text);
-    for report in &result.lines {
-        // A line the repair reordered is not in the glyphs' order any more.
-        if !report.fixes.is_empty() {
-            continue;
-        }
-        let Some((pi, li, slot_at, chars)) = report.line.checked_sub(1).and_then(|i| lines.get(i))
-        else {
-            continue;
-        };
-        'span: for s in &report.spans {
-            let learned = s.evidence.is_some_and(|e| e.kind == SpanKind::Learned);
-            if !learned || s.fix != "decode" || s.confidence < opts.min_confidence {
-                continue;
-            }
-            let before: Vec<char> = s.before.chars().collect();
-            let after: Vec<char> = s.after.chars().collect();
-            let a = s.column.saturating_sub(1);
-            if before.len() != after.len() || s.end_column + 1 != s.column + before.len() {
-                continue;
-            }
-            // Every changed character must be one of our glyphs, read as text.
-            let mut take = Vec::new();
-            for (i, (&b, &c)) in before.iter().zip(&after).enumerate() {
-                let col = a + i;
-                if chars.get(col) != Some(&b) {
-                    continue 'span;
-                }
-                match slot_at.get(col).copied().flatten() {
-                    Some(slot) => {
-                        if c == UNRESOLVED_CHAR || c.is_control() || in_range(c) {
-                            continue 'span;
-                        }
-                        take.push((slot, c));
-                    }
-                    None if b == c => {}
-                    None => continue 'span,
-                }
-            }
-            if take.is_empty() {
-                continue;
-            }
-            let id = found.len();
-            let entry = readings.entry((*pi, *li)).or_default();
-            for &(slot, c) in &take {
-                entry.insert(slot, (c, s.confidence, id));
-            }
-            found.push((
-                *pi,
-                *li,
-                take.iter().map(|t| t.0).collect(),
-                font.to_string(),
-                s.rule.clone(),
-                s.confidence,
-                s.evidence,
-            ));
-        }
-    }
-    tokens
 }
 
 #[cfg(test)]

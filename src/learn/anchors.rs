@@ -97,27 +97,7 @@ pub fn fit(anchors: &[Anchor]) -> Vec<Rule> {
     anchors.sort_by_key(|a| (a.ch, a.gid));
     anchors.dedup_by_key(|a| (a.ch, a.gid));
 
-    // Group anchors by script block and find each group's best (repertoire, offset).
-    type Fit = Option<(&'static Repertoire, i64, usize)>;
-    #[allow(clippy::type_complexity)]
-    let mut groups: Vec<((char, char, &'static str), Vec<Anchor>, Fit)> = Vec::new();
-    let mut loose: Vec<Anchor> = Vec::new();
-    let mut i = 0;
-    while i < anchors.len() {
-        let Some(sb) = script_block(anchors[i].ch) else {
-            loose.push(anchors[i].clone());
-            i += 1;
-            continue;
-        };
-        let mut j = i;
-        while j < anchors.len() && script_block(anchors[j].ch) == Some(sb) {
-            j += 1;
-        }
-        let group = anchors[i..j].to_vec();
-        let fit = best_offset(&group, &anchors);
-        groups.push((sb, group, fit));
-        i = j;
-    }
+    let (groups, mut loose) = script_groups(&anchors);
     // A group with one agreeing anchor proves nothing about its neighbours on its own, but
     // if it shares the offset of an adjacent proven block, the font's order runs through
     // both script blocks (font C: kana and kanji share rank − 6).
@@ -127,102 +107,13 @@ pub fn fit(anchors: &[Anchor]) -> Vec<Rule> {
         .collect();
     let mut blocks: Vec<(u32, u32, Rule)> = Vec::new(); // (gid lo, gid hi, rule)
     for (gi, (sb, group, fit)) in groups.iter().enumerate() {
-        let mut accepted: Option<(&'static Repertoire, i64, usize, &str)> = None;
-        if let Some((rep, offset, n)) = *fit
-            && n >= 2
-        {
-            accepted = Some((rep, offset, n, ""));
-        }
-        if accepted.is_none() {
-            let neighbours = [gi.checked_sub(1), Some(gi + 1)];
-            'outer: for nb in neighbours.into_iter().flatten() {
-                let Some(Some((rep_name, offset))) = proven.get(nb) else {
-                    continue;
-                };
-                let Ok(rep) = Repertoire::by_name(rep_name) else {
-                    continue;
-                };
-                for a in group {
-                    if rep.rank(a.ch).map(|r| r as i64 + offset) == Some(a.gid as i64) {
-                        accepted = Some((rep, *offset, 1, " and the neighbouring block's offset"));
-                        break 'outer;
-                    }
-                }
-            }
-        }
-        let Some((rep, offset, agreeing, extra)) = accepted else {
+        let Some(accepted) = accepted_fit(gi, group, *fit, &proven) else {
             loose.extend(group.iter().cloned());
             continue;
         };
-        let (fits, misfits): (Vec<&Anchor>, Vec<&Anchor>) = group
-            .iter()
-            .partition(|a| rep.rank(a.ch).map(|r| r as i64 + offset) == Some(a.gid as i64));
-        loose.extend(misfits.into_iter().cloned());
-        let confidence = match agreeing {
-            1 | 2 => 0.8,
-            3 => 0.9,
-            _ => 0.97,
-        };
-        let shown: Vec<String> = fits
-            .iter()
-            .take(12)
-            .map(|a| format!("{}={:04X}", a.ch, a.gid))
-            .collect();
-        let bounds = if rep.is_code_point_order() {
-            vec![(sb.0, sb.1)]
-        } else {
-            segments(rep, *sb, &fits)
-        };
-        for (first, last) in bounds {
-            let rule = Rule {
-                kind: RuleKind::Block {
-                    repertoire: rep.name(),
-                    offset,
-                    first,
-                    last,
-                },
-                confidence,
-                source: "anchors".into(),
-                evidence: format!(
-                    "{}: {agreeing} anchor(s){extra} agree on rank+offset ({}{})",
-                    sb.2,
-                    shown.join(" "),
-                    if fits.len() > 12 { " …" } else { "" }
-                ),
-            };
-            if let Some((lo, hi)) = rule.gid_range() {
-                blocks.push((lo, hi, rule));
-            }
-        }
+        blocks.extend(block_rules(*sb, group, accepted, &mut loose));
     }
-    // Keep blocks disjoint: where two overlap in glyph ID, clip the less certain one to the
-    // characters on its side of the other's anchors.
-    blocks.sort_by_key(|b| b.0);
-    let mut rules: Vec<Rule> = Vec::new();
-    let mut kept: Vec<(u32, u32)> = Vec::new();
-    let mut order: Vec<usize> = (0..blocks.len()).collect();
-    order.sort_by(|&a, &b| {
-        blocks[b]
-            .2
-            .confidence
-            .total_cmp(&blocks[a].2.confidence)
-            .then(a.cmp(&b))
-    });
-    for idx in order {
-        let (lo, hi, rule) = &blocks[idx];
-        let mut rule = rule.clone();
-        let _ = (lo, hi);
-        if let Some(clipped) = grow_block(&rule, &kept, &anchors) {
-            rule = clipped;
-        } else {
-            continue;
-        }
-        if let Some(r) = rule.gid_range() {
-            kept.push(r);
-            rules.push(rule);
-        }
-    }
-    rules.sort_by_key(|r| r.gid_range().map(|g| g.0).unwrap_or(0));
+    let (mut rules, kept) = disjoint_blocks(blocks, &anchors);
     for a in loose {
         let covered = kept.iter().any(|(lo, hi)| (*lo..=*hi).contains(&a.gid));
         if covered {
@@ -239,6 +130,163 @@ pub fn fit(anchors: &[Anchor]) -> Vec<Rule> {
         });
     }
     rules
+}
+
+/// A script block: (first, last, name).
+type ScriptBlock = (char, char, &'static str);
+/// A group's best (repertoire, offset, agreeing anchors).
+type Fit = Option<(&'static Repertoire, i64, usize)>;
+/// Anchors of one script block with their best fit.
+type Group = (ScriptBlock, Vec<Anchor>, Fit);
+/// An accepted fit: repertoire, offset, agreeing anchors, what else it rests on.
+type Accepted = (&'static Repertoire, i64, usize, &'static str);
+
+/// The sorted `anchors` grouped by script block, each group with its best (repertoire,
+/// offset); anchors in no script block are loose.
+fn script_groups(anchors: &[Anchor]) -> (Vec<Group>, Vec<Anchor>) {
+    let mut groups: Vec<Group> = Vec::new();
+    let mut loose: Vec<Anchor> = Vec::new();
+    let mut i = 0;
+    while i < anchors.len() {
+        let Some(sb) = script_block(anchors[i].ch) else {
+            loose.push(anchors[i].clone());
+            i += 1;
+            continue;
+        };
+        let mut j = i;
+        while j < anchors.len() && script_block(anchors[j].ch) == Some(sb) {
+            j += 1;
+        }
+        let group = anchors[i..j].to_vec();
+        let fit = best_offset(&group, anchors);
+        groups.push((sb, group, fit));
+        i = j;
+    }
+    (groups, loose)
+}
+
+/// The fit a group (number `gi`) is accepted with: its own when two anchors agree, else
+/// the offset of a proven neighbouring group that one of its anchors agrees with.
+fn accepted_fit(
+    gi: usize,
+    group: &[Anchor],
+    fit: Fit,
+    proven: &[Option<(&'static str, i64)>],
+) -> Option<Accepted> {
+    let mut accepted: Option<Accepted> = None;
+    if let Some((rep, offset, n)) = fit
+        && n >= 2
+    {
+        accepted = Some((rep, offset, n, ""));
+    }
+    if accepted.is_none() {
+        let neighbours = [gi.checked_sub(1), Some(gi + 1)];
+        'outer: for nb in neighbours.into_iter().flatten() {
+            let Some(Some((rep_name, offset))) = proven.get(nb) else {
+                continue;
+            };
+            let Ok(rep) = Repertoire::by_name(rep_name) else {
+                continue;
+            };
+            for a in group {
+                if rep.rank(a.ch).map(|r| r as i64 + offset) == Some(a.gid as i64) {
+                    accepted = Some((rep, *offset, 1, " and the neighbouring block's offset"));
+                    break 'outer;
+                }
+            }
+        }
+    }
+    accepted
+}
+
+/// The block rules of a group accepted with `accepted` in script block `sb` (one per
+/// segment of the repertoire its fitting anchors span), as (gid lo, gid hi, rule); the
+/// anchors that do not fit go to `loose`.
+fn block_rules(
+    sb: ScriptBlock,
+    group: &[Anchor],
+    accepted: Accepted,
+    loose: &mut Vec<Anchor>,
+) -> Vec<(u32, u32, Rule)> {
+    let (rep, offset, agreeing, extra) = accepted;
+    let mut blocks = Vec::new();
+    let (fits, misfits): (Vec<&Anchor>, Vec<&Anchor>) = group
+        .iter()
+        .partition(|a| rep.rank(a.ch).map(|r| r as i64 + offset) == Some(a.gid as i64));
+    loose.extend(misfits.into_iter().cloned());
+    let confidence = match agreeing {
+        1 | 2 => 0.8,
+        3 => 0.9,
+        _ => 0.97,
+    };
+    let shown: Vec<String> = fits
+        .iter()
+        .take(12)
+        .map(|a| format!("{}={:04X}", a.ch, a.gid))
+        .collect();
+    let bounds = if rep.is_code_point_order() {
+        vec![(sb.0, sb.1)]
+    } else {
+        segments(rep, sb, &fits)
+    };
+    for (first, last) in bounds {
+        let rule = Rule {
+            kind: RuleKind::Block {
+                repertoire: rep.name(),
+                offset,
+                first,
+                last,
+            },
+            confidence,
+            source: "anchors".into(),
+            evidence: format!(
+                "{}: {agreeing} anchor(s){extra} agree on rank+offset ({}{})",
+                sb.2,
+                shown.join(" "),
+                if fits.len() > 12 { " …" } else { "" }
+            ),
+        };
+        if let Some((lo, hi)) = rule.gid_range() {
+            blocks.push((lo, hi, rule));
+        }
+    }
+    blocks
+}
+
+/// The block rules kept disjoint: where two overlap in glyph ID, the less certain one is
+/// clipped to the characters on its side of the other's anchors. Returns the rules by
+/// glyph ID and their glyph ranges.
+fn disjoint_blocks(
+    mut blocks: Vec<(u32, u32, Rule)>,
+    anchors: &[Anchor],
+) -> (Vec<Rule>, Vec<(u32, u32)>) {
+    blocks.sort_by_key(|b| b.0);
+    let mut rules: Vec<Rule> = Vec::new();
+    let mut kept: Vec<(u32, u32)> = Vec::new();
+    let mut order: Vec<usize> = (0..blocks.len()).collect();
+    order.sort_by(|&a, &b| {
+        blocks[b]
+            .2
+            .confidence
+            .total_cmp(&blocks[a].2.confidence)
+            .then(a.cmp(&b))
+    });
+    for idx in order {
+        let (lo, hi, rule) = &blocks[idx];
+        let mut rule = rule.clone();
+        let _ = (lo, hi);
+        if let Some(clipped) = grow_block(&rule, &kept, anchors) {
+            rule = clipped;
+        } else {
+            continue;
+        }
+        if let Some(r) = rule.gid_range() {
+            kept.push(r);
+            rules.push(rule);
+        }
+    }
+    rules.sort_by_key(|r| r.gid_range().map(|g| g.0).unwrap_or(0));
+    (rules, kept)
 }
 
 /// In a repertoire with its own order a script block need not be one run of ranks (JIS

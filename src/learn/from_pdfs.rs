@@ -206,44 +206,7 @@ pub fn learn_pdf_with(
     options: &LearnPdfOptions,
     left_out: &mut dyn FnMut(&Path, LeftOut),
 ) -> Result<LearnedPdfTables, LearnPdfError> {
-    let mut files = Vec::new();
-    for p in paths {
-        collect_pdfs(p, &mut files).map_err(|source| LearnPdfError::Read {
-            path: p.clone(),
-            source,
-        })?;
-    }
-    files.sort();
-    files.dedup();
-    // Held-out documents stay out by content, not only by path: a copy elsewhere is the
-    // same document.
-    let hash = |p: &Path| -> Result<String, LearnPdfError> {
-        let b = std::fs::read(p).map_err(|source| LearnPdfError::Read {
-            path: p.to_path_buf(),
-            source,
-        })?;
-        Ok(hex::encode(sha2::Sha256::digest(&b)))
-    };
-    let mut held_out = BTreeSet::new();
-    for p in &options.exclude {
-        held_out.insert(hash(p)?);
-    }
-    let mut seen = BTreeSet::new();
-    let mut kept = Vec::new();
-    let mut left = Vec::new();
-    for f in files {
-        let h = hash(&f)?;
-        let why = if held_out.contains(&h) {
-            LeftOut::HeldOut
-        } else if seen.insert(h.clone()) {
-            kept.push((f, h));
-            continue;
-        } else {
-            LeftOut::Duplicate
-        };
-        left_out(&f, why);
-        left.push((f, why));
-    }
+    let (kept, left) = select_files(paths, options, left_out)?;
     let sha_of: BTreeMap<String, String> = kept
         .iter()
         .map(|(f, h)| (f.display().to_string(), h[..16].to_string()))
@@ -252,33 +215,7 @@ pub fn learn_pdf_with(
     if files.is_empty() {
         return Err(LearnPdfError::NoPdfs);
     }
-    let opts = crate::ingest::ExtractOptions::default();
-    // Documents are read in parallel; votes are keyed by file name, so the tables do not
-    // depend on the order or the thread count.
-    let read: Vec<(String, Result<Vec<u8>, String>)> = files
-        .par_iter()
-        .map(|f| {
-            (
-                f.display().to_string(),
-                std::fs::read(f).map_err(|e| e.to_string()),
-            )
-        })
-        .collect();
-    let parts: Vec<CorpusVotes> = read
-        .into_par_iter()
-        .map(|(name, bytes)| {
-            let mut c = CorpusVotes::default();
-            match bytes {
-                Ok(b) => c.add_pdf(&name, &b, &opts),
-                Err(e) => c.failures.push((name, format!("cannot read: {e}"))),
-            }
-            c
-        })
-        .collect();
-    let mut corpus = CorpusVotes::default();
-    for p in parts {
-        corpus.absorb(p);
-    }
+    let corpus = read_votes(&files);
     let mut learned: Vec<LearnedFont> = corpus
         .tables(&options.votes)?
         .into_iter()
@@ -320,6 +257,87 @@ pub fn learn_pdf_with(
         corpus,
         votes: options.votes.clone(),
     })
+}
+
+/// The PDFs under `paths`, each once by content, with their SHA-256: held-out documents
+/// (by content, not only by path: a copy elsewhere is the same document) and duplicates
+/// are left out, reported to `left_out` and returned apart.
+#[allow(clippy::type_complexity)]
+fn select_files(
+    paths: &[PathBuf],
+    options: &LearnPdfOptions,
+    left_out: &mut dyn FnMut(&Path, LeftOut),
+) -> Result<(Vec<(PathBuf, String)>, Vec<(PathBuf, LeftOut)>), LearnPdfError> {
+    let mut files = Vec::new();
+    for p in paths {
+        collect_pdfs(p, &mut files).map_err(|source| LearnPdfError::Read {
+            path: p.clone(),
+            source,
+        })?;
+    }
+    files.sort();
+    files.dedup();
+    // Held-out documents stay out by content, not only by path: a copy elsewhere is the
+    // same document.
+    let hash = |p: &Path| -> Result<String, LearnPdfError> {
+        let b = std::fs::read(p).map_err(|source| LearnPdfError::Read {
+            path: p.to_path_buf(),
+            source,
+        })?;
+        Ok(hex::encode(sha2::Sha256::digest(&b)))
+    };
+    let mut held_out = BTreeSet::new();
+    for p in &options.exclude {
+        held_out.insert(hash(p)?);
+    }
+    let mut seen = BTreeSet::new();
+    let mut kept = Vec::new();
+    let mut left = Vec::new();
+    for f in files {
+        let h = hash(&f)?;
+        let why = if held_out.contains(&h) {
+            LeftOut::HeldOut
+        } else if seen.insert(h.clone()) {
+            kept.push((f, h));
+            continue;
+        } else {
+            LeftOut::Duplicate
+        };
+        left_out(&f, why);
+        left.push((f, why));
+    }
+    Ok((kept, left))
+}
+
+/// The votes of `files`, read in parallel; votes are keyed by file name, so the tables do
+/// not depend on the order or the thread count.
+fn read_votes(files: &[PathBuf]) -> CorpusVotes {
+    let opts = crate::ingest::ExtractOptions::default();
+    let read: Vec<(String, Result<Vec<u8>, String>)> = files
+        .par_iter()
+        .map(|f| {
+            (
+                f.display().to_string(),
+                std::fs::read(f).map_err(|e| e.to_string()),
+            )
+        })
+        .collect();
+    let parts: Vec<CorpusVotes> = read
+        .into_par_iter()
+        .map(|(name, bytes)| {
+            let mut c = CorpusVotes::default();
+            match bytes {
+                Ok(b) => c.add_pdf(&name, &b, &opts),
+                Err(e) => c.failures.push((name, format!("cannot read: {e}"))),
+            }
+            c
+        })
+        .collect();
+    let mut corpus = CorpusVotes::default();
+    for p in parts {
+        corpus.absorb(p);
+    }
+    corpus
 }
 
 /// `path` itself if it is a file, else every `*.pdf` below it (recursively).

@@ -17,11 +17,13 @@
 
 use super::anchors::{self, Anchor};
 use super::corpus::Corpus;
-use super::permutation::{self, ContextScorer};
+use super::permutation::ContextScorer;
 use crate::lm::Scorer;
 use crate::tables::repertoire::{self, Repertoire};
 use crate::tables::{Rule, RuleKind};
 use std::collections::HashMap;
+
+mod verify;
 
 /// Knobs of the search.
 #[derive(Debug, Clone)]
@@ -43,7 +45,7 @@ pub struct Options {
     /// occurrences).
     pub max_windows: usize,
     /// Frequency compatibility of a glyph and its reading
-    /// (see [`permutation::frequency_compatible`]).
+    /// (see [`super::permutation::frequency_compatible`]).
     pub frequency_ratio: f32,
 }
 
@@ -85,10 +87,6 @@ pub struct Hypothesis {
 /// Vote weight of a seed character (a screened candidate's is 1 down to ~0.14); seeds
 /// vote apart from screened candidates.
 const SEED_WEIGHT: f32 = 0.1;
-
-/// Gain (log10, over the glyph's best free readings in the joint decoding) with which a
-/// lone glyph outside a hypothesis' runs joins it without being among its own candidates.
-const LONE_GLYPH_GAIN: f32 = 1.0;
 
 /// Whether `c` is something a garbled glyph may decode to (not itself garbage).
 fn plausible(c: char) -> bool {
@@ -141,15 +139,70 @@ pub fn find_seeded<S: Scorer + Sync>(
     options: &Options,
 ) -> Vec<Hypothesis> {
     use rayon::prelude::*;
-    let corpus = scorer.corpus;
     let reps: Vec<&'static Repertoire> = repertoire::NAMES
         .iter()
         .filter_map(|n| Repertoire::by_name(n).ok())
         .collect();
-    // Votes: (repertoire index, offset) → (weight, voters). A candidate's vote weighs
-    // less the lower it ranks; each glyph votes at most once per offset. Seeds vote
-    // apart, so that their many chance offsets do not crowd out the screened ones.
-    type Votes = HashMap<(usize, i64), (f32, Vec<usize>)>;
+    let (votes, seed_votes) = offset_votes(scorer.corpus, &reps, screened, fixed, seeds);
+    // Seeded votes make `screened` lists longer for verification (a seed is a candidate).
+    let augmented: Vec<Vec<(char, f32)>>;
+    let screened = if seeds.is_empty() {
+        screened
+    } else {
+        augmented = screened
+            .iter()
+            .map(|l| {
+                let mut l = l.clone();
+                l.extend(seeds.iter().map(|&c| (c, f32::NEG_INFINITY)));
+                l
+            })
+            .collect();
+        &augmented
+    };
+    let cands = candidates(votes, seed_votes, options);
+    let mut fixed = fixed.to_vec();
+    let mut kept: Vec<Hypothesis> = Vec::new();
+    // Two batches: the second is verified with the first batch's accepted glyphs as context.
+    let mut remaining = cands;
+    for _batch in 0..2 {
+        let verified: Vec<Option<Hypothesis>> = remaining
+            .par_iter()
+            .map(|&((ri, offset), w, _)| {
+                verify::verify(scorer, screened, &fixed, reps[ri], offset, w, options)
+            })
+            .collect();
+        let out: Vec<Hypothesis> = verified.into_iter().flatten().collect();
+        let accepted = accept_batch(out, scorer.corpus.glyph_count(), &mut fixed, options);
+        for h in &accepted {
+            remaining.retain(|x| !(reps[x.0.0].name() == h.repertoire && x.0.1 == h.offset));
+        }
+        // Glyphs claimed by an accepted hypothesis are no longer foreign to the others.
+        let accepted_any = !accepted.is_empty();
+        kept.extend(accepted);
+        if !accepted_any {
+            break;
+        }
+    }
+    kept
+}
+
+/// Votes: (repertoire index, offset) → (weight, voters).
+type Votes = HashMap<(usize, i64), (f32, Vec<usize>)>;
+
+/// An offset to verify: (repertoire index, offset), vote weight, voters.
+type Candidate = ((usize, i64), f32, usize);
+
+/// The votes of the unfixed glyphs' screened candidates, and apart those of `seeds`. A
+/// candidate's vote weighs less the lower it ranks; each glyph votes at most once per
+/// offset. Seeds vote apart, so that their many chance offsets do not crowd out the
+/// screened ones.
+fn offset_votes(
+    corpus: &Corpus,
+    reps: &[&'static Repertoire],
+    screened: &[Vec<(char, f32)>],
+    fixed: &[Option<char>],
+    seeds: &[char],
+) -> (Votes, Votes) {
     let mut votes: Votes = HashMap::new();
     let mut seed_votes: Votes = HashMap::new();
     let vote = |map: &mut Votes, g: usize, c: char, w: f32| {
@@ -176,22 +229,13 @@ pub fn find_seeded<S: Scorer + Sync>(
             vote(&mut seed_votes, g, c, SEED_WEIGHT);
         }
     }
-    // Seeded votes make `screened` lists longer for verification (a seed is a candidate).
-    let augmented: Vec<Vec<(char, f32)>>;
-    let screened = if seeds.is_empty() {
-        screened
-    } else {
-        augmented = screened
-            .iter()
-            .map(|l| {
-                let mut l = l.clone();
-                l.extend(seeds.iter().map(|&c| (c, f32::NEG_INFINITY)));
-                l
-            })
-            .collect();
-        &augmented
-    };
-    let mut cands: Vec<((usize, i64), f32, usize)> = votes
+    (votes, seed_votes)
+}
+
+/// The offsets to verify: the strongest voted ones, then seeded ones on a budget of their
+/// own.
+fn candidates(votes: Votes, seed_votes: Votes, options: &Options) -> Vec<Candidate> {
+    let mut cands: Vec<Candidate> = votes
         .into_iter()
         .filter(|(_, (_, v))| v.len() >= options.min_voters)
         .map(|(k, (w, v))| (k, w, v.len()))
@@ -200,7 +244,7 @@ pub fn find_seeded<S: Scorer + Sync>(
     cands.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
     cands.truncate(options.max_hypotheses);
     // Seeded offsets: most voters first, a budget of their own.
-    let mut seeded: Vec<((usize, i64), f32, usize)> = seed_votes
+    let mut seeded: Vec<Candidate> = seed_votes
         .into_iter()
         .filter(|(k, (_, v))| v.len() >= 2 && !cands.iter().any(|c| c.0 == *k))
         .map(|(k, (w, v))| (k, w, v.len()))
@@ -208,253 +252,58 @@ pub fn find_seeded<S: Scorer + Sync>(
     seeded.sort_by(|a, b| b.2.cmp(&a.2).then(a.0.cmp(&b.0)));
     seeded.truncate(options.max_hypotheses / 2);
     cands.extend(seeded);
-    let mut fixed = fixed.to_vec();
-    let mut kept: Vec<Hypothesis> = Vec::new();
-    // Two batches: the second is verified with the first batch's accepted glyphs as context.
-    let mut remaining = cands;
-    for _batch in 0..2 {
-        let verified: Vec<Option<Hypothesis>> = remaining
-            .par_iter()
-            .map(|&((ri, offset), w, _)| {
-                verify(scorer, screened, &fixed, reps[ri], offset, w, options)
-            })
-            .collect();
-        let mut out: Vec<Hypothesis> = verified.into_iter().flatten().collect();
-        out.sort_by(|a, b| {
-            b.gain
-                .total_cmp(&a.gain)
-                .then(a.offset.cmp(&b.offset))
-                .then(a.repertoire.cmp(b.repertoire))
-        });
-        // A glyph explained by several hypotheses goes to the one under which it gains most
-        // (katakana under hiragana's offset can pass alone, but its own offset fits better).
-        let mut owner: Vec<Option<(usize, f32)>> = vec![None; corpus.glyph_count()];
-        for (hi, h) in out.iter().enumerate() {
-            for &(g, _, gain) in &h.glyphs {
-                if owner[g].is_none_or(|o| gain > o.1) {
-                    owner[g] = Some((hi, gain));
-                }
-            }
-        }
-        let mut accepted_any = false;
-        for (hi, mut h) in out.into_iter().enumerate() {
-            h.glyphs
-                .retain(|(g, _, _)| fixed[*g].is_none() && owner[*g].is_some_and(|o| o.0 == hi));
-            let gain: f32 = h.glyphs.iter().map(|x| x.2).sum();
-            // Weak hypotheses (little gain per glyph) explain too little to be trusted. An
-            // own-order repertoire (JIS row-cell, Adobe-Japan1) needs a third glyph: two
-            // glyphs of a shuffled font agree with one of its many offsets by chance (its
-            // neighbours are related characters: JIS level 1 is sorted by reading).
-            let min_glyphs = match Repertoire::by_name(h.repertoire) {
-                Ok(r) if !r.is_code_point_order() => 3,
-                _ => 2,
-            };
-            if h.glyphs.len() < min_glyphs
-                || gain < options.min_gain_per_glyph * h.glyphs.len() as f32
-            {
-                continue;
-            }
-            for &(g, c, _) in &h.glyphs {
-                fixed[g] = Some(c);
-            }
-            h.gain = h.glyphs.iter().map(|x| x.2).sum();
-            remaining.retain(|x| !(reps[x.0.0].name() == h.repertoire && x.0.1 == h.offset));
-            kept.push(h);
-            accepted_any = true;
-        }
-        // Glyphs claimed by an accepted hypothesis are no longer foreign to the others.
-        if !accepted_any {
-            break;
-        }
-    }
-    kept
+    cands
 }
 
-fn verify<S: Scorer + Sync>(
-    scorer: &ContextScorer<'_, S>,
-    screened: &[Vec<(char, f32)>],
-    fixed: &[Option<char>],
-    rep: &'static Repertoire,
-    offset: i64,
-    votes: f32,
+/// The verified hypotheses of one batch that are accepted, strongest first, each keeping
+/// the unfixed glyphs it gains most on (of the corpus's `glyph_count`); their glyphs are
+/// fixed.
+fn accept_batch(
+    mut out: Vec<Hypothesis>,
+    glyph_count: usize,
+    fixed: &mut [Option<char>],
     options: &Options,
-) -> Option<Hypothesis> {
-    let corpus = scorer.corpus;
-    // The joint decoding under the hypothesis (fixed glyphs keep their reading).
-    let mut dec: Vec<Option<char>> = fixed.to_vec();
-    let mut reading: Vec<Option<char>> = vec![None; corpus.glyph_count()];
-    for (g, gid) in corpus.gids.iter().enumerate() {
-        if fixed[g].is_some() {
-            continue;
-        }
-        let rank = *gid as i64 - offset;
-        if rank < 0 || rank > u32::MAX as i64 {
-            continue;
-        }
-        if let Some(c) = rep.at(rank as u32) {
-            reading[g] = Some(c);
-            if plausible(c) {
-                dec[g] = Some(c);
+) -> Vec<Hypothesis> {
+    out.sort_by(|a, b| {
+        b.gain
+            .total_cmp(&a.gain)
+            .then(a.offset.cmp(&b.offset))
+            .then(a.repertoire.cmp(b.repertoire))
+    });
+    // A glyph explained by several hypotheses goes to the one under which it gains most
+    // (katakana under hiragana's offset can pass alone, but its own offset fits better).
+    let mut owner: Vec<Option<(usize, f32)>> = vec![None; glyph_count];
+    for (hi, h) in out.iter().enumerate() {
+        for &(g, _, gain) in &h.glyphs {
+            if owner[g].is_none_or(|o| gain > o.1) {
+                owner[g] = Some((hi, gain));
             }
         }
     }
-    let ctx = scorer.contexts(&dec);
-    let mut accounted = corpus.clean_line_counts.clone();
-    for (g, c) in fixed.iter().enumerate() {
-        if let Some(c) = c {
-            *accounted.entry(*c).or_insert(0) += corpus.counts[g];
-        }
-    }
-    // Per glyph: None = the hypothesis says nothing; Some((char, gain, consistent)).
-    let mut status: Vec<Option<(char, f32, bool)>> = vec![None; corpus.glyph_count()];
-    for g in 0..corpus.glyph_count() {
-        let Some(c) = reading[g] else { continue };
-        if !plausible(c) {
-            status[g] = Some((c, f32::NEG_INFINITY, false));
+    let mut accepted = Vec::new();
+    for (hi, mut h) in out.into_iter().enumerate() {
+        h.glyphs
+            .retain(|(g, _, _)| fixed[*g].is_none() && owner[*g].is_some_and(|o| o.0 == hi));
+        let gain: f32 = h.glyphs.iter().map(|x| x.2).sum();
+        // Weak hypotheses (little gain per glyph) explain too little to be trusted. An
+        // own-order repertoire (JIS row-cell, Adobe-Japan1) needs a third glyph: two
+        // glyphs of a shuffled font agree with one of its many offsets by chance (its
+        // neighbours are related characters: JIS level 1 is sorted by reading).
+        let min_glyphs = match Repertoire::by_name(h.repertoire) {
+            Ok(r) if !r.is_code_point_order() => 3,
+            _ => 2,
+        };
+        if h.glyphs.len() < min_glyphs || gain < options.min_gain_per_glyph * h.glyphs.len() as f32
+        {
             continue;
         }
-        let n = corpus.counts[g] as f32;
-        // A glyph far rarer than its reading is not consistent with the hypothesis (a few
-        // glyphs of a font ordered by nothing read as の by chance). The other way round
-        // is allowed: documents have topical words the model finds rare. Occurrences of
-        // the reading already accounted for (in clean lines, or by other glyphs read so)
-        // do not count: a title font's す is rare because the body font prints the others.
-        // Clean tokens of dirty lines do count: there a partial ToUnicode left them clean,
-        // and a shuffled font's rare glyphs must not read as them.
-        let expected = (permutation::expected_count(scorer.fast, corpus.total_chars, c)
-            - accounted.get(&c).copied().unwrap_or(0) as f32)
-            .max(0.0);
-        if permutation::too_frequent(n, expected, options.frequency_ratio) {
-            status[g] = Some((c, f32::NEG_INFINITY, false));
-            continue;
+        for &(g, c, _) in &h.glyphs {
+            fixed[g] = Some(c);
         }
-        let s = ctx.total(scorer.lm, g, c, options.max_windows);
-        // The best alternative among the glyph's own screened candidates, in the same
-        // joint context.
-        let alt = screened[g]
-            .iter()
-            // Fullwidth and ASCII forms score alike (the LM folds them); not an alternative.
-            .filter(|(x, _)| crate::lm::fold_char(*x) != crate::lm::fold_char(c))
-            .take(4)
-            .map(|&(x, _)| ctx.total(scorer.lm, g, x, options.max_windows))
-            .fold(f32::NEG_INFINITY, f32::max);
-        let gain = if alt.is_finite() { s - alt } else { 0.0 };
-        let ok = gain >= -options.tolerance_per_occurrence * n;
-        status[g] = Some((c, gain, ok));
+        h.gain = h.glyphs.iter().map(|x| x.2).sum();
+        accepted.push(h);
     }
-    // Runs in glyph order where consistent glyphs dominate.
-    let relevant: Vec<usize> = (0..status.len()).filter(|g| status[*g].is_some()).collect();
-    let ok = |k: usize| status[relevant[k]].is_some_and(|s| s.2);
-    let mut runs: Vec<(usize, usize)> = Vec::new(); // indices into `relevant`, inclusive
-    let mut i = 0;
-    while i < relevant.len() {
-        if !ok(i) {
-            i += 1;
-            continue;
-        }
-        let (mut good, mut total) = (1usize, 1usize);
-        let mut last_good = i;
-        let mut k = i + 1;
-        while k < relevant.len() {
-            total += 1;
-            if ok(k) {
-                good += 1;
-                last_good = k;
-            }
-            if (good as f32) < options.min_run_share * total as f32 && k - last_good >= 2 {
-                break;
-            }
-            k += 1;
-        }
-        runs.push((i, last_good));
-        i = last_good + 1;
-    }
-    let in_top = |g: usize, c: char| screened[g].iter().any(|(x, _)| *x == c);
-    // A run is accepted when its glyphs read consistently and it gains; the first runs
-    // also need two glyphs whose screened candidates voted for the hypothesis, further runs
-    // of an accepted hypothesis do not (a font's block is one block).
-    let mut accepted_runs: Vec<(usize, usize)> = Vec::new();
-    let mut secondary: Vec<(usize, usize)> = Vec::new();
-    for &(a, b) in &runs {
-        let good: Vec<usize> = (a..=b)
-            .map(|k| relevant[k])
-            .filter(|g| status[*g].is_some_and(|s| s.2))
-            .collect();
-        let voters = good
-            .iter()
-            .filter(|g| status[**g].is_some_and(|s| in_top(**g, s.0)))
-            .count();
-        let gain: f32 = good.iter().filter_map(|g| status[*g].map(|s| s.1)).sum();
-        let share = good.len() as f32 / (b - a + 1) as f32;
-        if good.len() >= 2 && share >= options.min_run_share && gain > 0.0 {
-            if voters >= 2 {
-                accepted_runs.push((a, b));
-            } else {
-                secondary.push((a, b));
-            }
-        }
-    }
-    if !accepted_runs.is_empty() {
-        accepted_runs.extend(secondary);
-        accepted_runs.sort_unstable();
-    }
-    if accepted_runs.is_empty() {
-        return None;
-    }
-    let mut glyphs = Vec::new();
-    let mut gain = 0.0;
-    // Lone consistent glyphs elsewhere join if they are among their own top candidates
-    // or read clearly better than those in the joint decoding (a font's block can hold a
-    // single glyph of a document, e.g. one kanji of a title; 調査 as two adjacent garbled
-    // kanji give each other no context when screened alone).
-    for &(a, b) in &runs {
-        let accepted = accepted_runs.contains(&(a, b));
-        for &g in &relevant[a..=b] {
-            let Some((c, gn, ok)) = status[g] else {
-                continue;
-            };
-            if ok && (accepted || (in_top(g, c) && gn > 0.0) || gn >= LONE_GLYPH_GAIN) {
-                glyphs.push((g, c, gn));
-                gain += gn;
-            }
-        }
-    }
-    let spans: Vec<(u32, u32)> = accepted_runs
-        .iter()
-        .map(|&(a, b)| (corpus.gids[relevant[a]], corpus.gids[relevant[b]]))
-        .chain(
-            glyphs
-                .iter()
-                .map(|(g, _, _)| (corpus.gids[*g], corpus.gids[*g])),
-        )
-        .collect();
-    // Glyphs that stop the blocks' growth: outside the runs, and either not readable
-    // under the hypothesis or clearly contradicted by their contexts.
-    let foreign: Vec<usize> = (0..corpus.glyph_count())
-        .filter(|g| !glyphs.iter().any(|(x, _, _)| x == g))
-        .filter(|g| {
-            let gid = corpus.gids[*g];
-            !spans.iter().any(|(lo, hi)| (*lo..=*hi).contains(&gid))
-        })
-        .filter(|g| match status[*g] {
-            None => reading[*g].is_none() && fixed[*g].is_none(),
-            Some((_, gain, _)) => gain < -5.0 * corpus.counts[*g] as f32,
-        })
-        .collect();
-    let consistent: Vec<(usize, char)> = status
-        .iter()
-        .enumerate()
-        .filter_map(|(g, s)| s.filter(|s| s.2).map(|s| (g, s.0)))
-        .collect();
-    Some(Hypothesis {
-        repertoire: rep.name(),
-        offset,
-        glyphs,
-        consistent,
-        foreign,
-        gain,
-        votes,
-    })
+    accepted
 }
 
 /// Block (and glyph) rules of an accepted hypothesis, through the anchor fitter: its

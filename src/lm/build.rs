@@ -130,6 +130,7 @@ impl LmBuilder {
     }
 
     /// [`LmBuilder::build`], also returning the sizes of what it built.
+    // Long: the smoothing steps share per-order tables; kept in order.
     pub fn build_with_stats(&self, order: usize, min_count: f64) -> (CharLm, BuildStats) {
         let order = order.clamp(1, self.max_order);
         // Smoothing statistics come from the FULL counts: C(h) = Σ_c C(hc) and

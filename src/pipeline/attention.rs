@@ -137,6 +137,7 @@ impl AttentionReason {
     }
 
     /// One line for a person: what is wrong and how to fix it.
+    // Long: one short arm per attention reason.
     pub fn summary(&self) -> String {
         match self {
             AttentionReason::Truncated { warning, fix } => {

@@ -155,6 +155,7 @@ impl Pipeline {
     }
 
     /// Runs one input through the pipeline.
+    // Long: one arm per source kind, its stages in order with why each runs or not.
     pub fn run(&self, source: Source) -> Result<Document, PipelineError> {
         match source {
             Source::Pdf { name, bytes } => {

@@ -98,6 +98,7 @@ impl From<Vec<Vec<Opt>>> for Options {
 /// two characters at least one of which is garbling evidence (a half-width glyph of a CJK
 /// font amid its garbled neighbours); at a line's start or end, or amid clean text, it is
 /// what the extractor emitted and is kept.
+// Long: the hot per-character loop shares its caches; kept whole.
 pub fn options(
     seq: &[char],
     tables: &[&FontTable],

@@ -69,26 +69,7 @@ impl<'a> Repairer<'a> {
         if residual.len() < LEARN_MIN_GLYPHS {
             return None;
         }
-        // The lines holding unexplained glyphs, as the winning tables repair them (their
-        // decoded neighbours are context), up to LEARN_MAX_BYTES.
-        let mut counts: std::collections::HashMap<char, usize> = Default::default();
-        let mut text = String::new();
-        let mut text_lines: Vec<&str> = Vec::new();
-        for (line, _) in fixed.iter() {
-            if text.len() >= LEARN_MAX_BYTES {
-                break;
-            }
-            let mut has = false;
-            for c in line.chars().filter(|c| residual.contains(c)) {
-                *counts.entry(c).or_default() += 1;
-                has = true;
-            }
-            if has {
-                text_lines.push(line.as_str());
-                text.push_str(line);
-                text.push('\n');
-            }
-        }
+        let (counts, text, text_lines) = residual_lines(fixed, residual);
         if counts.values().sum::<usize>() < LEARN_MIN_TOKENS {
             return None;
         }
@@ -103,33 +84,7 @@ impl<'a> Repairer<'a> {
             &crate::learn::decipher::Options::default(),
         )
         .ok()?;
-        let mut glyphs: Vec<char> = counts.keys().copied().collect();
-        glyphs.sort_unstable();
-        let mut tables: Vec<FontTable> = Vec::new();
-        for learned_table in &learned.tables {
-            // Every rule of the learned font (its blocks also read glyphs that look like real
-            // characters, which the residual leaves out), relabelled as learned. Learned
-            // readings are text: never a control, ASCII or another garbled glyph.
-            let text_like = |c: char| !(classify(c).is_strong() || c.is_control() || c.is_ascii());
-            let rules: Vec<Rule> = learned_table
-                .rules
-                .iter()
-                .filter(|r| match r.kind {
-                    RuleKind::Glyph { ch, .. } => text_like(ch),
-                    RuleKind::Block { first, last, .. } => text_like(first) && text_like(last),
-                })
-                .map(|r| Rule {
-                    source: LEARNED_SOURCE.into(),
-                    ..r.clone()
-                })
-                .collect();
-            if !rules.is_empty() {
-                tables.push(FontTable::from_rules(LEARNED_TABLE, rules).ok()?);
-            }
-        }
-        if tables.is_empty() {
-            return None;
-        }
+        let tables = learned_tables(&learned)?;
         let total: usize = counts.values().sum();
         let ordered: std::collections::HashSet<u32> = counts
             .keys()
@@ -147,29 +102,7 @@ impl<'a> Repairer<'a> {
             .filter(|(g, _)| ordered.contains(&(**g as u32)))
             .map(|(_, n)| n)
             .sum();
-        let table = &tables[0];
-        // How the document reads with every learned reading applied (the first font's).
-        let (mut sum, mut n) = (0.0f64, 0usize);
-        for line in text_lines.iter() {
-            let decoded: Vec<char> = line
-                .chars()
-                .map(|c| {
-                    table
-                        .get(c as u32)
-                        .filter(|_| counts.contains_key(&c))
-                        .unwrap_or(c)
-                })
-                .collect();
-            for (i, c) in line.chars().enumerate() {
-                if counts.contains_key(&c) && table.get(c as u32).is_some() {
-                    sum += doc
-                        .adaptive
-                        .log_prob(&decoded[i.saturating_sub(3)..i], decoded[i])
-                        as f64;
-                    n += 1;
-                }
-            }
-        }
+        let doc_logprob = doc_logprob(&tables[0], &text_lines, &counts, &doc.adaptive);
         // Occurrences of every character of the lines learned from (a glyph that looks like a
         // real character is not in the residual but may be read by a learned block).
         let mut occurrences: std::collections::HashMap<u32, u32> = Default::default();
@@ -181,15 +114,99 @@ impl<'a> Repairer<'a> {
         }
         Some(LearnedTable {
             support: learned.support.iter().copied().collect(),
-            doc_logprob: if n == 0 {
-                -99.0
-            } else {
-                (sum / n as f64) as f32
-            },
+            doc_logprob,
             tables,
             occurrences,
             order_share: verified as f32 / total.max(1) as f32,
             ordered,
         })
+    }
+}
+
+/// Occurrences of the unexplained glyphs `residual` in the repaired lines `fixed` and the
+/// lines holding them (their decoded neighbours are context), up to [`LEARN_MAX_BYTES`]:
+/// (counts, the lines as one text, the lines).
+fn residual_lines<'f>(
+    fixed: &'f [super::document::Fixed],
+    residual: &std::collections::HashSet<char>,
+) -> (std::collections::HashMap<char, usize>, String, Vec<&'f str>) {
+    let mut counts: std::collections::HashMap<char, usize> = Default::default();
+    let mut text = String::new();
+    let mut text_lines: Vec<&str> = Vec::new();
+    for (line, _) in fixed.iter() {
+        if text.len() >= LEARN_MAX_BYTES {
+            break;
+        }
+        let mut has = false;
+        for c in line.chars().filter(|c| residual.contains(c)) {
+            *counts.entry(c).or_default() += 1;
+            has = true;
+        }
+        if has {
+            text_lines.push(line.as_str());
+            text.push_str(line);
+            text.push('\n');
+        }
+    }
+    (counts, text, text_lines)
+}
+
+/// The learned tables' rules as tables of source `learned`: every rule of a learned font
+/// (its blocks also read glyphs that look like real characters, which the residual leaves
+/// out) whose readings are text — never a control, ASCII or another garbled glyph. `None`
+/// when no table is left (or one cannot be built).
+fn learned_tables(learned: &crate::learn::decipher::Learned) -> Option<Vec<FontTable>> {
+    let mut tables: Vec<FontTable> = Vec::new();
+    for learned_table in &learned.tables {
+        let text_like = |c: char| !(classify(c).is_strong() || c.is_control() || c.is_ascii());
+        let rules: Vec<Rule> = learned_table
+            .rules
+            .iter()
+            .filter(|r| match r.kind {
+                RuleKind::Glyph { ch, .. } => text_like(ch),
+                RuleKind::Block { first, last, .. } => text_like(first) && text_like(last),
+            })
+            .map(|r| Rule {
+                source: LEARNED_SOURCE.into(),
+                ..r.clone()
+            })
+            .collect();
+        if !rules.is_empty() {
+            tables.push(FontTable::from_rules(LEARNED_TABLE, rules).ok()?);
+        }
+    }
+    (!tables.is_empty()).then_some(tables)
+}
+
+/// Mean log10 probability of the learned readings of `table` in the lines learned from,
+/// with every learned reading applied (-99 when there is none).
+fn doc_logprob(
+    table: &FontTable,
+    text_lines: &[&str],
+    counts: &std::collections::HashMap<char, usize>,
+    adaptive: &crate::lm::AdaptiveLm<'_>,
+) -> f32 {
+    let (mut sum, mut n) = (0.0f64, 0usize);
+    for line in text_lines.iter() {
+        let decoded: Vec<char> = line
+            .chars()
+            .map(|c| {
+                table
+                    .get(c as u32)
+                    .filter(|_| counts.contains_key(&c))
+                    .unwrap_or(c)
+            })
+            .collect();
+        for (i, c) in line.chars().enumerate() {
+            if counts.contains_key(&c) && table.get(c as u32).is_some() {
+                sum += adaptive.log_prob(&decoded[i.saturating_sub(3)..i], decoded[i]) as f64;
+                n += 1;
+            }
+        }
+    }
+    if n == 0 {
+        -99.0
+    } else {
+        (sum / n as f64) as f32
     }
 }

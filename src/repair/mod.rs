@@ -414,31 +414,7 @@ impl<'a> Repairer<'a> {
                 reuse.entry(piece.as_str()).or_insert(f);
             }
         }
-        // Repeated lines (headers, footers, table rows) are common: each distinct line
-        // content is repaired once. Exact: a line's repair depends only on its content
-        // and on the document-wide model, never on its neighbours.
-        let mut distinct: Vec<&str> = Vec::new();
-        let mut slot_of: Vec<usize> = Vec::with_capacity(dirty.len());
-        {
-            let mut index: std::collections::HashMap<&str, usize> =
-                std::collections::HashMap::with_capacity(dirty.len());
-            for d in &dirty {
-                let raw = &text[d.start..d.end];
-                let next = distinct.len();
-                let k = *index.entry(raw).or_insert(next);
-                if k == next {
-                    distinct.push(raw);
-                }
-                slot_of.push(k);
-            }
-        }
-        let first_line_of: Vec<usize> = {
-            let mut v = vec![0usize; distinct.len()];
-            for (d, &k) in dirty.iter().zip(&slot_of).rev() {
-                v[k] = d.line_no;
-            }
-            v
-        };
+        let (distinct, slot_of, first_line_of) = distinct_lines(text, &dirty);
         use rayon::prelude::*;
         let fixed: Vec<(String, LineReport)> = distinct
             .par_iter()
@@ -496,15 +472,7 @@ impl<'a> Repairer<'a> {
             prev = d.end;
             if !report.spans.is_empty() || !report.unresolved.is_empty() || !report.fixes.is_empty()
             {
-                let mut report = report.clone();
-                if report.line != d.line_no {
-                    report.line = d.line_no;
-                    report.spans.iter_mut().for_each(|s| s.line = d.line_no);
-                    report
-                        .unresolved
-                        .iter_mut()
-                        .for_each(|u| u.line = d.line_no);
-                }
+                let report = report_at(report, d.line_no);
                 reports.push(report);
             }
         }
@@ -520,6 +488,51 @@ impl<'a> Repairer<'a> {
             lines: reports,
         }
     }
+}
+
+/// The distinct contents of the `dirty` lines of `text`, the index of each line's content
+/// among them, and the first line number of each content. Repeated lines (headers,
+/// footers, table rows) are common: each distinct line content is repaired once. Exact: a
+/// line's repair depends only on its content and on the document-wide model, never on its
+/// neighbours.
+fn distinct_lines<'t>(
+    text: &'t str,
+    dirty: &[DirtyLine],
+) -> (Vec<&'t str>, Vec<usize>, Vec<usize>) {
+    let mut distinct: Vec<&str> = Vec::new();
+    let mut slot_of: Vec<usize> = Vec::with_capacity(dirty.len());
+    {
+        let mut index: std::collections::HashMap<&str, usize> =
+            std::collections::HashMap::with_capacity(dirty.len());
+        for d in dirty {
+            let raw = &text[d.start..d.end];
+            let next = distinct.len();
+            let k = *index.entry(raw).or_insert(next);
+            if k == next {
+                distinct.push(raw);
+            }
+            slot_of.push(k);
+        }
+    }
+    let first_line_of: Vec<usize> = {
+        let mut v = vec![0usize; distinct.len()];
+        for (d, &k) in dirty.iter().zip(&slot_of).rev() {
+            v[k] = d.line_no;
+        }
+        v
+    };
+    (distinct, slot_of, first_line_of)
+}
+
+/// A repeated line's report, moved to its own line number.
+fn report_at(report: &LineReport, line_no: usize) -> LineReport {
+    let mut report = report.clone();
+    if report.line != line_no {
+        report.line = line_no;
+        report.spans.iter_mut().for_each(|s| s.line = line_no);
+        report.unresolved.iter_mut().for_each(|u| u.line = line_no);
+    }
+    report
 }
 
 /// Which tables decode as second fonts ([`SpanKind::Residual`]); the learned table is

@@ -6,6 +6,7 @@ use super::*;
 impl<'a> Repairer<'a> {
     /// The decoded spans of a path, each with its lattice positions `[a, b)`.
     #[allow(clippy::too_many_arguments)]
+    // Long: one walk over the decoded runs; every step shares its state.
     pub(super) fn spans(
         &self,
         opts: &lattice::Options,

@@ -142,206 +142,272 @@ pub(super) fn fill(
     source: &SourceInfo,
     default_era: &str,
 ) {
-    let mut from_label: Vec<(&'static str, usize, usize)> = Vec::new();
-    let had_rates = !record.subsidy_rates.is_empty();
-    let had_bodies = !record.implementing_bodies.is_empty();
+    let mut from_label: FromLabel = Vec::new();
+    let had = Had {
+        rates: !record.subsidy_rates.is_empty(),
+        bodies: !record.implementing_bodies.is_empty(),
+    };
     for h in hits {
-        let value = h.value.trim();
-        let lines: Vec<&str> = value
-            .lines()
-            .map(str::trim)
-            .filter(|l| !l.is_empty())
-            .collect();
-        let range = (h.first, h.last);
-        match h.field {
-            Field::Name => {}
-            Field::Policy => {
-                if let Some(p) = name_value(value)
-                    && record.name.as_deref() != Some(p.as_str())
-                    && record.policy.is_none()
-                {
-                    record.policy = Some(p);
-                    from_label.push(("policy", range.0, range.1));
-                }
-            }
-            Field::Budget => {
-                // A label with its amount on the same line is read by the layout rules.
-                let label_line = block.get(h.label_index).map_or("", |l| l.text.as_str());
-                let value_lines: Vec<&str> = if find_money(label_line).is_empty() {
-                    lines
-                        .iter()
-                        .copied()
-                        .filter(|l| {
-                            let f = fold_width(l);
-                            !f.trim_start_matches(['(', '（']).starts_with("うち")
-                        })
-                        .collect()
-                } else {
-                    Vec::new()
-                };
-                if labelled_budget(record, &h.label, &value_lines, default_era) {
-                    from_label.push(("budget", h.label_index, range.1));
-                }
-            }
-            Field::SubsidyRate => {
-                if !had_rates && !lines.is_empty() {
-                    let joined = format!("補助率:{}", fold_width(&lines.join("、")));
-                    for rate in sheet::labelled_rates(&joined, None) {
-                        sheet::push_rate(&mut record.subsidy_rates, rate);
-                    }
-                    if !record.subsidy_rates.is_empty() {
-                        from_label.push(("subsidy_rates", range.0, range.1));
-                    }
-                }
-            }
-            Field::Bodies => {
-                // The layout rules read the label's line only; a value wrapped over more
-                // lines is read whole here.
-                let wrapped = h.last > h.label_index && h.first == h.label_index;
-                if wrapped && had_bodies {
-                    record.implementing_bodies.clear();
-                }
-                if (!had_bodies || wrapped) && !lines.is_empty() {
-                    for line in &lines {
-                        let line = super::labels::strip_marker(line);
-                        for body in sheet::split_top_level(line) {
-                            let body = body.trim().trim_end_matches(['。', ' ']).to_string();
-                            if !body.is_empty() && !record.implementing_bodies.contains(&body) {
-                                record.implementing_bodies.push(body);
-                            }
-                        }
-                    }
-                    from_label.push(("implementing_bodies", range.0, range.1));
-                }
-            }
-            Field::Overview | Field::Purpose | Field::Effects => {
-                let (slot, name) = match h.field {
-                    Field::Overview => (&mut record.overview, "overview"),
-                    Field::Purpose => (&mut record.purpose, "purpose"),
-                    _ => (&mut record.effects, "effects"),
-                };
-                // A heading rule reads the lines below a label; when the label's own line
-                // holds the start of the value, that reading lacks it: the label's wins.
-                if h.first == h.label_index
-                    && let (Some(text), Some(first)) = (slot.as_ref(), lines.first())
-                {
-                    let head: String = squash_ws(first).chars().take(8).collect();
-                    if !squash_ws(text).starts_with(&head) {
-                        *slot = None;
-                    }
-                }
-                set_text(slot, &lines, name, range, &mut from_label);
-            }
-            Field::Contact => {
-                if record.contact.is_none() && !lines.is_empty() {
-                    record.contact = Some(lines.join(" "));
-                    from_label.push(("contact", range.0, range.1));
-                }
-            }
-            Field::Goals => {
-                if record.goals.is_empty() && !lines.is_empty() {
-                    record.goals = lines.iter().map(|l| goal(l, default_era)).collect();
-                    from_label.push(("goals", range.0, range.1));
-                }
-            }
-            Field::Period => {
-                if record.period.is_none() && !lines.is_empty() {
-                    record.period = Some(period(&lines.join(" "), default_era));
-                    from_label.push(("period", range.0, range.1));
-                }
-            }
-            Field::PeriodStart | Field::PeriodEnd => {
-                let Some(first) = lines.first() else { continue };
-                let Some(year) = period(first, default_era).start_year else {
-                    continue;
-                };
-                let p = record.period.get_or_insert_with(|| Period {
-                    raw: String::new(),
-                    start_year: None,
-                    end_year: None,
-                });
-                let slot = if h.field == Field::PeriodStart {
-                    &mut p.start_year
-                } else {
-                    &mut p.end_year
-                };
-                if slot.is_none() {
-                    *slot = Some(year);
-                    if !p.raw.is_empty() {
-                        p.raw.push_str(" / ");
-                    }
-                    p.raw.push_str(&format!("{}: {first}", h.label));
-                    from_label.push(("period", range.0, range.1));
-                }
-            }
-            Field::Account => set_text(
-                &mut record.account,
-                &lines,
-                "account",
-                range,
-                &mut from_label,
-            ),
-            Field::Target => set_text(&mut record.target, &lines, "target", range, &mut from_label),
-            Field::Eligible => set_text(
-                &mut record.eligible,
-                &lines,
-                "eligible",
-                range,
-                &mut from_label,
-            ),
-            Field::Code => {
-                if record.program_code.is_none()
-                    && let Some(first) = lines.first()
-                {
-                    record.program_code = Some(first.to_string());
-                    from_label.push(("program_code", range.0, range.1));
-                }
-            }
-            Field::Status => {
-                if record.status.is_none() {
-                    let folded = fold_width(value);
-                    let status = match (folded.contains("新規"), folded.contains("継続")) {
-                        (true, false) => Some(ProgramStatus::New),
-                        (false, true) => Some(ProgramStatus::Continuing),
-                        _ => None,
-                    };
-                    if status.is_some() {
-                        record.status = status;
-                        from_label.push(("status", range.0, range.1));
-                    }
-                }
-            }
-            Field::Org => {
-                if record.ministry.is_none()
-                    && record.bureau.is_none()
-                    && let Some(first) = lines.first()
-                {
-                    let (m, b) = sheet::split_org(first);
-                    record.ministry = m;
-                    record.bureau = b;
-                    from_label.push(("ministry", range.0, range.1));
-                }
-            }
-            Field::UnitAmount => {
-                for line in &lines {
-                    if let Some(m) = find_money(line).first() {
-                        let per = h.label.clone();
-                        if !record.unit_amounts.iter().any(|u| u.amount_yen == m.yen) {
-                            record.unit_amounts.push(UnitAmount {
-                                per,
-                                amount_yen: m.yen,
-                                raw: line.to_string(),
-                            });
-                            from_label.push(("unit_amounts", range.0, range.1));
-                        }
-                    }
-                }
-            }
-        }
+        fill_field(record, block, h, had, default_era, &mut from_label);
     }
     provenance(record, block, title_index, &from_label, source);
     if has_no_fields(record) {
         record.flags.push("no_fields".into());
+    }
+}
+
+/// Fields read by labels, with the lines they came from: (field, first, last).
+type FromLabel = Vec<(&'static str, usize, usize)>;
+
+/// Which list fields the layout rules had filled before the labels were read.
+#[derive(Clone, Copy)]
+struct Had {
+    rates: bool,
+    bodies: bool,
+}
+
+/// One label's value `h` into `record`, where the field is still empty (or the label's
+/// reading is the better one), noting the lines it came from in `from_label`.
+// Long: one short arm per field kind; the longer ones have their own functions.
+fn fill_field(
+    record: &mut ProgramRecord,
+    block: &Block,
+    h: &Hit,
+    had: Had,
+    default_era: &str,
+    from_label: &mut FromLabel,
+) {
+    let value = h.value.trim();
+    let lines: Vec<&str> = value
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    let range = (h.first, h.last);
+    match h.field {
+        Field::Name => {}
+        Field::Policy => {
+            if let Some(p) = name_value(value)
+                && record.name.as_deref() != Some(p.as_str())
+                && record.policy.is_none()
+            {
+                record.policy = Some(p);
+                from_label.push(("policy", range.0, range.1));
+            }
+        }
+        Field::Budget => fill_budget(record, block, h, &lines, default_era, from_label),
+        Field::SubsidyRate => {
+            if !had.rates && !lines.is_empty() {
+                let joined = format!("補助率:{}", fold_width(&lines.join("、")));
+                for rate in sheet::labelled_rates(&joined, None) {
+                    sheet::push_rate(&mut record.subsidy_rates, rate);
+                }
+                if !record.subsidy_rates.is_empty() {
+                    from_label.push(("subsidy_rates", range.0, range.1));
+                }
+            }
+        }
+        Field::Bodies => fill_bodies(record, h, &lines, had.bodies, from_label),
+        Field::Overview | Field::Purpose | Field::Effects => {
+            fill_prose(record, h, &lines, from_label)
+        }
+        Field::Contact => {
+            if record.contact.is_none() && !lines.is_empty() {
+                record.contact = Some(lines.join(" "));
+                from_label.push(("contact", range.0, range.1));
+            }
+        }
+        Field::Goals => {
+            if record.goals.is_empty() && !lines.is_empty() {
+                record.goals = lines.iter().map(|l| goal(l, default_era)).collect();
+                from_label.push(("goals", range.0, range.1));
+            }
+        }
+        Field::Period => {
+            if record.period.is_none() && !lines.is_empty() {
+                record.period = Some(period(&lines.join(" "), default_era));
+                from_label.push(("period", range.0, range.1));
+            }
+        }
+        Field::PeriodStart | Field::PeriodEnd => {
+            fill_period_bound(record, h, &lines, default_era, from_label)
+        }
+        Field::Account => set_text(&mut record.account, &lines, "account", range, from_label),
+        Field::Target => set_text(&mut record.target, &lines, "target", range, from_label),
+        Field::Eligible => set_text(&mut record.eligible, &lines, "eligible", range, from_label),
+        Field::Code => {
+            if record.program_code.is_none()
+                && let Some(first) = lines.first()
+            {
+                record.program_code = Some(first.to_string());
+                from_label.push(("program_code", range.0, range.1));
+            }
+        }
+        Field::Status => fill_status(record, value, range, from_label),
+        Field::Org => {
+            if record.ministry.is_none()
+                && record.bureau.is_none()
+                && let Some(first) = lines.first()
+            {
+                let (m, b) = sheet::split_org(first);
+                record.ministry = m;
+                record.bureau = b;
+                from_label.push(("ministry", range.0, range.1));
+            }
+        }
+        Field::UnitAmount => fill_unit_amounts(record, h, &lines, from_label),
+    }
+}
+
+/// A budget label's amounts (`うち` breakdown lines left out).
+fn fill_budget(
+    record: &mut ProgramRecord,
+    block: &Block,
+    h: &Hit,
+    lines: &[&str],
+    default_era: &str,
+    from_label: &mut FromLabel,
+) {
+    // A label with its amount on the same line is read by the layout rules.
+    let label_line = block.get(h.label_index).map_or("", |l| l.text.as_str());
+    let value_lines: Vec<&str> = if find_money(label_line).is_empty() {
+        lines
+            .iter()
+            .copied()
+            .filter(|l| {
+                let f = fold_width(l);
+                !f.trim_start_matches(['(', '（']).starts_with("うち")
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    if labelled_budget(record, &h.label, &value_lines, default_era) {
+        from_label.push(("budget", h.label_index, h.last));
+    }
+}
+
+/// The implementing bodies of a label's value, each once.
+fn fill_bodies(
+    record: &mut ProgramRecord,
+    h: &Hit,
+    lines: &[&str],
+    had_bodies: bool,
+    from_label: &mut FromLabel,
+) {
+    // The layout rules read the label's line only; a value wrapped over more
+    // lines is read whole here.
+    let wrapped = h.last > h.label_index && h.first == h.label_index;
+    if wrapped && had_bodies {
+        record.implementing_bodies.clear();
+    }
+    if (!had_bodies || wrapped) && !lines.is_empty() {
+        for line in lines {
+            let line = super::labels::strip_marker(line);
+            for body in sheet::split_top_level(line) {
+                let body = body.trim().trim_end_matches(['。', ' ']).to_string();
+                if !body.is_empty() && !record.implementing_bodies.contains(&body) {
+                    record.implementing_bodies.push(body);
+                }
+            }
+        }
+        from_label.push(("implementing_bodies", h.first, h.last));
+    }
+}
+
+/// Overview, purpose or effects: the label's reading replaces a heading rule's that lacks
+/// the start of the value.
+fn fill_prose(record: &mut ProgramRecord, h: &Hit, lines: &[&str], from_label: &mut FromLabel) {
+    let (slot, name) = match h.field {
+        Field::Overview => (&mut record.overview, "overview"),
+        Field::Purpose => (&mut record.purpose, "purpose"),
+        _ => (&mut record.effects, "effects"),
+    };
+    // A heading rule reads the lines below a label; when the label's own line
+    // holds the start of the value, that reading lacks it: the label's wins.
+    if h.first == h.label_index
+        && let (Some(text), Some(first)) = (slot.as_ref(), lines.first())
+    {
+        let head: String = squash_ws(first).chars().take(8).collect();
+        if !squash_ws(text).starts_with(&head) {
+            *slot = None;
+        }
+    }
+    set_text(slot, lines, name, (h.first, h.last), from_label);
+}
+
+/// A period's start or end year from its own label.
+fn fill_period_bound(
+    record: &mut ProgramRecord,
+    h: &Hit,
+    lines: &[&str],
+    default_era: &str,
+    from_label: &mut FromLabel,
+) {
+    let Some(first) = lines.first() else { return };
+    let Some(year) = period(first, default_era).start_year else {
+        return;
+    };
+    let p = record.period.get_or_insert_with(|| Period {
+        raw: String::new(),
+        start_year: None,
+        end_year: None,
+    });
+    let slot = if h.field == Field::PeriodStart {
+        &mut p.start_year
+    } else {
+        &mut p.end_year
+    };
+    if slot.is_none() {
+        *slot = Some(year);
+        if !p.raw.is_empty() {
+            p.raw.push_str(" / ");
+        }
+        p.raw.push_str(&format!("{}: {first}", h.label));
+        from_label.push(("period", h.first, h.last));
+    }
+}
+
+/// New or continuing, when the value says one and not the other.
+fn fill_status(
+    record: &mut ProgramRecord,
+    value: &str,
+    range: (usize, usize),
+    from_label: &mut FromLabel,
+) {
+    if record.status.is_none() {
+        let folded = fold_width(value);
+        let status = match (folded.contains("新規"), folded.contains("継続")) {
+            (true, false) => Some(ProgramStatus::New),
+            (false, true) => Some(ProgramStatus::Continuing),
+            _ => None,
+        };
+        if status.is_some() {
+            record.status = status;
+            from_label.push(("status", range.0, range.1));
+        }
+    }
+}
+
+/// The first amount of each value line, per the label's unit, each amount once.
+fn fill_unit_amounts(
+    record: &mut ProgramRecord,
+    h: &Hit,
+    lines: &[&str],
+    from_label: &mut FromLabel,
+) {
+    for line in lines {
+        if let Some(m) = find_money(line).first() {
+            let per = h.label.clone();
+            if !record.unit_amounts.iter().any(|u| u.amount_yen == m.yen) {
+                record.unit_amounts.push(UnitAmount {
+                    per,
+                    amount_yen: m.yen,
+                    raw: line.to_string(),
+                });
+                from_label.push(("unit_amounts", h.first, h.last));
+            }
+        }
     }
 }
 

@@ -195,48 +195,11 @@ pub fn lines(doc: &ingest::Document) -> Vec<Line> {
         first.push(n);
         n = n.saturating_add(u32::try_from(p.lines.len()).unwrap_or(u32::MAX));
     }
-    let mut by_number: BTreeMap<u32, (usize, Segments)> = BTreeMap::new();
-    let mut raw: BTreeMap<u32, String> = BTreeMap::new();
-    let mut pages: Vec<(BTreeMap<Key, Cell>, Vec<Key>)> = Vec::new();
-    for (pi, page) in doc.pages.iter().enumerate() {
-        let mut cells: BTreeMap<Key, Cell> = BTreeMap::new();
-        let mut order: Vec<Key> = Vec::new();
-        for (li, line) in page.lines.iter().enumerate() {
-            let number = first[pi].saturating_add(u32::try_from(li).unwrap_or(u32::MAX));
-            raw.insert(number, line.text.clone());
-            let segs = segments(line);
-            for (k, _, t) in &segs {
-                let Some(k) = k else { continue };
-                let cell = cells.entry(*k).or_insert_with(|| {
-                    order.push(*k);
-                    Cell {
-                        rect: line
-                            .pieces
-                            .iter()
-                            .find_map(|p| p.cell.filter(|c| key(c) == *k))
-                            .unwrap_or_default(),
-                        lines: Vec::new(),
-                        soft: Vec::new(),
-                    }
-                });
-                cell.lines.push((number, t.clone()));
-                // Right edge and em of the cell's text on this line.
-                let (right, em) = line
-                    .pieces
-                    .iter()
-                    .filter(|p| p.cell.as_ref().map(key) == Some(*k))
-                    .fold((f32::NEG_INFINITY, 0.0f32), |(r, e), p| {
-                        (r.max(p.bbox[2]), e.max(p.bbox[3] - p.bbox[1]))
-                    });
-                cell.soft
-                    .push(cell.rect[2] - right <= SOFT_WRAP_EMS * em + SOFT_WRAP_PAD);
-            }
-            if segs.iter().any(|s| s.0.is_some()) {
-                by_number.insert(number, (pi, segs));
-            }
-        }
-        pages.push((cells, order));
-    }
+    let Ruled {
+        mut by_number,
+        raw,
+        mut pages,
+    } = ruled_cells(doc, &first);
     let mut page_roles: Vec<BTreeMap<Key, Role>> = pages
         .iter()
         .map(|(cells, order)| roles(cells, order))
@@ -264,6 +227,20 @@ pub fn lines(doc: &ingest::Document) -> Vec<Line> {
             by_number.insert(n, (pi, segs));
         }
     }
+    let out = rewritten(base, &by_number, &raw, &pages, &page_roles, &consumed);
+    with_blank_lines(&out, &para_breaks)
+}
+
+/// The lines of `base` (the text path's lines) with those holding a cell of a form
+/// rewritten (see [`rewrite`]), as (line, ends a value, is a label line).
+fn rewritten(
+    base: Vec<Line>,
+    by_number: &BTreeMap<u32, (usize, Segments)>,
+    raw: &BTreeMap<u32, String>,
+    pages: &[PageCells],
+    page_roles: &[BTreeMap<Key, Role>],
+    consumed: &[std::collections::BTreeSet<Key>],
+) -> Vec<(Line, bool, bool)> {
     let relevant = |n: u32| {
         by_number.get(&n).filter(|(pi, segs)| {
             segs.iter().any(|(k, _, _)| {
@@ -307,8 +284,79 @@ pub fn lines(doc: &ingest::Document) -> Vec<Line> {
             );
         }
     }
-    // A value ends where its cells end: a blank line unless a label line follows. On a
-    // form read by position, a wide vertical gap between two source lines is a blank line.
+    out
+}
+
+/// The ruled cells of each page with the order they are met in.
+type PageCells = (BTreeMap<Key, Cell>, Vec<Key>);
+
+/// What extraction's ruled cells give: the segments of each line holding a cell (global
+/// number → page index, segments), each line's raw text, and each page's cells.
+struct Ruled {
+    by_number: BTreeMap<u32, (usize, Segments)>,
+    raw: BTreeMap<u32, String>,
+    pages: Vec<PageCells>,
+}
+
+/// The ruled cells of `doc` (`first`: global number of each page's first line), each
+/// cell's lines marked soft where the layout wrapped them.
+fn ruled_cells(doc: &ingest::Document, first: &[u32]) -> Ruled {
+    let mut by_number: BTreeMap<u32, (usize, Segments)> = BTreeMap::new();
+    let mut raw: BTreeMap<u32, String> = BTreeMap::new();
+    let mut pages: Vec<PageCells> = Vec::new();
+    for (pi, page) in doc.pages.iter().enumerate() {
+        let mut cells: BTreeMap<Key, Cell> = BTreeMap::new();
+        let mut order: Vec<Key> = Vec::new();
+        for (li, line) in page.lines.iter().enumerate() {
+            let number = first[pi].saturating_add(u32::try_from(li).unwrap_or(u32::MAX));
+            raw.insert(number, line.text.clone());
+            let segs = segments(line);
+            for (k, _, t) in &segs {
+                let Some(k) = k else { continue };
+                let cell = cells.entry(*k).or_insert_with(|| {
+                    order.push(*k);
+                    Cell {
+                        rect: line
+                            .pieces
+                            .iter()
+                            .find_map(|p| p.cell.filter(|c| key(c) == *k))
+                            .unwrap_or_default(),
+                        lines: Vec::new(),
+                        soft: Vec::new(),
+                    }
+                });
+                cell.lines.push((number, t.clone()));
+                // Right edge and em of the cell's text on this line.
+                let (right, em) = line
+                    .pieces
+                    .iter()
+                    .filter(|p| p.cell.as_ref().map(key) == Some(*k))
+                    .fold((f32::NEG_INFINITY, 0.0f32), |(r, e), p| {
+                        (r.max(p.bbox[2]), e.max(p.bbox[3] - p.bbox[1]))
+                    });
+                cell.soft
+                    .push(cell.rect[2] - right <= SOFT_WRAP_EMS * em + SOFT_WRAP_PAD);
+            }
+            if segs.iter().any(|s| s.0.is_some()) {
+                by_number.insert(number, (pi, segs));
+            }
+        }
+        pages.push((cells, order));
+    }
+    Ruled {
+        by_number,
+        raw,
+        pages,
+    }
+}
+
+/// The rewritten lines `out` ((line, ends a value, is a label line)) with blank lines where
+/// a value ends: a blank line unless a label line follows. On a form read by position, a
+/// wide vertical gap between two source lines (`para_breaks`) is a blank line.
+fn with_blank_lines(
+    out: &[(Line, bool, bool)],
+    para_breaks: &std::collections::BTreeSet<u32>,
+) -> Vec<Line> {
     let mut lines: Vec<Line> = Vec::with_capacity(out.len());
     for i in 0..out.len() {
         lines.push(out[i].0.clone());
@@ -375,6 +423,7 @@ const PARAGRAPH_GAP_EMS: f32 = 1.0;
 /// Writes source line `n` (cut into `segs`) to `out`: label cells as `label　value` lines
 /// (at the label's first line), value cells dropped (written with their label), other cells
 /// and flowing text as one line.
+// Long: one walk over a line's segments, written as met.
 fn rewrite(
     n: u32,
     page: u32,

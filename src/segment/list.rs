@@ -126,28 +126,7 @@ fn parse_row(
         }
     }
     let ministry = tokens.pop().filter(|t| MINISTRIES.contains(t))?.to_string();
-    // Optional amount cell: "682 の内数", "2,400", "682の内数".
-    let mut part_of = false;
-    let mut amount_text = None;
-    if tokens.last().is_some_and(|t| *t == "の内数") {
-        tokens.pop();
-        part_of = true;
-    }
-    if let Some(last) = tokens.last() {
-        let folded = fold_width(last);
-        let (digits, inner) = match folded.strip_suffix("の内数") {
-            Some(d) => (d.to_string(), true),
-            None => (folded.clone(), false),
-        };
-        if tokens.len() > 1 && is_amount_cell(&digits) {
-            part_of |= inner;
-            amount_text = Some(digits);
-            tokens.pop();
-        }
-    }
-    if part_of && amount_text.is_none() {
-        return None;
-    }
+    let (amount_text, part_of) = amount_cell(&mut tokens)?;
     let name = tokens.join(" ");
     if name.is_empty() {
         return None;
@@ -172,26 +151,7 @@ fn parse_row(
             raw,
         });
     }
-    // Every field of a row comes from its one line.
-    let mut fields = vec!["numbers", "name", "ministry"];
-    if !notes.is_empty() {
-        fields.push("notes");
-    }
-    if !budget.is_empty() {
-        fields.push("budget");
-    }
-    let provenance = fields
-        .into_iter()
-        .map(|field| super::FieldSource {
-            field: field.to_string(),
-            file: source.file.clone(),
-            page: line.page,
-            line_start: line.start,
-            line_end: line.end,
-            repaired: None,
-            min_confidence: None,
-        })
-        .collect();
+    let provenance = row_provenance(line, source, !notes.is_empty(), !budget.is_empty());
     Some(ProgramRecord {
         numbers: vec![number],
         name: Some(name),
@@ -207,6 +167,62 @@ fn parse_row(
         provenance,
         ..ProgramRecord::default()
     })
+}
+
+/// The optional amount cell at the end of a row's `tokens` (taken off them): "682 の内数",
+/// "2,400", "682の内数", as (amount, part of another budget). `None` for an `の内数` with no
+/// amount.
+fn amount_cell(tokens: &mut Vec<&str>) -> Option<(Option<String>, bool)> {
+    let mut part_of = false;
+    let mut amount_text = None;
+    if tokens.last().is_some_and(|t| *t == "の内数") {
+        tokens.pop();
+        part_of = true;
+    }
+    if let Some(last) = tokens.last() {
+        let folded = fold_width(last);
+        let (digits, inner) = match folded.strip_suffix("の内数") {
+            Some(d) => (d.to_string(), true),
+            None => (folded.clone(), false),
+        };
+        if tokens.len() > 1 && is_amount_cell(&digits) {
+            part_of |= inner;
+            amount_text = Some(digits);
+            tokens.pop();
+        }
+    }
+    if part_of && amount_text.is_none() {
+        return None;
+    }
+    Some((amount_text, part_of))
+}
+
+/// The provenance of a row's fields: every field of a row comes from its one line.
+fn row_provenance(
+    line: &Line,
+    source: &SourceInfo,
+    has_notes: bool,
+    has_budget: bool,
+) -> Vec<super::FieldSource> {
+    let mut fields = vec!["numbers", "name", "ministry"];
+    if has_notes {
+        fields.push("notes");
+    }
+    if has_budget {
+        fields.push("budget");
+    }
+    fields
+        .into_iter()
+        .map(|field| super::FieldSource {
+            field: field.to_string(),
+            file: source.file.clone(),
+            page: line.page,
+            line_start: line.start,
+            line_end: line.end,
+            repaired: None,
+            min_confidence: None,
+        })
+        .collect()
 }
 
 fn is_amount_cell(s: &str) -> bool {

@@ -35,6 +35,25 @@ pub(super) struct Title {
     pub(super) strength: u8,
 }
 
+impl Title {
+    /// A candidate at line `index` of the block, the stronger the likelier.
+    fn new(
+        name: String,
+        org: Option<String>,
+        number: Option<u32>,
+        index: usize,
+        strength: u8,
+    ) -> Title {
+        Title {
+            name,
+            org,
+            number,
+            index,
+            strength,
+        }
+    }
+}
+
 /// The record a block describes, if it has a title.
 pub fn records(block: &Block, source: &SourceInfo, default_era: &str) -> Vec<ProgramRecord> {
     let hits = super::labels::find(block);
@@ -147,26 +166,14 @@ pub(super) fn find_title(block: &Block) -> Option<Title> {
         let text = line.text.trim();
         let folded = fold_width(text);
         if let Some(c) = labelled.captures(text) {
-            consider(Title {
-                name: tidy(&c[1]),
-                org: None,
-                number: None,
-                index: i,
-                strength: 10,
-            });
+            consider(Title::new(tidy(&c[1]), None, None, i, 10));
         }
         if let Some(c) = number.captures(&folded) {
             pending_number = c[1].parse().ok();
         } else if let Some(n) = pending_number {
             // "No.51 令和７年度当初予算案" / "：居住支援協議会等活動支援事業 10.81億円"
             if let Some(item) = colon_item(text) {
-                consider(Title {
-                    name: item,
-                    org: None,
-                    number: Some(n),
-                    index: i,
-                    strength: 9,
-                });
+                consider(Title::new(item, None, Some(n), i, 9));
                 pending_number = None;
             } else if !text.starts_with(['：', ':']) {
                 pending_number = None;
@@ -176,44 +183,26 @@ pub(super) fn find_title(block: &Block) -> Option<Title> {
             let name = tidy(&c[1]);
             let org = c[2].trim().to_string();
             if is_title_text(&name) && looks_like_org(&org) {
-                consider(Title {
-                    name,
-                    org: Some(org),
-                    number: None,
-                    index: i,
-                    strength: 8,
-                });
+                consider(Title::new(name, Some(org), None, i, 8));
             }
         }
         if let Some(c) = bureau_prefix.captures(text) {
-            consider(Title {
-                name: c[3].to_string(),
-                org: Some(format!("{} {}", &c[1], &c[2])),
-                number: None,
-                index: i,
-                strength: 7,
-            });
+            consider(Title::new(
+                c[3].to_string(),
+                Some(format!("{} {}", &c[1], &c[2])),
+                None,
+                i,
+                7,
+            ));
         }
         if let Some(c) = bullet.captures(text) {
-            consider(Title {
-                name: tidy(&c[1]),
-                org: None,
-                number: None,
-                index: i,
-                strength: 5,
-            });
+            consider(Title::new(tidy(&c[1]), None, None, i, 5));
         }
         if first_text {
             first_text = false;
             let name = tidy(text);
             if name.ends_with("事業") && name.chars().count() <= 40 && is_title_text(&name) {
-                consider(Title {
-                    name,
-                    org: None,
-                    number: None,
-                    index: i,
-                    strength: 4,
-                });
+                consider(Title::new(name, None, None, i, 4));
             }
         }
     }
@@ -357,7 +346,7 @@ fn clean_label(s: &str) -> String {
 pub(super) fn budget_lines(block: &Block, default_era: &str) -> Vec<BudgetLine> {
     let mut out: Vec<BudgetLine> = Vec::new();
     let mut pending_label: Option<String> = None;
-    let mut previous_label: Option<(String, Option<i32>, Option<super::BudgetKind>)> = None;
+    let mut previous_label: PreviousLabel = None;
     for line in block {
         if line.is_blank() {
             continue;
@@ -398,57 +387,58 @@ pub(super) fn budget_lines(block: &Block, default_era: &str) -> Vec<BudgetLine> 
             }
             continue;
         }
-        let mut cursor = 0;
-        for m in &money {
-            let before = original_slice(text, &folded, cursor, m.start);
-            let after = folded.get(m.end..).unwrap_or("");
-            cursor = m.end;
-            let part_of = after.trim_start().starts_with("の内数");
-            let before_clean = clean_label(&before);
-            if let Some(rest) = before_clean.strip_prefix("うち") {
-                // "（うち孤独・孤立対策NPO等支援関係２．８億円）" or "（うち10億円が…分）"
-                let Some((label, year, kind)) = previous_label.clone() else {
-                    continue;
-                };
-                let portion = if rest.is_empty() {
-                    after
-                        .trim_start()
-                        .trim_start_matches('が')
-                        .split(['）', ')'])
-                        .next()
-                        .unwrap_or("")
-                        .trim()
-                        .to_string()
-                } else {
-                    rest.to_string()
-                };
-                push_unique(
-                    &mut out,
-                    BudgetLine {
-                        part_of_item: None,
-                        label,
-                        fiscal_year: year,
-                        kind,
-                        amount_yen: Some(m.yen),
-                        part_of,
-                        item: None,
-                        portion: (!portion.is_empty()).then_some(portion),
-                        raw: text.to_string(),
-                    },
-                );
+        line_amounts(
+            text,
+            &folded,
+            &money,
+            default_era,
+            &mut previous_label,
+            &mut out,
+        );
+    }
+    out
+}
+
+/// The label of the last budget amount read: (label, fiscal year, kind).
+type PreviousLabel = Option<(String, Option<i32>, Option<super::BudgetKind>)>;
+
+/// The budget amounts of one line (`money` found in `text`, `folded` its folded form), each
+/// with the label before it; a `うち` portion belongs to the label before it
+/// (`previous_label`).
+fn line_amounts(
+    text: &str,
+    folded: &str,
+    money: &[crate::segment::amounts::Money],
+    default_era: &str,
+    previous_label: &mut PreviousLabel,
+    out: &mut Vec<BudgetLine>,
+) {
+    let mut cursor = 0;
+    for m in money {
+        let before = original_slice(text, folded, cursor, m.start);
+        let after = folded.get(m.end..).unwrap_or("");
+        cursor = m.end;
+        let part_of = after.trim_start().starts_with("の内数");
+        let before_clean = clean_label(&before);
+        if let Some(rest) = before_clean.strip_prefix("うち") {
+            // "（うち孤独・孤立対策NPO等支援関係２．８億円）" or "（うち10億円が…分）"
+            let Some((label, year, kind)) = previous_label.clone() else {
                 continue;
-            }
-            if !is_budget_label(&before_clean) || before_clean.chars().count() > 30 {
-                continue;
-            }
-            let label = before_clean
-                .trim_start_matches(['、', '，', ','])
-                .to_string();
-            let year = find_year(&label, default_era).map(|y| y.year);
-            let kind = budget_kind(&label);
-            previous_label = Some((label.clone(), year, kind));
+            };
+            let portion = if rest.is_empty() {
+                after
+                    .trim_start()
+                    .trim_start_matches('が')
+                    .split(['）', ')'])
+                    .next()
+                    .unwrap_or("")
+                    .trim()
+                    .to_string()
+            } else {
+                rest.to_string()
+            };
             push_unique(
-                &mut out,
+                out,
                 BudgetLine {
                     part_of_item: None,
                     label,
@@ -457,13 +447,36 @@ pub(super) fn budget_lines(block: &Block, default_era: &str) -> Vec<BudgetLine> 
                     amount_yen: Some(m.yen),
                     part_of,
                     item: None,
-                    portion: None,
+                    portion: (!portion.is_empty()).then_some(portion),
                     raw: text.to_string(),
                 },
             );
+            continue;
         }
+        if !is_budget_label(&before_clean) || before_clean.chars().count() > 30 {
+            continue;
+        }
+        let label = before_clean
+            .trim_start_matches(['、', '，', ','])
+            .to_string();
+        let year = find_year(&label, default_era).map(|y| y.year);
+        let kind = budget_kind(&label);
+        *previous_label = Some((label.clone(), year, kind));
+        push_unique(
+            out,
+            BudgetLine {
+                part_of_item: None,
+                label,
+                fiscal_year: year,
+                kind,
+                amount_yen: Some(m.yen),
+                part_of,
+                item: None,
+                portion: None,
+                raw: text.to_string(),
+            },
+        );
     }
-    out
 }
 
 /// The part of `original` whose width-folded form is `folded[start..end]` (folding maps

@@ -24,6 +24,7 @@ pub struct TableText {
 }
 
 /// Parses a table file's text. `file` names it in errors.
+// Long: one pass over the statements, one short arm per keyword.
 pub fn parse(file: &str, text: &str) -> Result<TableText> {
     let err = |line: usize, reason: String| Error::TableFormat {
         file: file.to_string(),

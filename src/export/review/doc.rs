@@ -354,6 +354,7 @@ fn pager(
     f.push_str("</p>\n");
 }
 
+// Long: writes one page's HTML in order from one page result.
 fn render_page(
     h: &mut String,
     p: &PageResult,
@@ -491,6 +492,7 @@ fn render_text(h: &mut String, p: &PageResult, geometry: Option<&render::PageGeo
     h.push_str("</table></details>");
 }
 
+// Long: writes one line's HTML in order from its spans.
 fn render_line(h: &mut String, p: &PageResult, l: usize, old: Option<&&str>, new: Option<&&str>) {
     let n = p.page;
     let (old, new) = (old.copied().unwrap_or(""), new.copied().unwrap_or(""));

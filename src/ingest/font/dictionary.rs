@@ -134,6 +134,7 @@ impl Font {
     /// How a Type0 font's strings split into codes and which CIDs they select (/Encoding: a
     /// predefined or embedded CMap), and its writing mode; the collection of a code → CID
     /// CMap's CIDs, if it names one.
+    // Long: one arm per form of a Type0 Encoding, then its collection.
     fn read_type0_code_map(
         &mut self,
         pdf: &Pdf,

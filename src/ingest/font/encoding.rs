@@ -225,6 +225,7 @@ pub(super) struct SimpleEncoding {
 }
 
 /// Code → char for a simple font from /Encoding (base encoding + /Differences).
+// Long: the base table, then what overrides it, in that order.
 pub(super) fn simple_encoding(pdf: &Pdf, dict: &Dictionary) -> SimpleEncoding {
     let mut table: Vec<Option<char>> = (0..256u32)
         .map(|c| match c {

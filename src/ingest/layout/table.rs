@@ -183,6 +183,7 @@ fn centre(g: &Placed) -> (f32, f32) {
 }
 
 /// The tables on a page.
+// Long: rules, grids, cells, glyphs in one pass over shared vectors.
 pub fn find(glyphs: &[Placed], rules: &[Rule]) -> Vec<Table> {
     let (h, v): (Vec<Rule>, Vec<Rule>) = rules.iter().partition(|r| r.horizontal());
     if h.len() < 2 || v.len() < 2 || h.len().saturating_mul(v.len()) > MAX_PAIRS {

@@ -1,4 +1,6 @@
+use super::font::slot_codes;
 use super::*;
+use std::collections::BTreeSet;
 
 fn span(text: &str, source: MappingSource, codes: &[u32]) -> Span {
     Span {

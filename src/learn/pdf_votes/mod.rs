@@ -292,46 +292,8 @@ impl CorpusVotes {
                 }
             }
         }
-        // A document whose votes contradict the other documents' on 5 or more glyphs, or on
-        // more than 1 in 10 of those they share, is another font under the same name and
-        // glyph count (outlines cannot tell when the documents embed different glyphs):
-        // left out. (One or two contradictions are a document's own ToUnicode slips, which
-        // the majority outvotes.)
         for fv in out.values_mut() {
-            let mut dissent: BTreeMap<String, (usize, usize)> = BTreeMap::new();
-            for by_char in fv.votes.values() {
-                for (c, docs) in by_char {
-                    for (d, _) in docs {
-                        let others_same = docs.iter().filter(|(o, _)| o != d).count();
-                        let others_diff: usize = by_char
-                            .iter()
-                            .filter(|(oc, _)| *oc != c)
-                            .map(|(_, ds)| ds.iter().filter(|(o, _)| o != d).count())
-                            .sum();
-                        if others_same + others_diff == 0 {
-                            continue;
-                        }
-                        let e = dissent.entry(d.clone()).or_default();
-                        e.0 += 1;
-                        if others_diff > others_same {
-                            e.1 += 1;
-                        }
-                    }
-                }
-            }
-            for (doc, (shared, against)) in dissent {
-                if against >= MAX_CONTRADICTIONS || (shared >= 5 && against * 10 > shared) {
-                    fv.vote_conflicts.insert(doc.clone(), (shared, against));
-                    fv.documents.remove(&doc);
-                    for by_char in fv.votes.values_mut() {
-                        for docs in by_char.values_mut() {
-                            docs.retain(|(d, _)| *d != doc);
-                        }
-                        by_char.retain(|_, docs| !docs.is_empty());
-                    }
-                    fv.votes.retain(|_, by_char| !by_char.is_empty());
-                }
-            }
+            drop_dissenters(fv);
         }
         // A document that voted for two characters on one glyph (two fonts of a family
         // disagreeing inside it) counts once per character; one that voted the same
@@ -386,6 +348,48 @@ impl CorpusVotes {
             .filter(|(_, v)| !v.votes.is_empty())
             .map(|(k, _)| k)
             .collect()
+    }
+}
+
+/// A document whose votes contradict the other documents' on 5 or more glyphs, or on
+/// more than 1 in 10 of those they share, is another font under the same name and
+/// glyph count (outlines cannot tell when the documents embed different glyphs):
+/// left out of `fv`. (One or two contradictions are a document's own ToUnicode slips, which
+/// the majority outvotes.)
+fn drop_dissenters(fv: &mut FontVotes) {
+    let mut dissent: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+    for by_char in fv.votes.values() {
+        for (c, docs) in by_char {
+            for (d, _) in docs {
+                let others_same = docs.iter().filter(|(o, _)| o != d).count();
+                let others_diff: usize = by_char
+                    .iter()
+                    .filter(|(oc, _)| *oc != c)
+                    .map(|(_, ds)| ds.iter().filter(|(o, _)| o != d).count())
+                    .sum();
+                if others_same + others_diff == 0 {
+                    continue;
+                }
+                let e = dissent.entry(d.clone()).or_default();
+                e.0 += 1;
+                if others_diff > others_same {
+                    e.1 += 1;
+                }
+            }
+        }
+    }
+    for (doc, (shared, against)) in dissent {
+        if against >= MAX_CONTRADICTIONS || (shared >= 5 && against * 10 > shared) {
+            fv.vote_conflicts.insert(doc.clone(), (shared, against));
+            fv.documents.remove(&doc);
+            for by_char in fv.votes.values_mut() {
+                for docs in by_char.values_mut() {
+                    docs.retain(|(d, _)| *d != doc);
+                }
+                by_char.retain(|_, docs| !docs.is_empty());
+            }
+            fv.votes.retain(|_, by_char| !by_char.is_empty());
+        }
     }
 }
 

@@ -24,6 +24,7 @@ pub fn table_name(key: &FontKey) -> String {
     s
 }
 
+// Long: one pass over a font's glyph votes building its rules and counts together.
 pub(super) fn learn_font(key: &FontKey, fv: &FontVotes, opts: &VoteOptions) -> Result<LearnedFont> {
     let name = table_name(key);
     let mut unanimous = 0;

@@ -97,40 +97,7 @@ pub(in crate::segment) fn labelled_rates(
         None => ("", folded),
     };
     let tail = tail.trim_start_matches(['】', ']', ':', ' ', '〕', '>', '》', '〉', '」']);
-    // Subject written before the label: "（１）活躍推進型 ２．１億円【補助率】 ２分の１".
-    // Brackets and bullets around the label are not a subject.
-    // "実施方法  補助      補助率  1/2": a label-and-value cell before the label's, not its
-    // subject ("（Ａ）寄り添い支援型プラス  【補助率】" is one).
-    let cell = head.trim_end_matches(['【', '[', '〔', '<', '《']);
-    let head = if cell.ends_with("  ") && cell.trim().contains("  ") {
-        ""
-    } else {
-        head
-    };
-    let head = crate::segment::labels::strip_marker(head.trim());
-    let mut head_subject = strip_numbering(
-        head.trim_end_matches(['【', '[', '○', ' ', '〔', '<', '《', '〈', '「'])
-            .trim_start_matches(['○', ' ']),
-    );
-    if let Some(m) = find_money(&head_subject).first() {
-        head_subject = head_subject[..m.start].trim().to_string();
-    }
-    let head_text = head
-        .trim()
-        .trim_matches(['【', '[', '〔', '<', '《', '〈', '「', '○', ' ']);
-    if head_subject.is_empty() && !head_text.is_empty() {
-        // Label after an amount only: the subject is the heading on the line before.
-        if let Some(prev) = previous_line {
-            let p = fold_width(prev.trim());
-            // A labelled field on the line before ("(3) 実施主体：…") is not a subject.
-            if starts_with_numbering(&p)
-                && !p.contains("補助率")
-                && crate::segment::labels::split_label(&p).is_none()
-            {
-                head_subject = strip_numbering(&p);
-            }
-        }
-    }
+    let head_subject = rate_subject(head, previous_line);
     let mut out = Vec::new();
     // Split the tail into clauses at 、 outside parentheses.
     let clauses = split_top_level(tail);
@@ -190,6 +157,47 @@ pub(in crate::segment) fn labelled_rates(
         out.append(&mut later);
     }
     out
+}
+
+/// The subject of the rates after a label, written before it on its line (`head`):
+/// "（１）活躍推進型 ２．１億円【補助率】 ２分の１", or after an amount only, the numbered
+/// heading on the line before.
+fn rate_subject(head: &str, previous_line: Option<&str>) -> String {
+    // Subject written before the label: "（１）活躍推進型 ２．１億円【補助率】 ２分の１".
+    // Brackets and bullets around the label are not a subject.
+    // "実施方法  補助      補助率  1/2": a label-and-value cell before the label's, not its
+    // subject ("（Ａ）寄り添い支援型プラス  【補助率】" is one).
+    let cell = head.trim_end_matches(['【', '[', '〔', '<', '《']);
+    let head = if cell.ends_with("  ") && cell.trim().contains("  ") {
+        ""
+    } else {
+        head
+    };
+    let head = crate::segment::labels::strip_marker(head.trim());
+    let mut head_subject = strip_numbering(
+        head.trim_end_matches(['【', '[', '○', ' ', '〔', '<', '《', '〈', '「'])
+            .trim_start_matches(['○', ' ']),
+    );
+    if let Some(m) = find_money(&head_subject).first() {
+        head_subject = head_subject[..m.start].trim().to_string();
+    }
+    let head_text = head
+        .trim()
+        .trim_matches(['【', '[', '〔', '<', '《', '〈', '「', '○', ' ']);
+    if head_subject.is_empty() && !head_text.is_empty() {
+        // Label after an amount only: the subject is the heading on the line before.
+        if let Some(prev) = previous_line {
+            let p = fold_width(prev.trim());
+            // A labelled field on the line before ("(3) 実施主体：…") is not a subject.
+            if starts_with_numbering(&p)
+                && !p.contains("補助率")
+                && crate::segment::labels::split_label(&p).is_none()
+            {
+                head_subject = strip_numbering(&p);
+            }
+        }
+    }
+    head_subject
 }
 
 pub(in crate::segment) fn split_top_level(s: &str) -> Vec<String> {

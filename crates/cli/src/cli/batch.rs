@@ -79,6 +79,7 @@ pub struct Args {
     pub budget: super::extract::BudgetArgs,
 }
 
+// Long: arguments, the run and its report in sequence, as the command prints them.
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let threads = args
         .jobs

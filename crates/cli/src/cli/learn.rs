@@ -388,6 +388,7 @@ fn run_pdf(args: &PdfArgs) -> anyhow::Result<ExitCode> {
 }
 
 /// `learn text`: decipher tables from garbled text.
+// Long: arguments, learning and its report in sequence, as the command prints them.
 fn run_text(a: &TextArgs) -> anyhow::Result<ExitCode> {
     let args = &a.table;
     use glyphmend::learn::{decipher, merge};

@@ -95,6 +95,7 @@ fn mean_log_prob(s: &dyn Scorer, lines: &[&str]) -> (f64, usize) {
     (total / n.max(1) as f64, n)
 }
 
+// Long: one arm per `lm` subcommand, each a few lines.
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     match args.action {
         Action::Build {

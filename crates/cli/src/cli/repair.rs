@@ -275,6 +275,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
 
 /// `--explain`: every fix, span and unresolved span with its evidence, then the tables'
 /// document-level verdicts and the readings learned from the document, on standard error.
+// Long: prints the explanation's sections in order from one set of verdicts.
 fn explain(
     repairer: &Repairer<'_>,
     doc: &glyphmend::repair::DocumentModel<'_>,

@@ -1,3 +1,4 @@
+use super::anchors::budget_start;
 use super::*;
 
 /// A line of pieces `(x0, text)` at baseline `y`, 10 pt glyphs, 10 pt per character.
