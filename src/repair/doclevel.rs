@@ -342,6 +342,7 @@ impl Prepared {
 
     /// The verdict ([`verdict_reference`]'s, bit for bit), all readings of a position
     /// scored together.
+    // Long: one pass over the positions scores every reading; its sums must stay in order.
     fn verdict(
         &self,
         orders: &[Vec<Vec<char>>],

@@ -16,6 +16,7 @@
 
 pub mod bidi;
 pub mod calibrate;
+mod dirty;
 pub mod doclevel;
 mod document;
 pub mod lattice;
@@ -27,6 +28,7 @@ mod spans;
 pub mod stream;
 pub mod window;
 
+use dirty::{DirtyLine, dirty_lines, distinct_lines, report_at};
 pub use document::{DecodeStats, DocumentModel};
 use learned::LearnedTable;
 pub use learned::{LEARNED_SOURCE, LEARNED_TABLE};
@@ -384,6 +386,7 @@ impl<'a> Repairer<'a> {
     }
 
     /// Repairs the `dirty` lines of `text` under the document model.
+    // Long: reuse of the residual pass, the parallel repair and the reassembly share borrows.
     fn repair_dirty<'t>(
         &self,
         doc: &DocumentModel<'a>,
@@ -490,51 +493,6 @@ impl<'a> Repairer<'a> {
     }
 }
 
-/// The distinct contents of the `dirty` lines of `text`, the index of each line's content
-/// among them, and the first line number of each content. Repeated lines (headers,
-/// footers, table rows) are common: each distinct line content is repaired once. Exact: a
-/// line's repair depends only on its content and on the document-wide model, never on its
-/// neighbours.
-fn distinct_lines<'t>(
-    text: &'t str,
-    dirty: &[DirtyLine],
-) -> (Vec<&'t str>, Vec<usize>, Vec<usize>) {
-    let mut distinct: Vec<&str> = Vec::new();
-    let mut slot_of: Vec<usize> = Vec::with_capacity(dirty.len());
-    {
-        let mut index: std::collections::HashMap<&str, usize> =
-            std::collections::HashMap::with_capacity(dirty.len());
-        for d in dirty {
-            let raw = &text[d.start..d.end];
-            let next = distinct.len();
-            let k = *index.entry(raw).or_insert(next);
-            if k == next {
-                distinct.push(raw);
-            }
-            slot_of.push(k);
-        }
-    }
-    let first_line_of: Vec<usize> = {
-        let mut v = vec![0usize; distinct.len()];
-        for (d, &k) in dirty.iter().zip(&slot_of).rev() {
-            v[k] = d.line_no;
-        }
-        v
-    };
-    (distinct, slot_of, first_line_of)
-}
-
-/// A repeated line's report, moved to its own line number.
-fn report_at(report: &LineReport, line_no: usize) -> LineReport {
-    let mut report = report.clone();
-    if report.line != line_no {
-        report.line = line_no;
-        report.spans.iter_mut().for_each(|s| s.line = line_no);
-        report.unresolved.iter_mut().for_each(|u| u.line = line_no);
-    }
-    report
-}
-
 /// Which tables decode as second fonts ([`SpanKind::Residual`]); the learned table is
 /// recognised by its rules' source.
 #[derive(Debug, Default)]
@@ -571,39 +529,6 @@ pub fn line_chunks(text: &str, target: usize) -> impl Iterator<Item = &str> {
         rest = tail;
         Some(chunk)
     })
-}
-
-/// A line that holds strong evidence: byte range (without the `\n`) and 1-based number.
-struct DirtyLine {
-    start: usize,
-    end: usize,
-    line_no: usize,
-}
-
-/// Lines holding a strong character, found with the byte-level scanner; the text's first
-/// line is number `first_line`.
-fn dirty_lines(text: &str, first_line: usize) -> Vec<DirtyLine> {
-    let bytes = text.as_bytes();
-    let mut out = Vec::new();
-    let mut pos = 0;
-    let mut line_no = first_line;
-    let mut counted_to = 0;
-    while let Some(i) = detect::scan::first_strong(text, pos) {
-        let start = memchr::memrchr(b'\n', &bytes[..i]).map_or(0, |p| p + 1);
-        let end = memchr::memchr(b'\n', &bytes[i..]).map_or(bytes.len(), |p| i + p);
-        line_no += memchr::memchr_iter(b'\n', &bytes[counted_to..start]).count();
-        counted_to = start;
-        out.push(DirtyLine {
-            start,
-            end,
-            line_no,
-        });
-        if end >= bytes.len() {
-            break;
-        }
-        pos = end + 1;
-    }
-    out
 }
 
 #[cfg(test)]
