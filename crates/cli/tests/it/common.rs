@@ -44,3 +44,20 @@ pub fn cer_nows(out: &str, truth: &str) -> f64 {
     let flat = |t: &str| -> Vec<char> { t.chars().filter(|c| !c.is_whitespace()).collect() };
     cer(&flat(out), &flat(truth))
 }
+
+/// Garbles `text` through the inverse of `table` (each character printed as its glyph ID
+/// in the font the table describes); characters the table lacks are kept.
+pub fn garble_through(table: &glyphmend::tables::FontTable, text: &str) -> String {
+    let mut inverse: std::collections::HashMap<char, u32> = std::collections::HashMap::new();
+    for (g, c) in table.entries() {
+        inverse.entry(c).or_insert(g);
+    }
+    text.chars()
+        .map(|c| {
+            inverse
+                .get(&c)
+                .and_then(|&g| char::from_u32(g))
+                .unwrap_or(c)
+        })
+        .collect()
+}

@@ -10,26 +10,11 @@ use glyphmend::detect::classify;
 use glyphmend::lm::{AdaptiveLm, CharLm, Scorer};
 use glyphmend::repair::doclevel::{self, TableVerdict};
 use glyphmend::tables::{FontTable, TableSet};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 fn fixture(rel: &str) -> String {
     let p = common::repo().join(rel);
     std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
-}
-
-fn garble_through(table: &FontTable, text: &str) -> String {
-    let mut inverse: HashMap<char, u32> = HashMap::new();
-    for (g, c) in table.entries() {
-        inverse.entry(c).or_insert(g);
-    }
-    text.chars()
-        .map(|c| {
-            inverse
-                .get(&c)
-                .and_then(|&g| char::from_u32(g))
-                .unwrap_or(c)
-        })
-        .collect()
 }
 
 /// Clean held-out lines, every fifth garbled through A and every 17th through C, and every
@@ -44,16 +29,16 @@ fn generated_mixed() -> String {
     let mut out = String::new();
     for (k, l) in lines.iter().enumerate() {
         let line = if k % 17 == 0 {
-            garble_through(c, l)
+            common::garble_through(c, l)
         } else if k % 5 == 0 {
-            garble_through(a, l)
+            common::garble_through(a, l)
         } else {
             l.to_string()
         };
         let line = if k % 7 == 0 {
             let next = lines
                 .get(k + 1)
-                .map_or(String::new(), |n| garble_through(a, n));
+                .map_or(String::new(), |n| common::garble_through(a, n));
             let head: String = line.chars().take(line.chars().count() / 2).collect();
             let tail: String = next.chars().skip(next.chars().count() / 2).collect();
             head + &tail

@@ -42,23 +42,6 @@ fn page_breaks_and_controls_are_kept() {
     assert_eq!(run_repair(text.as_bytes()), text.as_bytes());
 }
 
-/// Garbles `text` through the inverse of `table` (each character printed as its glyph ID
-/// in the font the table describes); characters the table lacks are kept.
-fn garble_through(table: &FontTable, text: &str) -> String {
-    let mut inverse: HashMap<char, u32> = HashMap::new();
-    for (g, c) in table.entries() {
-        inverse.entry(c).or_insert(g);
-    }
-    text.chars()
-        .map(|c| {
-            inverse
-                .get(&c)
-                .and_then(|&g| char::from_u32(g))
-                .unwrap_or(c)
-        })
-        .collect()
-}
-
 fn heldout() -> String {
     let p = crate::common::repo().join("tests/fixtures/clean_ja_heldout.txt");
     let text = std::fs::read_to_string(p).expect("fixture");
@@ -73,7 +56,7 @@ fn a_documents_own_table_wins_and_a_shuffled_one_does_not() {
     let repairer = Repairer::new(&tables, lm);
     let a = tables.get("A").expect("table A");
     let text = heldout();
-    let garbled = garble_through(a, &text);
+    let garbled = crate::common::garble_through(a, &text);
     assert_ne!(garbled, text, "the test would prove nothing");
     let mut doc = repairer.document();
     doc.observe(&garbled);
@@ -108,7 +91,7 @@ fn a_documents_own_table_wins_and_a_shuffled_one_does_not() {
             .collect(),
     )
     .expect("table");
-    let other = garble_through(&fake, &text);
+    let other = crate::common::garble_through(&fake, &text);
     let result = repairer.repair_text(&other);
     let mut doc = repairer.document();
     doc.observe(&other);
