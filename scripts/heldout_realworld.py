@@ -7,9 +7,17 @@ they stay in OUT, never in this repository):
 
 * `mhlw`: the MHLW clinic lists of ryosuke-betw/opendata-pdf-to-csv that ../shared does not
   hold (36 files), with the facility-name column of the peer's tabula CSV as snippets;
-* `pdfjs`: every PDF in mozilla/pdf.js's test/pdfs that ../shared does not hold (~950).
+* `pdfjs`: every PDF in mozilla/pdf.js's test/pdfs that ../shared does not hold (~950);
+* `tensuhyo`: MHLW fee-schedule notices and forms (Word/Ichitaro/Excel exports) from
+  saka1029/Tensuhyo's data/in, distinct files, a seeded sample of SAMPLE (default 300);
+* `yakusyo`: MHLW pharmacy lists by prefecture (Excel exports) from mima3/yakusyopdf, every
+  distinct file.
+The last two have no truth: the comparison is suspicious-character share against pdftotext,
+plus (every set) the files where glyphmend prints under 90 % of pdftotext's non-space
+characters. NO_PYMUPDF=1 leaves PyMuPDF out of the run (it is not compared here).
 
 usage: scripts/heldout_realworld.py GLYPHMEND_BIN OUT MHLW_CLONE [PDFJS_CLONE]
+       scripts/heldout_realworld.py GLYPHMEND_BIN OUT --set NAME=CLONE [--set NAME=CLONE...]
 
 For each set it writes OUT/SET/pdf/, runs ../shared/corpus/realworld/run.sh (pdftotext -raw
 vs glyphmend) and compare.py, and prints the summary; snippets are also scored with NFKC on
@@ -88,9 +96,59 @@ def build_pdfjs(repo, out):
     return n
 
 
+def distinct_pdfs(repo, prefix=""):
+    """(path, blob) of every distinct PDF blob under prefix, in path order (first path wins)."""
+    out = subprocess.run(["git", "-C", repo, "ls-tree", "-r", "-z", "HEAD"], capture_output=True,
+                         check=True).stdout.decode()
+    seen, rows = set(), []
+    for entry in out.split("\0"):
+        if not entry:
+            continue
+        meta, path = entry.split("\t", 1)
+        blob = meta.split()[2]
+        if path.startswith(prefix) and path.lower().endswith(".pdf") and blob not in seen:
+            seen.add(blob)
+            rows.append((path, blob))
+    return sorted(rows)
+
+
+def write_sample(repo, rows, out, tag, sample=None):
+    import hashlib
+    os.makedirs(out, exist_ok=True)
+    if sample is not None and len(rows) > sample:
+        # A seeded sample that does not depend on Python's hash or the listing order.
+        rows = sorted(rows, key=lambda r: hashlib.sha256(b"seed1" + r[1].encode()).hexdigest())[:sample]
+    n = 0
+    for path, blob in rows:
+        data = subprocess.run(["git", "-C", repo, "cat-file", "blob", blob], capture_output=True).stdout
+        if not data.startswith(b"%PDF"):
+            continue  # a Git LFS pointer or a broken file
+        name = f"{tag}-{blob[:10]}-" + re.sub(r"[^A-Za-z0-9._-]", "_", os.path.basename(path))[-40:]
+        open(os.path.join(out, name if name.endswith(".pdf") else name + ".pdf"), "wb").write(data)
+        n += 1
+    return n
+
+
+def build_tensuhyo(repo, out):
+    return write_sample(repo, distinct_pdfs(repo, "data/in/"), out, "tensuhyo",
+                        int(os.environ.get("SAMPLE", "300")))
+
+
+def build_yakusyo(repo, out):
+    return write_sample(repo, distinct_pdfs(repo), out, "yakusyo")
+
+
+BUILDERS = {"mhlw": None, "pdfjs": None, "tensuhyo": build_tensuhyo, "yakusyo": build_yakusyo}
+
+
 def run(binary, set_dir):
     for s in ("run.sh", "metrics.py", "compare.py"):
         shutil.copy(os.path.join(REALWORLD, s), set_dir)
+    if os.environ.get("NO_PYMUPDF") == "1":
+        # PyMuPDF is not part of the comparison and costs most of the time on long documents.
+        script = os.path.join(set_dir, "run.sh")
+        text = open(script).read().replace("python3 -c 'import fitz' 2>/dev/null && HAVE_FITZ=1", "")
+        open(script, "w").write(text)
     # metrics.py finds ../../tools/pdfcer.py relative to its folder.
     tools = os.path.join(set_dir, "..", "..", "tools")
     if not os.path.exists(tools):
@@ -101,6 +159,21 @@ def run(binary, set_dir):
     out = subprocess.run(["python3", "compare.py", "out/metrics.json"], cwd=set_dir,
                          capture_output=True, text=True).stdout
     return out
+
+
+def text_volume(set_dir, floor=0.9):
+    """Files where glyphmend prints under `floor` of pdftotext's non-space characters
+    (U+FFFD counts as printed: it is reported text loss, which the moj share already counts)."""
+    out = os.path.join(set_dir, "out")
+    low = []
+    for f in sorted(os.listdir(os.path.join(out, "pdftotext"))):
+        if not f.endswith(".txt"):
+            continue
+        count = lambda tool: len(re.sub(r"\s", "", open(os.path.join(out, tool, f), errors="replace").read()))
+        p, g = count("pdftotext"), count("glyphmend")
+        if p >= 200 and g < floor * p:
+            low.append((f[:-4], g, p))
+    return low
 
 
 def nfkc_snippets(set_dir):
@@ -126,15 +199,33 @@ def nfkc_snippets(set_dir):
 def main():
     if len(sys.argv) < 4:
         sys.exit(__doc__)
-    binary, out, mhlw = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2]), sys.argv[3]
-    pdfjs = sys.argv[4] if len(sys.argv) > 4 else None
-    sets = [("mhlw", build_mhlw, mhlw)] + ([("pdfjs", build_pdfjs, pdfjs)] if pdfjs else [])
+    binary, out = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
+    BUILDERS["mhlw"], BUILDERS["pdfjs"] = build_mhlw, build_pdfjs
+    if sys.argv[3] == "--set":
+        sets = []
+        args = sys.argv[3:]
+        while args:
+            if args[0] != "--set" or len(args) < 2 or "=" not in args[1]:
+                sys.exit(__doc__)
+            name, repo = args[1].split("=", 1)
+            if name not in BUILDERS:
+                sys.exit(f"unknown set {name}: one of {', '.join(BUILDERS)}")
+            sets.append((name, BUILDERS[name], repo))
+            args = args[2:]
+    else:
+        mhlw = sys.argv[3]
+        pdfjs = sys.argv[4] if len(sys.argv) > 4 else None
+        sets = [("mhlw", build_mhlw, mhlw)] + ([("pdfjs", build_pdfjs, pdfjs)] if pdfjs else [])
     for name, build, repo in sets:
         set_dir = os.path.join(out, "corpus", name)
         n = build(repo, os.path.join(set_dir, "pdf"))
         print(f"== {name}: {n} PDFs")
         summary = run(binary, set_dir)
         print("\n".join(summary.strip().split("\n")[-40:]))
+        low = text_volume(set_dir)
+        for name_, g, p in low:
+            print(f"less text {name_}: {g} vs pdftotext {p} non-space characters")
+        print(f"files printing < 90 % of pdftotext's non-space characters: {len(low)}")
         if name == "mhlw":
             found, total, worst = nfkc_snippets(set_dir)
             print(f"facility names (NFKC): glyphmend {found['glyphmend']}/{total}, "

@@ -3,7 +3,8 @@
 //! Horizontal glyphs group into lines by baseline (tolerance half an em), lines read top
 //! to bottom, glyphs left to right. Vertical glyphs (WMode 1) group into columns by x,
 //! columns read right to left, glyphs top to bottom, each column placed before the
-//! horizontal lines below its top (vertical text is read where it stands). A glyph drawn
+//! horizontal lines below its top (vertical text is read where it stands); where most of the
+//! visible glyphs are vertical, all columns first, then the horizontal lines. A glyph drawn
 //! again at nearly the same place with the same text (fake bold) is emitted once. A gap of
 //! about a full em inside a CJK line becomes U+3000, a smaller visible gap an ASCII space.
 //!
@@ -14,12 +15,16 @@
 //! qualify and keep row order; a blank band over 2.5 em tall ends a column block. Applied
 //! recursively (three columns), depth-limited.
 //!
+//! Stacks: glyphs of a horizontal font drawn one below the other (vertical text set glyph by
+//! glyph, `layout::stacked`) are laid out as vertical glyphs.
+//!
 //! Tables: where the page draws ruling lines forming a grid (`layout::table`), the glyphs inside
 //! it are read row by row, cells left to right; each cell is laid out on its own as above,
 //! one-line cells of a row share one line (U+3000 or a space between cells) and a cell of
 //! several lines keeps them together. The table goes before the first flowing line below
 //! its top edge. Pages without a ruled grid are laid out by the steps above alone.
 
+mod stacked;
 mod table;
 
 pub use super::content::Rule;
@@ -110,6 +115,10 @@ pub fn lines_and_cells(
     glyphs: &[Placed],
     rules: &[Rule],
 ) -> (Vec<LineLayout>, Vec<Option<[f32; 4]>>) {
+    // Vertical text set glyph by glyph in a horizontal font reads as columns
+    // (`layout::stacked`); indices are unchanged.
+    let restacked = stacked::as_vertical(glyphs);
+    let glyphs = restacked.as_deref().unwrap_or(glyphs);
     let tables = table::find(glyphs, rules);
     let mut cell_box: Vec<Option<[f32; 4]>> = vec![None; glyphs.len()];
     for t in &tables {
@@ -257,6 +266,25 @@ fn flow(glyphs: &[Placed], subset: &[usize]) -> Vec<LineLayout> {
         c.sort_by(|&a, &b| glyphs[b].y.total_cmp(&glyphs[a].y));
         let top = glyphs[c[0]].y;
         columns.push((top, vec![finish(glyphs, &c, true)]));
+    }
+    // A page (or cell) set mostly vertically reads its columns right to left, then its
+    // horizontal lines: placed among the columns, stray lines (page numbers, blanks drawn as
+    // space glyphs) would cut the columns' order apart.
+    let visible = |&&i: &&usize| glyphs[i].text.is_some_and(|t| !t.trim().is_empty());
+    let vertical_n = subset
+        .iter()
+        .filter(|&&i| glyphs[i].vertical)
+        .filter(visible)
+        .count();
+    let horizontal_n = subset
+        .iter()
+        .filter(|&&i| !glyphs[i].vertical)
+        .filter(visible)
+        .count();
+    if vertical_n > horizontal_n {
+        let mut all: Vec<LineLayout> = columns.into_iter().flat_map(|c| c.1).collect();
+        all.extend(out);
+        return all;
     }
     // Vertical text is read where it stands: each column before the horizontal lines below
     // its top (right-to-left order kept among columns meeting at one place).

@@ -255,3 +255,71 @@ fn a_fifth_em_breaks_latin_words_but_not_cjk_characters() {
     b.cjk = false;
     assert_eq!(render(&[a, b]), vec!["0万"]);
 }
+
+/// Glyphs of a horizontal font drawn one below the other, in drawing order, 1.1 em apart.
+fn stack(text: &str, x: f32, top: f32) -> Vec<Placed<'_>> {
+    text.split_inclusive(|_: char| true)
+        .enumerate()
+        .map(|(k, t)| g(t, x, top - 11.0 * k as f32, false))
+        .collect()
+}
+
+#[test]
+fn stacked_horizontal_glyphs_read_as_columns_right_to_left() {
+    // Word's vertical text through "Microsoft: Print To PDF": every glyph its own TD below
+    // the previous, columns drawn right to left. As lines it read `縦の　書文　き章`.
+    let mut gs = stack("縦書き", 200.0, 300.0);
+    gs.extend(stack("の文章", 170.0, 300.0));
+    assert_eq!(render(&gs), vec!["縦書き", "の文章"]);
+    assert!(lines(&gs).iter().all(|l| l.vertical));
+    // Punctuation drifted to the upper right of its cell stays in its column.
+    let mut gs = stack("縦書き", 200.0, 300.0);
+    gs[1].x += 5.0;
+    gs[1].text = Some("、");
+    assert_eq!(render(&gs), vec!["縦、き"]);
+    // A column's last glyph with a space glyph drawn beside it (Word ends columns so), and
+    // a symbol at its head, stay in the column.
+    let mut gs = stack("○告示号", 200.0, 300.0);
+    gs.push(g(" ", 210.0, 300.0 - 33.0, false));
+    assert_eq!(render(&gs)[0], "○告示号");
+}
+
+#[test]
+fn stacks_need_a_run_of_wide_tight_glyphs() {
+    // Horizontal lines one above the other: drawn left to right, never chained.
+    let mut gs = run("一行目", 0.0, 100.0);
+    gs.extend(run("二行目", 0.0, 89.0));
+    assert_eq!(render(&gs), vec!["一行目", "二行目"]);
+    // A column of row numbers drawn top to bottom (a table drawn column by column): not
+    // CJK, so rows stay rows.
+    let digit = |t: &'static str, y: f32| {
+        let mut x = g(t, 0.0, y, false);
+        x.cjk = false;
+        x
+    };
+    let mut gs = vec![digit("1", 100.0), digit("2", 89.0), digit("3", 78.0)];
+    gs.extend(run("甲乙丙", 30.0, 100.0));
+    gs.extend(run("丁戊己", 30.0, 89.0));
+    gs.extend(run("庚辛壬", 30.0, 78.0));
+    assert_eq!(
+        render(&gs),
+        vec!["1\u{3000}甲乙丙", "2\u{3000}丁戊己", "3\u{3000}庚辛壬"]
+    );
+    // A figure drawn just before a column (the end of a row) stays out of it.
+    let mut zero = g("0", 0.0, 111.0, false);
+    zero.cjk = false;
+    let mut gs = vec![zero];
+    gs.extend(stack("注射液", 0.0, 100.0));
+    assert_eq!(render(&gs), vec!["注射液", "0"]);
+    // A table cell of names, one per line 1.1 em apart, centred: `田 辻 今` drawn one below
+    // the other would chain, but 田 and 今 have neighbours on their lines.
+    let mut gs = run("山田", 0.0, 100.0);
+    gs.extend(run("辻", 5.0, 89.0));
+    gs.extend(run("今村", 0.0, 78.0));
+    gs.extend(run("達", 5.0, 67.0));
+    gs.extend(run("永川", 0.0, 56.0));
+    assert_eq!(render(&gs), vec!["山田", "辻", "今村", "達", "永川"]);
+    // Two glyphs one below the other are not a column.
+    let gs = stack("上下", 0.0, 100.0);
+    assert_eq!(render(&gs), vec!["上", "下"]);
+}

@@ -22,6 +22,7 @@ mod pdf_font_encodings;
 mod pdf_malformed;
 mod pdf_outlines;
 mod pdf_selflearn;
+mod pdf_vertical_stacks;
 mod pdf_votes;
 mod pipeline;
 mod python;
