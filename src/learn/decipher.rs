@@ -279,9 +279,22 @@ pub fn learn_corpus(
         hyp_rules,
         fixed,
         mut support,
+        contradicted,
     } = fit_orders(&solver, corpus, options)?;
     let second = solver.solve(&fixed, &taken);
     let (mut tables_rules, described) = place_blocks(&hypotheses, hyp_rules);
+    // A glyph whose order reading the one-font rule contradicted is not guessed from its
+    // contexts either: the guess would be the reading the order search already rejected.
+    let second: Vec<GlyphGuess> = second
+        .into_iter()
+        .zip(&contradicted)
+        .map(|(mut guess, &c)| {
+            if c {
+                guess.ch = None;
+            }
+            guess
+        })
+        .collect();
     let mut readings = glyph_readings(corpus, &hypotheses, &fixed, &second, &mut tables_rules);
     readings.sort_by_key(|r| r.0);
     let tables = name_tables(name, corpus, tables_rules)?;
@@ -312,6 +325,8 @@ struct OrderFit {
     hyp_rules: Vec<Vec<Rule>>,
     fixed: Vec<Option<char>>,
     support: Vec<(u32, u32)>,
+    /// Per glyph: an order hypothesis explained it and the one-font rule took it away.
+    contradicted: Vec<bool>,
 }
 
 /// Step 2: glyph orders fitted to the screened glyphs, in rounds (see the comment inside).
@@ -377,6 +392,7 @@ fn fit_orders(
             hypotheses.push(h);
         }
     }
+    let explained_before: Vec<bool> = fixed.iter().map(Option::is_some).collect();
     if options.one_font {
         // Strongest first, each hypothesis loses what a stronger one contradicts; what is
         // explained is recounted from those kept. A kept glyph's support stays the size of
@@ -389,11 +405,15 @@ fn fit_orders(
             explain(h, rules, n, corpus, &mut fixed, &mut support)?;
         }
     }
+    let contradicted = (0..ng)
+        .map(|g| explained_before[g] && fixed[g].is_none())
+        .collect();
     Ok(OrderFit {
         hypotheses,
         hyp_rules,
         fixed,
         support,
+        contradicted,
     })
 }
 
