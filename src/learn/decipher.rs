@@ -29,6 +29,10 @@ use crate::repair::bidi;
 use crate::tables::{FontTable, Rule, RuleKind};
 use std::collections::HashSet;
 
+mod one_font;
+#[cfg(test)]
+mod tests;
+
 /// Knobs of the whole learning run.
 #[derive(Debug, Clone)]
 pub struct Options {
@@ -47,6 +51,12 @@ pub struct Options {
     /// The small-block round runs when at most this many glyphs are left unexplained
     /// (it verifies a hypothesis per seed offset; a shuffled font leaves thousands).
     pub small_block_max_glyphs: usize,
+    /// The sources are one font's glyph sequences (a PDF font's, `ingest::selflearn`), not
+    /// several fonts' whose glyph IDs may overlap. A font draws a character with one glyph of
+    /// its ordered part, so a later order hypothesis that puts a character an earlier
+    /// (stronger) one already placed at another glyph ID reads another order into the font:
+    /// its glyphs and blocks that do so are dropped (see [`one_font`]).
+    pub one_font: bool,
 }
 
 impl Default for Options {
@@ -59,6 +69,7 @@ impl Default for Options {
             bidi_rounds: 1,
             adapt: true,
             small_block_max_glyphs: 200,
+            one_font: false,
         }
     }
 }
@@ -268,9 +279,22 @@ pub fn learn_corpus(
         hyp_rules,
         fixed,
         mut support,
+        contradicted,
     } = fit_orders(&solver, corpus, options)?;
     let second = solver.solve(&fixed, &taken);
     let (mut tables_rules, described) = place_blocks(&hypotheses, hyp_rules);
+    // A glyph whose order reading the one-font rule contradicted is not guessed from its
+    // contexts either: the guess would be the reading the order search already rejected.
+    let second: Vec<GlyphGuess> = second
+        .into_iter()
+        .zip(&contradicted)
+        .map(|(mut guess, &c)| {
+            if c {
+                guess.ch = None;
+            }
+            guess
+        })
+        .collect();
     let mut readings = glyph_readings(corpus, &hypotheses, &fixed, &second, &mut tables_rules);
     readings.sort_by_key(|r| r.0);
     let tables = name_tables(name, corpus, tables_rules)?;
@@ -301,6 +325,8 @@ struct OrderFit {
     hyp_rules: Vec<Vec<Rule>>,
     fixed: Vec<Option<char>>,
     support: Vec<(u32, u32)>,
+    /// Per glyph: an order hypothesis explained it and the one-font rule took it away.
+    contradicted: Vec<bool>,
 }
 
 /// Step 2: glyph orders fitted to the screened glyphs, in rounds (see the comment inside).
@@ -360,28 +386,59 @@ fn fit_orders(
             continue;
         }
         for h in found {
-            for &(g, c, _) in &h.glyphs {
-                fixed[g] = Some(c);
-                support.push((corpus.gids[g], h.glyphs.len().min(u32::MAX as usize) as u32));
-            }
             let rules = order_fit::rules(&h, corpus, |_| 0.9);
-            // Glyphs inside the hypothesis' blocks that read consistently are explained too.
-            let t = FontTable::from_rules("h", rules.clone())?;
-            for &(g, c) in &h.consistent {
-                if fixed[g].is_none() && t.get(corpus.gids[g]) == Some(c) {
-                    fixed[g] = Some(c);
-                }
-            }
+            explain(&h, &rules, h.glyphs.len(), corpus, &mut fixed, &mut support)?;
             hyp_rules.push(rules);
             hypotheses.push(h);
         }
     }
+    let explained_before: Vec<bool> = fixed.iter().map(Option::is_some).collect();
+    if options.one_font {
+        // Strongest first, each hypothesis loses what a stronger one contradicts; what is
+        // explained is recounted from those kept. A kept glyph's support stays the size of
+        // the order that verified it (the calibration's steps are over that size).
+        let verified: Vec<usize>;
+        (hypotheses, hyp_rules, verified) = one_font::resolve(hypotheses, hyp_rules, corpus);
+        fixed = vec![None; ng];
+        support.clear();
+        for ((h, rules), n) in hypotheses.iter().zip(&hyp_rules).zip(verified) {
+            explain(h, rules, n, corpus, &mut fixed, &mut support)?;
+        }
+    }
+    let contradicted = (0..ng)
+        .map(|g| explained_before[g] && fixed[g].is_none())
+        .collect();
     Ok(OrderFit {
         hypotheses,
         hyp_rules,
         fixed,
         support,
+        contradicted,
     })
+}
+
+/// Fixes the glyphs an accepted hypothesis explains (its own, with their support — the
+/// `verified` glyphs of its order — and those inside its blocks that read consistently).
+fn explain(
+    h: &Hypothesis,
+    rules: &[Rule],
+    verified: usize,
+    corpus: &Corpus,
+    fixed: &mut [Option<char>],
+    support: &mut Vec<(u32, u32)>,
+) -> Result<()> {
+    for &(g, c, _) in &h.glyphs {
+        fixed[g] = Some(c);
+        support.push((corpus.gids[g], verified.min(u32::MAX as usize) as u32));
+    }
+    // Glyphs inside the hypothesis' blocks that read consistently are explained too.
+    let t = FontTable::from_rules("h", rules.to_vec())?;
+    for &(g, c) in &h.consistent {
+        if fixed[g].is_none() && t.get(corpus.gids[g]) == Some(c) {
+            fixed[g] = Some(c);
+        }
+    }
+    Ok(())
 }
 
 /// Rules: hypotheses' blocks first (strongest first), each into the first table where it

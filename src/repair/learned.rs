@@ -81,7 +81,10 @@ impl<'a> Repairer<'a> {
             LEARNED_TABLE,
             &[source],
             self.lm,
-            &crate::learn::decipher::Options::default(),
+            &crate::learn::decipher::Options {
+                one_font: self.options.learn_one_font,
+                ..Default::default()
+            },
         )
         .ok()?;
         let tables = learned_tables(&learned)?;

@@ -66,6 +66,11 @@ pub struct RepairOptions {
     /// Learned spans below this calibrated confidence are left unresolved. Default: the
     /// threshold the calibration file derived (at least 0.9; none applied without one).
     pub min_learned_confidence: f32,
+    /// Self-learning reads one font's glyphs (a PDF font's own glyph sequences), so the
+    /// learner may hold that a character has one glyph
+    /// ([`crate::learn::decipher::Options::one_font`]). Off for text, where several fonts'
+    /// glyph IDs may overlap.
+    pub learn_one_font: bool,
     /// The confidence calibration (the shipped one by default).
     pub calibration: &'static calibrate::Calibration,
 }
@@ -84,6 +89,7 @@ impl Default for RepairOptions {
                 .learned_threshold()
                 .unwrap_or(1.01)
                 .max(0.9),
+            learn_one_font: false,
             calibration: calibrate::Calibration::builtin(),
         }
     }

@@ -34,6 +34,8 @@ pub(super) fn learn_font(
     let mut repairer = Repairer::new(&tables, lm);
     repairer.options.learn = true;
     repairer.options.min_learned_confidence = opts.min_confidence;
+    // The learner reads this one font's glyphs only (other fonts' are neutral).
+    repairer.options.learn_one_font = true;
     let result = repairer.repair_text(&text);
     for report in &result.lines {
         // A line the repair reordered is not in the glyphs' order any more.

@@ -158,10 +158,9 @@ fn batch_reads_a_font_nothing_knows_from_the_document_and_reports_it() {
         right > 1_000,
         "too little learned to prove anything: {right}"
     );
-    // The issue's bar for printed readings: precision ≥ 99.5 %. Known: one half-width `ｰ`
-    // read as `イ` (2 occurrences; docs/performance.md).
-    assert!(
-        wrong.len() * 200 <= right + wrong.len(),
-        "learned wrong: {wrong:?}"
-    );
+    // Never a confident wrong character (issue 14): the one wrong reading this document had
+    // (half-width `ｰ` as `イ`, docs/performance.md) came from an order that put katakana
+    // where the font's own katakana order had already placed them; the learner now holds
+    // one glyph per character in a PDF font's order.
+    assert!(wrong.is_empty(), "learned wrong: {wrong:?}");
 }
