@@ -150,9 +150,10 @@ fn attach_heads(glyphs: &[Placed], col: &mut [Option<f32>]) {
     }
     let mut spans: Vec<(f32, f32, f32, f32)> = spans.into_values().collect();
     spans.sort_by(|a, b| a.0.total_cmp(&b.0));
-    // Horizontal glyphs outside columns, by baseline, to find a candidate's neighbours.
+    // Visible horizontal glyphs outside columns, by baseline, to find a candidate's
+    // neighbours (Word draws a space beside a column's head `一`).
     let mut by_y: Vec<usize> = (0..glyphs.len())
-        .filter(|&j| col[j].is_none() && !glyphs[j].vertical)
+        .filter(|&j| col[j].is_none() && !glyphs[j].vertical && !blank(&glyphs[j]))
         .collect();
     by_y.sort_by(|&a, &b| glyphs[a].y.total_cmp(&glyphs[b].y));
     let lone = |i: usize| {
