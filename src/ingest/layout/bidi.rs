@@ -72,6 +72,20 @@ fn role(g: &Placed) -> Role {
 /// A stand-in for an opaque glyph: strong left to right, one character.
 const OPAQUE: char = 'a';
 
+/// One unit of the visual string: a glyph (index into the page's glyphs) or a gap.
+enum Unit {
+    Glyph(usize),
+    Gap(Gap),
+}
+
+/// A line as the string the algorithm reads: each unit with the index of its first char.
+struct Visual {
+    text: String,
+    units: Vec<(Unit, usize)>,
+    /// The paragraph level: right to left when strong RTL characters are at least as many.
+    para: Level,
+}
+
 /// Puts `line` (horizontal, glyphs left to right) into logical order if it holds a trusted
 /// Hebrew or Arabic glyph; otherwise leaves it untouched.
 pub fn to_logical(glyphs: &[Placed], line: &mut LineLayout) {
@@ -89,19 +103,49 @@ pub fn to_logical(glyphs: &[Placed], line: &mut LineLayout) {
     if !line.glyphs.iter().any(|&(i, _)| trusted_rtl(i)) {
         return;
     }
-    // The visual string: one unit per glyph (its text, or the stand-in) and one per gap.
-    enum Unit {
-        Glyph(usize),
-        Gap(Gap),
+    let Visual { text, units, para } = visual(glyphs, line);
+    let info = BidiInfo::new(&text, Some(para));
+    // A paragraph separator inside a glyph's text would split the line: leave it as drawn.
+    let [p] = info.paragraphs.as_slice() else {
+        return;
+    };
+    let levels = info.reordered_levels_per_char(p, p.range.clone());
+    let unit_levels: Vec<Level> = units
+        .iter()
+        .map(|&(_, at)| levels.get(at).copied().unwrap_or(para))
+        .collect();
+    let order = BidiInfo::reorder_visual(&unit_levels);
+    let mut out: Vec<(usize, Gap)> = Vec::with_capacity(line.glyphs.len());
+    let mut pending = Gap::None;
+    for k in order {
+        match units[k].0 {
+            // Gaps only ever stand between glyphs: one dropped at a line end is no loss.
+            Unit::Gap(gap) => {
+                if gap == Gap::Ideographic || pending == Gap::None {
+                    pending = gap;
+                }
+            }
+            Unit::Glyph(i) => {
+                let gap = if out.is_empty() { Gap::None } else { pending };
+                out.push((i, gap));
+                pending = Gap::None;
+            }
+        }
     }
-    let mut s = String::new();
-    let mut units: Vec<(Unit, usize)> = Vec::new(); // (unit, index of its first char)
+    line.glyphs = out;
+}
+
+/// The visual string of `line`: one unit per glyph (its text, a neutral for an empty text,
+/// the stand-in for an opaque glyph) and one whitespace unit per gap.
+fn visual(glyphs: &[Placed], line: &LineLayout) -> Visual {
+    let mut text = String::new();
+    let mut units: Vec<(Unit, usize)> = Vec::new();
     let mut chars = 0usize;
     let (mut ltr, mut rtl) = (0usize, 0usize);
     for &(i, gap) in &line.glyphs {
         if gap != Gap::None && !units.is_empty() {
             units.push((Unit::Gap(gap), chars));
-            s.push(if gap == Gap::Ideographic {
+            text.push(if gap == Gap::Ideographic {
                 '\u{3000}'
             } else {
                 ' '
@@ -118,17 +162,17 @@ pub fn to_logical(glyphs: &[Placed], line: &mut LineLayout) {
                         BidiClass::R | BidiClass::AL => rtl += 1,
                         _ => {}
                     }
-                    s.push(c);
+                    text.push(c);
                     chars += 1;
                 }
             }
             // An empty text still needs a position: a neutral one (object replacement).
             (Role::Text, _) => {
-                s.push('\u{FFFC}');
+                text.push('\u{FFFC}');
                 chars += 1;
             }
             (Role::Opaque, _) => {
-                s.push(OPAQUE);
+                text.push(OPAQUE);
                 chars += 1;
             }
         }
@@ -138,34 +182,7 @@ pub fn to_logical(glyphs: &[Placed], line: &mut LineLayout) {
     } else {
         Level::ltr()
     };
-    let info = BidiInfo::new(&s, Some(para));
-    // A paragraph separator inside a glyph's text would split the line: leave it as drawn.
-    let [p] = info.paragraphs.as_slice() else {
-        return;
-    };
-    let levels = info.reordered_levels_per_char(p, p.range.clone());
-    let unit_levels: Vec<Level> = units
-        .iter()
-        .map(|&(_, at)| levels.get(at).copied().unwrap_or(para))
-        .collect();
-    let order = BidiInfo::reorder_visual(&unit_levels);
-    let mut out: Vec<(usize, Gap)> = Vec::with_capacity(line.glyphs.len());
-    let mut pending = Gap::None;
-    for k in order {
-        match units[k].0 {
-            Unit::Gap(gap) => {
-                if gap == Gap::Ideographic || pending == Gap::None {
-                    pending = gap;
-                }
-            }
-            Unit::Glyph(i) => {
-                let gap = if out.is_empty() { Gap::None } else { pending };
-                out.push((i, gap));
-                pending = Gap::None;
-            }
-        }
-    }
-    line.glyphs = out;
+    Visual { text, units, para }
 }
 
 #[cfg(test)]
