@@ -61,7 +61,7 @@ fn text(pdf: &[u8]) -> String {
 fn hebrew_and_arabic_lines_drawn_in_visual_order_read_in_logical_order() {
     // Glyph IDs 1…: nothing like the code points, as in a real subset.
     let entries: Vec<(u16, &str)> = [
-        "ש", "ל", "ו", "ם", "ע", " ", "2", "0", "6", "س", "ا", "م", "ة", "ن", "٢", "٠", "٦",
+        "ש", "ל", "ו", "ם", "ע", " ", "2", "0", "6", "س", "ل", "ا", "م", "ة", "ن", "٢", "٠", "٦",
     ]
     .into_iter()
     .enumerate()
