@@ -37,7 +37,7 @@ pub fn fuzz_content(bytes: &[u8]) -> usize {
     let placed: Vec<Placed> = glyphs
         .iter()
         .zip(&texts)
-        .map(|(g, t)| Placed::new(g, Some(t), false))
+        .map(|(g, t)| Placed::new(g, Some(t), false, true))
         .collect();
     layout::lines_with_rules(&placed, &rules)
         .iter()

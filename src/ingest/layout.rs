@@ -23,7 +23,13 @@
 //! one-line cells of a row share one line (U+3000 or a space between cells) and a cell of
 //! several lines keeps them together. The table goes before the first flowing line below
 //! its top edge. Pages without a ruled grid are laid out by the steps above alone.
+//!
+//! Right to left: a horizontal line holding Hebrew or Arabic text stated by the font
+//! (ToUnicode, encoding, not a glyph ID printed as a code point) is put from visual into
+//! logical order last (`layout::bidi`, whose invariants keep every other line, and garbled CJK
+//! text anywhere, exactly as drawn).
 
+mod bidi;
 mod stacked;
 mod table;
 
@@ -50,11 +56,21 @@ pub struct Placed<'a> {
     pub vertical: bool,
     /// From a CJK font: a gap of about an em becomes U+3000.
     pub cjk: bool,
+    /// Its text is stated by a source that gives text (ToUnicode, predefined CMap, encoding,
+    /// the font's own cmap) and is not its glyph ID printed as a code point: only such glyphs
+    /// may make a line right-to-left (`layout::bidi`).
+    pub stated: bool,
 }
 
 impl<'a> Placed<'a> {
-    /// A glyph from the interpreter with the text it resolved to.
-    pub fn new(g: &super::content::RawGlyph, text: Option<&'a str>, cjk: bool) -> Placed<'a> {
+    /// A glyph from the interpreter with the text it resolved to; `stated` as
+    /// [`Placed::stated`].
+    pub fn new(
+        g: &super::content::RawGlyph,
+        text: Option<&'a str>,
+        cjk: bool,
+        stated: bool,
+    ) -> Placed<'a> {
         Placed {
             font: g.font,
             text,
@@ -65,6 +81,7 @@ impl<'a> Placed<'a> {
             size: g.size,
             vertical: g.vertical,
             cjk,
+            stated,
         }
     }
 }
@@ -138,14 +155,19 @@ pub fn lines_and_cells(
     }
     let rest: Vec<usize> = (0..glyphs.len()).filter(|&i| !in_table[i]).collect();
     let flowing = flow(glyphs, &rest);
-    if tables.is_empty() {
-        return (flowing, cell_box);
+    let mut out = if tables.is_empty() {
+        flowing
+    } else {
+        let blocks = tables
+            .iter()
+            .map(|t| (t.top, table_lines(glyphs, t)))
+            .collect();
+        place(glyphs, flowing, blocks)
+    };
+    for l in &mut out {
+        bidi::to_logical(glyphs, l);
     }
-    let blocks = tables
-        .iter()
-        .map(|t| (t.top, table_lines(glyphs, t)))
-        .collect();
-    (place(glyphs, flowing, blocks), cell_box)
+    (out, cell_box)
 }
 
 /// Inserts each block (top edge, lines) before the first of `lines` whose first glyph is

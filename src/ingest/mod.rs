@@ -385,7 +385,11 @@ fn page_lines(
     let placed: Vec<Placed> = raw
         .iter()
         .enumerate()
-        .map(|(i, g)| Placed::new(g, resolved(i).resolved.text.as_deref(), fonts[g.font].cjk))
+        .map(|(i, g)| {
+            let r = &resolved(i).resolved;
+            let text = r.text.as_deref();
+            Placed::new(g, text, fonts[g.font].cjk, stated(r, g.gid))
+        })
         .collect();
     let mut lines = Vec::new();
     let (layouts, cell_box) = layout::lines_and_cells(&placed, rules);
@@ -435,6 +439,26 @@ fn page_lines(
         });
     }
     lines
+}
+
+/// Whether a glyph's text is stated by a source that gives text (ToUnicode, predefined CMap,
+/// simple-font encoding, the font's own cmap) rather than read from its glyph ID (tables,
+/// outlines, learning, CIDs as code points) or missing; and is not the glyph ID itself printed
+/// as a code point (a ToUnicode too small to be judged an identity map, or one that maps CIDs to
+/// glyph IDs): the text layout may reorder as right-to-left (`layout::bidi`).
+fn stated(r: &resolve::Resolved, gid: Option<u32>) -> bool {
+    let source = matches!(
+        r.source,
+        MappingSource::ToUnicode
+            | MappingSource::PredefinedCmap
+            | MappingSource::Encoding
+            | MappingSource::FontCmap
+    );
+    let glyph_id = |t: &str| {
+        let mut cs = t.chars();
+        matches!((cs.next(), cs.next(), gid), (Some(c), None, Some(g)) if c as u32 == g)
+    };
+    source && r.text.as_deref().is_some_and(|t| !glyph_id(t))
 }
 
 /// Adds a glyph (its text after its gap, its box, its ruled cell) to the line's pieces: to

@@ -364,6 +364,7 @@ mod tests {
             size: 10.0,
             vertical: false,
             cjk: true,
+            stated: true,
         }
     }
 

@@ -11,6 +11,7 @@ fn g(text: &str, x: f32, y: f32, vertical: bool) -> Placed<'_> {
         size: 10.0,
         vertical,
         cjk: true,
+        stated: true,
     }
 }
 

@@ -6,7 +6,7 @@ use glyphmend::ingest::{ExtractOptions, extract_bytes};
 use lopdf::{Object, Stream, dictionary};
 
 /// A one-page PDF drawing `content` with font `/F1` = `font` (its objects added by `add`).
-fn one_page(
+pub fn one_page(
     add: impl FnOnce(&mut lopdf::Document) -> lopdf::Dictionary,
     content: &[u8],
 ) -> Vec<u8> {
