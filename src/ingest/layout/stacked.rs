@@ -28,9 +28,6 @@ const BESIDE: f32 = 0.3;
 const LONE: f32 = 1.5;
 /// Most columns on a page compared by [`attach_heads`].
 const MAX_COLUMNS: usize = 2_000;
-/// Most glyphs on one baseline looked at to decide that a glyph is alone (a longer line is
-/// not alone anyway).
-const MAX_NEIGHBOURS: usize = 4_096;
 /// Shortest chain read as a column.
 const MIN_RUN: usize = 3;
 
@@ -101,32 +98,65 @@ pub(super) fn find(glyphs: &[Placed]) -> Vec<Option<f32>> {
     out
 }
 
+/// For each glyph in `keep`: its nearest neighbours to the left and right on its baseline
+/// (glyphs of `keep` whose baselines lie within `tol` em of the first of their row), a glyph
+/// drawn again in place (fake bold) skipped. Sorting makes it O(n log n) on any page.
+fn row_neighbours(
+    glyphs: &[Placed],
+    keep: impl Fn(usize) -> bool,
+    tol: f32,
+) -> Vec<(Option<usize>, Option<usize>)> {
+    let mut out = vec![(None, None); glyphs.len()];
+    let mut idx: Vec<usize> = (0..glyphs.len()).filter(|&i| keep(i)).collect();
+    idx.sort_by(|&a, &b| glyphs[b].y.total_cmp(&glyphs[a].y));
+    let mut start = 0;
+    while start < idx.len() {
+        let first = &glyphs[idx[start]];
+        let reach = tol * first.size.max(0.01);
+        let mut end = start + 1;
+        while end < idx.len() && first.y - glyphs[idx[end]].y < reach {
+            end += 1;
+        }
+        let row = &mut idx[start..end];
+        row.sort_by(|&a, &b| glyphs[a].x.total_cmp(&glyphs[b].x));
+        let mut prev: Option<usize> = None;
+        let mut copies = Vec::new();
+        for &i in row.iter() {
+            if let Some(p) = prev.filter(|&p| super::same_place(&glyphs[p], &glyphs[i])) {
+                copies.push((i, p));
+                continue;
+            }
+            if let Some(p) = prev {
+                out[p].1 = Some(i);
+                out[i].0 = Some(p);
+            }
+            prev = Some(i);
+        }
+        // A copy drawn in place has the neighbours of the glyph it copies.
+        for (i, p) in copies {
+            out[i] = out[p];
+        }
+        start = end;
+    }
+    out
+}
+
 /// For each glyph: another horizontal glyph touches it on its baseline (a gap under
 /// [`BESIDE`] em), so it is part of a horizontal run: a two-character name on its own line of
 /// a table cell, not a column (the names of a cell, one per line 1.1 em apart, would chain).
 fn in_a_row(glyphs: &[Placed]) -> Vec<bool> {
     // Word ends each column with a space glyph in another font, beside its last character.
-    let mut by_y: Vec<usize> = (0..glyphs.len())
-        .filter(|&i| !glyphs[i].vertical && !blank(&glyphs[i]))
-        .collect();
-    by_y.sort_by(|&a, &b| glyphs[a].y.total_cmp(&glyphs[b].y));
-    let mut out = vec![false; glyphs.len()];
-    for &i in &by_y {
-        let g = &glyphs[i];
-        let em = g.size.max(0.01);
-        let from = by_y.partition_point(|&j| glyphs[j].y < g.y - 0.3 * em);
-        out[i] = by_y[from..]
-            .iter()
-            .take_while(|&&j| glyphs[j].y <= g.y + 0.3 * em)
-            .take(MAX_NEIGHBOURS)
-            .any(|&j| {
-                let h = &glyphs[j];
-                let (g1, h1) = (g.x_end.max(g.x), h.x_end.max(h.x));
-                // The same glyph drawn again in place (fake bold) is not a neighbour.
-                j != i && !super::same_place(g, h) && h.x.max(g.x) - g1.min(h1) < BESIDE * em
-            });
-    }
-    out
+    let near = row_neighbours(glyphs, |i| !glyphs[i].vertical && !blank(&glyphs[i]), 0.3);
+    let reach = |g: &Placed| g.x_end.max(g.x);
+    (0..glyphs.len())
+        .map(|i| {
+            let g = &glyphs[i];
+            let em = g.size.max(0.01);
+            let (left, right) = near[i];
+            left.is_some_and(|l| g.x - reach(&glyphs[l]) < BESIDE * em)
+                || right.is_some_and(|r| glyphs[r].x - reach(g) < BESIDE * em)
+        })
+        .collect()
 }
 
 /// A lone wide glyph just above, below or inside a found column, in line with it, joins it:
@@ -150,26 +180,30 @@ fn attach_heads(glyphs: &[Placed], col: &mut [Option<f32>]) {
     }
     let mut spans: Vec<(f32, f32, f32, f32)> = spans.into_values().collect();
     spans.sort_by(|a, b| a.0.total_cmp(&b.0));
-    // Visible horizontal glyphs outside columns, by baseline, to find a candidate's
-    // neighbours (Word draws a space beside a column's head `一`).
-    let mut by_y: Vec<usize> = (0..glyphs.len())
-        .filter(|&j| col[j].is_none() && !glyphs[j].vertical && !blank(&glyphs[j]))
-        .collect();
-    by_y.sort_by(|&a, &b| glyphs[a].y.total_cmp(&glyphs[b].y));
+    // Visible horizontal glyphs outside columns, by baseline (Word draws a space beside a
+    // column's head `一`).
+    let near = row_neighbours(
+        glyphs,
+        |j| col[j].is_none() && !glyphs[j].vertical && !blank(&glyphs[j]),
+        0.5,
+    );
     let lone = |i: usize| {
         let g = &glyphs[i];
         let em = g.size.max(0.01);
-        let from = by_y.partition_point(|&j| glyphs[j].y < g.y - 0.5 * em);
-        by_y[from..]
-            .iter()
-            .take_while(|&&j| glyphs[j].y <= g.y + 0.5 * em)
-            .take(MAX_NEIGHBOURS)
-            .all(|&j| j == i || (glyphs[j].x - g.x).abs() >= LONE * em)
+        let (left, right) = near[i];
+        left.is_none_or(|l| g.x - glyphs[l].x >= LONE * em)
+            && right.is_none_or(|r| glyphs[r].x - g.x >= LONE * em)
     };
     let mut joined = Vec::new();
     for (i, g) in glyphs.iter().enumerate() {
-        if col[i].is_some() || g.vertical || !wide(g) || g.text.is_none_or(|t| t.trim().is_empty())
-        {
+        // Heads are kanji numerals and marks (`第一`, `三`, `○`); a full-width figure or letter
+        // beside a column is more often a horizontal label of its own.
+        let form = |c: char| ('\u{FF01}'..='\u{FF5E}').contains(&c);
+        let head = g
+            .text
+            .and_then(|t| t.chars().next())
+            .is_some_and(|c| !c.is_whitespace() && !form(c));
+        if col[i].is_some() || g.vertical || !wide(g) || !head {
             continue;
         }
         // Spans sorted by x: only those within the drift of this glyph's x (a span's em is
