@@ -180,13 +180,9 @@ fn attach_heads(glyphs: &[Placed], col: &mut [Option<f32>]) {
     }
     let mut spans: Vec<(f32, f32, f32, f32)> = spans.into_values().collect();
     spans.sort_by(|a, b| a.0.total_cmp(&b.0));
-    // Visible horizontal glyphs outside columns, by baseline (Word draws a space beside a
-    // column's head `一`).
-    let near = row_neighbours(
-        glyphs,
-        |j| col[j].is_none() && !glyphs[j].vertical && !blank(&glyphs[j]),
-        0.5,
-    );
+    // Horizontal glyphs outside columns, by baseline, drawn spaces included: a header spaced
+    // out across a table (`工　　　事　　　種　　　別`) must not lose its characters to a column.
+    let near = row_neighbours(glyphs, |j| col[j].is_none() && !glyphs[j].vertical, 0.5);
     let lone = |i: usize| {
         let g = &glyphs[i];
         let em = g.size.max(0.01);

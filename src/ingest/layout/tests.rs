@@ -283,10 +283,13 @@ fn stacked_horizontal_glyphs_read_as_columns_right_to_left() {
     let mut gs = stack("○告示号", 200.0, 300.0);
     gs.push(g(" ", 210.0, 300.0 - 33.0, false));
     assert_eq!(render(&gs)[0], "○告示号");
-    // A column's head drawn apart, with a space glyph beside it, joins the column.
-    let mut gs = vec![g("一", 200.0, 311.0, false), g(" ", 210.0, 311.0, false)];
+    // A column's head drawn apart joins the column; with a glyph (even a drawn space) beside
+    // it on its baseline, it is part of a row and does not.
+    let mut gs = vec![g("一", 200.0, 311.0, false)];
     gs.extend(stack("保険医療", 200.0, 289.0));
     assert_eq!(render(&gs)[0], "一\u{3000}保険医療");
+    gs.push(g(" ", 210.0, 311.0, false));
+    assert_eq!(render(&gs)[0], "保険医療");
 }
 
 #[test]
