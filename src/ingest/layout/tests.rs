@@ -285,8 +285,9 @@ fn stacked_horizontal_glyphs_read_as_columns_right_to_left() {
     assert_eq!(render(&gs)[0], "○告示号");
     // A column's head drawn apart joins the column; with a glyph (even a drawn space) beside
     // it on its baseline, it is part of a row and does not.
-    let mut gs = vec![g("一", 200.0, 311.0, false)];
-    gs.extend(stack("保険医療", 200.0, 289.0));
+    // (Drawn after the column: drawn just before it, it would chain with it.)
+    let mut gs = stack("保険医療", 200.0, 289.0);
+    gs.push(g("一", 200.0, 311.0, false));
     assert_eq!(render(&gs)[0], "一\u{3000}保険医療");
     gs.push(g(" ", 210.0, 311.0, false));
     assert_eq!(render(&gs)[0], "保険医療");
