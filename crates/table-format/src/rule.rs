@@ -68,6 +68,34 @@ impl Rule {
         })
     }
 
+    /// Every (glyph ID, character) this rule reads, in glyph-ID order; an unknown
+    /// repertoire is an error.
+    pub fn readings(&self) -> Result<Vec<(u32, char)>> {
+        match &self.kind {
+            RuleKind::Glyph { gid, ch } => Ok(vec![(*gid, *ch)]),
+            RuleKind::Block {
+                repertoire,
+                offset,
+                first,
+                last,
+            } => {
+                let r = Repertoire::by_name(repertoire)?;
+                let Some((lo, hi)) = r.rank_range(*first, *last) else {
+                    return Ok(Vec::new());
+                };
+                Ok((lo..=hi)
+                    .filter_map(|rank| {
+                        let ch = r.at(rank)?;
+                        let gid = rank as i64 + offset;
+                        (0..=MAX_GID as i64)
+                            .contains(&gid)
+                            .then_some((gid as u32, ch))
+                    })
+                    .collect())
+            }
+        }
+    }
+
     /// The glyph-ID range this rule covers (inclusive), if any member exists.
     pub fn gid_range(&self) -> Option<(u32, u32)> {
         match &self.kind {
@@ -120,23 +148,9 @@ pub fn expand(name: &str, rules: &[Rule]) -> Result<(Vec<u32>, Vec<u16>)> {
         }
     };
     for (idx, rule) in rules.iter().enumerate() {
-        if let RuleKind::Block {
-            repertoire,
-            offset,
-            first,
-            last,
-        } = &rule.kind
-        {
-            let r = Repertoire::by_name(repertoire)?;
-            let Some((lo, hi)) = r.rank_range(*first, *last) else {
-                continue;
-            };
-            for rank in lo..=hi {
-                let Some(ch) = r.at(rank) else { continue };
-                let gid = rank as i64 + offset;
-                if (0..=MAX_GID as i64).contains(&gid) {
-                    set(gid as u32, ch, idx, false);
-                }
+        if let RuleKind::Block { .. } = &rule.kind {
+            for (gid, ch) in rule.readings()? {
+                set(gid, ch, idx, false);
             }
         }
     }

@@ -15,7 +15,8 @@ fn g(text: &str, x: f32, y: f32, vertical: bool) -> Placed<'_> {
     }
 }
 
-fn render(glyphs: &[Placed]) -> Vec<String> {
+/// The lines `lines` makes of `glyphs`, as text (also used by `layout::bidi`'s tests).
+pub(super) fn render(glyphs: &[Placed]) -> Vec<String> {
     lines(glyphs)
         .iter()
         .map(|l| {

@@ -10,7 +10,6 @@
 //! already placed the font's katakana (`イ` among them) elsewhere: `ｰ` was printed as `イ`.
 
 use super::{Corpus, Hypothesis};
-use crate::tables::repertoire::Repertoire;
 use crate::tables::{Rule, RuleKind};
 use std::collections::{HashMap, HashSet};
 
@@ -97,31 +96,10 @@ fn split(rule: Rule, placed: &HashMap<char, u32>, own: &HashSet<u32>) -> Vec<Rul
     out
 }
 
-/// Every (character, glyph ID) a rule reads.
+/// Every (character, glyph ID) a rule reads (none for an unknown repertoire).
 fn rule_readings(rule: &Rule) -> Vec<(char, u32)> {
-    match rule.kind {
-        RuleKind::Glyph { gid, ch } => vec![(ch, gid)],
-        RuleKind::Block {
-            repertoire,
-            offset,
-            first,
-            last,
-        } => {
-            let Ok(rep) = Repertoire::by_name(repertoire) else {
-                return Vec::new();
-            };
-            let Some((lo, hi)) = rep.rank_range(first, last) else {
-                return Vec::new();
-            };
-            (lo..=hi)
-                .filter_map(|r| {
-                    let c = rep.at(r)?;
-                    let gid = u32::try_from(r as i64 + offset).ok()?;
-                    Some((c, gid))
-                })
-                .collect()
-        }
-    }
+    let readings = rule.readings().unwrap_or_default();
+    readings.into_iter().map(|(gid, c)| (c, gid)).collect()
 }
 
 /// Drops from `h` the glyphs whose reading `placed` (what stronger hypotheses' rules read)

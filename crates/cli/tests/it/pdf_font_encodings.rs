@@ -33,7 +33,8 @@ pub fn one_page(
     out
 }
 
-fn text(pdf: &[u8]) -> String {
+/// The text `extract` reads from `pdf`, trailing whitespace trimmed.
+pub fn text(pdf: &[u8]) -> String {
     extract_bytes(pdf, "t.pdf", &ExtractOptions::default())
         .unwrap()
         .text()

@@ -3,8 +3,7 @@
 //! issue11656, issue10301, ArabicCIDTrueType, …); glyph IDs printed as code points that land
 //! in the same blocks (garbled CJK) stay exactly as drawn. Each PDF is built here with lopdf.
 
-use crate::pdf_font_encodings::one_page;
-use glyphmend::ingest::{ExtractOptions, extract_bytes};
+use crate::pdf_font_encodings::{one_page, text};
 use lopdf::{Object, Stream, dictionary};
 
 /// A non-embedded Type0 Identity-H font whose ToUnicode maps each (code, text) of `entries`.
@@ -47,14 +46,6 @@ fn codes(entries: &[(u16, &str)], text: &str) -> String {
         })
         .collect();
     format!("<{hex}>")
-}
-
-fn text(pdf: &[u8]) -> String {
-    extract_bytes(pdf, "t.pdf", &ExtractOptions::default())
-        .unwrap()
-        .text()
-        .trim_end()
-        .to_string()
 }
 
 #[test]

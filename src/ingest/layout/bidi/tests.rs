@@ -1,4 +1,4 @@
-use super::super::{Gap, Placed, lines};
+use super::super::{Placed, lines};
 
 /// `visual` drawn left to right, one glyph per character (6 units wide, em 10), a space
 /// leaving a 6-unit blank (a word gap) instead of a glyph; every glyph `stated` or not.
@@ -26,22 +26,7 @@ fn drawn(visual: &str, stated: bool) -> Vec<Placed<'_>> {
 }
 
 fn text(glyphs: &[Placed]) -> Vec<String> {
-    lines(glyphs)
-        .iter()
-        .map(|l| {
-            l.glyphs
-                .iter()
-                .map(|&(i, gap)| {
-                    let g = match gap {
-                        Gap::None => "",
-                        Gap::Space => " ",
-                        Gap::Ideographic => "\u{3000}",
-                    };
-                    format!("{g}{}", glyphs[i].text.unwrap_or_default())
-                })
-                .collect()
-        })
-        .collect()
+    super::super::tests::render(glyphs)
 }
 
 #[test]
