@@ -11,6 +11,9 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+mod judge;
+pub use judge::{codepoint_rank, is_alias, judge_entry, unalias};
+
 /// Upper bound on mapped codes per CMap (more than any real font has glyphs).
 pub const MAX_ENTRIES: usize = 1 << 17;
 
@@ -506,96 +509,6 @@ impl CidCMap {
         self.ranges.iter().flat_map(|&(lo, hi, cid)| {
             (lo..=hi).map_while(move |c| Some((c, cid.checked_add(c - lo)?)))
         })
-    }
-}
-
-/// Judges one ToUnicode value: `None` if usable as it stands.
-pub fn judge_entry(s: &str) -> Option<Distrust> {
-    if s.is_empty() {
-        return Some(Distrust::Unusable);
-    }
-    for c in s.chars() {
-        let u = c as u32;
-        if c.is_control() || c == '\u{FFFD}' || (0xE000..=0xF8FF).contains(&u) {
-            return Some(Distrust::Unusable);
-        }
-    }
-    let mut it = s.chars();
-    if let (Some(c), None) = (it.next(), it.next())
-        && is_alias(c)
-    {
-        return Some(Distrust::Alias);
-    }
-    None
-}
-
-/// Code points that fonts share with a unified ideograph or U+3000 and that a ToUnicode
-/// writer may pick by mistake (Kangxi radicals, CJK radicals, compatibility ideographs that
-/// have a canonical decomposition, typographic spaces).
-pub fn is_alias(c: char) -> bool {
-    let u = c as u32;
-    (0x2E80..=0x2FDF).contains(&u)
-        || (0x2000..=0x200A).contains(&u)
-        || (is_compat_ideograph(c) && !is_unified_in_compat_block(c))
-}
-
-fn is_compat_ideograph(c: char) -> bool {
-    let u = c as u32;
-    (0xF900..=0xFAFF).contains(&u) || (0x2F800..=0x2FA1F).contains(&u)
-}
-
-/// The twelve characters of the compatibility block that are unified ideographs themselves.
-fn is_unified_in_compat_block(c: char) -> bool {
-    matches!(
-        c as u32,
-        0xFA0E
-            | 0xFA0F
-            | 0xFA11
-            | 0xFA13
-            | 0xFA14
-            | 0xFA1F
-            | 0xFA21
-            | 0xFA23
-            | 0xFA24
-            | 0xFA27
-            | 0xFA28
-            | 0xFA29
-    )
-}
-
-/// The best-known unified form of an alias when no font data says otherwise: NFKC for
-/// Kangxi radicals, canonical decomposition for compatibility ideographs, U+3000 for an em
-/// space in a CJK font.
-pub fn unalias(c: char, cjk_font: bool) -> char {
-    use unicode_normalization::UnicodeNormalization;
-    let u = c as u32;
-    if (0x2000..=0x200A).contains(&u) {
-        return if u == 0x2003 && cjk_font {
-            '\u{3000}'
-        } else {
-            ' '
-        };
-    }
-    let mapped: String = if (0x2F00..=0x2FDF).contains(&u) {
-        c.to_string().nfkc().collect()
-    } else {
-        c.to_string().nfd().collect()
-    };
-    let mut it = mapped.chars();
-    match (it.next(), it.next()) {
-        (Some(m), None) => m,
-        _ => c,
-    }
-}
-
-/// Ordering preference when a font maps one glyph from several code points: lower is better.
-pub fn codepoint_rank(c: char) -> u8 {
-    if is_alias(c) {
-        2
-    } else if c.is_control() || (0xE000..=0xF8FF).contains(&(c as u32)) {
-        3
-    } else {
-        0
     }
 }
 

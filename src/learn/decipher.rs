@@ -20,7 +20,7 @@
 //!
 //! Deterministic: the same sources in the same order give the same tables.
 
-use super::corpus::{Corpus, GLYPH_BASE, token_char};
+use super::corpus::Corpus;
 use super::order_fit::{self, Hypothesis};
 use super::permutation::{self, ContextScorer, GlyphGuess, Solver, Vocab};
 use crate::error::Result;
@@ -29,7 +29,9 @@ use crate::repair::bidi;
 use crate::tables::{FontTable, Rule, RuleKind};
 use std::collections::HashSet;
 
+mod measure;
 mod one_font;
+pub use measure::{decoded_share, guesses};
 #[cfg(test)]
 mod tests;
 
@@ -579,49 +581,4 @@ fn name_tables(
         tables.push(t);
     }
     Ok(tables)
-}
-
-/// Decodes every dirty token of `corpus` through `learned` (confident readings only),
-/// for measurements: returns (tokens decoded, tokens decoded to `truth`'s character).
-pub fn decoded_share(
-    corpus: &Corpus,
-    learned: &Learned,
-    truth: impl Fn(u32) -> Option<char>,
-) -> (u64, u64) {
-    let mut decoded = 0;
-    let mut right = 0;
-    for line in &corpus.lines {
-        for &t in line {
-            if t < GLYPH_BASE {
-                continue;
-            }
-            let gid = corpus.gids[(t - GLYPH_BASE) as usize];
-            if let Some((c, conf)) = learned.reading(gid) {
-                if conf >= 0.5 {
-                    decoded += 1;
-                }
-                if truth(gid) == Some(c) {
-                    right += 1;
-                }
-            }
-        }
-    }
-    let _ = token_char;
-    (decoded, right)
-}
-
-/// Re-exported for callers that want guesses without tables.
-pub fn guesses(corpus: &Corpus, lm: &CharLm, vocab: &Vocab, options: &Options) -> Vec<GlyphGuess> {
-    let mut adaptive = AdaptiveLm::new(lm);
-    if options.adapt {
-        adaptive.observe(&corpus.clean_text);
-    }
-    let scorer = ContextScorer::new(corpus, &adaptive, lm);
-    let solver = Solver {
-        scorer,
-        vocab,
-        options: options.solver.clone(),
-    };
-    let taken: HashSet<char> = corpus.clean_counts.keys().copied().collect();
-    solver.solve(&vec![None; corpus.glyph_count()], &taken)
 }
