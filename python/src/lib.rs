@@ -412,6 +412,8 @@ fn batch_part(
         opts.password = password;
         opts.learn = learn;
         opts.only = Some(only);
+        // A part is read by the merge and removed: only the merged output is synced.
+        opts.durable = false;
         let report = glyphmend::batch::run(&opts).map_err(err)?;
         json(&report.manifest.summary)
     })

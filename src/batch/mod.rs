@@ -175,6 +175,10 @@ pub struct BatchOptions {
     /// [`list_inputs`] names them): one task of a scheduler that runs each document as its own
     /// batch part; [`merge::merge`] joins the parts as it joins shards.
     pub only: Option<Vec<String>>,
+    /// Sync the outputs to disk before the manifest commits them (the default). False for
+    /// a part that a merge reads and removes ([`crate::export::OutDir::scratch`]): only the
+    /// merged directory must survive a power loss.
+    pub durable: bool,
 }
 
 /// Default wall-time bound per input: far above the slowest real document (seconds), low
@@ -199,6 +203,7 @@ impl BatchOptions {
             ocr: None,
             shard: None,
             only: None,
+            durable: true,
         }
     }
 }
@@ -287,7 +292,11 @@ pub fn run_with_progress(
 ) -> Result<BatchReport, BatchError> {
     let started = Instant::now();
     check_dirs(opts)?;
-    let out = OutDir::new(&opts.out_dir);
+    let out = if opts.durable {
+        OutDir::new(&opts.out_dir)
+    } else {
+        OutDir::scratch(&opts.out_dir)
+    };
     out.create()?;
     // Held until this function returns (or the process dies: the OS releases it).
     let _lock = lock(&opts.out_dir)?;

@@ -23,11 +23,12 @@
 //! the next batch rewrites them all from the per-document outputs).
 //!
 //! Invariant: no other module spells these names; every write goes through
-//! [`super::write_atomic`] / [`super::write_replace`] / [`super::stage`].
+//! [`super::write_atomic`] / [`super::write_replace`] / [`super::stage`]. Files are synced
+//! before what commits them, except in a [`OutDir::scratch`] directory (a part to merge).
 
 use super::corpus::{CorpusLine, DocResult, SpanRecord};
 use super::manifest::{Manifest, NeedsAttention, Timings};
-use super::{ExportError, Result, read_json, stage, to_json_pretty, write_atomic};
+use super::{ExportError, Result, read_json, stage, to_json_pretty};
 use crate::segment::ProgramRecord;
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
@@ -69,12 +70,34 @@ impl DocFile {
 #[derive(Debug, Clone)]
 pub struct OutDir {
     root: PathBuf,
+    /// Files synced to disk before what commits them (false: [`Self::scratch`]).
+    durable: bool,
 }
 
 impl OutDir {
     /// The output directory at `root` (nothing is created yet).
     pub fn new(root: impl Into<PathBuf>) -> OutDir {
-        OutDir { root: root.into() }
+        OutDir {
+            root: root.into(),
+            durable: true,
+        }
+    }
+
+    /// A scratch output directory, for a part that a merge reads and then removes (one task
+    /// of a scheduler): written like any other (atomic renames, the same commit order, so
+    /// a killed task leaves it consistent), but never synced to disk. Only the merged
+    /// directory needs to survive a power loss; syncing every part made each task wait on
+    /// the whole file system (one `syncfs` per task).
+    pub fn scratch(root: impl Into<PathBuf>) -> OutDir {
+        OutDir {
+            root: root.into(),
+            durable: false,
+        }
+    }
+
+    /// Writes `bytes` to `path` by an atomic rename, synced if this directory is durable.
+    fn write_file(&self, path: &Path, bytes: &[u8]) -> Result<()> {
+        stage(path, bytes, self.durable)?.commit()
     }
 
     /// Its path.
@@ -243,7 +266,7 @@ impl OutDir {
 
     /// Writes `timings.json`.
     pub fn write_timings(&self, t: &Timings) -> Result<()> {
-        write_atomic(&self.timings_path(), &to_json_pretty(t))
+        self.write_file(&self.timings_path(), &to_json_pretty(t))
     }
 
     /// Reads `corpus.jsonl`.
@@ -310,10 +333,10 @@ impl OutDir {
                 })
                 .collect(),
         };
-        write_atomic(&self.commit_path(), &to_json_pretty(&record))?;
+        self.write_file(&self.commit_path(), &to_json_pretty(&record))?;
         let kill_after = fault_kill_after();
         for (path, bytes) in &files {
-            write_atomic(path, bytes)?;
+            self.write_file(path, bytes)?;
             if kill_after.as_deref() == Some(file_name(path).as_str()) {
                 kill_self();
             }
@@ -450,8 +473,12 @@ impl OutDir {
         n
     }
 
-    /// Makes the documents' files durable (before the manifest that commits them).
+    /// Makes the documents' files durable (before the manifest that commits them); nothing
+    /// for a [`Self::scratch`] directory.
     pub fn sync_docs(&self, rels: &[&str]) -> Result<()> {
+        if !self.durable {
+            return Ok(());
+        }
         let written: Vec<PathBuf> = rels
             .iter()
             .flat_map(|rel| DocFile::ALL.map(|f| self.doc_file(rel, f)))
@@ -548,43 +575,4 @@ fn jsonl<T: serde::Serialize>(items: &[T]) -> Vec<u8> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn layout_is_spelled_in_one_place() {
-        let o = OutDir::new("/out");
-        assert_eq!(o.doc_dir("a/b.pdf"), Path::new("/out/docs/a/b.pdf"));
-        assert_eq!(
-            o.doc_file("a/b.pdf", DocFile::Doc),
-            Path::new("/out/docs/a/b.pdf/doc.json")
-        );
-        assert_eq!(OutDir::doc_dir_rel("a/b.pdf"), "docs/a/b.pdf");
-        assert_eq!(o.manifest_path(), Path::new("/out/manifest.json"));
-    }
-
-    #[test]
-    fn documents_round_trip() {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let o = OutDir::new(dir.path());
-        let doc = DocResult {
-            path: "x/y.txt".into(),
-            sha256: "0".repeat(64),
-            kind: "txt".into(),
-            pages: vec![],
-            warnings: vec!["w".into()],
-            attention: None,
-        };
-        let rec = ProgramRecord {
-            source: Some("x/y.txt".into()),
-            name: Some("事業".into()),
-            ..Default::default()
-        };
-        o.write_doc(&doc, std::slice::from_ref(&rec))
-            .expect("write");
-        o.sync_docs(&["x/y.txt"]).expect("sync");
-        let (d, r) = o.read_doc("x/y.txt").expect("read");
-        assert_eq!(d, doc);
-        assert_eq!(r, vec![rec]);
-    }
-}
+mod tests;

@@ -105,6 +105,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             .transpose()
             .map_err(anyhow::Error::msg)?,
         only: None,
+        durable: true,
     };
     let bar = super::progress::Bar::new(!args.quiet);
     let report = batch::run_with_progress(&opts, &bar)
