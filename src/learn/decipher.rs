@@ -57,7 +57,7 @@ pub struct Options {
     /// several fonts' whose glyph IDs may overlap. A font draws a character with one glyph of
     /// its ordered part, so a later order hypothesis that puts a character an earlier
     /// (stronger) one already placed at another glyph ID reads another order into the font:
-    /// its glyphs and blocks that do so are dropped (see [`one_font`]).
+    /// its glyphs and blocks that do so are dropped (see the `one_font` module).
     pub one_font: bool,
 }
 

@@ -169,7 +169,7 @@ impl DecideStats {
 }
 
 /// Readings scored per line and table: keeping the line, the table's reading, and
-/// [`NULLS`] shuffles of it.
+/// a fixed number of shuffles of it (`NULLS`, the null model).
 pub const READINGS: usize = NULLS + 2;
 
 /// [`decide`], with how its scores were obtained.
