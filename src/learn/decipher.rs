@@ -332,6 +332,8 @@ struct OrderFit {
 }
 
 /// Step 2: glyph orders fitted to the screened glyphs, in rounds (see the comment inside).
+// Long: the rounds share their state (fixed glyphs, support, what the one-font rule took
+// away) and each depends on the one before; split, the state would travel in six arguments.
 fn fit_orders(
     solver: &Solver<'_, AdaptiveLm<'_>>,
     corpus: &Corpus,
