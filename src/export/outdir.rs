@@ -7,7 +7,8 @@
 //! OUT/corpus.jsonl             one line per page of every input that went through
 //! OUT/records.jsonl            program records of all inputs (schema/records.schema.json)
 //! OUT/journal.jsonl            inputs finished by a run not yet committed by its manifest
-//! OUT/commit.json              sha256 of the four files above it, written before them
+//! OUT/commit.json              sha256 of the four files above it
+//! OUT/.committed -> .commit-HASH  the files above are links through it (one commit)
 //! OUT/.glyphmend.lock          held by the batch writing OUT
 //! OUT/docs/<input>/doc.json    the document (single source of truth for the files beside it)
 //! OUT/docs/<input>/repaired.txt, spans.json, records.jsonl
@@ -17,10 +18,13 @@
 //! ```
 //!
 //! The four aggregate files (`corpus.jsonl`, `records.jsonl`, `needs_attention.json`,
-//! `manifest.json`) are one commit ([`OutDir::commit`]): their hashes go to `commit.json`
-//! first, then each file is replaced atomically. A run killed between two of them leaves
-//! files that do not match `commit.json` ([`OutDir::commit_problem`] says so; readers warn,
-//! the next batch rewrites them all from the per-document outputs).
+//! `manifest.json`) and `commit.json` (their hashes) are one commit ([`OutDir::commit`]):
+//! on Unix they live in `OUT/.commit-HASH/`, OUT's names link to them through the
+//! `OUT/.committed` link, and one rename switches all five, so a killed batch leaves the
+//! previous commit or the new one, whole (see the `commit` module). Files that do not match
+//! `commit.json` (changed by hand, or an OUT of plain files from an older version killed
+//! between them) are found by [`OutDir::commit_problem`]; readers warn, the next batch
+//! rewrites them from the per-document outputs.
 //!
 //! Invariant: no other module spells these names; every write goes through
 //! [`super::write_atomic`] / [`super::write_replace`] / [`super::stage`]. Files are synced
@@ -30,7 +34,6 @@ use super::corpus::{CorpusLine, DocResult, SpanRecord};
 use super::manifest::{Manifest, NeedsAttention, Timings};
 use super::{ExportError, Result, read_json, stage, to_json_pretty};
 use crate::segment::ProgramRecord;
-use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 
 /// A file of one document's output directory.
@@ -309,76 +312,6 @@ impl OutDir {
         Ok(())
     }
 
-    /// Writes the aggregate files of a run as one commit (see the module notes): the
-    /// hash of each goes to `commit.json` (synced) before any is replaced, then corpus,
-    /// records, `needs_attention.json` and the manifest, each atomically and synced.
-    pub fn commit(&self, a: &Aggregates<'_>) -> Result<()> {
-        let files: [(PathBuf, Vec<u8>); 4] = [
-            (self.corpus_path(), jsonl(a.corpus)),
-            (self.records_path(), jsonl(a.records)),
-            (
-                self.needs_attention_path(),
-                to_json_pretty(a.needs_attention),
-            ),
-            (self.manifest_path(), to_json_pretty(a.manifest)),
-        ];
-        let record = CommitRecord {
-            format: COMMIT_FORMAT,
-            files: files
-                .iter()
-                .map(|(path, bytes)| CommitFile {
-                    name: file_name(path),
-                    bytes: bytes.len() as u64,
-                    sha256: hex::encode(Sha256::digest(bytes)),
-                })
-                .collect(),
-        };
-        self.write_file(&self.commit_path(), &to_json_pretty(&record))?;
-        let kill_after = fault_kill_after();
-        for (path, bytes) in &files {
-            self.write_file(path, bytes)?;
-            if kill_after.as_deref() == Some(file_name(path).as_str()) {
-                kill_self();
-            }
-        }
-        Ok(())
-    }
-
-    /// Why the aggregate files cannot be trusted to agree, if they cannot: a batch wrote
-    /// documents no manifest has committed (`journal.jsonl`: it is running or was killed),
-    /// or a file differs from what `commit.json` says was written with the others (a batch
-    /// was killed between them). `None` when they agree, and for an OUT written before
-    /// `commit.json` existed (nothing to check against).
-    pub fn commit_problem(&self) -> Option<String> {
-        if self.uncommitted() {
-            return Some("the last batch did not finish (journal.jsonl)".into());
-        }
-        let record: CommitRecord = read_json(&self.commit_path()).ok()?;
-        let torn: Vec<&str> = record
-            .files
-            .iter()
-            .filter(|f| {
-                // Only names of the aggregate files: commit.json is not trusted with paths.
-                let path = match f.name.as_str() {
-                    "corpus.jsonl" => self.corpus_path(),
-                    "records.jsonl" => self.records_path(),
-                    "needs_attention.json" => self.needs_attention_path(),
-                    "manifest.json" => self.manifest_path(),
-                    _ => return true,
-                };
-                !same_file_hash(&path, f.bytes, &f.sha256)
-            })
-            .map(|f| f.name.as_str())
-            .collect();
-        (!torn.is_empty()).then(|| {
-            format!(
-                "the last batch did not finish: {} not as committed with the others \
-                 (commit.json); the files disagree",
-                torn.join(", ")
-            )
-        })
-    }
-
     /// Reads one document and its records back.
     pub fn read_doc(&self, rel: &str) -> Result<(DocResult, Vec<ProgramRecord>)> {
         let doc: DocResult = read_json(&self.doc_file(rel, DocFile::Doc))?;
@@ -451,7 +384,8 @@ impl OutDir {
     }
 
     /// Removes temporary files a killed writer left in OUT and under `docs/` (names
-    /// `.NAME.tmp-…`, see [`super::write_atomic`]). Only for the holder of the batch lock:
+    /// `.NAME.tmp-…`, see [`super::write_atomic`]; a killed commit's generation directory
+    /// goes at the next commit). Only for the holder of the batch lock:
     /// nobody else writes. Returns how many were removed.
     pub fn remove_stale_temp_files(&self) -> usize {
         let mut n = 0;
@@ -462,7 +396,8 @@ impl OutDir {
             .filter_map(|e| e.ok())
         {
             let name = e.file_name().to_string_lossy();
-            if e.file_type().is_file()
+            // A link too: the commit's links are made under such names (`commit`).
+            if (e.file_type().is_file() || e.file_type().is_symlink())
                 && name.starts_with('.')
                 && name.contains(".tmp-")
                 && std::fs::remove_file(e.path()).is_ok()
@@ -487,82 +422,6 @@ impl OutDir {
     }
 }
 
-/// The aggregate files of a run, for [`OutDir::commit`].
-#[derive(Debug, Clone, Copy)]
-pub struct Aggregates<'a> {
-    /// `corpus.jsonl`'s lines.
-    pub corpus: &'a [CorpusLine],
-    /// `records.jsonl`'s records.
-    pub records: &'a [ProgramRecord],
-    /// `needs_attention.json`.
-    pub needs_attention: &'a NeedsAttention,
-    /// `manifest.json`.
-    pub manifest: &'a Manifest,
-}
-
-const COMMIT_FORMAT: u32 = 1;
-
-/// `commit.json`: what the last commit wrote.
-#[derive(serde::Serialize, serde::Deserialize)]
-struct CommitRecord {
-    format: u32,
-    files: Vec<CommitFile>,
-}
-
-#[derive(serde::Serialize, serde::Deserialize)]
-struct CommitFile {
-    name: String,
-    bytes: u64,
-    sha256: String,
-}
-
-fn file_name(path: &Path) -> String {
-    path.file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default()
-}
-
-/// Whether the file at `path` has this length and sha256 (read in blocks: the corpus can be
-/// large).
-fn same_file_hash(path: &Path, len: u64, sha256: &str) -> bool {
-    use std::io::Read;
-    let Ok(mut f) = std::fs::File::open(path) else {
-        return false;
-    };
-    if f.metadata().map(|m| m.len()).ok() != Some(len) {
-        return false;
-    }
-    let mut h = Sha256::new();
-    let mut buf = vec![0u8; 1 << 16];
-    loop {
-        match f.read(&mut buf) {
-            Ok(0) => break,
-            Ok(n) => h.update(&buf[..n]),
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(_) => return false,
-        }
-    }
-    hex::encode(h.finalize()) == sha256
-}
-
-/// Fault injection for the kill tests and campaign: `GLYPHMEND_FAULT_KILL_AFTER=NAME` makes
-/// [`OutDir::commit`] kill its own process (SIGKILL: no unwinding, no cleanup, as `kill -9`)
-/// right after it has replaced the aggregate file `NAME`.
-pub const FAULT_KILL_AFTER_ENV: &str = "GLYPHMEND_FAULT_KILL_AFTER";
-
-fn fault_kill_after() -> Option<String> {
-    std::env::var(FAULT_KILL_AFTER_ENV).ok()
-}
-
-fn kill_self() -> ! {
-    #[cfg(unix)]
-    // SAFETY: raise only sends a signal to this process; SIGKILL cannot be handled.
-    unsafe {
-        libc::raise(libc::SIGKILL);
-    }
-    std::process::abort()
-}
-
 /// One JSON value per line.
 fn jsonl<T: serde::Serialize>(items: &[T]) -> Vec<u8> {
     let mut out = Vec::new();
@@ -574,5 +433,8 @@ fn jsonl<T: serde::Serialize>(items: &[T]) -> Vec<u8> {
     out
 }
 
+mod commit;
 #[cfg(test)]
 mod tests;
+
+pub use commit::{Aggregates, FAULT_KILL_AFTER_ENV};

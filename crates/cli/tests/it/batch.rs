@@ -103,10 +103,16 @@ const ENCRYPTED_PDF: &[u8] = b"%PDF-1.4\n\
 trailer << /Size 6 /Root 1 0 R /Encrypt 5 0 R /ID [<0123456789abcdef0123456789abcdef> <0123456789abcdef0123456789abcdef>] >>\n\
 %%EOF\n";
 
-/// Every file under `dir` (relative path → bytes), except the per-run `timings.json`.
+/// Every file under `dir` (relative path → bytes), except the per-run `timings.json`; the
+/// aggregate files by their names in OUT (links into the commit's generation directory,
+/// which is not listed again).
 fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     let mut out = BTreeMap::new();
-    for e in walkdir::WalkDir::new(dir) {
+    let walk = walkdir::WalkDir::new(dir)
+        .follow_links(true)
+        .into_iter()
+        .filter_entry(|e| !e.file_name().to_string_lossy().starts_with(".commit"));
+    for e in walk {
         let e = e.unwrap();
         if !e.file_type().is_file() {
             continue;

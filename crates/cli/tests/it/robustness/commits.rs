@@ -1,6 +1,8 @@
 //! Crash safety of a batch's writes (D7, D11): a failed write replaces none of an input's
-//! earlier outputs and is retried; a run killed between its aggregate files is found (by
-//! readers and the next run) and healed by the next run, which redoes only unfinished inputs.
+//! earlier outputs and is retried; a run killed while it writes its aggregate files leaves
+//! the previous commit whole (they switch together); aggregate files that disagree anyway
+//! (changed by hand) are found by readers and the next run, which heals them; the next run
+//! redoes only unfinished inputs.
 
 use super::*;
 use std::os::unix::process::{CommandExt, ExitStatusExt};
@@ -167,13 +169,15 @@ fn tree(dir: &Path) -> Vec<(std::path::PathBuf, Vec<u8>)> {
     files
 }
 
-/// The rerun warns, resumes `resumed` inputs and gives exactly a fresh batch's files.
-fn healed(d: &Path, out: &Path, fresh: &Path, resumed: u64) {
+/// The rerun warns (or not, as `warns`), resumes `resumed` inputs and gives exactly a fresh
+/// batch's files.
+fn healed(d: &Path, out: &Path, fresh: &Path, resumed: u64, warns: bool) {
     let run = batch(d, out).output().unwrap();
     let err = String::from_utf8_lossy(&run.stderr);
     assert_eq!(run.status.code(), Some(0), "{err}");
-    assert!(
+    assert_eq!(
         err.contains("warning:") && err.contains("the last batch did not finish"),
+        warns,
         "{err}"
     );
     assert_eq!(skipped(out), resumed, "{err}");
@@ -195,22 +199,79 @@ fn healed(d: &Path, out: &Path, fresh: &Path, resumed: u64) {
             "{f}"
         );
     }
+    // One generation of the aggregate files is left, named as a fresh batch names it.
+    assert_eq!(generations(out), generations(fresh));
+    assert_eq!(generations(out).len(), 1);
+}
+
+/// The names of OUT's generation directories (`.commit-HASH`).
+fn generations(out: &Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".commit-"))
+        .collect();
+    v.sort();
+    v
+}
+
+/// The input names `corpus.jsonl` and `manifest.json` hold (they must agree).
+fn sources(out: &Path) -> (Vec<String>, Vec<String>) {
+    let corpus = std::fs::read_to_string(out.join("corpus.jsonl")).unwrap();
+    let mut in_corpus: Vec<String> = corpus
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["source"].to_string())
+        .map(|s| s.trim_matches('"').to_string())
+        .collect();
+    in_corpus.dedup();
+    let m = manifest(out);
+    let in_manifest = m["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["path"].as_str().unwrap().to_string())
+        .collect();
+    (in_corpus, in_manifest)
 }
 
 #[test]
-fn d11_a_kill_between_the_aggregate_files_is_found_and_healed() {
+fn d11_a_kill_between_the_aggregate_files_leaves_the_previous_commit_whole() {
     // An input removed, nothing to process: the run writes no journal, and is killed
-    // between corpus.jsonl (new: without c) and manifest.json (old: with c).
+    // right after it wrote the new corpus.jsonl (without c), before the manifest.
     let tmp = tempfile::tempdir().unwrap();
     let (d, out) = three_inputs(tmp.path());
     assert_eq!(uncommitted(&out), None);
+    assert!(
+        std::fs::symlink_metadata(out.join("corpus.jsonl"))
+            .unwrap()
+            .file_type()
+            .is_symlink(),
+        "the aggregate files are links into one generation"
+    );
     std::fs::remove_file(d.join("c.txt")).unwrap();
     killed_after(&d, &out, "corpus.jsonl");
     assert!(!out.join("journal.jsonl").exists(), "test premise");
-    let m = manifest(&out);
-    assert_eq!(m["inputs"].as_array().unwrap().len(), 3, "old manifest");
-    let why = uncommitted(&out).expect("torn commit found");
-    assert!(why.contains("manifest.json"), "{why}");
+    // The previous commit, all of it: both files still hold c, and agree.
+    let (in_corpus, in_manifest) = sources(&out);
+    assert_eq!(in_manifest, ["a.txt", "b.txt", "c.txt"]);
+    assert_eq!(in_corpus, in_manifest);
+    assert_eq!(uncommitted(&out), None, "nothing torn");
+    // The next run writes the new commit without a warning; the killed run's half
+    // generation is gone.
+    healed(&d, &out, &tmp.path().join("fresh"), 2, false);
+    assert!(!out.join("docs/c.txt").exists());
+}
+
+#[test]
+fn d11_aggregate_files_that_disagree_are_found_and_healed() {
+    // Not from a kill any more (the files switch together): a file changed by hand.
+    let tmp = tempfile::tempdir().unwrap();
+    let (d, out) = three_inputs(tmp.path());
+    let corpus = std::fs::read_to_string(out.join("corpus.jsonl")).unwrap();
+    let first = corpus.lines().next().unwrap();
+    std::fs::write(out.join("corpus.jsonl"), format!("{first}\n")).unwrap();
+    let why = uncommitted(&out).expect("disagreement found");
+    assert!(why.contains("corpus.jsonl"), "{why}");
     // Readers say so.
     let review = bin()
         .arg("review")
@@ -225,8 +286,7 @@ fn d11_a_kill_between_the_aggregate_files_is_found_and_healed() {
         "{}",
         String::from_utf8_lossy(&review.stderr)
     );
-    healed(&d, &out, &tmp.path().join("fresh"), 2);
-    assert!(!out.join("docs/c.txt").exists());
+    healed(&d, &out, &tmp.path().join("fresh"), 3, true);
 }
 
 #[test]
@@ -244,7 +304,13 @@ fn d11_kills_at_every_aggregate_file_redo_only_unfinished_inputs() {
         std::fs::remove_file(d.join("c.txt")).unwrap();
         std::fs::write(d.join("d.txt"), "dの文です。\n").unwrap();
         killed_after(&d, &out, after);
-        assert!(uncommitted(&out).is_some(), "{after}");
-        healed(&d, &out, &tmp.path().join("fresh"), 3);
+        // Unfinished (the journal names d.txt), and the aggregate files are the previous
+        // commit's, whole: the journal is the only reason given.
+        let why = uncommitted(&out).expect("unfinished");
+        assert!(why.contains("journal.jsonl"), "{after}: {why}");
+        std::fs::rename(out.join("journal.jsonl"), tmp.path().join("journal")).unwrap();
+        assert_eq!(uncommitted(&out), None, "{after}");
+        std::fs::rename(tmp.path().join("journal"), out.join("journal.jsonl")).unwrap();
+        healed(&d, &out, &tmp.path().join("fresh"), 3, true);
     }
 }
