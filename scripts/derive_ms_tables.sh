@@ -4,54 +4,112 @@
 # real PDFs that embed these fonts with their original glyph IDs, generalised by
 # repertoire-order blocks fitted to the votes (`glyphmend learn pdf`). Nothing is typed.
 #
-#   scripts/derive_ms_tables.sh GLYPHMEND [MIRROR_GIT_DIR...]
+#   scripts/derive_ms_tables.sh GLYPHMEND [MIRROR_GIT_DIR[@REV]...] [--held-out PATH...]
 #
 # Evidence:
 #   * ../shared/corpus/realworld/pdf/*.pdf (see its SOURCES.md), except the held-out test
 #     document jp-mlit-kyushu-89test.pdf, which is excluded by content (any copy of it too);
 #   * optionally, the PDFs of public GitHub repositories given as bare git directories
-#     (e.g. the `fetch` mirrors of ryosuke-betw/opendata-pdf-to-csv and AayushY02/PDFextract):
-#     every *.pdf blob in their history is copied to $WORK/evidence/OWNER_REPO@COMMIT/PATH,
-#     the name each table's `# source:` lines cite. These copies are local test data: they
-#     are never committed.
+#     (e.g. the `fetch` mirrors of ryosuke-betw/opendata-pdf-to-csv, AayushY02/PDFextract and
+#     saka1029/Tensuhyo): every *.pdf blob in their history (with `@REV`: in REV's tree only)
+#     is copied to $WORK/evidence/OWNER_REPO@COMMIT/PATH, COMMIT being the first commit
+#     holding the blob at PATH (with `@REV`: REV), the name each table's `# source:` lines
+#     cite. These copies are local test data: they are never committed.
+# Held out (excluded by content, wherever a copy lies): jp-mlit-kyushu-89test.pdf, and the
+# PDFs given after --held-out (files, directories, or bare git directories whose history's
+# PDF blobs are all held out), e.g. the mima3/yakusyopdf mirror that
+# scripts/table_heldout.py measures the tables on.
 # Output: mappings/ms-mincho.table, mappings/ms-gothic.table, and the figures in
-# $WORK/report.txt and $WORK/loo.tsv (leave-one-document-out agreement).
+# $WORK/report.txt (with leave-one-document-out agreement unless LEAVE_ONE_OUT=0).
 # The tables are usable by plain-text `repair` too (`--text-repair`, no `text=no`): these
 # fonts' glyph IDs are what pdftotext & co. print as code points when the ToUnicode is
 # missing (measured on the held-out jp-mlit-kyushu-89test.pdf by crates/cli/tests/it/ms_repair.rs), and
 # repair applies a table only where the document-level decision accepts it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-GM=${1:?usage: derive_ms_tables.sh GLYPHMEND [MIRROR_GIT_DIR...]}
+GM=${1:?usage: derive_ms_tables.sh GLYPHMEND [MIRROR_GIT_DIR[@REV]...] [--held-out PATH...]}
 shift
 WORK=${WORK:-/tmp/derive-ms}
 REAL=../shared/corpus/realworld/pdf
 HELD_OUT=$REAL/jp-mlit-kyushu-89test.pdf
+mirrors=()
+held=()
+while (($#)); do
+  case $1 in
+    --held-out) shift; held+=("$@"); break ;;
+    *) mirrors+=("$1"); shift ;;
+  esac
+done
 rm -rf "$WORK"
-mkdir -p "$WORK/evidence" "$WORK/out"
-for git_dir in "$@"; do
+mkdir -p "$WORK/evidence" "$WORK/out" "$WORK/held-out"
+# Every PDF blob of a git directory once, as "SHA COMMIT PATH" lines: in REV's tree (cited
+# by REV's commit) or, without REV, across the history, cited by the first commit that
+# holds the blob at that path. One `git log --raw` pass: looking each blob up with
+# `git log --find-object` costs seconds per blob on a history of thousands of PDFs.
+pdf_blobs() {
+  local git_dir=$1 rev=$2
+  if [[ -n $rev ]]; then
+    local commit
+    commit=$(git -C "$git_dir" rev-parse --short=12 "$rev^{commit}")
+    git -C "$git_dir" ls-tree -r -z "$rev" | while IFS=$'\t' read -r -d '' meta path; do
+      set -- $meta
+      if [[ $2 == blob && ${path,,} == *.pdf ]]; then printf '%s %s %s\n' "$3" "$commit" "$path"; fi
+    done
+  else
+    git -C "$git_dir" -c core.quotePath=false log --all --reverse --raw --no-renames --no-abbrev --format='C %H' |
+      while IFS= read -r line; do
+        case $line in
+          "C "*) commit=${line:2:12} ;;
+          :*)
+            local meta=${line%%$'\t'*} path=${line#*$'\t'}
+            set -- $meta
+            if [[ $5 == [AM] && ${path,,} == *.pdf ]]; then printf '%s %s %s\n' "$4" "$commit" "$path"; fi
+            ;;
+        esac
+      done
+  fi | awk '!seen[$1]++'
+}
+for spec in "${mirrors[@]}"; do
+  git_dir=${spec%@*}
+  rev=
+  [[ $spec == *@* ]] && rev=${spec##*@}
   # OWNER+NAME/repo is how the mirrors are laid out; fall back to the directory name.
-  name=$(basename "$(dirname "$git_dir")")
+  name=$(basename "$(dirname "${git_dir%/.git}")")
   [[ $name == *+* ]] || name=$(basename "$git_dir")
   name=${name/+/_}
-  git -C "$git_dir" rev-list --all --objects --missing=allow-any | while read -r sha path; do
-    [[ ${path,,} == *.pdf ]] || continue
-    [[ $(git -C "$git_dir" cat-file -t "$sha" 2>/dev/null) == blob ]] || continue
-    commit=$(git -C "$git_dir" log --all --format=%h --abbrev=12 -1 --find-object="$sha" 2>/dev/null || true)
+  pdf_blobs "$git_dir" "$rev" | while read -r sha commit path; do
     dest="$WORK/evidence/$name@$commit/$path"
     mkdir -p "$(dirname "$dest")"
     # A shallow mirror may lack a blob: skip it.
     git -C "$git_dir" cat-file blob "$sha" >"$dest" 2>/dev/null || rm -f "$dest"
   done
 done
+# Held-out PDFs: listed file by file for --exclude (blobs of a git directory copied first).
+exclude=("$HELD_OUT")
+for h in "${held[@]}"; do
+  if [[ -d $h/objects ]]; then
+    dir="$WORK/held-out/$(basename "$(dirname "${h%/.git}")")"
+    mkdir -p "$dir"
+    pdf_blobs "$h" "" | while read -r sha _ _; do
+      git -C "$h" cat-file blob "$sha" >"$dir/$sha.pdf" 2>/dev/null || rm -f "$dir/$sha.pdf"
+    done
+    h=$dir
+  fi
+  while IFS= read -r -d '' f; do exclude+=("$f"); done < <(find "$h" -type f -iname '*.pdf' -print0)
+done
 # Families: fonts of one TrueType collection share their glyph table (msmincho.ttc,
 # msgothic.ttc); the report prints the measured agreement that justifies each pooling.
 # MS UI Gothic is left out: no document here votes on it, so nothing shows it agrees.
-args=(pdf "$REAL" "$WORK/evidence" --exclude "$HELD_OUT" --pool-versions
+args=(pdf "$REAL" "$WORK/evidence" --exclude "${exclude[@]}" --pool-versions
   --family MS-Mincho,MS-PMincho --family MS-Gothic,MS-PGothic
   --corroborate MS-Mincho,MS-Gothic --only MS-Mincho,MS-Gothic --text-repair
   --out "$WORK/out")
-"$GM" learn "${args[@]}" --report --leave-one-out >"$WORK/report.txt" 2>"$WORK/learn.err"
+# Leave-one-document-out re-votes the corpus once per document (quadratic: hours with the
+# Tensuhyo mirror's ~2,400 PDFs); LEAVE_ONE_OUT=0 skips it. scripts/table_heldout.py on a
+# held-out set is the measurement that counts (near-twin documents inflate leave-one-out).
+loo=(--leave-one-out)
+[[ ${LEAVE_ONE_OUT:-1} == 0 ]] && loo=()
+"$GM" learn "${args[@]}" --report "${loo[@]}" >"$WORK/report.txt" 2>"$WORK/learn.err"
 # Sources are cited by repository, commit and path (or by corpus path), not by scratch path.
 for t in ms-mincho ms-gothic; do
   sed -e "s|^# source: $WORK/evidence/\([^_]*\)_|# source: github:\1/|" \

@@ -82,7 +82,9 @@ fn ms_tables_serve_text_repair_and_cite_their_sources() {
             t.text,
             "{file} is for text repair too (derive_ms_tables.sh --text-repair)"
         );
-        assert!(t.len() > 1000, "{file}: {} entries", t.len());
+        // Since Tensuhyo's PDFs vote (derive_ms_tables.sh), ~18,260 glyphs of each font are
+        // voted; fewer means the evidence shrank.
+        assert!(t.len() > 18_000, "{file}: {} entries", t.len());
     }
 }
 
@@ -99,9 +101,10 @@ fn kyushu_89test_page1_reads_with_the_shipped_tables() {
     let c_nows = common::cer(&strip(&o), &strip(&t));
     eprintln!("89test p1: CER {c:.4}, ignoring whitespace {c_nows:.4}\n{err}");
     assert!(c <= 0.02, "CER {c:.4} > 0.02");
+    // 0.0024 with the tables of 61 / 12 documents, 0.0008 with Tensuhyo's votes (齟齬 read).
     assert!(
-        c_nows <= 0.005,
-        "CER ignoring whitespace {c_nows:.4} > 0.005"
+        c_nows <= 0.002,
+        "CER ignoring whitespace {c_nows:.4} > 0.002"
     );
 }
 

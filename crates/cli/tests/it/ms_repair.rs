@@ -6,7 +6,8 @@
 //! pdftotext prints MS Mincho glyph IDs as code points; 　、。 are glyphs 0x0809..0x080B),
 //! never voted from, and its page-1 truth. Needs pdftotext (poppler-utils, in .ci/run).
 //! Measured (pdfcer.py normalisation, page 1): CER 0.3824 with the tables PDF-only (the
-//! punctuation left as U+0809..U+080B), 0.3159 with them; the rest is pdftotext's line order.
+//! punctuation left as U+0809..U+080B), 0.3159 with them, 0.3144 with the tables re-derived
+//! with saka1029/Tensuhyo's PDFs as evidence; the rest is pdftotext's line order.
 
 use crate::common;
 
