@@ -455,8 +455,9 @@ fn pdf_decodings_are_spans_with_provenance_in_manifest_and_needs_attention() {
     let out = tmp.path().join("out");
     let r = run(&["batch", s(&input), "-o", s(&out), "-j", "2"]);
     let stderr = String::from_utf8_lossy(&r.stderr);
-    // Needs attention (a few glyphs no source explains), nothing failed: the documented 4.
-    assert_eq!(r.status.code(), Some(4), "{stderr}");
+    // Every glyph explained by the shipped table (derived from 1,381 documents' votes):
+    // decodings are spans to review, not a reason for attention; exit 0.
+    assert_eq!(r.status.code(), Some(0), "{stderr}");
 
     let doc: serde_json::Value =
         serde_json::from_slice(&std::fs::read(out.join("docs/kyushu.pdf/doc.json")).unwrap())
@@ -472,13 +473,13 @@ fn pdf_decodings_are_spans_with_provenance_in_manifest_and_needs_attention() {
 
     let m = manifest(&out);
     let e = m.inputs.iter().find(|e| e.path == "kyushu.pdf").unwrap();
-    assert_eq!(e.status, Status::NeedsAttention);
+    assert_eq!(e.status, Status::Ok);
     assert_eq!(e.spans.decoded_spans, decoded);
     assert_eq!(e.spans.provenance.get("table"), Some(&decoded));
     assert_eq!(e.spans.provenance.len(), 1, "{:?}", e.spans.provenance);
     assert_eq!(e.spans.tables.get("ms-mincho"), Some(&decoded));
     assert_eq!(e.spans.unresolved_spans, unresolved_runs);
-    assert!(e.spans.unresolved_glyphs >= unresolved_runs && unresolved_runs > 0);
+    assert_eq!((e.spans.unresolved_glyphs, unresolved_runs), (0, 0));
     // The summary adds the inputs' counts; the clean text has none.
     assert_eq!(m.summary.spans, e.spans);
     assert!(
@@ -488,20 +489,11 @@ fn pdf_decodings_are_spans_with_provenance_in_manifest_and_needs_attention() {
         "{stderr}"
     );
 
-    // needs_attention.json: the document, its reason, and its decodings with provenance.
+    // needs_attention.json lists nothing: decodings through a table that won are reviewable
+    // spans, not a problem (the generated PDF below, read through a table in doubt, is one).
     let n: serde_json::Value =
         serde_json::from_slice(&std::fs::read(out.join("needs_attention.json")).unwrap()).unwrap();
-    let docs = n["documents"].as_array().unwrap();
-    assert_eq!(docs.len(), 1, "{n}");
-    assert_eq!(docs[0]["path"], "kyushu.pdf");
-    assert_eq!(docs[0]["reasons"][0]["kind"], "unresolved_glyphs");
-    assert_eq!(docs[0]["decoded_spans"], decoded);
-    assert_eq!(docs[0]["provenance"]["table"], decoded);
-    assert_eq!(docs[0]["tables"]["ms-mincho"], decoded);
-    assert_eq!(
-        docs[0]["reasons"][0]["glyphs"].as_u64().unwrap() as usize,
-        e.spans.unresolved_glyphs
-    );
+    assert_eq!(n["documents"].as_array().map(Vec::len), Some(0), "{n}");
 
     // A generated PDF read through a table in doubt (every rule at 0.60, under the 0.8
     // threshold): its decodings are low-confidence spans, and it needs attention for them.
