@@ -22,14 +22,14 @@
 
 use super::corpus::Corpus;
 use super::order_fit::{self, Hypothesis};
-use super::permutation::{self, ContextScorer, GlyphGuess, Solver, Vocab};
+use super::permutation::{self, GlyphGuess, Solver, Vocab};
 use crate::error::Result;
 use crate::lm::{AdaptiveLm, CharLm, Scorer};
 use crate::repair::bidi;
 use crate::tables::{FontTable, Rule, RuleKind};
-use std::collections::HashSet;
 
 mod measure;
+mod model;
 mod one_font;
 pub use measure::{decoded_share, guesses};
 #[cfg(test)]
@@ -265,17 +265,8 @@ pub fn learn_corpus(
     vocab: &Vocab,
     options: &Options,
 ) -> Result<Learned> {
-    let mut adaptive = AdaptiveLm::new(lm);
-    if options.adapt {
-        adaptive.observe(&corpus.clean_text);
-    }
-    let scorer = ContextScorer::new(corpus, &adaptive, lm);
-    let solver = Solver {
-        scorer,
-        vocab,
-        options: options.solver.clone(),
-    };
-    let taken: HashSet<char> = corpus.clean_counts.keys().copied().collect();
+    let adaptive = model::adapted(corpus, lm, options);
+    let (solver, taken) = model::solver(corpus, &adaptive, lm, vocab, options);
     let OrderFit {
         hypotheses,
         hyp_rules,

@@ -2,9 +2,8 @@
 
 use super::{Learned, Options};
 use crate::learn::corpus::{Corpus, GLYPH_BASE};
-use crate::learn::permutation::{ContextScorer, GlyphGuess, Solver, Vocab};
-use crate::lm::{AdaptiveLm, CharLm};
-use std::collections::HashSet;
+use crate::learn::permutation::{GlyphGuess, Vocab};
+use crate::lm::CharLm;
 
 /// Decodes every dirty token of `corpus` through `learned` (confident readings only),
 /// for measurements: returns (tokens decoded, tokens decoded to `truth`'s character).
@@ -36,16 +35,7 @@ pub fn decoded_share(
 
 /// Re-exported for callers that want guesses without tables.
 pub fn guesses(corpus: &Corpus, lm: &CharLm, vocab: &Vocab, options: &Options) -> Vec<GlyphGuess> {
-    let mut adaptive = AdaptiveLm::new(lm);
-    if options.adapt {
-        adaptive.observe(&corpus.clean_text);
-    }
-    let scorer = ContextScorer::new(corpus, &adaptive, lm);
-    let solver = Solver {
-        scorer,
-        vocab,
-        options: options.solver.clone(),
-    };
-    let taken: HashSet<char> = corpus.clean_counts.keys().copied().collect();
+    let adaptive = super::model::adapted(corpus, lm, options);
+    let (solver, taken) = super::model::solver(corpus, &adaptive, lm, vocab, options);
     solver.solve(&vec![None; corpus.glyph_count()], &taken)
 }
