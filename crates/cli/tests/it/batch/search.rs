@@ -61,12 +61,7 @@ fn index_search_and_opensearch_export() {
     );
     write(&input.join("c.txt"), "関係のない本文\n".as_bytes());
     let out = tmp.path().join("out");
-    assert_eq!(
-        run(&["batch", s(&input), "-o", s(&out), "--quiet"])
-            .status
-            .code(),
-        Some(0)
-    );
+    batch_ok(&input, &out);
 
     // Searching before indexing is a clear error.
     let r = run(&["search", s(&out), "孤独"]);
@@ -148,12 +143,7 @@ fn search_hits_give_lines_char_offsets_whole_matches_and_collapse_identical_page
         "別の本文\n二行目\n補助基準額は別途定める\n".as_bytes(),
     );
     let out = tmp.path().join("out");
-    assert_eq!(
-        run(&["batch", s(&input), "-o", s(&out), "--quiet"])
-            .status
-            .code(),
-        Some(0)
-    );
+    batch_ok(&input, &out);
     assert!(run(&["index", s(&out)]).status.success());
     let hits = |q: &str, extra: &[&str]| search_json(&out, q, extra);
     let found = hits("補助基準額", &[]);
@@ -198,4 +188,15 @@ fn search_hits_give_lines_char_offsets_whole_matches_and_collapse_identical_page
     assert!(text.contains("line 3"), "{text}");
     assert!(text.contains("(+2 identical page(s))"), "{text}");
     assert!(text.contains("【補助基準額】"), "{text}");
+}
+
+/// `glyphmend batch INPUT -o OUT --quiet`, which must exit 0.
+fn batch_ok(input: &Path, out: &Path) {
+    let r = run(&["batch", s(input), "-o", s(out), "--quiet"]);
+    assert_eq!(
+        r.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&r.stderr)
+    );
 }
