@@ -69,9 +69,12 @@ def process(input_dir: str, out: str, name: Union[str, Sequence[str]], **options
 
 def merge(parts: Sequence[str], out: str, keep_parts: bool = False) -> Dict[str, Any]:
     """Merges finished part directories into ``out`` (as ``glyphmend merge``); returns the
-    manifest's summary (``inputs``, ``failed``, ``pages``, …). The parts are removed
-    afterwards unless ``keep_parts``."""
-    summary = json.loads(_native.batch_merge([str(p) for p in parts], str(out)))
+    manifest's summary (``inputs``, ``failed``, ``pages``, …). Unless ``keep_parts``, the
+    parts' document files are moved into ``out`` (renamed, when on the same file system:
+    creating them again is most of a merge's time) and the parts removed afterwards."""
+    summary = json.loads(
+        _native.batch_merge([str(p) for p in parts], str(out), consume=not keep_parts)
+    )
     if not keep_parts:
         shutil.rmtree(os.path.join(str(out), ".parts"), ignore_errors=True)
     return summary

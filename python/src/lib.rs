@@ -421,10 +421,24 @@ fn batch_part(
 
 /// `glyphmend merge PARTS... -o OUT`: joins finished batch parts (or shards) into the
 /// directory one batch would have written. Returns the manifest's summary as JSON.
+/// `consume`: the parts' document files are moved into OUT (the parts are not needed
+/// afterwards).
 #[pyfunction]
-fn batch_merge(py: Python<'_>, parts: Vec<PathBuf>, out_dir: PathBuf) -> PyResult<String> {
+#[pyo3(signature = (parts, out_dir, consume = false))]
+fn batch_merge(
+    py: Python<'_>,
+    parts: Vec<PathBuf>,
+    out_dir: PathBuf,
+    consume: bool,
+) -> PyResult<String> {
+    use glyphmend::batch::merge::{TakeDocs, merge_with};
+    let take = if consume {
+        TakeDocs::Move
+    } else {
+        TakeDocs::Copy
+    };
     py.detach(|| {
-        let report = glyphmend::batch::merge::merge(&parts, &out_dir).map_err(err)?;
+        let report = merge_with(&parts, &out_dir, take).map_err(err)?;
         json(&report.manifest.summary)
     })
 }

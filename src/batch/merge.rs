@@ -7,7 +7,8 @@
 //!   and model (`tables_version`, `model_sha256`); otherwise nothing is written.
 //! - Inputs are merged in path order, as `batch` orders them; an input in two shards is an
 //!   error. Corpus lines and per-document records are read back from each shard's documents
-//!   and written again by the same writers, and list rows and sheets are joined across all
+//!   (whose files are written again by the same writers, or moved when the shards are
+//!   consumed: [`TakeDocs`]), and list rows and sheets are joined across all
 //!   shards' inputs (`segment::join_batch`), so `corpus.jsonl`, `records.jsonl`,
 //!   `manifest.json` and `needs_attention.json` equal the unsharded batch's.
 //! - The merged manifest is written last (as `batch` does): a merge killed before it leaves no
@@ -35,8 +36,31 @@ fn refuse(shard: &Path, why: impl std::fmt::Display) -> BatchError {
     }
 }
 
-/// Merges the finished shard directories `shards` into `out` (created; not one of them).
+/// How a merge takes each document's files (`docs/<path>/`) from its shard.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum TakeDocs {
+    /// Written again from what was read: the shards stay as they were (a shard can be
+    /// resumed or merged again).
+    #[default]
+    Copy,
+    /// Moved (renamed) into OUT, falling back to [`TakeDocs::Copy`] across file systems:
+    /// for parts that are removed after the merge (`glyphmend.dask`). Creating a file costs
+    /// far more than renaming one, and a merge is the serial end of a distributed batch.
+    Move,
+}
+
+/// Merges the finished shard directories `shards` into `out` (created; not one of them),
+/// leaving the shards as they were.
 pub fn merge(shards: &[PathBuf], out_dir: &Path) -> Result<MergeReport, BatchError> {
+    merge_with(shards, out_dir, TakeDocs::Copy)
+}
+
+/// [`merge`], taking each document's files from its shard as `take` says.
+pub fn merge_with(
+    shards: &[PathBuf],
+    out_dir: &Path,
+    take: TakeDocs,
+) -> Result<MergeReport, BatchError> {
     let manifests = shard_manifests(shards, out_dir)?;
     let base = &manifests[0];
     let inputs = merged_inputs(shards, &manifests)?;
@@ -55,7 +79,10 @@ pub fn merge(shards: &[PathBuf], out_dir: &Path) -> Result<MergeReport, BatchErr
             let (doc, recs) = from
                 .read_doc(&e.path)
                 .map_err(|err| refuse(&shards[*k], format!("outputs of {}: {err}", e.path)))?;
-            out.write_doc(&doc, &recs)?;
+            let moved = take == TakeDocs::Move && out.adopt_doc(&from, &e.path)?;
+            if !moved {
+                out.write_doc(&doc, &recs)?;
+            }
             corpus.extend(doc.corpus_lines());
             records.extend(recs);
         }

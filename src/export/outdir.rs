@@ -87,8 +87,9 @@ impl OutDir {
     }
 
     /// A scratch output directory, for a part that a merge reads and then removes (one task
-    /// of a scheduler): written like any other (atomic renames, the same commit order, so
-    /// a killed task leaves it consistent), but never synced to disk. Only the merged
+    /// of a scheduler): documents written like any other (atomic renames, the same order,
+    /// so a killed task leaves it consistent), but never synced to disk, and of the
+    /// aggregate files only `manifest.json` (the merge reads nothing else). Only the merged
     /// directory needs to survive a power loss; syncing every part made each task wait on
     /// the whole file system (one `syncfs` per task).
     pub fn scratch(root: impl Into<PathBuf>) -> OutDir {
@@ -310,6 +311,36 @@ impl OutDir {
             s.commit()?;
         }
         Ok(())
+    }
+
+    /// Moves one document's files from `from` (another output directory on the same file
+    /// system, whose documents are not needed any more) into this one, by renames: the whole
+    /// directory when this one has none for it, else file by file, `doc.json` last as
+    /// [`Self::write_doc`] writes it. `Ok(false)`: they cannot be renamed here (another file
+    /// system); the caller writes them instead.
+    pub fn adopt_doc(&self, from: &OutDir, rel: &str) -> Result<bool> {
+        let to = self.doc_dir(rel);
+        let crosses = |e: &std::io::Error| e.kind() == std::io::ErrorKind::CrossesDevices;
+        if let Some(parent) = to.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| ExportError::io(parent, e))?;
+        }
+        if std::fs::symlink_metadata(&to).is_err() {
+            return match std::fs::rename(from.doc_dir(rel), &to) {
+                Ok(()) => Ok(true),
+                Err(e) if crosses(&e) => Ok(false),
+                Err(e) => Err(ExportError::io(&to, e)),
+            };
+        }
+        for f in DocFile::ALL {
+            let at = self.doc_file(rel, f);
+            match std::fs::rename(from.doc_file(rel, f), &at) {
+                Ok(()) => {}
+                // Those moved already are rewritten with the same bytes.
+                Err(e) if crosses(&e) => return Ok(false),
+                Err(e) => return Err(ExportError::io(&at, e)),
+            }
+        }
+        Ok(true)
     }
 
     /// Reads one document and its records back.

@@ -58,6 +58,11 @@ struct CommitFile {
 impl OutDir {
     /// Writes the aggregate files of a run as one commit (see the module notes).
     pub fn commit(&self, a: &Aggregates<'_>) -> Result<()> {
+        if !self.durable {
+            // A scratch OUT (a part) is read by the merge, which reads only its manifest and
+            // documents: the other aggregate files would be written only to be removed.
+            return self.write_file(&self.manifest_path(), &to_json_pretty(a.manifest));
+        }
         let files: [(PathBuf, Vec<u8>); 4] = [
             (self.corpus_path(), jsonl(a.corpus)),
             (self.records_path(), jsonl(a.records)),

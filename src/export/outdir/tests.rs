@@ -56,3 +56,44 @@ fn documents_round_trip_in_durable_and_scratch_directories() {
     // Only the syncing differs, never the bytes.
     assert_eq!(written[0], written[1]);
 }
+
+#[test]
+fn a_scratch_directory_commits_only_its_manifest() {
+    use crate::export::manifest::{Manifest, NeedsAttention, Summary};
+    let dir = tempfile::tempdir().expect("temp dir");
+    let manifest = Manifest {
+        format: 1,
+        tool: "glyphmend test".into(),
+        tables_version: "t".into(),
+        tables: vec![],
+        model_sha256: "m".into(),
+        summary: Summary::default(),
+        inputs: vec![],
+        skipped: vec![],
+    };
+    let needs_attention = NeedsAttention::of(&manifest);
+    let aggregates = Aggregates {
+        corpus: &[],
+        records: &[],
+        needs_attention: &needs_attention,
+        manifest: &manifest,
+    };
+    let durable = OutDir::new(dir.path().join("durable"));
+    let scratch = OutDir::scratch(dir.path().join("scratch"));
+    for o in [&durable, &scratch] {
+        o.create().expect("create");
+        o.commit(&aggregates).expect("commit");
+        assert_eq!(o.read_manifest().expect("manifest"), manifest);
+        assert_eq!(o.commit_problem(), None);
+    }
+    // The merge reads a part's manifest and documents only: nothing else is written there.
+    assert!(durable.corpus_path().exists() && durable.commit_path().exists());
+    for p in [
+        scratch.corpus_path(),
+        scratch.records_path(),
+        scratch.needs_attention_path(),
+        scratch.commit_path(),
+    ] {
+        assert!(!p.exists(), "{} written", p.display());
+    }
+}

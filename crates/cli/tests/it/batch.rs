@@ -7,7 +7,7 @@
 use glyphmend::batch::manifest::{Manifest, Status, Timings};
 use glyphmend::pipeline::Stage;
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
 fn glyphmend() -> Command {
@@ -398,6 +398,46 @@ fn sharded_batches_merge_into_the_unsharded_output() {
             "{n} shards: manifest differs"
         );
         assert!(merged.join("docs").is_dir());
+        // Shards consumed (their document files moved, as `glyphmend.dask` merges its parts):
+        // the same OUT, file for file, and no document file left in the shards.
+        let copies: Vec<PathBuf> = dirs
+            .iter()
+            .map(|d| {
+                let c = d.with_extension("consumed");
+                copy_tree(d, &c);
+                c
+            })
+            .collect();
+        let moved = tmp.path().join(format!("moved{n}"));
+        glyphmend::batch::merge::merge_with(
+            &copies,
+            &moved,
+            glyphmend::batch::merge::TakeDocs::Move,
+        )
+        .unwrap();
+        let tree = |d: &Path| -> Vec<(PathBuf, Vec<u8>)> {
+            walkdir::WalkDir::new(d)
+                .sort_by_file_name()
+                .into_iter()
+                .map(|e| e.unwrap())
+                .filter(|e| !e.file_type().is_dir())
+                .map(|e| {
+                    let rel = e.path().strip_prefix(d).unwrap().to_path_buf();
+                    (rel, std::fs::read(e.path()).unwrap_or_default())
+                })
+                .filter(|(rel, _)| rel != Path::new("timings.json"))
+                .collect()
+        };
+        let (want, got) = (tree(&merged), tree(&moved));
+        assert!(want.len() > 10, "{} files", want.len());
+        assert!(
+            want == got,
+            "{n} shards: merging by moves wrote another OUT"
+        );
+        for c in &copies {
+            let left = tree(&c.join("docs"));
+            assert!(left.is_empty(), "left in {}: {:?}", c.display(), left[0].0);
+        }
     }
     // Overlapping shards, a directory that is no batch, and a bad K/N are refused.
     let one = tmp.path().join("shard2-1");
@@ -554,3 +594,18 @@ fn pdf_decodings_are_spans_with_provenance_in_manifest_and_needs_attention() {
 
 mod review_browser;
 mod search;
+
+/// `cp -r from to` (symbolic links kept as links).
+fn copy_tree(from: &Path, to: &Path) {
+    for e in walkdir::WalkDir::new(from) {
+        let e = e.unwrap();
+        let at = to.join(e.path().strip_prefix(from).unwrap());
+        if e.file_type().is_dir() {
+            std::fs::create_dir_all(&at).unwrap();
+        } else if e.file_type().is_symlink() {
+            std::os::unix::fs::symlink(std::fs::read_link(e.path()).unwrap(), &at).unwrap();
+        } else {
+            std::fs::copy(e.path(), &at).unwrap();
+        }
+    }
+}
