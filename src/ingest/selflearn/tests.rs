@@ -1,6 +1,6 @@
 use super::font::slot_codes;
 use super::*;
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 fn span(text: &str, source: MappingSource, codes: &[u32]) -> Span {
     Span {
@@ -135,4 +135,58 @@ fn more_glyphs_than_slots_fall_back_to_ranks() {
     let codes = slot_codes(&keys);
     assert_eq!(codes.len(), SLOTS as usize);
     assert_eq!(codes[&2] as u32, BASE + 1);
+}
+
+/// Code → occurrences of the characters of `text` (as a font's glyphs would be), taken
+/// from the first `n` non-space characters.
+fn char_counts(text: &str, n: usize) -> HashMap<u32, usize> {
+    let mut counts = HashMap::new();
+    for c in text.chars().filter(|c| !c.is_whitespace()).take(n) {
+        *counts.entry(c as u32).or_default() += 1;
+    }
+    counts
+}
+
+#[test]
+fn only_fonts_whose_glyph_frequencies_can_be_japanese_are_learned() {
+    // Japanese prose (held-out manual pages) and English prose (this crate's README), 2,000
+    // characters each: the least text a font needs to be learned.
+    let ja = include_str!("../../../tests/fixtures/clean_ja_heldout.txt");
+    let en = include_str!("../../../README.md");
+    let en: String = en.chars().filter(|c| c.is_ascii_alphanumeric() || " .,()".contains(*c)).collect();
+    assert!(reads_like_cjk(&char_counts(ja, 2_000)));
+    assert!(!reads_like_cjk(&char_counts(&en, 2_000)));
+    assert!(!reads_like_cjk(&char_counts(&en, 50_000)));
+
+    // In a document: the Latin font is not learned (nothing to read, and costly), the
+    // Japanese one is.
+    let line = |font: &str, text: &str| {
+        let codes: Vec<u32> = text.chars().map(|c| c as u32).collect();
+        let shown = UNRESOLVED_CHAR.to_string().repeat(codes.len());
+        super::super::Line {
+            text: shown.clone(),
+            vertical: false,
+            spans: vec![Span {
+                font: font.into(),
+                ..span(&shown, MappingSource::Unresolved, &codes)
+            }],
+            pieces: Vec::new(),
+        }
+    };
+    let ja_text: String = ja.chars().filter(|c| !c.is_whitespace()).take(3_000).collect();
+    let en_text: String = en.chars().take(3_000).collect();
+    let doc = Document {
+        file: "x".into(),
+        pages: vec![super::super::Page {
+            number: 1,
+            lines: vec![line("JA+Font", &ja_text), line("EN+Font", &en_text)],
+        }],
+        warnings: Vec::new(),
+        stats: Default::default(),
+    };
+    let fonts: Vec<String> = fonts_to_learn(&doc, &Options::default())
+        .into_iter()
+        .map(|(f, _)| f)
+        .collect();
+    assert_eq!(fonts, vec!["JA+Font".to_string()]);
 }
