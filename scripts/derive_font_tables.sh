@@ -1,21 +1,28 @@
 #!/usr/bin/env bash
-# Derive the shipped tables of the other fonts Japanese offices use (Yu Gothic, Meiryo UI,
-# the HG fonts bundled with Microsoft Office) from evidence, as derive_ms_tables.sh does for
-# the MS fonts: votes of trusted ToUnicode entries and embedded cmaps in real PDFs that embed
-# these fonts with their original glyph IDs (Identity-H, CIDToGIDMap Identity), generalised
-# by repertoire-order blocks fitted to the votes (`glyphmend learn pdf`). Nothing is typed.
+# Derive the shipped tables of the other fonts Japanese offices use (Yu Gothic, Meiryo,
+# Meiryo UI, the HG fonts bundled with Microsoft Office) from evidence, as derive_ms_tables.sh
+# does for the MS fonts: votes of trusted ToUnicode entries and embedded cmaps in real PDFs
+# that embed these fonts with their original glyph IDs (Identity-H, CIDToGIDMap Identity),
+# generalised by repertoire-order blocks fitted to the votes (`glyphmend learn pdf`). Nothing
+# is typed.
 #
-#   scripts/derive_font_tables.sh GLYPHMEND [MIRROR_GIT_DIR...]
+#   [FONTS=A,B] [FAMILIES="A,A2;B,B2"] [WORK=DIR] \
+#     scripts/derive_font_tables.sh GLYPHMEND [MIRROR_GIT_DIR[@REV]...] [--held-out PATH...]
 #
 # Evidence:
 #   * ../shared/corpus/realworld/pdf/*.pdf (see its SOURCES.md), except the held-out test
 #     documents (HELD_OUT below), excluded by content;
-#   * the PDFs of public GitHub repositories given as git directories (the `fetch` mirrors
-#     of smatsumt/parse-tokyo-covid-report-pdf, hkwi/our-data and AayushY02/PDFextract were
-#     used; Code-for-OKINAWA/covid19-pdf-parser was kept out as a held-out source, see
-#     docs/performance.md): every *.pdf blob in their
-#     history is copied to $WORK/evidence/OWNER_REPO@COMMIT/PATH, the name each table's
-#     `# source:` lines cite. These copies are local test data: they are never committed.
+#   * the PDFs of public GitHub repositories given as git directories (scripts/pdf_blobs.sh:
+#     every *.pdf blob in their history, or with `@REV` in REV's tree only, is copied to
+#     $WORK/evidence/OWNER_REPO@COMMIT/PATH, the name each table's `# source:` lines cite).
+#     These copies are local test data: they are never committed.
+# Held out (excluded by content, wherever a copy lies): HELD_OUT below, and the PDFs given
+# after --held-out (files, directories, or git directories whose history's PDF blobs are all
+# held out); scripts/table_heldout.py measures the tables on them.
+#
+# FONTS (the tables written) and FAMILIES (`;`-separated groups of BaseFonts pooled into
+# one table named after the first) default to the Yu Gothic / HG丸ｺﾞｼｯｸM-PRO derivation below;
+# docs/performance.md gives the arguments of every shipped table's run.
 #
 # A table ships (is written to mappings/) only when the evidence is enough, decided here
 # from the measured figures, never by hand:
@@ -28,7 +35,7 @@
 # $WORK/report.txt, $WORK/loo.tsv and $WORK/verdict.tsv.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-GM=${1:?usage: derive_font_tables.sh GLYPHMEND [MIRROR_GIT_DIR...]}
+GM=${1:?usage: derive_font_tables.sh GLYPHMEND [MIRROR_GIT_DIR[@REV]...] [--held-out PATH...]}
 shift
 WORK=${WORK:-/tmp/derive-fonts}
 REAL=../shared/corpus/realworld/pdf
@@ -37,37 +44,48 @@ REAL=../shared/corpus/realworld/pdf
 HELD_OUT=("$REAL/jp-mlit-kyushu-89test.pdf" "$REAL/jp-mlit-kinki-nara-setsumeisho.pdf"
   "$REAL/jp-mlit-kinki-nara-besshi5.pdf")
 MIN_DOCS=3 MIN_AGREEMENT=0.995 MIN_PREDICTED=100
+source scripts/pdf_blobs.sh
+mirrors=()
+held=()
+while (($#)); do
+  case $1 in
+    --held-out) shift; held+=("$@"); break ;;
+    *) mirrors+=("$1"); shift ;;
+  esac
+done
 rm -rf "$WORK"
-mkdir -p "$WORK/evidence" "$WORK/out"
-for git_dir in "$@"; do
-  # OWNER+NAME/repo is how the mirrors are laid out; fall back to the directory name.
-  name=$(basename "$(dirname "$git_dir")")
-  [[ $name == *+* ]] || name=$(basename "$git_dir")
-  [[ $name == *+* ]] || name=$(basename "$(dirname "$(dirname "$git_dir")")")
-  name=${name/+/_}
-  # One pass over the history: every PDF blob with the newest commit that wrote it (a
-  # `--find-object` walk per blob is too slow for repositories of thousands of PDFs).
-  git -C "$git_dir" log --all --no-renames --format='commit %H' --raw --no-abbrev |
-    awk '/^commit /{c=substr($2,1,12); next}
-         /^:/{split($0,t,"\t"); split(t[1],f," "); p=tolower(t[2]);
-              if (p ~ /\.pdf$/ && f[4] !~ /^0+$/ && !(f[4] in seen)) {seen[f[4]]=1; print f[4]"\t"c"\t"t[2]}}' |
-    while IFS=$'\t' read -r sha commit path; do
-      dest="$WORK/evidence/$name@$commit/$path"
-      mkdir -p "$(dirname "$dest")"
-      # A shallow mirror may lack a blob: skip it.
-      git -C "$git_dir" cat-file blob "$sha" >"$dest" 2>/dev/null || rm -f "$dest"
-    done
+mkdir -p "$WORK/evidence" "$WORK/out" "$WORK/held-out"
+for spec in "${mirrors[@]}"; do
+  copy_pdf_blobs "$spec" "$WORK/evidence"
+done
+# Held-out PDFs, listed file by file for --exclude (blobs of a git directory copied first).
+exclude=("${HELD_OUT[@]}")
+for h in "${held[@]}"; do
+  if [[ -d $h/objects || -d $h/.git ]]; then
+    dir="$WORK/held-out/$(mirror_name "$h")"
+    copy_pdf_blobs_flat "$h" "$dir"
+    h=$dir
+  fi
+  while IFS= read -r -d '' f; do exclude+=("$f"); done < <(find "$h" -type f -iname '*.pdf' -print0)
 done
 # Fonts and families. Weights and the P/S variants of a typeface are separate fonts: none
 # is pooled with another unless measured to share glyph IDs (Yu Gothic Regular and Medium
-# agree on every glyph both vote on). Only the fonts whose tables were also measured on a
-# held-out *source* (docs/performance.md) are derived here: Yu Gothic Regular (held out:
-# MLIT Kinki, Okinawa prefecture) and HG丸ｺﾞｼｯｸM-PRO (table from Kobe documents, held
-# out: Osaka city). The others found (Yu Gothic Bold, Meiryo UI, HGｺﾞｼｯｸM, HGPｺﾞｼｯｸE,
-# the HG創英 fonts, HGP明朝E, Yu Mincho) have one source or fewer than 3 documents.
-FONTS=YuGothic-Regular,HGMaruGothicMPRO
-args=(pdf "$REAL" "$WORK/evidence" --exclude "${HELD_OUT[@]}" --pool-versions
-  --family YuGothic-Regular,YuGothic-Medium --only "$FONTS" --out "$WORK/out")
+# agree on every glyph both vote on). Only fonts whose tables are also measured on a
+# held-out *source* (docs/performance.md) are derived:
+#   * the defaults: Yu Gothic Regular (held out: MLIT Kinki, Okinawa prefecture) and
+#     HG丸ｺﾞｼｯｸM-PRO (table from Kobe documents, held out: Osaka city);
+#   * FONTS=Meiryo,HGPGothicE FAMILIES= with the Tensuhyo, PDFextract, opendata-pdf-to-csv,
+#     our-data and parse-tokyo-covid-report-pdf mirrors, held out: MLIT Kinan's HGPｺﾞｼｯｸE
+#     document and Osaka city's two Meiryo documents (--held-out DIR holding copies).
+# The others found (Yu Gothic Bold, Meiryo UI, HGｺﾞｼｯｸM, the HG創英 fonts, HGP明朝E, Yu
+# Mincho; MS UI Gothic: no document at all) have one source or fewer than 3 documents.
+FONTS=${FONTS:-YuGothic-Regular,HGMaruGothicMPRO}
+FAMILIES=${FAMILIES-YuGothic-Regular,YuGothic-Medium}
+families=()
+IFS=';' read -r -a groups <<<"$FAMILIES"
+for f in "${groups[@]}"; do [[ -n $f ]] && families+=(--family "$f"); done
+args=(pdf "$REAL" "$WORK/evidence" --exclude "${exclude[@]}" --pool-versions
+  "${families[@]}" --only "$FONTS" --out "$WORK/out")
 "$GM" learn "${args[@]}" --report --leave-one-out >"$WORK/report.txt" 2>"$WORK/learn.err"
 grep -P '\t' "$WORK/report.txt" >"$WORK/loo.tsv" || true
 # Verdict per table: documents (from the report's `font … table NAME: N documents`), the

@@ -42,57 +42,17 @@ while (($#)); do
 done
 rm -rf "$WORK"
 mkdir -p "$WORK/evidence" "$WORK/out" "$WORK/held-out"
-# Every PDF blob of a git directory once, as "SHA COMMIT PATH" lines: in REV's tree (cited
-# by REV's commit) or, without REV, across the history, cited by the first commit that
-# holds the blob at that path. One `git log --raw` pass: looking each blob up with
-# `git log --find-object` costs seconds per blob on a history of thousands of PDFs.
-pdf_blobs() {
-  local git_dir=$1 rev=$2
-  if [[ -n $rev ]]; then
-    local commit
-    commit=$(git -C "$git_dir" rev-parse --short=12 "$rev^{commit}")
-    git -C "$git_dir" ls-tree -r -z "$rev" | while IFS=$'\t' read -r -d '' meta path; do
-      set -- $meta
-      if [[ $2 == blob && ${path,,} == *.pdf ]]; then printf '%s %s %s\n' "$3" "$commit" "$path"; fi
-    done
-  else
-    git -C "$git_dir" -c core.quotePath=false log --all --reverse --raw --no-renames --no-abbrev --format='C %H' |
-      while IFS= read -r line; do
-        case $line in
-          "C "*) commit=${line:2:12} ;;
-          :*)
-            local meta=${line%%$'\t'*} path=${line#*$'\t'}
-            set -- $meta
-            if [[ $5 == [AM] && ${path,,} == *.pdf ]]; then printf '%s %s %s\n' "$4" "$commit" "$path"; fi
-            ;;
-        esac
-      done
-  fi | awk '!seen[$1]++'
-}
+# The PDF blobs of the mirrors, cited by repository, commit and path (scripts/pdf_blobs.sh).
+source scripts/pdf_blobs.sh
 for spec in "${mirrors[@]}"; do
-  git_dir=${spec%@*}
-  rev=
-  [[ $spec == *@* ]] && rev=${spec##*@}
-  # OWNER+NAME/repo is how the mirrors are laid out; fall back to the directory name.
-  name=$(basename "$(dirname "${git_dir%/.git}")")
-  [[ $name == *+* ]] || name=$(basename "$git_dir")
-  name=${name/+/_}
-  pdf_blobs "$git_dir" "$rev" | while read -r sha commit path; do
-    dest="$WORK/evidence/$name@$commit/$path"
-    mkdir -p "$(dirname "$dest")"
-    # A shallow mirror may lack a blob: skip it.
-    git -C "$git_dir" cat-file blob "$sha" >"$dest" 2>/dev/null || rm -f "$dest"
-  done
+  copy_pdf_blobs "$spec" "$WORK/evidence"
 done
 # Held-out PDFs: listed file by file for --exclude (blobs of a git directory copied first).
 exclude=("$HELD_OUT")
 for h in "${held[@]}"; do
-  if [[ -d $h/objects ]]; then
-    dir="$WORK/held-out/$(basename "$(dirname "${h%/.git}")")"
-    mkdir -p "$dir"
-    pdf_blobs "$h" "" | while read -r sha _ _; do
-      git -C "$h" cat-file blob "$sha" >"$dir/$sha.pdf" 2>/dev/null || rm -f "$dir/$sha.pdf"
-    done
+  if [[ -d $h/objects || -d $h/.git ]]; then
+    dir="$WORK/held-out/$(mirror_name "$h")"
+    copy_pdf_blobs_flat "$h" "$dir"
     h=$dir
   fi
   while IFS= read -r -d '' f; do exclude+=("$f"); done < <(find "$h" -type f -iname '*.pdf' -print0)
