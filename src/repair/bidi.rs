@@ -75,7 +75,10 @@ pub fn candidates(visual: &[char]) -> Vec<Candidate> {
         return out;
     }
     let vis: String = visual.iter().collect();
-    if forward(&vis) != vis && forward_items(&vis) != vis {
+    // A line without a space is one item: `forward_items` of it (and of any reordering of
+    // it) is `forward`, so each order is verified once, whichever way it was proposed.
+    let spaced = visual.contains(&' ');
+    if forward(&vis) != vis && (!spaced || forward_items(&vis) != vis) {
         out[0].prior = -2.0;
     }
     // (per-item check?, order) pairs that failed verification.
@@ -90,7 +93,9 @@ pub fn candidates(visual: &[char]) -> Vec<Candidate> {
                 };
                 // Hypotheses often give the same order (no marks, one item): verify once.
                 if out.iter().any(|c| c.order == order)
-                    || rejected.iter().any(|(it, o)| *it == items && *o == order)
+                    || rejected
+                        .iter()
+                        .any(|(it, o)| (*it == items || !spaced) && *o == order)
                 {
                     continue;
                 }
@@ -281,5 +286,88 @@ mod tests {
     fn lines_without_rtl_have_only_the_identity() {
         let v: Vec<char> = "地域のከᵝな୺体".chars().collect();
         assert_eq!(candidates(&v).len(), 1);
+    }
+
+    /// `candidates` as it was before lines without a space verified each order once:
+    /// every hypothesis verified under its own check.
+    fn candidates_reference(visual: &[char]) -> Vec<Candidate> {
+        let mut out = vec![Candidate {
+            order: (0..visual.len()).collect(),
+            how: "identity",
+            prior: 0.0,
+        }];
+        if !has_rtl(visual) {
+            return out;
+        }
+        let vis: String = visual.iter().collect();
+        if forward(&vis) != vis && forward_items(&vis) != vis {
+            out[0].prior = -2.0;
+        }
+        let mut rejected: Vec<(bool, Vec<usize>)> = Vec::new();
+        for items in [false, true] {
+            for rtl in [false, true] {
+                for nsm_follows in [false, true] {
+                    let order = if items {
+                        inverse_items(visual, rtl, nsm_follows)
+                    } else {
+                        inverse(visual, rtl, nsm_follows)
+                    };
+                    if out.iter().any(|c| c.order == order)
+                        || rejected.iter().any(|(it, o)| *it == items && *o == order)
+                    {
+                        continue;
+                    }
+                    let logical: String = order.iter().map(|&i| visual[i]).collect();
+                    let check = if items {
+                        forward_items(&logical)
+                    } else {
+                        forward(&logical)
+                    };
+                    if check == vis {
+                        out.push(Candidate {
+                            order,
+                            how: if items { "bidi:items" } else { "bidi:whole" },
+                            prior: 0.0,
+                        });
+                    } else {
+                        rejected.push((items, order));
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn candidates_equal_verifying_every_hypothesis() {
+        // Lines drawn (fixed seed) from the classes that matter: right-to-left letters and
+        // Arabic digits, marks, left-to-right kana and kanji, neutrals, digits and spaces;
+        // both as drawn and as a bidi-aware extractor would print them.
+        let pool: Vec<char> =
+            "ࡃࡑࣉࣟ׆אבعربي٣٤\u{0651}\u{05B4}\u{0300}あのアイ支援地域ABC12 ,.、。（）-"
+                .chars()
+                .collect();
+        let mut state = 0x5EED_u64;
+        let mut next = |n: usize| {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            ((state >> 33) as usize) % n
+        };
+        let mut differing = 0;
+        for _ in 0..3000 {
+            let len = 1 + next(14);
+            let line: String = (0..len).map(|_| pool[next(pool.len())]).collect();
+            for visual in [line.clone(), forward(&line), forward_items(&line)] {
+                let v: Vec<char> = visual.chars().collect();
+                let got = candidates(&v);
+                assert_eq!(got, candidates_reference(&v), "{visual:?}");
+                differing += usize::from(got.len() > 1);
+            }
+        }
+        assert!(
+            differing > 1000,
+            "too few lines had bidi candidates: {differing}"
+        );
     }
 }
