@@ -22,8 +22,9 @@ Rows:
              wall of -j1 over wall of -j2 (target >= 1.8)
 --extract-only: the extract and pdftotext rows only (no batch runs; identity of extract
 text and --json only).
-Identity: every binary's `extract` text and `extract --json` of every file, and its batch
-output directory (every file but timings.json), are compared with the first binary's.
+Identity: every binary's `extract` text and `extract --json` of every file (standard output,
+standard error and exit status), and its batch output directory (every file but timings.json),
+are compared with the first binary's.
 The temp dirs are under $TMPDIR; nothing is written into the repository.
 """
 
@@ -154,9 +155,12 @@ def main():
             for i, b in enumerate(bins):
                 digests = []
                 for p in pdfs:
-                    for args in (["extract", "-q", str(p)], ["extract", "-q", "--json", str(p)]):
-                        o = subprocess.run([str(b)] + args, capture_output=True).stdout
-                        digests.append(hashlib.sha256(o).hexdigest())
+                    # Without -q: warnings and needs-attention lines go to stderr.
+                    for args in (["extract", str(p)], ["extract", "--json", str(p)]):
+                        o = subprocess.run([str(b)] + args, capture_output=True)
+                        digests.append(hashlib.sha256(
+                            o.stdout + b"\0" + o.stderr + b"\0" + str(o.returncode).encode()
+                        ).hexdigest())
                 if not a.extract_only:
                     digests.append(tree_digest(work / f"out1-{i}"))
                     digests.append(tree_digest(work / f"outm2-{i}"))
@@ -167,7 +171,7 @@ def main():
                     print(f"outputs of {names[i]} DIFFER from {names[0]} "
                           f"({sum(x != y for x, y in zip(digests, ref))} of {len(ref)} outputs)")
             if same:
-                print(f"\nidentity: extract text, extract --json ({len(pdfs)} files each)"
+                print(f"\nidentity: extract text, extract --json ({len(pdfs)} files each; stdout, stderr, exit status)"
                       + ("" if a.extract_only else " and both batch output dirs (all but timings.json)")
                       + " byte-identical across the binaries")
     finally:
