@@ -153,7 +153,10 @@ fn only_fonts_whose_glyph_frequencies_can_be_japanese_are_learned() {
     // characters each: the least text a font needs to be learned.
     let ja = include_str!("../../../tests/fixtures/clean_ja_heldout.txt");
     let en = include_str!("../../../README.md");
-    let en: String = en.chars().filter(|c| c.is_ascii_alphanumeric() || " .,()".contains(*c)).collect();
+    let en: String = en
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || " .,()".contains(*c))
+        .collect();
     assert!(reads_like_cjk(&char_counts(ja, 2_000)));
     assert!(!reads_like_cjk(&char_counts(&en, 2_000)));
     assert!(!reads_like_cjk(&char_counts(&en, 50_000)));
@@ -173,7 +176,11 @@ fn only_fonts_whose_glyph_frequencies_can_be_japanese_are_learned() {
             pieces: Vec::new(),
         }
     };
-    let ja_text: String = ja.chars().filter(|c| !c.is_whitespace()).take(3_000).collect();
+    let ja_text: String = ja
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .take(3_000)
+        .collect();
     let en_text: String = en.chars().take(3_000).collect();
     let doc = Document {
         file: "x".into(),
