@@ -60,14 +60,7 @@ for spec in "${mirrors[@]}"; do
 done
 # Held-out PDFs, listed file by file for --exclude (blobs of a git directory copied first).
 exclude=("${HELD_OUT[@]}")
-for h in "${held[@]}"; do
-  if [[ -d $h/objects || -d $h/.git ]]; then
-    dir="$WORK/held-out/$(mirror_name "$h")"
-    copy_pdf_blobs_flat "$h" "$dir"
-    h=$dir
-  fi
-  while IFS= read -r -d '' f; do exclude+=("$f"); done < <(find "$h" -type f -iname '*.pdf' -print0)
-done
+held_out_pdfs exclude "$WORK" "${held[@]}"
 # Fonts and families. Weights and the P/S variants of a typeface are separate fonts: none
 # is pooled with another unless measured to share glyph IDs (Yu Gothic Regular and Medium
 # agree on every glyph both vote on). Only fonts whose tables are also measured on a

@@ -49,14 +49,7 @@ for spec in "${mirrors[@]}"; do
 done
 # Held-out PDFs: listed file by file for --exclude (blobs of a git directory copied first).
 exclude=("$HELD_OUT")
-for h in "${held[@]}"; do
-  if [[ -d $h/objects || -d $h/.git ]]; then
-    dir="$WORK/held-out/$(mirror_name "$h")"
-    copy_pdf_blobs_flat "$h" "$dir"
-    h=$dir
-  fi
-  while IFS= read -r -d '' f; do exclude+=("$f"); done < <(find "$h" -type f -iname '*.pdf' -print0)
-done
+held_out_pdfs exclude "$WORK" "${held[@]}"
 # Families: fonts of one TrueType collection share their glyph table (msmincho.ttc,
 # msgothic.ttc); the report prints the measured agreement that justifies each pooling.
 # MS UI Gothic is left out: no document here votes on it, so nothing shows it agrees.

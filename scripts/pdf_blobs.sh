@@ -5,6 +5,7 @@
 #   source scripts/pdf_blobs.sh
 #   copy_pdf_blobs GIT_DIR[@REV] DEST_DIR      # -> DEST_DIR/OWNER_REPO@COMMIT/PATH
 #   copy_pdf_blobs_flat GIT_DIR DEST_DIR       # -> DEST_DIR/SHA.pdf (held-out sets)
+#   held_out_pdfs ARRAY WORK PATH...           # appends every held-out PDF to ARRAY
 #
 # With `@REV`: the PDFs of REV's tree, cited by REV's commit; without: every PDF blob in the
 # history, cited by the first commit that holds it at that path. One `git log --raw` pass:
@@ -63,5 +64,22 @@ copy_pdf_blobs_flat() {
   mkdir -p "$dest_dir"
   pdf_blobs "$git_dir" "" | while read -r sha _ _; do
     git -C "$git_dir" cat-file blob "$sha" >"$dest_dir/$sha.pdf" 2>/dev/null || rm -f "$dest_dir/$sha.pdf"
+  done
+}
+
+# Appends to the array named ARRAY every PDF under the held-out PATHs (directories of PDFs,
+# or git directories, whose blobs are first copied flat into WORK/held-out/NAME): the files
+# a derivation passes to --exclude.
+held_out_pdfs() {
+  local -n into=$1
+  local work=$2 h dir f
+  shift 2
+  for h in "$@"; do
+    if [[ -d $h/objects || -d $h/.git ]]; then
+      dir="$work/held-out/$(mirror_name "$h")"
+      copy_pdf_blobs_flat "$h" "$dir"
+      h=$dir
+    fi
+    while IFS= read -r -d '' f; do into+=("$f"); done < <(find "$h" -type f -iname '*.pdf' -print0)
   done
 }
