@@ -32,6 +32,21 @@ fn realworld() -> Vec<PathBuf> {
     files
 }
 
+/// Every stream object of every real-world file, with its file and object id.
+fn realworld_streams() -> Vec<(PathBuf, lopdf::ObjectId, lopdf::Stream)> {
+    let mut streams = Vec::new();
+    for file in realworld() {
+        let doc =
+            lopdf::Document::load(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+        for (id, obj) in doc.objects {
+            if let lopdf::Object::Stream(s) = obj {
+                streams.push((file.clone(), id, s));
+            }
+        }
+    }
+    streams
+}
+
 fn show(r: lopdf::Result<lopdf::content::Operation>) -> String {
     match r {
         Ok(op) => format!("{op:?}"),
@@ -42,34 +57,28 @@ fn show(r: lopdf::Result<lopdf::content::Operation>) -> String {
 #[test]
 fn content_operations_equal_lopdfs_on_every_realworld_stream() {
     let (mut streams, mut ops, mut fast_streams) = (0usize, 0usize, 0usize);
-    for file in realworld() {
-        let doc =
-            lopdf::Document::load(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
-        for (id, obj) in &doc.objects {
-            let lopdf::Object::Stream(s) = obj else {
-                continue;
-            };
-            let bytes = s
-                .decompressed_content()
-                .unwrap_or_else(|_| s.content.clone());
-            let mut it = Operations::new(&bytes);
-            let fast: Vec<String> = it.by_ref().map(show).collect();
-            if it.handed_over().is_none() {
-                fast_streams += 1;
-            }
-            let slow: Vec<String> = lopdf::content::Content::decode_iter(&bytes)
-                .map(show)
-                .collect();
-            assert!(
-                fast == slow,
-                "{} object {id:?}: {} operations vs lopdf's {}",
-                file.display(),
-                fast.len(),
-                slow.len()
-            );
-            streams += 1;
-            ops += fast.len();
+    for (file, id, stream) in realworld_streams() {
+        let s = &stream;
+        let bytes = s
+            .decompressed_content()
+            .unwrap_or_else(|_| s.content.clone());
+        let mut it = Operations::new(&bytes);
+        let fast: Vec<String> = it.by_ref().map(show).collect();
+        if it.handed_over().is_none() {
+            fast_streams += 1;
         }
+        let slow: Vec<String> = lopdf::content::Content::decode_iter(&bytes)
+            .map(show)
+            .collect();
+        assert!(
+            fast == slow,
+            "{} object {id:?}: {} operations vs lopdf's {}",
+            file.display(),
+            fast.len(),
+            slow.len()
+        );
+        streams += 1;
+        ops += fast.len();
     }
     eprintln!("{streams} streams, {ops} operations, {fast_streams} streams read without lopdf");
     assert!(
@@ -119,34 +128,28 @@ fn stream_decoding_equals_lopdfs_on_every_realworld_stream_and_damaged_copies() 
         );
         fast.is_ok()
     };
-    for file in realworld() {
-        let doc =
-            lopdf::Document::load(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
-        for (id, obj) in &doc.objects {
-            let lopdf::Object::Stream(s) = obj else {
-                continue;
-            };
-            let what = format!("{} object {id:?}", file.display());
-            same(s, MAX, &what);
-            streams += 1;
-            let Ok(full) = decode_stream_reference(s, MAX) else {
-                continue;
-            };
-            // At its decoded size and one byte below it (over the limit).
-            same(s, full.len(), &what);
-            same(s, full.len().saturating_sub(1), &what);
-            let is_flate = s.dict.get(b"Filter").ok().and_then(|f| f.as_name().ok())
-                == Some(&b"FlateDecode"[..]);
-            if !is_flate {
-                continue;
-            }
-            flate += 1;
-            for (k, bytes) in damaged(&s.content).into_iter().enumerate() {
-                let mut d = s.clone();
-                d.content = bytes;
-                inflated += usize::from(same(&d, MAX, &format!("{what} damaged #{k}")));
-                cases += 1;
-            }
+    for (file, id, stream) in realworld_streams() {
+        let s = &stream;
+        let what = format!("{} object {id:?}", file.display());
+        same(s, MAX, &what);
+        streams += 1;
+        let Ok(full) = decode_stream_reference(s, MAX) else {
+            continue;
+        };
+        // At its decoded size and one byte below it (over the limit).
+        same(s, full.len(), &what);
+        same(s, full.len().saturating_sub(1), &what);
+        let is_flate =
+            s.dict.get(b"Filter").ok().and_then(|f| f.as_name().ok()) == Some(&b"FlateDecode"[..]);
+        if !is_flate {
+            continue;
+        }
+        flate += 1;
+        for (k, bytes) in damaged(&s.content).into_iter().enumerate() {
+            let mut d = s.clone();
+            d.content = bytes;
+            inflated += usize::from(same(&d, MAX, &format!("{what} damaged #{k}")));
+            cases += 1;
         }
     }
     eprintln!(
