@@ -89,16 +89,29 @@ impl<'a> Repairer<'a> {
         .ok()?;
         let tables = learned_tables(&learned)?;
         let total: usize = counts.values().sum();
+        let in_block = |g: &u32| {
+            learned.tables.iter().any(|t| {
+                t.decode(*g)
+                    .and_then(|d| t.rule(d.rule))
+                    .is_some_and(|r| matches!(r.kind, RuleKind::Block { .. }))
+            })
+        };
+        // Every glyph a fitted block reads: the unexplained ones, and those the learner
+        // verified (with support) that the repair's own detector let pass as real symbols
+        // (♫, ⚟, ⨨ … in a garbled word); without the latter a verified word holding one was
+        // left unverified. Controls, ASCII and spaces stay out: a learned table never wins
+        // them (issue 14 item 4; ASCII printed as controls read as fullwidth forms).
         let ordered: std::collections::HashSet<u32> = counts
             .keys()
             .map(|g| *g as u32)
-            .filter(|g| {
-                learned.tables.iter().any(|t| {
-                    t.decode(*g)
-                        .and_then(|d| t.rule(d.rule))
-                        .is_some_and(|r| matches!(r.kind, RuleKind::Block { .. }))
-                })
-            })
+            .chain(
+                learned
+                    .support
+                    .iter()
+                    .map(|(g, _)| *g)
+                    .filter(|g| char::from_u32(*g).is_some_and(|c| !never_garbling(c))),
+            )
+            .filter(in_block)
             .collect();
         let verified: usize = counts
             .iter()
@@ -212,4 +225,10 @@ fn doc_logprob(
     } else {
         (sum / n as f64) as f32
     }
+}
+
+/// Characters an extractor emits as text that a learned reading never verifies: controls,
+/// ASCII, spaces (U+3000 included).
+fn never_garbling(c: char) -> bool {
+    c.is_control() || c.is_ascii() || c.is_whitespace()
 }

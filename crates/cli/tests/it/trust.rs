@@ -227,7 +227,8 @@ fn never_evidence_covers_what_extractors_emit() {
 fn dev_a_from_its_own_text_alone() {
     // No shipped table: whatever changes comes from self-learning, held to the calibrated
     // threshold. Issue 14 asks CER ≤ 2 %; the figure is printed. The text must be better
-    // than left alone (measured 30.8 % from 52.8 %), no clean line changed, and no
+    // than left alone (measured 20.2 % from 52.8 %; 30.8 % before glyphs the learner verified
+    // but the repair's detector let pass as symbols counted as ordered), no clean line changed, and no
     // character the repair wrote wrong.
     let dir = crate::common::repo().join("tests/fixtures/seed");
     let input = std::fs::read_to_string(dir.join("dev-a.txt")).expect("fixture");
@@ -256,7 +257,7 @@ fn dev_a_from_its_own_text_alone() {
     );
     assert_eq!(ev.clean_lines_changed, 0);
     assert!(
-        ev.cer() <= 0.35,
+        ev.cer() <= 0.25,
         "CER {:.4}: self-learning read too little",
         ev.cer()
     );
