@@ -83,7 +83,18 @@ pub fn records(block: &Block, source: &SourceInfo, default_era: &str) -> Vec<Pro
     record.implementing_bodies = implementing_bodies(block);
     record.unit_amounts = unit_amounts(block);
     record.contact = contact(block);
-    let label_lines: Vec<usize> = hits.iter().map(|h| h.label_index).collect();
+    // The section rules read their own headings (some are house-format labels too); the
+    // other labels end a section.
+    let label_lines: Vec<usize> = hits
+        .iter()
+        .filter(|h| {
+            !(super::labels::is_house_heading(&h.label)
+                && block
+                    .get(h.label_index)
+                    .is_some_and(|l| sections::heading(&l.text).is_some()))
+        })
+        .map(|h| h.label_index)
+        .collect();
     let sections = sections(block, title.index, &label_lines);
     record.purpose = sections.purpose;
     record.overview = sections.overview;
@@ -166,7 +177,14 @@ pub(super) fn find_title(block: &Block) -> Option<Title> {
         let text = line.text.trim();
         let folded = fold_width(text);
         if let Some(c) = labelled.captures(text) {
-            consider(Title::new(tidy(&c[1]), None, None, i, 10));
+            // "施策名：…事業 令和6年度補正予算 20億円": the amount beside it is not the name's.
+            consider(Title::new(
+                tidy(super::form::before_budget(&c[1])),
+                None,
+                None,
+                i,
+                10,
+            ));
         }
         if let Some(c) = number.captures(&folded) {
             pending_number = c[1].parse().ok();
@@ -305,6 +323,23 @@ fn is_budget_label(label: &str) -> bool {
     (l.contains("予算") || l.contains("概算決定") || l.contains("概算要求") || l.contains("要求額"))
         && !l.contains("交付決定")
         && !l.contains("実績")
+}
+
+/// A budget label with a name before its year ("…事業令和6年度補正予算額") → the label from
+/// the year on; unchanged when the year comes first or the text before it names a budget
+/// itself ("補正予算額(令和6年度)").
+fn without_leading_name(label: &str) -> String {
+    static YEAR: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let year = regex(
+        r"(?:令和|平成|[RＲ])?[0-9０-９元]{1,2}年度|[RＲ][0-9０-９]{1,2}",
+        &YEAR,
+    );
+    match year.find(label) {
+        Some(m) if m.start() > 0 && !label[..m.start()].contains("予算") => {
+            label[m.start()..].to_string()
+        }
+        _ => label.to_string(),
+    }
 }
 
 /// Strip brackets, "No.N" and spaces from a label as written.
@@ -453,6 +488,9 @@ fn line_amounts(
             );
             continue;
         }
+        // "…事業 令和6年度補正予算額 3.1億円" (a title beside its amount): the label starts at
+        // its year; the name before it is not part of the label.
+        let before_clean = without_leading_name(&before_clean);
         if !is_budget_label(&before_clean) || before_clean.chars().count() > 30 {
             continue;
         }
