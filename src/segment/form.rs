@@ -255,7 +255,10 @@ fn fill_field(
         }
         Field::Goals => {
             if record.goals.is_empty() && !lines.is_empty() {
-                record.goals = lines.iter().map(|l| goal(l, default_era)).collect();
+                record.goals = goal_items(&lines)
+                    .iter()
+                    .map(|l| goal(l, default_era))
+                    .collect();
                 from_label.push(("goals", range.0, range.1));
             }
         }
@@ -371,6 +374,23 @@ fn fill_prose(record: &mut ProgramRecord, h: &Hit, lines: &[&str], from_label: &
         }
     }
     set_text(slot, lines, name, (h.first, h.last), from_label);
+}
+
+/// The targets of a 成果目標 value, one per item: a line that ends no sentence (no 。) and is
+/// followed by a line starting no list item was wrapped by the layout ("…事業者を150社とする" /
+/// "ことを目指します。") and is one target with it.
+fn goal_items(lines: &[&str]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut open = false;
+    for line in lines {
+        let starts_item = super::labels::strip_marker(line).len() < line.len();
+        match out.last_mut() {
+            Some(last) if open && !starts_item => last.push_str(line.trim()),
+            _ => out.push(line.trim().to_string()),
+        }
+        open = !line.trim_end().ends_with(['。', '．']);
+    }
+    out
 }
 
 /// A period's start or end year from its own label.

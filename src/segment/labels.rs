@@ -345,6 +345,14 @@ pub fn split_label(text: &str) -> Option<(Field, String, String)> {
                 let rest = if is_bracketed_heading(rest) { "" } else { rest };
                 return Some((f, clean(inner), rest.to_string()));
             }
+            // "(担当：○○局○○課)", "【担当：…】": label and value inside one pair.
+            if let Some(p) = inner.find([':', '：'])
+                && let Some(f) = labelled_field(&inner[..p])
+                && rest.trim().is_empty()
+            {
+                let value = inner[p..].trim_start_matches([':', '：', ' ', '　']);
+                return Some((f, clean(&inner[..p]), value.to_string()));
+            }
             // 【新規】 / ［継続］ tags.
             let key = label_key(inner);
             if key == "新規" || key == "継続" {
@@ -485,6 +493,10 @@ fn is_annotation(text: &str) -> bool {
 fn cut_at_next_label(rest: &str) -> (String, Option<String>) {
     static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
     let re = RE.get_or_init(|| regex::Regex::new(r"(?:\s{2,}|　+)").expect("static regex"));
+    // "実施主体等　【実施主体】…": a heading whose box holds labelled lines of its own.
+    if rest.starts_with(['【', '［', '[', '〔']) && split_label(rest).is_some() {
+        return (String::new(), Some(rest.to_string()));
+    }
     for m in re.find_iter(rest) {
         let tail = &rest[m.end()..];
         if let Some((_, _, _)) = split_label(tail) {

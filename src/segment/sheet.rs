@@ -78,6 +78,9 @@ pub fn records(block: &Block, source: &SourceInfo, default_era: &str) -> Vec<Pro
     if let Some(other) = parenthesised_alias(block, title.index) {
         record.other_names.push(other);
     }
+    if record.bureau.is_none() {
+        record.bureau = bureau_line(block, &hits);
+    }
     record.budget = budget_lines(block, default_era);
     record.subsidy_rates = subsidy_rates(block);
     record.implementing_bodies = implementing_bodies(block);
@@ -314,6 +317,27 @@ fn parenthesised_alias(block: &Block, title: usize) -> Option<String> {
                 && !inner.starts_with("旧")
                 && (inner.ends_with("経費") || inner.ends_with("事業")))
             .then(|| tidy(inner))
+        })
+}
+
+/// A line of the sheet's head (above every label, among its first five lines) holding only
+/// a bureau and its division ("製造産業局 振興課", "成育局　総務課"): the sheet's bureau.
+fn bureau_line(block: &Block, hits: &[super::labels::Hit]) -> Option<String> {
+    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let re = regex(r"^(\S{1,12}(?:局|庁|官房))[\s　]+(\S{1,12}(?:課|室))$", &RE);
+    let first_label = hits
+        .iter()
+        .map(|h| h.label_index)
+        .min()
+        .unwrap_or(block.len());
+    block
+        .iter()
+        .take(first_label)
+        .filter(|l| !l.is_blank())
+        .take(5)
+        .find_map(|l| {
+            let c = re.captures(l.text.trim())?;
+            Some(format!("{} {}", &c[1], &c[2]))
         })
 }
 
