@@ -384,9 +384,7 @@ pub fn split_label(text: &str) -> Option<(Field, String, String)> {
     // "事業概要・目的 事業イメージ・具体例" (the rest is a heading of its own).
     let rest_is_heading = {
         let r = rest.trim();
-        !r.is_empty()
-            && !r.contains([' ', '　'])
-            && (field_of(r).is_some() || without_annotation(r).and_then(field_of).is_some())
+        !r.is_empty() && !r.contains([' ', '　']) && field_of(r).is_some()
     };
     if (is_numbered(rest) && is_numbered(text.trim()) && !rest.contains('。'))
         || is_bracketed_heading(rest)
@@ -606,10 +604,12 @@ fn heading_stack(
     labels: &[Option<(Field, String, String)>],
     index: usize,
 ) -> Option<(Vec<usize>, Option<Owner>, usize)> {
+    // A one-value field (事業名, 会計区分 …) alone on its line is a label over its value, not
+    // a column heading: it neither starts nor joins a stack.
     let empty_heading = |j: usize| {
         labels[j]
             .as_ref()
-            .is_some_and(|(_, _, rest)| rest.trim().is_empty())
+            .is_some_and(|(f, _, rest)| rest.trim().is_empty() && !f.is_single())
     };
     if !empty_heading(index) {
         return None;
@@ -635,7 +635,7 @@ fn heading_stack(
     let owner_line = stack.iter().copied().find(|&k| {
         labels[k]
             .as_ref()
-            .is_some_and(|(f, _, _)| *f != Field::Section && !f.is_single())
+            .is_some_and(|(f, _, _)| *f != Field::Section)
     });
     let (more, last) = continuation(block, labels, end, false);
     let next = if more.is_empty() { end + 1 } else { last + 1 };
