@@ -594,11 +594,12 @@ pub fn find(block: &Block) -> Vec<Hit> {
 /// The stacked-headings owner: (line, value, first and last value line).
 type Owner = (usize, String, usize, usize);
 
-/// Headings with no value stacked one under the other (`事業の概要` / `実施主体等`, then the
+/// Headings with no value stacked one under the other (`事業目的・概要` / `事業目的`, then the
 /// text): a row of column headings that extraction wrote one per line, the columns' text
-/// after them. The text below the stack belongs to the first heading that names a field
-/// (the left column comes first in reading order); the others get no value rather than a
-/// neighbour's. Returns the stack's lines, the owner with its value, and the line after.
+/// after them. The text below the stack belongs to its heading when only one of them names a
+/// field (the others being section headings); with several, none gets it (rather than a
+/// neighbour's text). Returns the stack's lines, the owner with its value, and the line
+/// after.
 fn heading_stack(
     block: &Block,
     labels: &[Option<(Field, String, String)>],
@@ -632,11 +633,18 @@ fn heading_stack(
         return None;
     }
     let end = *stack.last()?;
-    let owner_line = stack.iter().copied().find(|&k| {
-        labels[k]
-            .as_ref()
-            .is_some_and(|(f, _, _)| *f != Field::Section)
-    });
+    // Only a stack with one field-naming heading has an owner: with two or more, which
+    // column's text comes first is a guess, and a field left empty is better than a wrong one.
+    let naming: Vec<usize> = stack
+        .iter()
+        .copied()
+        .filter(|&k| {
+            labels[k]
+                .as_ref()
+                .is_some_and(|(f, _, _)| *f != Field::Section)
+        })
+        .collect();
+    let owner_line = (naming.len() == 1).then(|| naming[0]);
     let (more, last) = continuation(block, labels, end, false);
     let next = if more.is_empty() { end + 1 } else { last + 1 };
     let owner = owner_line.filter(|_| !more.is_empty()).map(|o| {
