@@ -40,31 +40,37 @@ pub(super) fn labelled_title(block: &Block, hits: &[Hit], found: Option<Title>) 
     }
 }
 
-/// A form whose title is a bare heading (no 事業名 label): the block's first line (after a
-/// page tag such as 別紙1), above every label, naming a program (…事業, …交付金, …補助金),
-/// on a block with at least three labelled fields.
+/// A form whose title is a bare heading (no 事業名 label): among the first lines of the block
+/// above every label (after a page tag such as 別紙1, an amount line or a bureau line), the
+/// first naming a program (…事業, …交付金, …補助金), on a block with at least three labelled
+/// fields. A heading mark before it (〇, ■, 【拡充】) and an amount written after it on its
+/// line (`…事業 【令和6年度補正予算額 3.1億円】`) are not part of the name.
 fn heading_title(block: &Block, hits: &[Hit]) -> Option<Title> {
     static TAG: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
     let tag = TAG.get_or_init(|| {
         regex::Regex::new(r"^(?:別紙|資料|参考|様式)\s*[0-9０-９]{1,2}$").expect("static regex")
     });
     let first_label = hits.iter().map(|h| h.label_index).min()?;
-    if hits.len() < 3 {
+    if hits.iter().filter(|h| h.field != Field::Section).count() < 3 {
         return None;
     }
-    let (index, line) = block
+    // Only the head of the block: a title sits above the fields, within a few lines.
+    let (index, name) = block
         .iter()
         .enumerate()
         .take(first_label)
-        .filter(|(_, l)| !l.is_blank())
-        .find(|(_, l)| !tag.is_match(l.text.trim()))?;
-    let name = sheet::tidy(&line.text);
-    (name.chars().count() <= 40
-        && sheet::is_title_text(&name)
-        && ["事業", "交付金", "補助金"]
-            .iter()
-            .any(|e| name.ends_with(e)))
-    .then_some(Title {
+        .filter(|(_, l)| !l.is_blank() && !tag.is_match(l.text.trim()))
+        .take(4)
+        .find_map(|(i, l)| {
+            let name = sheet::tidy(before_budget(&strip_heading_mark(&l.text)));
+            (name.chars().count() <= 40
+                && sheet::is_title_text(&name)
+                && ["事業", "交付金", "補助金"]
+                    .iter()
+                    .any(|e| name.ends_with(e)))
+            .then_some((i, name))
+        })?;
+    Some(Title {
         name,
         org: None,
         number: None,
@@ -73,9 +79,39 @@ fn heading_title(block: &Block, hits: &[Hit]) -> Option<Title> {
     })
 }
 
+/// A title's heading mark: a bullet (〇 ○ ■ …) or a bracketed tag (【拡充】, ［新規］) before
+/// the name.
+fn strip_heading_mark(text: &str) -> String {
+    static TAG: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let tag = TAG.get_or_init(|| {
+        regex::Regex::new(r"^\s*(?:[〇○◯●◎■□◆◇]\s*|[【［\[][^】］\]]{1,6}[】］\]]\s*)")
+            .expect("static regex")
+    });
+    tag.replace(text, "").into_owned()
+}
+
+/// The text before a budget label written after it on its line ("…事業 令和6年度補正予算
+/// 24.8億円", "…事業 【R6補正予算額 …】"); the whole text when there is none.
+pub(super) fn before_budget(text: &str) -> &str {
+    static BUDGET: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let re = BUDGET.get_or_init(|| {
+        regex::Regex::new(
+            r"[\s【［\[（(]*(?:令和|平成|[RＲ])?\s*[0-9０-９元]{1,2}\s*年度[^。、]{0,12}予算|[\s【［\[（(]*[RＲ][0-9０-９]{1,2}[^。、]{0,8}予算",
+        )
+        .expect("static regex")
+    });
+    match re.find(text) {
+        Some(m) if m.start() > 0 && !find_money(&text[m.start()..]).is_empty() => {
+            text[..m.start()].trim_end()
+        }
+        _ => text,
+    }
+}
+
 /// A name value: its first line, layout spaces removed, if it reads as a name.
 fn name_value(value: &str) -> Option<String> {
-    let first = sheet::tidy(value.lines().next()?);
+    // "施策名：…事業 令和6年度補正予算 24.8億円": the amount beside the name is not part of it.
+    let first = sheet::tidy(before_budget(value.lines().next()?));
     sheet::is_title_text(&first).then_some(first)
 }
 
@@ -219,7 +255,10 @@ fn fill_field(
         }
         Field::Goals => {
             if record.goals.is_empty() && !lines.is_empty() {
-                record.goals = lines.iter().map(|l| goal(l, default_era)).collect();
+                record.goals = goal_items(&lines)
+                    .iter()
+                    .map(|l| goal(l, default_era))
+                    .collect();
                 from_label.push(("goals", range.0, range.1));
             }
         }
@@ -256,6 +295,7 @@ fn fill_field(
             }
         }
         Field::UnitAmount => fill_unit_amounts(record, h, &lines, from_label),
+        Field::Section => {}
     }
 }
 
@@ -334,6 +374,23 @@ fn fill_prose(record: &mut ProgramRecord, h: &Hit, lines: &[&str], from_label: &
         }
     }
     set_text(slot, lines, name, (h.first, h.last), from_label);
+}
+
+/// The targets of a 成果目標 value, one per item: a line that ends no sentence (no 。) and is
+/// followed by a line starting no list item was wrapped by the layout ("…事業者を150社とする" /
+/// "ことを目指します。") and is one target with it.
+fn goal_items(lines: &[&str]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut open = false;
+    for line in lines {
+        let starts_item = super::labels::strip_marker(line).len() < line.len();
+        match out.last_mut() {
+            Some(last) if open && !starts_item => last.push_str(line.trim()),
+            _ => out.push(line.trim().to_string()),
+        }
+        open = !line.trim_end().ends_with(['。', '．']);
+    }
+    out
 }
 
 /// A period's start or end year from its own label.

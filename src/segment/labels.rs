@@ -67,6 +67,10 @@ pub enum Field {
     Org,
     /// 補助基準額 / 補助上限額.
     UnitAmount,
+    /// A section heading that fills no field (事業スキーム, 事業の流れ, 事業イメージ, 資金の
+    ///流れ, 対策の柱との関係, 事業目的・概要 over its own 事業目的 / 事業概要): it only ends the
+    /// value above it, so a flow chart or picture captions are not read into that value.
+    Section,
 }
 
 impl Field {
@@ -199,6 +203,43 @@ pub const VOCABULARY: &[(&str, Field)] = &[
     ("補助上限", Field::UnitAmount),
 ];
 
+/// Section headings of ministries' house formats (MAFF ＜対策のポイント＞ ＜政策目標＞, MEXT
+/// 背景・課題, MHLW ⑤成果イメージ, METI 事業目的・概要 / 事業スキーム, CAO 事業概要・目的 /
+/// 事業イメージ・具体例 …), read like [`VOCABULARY`]. Kept apart because the sample's heading
+/// rules (`sheet::sections`) read some of them their own way: there they do not end a
+/// section (see [`is_house_heading`]).
+pub const HOUSE_HEADINGS: &[(&str, Field)] = &[
+    ("対策のポイント", Field::Purpose),
+    ("背景・課題", Field::Purpose),
+    ("現状・課題", Field::Purpose),
+    ("事業の背景", Field::Purpose),
+    ("事業概要・目的", Field::Purpose),
+    ("事業の趣旨・目的", Field::Purpose),
+    ("政策目標", Field::Effects),
+    ("事業目標", Field::Effects),
+    ("成果イメージ", Field::Effects),
+    ("想定される成果", Field::Effects),
+    ("事業イメージ・具体例", Field::Overview),
+    ("事業目的・概要", Field::Section),
+    ("事業スキーム", Field::Section),
+    ("スキーム", Field::Section),
+    ("スキーム図", Field::Section),
+    ("施策のスキーム図、実施要件", Field::Section),
+    ("事業の流れ", Field::Section),
+    ("資金の流れ", Field::Section),
+    ("事業イメージ", Field::Section),
+    ("対策の柱との関係", Field::Section),
+];
+
+/// Whether a label is one of [`HOUSE_HEADINGS`].
+pub fn is_house_heading(label: &str) -> bool {
+    let key = label_key(label);
+    let bare = without_annotation(label).map(label_key);
+    HOUSE_HEADINGS
+        .iter()
+        .any(|(l, _)| label_key(l) == key || bare.as_deref() == Some(label_key(l).as_str()))
+}
+
 /// Bracket pairs a label may be written in.
 const BRACKETS: &[(char, char)] = &[
     ('【', '】'),
@@ -236,7 +277,13 @@ pub fn label_key(s: &str) -> String {
 /// The field a label names, if it is in the vocabulary.
 pub fn field_of(label: &str) -> Option<Field> {
     static KEYS: std::sync::OnceLock<Vec<(String, Field)>> = std::sync::OnceLock::new();
-    let keys = KEYS.get_or_init(|| VOCABULARY.iter().map(|(l, f)| (label_key(l), *f)).collect());
+    let keys = KEYS.get_or_init(|| {
+        VOCABULARY
+            .iter()
+            .chain(HOUSE_HEADINGS)
+            .map(|(l, f)| (label_key(l), *f))
+            .collect()
+    });
     let key = label_key(label);
     if key.is_empty() {
         return None;
@@ -298,6 +345,14 @@ pub fn split_label(text: &str) -> Option<(Field, String, String)> {
                 let rest = if is_bracketed_heading(rest) { "" } else { rest };
                 return Some((f, clean(inner), rest.to_string()));
             }
+            // "(担当：○○局○○課)", "【担当：…】": label and value inside one pair.
+            if let Some(p) = inner.find([':', '：'])
+                && let Some(f) = labelled_field(&inner[..p])
+                && rest.trim().is_empty()
+            {
+                let value = inner[p..].trim_start_matches([':', '：', ' ', '　']);
+                return Some((f, clean(&inner[..p]), value.to_string()));
+            }
             // 【新規】 / ［継続］ tags.
             let key = label_key(inner);
             if key == "新規" || key == "継続" {
@@ -311,6 +366,12 @@ pub fn split_label(text: &str) -> Option<(Field, String, String)> {
         let label = &t[..p];
         if label.chars().count() <= 24 && labelled_field(label).is_some() {
             let rest = t[p..].trim_start_matches([':', '：', ' ', '　', '\t']);
+            // "（担当：○○局○○課）": the label opened a parenthesis its value closes.
+            let rest = match label.trim_start().chars().next() {
+                Some('（') => rest.trim_end().strip_suffix('）').unwrap_or(rest),
+                Some('(') => rest.trim_end().strip_suffix(')').unwrap_or(rest),
+                _ => rest,
+            };
             return labelled_field(label).map(|f| (f, clean(label), rest.to_string()));
         }
     }
@@ -319,9 +380,15 @@ pub fn split_label(text: &str) -> Option<(Field, String, String)> {
     let label = &t[..end];
     let f = labelled_field(label)?;
     let rest = t[end..].trim_start_matches([' ', '　', '\t', ':', '：']);
-    // "③ 施策の概要 ④ 施策のスキーム図": numbered headings side by side, no value.
+    // "③ 施策の概要 ④ 施策のスキーム図": numbered headings side by side, no value; so is
+    // "事業概要・目的 事業イメージ・具体例" (the rest is a heading of its own).
+    let rest_is_heading = {
+        let r = rest.trim();
+        !r.is_empty() && !r.contains([' ', '　']) && field_of(r).is_some()
+    };
     if (is_numbered(rest) && is_numbered(text.trim()) && !rest.contains('。'))
         || is_bracketed_heading(rest)
+        || rest_is_heading
     {
         return Some((f, clean(label), String::new()));
     }
@@ -329,12 +396,31 @@ pub fn split_label(text: &str) -> Option<(Field, String, String)> {
 }
 
 fn labelled_field(label: &str) -> Option<Field> {
-    field_of(label).or_else(|| is_budget_label(label).then_some(Field::Budget))
+    field_of(label)
+        .or_else(|| is_budget_label(label).then_some(Field::Budget))
+        .or_else(|| field_of(without_annotation(label)?))
+}
+
+/// A heading with its annotation in parentheses, "事業スキーム（対象者、対象行為、補助率等）"
+/// or "成果イメージ（経済効果、…を含む）等": the heading without it (None when there is
+/// none, or nothing is left).
+fn without_annotation(label: &str) -> Option<&str> {
+    let t = label.trim().trim_end_matches('等');
+    let close = t.chars().last()?;
+    let open = match close {
+        '）' => '（',
+        ')' => '(',
+        _ => return None,
+    };
+    let start = t.rfind(open)?;
+    let head = t[..start].trim();
+    (!head.is_empty()).then_some(head)
 }
 
 fn clean(label: &str) -> String {
     label
         .trim()
+        .trim_start_matches(['（', '('])
         .trim_end_matches([':', '：'])
         .trim()
         .to_string()
@@ -405,6 +491,10 @@ fn is_annotation(text: &str) -> bool {
 fn cut_at_next_label(rest: &str) -> (String, Option<String>) {
     static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
     let re = RE.get_or_init(|| regex::Regex::new(r"(?:\s{2,}|　+)").expect("static regex"));
+    // "実施主体等　【実施主体】…": a heading whose box holds labelled lines of its own.
+    if rest.starts_with(['【', '［', '[', '〔']) && split_label(rest).is_some() {
+        return (String::new(), Some(rest.to_string()));
+    }
     for m in re.find_iter(rest) {
         let tail = &rest[m.end()..];
         if let Some((_, _, _)) = split_label(tail) {
@@ -428,6 +518,27 @@ pub fn find(block: &Block) -> Vec<Hit> {
             i += 1;
             continue;
         };
+        if let Some((stack, owner, next)) = heading_stack(block, &label_lines, i) {
+            for j in stack {
+                let Some((field, label, _)) = label_lines[j].clone() else {
+                    continue;
+                };
+                let (value, first, last) = match &owner {
+                    Some((o, value, first, last)) if *o == j => (value.clone(), *first, *last),
+                    _ => (String::new(), j, j),
+                };
+                hits.push(Hit {
+                    field,
+                    label,
+                    value,
+                    label_index: j,
+                    first,
+                    last,
+                });
+            }
+            i = next;
+            continue;
+        }
         // Several cells on one line.
         let mut same_line: Vec<(Field, String, String)> = Vec::new();
         let mut current = (field, label, rest);
@@ -478,6 +589,71 @@ pub fn find(block: &Block) -> Vec<Hit> {
         i = next_i;
     }
     hits
+}
+
+/// The stacked-headings owner: (line, value, first and last value line).
+type Owner = (usize, String, usize, usize);
+
+/// Headings with no value stacked one under the other (`事業目的・概要` / `事業目的`, then the
+/// text): a row of column headings that extraction wrote one per line, the columns' text
+/// after them. The text below the stack belongs to its heading when only one of them names a
+/// field (the others being section headings); with several, none gets it (rather than a
+/// neighbour's text). Returns the stack's lines, the owner with its value, and the line
+/// after.
+fn heading_stack(
+    block: &Block,
+    labels: &[Option<(Field, String, String)>],
+    index: usize,
+) -> Option<(Vec<usize>, Option<Owner>, usize)> {
+    // A one-value field (事業名, 会計区分 …) alone on its line is a label over its value, not
+    // a column heading: it neither starts nor joins a stack.
+    let empty_heading = |j: usize| {
+        labels[j]
+            .as_ref()
+            .is_some_and(|(f, _, rest)| rest.trim().is_empty() && !f.is_single())
+    };
+    if !empty_heading(index) {
+        return None;
+    }
+    let mut stack = vec![index];
+    let mut j = index + 1;
+    while j < block.len() {
+        // A heading's annotation on its own line ("（対象、補助率等）等") is part of it.
+        if block[j].is_blank() || is_annotation(block[j].text.trim()) {
+            j += 1;
+            continue;
+        }
+        if !empty_heading(j) {
+            break;
+        }
+        stack.push(j);
+        j += 1;
+    }
+    if stack.len() < 2 {
+        return None;
+    }
+    let end = *stack.last()?;
+    // Only a stack with one field-naming heading has an owner: with two or more, which
+    // column's text comes first is a guess, and a field left empty is better than a wrong one.
+    let naming: Vec<usize> = stack
+        .iter()
+        .copied()
+        .filter(|&k| {
+            labels[k]
+                .as_ref()
+                .is_some_and(|(f, _, _)| *f != Field::Section)
+        })
+        .collect();
+    let owner_line = (naming.len() == 1).then(|| naming[0]);
+    let (more, last) = continuation(block, labels, end, false);
+    let next = if more.is_empty() { end + 1 } else { last + 1 };
+    let owner = owner_line.filter(|_| !more.is_empty()).map(|o| {
+        let first = (end + 1..=last)
+            .find(|&k| !block[k].is_blank())
+            .unwrap_or(end);
+        (o, unwrap(&more).join("\n"), first, last)
+    });
+    Some((stack, owner, next))
 }
 
 /// Width from which a line that does not end a sentence is taken to be wrapped.

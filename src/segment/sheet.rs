@@ -78,12 +78,26 @@ pub fn records(block: &Block, source: &SourceInfo, default_era: &str) -> Vec<Pro
     if let Some(other) = parenthesised_alias(block, title.index) {
         record.other_names.push(other);
     }
+    if record.bureau.is_none() {
+        record.bureau = bureau_line(block, &hits);
+    }
     record.budget = budget_lines(block, default_era);
     record.subsidy_rates = subsidy_rates(block);
     record.implementing_bodies = implementing_bodies(block);
     record.unit_amounts = unit_amounts(block);
     record.contact = contact(block);
-    let label_lines: Vec<usize> = hits.iter().map(|h| h.label_index).collect();
+    // The section rules read their own headings (some are house-format labels too); the
+    // other labels end a section.
+    let label_lines: Vec<usize> = hits
+        .iter()
+        .filter(|h| {
+            !(super::labels::is_house_heading(&h.label)
+                && block
+                    .get(h.label_index)
+                    .is_some_and(|l| sections::heading(&l.text).is_some()))
+        })
+        .map(|h| h.label_index)
+        .collect();
     let sections = sections(block, title.index, &label_lines);
     record.purpose = sections.purpose;
     record.overview = sections.overview;
@@ -166,7 +180,14 @@ pub(super) fn find_title(block: &Block) -> Option<Title> {
         let text = line.text.trim();
         let folded = fold_width(text);
         if let Some(c) = labelled.captures(text) {
-            consider(Title::new(tidy(&c[1]), None, None, i, 10));
+            // "施策名：…事業 令和6年度補正予算 20億円": the amount beside it is not the name's.
+            consider(Title::new(
+                tidy(super::form::before_budget(&c[1])),
+                None,
+                None,
+                i,
+                10,
+            ));
         }
         if let Some(c) = number.captures(&folded) {
             pending_number = c[1].parse().ok();
@@ -299,12 +320,50 @@ fn parenthesised_alias(block: &Block, title: usize) -> Option<String> {
         })
 }
 
+/// A line of the sheet's head (above every label, among its first five lines) holding only
+/// a bureau and its division ("製造産業局 振興課", "成育局　総務課"): the sheet's bureau.
+fn bureau_line(block: &Block, hits: &[super::labels::Hit]) -> Option<String> {
+    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let re = regex(r"^(\S{1,12}(?:局|庁|官房))[\s　]+(\S{1,12}(?:課|室))$", &RE);
+    let first_label = hits
+        .iter()
+        .map(|h| h.label_index)
+        .min()
+        .unwrap_or(block.len());
+    block
+        .iter()
+        .take(first_label)
+        .filter(|l| !l.is_blank())
+        .take(5)
+        .find_map(|l| {
+            let c = re.captures(l.text.trim())?;
+            Some(format!("{} {}", &c[1], &c[2]))
+        })
+}
+
 /// Whether a label names a budget figure (not a grant decision or a track record).
 fn is_budget_label(label: &str) -> bool {
     let l = fold_width(label);
     (l.contains("予算") || l.contains("概算決定") || l.contains("概算要求") || l.contains("要求額"))
         && !l.contains("交付決定")
         && !l.contains("実績")
+}
+
+/// A budget label with a name before its year ("…事業令和6年度補正予算額") → the label from
+/// the year on; unchanged when the year comes first or the text before it names a budget
+/// itself ("補正予算額(令和6年度)").
+fn without_leading_name(label: &str) -> String {
+    static YEAR: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let year = regex(
+        r"(?:令和|平成|[RＲ])?[0-9０-９元]{1,2}年度|[RＲ][0-9０-９]{1,2}",
+        &YEAR,
+    );
+    match year.find(label) {
+        Some(m) if m.start() > 0 && !label[..m.start()].contains("予算") => {
+            label[m.start()..].to_string()
+        }
+        _ => label.to_string(),
+    }
 }
 
 /// Strip brackets, "No.N" and spaces from a label as written.
@@ -453,6 +512,9 @@ fn line_amounts(
             );
             continue;
         }
+        // "…事業 令和6年度補正予算額 3.1億円" (a title beside its amount): the label starts at
+        // its year; the name before it is not part of the label.
+        let before_clean = without_leading_name(&before_clean);
         if !is_budget_label(&before_clean) || before_clean.chars().count() > 30 {
             continue;
         }

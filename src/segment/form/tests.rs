@@ -58,3 +58,35 @@ fn a_bare_heading_titles_a_form_after_its_page_tag() {
     let records = crate::segment::records_from_text(text, &SourceInfo::new("t"));
     assert!(records.iter().all(|r| r.name.is_none()), "{records:?}");
 }
+
+#[test]
+fn amount_beside_a_title_is_not_the_title() {
+    assert_eq!(
+        super::before_budget("港湾物流高度化事業 【令和６年度補正予算額 ３．１億円】"),
+        "港湾物流高度化事業"
+    );
+    assert_eq!(
+        super::before_budget("港湾物流高度化事業 R6補正予算額 500百万円"),
+        "港湾物流高度化事業"
+    );
+    // No amount after it: not a budget beside a title.
+    assert_eq!(
+        super::before_budget("令和６年度補正予算の概要"),
+        "令和６年度補正予算の概要"
+    );
+}
+
+#[test]
+fn wrapped_goal_lines_are_one_target() {
+    assert_eq!(
+        super::goal_items(&[
+            "令和９年度までに導入事業者を",
+            "150社とすることを目指します。"
+        ]),
+        vec!["令和９年度までに導入事業者を150社とすることを目指します。".to_string()]
+    );
+    assert_eq!(
+        super::goal_items(&["・研修を10回開催する。", "・相談を500件受ける。"]).len(),
+        2
+    );
+}

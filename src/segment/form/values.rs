@@ -32,7 +32,7 @@ pub fn goal(text: &str, default_era: &str) -> Goal {
     static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
     let re = RE.get_or_init(|| {
         regex::Regex::new(
-            r"([0-9][0-9,]*(?:\.[0-9]+)?)\s*(%|パーセント|割|件|人|名|か所|箇所|ヶ所|カ所|団体|市町村|自治体|都道府県|社|校|回|施設|事業所|世帯|倍|万人|千人|億円|万円|円|km|ha|t|トン|時間|日)",
+            r"([0-9][0-9,]*(?:\.[0-9]+)?)\s*(%|パーセント|割|件|人|名|か所|箇所|ヶ所|カ所|団体|市町村|自治体|都道府県|地域|地区|機関|拠点|事業者|企業|社|校|回|施設|事業所|世帯|倍|万人|千人|億円|万円|円|km|ha|t|トン|時間|日)",
         )
         .expect("static regex")
     });

@@ -105,7 +105,8 @@ pub(super) fn assign(
 ) -> Option<Assigned> {
     let lines = usable_pieces(page, skip);
     let anchors = anchors::find_anchors(&lines);
-    if anchors.len() < MIN_ANCHORS {
+    // Section headings (事業の流れ, 事業イメージ …) fill no field: they do not make a page a form.
+    if anchors.iter().filter(|a| a.field != Field::Section).count() < MIN_ANCHORS {
         return None;
     }
     let label_at: BTreeMap<(usize, usize), usize> = anchors

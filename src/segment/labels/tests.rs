@@ -67,3 +67,62 @@ fn prose_is_not_a_label() {
         Some(Field::Budget)
     );
 }
+
+#[test]
+fn house_headings_and_annotations() {
+    assert_eq!(field_of("＜対策のポイント＞"), Some(Field::Purpose));
+    assert_eq!(field_of("＜政策目標＞"), Some(Field::Effects));
+    assert_eq!(
+        split_label("⑤ 成果イメージ（経済効果、雇用の下支え・創出効果を含む）").map(|x| x.0),
+        Some(Field::Effects)
+    );
+    assert_eq!(
+        split_label("事業スキーム（対象者、対象行為、補助率等）").map(|x| x.0),
+        Some(Field::Section)
+    );
+    // A parenthesis alone is not a heading.
+    assert_eq!(without_annotation("（対象、補助率等）等"), None);
+    assert!(is_house_heading(
+        "④ 施策のスキーム図、実施要件（対象、補助率等）等".trim_start_matches("④ ")
+    ));
+}
+
+#[test]
+fn contact_in_one_bracket_pair() {
+    for line in [
+        "（担当：初等中等教育局企画課）",
+        "(担当：初等中等教育局企画課)",
+    ] {
+        assert_eq!(
+            split_label(line),
+            Some((
+                Field::Contact,
+                "担当".to_string(),
+                "初等中等教育局企画課".to_string()
+            )),
+            "{line}"
+        );
+    }
+}
+
+#[test]
+fn stacked_headings_give_text_only_when_unambiguous() {
+    // Two field headings stacked: whose text follows is a guess, so neither gets it.
+    let h = hits("事業の概要\n\n実施主体等\n\n・調査を支援します。\n・研修を支援します。\n");
+    assert_eq!(
+        h,
+        vec![
+            (Field::Overview, String::new()),
+            (Field::Bodies, String::new())
+        ]
+    );
+    // A section heading in the stack is passed over.
+    let h = hits("事業目的・概要\n事業目的\n\n地域を支えます。\n");
+    assert_eq!(
+        h,
+        vec![
+            (Field::Section, String::new()),
+            (Field::Purpose, "地域を支えます。".to_string()),
+        ]
+    );
+}

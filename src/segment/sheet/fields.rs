@@ -28,7 +28,7 @@ pub(super) fn subsidy_rates(block: &Block) -> Vec<SubsidyRate> {
             }
             continue;
         }
-        if is_rate_only_line(&folded) {
+        if is_rate_only_line(&folded) || is_flow_line(&folded) {
             // "(１の事業)" on the very next line names what the rates are for.
             let next = block.get(index + 1).map(|l| fold_width(l.text.trim()));
             let applies_to = next
@@ -63,6 +63,14 @@ pub(in crate::segment) fn push_rate(out: &mut Vec<SubsidyRate>, rate: SubsidyRat
     {
         out.push(rate);
     }
+}
+
+/// A flow chart of money drawn on one line: arrows between bodies, the rates on the arrows
+/// ("国 →補助（定額）→ 都道府県 →補助（1/2）→ 事業者"); no sentence, no amount.
+fn is_flow_line(folded: &str) -> bool {
+    folded.contains(['→', '⇒', '➡', '⇨'])
+        && !folded.contains(['。', '円'])
+        && !find_rates(folded).is_empty()
 }
 
 /// A line of a flow diagram holding rates and at most a short label ("委託費 定額",
@@ -174,6 +182,13 @@ fn rate_subject(head: &str, previous_line: Option<&str>) -> String {
         head
     };
     let head = crate::segment::labels::strip_marker(head.trim());
+    // "補助事業（補助率：1/2）": the label opens a parenthesis of the thing before it, which
+    // is what is subsidised, not whom the rate is for.
+    let opened = head.matches(['(', '（']).count();
+    let closed = head.matches([')', '）']).count();
+    if opened > closed {
+        return String::new();
+    }
     let mut head_subject = strip_numbering(
         head.trim_end_matches(['【', '[', '○', ' ', '〔', '<', '《', '〈', '「'])
             .trim_start_matches(['○', ' ']),

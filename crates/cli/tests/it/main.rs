@@ -30,6 +30,7 @@ mod python;
 mod realworld;
 mod realworld_cmaps;
 mod realworld_layout;
+mod records_ministry;
 mod records_pdf;
 mod records_seed;
 mod records_synth;

@@ -140,7 +140,7 @@ fn chromium() -> &'static str {
     );
 }
 
-fn print(html_path: &Path, pdf_path: &Path) {
+pub(crate) fn print(html_path: &Path, pdf_path: &Path) {
     let out = Command::new(chromium())
         .args([
             "--headless",
@@ -159,7 +159,7 @@ fn print(html_path: &Path, pdf_path: &Path) {
     );
 }
 
-fn workdir(name: &str) -> PathBuf {
+pub(crate) fn workdir(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!(
         "glyphmend-records-pdf-{}-{name}",
         std::process::id()
