@@ -310,6 +310,7 @@ fn main() -> anyhow::Result<()> {
         repairer.options.learn = !no_learn;
         if learn_all {
             repairer.options.min_learned_confidence = 0.0;
+            repairer.options.min_learned_support = 0;
         }
         let mut inverse: HashMap<char, u32> = HashMap::new();
         for (g, c) in table.entries() {

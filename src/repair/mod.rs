@@ -66,6 +66,12 @@ pub struct RepairOptions {
     /// Learned spans below this calibrated confidence are left unresolved. Default: the
     /// threshold the calibration file derived (at least 0.9; none applied without one).
     pub min_learned_confidence: f32,
+    /// Learned spans are applied only when every glyph was verified by a glyph order of at
+    /// least this many glyphs (`support`). The calibration puts support 5–53 at 0.9995 from
+    /// the fit fonts, but the fourth held-out font set's first run printed 3.6 % of such
+    /// characters wrong at support 5–31 (Yusei Magic: katakana read through a block
+    /// shifted by three) and none at ≥ 32 (docs/performance.md).
+    pub min_learned_support: u32,
     /// Self-learning reads one font's glyphs (a PDF font's own glyph sequences), so the
     /// learner may hold that a character has one glyph
     /// ([`crate::learn::decipher::Options::one_font`]). Off for text, where several fonts'
@@ -89,6 +95,7 @@ impl Default for RepairOptions {
                 .learned_threshold()
                 .unwrap_or(1.01)
                 .max(0.9),
+            min_learned_support: 32,
             learn_one_font: false,
             calibration: calibrate::Calibration::builtin(),
         }

@@ -227,8 +227,9 @@ fn never_evidence_covers_what_extractors_emit() {
 fn dev_a_from_its_own_text_alone() {
     // No shipped table: whatever changes comes from self-learning, held to the calibrated
     // threshold. Issue 14 asks CER ≤ 2 %; the figure is printed. The text must be better
-    // than left alone (measured 20.2 % from 52.8 %; 30.8 % before glyphs the learner verified
-    // but the repair's detector let pass as symbols counted as ordered), no clean line changed, and no
+    // than left alone (measured 28.9 % from 52.8 %: readings verified by glyph orders of
+    // fewer than 32 glyphs are not applied since the fourth held-out font set; 20.2 % with
+    // them), no clean line changed, and no
     // character the repair wrote wrong.
     let dir = crate::common::repo().join("tests/fixtures/seed");
     let input = std::fs::read_to_string(dir.join("dev-a.txt")).expect("fixture");
@@ -257,7 +258,7 @@ fn dev_a_from_its_own_text_alone() {
     );
     assert_eq!(ev.clean_lines_changed, 0);
     assert!(
-        ev.cer() <= 0.25,
+        ev.cer() <= 0.30,
         "CER {:.4}: self-learning read too little",
         ev.cer()
     );
@@ -288,6 +289,7 @@ fn dev_a_learned_readings_by_stratum() {
     let empty = TableSet::default();
     let mut repairer = Repairer::new(&empty, CharLm::builtin());
     repairer.options.min_learned_confidence = 0.0;
+    repairer.options.min_learned_support = 0;
     let out = repairer.repair_text(&input);
     let truth_lines: Vec<Vec<char>> = truth.lines().map(|l| l.chars().collect()).collect();
     let mut by: std::collections::BTreeMap<(String, String), (usize, usize)> = Default::default();
