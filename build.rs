@@ -5,22 +5,69 @@
 //! re-exports as `glyphmend::tables`); a test checks that each precompiled table equals its
 //! parsed text. Nothing is downloaded. A table that fails to parse is left out with a
 //! warning: the crate then parses it at run time, which reports the error.
+//!
+//! It also compiles each character collection's CID → Unicode map (`data/cmaps/*.ucs2`)
+//! into the compact table of `ingest::predefined::dense` (the same module, included
+//! below), read in place at run time; a map not in the generated form gets an empty
+//! table, and the crate parses that map at run time. And the glyph list
+//! (`data/glyphlist.tsv`) into sorted static tables (`ingest::font::glyphlist`).
 
 use glyphmend_table_format as tables;
 use std::path::PathBuf;
 
 const BUILTIN: &[(&str, &str)] = &include!("mappings/builtin.rs.in");
 
+// The library's own module: the build script uses its parse and its compact form.
+#[allow(dead_code)]
+#[path = "src/ingest/predefined/dense.rs"]
+mod dense;
+
+// The library's own module: the build script compiles the glyph list with it.
+#[allow(dead_code)]
+#[path = "src/ingest/font/glyphlist.rs"]
+mod glyphlist;
+
+/// The collections whose `.ucs2` maps `ingest::predefined` embeds.
+const COLLECTIONS: [&str; 5] = [
+    "Adobe-Japan1",
+    "Adobe-GB1",
+    "Adobe-CNS1",
+    "Adobe-Korea1",
+    "Adobe-KR",
+];
+
 fn main() {
     // The table-format crate is a build dependency: a change to it (or to the repertoires
     // it embeds) rebuilds and so reruns this script.
-    for path in ["build.rs", "mappings"] {
+    for path in [
+        "build.rs",
+        "mappings",
+        "data/cmaps",
+        "data/glyphlist.tsv",
+        "src/ingest/predefined/dense.rs",
+        "src/ingest/font/glyphlist.rs",
+    ] {
         println!("cargo::rerun-if-changed={path}");
     }
     let Some(out_dir) = std::env::var_os("OUT_DIR").map(PathBuf::from) else {
         println!("cargo::error=OUT_DIR is not set");
         return;
     };
+    let glyphs = match std::fs::read_to_string("data/glyphlist.tsv") {
+        Ok(text) => glyphlist::to_rust(&glyphlist::parse(&text)),
+        Err(e) => {
+            println!("cargo::error=reading data/glyphlist.tsv: {e}");
+            return;
+        }
+    };
+    if let Err(e) = std::fs::write(out_dir.join("glyphlist_compiled.rs"), glyphs) {
+        println!("cargo::error=writing glyphlist_compiled.rs: {e}");
+        return;
+    }
+    if let Err(e) = compile_collections(&out_dir) {
+        println!("cargo::error={e}");
+        return;
+    }
     let mut list = String::from("[\n");
     for (file, text) in BUILTIN {
         let compiled = tables::text::parse(file, text).and_then(|t| {
@@ -47,4 +94,27 @@ fn main() {
     if let Err(e) = std::fs::write(out_dir.join("builtin_compiled.rs"), list) {
         println!("cargo::error=writing builtin_compiled.rs: {e}");
     }
+}
+
+/// Writes `NAME.dense.txt` and `NAME.dense.bin` (the compact form) for each collection;
+/// both empty when its map is not in the generated form.
+fn compile_collections(out_dir: &std::path::Path) -> Result<(), String> {
+    for name in COLLECTIONS {
+        let path = format!("data/cmaps/{name}.ucs2");
+        let src = std::fs::read_to_string(&path).map_err(|e| format!("reading {path}: {e}"))?;
+        let (text, table) = dense::DenseText::parse(&src, None)
+            .and_then(|d| d.compact())
+            .unwrap_or_else(|| {
+                println!("cargo::warning={path}: not in the generated form; parsed at run time");
+                (String::new(), Vec::new())
+            });
+        for (file, bytes) in [
+            (format!("{name}.dense.txt"), text.into_bytes()),
+            (format!("{name}.dense.bin"), table),
+        ] {
+            std::fs::write(out_dir.join(&file), bytes)
+                .map_err(|e| format!("writing {file}: {e}"))?;
+        }
+    }
+    Ok(())
 }

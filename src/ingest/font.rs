@@ -8,6 +8,7 @@
 
 mod dictionary;
 mod encoding;
+pub(crate) mod glyphlist;
 
 use super::cmap::{CidCMap, ToUnicode, codepoint_rank};
 use super::pdf::{Pdf, number};

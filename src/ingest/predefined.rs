@@ -3,14 +3,20 @@
 //! `data/cmaps/` by `scripts/gen_cmaps.py` from Debian's poppler-data (BSD-3-Clause Adobe
 //! resources; licence in each file's header).
 //!
+//! Each collection's CID → Unicode map is also compiled at build time (`build.rs`, by
+//! [`dense`]) into a table indexed by CID, which is what [`Collection::text`] reads.
+//!
 //! Invariants: the data is embedded (no file is read at run time) and parsed lazily, one
 //! CMap or collection on first use, then shared for the life of the process; a name not
 //! in the data gives `None`, never a guess. `Uni*` CMaps are not here: their codes are
 //! Unicode and `font.rs` decodes them without data.
 
 use super::cmap::{CidCMap, ToUnicode};
+use dense::{Compact, DenseText};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
+
+pub(crate) mod dense;
 
 /// A registered character collection with a CID → Unicode map.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -92,6 +98,9 @@ impl Collection {
     /// The text of a CID in this collection (`None` for CIDs the collection leaves
     /// unmapped, such as CID 0 .notdef).
     pub fn text(self, cid: u32) -> Option<&'static str> {
+        if let Some(c) = self.compiled() {
+            return c.get(cid);
+        }
         match self.dense() {
             Some(d) => d.get(cid),
             None => self.to_unicode().map.get(&cid).map(String::as_str),
@@ -107,8 +116,34 @@ impl Collection {
         static DENSE: [OnceLock<Option<DenseText>>; 5] = [const { OnceLock::new() }; 5];
         let i = Collection::ALL.iter().position(|&c| c == self)?;
         DENSE[i]
-            .get_or_init(|| DenseText::parse(self.ucs2_source()))
+            .get_or_init(|| {
+                DenseText::parse(self.ucs2_source(), Some(super::cmap::utf16_plus))
+                    .filter(|d| d.entries < super::cmap::MAX_ENTRIES)
+            })
             .as_ref()
+    }
+
+    /// The table of [`Collection::dense`] as the build script compiled it from the same
+    /// data (no parse at run time: parsing was ~15 % of a one-page CID-keyed PDF's
+    /// `extract`); `None` when the build wrote none (the data was not in the generated
+    /// form), and then `dense` serves. The entry limit is checked as `dense` checks it.
+    fn compiled(self) -> Option<Compact<'static>> {
+        macro_rules! table {
+            ($name:literal) => {
+                (
+                    include_str!(concat!(env!("OUT_DIR"), "/", $name, ".dense.txt")),
+                    include_bytes!(concat!(env!("OUT_DIR"), "/", $name, ".dense.bin")) as &[u8],
+                )
+            };
+        }
+        let (text, table) = match self {
+            Collection::Japan1 => table!("Adobe-Japan1"),
+            Collection::Gb1 => table!("Adobe-GB1"),
+            Collection::Cns1 => table!("Adobe-CNS1"),
+            Collection::Korea1 => table!("Adobe-Korea1"),
+            Collection::Kr => table!("Adobe-KR"),
+        };
+        Compact::new(text, table).filter(|c| c.entries < super::cmap::MAX_ENTRIES)
     }
 
     /// The collection whose `Adobe-<Coll>-UCS2` CMap a ToUnicode names in `usecmap`.
@@ -141,162 +176,6 @@ impl Collection {
             .map_or(src.len(), |e| start + e);
         Some(&src[start..end])
     }
-}
-
-/// A collection's CID → text: `spans[cid]` is the text's byte range in `text` (empty:
-/// unmapped; every mapped CID has some text, and the zeroed table costs no page until
-/// written).
-struct DenseText {
-    text: String,
-    spans: Vec<(u32, u32)>,
-}
-
-impl DenseText {
-    fn get(&'static self, cid: u32) -> Option<&'static str> {
-        let &(start, end) = self.spans.get(cid as usize)?;
-        (end > start).then(|| &self.text[start as usize..end as usize])
-    }
-
-    /// The generated form only: `%` comments, the one codespace `<0000> <ffff>`, and
-    /// `N beginbfrange` / `N beginbfchar` sections of `<lo> <hi> <dst>` / `<cid> <dst>`
-    /// lines; anything else gives `None`. Entries mean what [`ToUnicode::parse`] makes of
-    /// them (a later entry replaces an earlier one).
-    fn parse(src: &str) -> Option<DenseText> {
-        use super::cmap::utf16_plus;
-        // Hex digits only (the generated form): anything else gives `None`, and the
-        // general parser serves. Each line's bytes and UTF-16 units are decoded once, and
-        // a range's text written straight into `text`: ~65k CIDs per collection.
-        let mut d = DenseText {
-            text: String::new(),
-            spans: vec![(0, 0); 1 << 16],
-        };
-        let (mut range, mut chars) = (false, false);
-        let mut entries = 0usize;
-        for line in src.lines() {
-            let line = line.trim();
-            if line.is_empty() || line.starts_with('%') {
-                continue;
-            }
-            // No statement of the form has more than 5 tokens.
-            let mut toks = [""; 5];
-            let mut count = 0;
-            for t in line.split_ascii_whitespace() {
-                *toks.get_mut(count)? = t;
-                count += 1;
-            }
-            match toks[..count] {
-                [
-                    "1",
-                    "begincodespacerange",
-                    "<0000>",
-                    "<ffff>",
-                    "endcodespacerange",
-                ] if !range && !chars => {}
-                [_, "beginbfrange"] if !range && !chars => range = true,
-                [_, "beginbfchar"] if !range && !chars => chars = true,
-                ["endbfrange"] if range => range = false,
-                ["endbfchar"] if chars => chars = false,
-                [lo, hi, dst] if range => {
-                    let (a, b, dst) = (code(lo)?, code(hi)?, hex(dst)?);
-                    if b < a {
-                        return None;
-                    }
-                    if dst.len() % 2 == 0 {
-                        // `utf16_plus` adds n to the last unit, modulo 2^16.
-                        let (mut u, len) = units(&dst);
-                        let u = &mut u[..len];
-                        let last = u.len().checked_sub(1)?;
-                        let first = u[last];
-                        for n in 0..=(b - a) {
-                            u[last] = first.wrapping_add(n as u16);
-                            set(&mut d, a + n, u)?;
-                        }
-                    } else {
-                        for n in 0..=(b - a) {
-                            set_str(&mut d, a + n, &utf16_plus(&dst, n as u32))?;
-                        }
-                    }
-                    entries += b - a + 1;
-                }
-                [cid, dst] if chars => {
-                    let (u, len) = units(&hex(dst)?);
-                    set(&mut d, code(cid)?, &u[..len])?;
-                    entries += 1;
-                }
-                _ => return None,
-            }
-        }
-        // The parser stops at MAX_ENTRIES; the data never comes near it.
-        (!range && !chars && entries < super::cmap::MAX_ENTRIES).then_some(d)
-    }
-}
-
-// Helpers of `DenseText::parse`.
-
-/// A token's bytes, decoded on the stack (no allocation per token): the generated
-/// tokens hold at most 16 bytes; a longer one than 64 is not the generated form.
-struct Hex {
-    bytes: [u8; 64],
-    len: usize,
-}
-
-impl std::ops::Deref for Hex {
-    type Target = [u8];
-    fn deref(&self) -> &[u8] {
-        &self.bytes[..self.len]
-    }
-}
-
-/// The bytes of a `<…>` hex token.
-fn hex(tok: &str) -> Option<Hex> {
-    let h = tok.strip_prefix('<')?.strip_suffix('>')?.as_bytes();
-    if h.is_empty() || h.len() % 2 != 0 || h.len() > 128 {
-        return None;
-    }
-    let nibble = |b: u8| (b as char).to_digit(16);
-    let mut out = Hex {
-        bytes: [0; 64],
-        len: h.len() / 2,
-    };
-    for (o, p) in out.bytes.iter_mut().zip(h.chunks_exact(2)) {
-        *o = ((nibble(p[0])? << 4) | nibble(p[1])?) as u8;
-    }
-    Some(out)
-}
-
-/// A two-byte hex token's code.
-fn code(tok: &str) -> Option<usize> {
-    let b = hex(tok)?;
-    (b.len() == 2).then(|| (usize::from(b[0]) << 8) | usize::from(b[1]))
-}
-
-/// What `cmap::utf16be` decodes `bytes` into, as code units (an odd last byte is
-/// the high half of a unit); at most 32 units (`bytes` is a [`Hex`]).
-fn units(bytes: &[u8]) -> ([u16; 32], usize) {
-    let mut out = [0u16; 32];
-    let mut n = 0;
-    for (o, p) in out.iter_mut().zip(bytes.chunks(2)) {
-        *o = ((p[0] as u16) << 8) | *p.get(1).unwrap_or(&0) as u16;
-        n += 1;
-    }
-    (out, n)
-}
-
-/// Sets the text of `cid` to the UTF-16 `units`.
-fn set(d: &mut DenseText, cid: usize, units: &[u16]) -> Option<()> {
-    let start = u32::try_from(d.text.len()).ok()?;
-    d.text
-        .extend(char::decode_utf16(units.iter().copied()).map(|r| r.unwrap_or('\u{FFFD}')));
-    *d.spans.get_mut(cid)? = (start, u32::try_from(d.text.len()).ok()?);
-    Some(())
-}
-
-/// Sets the text of `cid` to `t`.
-fn set_str(d: &mut DenseText, cid: usize, t: &str) -> Option<()> {
-    let start = u32::try_from(d.text.len()).ok()?;
-    d.text.push_str(t);
-    *d.spans.get_mut(cid)? = (start, u32::try_from(d.text.len()).ok()?);
-    Some(())
 }
 
 /// A predefined code → CID CMap by name (`90ms-RKSJ-H`, `GBK-EUC-H`, `B5pc-V`, …) with the
@@ -403,30 +282,41 @@ mod tests {
         assert!(cmap("No-Such-CMap").is_none());
     }
 
-    /// The dense table `text` reads gives, for every CID of every collection, what the
-    /// parsed ToUnicode map gives; and it is built for each (no collection falls back).
+    /// The tables `text` reads — the one compiled at build time and the one parsed at run
+    /// time — give, for every CID of every collection, what the parsed ToUnicode map gives;
+    /// and both exist for each (no collection falls back).
     #[test]
     fn dense_collection_text_equals_the_parsed_map() {
         for c in Collection::ALL {
             let d = c
                 .dense()
                 .unwrap_or_else(|| panic!("{}: not in the generated form", c.name()));
+            let compiled = c
+                .compiled()
+                .unwrap_or_else(|| panic!("{}: no table compiled at build time", c.name()));
+            assert_eq!(compiled.entries, d.entries, "{}", c.name());
             let map = &c.to_unicode().map;
             assert!(map.len() > 10_000, "{}: {} entries", c.name(), map.len());
             for cid in 0..=0x1_0000u32 {
-                assert_eq!(
-                    d.get(cid),
-                    map.get(&cid).map(String::as_str),
-                    "{} CID {cid}",
-                    c.name()
-                );
+                let want = map.get(&cid).map(String::as_str);
+                assert_eq!(d.get(cid), want, "{} CID {cid}", c.name());
+                assert_eq!(compiled.get(cid), want, "{} CID {cid} (compiled)", c.name());
+                assert_eq!(c.text(cid), want, "{} CID {cid} (text)", c.name());
             }
             assert!(map.keys().all(|&k| k <= 0xFFFF));
         }
         // Not the generated form: the parsed map serves.
-        assert!(DenseText::parse("1 beginbfrange\n<0001> <0002> <0041>\n").is_none());
-        assert!(DenseText::parse("/CIDInit /ProcSet findresource begin\n").is_none());
-        assert!(DenseText::parse("1 beginbfchar\n<0001> <0041>\nendbfchar\n").is_some());
+        let parse = |s: &str| DenseText::parse(s, Some(crate::ingest::cmap::utf16_plus));
+        assert!(parse("1 beginbfrange\n<0001> <0002> <0041>\n").is_none());
+        assert!(parse("/CIDInit /ProcSet findresource begin\n").is_none());
+        assert!(parse("1 beginbfchar\n<0001> <0041>\nendbfchar\n").is_some());
+        // An odd-length destination needs the library's `utf16_plus` (the build script
+        // has none, and then compiles no table).
+        let odd = "1 beginbfrange\n<0001> <0002> <004100>\nendbfrange\n";
+        assert!(parse(odd).is_some());
+        assert!(DenseText::parse(odd, None).is_none());
+        // A compact table of the wrong size is not read.
+        assert!(Compact::new("", &[0; 8]).is_none());
     }
 
     #[test]

@@ -43,6 +43,47 @@ fn hex_value(c: u8) -> Option<u8> {
     (c as char).to_digit(16).map(|v| v as u8)
 }
 
+/// Powers of ten that are exact in `f32` (5^10 < 2^24).
+const EXACT_POW10: [f32; 11] = [1.0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10];
+
+/// `f32::from_str` of a real `[+-]digits.digits` (either run may be empty, not both)
+/// whose digits, the point removed, make an integer up to 2^24 with at most 10 of them
+/// after the point; `None` for any other (then `from_str` itself serves). Both the
+/// integer and the power of ten are exact in `f32`, and IEEE division rounds the exact
+/// quotient correctly, as `from_str` rounds the decimal, so the two are the same value
+/// (`from_str` takes this path itself; tested against it in `lexer/tests.rs`).
+fn exact_real(bytes: &[u8]) -> Option<f32> {
+    let (negative, digits) = match bytes.split_first()? {
+        (b'-', rest) => (true, rest),
+        (b'+', rest) => (false, rest),
+        _ => (false, bytes),
+    };
+    let mut mantissa = 0u32;
+    let mut after_point: Option<usize> = None;
+    let mut any = false;
+    for &c in digits {
+        match c {
+            b'0'..=b'9' => {
+                mantissa = mantissa.checked_mul(10)?.checked_add(u32::from(c - b'0'))?;
+                if mantissa > 1 << 24 {
+                    return None;
+                }
+                any = true;
+                if let Some(n) = after_point.as_mut() {
+                    *n += 1;
+                }
+            }
+            b'.' if after_point.is_none() => after_point = Some(0),
+            _ => return None,
+        }
+    }
+    if !any {
+        return None;
+    }
+    let value = mantissa as f32 / *EXACT_POW10.get(after_point.unwrap_or(0))?;
+    Some(if negative { -value } else { value })
+}
+
 /// Not read here: lopdf reads the stream from the current operation on.
 struct Fallback;
 
@@ -177,7 +218,11 @@ impl<'a> Operations<'a> {
             if self.peek() == Some(b'-') {
                 return Err(Fallback);
             }
-            let text = std::str::from_utf8(&self.input[start..self.pos]).map_err(|_| Fallback)?;
+            let bytes = &self.input[start..self.pos];
+            if let Some(v) = exact_real(bytes) {
+                return Ok(Object::Real(v));
+            }
+            let text = std::str::from_utf8(bytes).map_err(|_| Fallback)?;
             return text.parse::<f32>().map(Object::Real).map_err(|_| Fallback);
         }
         if int.is_empty() {

@@ -136,6 +136,49 @@ fn base_encodings_from_the_generated_list() {
     assert!(encoding::base_encoding("NoSuchEncoding").is_none());
 }
 
+/// The tables compiled at build time (`glyphlist.rs`, through `build.rs`) mean what the
+/// hash maps filled from the same file line by line meant: every name of the file (and
+/// names not in it) gives the same character, every base encoding the same glyph names,
+/// and there are no other entries.
+#[test]
+fn compiled_glyph_list_equals_the_parsed_maps() {
+    let reference = encoding::glyph_list();
+    let (names, encodings) = (encoding::compiled_names(), encoding::compiled_encodings());
+    assert!(names.len() > 4_000, "{} names", names.len());
+    assert_eq!(names.len(), reference.names.len());
+    assert!(
+        names.windows(2).all(|w| w[0].0 < w[1].0),
+        "not sorted and unique"
+    );
+    let text = encoding::glyphlist_text();
+    let mut looked_up = 0;
+    for line in text.lines() {
+        for name in line.split('\t').chain(["nonesuch", "", "A.sc", "zzzzzz"]) {
+            assert_eq!(
+                glyphlist::lookup(names, name),
+                reference.names.get(name).copied(),
+                "{name}"
+            );
+            looked_up += 1;
+        }
+    }
+    assert!(looked_up > 10_000);
+    assert_eq!(encodings.len(), reference.encodings.len());
+    for (enc, codes) in encodings {
+        assert_eq!(Some(codes), reference.encodings.get(enc), "{enc}");
+    }
+    // The parse the build script runs gives the same tables.
+    let parsed = glyphlist::parse(text);
+    assert_eq!(parsed.names.as_slice(), names);
+    assert_eq!(parsed.encodings.len(), encodings.len());
+    // A later line for a name replaces an earlier one, as a map's insert does.
+    let t = glyphlist::parse("b\t42\na\t41\nb\t43\nenc\tE\t300\tx\nenc\tE\t1\ty\n");
+    assert_eq!(t.names, [("a", 'A'), ("b", 'C')]);
+    assert_eq!(t.encodings.len(), 1);
+    assert_eq!(t.encodings[0].1[1], Some("y"));
+    assert!(glyphlist::to_rust(&t).contains("(\"b\", '\\u{43}')"));
+}
+
 #[test]
 fn type1_program_builtin_encoding() {
     let tex = b"%!PS-AdobeFont-1.0: CMSY10 003.002\n/Encoding 256 array\n\

@@ -15,6 +15,14 @@
 //!   handle's bytes (hashed into a batch manifest) are the parsed model's (`lm.rs`), and
 //!   extraction through the pipeline gives the same document as extraction plus
 //!   self-learning called the way it was before (always).
+//!
+//! Start-up data compiled at build time is checked entry by entry where it is compiled, a
+//! stronger check than any file's output: every CID of every collection
+//! (`predefined::tests::dense_collection_text_equals_the_parsed_map`) and every glyph name
+//! and base encoding (`font::tests::compiled_glyph_list_equals_the_parsed_maps`). The
+//! lexer's exact short path for reals is covered by the content-stream test below (every
+//! operand of every real-world stream) and bit for bit by
+//! `lexer::tests::exact_reals_are_from_strs_values`.
 
 use crate::common;
 use glyphmend::ingest::content::lexer::Operations;

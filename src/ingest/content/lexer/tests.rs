@@ -162,3 +162,64 @@ fn fast_operations_equal_lopdfs_on_mutated_streams() {
     }
     assert!(checked > 10_000);
 }
+
+/// `exact_real` gives `f32::from_str`'s value, bit for bit, wherever it gives one, and
+/// gives one for the numbers content streams are made of: every digit string of up to 5
+/// digits (and 7 with leading zeros) and those around 2^24 and 10^k, with the point at every place, signs, leading
+/// zeros, and a pseudo-random sample of up to 9 digits.
+#[test]
+fn exact_reals_are_from_strs_values() {
+    let mut checked = 0usize;
+    let mut fast = 0usize;
+    // `must`: whether every reading of `digits` must take the exact path (at most 7
+    // digits: an integer under 2^24, at most 7 after the point).
+    let mut check = |digits: &str, must: bool| {
+        for point in 0..=digits.len() {
+            let (int, frac) = digits.split_at(point);
+            for sign in ["", "-", "+"] {
+                let text = format!("{sign}{int}.{frac}");
+                let want: f32 = text.parse().unwrap();
+                match super::exact_real(text.as_bytes()) {
+                    Some(got) => {
+                        assert_eq!(got.to_bits(), want.to_bits(), "{text}");
+                        fast += 1;
+                    }
+                    None => assert!(!must, "{text} not by the exact path"),
+                }
+                checked += 1;
+            }
+        }
+    };
+    for n in 0..200_000u32 {
+        check(&n.to_string(), true);
+        check(&format!("{n:07}"), true);
+    }
+    for base in [1u64 << 24, 10_000_000, 100_000_000, 1_000_000_000] {
+        for n in base - 2_000..base + 2_000 {
+            check(&n.to_string(), n <= 1 << 24);
+        }
+    }
+    let mut x = 0x2545_F491_4F6C_DD1Du64;
+    for _ in 0..300_000 {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        check(&(x % 1_000_000_000).to_string(), false);
+    }
+    // 8,951,613 of the 18,016,944 readings (most of the 9-digit sample is over 2^24).
+    assert!(
+        fast * 2 > checked * 9 / 10,
+        "{fast} of {checked} by the exact path"
+    );
+    // Outside the exact path: too many digits, too many after the point, not a real.
+    assert_eq!(super::exact_real(b"16777217.0"), None);
+    assert_eq!(super::exact_real(b"0.00000000001"), None);
+    assert_eq!(super::exact_real(b"."), None);
+    assert_eq!(super::exact_real(b"-"), None);
+    assert_eq!(super::exact_real(b"1.2.3"), None);
+    assert_eq!(super::exact_real(b"1e5"), None);
+    assert_eq!(
+        super::exact_real(b"-0.0").map(f32::to_bits),
+        Some((-0.0f32).to_bits())
+    );
+}
