@@ -4,7 +4,7 @@
 //! resources; licence in each file's header).
 //!
 //! Each collection's CID → Unicode map is also compiled at build time (`build.rs`, by
-//! [`dense`]) into a table indexed by CID, which is what [`Collection::text`] reads.
+//! `dense`) into a table indexed by CID, which is what [`Collection::text`] reads.
 //!
 //! Invariants: the data is embedded (no file is read at run time) and parsed lazily, one
 //! CMap or collection on first use, then shared for the life of the process; a name not
