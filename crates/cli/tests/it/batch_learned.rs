@@ -154,10 +154,9 @@ fn batch_reads_a_font_nothing_knows_from_the_document_and_reports_it() {
         wrong.len(),
         learned.spans.unresolved_glyphs
     );
-    assert!(
-        right > 1_000,
-        "too little learned to prove anything: {right}"
-    );
+    // 291 measured since learned readings need a glyph order of ≥ 32 glyphs (1,207 before
+    // that rule: docs/performance.md, the fourth held-out font set).
+    assert!(right > 200, "too little learned to prove anything: {right}");
     // Never a confident wrong character (issue 14): the one wrong reading this document had
     // (half-width `ｰ` as `イ`, docs/performance.md) came from an order that put katakana
     // where the font's own katakana order had already placed them; the learner now holds
