@@ -4,6 +4,7 @@
 //! house styles as remembered (section headings, where the amount and the contact sit).
 
 use super::Rng;
+use crate::records_pdf::commas;
 use glyphmend::segment::{BudgetKind, BudgetLine, Goal, Period, ProgramRecord, SubsidyRate};
 
 /// A ministry's house format.
@@ -187,18 +188,6 @@ fn fw(s: &str) -> String {
 /// Full width at random (half the time).
 fn width(rng: &mut Rng, s: &str) -> String {
     if rng.chance(50) { fw(s) } else { s.to_string() }
-}
-
-fn commas(n: i64) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 /// An amount as a sheet writes it: 億円 with a decimal, 百万円 or 千円.

@@ -19,7 +19,7 @@ pub(super) fn width(rng: &mut Rng, s: &str) -> String {
         .collect()
 }
 
-pub(super) fn commas(n: i64) -> String {
+pub(crate) fn commas(n: i64) -> String {
     let s = n.to_string();
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {
