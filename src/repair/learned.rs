@@ -104,13 +104,9 @@ impl<'a> Repairer<'a> {
         let ordered: std::collections::HashSet<u32> = counts
             .keys()
             .map(|g| *g as u32)
-            .chain(
-                learned
-                    .support
-                    .iter()
-                    .map(|(g, _)| *g)
-                    .filter(|g| char::from_u32(*g).is_some_and(|c| !never_garbling(c))),
-            )
+            .chain(learned.support.iter().map(|(g, _)| *g).filter(|g| {
+                char::from_u32(*g).is_some_and(|c| !super::doclevel::never_evidence(c))
+            }))
             .filter(in_block)
             .collect();
         let verified: usize = counts
@@ -225,10 +221,4 @@ fn doc_logprob(
     } else {
         (sum / n as f64) as f32
     }
-}
-
-/// Characters an extractor emits as text that a learned reading never verifies: controls,
-/// ASCII, spaces (U+3000 included).
-fn never_garbling(c: char) -> bool {
-    c.is_control() || c.is_ascii() || c.is_whitespace()
 }
