@@ -9,7 +9,8 @@
 #   HELDOUT_DOCS=A..B the held-out documents (default 7..8, the third held-out set's);
 #   HELDOUT_SET=4 the fourth held-out set's fonts, on document 8 (tuning data since its
 #   first run: docs/performance.md "Glyphs a fitted order verified");
-#   HELDOUT_SET=5 the fifth held-out set's fonts, on document 12;
+#   HELDOUT_SET=5 the fifth held-out set's fonts, on document 12 (first run: docs/performance.md
+#   "The fifth held-out set's first run");
 #   FIT=0 skips the tuning runs and the refit (the shipped calibration is evaluated);
 #   EXTRA_FIT=0 fits on the tuning fonts alone, as before the refit of docs/performance.md
 #   "A third held-out set" (the shipped calibration adds the first two held-out sets).
