@@ -17,7 +17,8 @@
 //! (the calibration's input); `--docs A..B` takes documents A to B−1 of the text
 //! (`DOC_LINES` lines each; default 0..4); `--learn-all` applies every learned reading
 //! (calibration fitting must see the ones the threshold would drop); `--no-learn` turns
-//! self-learning off; `--variants a,b` restricts the variants.
+//! self-learning off; `--variants a,b` restricts the variants; `--min-learned-support N`
+//! replaces `RepairOptions::min_learned_support` (what the glyph-order floor costs).
 //!
 //! Garbling (per document): every character the font's cmap covers becomes its glyph ID
 //! printed as a code point; ASCII stays (drawn in a Latin font); `CLEAN_SHARE` of the
@@ -233,6 +234,9 @@ fn main() -> anyhow::Result<()> {
     let spans_path = take_opt("--spans");
     let docs_range = take_opt("--docs").unwrap_or_else(|| "0..4".into());
     let variants_opt = take_opt("--variants");
+    let min_support: Option<u32> = take_opt("--min-learned-support")
+        .map(|v| v.parse())
+        .transpose()?;
     let mut flag = |name: &str| -> bool {
         let k = args.iter().position(|a| a == name);
         if let Some(k) = k {
@@ -308,6 +312,9 @@ fn main() -> anyhow::Result<()> {
         };
         let mut repairer = Repairer::new(&set, lm);
         repairer.options.learn = !no_learn;
+        if let Some(n) = min_support {
+            repairer.options.min_learned_support = n;
+        }
         if learn_all {
             repairer.options.min_learned_confidence = 0.0;
             repairer.options.min_learned_support = 0;
