@@ -50,7 +50,8 @@ fn heading_title(block: &Block, hits: &[Hit]) -> Option<Title> {
     let tag = TAG.get_or_init(|| {
         regex::Regex::new(r"^(?:別紙|資料|参考|様式)\s*[0-9０-９]{1,2}$").expect("static regex")
     });
-    let first_label = hits.iter().map(|h| h.label_index).min()?;
+    // An amount line at the top (`令和６年度補正予算額 …` over the title) is part of the head.
+    let first_label = super::labels::head_end(block, hits);
     if hits.iter().filter(|h| h.field != Field::Section).count() < 3 {
         return None;
     }

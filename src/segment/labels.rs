@@ -480,6 +480,15 @@ fn is_item(s: &str) -> bool {
     strip_marker(t).len() < t.len()
 }
 
+/// A line of nothing but marks and roman numerals (`Ⅰ`, `○`, `Ⅱ ○`): a check table's cells.
+pub(super) fn is_marks_only(text: &str) -> bool {
+    let t = text.trim();
+    !t.is_empty()
+        && t.chars().all(|c| {
+            c.is_whitespace() || ('\u{2160}'..='\u{217f}').contains(&c) || "○●◎◯〇△▲×✓✔".contains(c)
+        })
+}
+
 /// A line wholly in parentheses ("（対象、補助率等）等"): a heading's annotation, not a value.
 fn is_annotation(text: &str) -> bool {
     let t = text.trim_end_matches('等');
@@ -505,6 +514,28 @@ fn cut_at_next_label(rest: &str) -> (String, Option<String>) {
         }
     }
     (rest.trim_end().to_string(), None)
+}
+
+impl Hit {
+    /// Whether this hit is a sheet's amount line: a budget label with its amount on its own
+    /// line (`令和６年度補正予算額 7,801百万円`). Such a line sits in a sheet's head, beside
+    /// the title and the bureau (the top-right box of a slide), so it does not end the head
+    /// the way the first field label does.
+    pub fn is_amount_line(&self) -> bool {
+        self.field == Field::Budget
+            && self.first == self.label_index
+            && !super::amounts::find_money(&self.value).is_empty()
+    }
+}
+
+/// The end of a block's head: the index of its first label line that is not an amount line
+/// ([`Hit::is_amount_line`]); the block's length when there is none.
+pub fn head_end(block: &Block, hits: &[Hit]) -> usize {
+    hits.iter()
+        .filter(|h| !h.is_amount_line())
+        .map(|h| h.label_index)
+        .min()
+        .unwrap_or(block.len())
 }
 
 /// Every labelled value of a block, in text order.
@@ -635,13 +666,21 @@ fn heading_stack(
     let end = *stack.last()?;
     // Only a stack with one field-naming heading has an owner: with two or more, which
     // column's text comes first is a guess, and a field left empty is better than a wrong one.
+    // A heading whose field a label of its own gives further on (`実施主体等` over a box of
+    // `【実施主体】…` lines) owns no free text: it is passed over like a section heading.
+    let labelled_later = |field: Field| {
+        labels[end + 1..].iter().any(|l| {
+            l.as_ref()
+                .is_some_and(|(f, _, rest)| *f == field && !rest.trim().is_empty())
+        })
+    };
     let naming: Vec<usize> = stack
         .iter()
         .copied()
         .filter(|&k| {
             labels[k]
                 .as_ref()
-                .is_some_and(|(f, _, _)| *f != Field::Section)
+                .is_some_and(|(f, _, _)| *f != Field::Section && !labelled_later(*f))
         })
         .collect();
     let owner_line = (naming.len() == 1).then(|| naming[0]);
@@ -705,6 +744,11 @@ fn continuation(
         }
         let text = line.text.trim();
         let waiting = out.is_empty() && !has_inline_value && !annotated;
+        // Cells of a check table (`Ⅰ` / `○`) written where a heading's text was awaited: the
+        // text of a box beside it, not this heading's, so the heading gets none.
+        if waiting && is_marks_only(text) {
+            break;
+        }
         if saw_blank && !waiting && !(list && is_item(text)) {
             break;
         }

@@ -320,25 +320,33 @@ fn parenthesised_alias(block: &Block, title: usize) -> Option<String> {
         })
 }
 
-/// A line of the sheet's head (above every label, among its first five lines) holding only
-/// a bureau and its division ("製造産業局 振興課", "成育局　総務課"): the sheet's bureau.
+/// A line holding only a bureau and its division ("製造産業局 振興課", "成育局　総務課") in the
+/// sheet's head (above every field label, an amount line included, among its first five
+/// lines) or right under an amount line (the slide's top-right box, which default-mode
+/// pdftotext may write after a column of the sheet): the sheet's bureau.
 fn bureau_line(block: &Block, hits: &[super::labels::Hit]) -> Option<String> {
     static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
     let re = regex(r"^(\S{1,12}(?:局|庁|官房))[\s　]+(\S{1,12}(?:課|室))$", &RE);
-    let first_label = hits
+    let read = |l: &Line| {
+        // A labelled line (`担当部局　医政局計画課`) is its label's, not a bare bureau line.
+        if super::labels::split_label(&l.text).is_some() {
+            return None;
+        }
+        let c = re.captures(l.text.trim())?;
+        Some(format!("{} {}", &c[1], &c[2]))
+    };
+    let head_end = super::labels::head_end(block, hits);
+    let in_head = block
         .iter()
-        .map(|h| h.label_index)
-        .min()
-        .unwrap_or(block.len());
-    block
-        .iter()
-        .take(first_label)
+        .take(head_end)
         .filter(|l| !l.is_blank())
         .take(5)
-        .find_map(|l| {
-            let c = re.captures(l.text.trim())?;
-            Some(format!("{} {}", &c[1], &c[2]))
-        })
+        .find_map(read);
+    in_head.or_else(|| {
+        hits.iter()
+            .filter(|h| h.is_amount_line())
+            .find_map(|h| block.get(h.label_index + 1).and_then(read))
+    })
 }
 
 /// Whether a label names a budget figure (not a grant decision or a track record).

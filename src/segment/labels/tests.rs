@@ -126,3 +126,31 @@ fn stacked_headings_give_text_only_when_unambiguous() {
         ]
     );
 }
+
+#[test]
+fn a_stacked_heading_given_by_its_own_labels_owns_no_text() {
+    // 実施主体等's box holds 【実施主体】 lines of its own, so the free text after the stack
+    // is the overview's.
+    let h = hits(
+        "事業の概要\n\n実施主体等\n\n・調査を支援します。\n・研修を支援します。\n\n【実施主体】市町村\n",
+    );
+    assert_eq!(
+        h,
+        vec![
+            (
+                Field::Overview,
+                "・調査を支援します。\n・研修を支援します。".to_string()
+            ),
+            (Field::Bodies, String::new()),
+            (Field::Bodies, "市町村".to_string()),
+        ]
+    );
+}
+
+#[test]
+fn check_table_cells_are_no_value() {
+    let h = hits("成果イメージ\n\nⅠ\n○\n\n本文です。\n");
+    assert_eq!(h, vec![(Field::Effects, String::new())]);
+    assert!(is_marks_only("Ⅱ ○"));
+    assert!(!is_marks_only("○ 実施主体：市町村"));
+}

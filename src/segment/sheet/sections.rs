@@ -95,6 +95,13 @@ pub(super) fn sections(block: &Block, title: usize, labels: &[usize]) -> Section
         .collect();
     let is_heading_or_title = |i: usize| i == title || headings.iter().any(|(h, _)| *h == i);
     let is_boundary = |i: usize| is_heading_or_title(i) || labels.contains(&i);
+    // A vocabulary label alone on its line (`【事業概要】`): a heading these rules do not read,
+    // which stacks like theirs.
+    let bare_label = |i: usize| {
+        labels.contains(&i)
+            && crate::segment::labels::split_label(&block[i].text)
+                .is_some_and(|(_, _, rest)| rest.trim().is_empty())
+    };
     // Headings stacked above one another (no text between) share the bodies below them in
     // an order the text does not show: such headings, and the one after them, get nothing.
     let stacked = |index: usize| {
@@ -105,12 +112,18 @@ pub(super) fn sections(block: &Block, title: usize, labels: &[usize]) -> Section
             .filter(|(_, l)| !l.is_blank())
             // "（対象、補助率等）等": the heading's own second line.
             .find(|(_, l)| !l.text.trim().starts_with(['（', '(']))
-            .is_some_and(|(i, _)| is_heading_or_title(i) && i != title)
+            .is_some_and(|(i, _)| (is_heading_or_title(i) && i != title) || bare_label(i))
+    };
+    let under_bare_label = |index: usize| {
+        (0..index)
+            .rev()
+            .find(|&i| !block[i].is_blank())
+            .is_some_and(bare_label)
     };
     let mut previous_stacked = false;
     for (pos, &(index, kind)) in headings.iter().enumerate() {
         let stacked_here = stacked(index);
-        let ambiguous = stacked_here || previous_stacked;
+        let ambiguous = stacked_here || previous_stacked || under_bare_label(index);
         previous_stacked = stacked_here;
         let next = headings
             .get(pos + 1)
@@ -212,8 +225,13 @@ pub(super) fn body_after(
         }
     }
     if body.is_empty() && follows {
-        // A short body ("食品アクセス確保に取り組む地域の増加") under its own heading.
-        body = skipped.into_iter().take(1).collect();
+        // A short body ("食品アクセス確保に取り組む地域の増加") under its own heading; a check
+        // table's cells (`Ⅰ` / `○`) are no body.
+        body = skipped
+            .into_iter()
+            .take(1)
+            .filter(|t| !crate::segment::labels::is_marks_only(t))
+            .collect();
     }
     (!body.is_empty()).then(|| body.join("\n"))
 }

@@ -153,3 +153,53 @@ fn split_org_units() {
         (None, Some("成育局 成育環境課".into()))
     );
 }
+
+#[test]
+fn amount_line_above_the_title_is_part_of_the_head() {
+    // Default-mode pdftotext writes the slide's top-right box (amount, bureau) before the
+    // title: the title and the bureau are still the head's.
+    let r = one(
+        "令和６年度補正予算額 3,140百万円\n港湾局 計画課\n\n離島航路維持支援事業\n【事業の背景・目的】\n\n・離島の航路が減便しています。\n\n補助率：1/2\n\n【期待される効果】\n\n・航路が維持されます。\n",
+    );
+    assert_eq!(r.name.as_deref(), Some("離島航路維持支援事業"));
+    assert_eq!(r.bureau.as_deref(), Some("港湾局 計画課"));
+}
+
+#[test]
+fn bureau_right_under_an_amount_line_further_down() {
+    // The top-right box written after the left column: its bureau line follows the amount.
+    let r = one(
+        "森林経営集約化推進事業\n事業目的・概要\n事業目的\n\n森林の所有者が分からない土地が増えています。\n\n令和６年度補正予算額 12.5億円\n林政局 経営課\n\n事業スキーム（対象者、対象行為、補助率等）\n国 →補助（1/2）→ 民間団体\n",
+    );
+    assert_eq!(r.bureau.as_deref(), Some("林政局 経営課"));
+    // A bureau-like line elsewhere (not under an amount, not in the head) is not read.
+    let r = one(
+        "森林経営集約化推進事業\n事業目的・概要\n事業目的\n\n森林の所有者が分からない土地が増えています。\n\n令和６年度補正予算額 12.5億円\n\n事業スキーム（対象者、対象行為、補助率等）\n林政局 経営課\n",
+    );
+    assert_eq!(r.bureau, None);
+    // A labelled line under the amount is its label's.
+    let r = one(
+        "事業名：森林経営集約化推進事業\n令和６年度補正予算額 12.5億円\n担当部局　林政局経営課\n事業概要：森林の集約化を支援します。\n",
+    );
+    assert_eq!(r.bureau, None);
+}
+
+#[test]
+fn a_heading_under_a_bare_label_is_stacked() {
+    // 【事業概要】 and 【期待される効果】 side by side come out one under the other; the text
+    // after them is both boxes', in an order the text does not show.
+    let r = one(
+        "離島航路維持支援事業\n令和６年度補正予算額 3,140百万円\n\n【事業概要】\n\n【期待される効果】\n\n・航路を運航する事業者に対し、燃料費を補助します。\n\n国 →補助（1/2）→ 事業者\n\n本事業により、島の暮らしが守られます。\n",
+    );
+    assert_eq!(r.effects, None);
+    assert_eq!(r.overview, None);
+}
+
+#[test]
+fn check_table_cells_are_no_effects() {
+    // ⑤'s text awaited, the ② box's check table (Ⅰ Ⅱ Ⅲ, ○) comes next: not its text.
+    let r = one(
+        "施策名：離島航路維持支援事業\n令和６年度補正予算 31億円\n\n⑤ 成果イメージ（経済効果を含む）\n\nⅠ\n○\n\nⅡ\n\nⅢ\n○\n\n国 →補助（1/2）→ 事業者\n○ 実施主体：事業者\n",
+    );
+    assert_eq!(r.effects, None);
+}
