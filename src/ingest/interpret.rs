@@ -66,6 +66,8 @@ pub(super) fn interpret(
     let mut fonts = FontCache::default();
     let mut raw_pages = Vec::new();
     let mut image_only = Vec::new();
+    // (page, glyphs left out): one summary warning at the end, not one line per page.
+    let mut off_page: Vec<(u32, usize)> = Vec::new();
     for (&number, &id) in page_ids.range(first..=last.min(n_pages)) {
         if pdf.meter.exhausted() {
             break;
@@ -115,14 +117,20 @@ pub(super) fn interpret(
         if let Some(visible) = visible_box(&pdf, id) {
             let dropped = drop_off_page(&mut glyphs, visible);
             if dropped > 0 {
-                warnings.push(format!(
-                    "page {number}: {dropped} glyph(s) drawn outside the page's MediaBox left out"
-                ));
+                off_page.push((number, dropped));
             }
         }
         raw_pages.push((number, glyphs, interp.rules));
     }
     warnings.extend(pdf.meter.warning());
+    if !off_page.is_empty() {
+        let total: usize = off_page.iter().map(|&(_, n)| n).sum();
+        let pages: Vec<String> = off_page.iter().map(|(p, _)| p.to_string()).collect();
+        warnings.push(format!(
+            "{total} glyph(s) drawn outside their page's MediaBox left out (page(s) {})",
+            pages.join(", ")
+        ));
+    }
     Ok(Interpreted {
         fonts,
         raw_pages,
