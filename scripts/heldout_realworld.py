@@ -11,8 +11,16 @@ they stay in OUT, never in this repository):
 * `tensuhyo`: MHLW fee-schedule notices and forms (Word/Ichitaro/Excel exports) from
   saka1029/Tensuhyo's data/in, distinct files, a seeded sample of SAMPLE (default 300);
 * `yakusyo`: MHLW pharmacy lists by prefecture (Excel exports) from mima3/yakusyopdf, every
-  distinct file.
-The last two have no truth: the comparison is suspicious-character share against pdftotext,
+  distinct file;
+* `nankoku`: Nankoku City (Kochi) council bills, budgets and reports (Ichitaro, Word, Excel,
+  InDesign/iText exports) from yamahiro1960/gikai_nankokushi_portal, every distinct PDF of its
+  history (its current tree holds none);
+* `camelot`: MHLW COVID-19 daily reports and Tokyo Metropolitan medical-capacity sheets (Excel,
+  PowerPoint, PyPDF2 page cuts, JUST PDF) from oktopus1959/camelot-mhlw, a seeded sample of
+  SAMPLE (default 300) of the distinct PDFs of its history;
+* `fuji`: the Fuji City budget book cut of plural-reality/fujishi_ippannkaikei_yosansho that its
+  snapshot holds (DocuWorks).
+The last five have no truth: the comparison is suspicious-character share against pdftotext,
 plus (every set) the files where glyphmend prints under 90 % of pdftotext's non-space
 characters. NO_PYMUPDF=1 leaves PyMuPDF out of the run (it is not compared here).
 
@@ -112,6 +120,21 @@ def distinct_pdfs(repo, prefix=""):
     return sorted(rows)
 
 
+def history_pdfs(repo):
+    """(path, blob) of every distinct PDF blob in any commit of the repository (first path in
+    `rev-list` order wins): some repositories delete their PDFs after parsing them."""
+    out = subprocess.run(["git", "-C", repo, "rev-list", "--all", "--objects",
+                          "--missing=allow-any"], capture_output=True,
+                         check=True).stdout.decode()
+    seen, rows = set(), []
+    for line in out.splitlines():
+        blob, _, path = line.partition(" ")
+        if path.lower().endswith(".pdf") and blob not in seen:
+            seen.add(blob)
+            rows.append((path, blob))
+    return sorted(rows)
+
+
 def write_sample(repo, rows, out, tag, sample=None):
     import hashlib
     os.makedirs(out, exist_ok=True)
@@ -138,7 +161,20 @@ def build_yakusyo(repo, out):
     return write_sample(repo, distinct_pdfs(repo), out, "yakusyo")
 
 
-BUILDERS = {"mhlw": None, "pdfjs": None, "tensuhyo": build_tensuhyo, "yakusyo": build_yakusyo}
+def build_nankoku(repo, out):
+    return write_sample(repo, history_pdfs(repo), out, "nankoku")
+
+
+def build_camelot(repo, out):
+    return write_sample(repo, history_pdfs(repo), out, "camelot", int(os.environ.get("SAMPLE", "300")))
+
+
+def build_fuji(repo, out):
+    return write_sample(repo, history_pdfs(repo), out, "fuji")
+
+
+BUILDERS = {"mhlw": None, "pdfjs": None, "tensuhyo": build_tensuhyo, "yakusyo": build_yakusyo,
+            "nankoku": build_nankoku, "camelot": build_camelot, "fuji": build_fuji}
 
 
 def run(binary, set_dir):

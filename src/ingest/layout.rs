@@ -15,6 +15,11 @@
 //! qualify and keep row order; a blank band over 2.5 em tall ends a column block. Applied
 //! recursively (three columns), depth-limited.
 //!
+//! Turned pages: where most glyphs advance along another axis than +x (a landscape table on
+//! a page turned by /Rotate), the page's glyphs and rules are turned a quarter turn at a time
+//! until that direction reads left to right, and everything below runs on the turned copy
+//! (`layout::turned`).
+//!
 //! Stacks: glyphs of a horizontal font drawn one below the other (vertical text set glyph by
 //! glyph, `layout::stacked`) are laid out as vertical glyphs.
 //!
@@ -32,6 +37,7 @@
 mod bidi;
 mod stacked;
 mod table;
+mod turned;
 
 pub use super::content::Rule;
 
@@ -132,6 +138,13 @@ pub fn lines_and_cells(
     glyphs: &[Placed],
     rules: &[Rule],
 ) -> (Vec<LineLayout>, Vec<Option<[f32; 4]>>) {
+    // A page whose text runs along another axis is laid out turned upright
+    // (`layout::turned`); indices are unchanged.
+    let turned = turned::upright(glyphs, rules);
+    let (glyphs, rules) = match &turned {
+        Some((g, r)) => (g.as_slice(), r.as_slice()),
+        None => (glyphs, rules),
+    };
     // Vertical text set glyph by glyph in a horizontal font reads as columns
     // (`layout::stacked`); indices are unchanged.
     let restacked = stacked::as_vertical(glyphs);

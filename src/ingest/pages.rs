@@ -110,6 +110,38 @@ pub(super) fn page_tree(
     pages
 }
 
+/// The page's MediaBox in user space, inherited from the page tree: what a page can show.
+/// `None` when the page has no readable MediaBox: nothing is then known to lie off the page.
+/// (The CropBox is not used: `pdftotext` keeps text outside it, and a producer's CropBox
+/// cutting off live text would lose it.)
+pub(super) fn visible_box(pdf: &pdf::Pdf, page: lopdf::ObjectId) -> Option<[f32; 4]> {
+    page_box(pdf, page, b"MediaBox")
+}
+
+/// A page rectangle (`key`), inherited from the page tree, normalised to x0 < x1, y0 < y1;
+/// `None` when absent, malformed or under a point wide or high.
+fn page_box(pdf: &pdf::Pdf, page: lopdf::ObjectId, key: &[u8]) -> Option<[f32; 4]> {
+    let mut id = page;
+    let mut found = None;
+    for _ in 0..64 {
+        let dict = pdf.doc.get_dictionary(id).ok()?;
+        if let Ok(v) = dict.get(key) {
+            found = pdf.resolve(v);
+            break;
+        }
+        id = dict.get(b"Parent").ok()?.as_reference().ok()?;
+    }
+    let v: Vec<f32> = found?
+        .as_array()
+        .ok()?
+        .iter()
+        .filter_map(|o| pdf.resolve(o).and_then(pdf::number))
+        .collect();
+    let [a, b, c, d] = <[f32; 4]>::try_from(v).ok()?;
+    let r = [a.min(c), b.min(d), a.max(c), b.max(d)];
+    (r[2] - r[0] >= 1.0 && r[3] - r[1] >= 1.0).then_some(r)
+}
+
 /// The page's MediaBox and /Rotate, inherited from the page tree when absent (what
 /// `pdftoppm` renders; see [`super::ocr::PageFrame`]). A missing or malformed MediaBox is
 /// taken as A4.

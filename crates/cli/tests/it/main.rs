@@ -21,6 +21,7 @@ mod pdf_extract;
 mod pdf_font_encodings;
 mod pdf_malformed;
 mod pdf_outlines;
+mod pdf_page_boxes;
 mod pdf_rtl;
 mod pdf_selflearn;
 mod pdf_vertical_stacks;

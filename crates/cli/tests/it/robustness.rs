@@ -47,9 +47,11 @@ impl Pdf {
     /// A page drawing `contents` (stream ids) with `resources`.
     fn page_with(&mut self, contents: Vec<ObjectId>, resources: Dictionary) -> ObjectId {
         let contents: Vec<Object> = contents.into_iter().map(Object::Reference).collect();
+        // As large as a page can be (14,400 units): fixtures draw long runs of text whose
+        // glyphs must all count, and glyphs beyond the MediaBox are left out.
         let id = self.doc.add_object(dictionary! {
             "Type" => "Page", "Parent" => self.pages,
-            "MediaBox" => vec![0.into(), 0.into(), 595.into(), 842.into()],
+            "MediaBox" => vec![0.into(), 0.into(), 14400.into(), 14400.into()],
             "Contents" => contents, "Resources" => resources,
         });
         self.kids.push(id.into());
