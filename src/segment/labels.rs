@@ -489,6 +489,38 @@ pub(super) fn is_marks_only(text: &str) -> bool {
         })
 }
 
+/// Arrows a flow chart joins its parties with.
+const ARROWS: &[char] = &['→', '⇒', '➡', '⇨', '⇢', '⟶'];
+
+/// Words of money flowing along a chart's arrows (委託, 補助 …).
+const FLOW_WORDS: &[&str] = &[
+    "委託", "補助", "交付", "定額", "助成", "出資", "貸付", "負担",
+];
+
+/// A flow chart of money written on one line (`国 →委託（1/2）→ ＮＰＯ法人`,
+/// `国 ⇒ 都道府県 ⇒ 市町村`): a chart box's text, never a headed section's text value, and it
+/// ends one. Narrow on purpose, since prose may hold an arrow (`省エネ化→コスト削減`): at
+/// least one arrow, no sentence end (。), every piece between arrows short (at most 16
+/// characters: a party or `補助（1/2）`), at least two pieces, and the chart names money or
+/// the state — a rate (1/2, 定額), a flow word ([`FLOW_WORDS`]) or a piece that is 国.
+/// The rates written on such a line are read by the rate rule (`sheet::fields`), not here.
+pub(super) fn is_flow_chart(text: &str) -> bool {
+    let folded = fold_width(text.trim());
+    if !folded.contains(ARROWS) || folded.contains('。') {
+        return false;
+    }
+    let pieces: Vec<&str> = folded
+        .split(ARROWS)
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .collect();
+    pieces.len() >= 2
+        && pieces.iter().all(|p| p.chars().count() <= 16)
+        && (!super::amounts::find_rates(&folded).is_empty()
+            || FLOW_WORDS.iter().any(|w| folded.contains(w))
+            || pieces.contains(&"国"))
+}
+
 /// A line wholly in parentheses ("（対象、補助率等）等"): a heading's annotation, not a value.
 fn is_annotation(text: &str) -> bool {
     let t = text.trim_end_matches('等');
@@ -747,6 +779,15 @@ fn continuation(
         // Cells of a check table (`Ⅰ` / `○`) written where a heading's text was awaited: the
         // text of a box beside it, not this heading's, so the heading gets none.
         if waiting && is_marks_only(text) {
+            break;
+        }
+        // A flow chart (`国 →委託（1/2）→ ＮＰＯ法人`) is a chart box's text: it ends a value
+        // and is never one; awaited text may still come after it.
+        if is_flow_chart(text) {
+            if waiting {
+                j += 1;
+                continue;
+            }
             break;
         }
         if saw_blank && !waiting && !(list && is_item(text)) {

@@ -154,3 +154,50 @@ fn check_table_cells_are_no_value() {
     assert!(is_marks_only("Ⅱ ○"));
     assert!(!is_marks_only("○ 実施主体：市町村"));
 }
+
+#[test]
+fn flow_charts_are_narrow() {
+    for chart in [
+        "国 →委託（1/2）→ ＮＰＯ法人",
+        "国 →補助（3/4）→ 一般社団法人 →補助（1/2）→ 都道府県",
+        "国 ⇒ 都道府県 ⇒ 市町村",
+        "都道府県 ➡ 事業者（補助）",
+    ] {
+        assert!(is_flow_chart(chart), "{chart}");
+    }
+    for prose in [
+        // An arrow in prose: no money word, no 国.
+        "省エネ化→コスト削減",
+        // A sentence.
+        "国から都道府県へ補助します。→ 地域の活性化",
+        // A long piece between arrows is prose, not a party.
+        "地域の中小企業に対する補助を通じて生産性を向上→所得の増加",
+        // No arrow.
+        "国 委託（1/2） ＮＰＯ法人",
+        // An arrow with one piece only.
+        "→ 補助",
+    ] {
+        assert!(!is_flow_chart(prose), "{prose}");
+    }
+}
+
+#[test]
+fn a_flow_chart_is_no_value_and_ends_one() {
+    // Awaited text: the chart is passed over, the effects after it are the value.
+    let h = hits("【期待される効果】\n国 →委託（1/2）→ ＮＰＯ法人\n○ 地域の取組が増加します。\n");
+    assert_eq!(
+        h,
+        vec![(Field::Effects, "○ 地域の取組が増加します。".to_string())]
+    );
+    // A chart alone under the label: no value.
+    let h = hits("【期待される効果】\n国 →補助（3/4）→ 一般社団法人 →補助（1/2）→ 都道府県\n");
+    assert_eq!(h, vec![(Field::Effects, String::new())]);
+    // After the value: the chart ends it.
+    let h = hits(
+        "【事業の背景・目的】\n○ 人材が不足しています。\n国 →交付（定額）→ 地域協議会\n○ 補足の文です。\n",
+    );
+    assert_eq!(
+        h,
+        vec![(Field::Purpose, "○ 人材が不足しています。".to_string())]
+    );
+}

@@ -58,26 +58,40 @@ pub(super) fn heading(line: &str) -> Option<Heading> {
         .map(|(_, kind)| *kind)
 }
 
-/// Paragraphs: runs of non-blank lines, as (first index, last index, joined text).
+/// Paragraphs: runs of non-blank lines, as (first index, last index, joined text). A flow
+/// chart line ([`is_flow_chart`](crate::segment::labels::is_flow_chart)) is a paragraph of its
+/// own, so that the readers below can end a body at it.
 pub(super) fn paragraphs(block: &Block, from: usize, to: usize) -> Vec<(usize, usize, String)> {
     let mut out = Vec::new();
     let mut start: Option<usize> = None;
-    for i in from..to.min(block.len()) {
-        let blank = block[i].is_blank();
-        if !blank && start.is_none() {
+    let end = to.min(block.len());
+    let push = |out: &mut Vec<(usize, usize, String)>, s: usize, last: usize| {
+        let text: String = block[s..=last].iter().map(|l| l.text.trim()).collect();
+        out.push((s, last, text));
+    };
+    for (i, line) in block.iter().enumerate().take(end).skip(from) {
+        if line.is_blank() {
+            if let Some(s) = start.take() {
+                push(&mut out, s, i - 1);
+            }
+        } else if is_flow_chart(&line.text) {
+            if let Some(s) = start.take() {
+                push(&mut out, s, i - 1);
+            }
+            push(&mut out, i, i);
+        } else if start.is_none() {
             start = Some(i);
         }
-        if let Some(s) = start {
-            let end_here = blank || i + 1 == to.min(block.len());
-            if end_here {
-                let last = if blank { i - 1 } else { i };
-                let text: String = block[s..=last].iter().map(|l| l.text.trim()).collect();
-                out.push((s, last, text));
-                start = None;
-            }
-        }
+    }
+    if let Some(s) = start {
+        push(&mut out, s, end - 1);
     }
     out
+}
+
+/// Whether a paragraph of [`paragraphs`] is a flow chart line.
+fn is_flow_chart(text: &str) -> bool {
+    crate::segment::labels::is_flow_chart(text)
 }
 
 pub(super) fn is_prose(text: &str) -> bool {
@@ -175,7 +189,11 @@ pub(super) fn interleaved_overview_items(block: &Block, bodies_heading: usize) -
         if heading(&text).is_some() {
             break;
         }
-        if starts_with_numbering(&folded) && text.chars().count() < 40 {
+        if is_flow_chart(&text) {
+            // A chart ends the item it follows and is none.
+            pending = None;
+            in_overview = false;
+        } else if starts_with_numbering(&folded) && text.chars().count() < 40 {
             pending = Some(text);
             in_overview = false;
         } else if folded.starts_with(['【', '※', '[']) {
@@ -216,6 +234,14 @@ pub(super) fn body_after(
         if (first..=last).any(is_heading) {
             break;
         }
+        // A flow chart (`国 →委託（1/2）→ ＮＰＯ法人`, a chart box's text) ends the body and
+        // is never part of it; one of 20 characters or more would pass for prose.
+        if is_flow_chart(&text) {
+            if body.is_empty() {
+                continue;
+            }
+            break;
+        }
         if is_prose(&text) {
             body.push(text);
         } else if body.is_empty() && skipped.len() < 2 {
@@ -249,6 +275,13 @@ pub(super) fn body_before(
         if (first..=last).any(is_heading) {
             break;
         }
+        // A flow chart ends the body (read backwards) and is never part of it.
+        if is_flow_chart(&text) {
+            if body.is_empty() {
+                continue;
+            }
+            break;
+        }
         if is_prose(&text) {
             body.insert(0, text);
         } else if body.is_empty() && skipped < 3 {
@@ -274,6 +307,11 @@ pub(super) fn template_summary(block: &Block, title: usize, found: &mut Sections
     for line in block.iter().take(title) {
         let t = line.text.trim();
         if t.is_empty() || heading(t).is_some() {
+            continue;
+        }
+        // A flow chart (the 資金の流れ box) ends the paragraph before it and is none.
+        if is_flow_chart(t) {
+            flush(&mut current, &mut purpose, &mut overview);
             continue;
         }
         let folded = fold_width(t);

@@ -203,3 +203,59 @@ fn check_table_cells_are_no_effects() {
     );
     assert_eq!(r.effects, None);
 }
+
+/// Rates of a record, for the flow-chart tests.
+fn rates_of(r: &ProgramRecord) -> Vec<&str> {
+    r.subsidy_rates.iter().map(|s| s.rate.as_str()).collect()
+}
+
+#[test]
+fn a_flow_chart_is_no_effects() {
+    // The 資金の流れ box's chart written between 期待される効果 and its text (default-mode
+    // pdftotext of two boxes side by side): 20 characters and more, it passed for prose.
+    let r = one(
+        "山村振興等支援事業（内閣府科学技術政策室）\n\n6年度補正予算額 42.8億円\n\n期待される効果\n\n国 →補助（3/4）→ 一般社団法人 →補助（1/2）→ 都道府県\n\n○ 本事業により、山村振興に取り組む地域が増加します。\n",
+    );
+    assert_eq!(
+        r.effects.as_deref(),
+        Some("○ 本事業により、山村振興に取り組む地域が増加します。")
+    );
+    // Its rates are still read.
+    assert_eq!(rates_of(&r), vec!["3/4", "1/2"]);
+    // A chart right under the text, with no blank line between: it ends the text.
+    let r = one(
+        "山村振興等支援事業（内閣府科学技術政策室）\n\n6年度補正予算額 42.8億円\n\n期待される効果\n\n○ 本事業により、山村振興に取り組む地域が増加します。\n国 →委託（1/2）→ ＮＰＯ法人 →交付（定額）→ 大学等\n",
+    );
+    assert_eq!(
+        r.effects.as_deref(),
+        Some("○ 本事業により、山村振興に取り組む地域が増加します。")
+    );
+    assert_eq!(rates_of(&r), vec!["1/2", "定額"]);
+}
+
+#[test]
+fn a_flow_chart_before_effects_is_not_their_text() {
+    // Text printed before its heading: a chart there is no effects text.
+    let r = one(
+        "山村振興等支援事業（内閣府科学技術政策室）\n\n6年度補正予算額 42.8億円\n\n国 →補助（3/4）→ 一般社団法人 →補助（1/2）→ 都道府県\n\n期待される効果\n",
+    );
+    assert_eq!(r.effects, None);
+    assert_eq!(rates_of(&r), vec!["3/4", "1/2"]);
+}
+
+#[test]
+fn a_flow_chart_ends_the_template_purpose() {
+    // 内閣府 template, content before the title: the chart is neither purpose nor overview.
+    let r = one(
+        "○ 孤独・孤立対策推進法が施行されました。\n国 →交付（定額）→ 地域協議会\n１ 地方公共団体の取組を支援します。\n\n地域の交付金（内閣府孤独・孤立対策推進室）\n\n ７年度概算決定額 １．４億円（６年度予算額１．３億円）\n\n事業概要・目的 事業イメージ・具体例\n",
+    );
+    assert_eq!(
+        r.purpose.as_deref(),
+        Some("○ 孤独・孤立対策推進法が施行されました。")
+    );
+    assert_eq!(
+        r.overview.as_deref(),
+        Some("１ 地方公共団体の取組を支援します。")
+    );
+    assert_eq!(rates_of(&r), vec!["定額"]);
+}

@@ -12,8 +12,10 @@
 //! input kind and per format.
 //!
 //! Two sets from fixed seeds: `tuning` (seeds 1–36, four documents per format), fixed on;
-//! `held_out` (seeds 9301–9354, six per format), `#[ignore]`d so that it is only run on
-//! purpose (`cargo test --test it records_ministry::held_out -- --ignored --nocapture`).
+//! `held_out` (seeds 9301–9354, six per format) and `held_out_2` (seeds 9401–9454, added when
+//! the first had been run four times), `#[ignore]`d so that they are only run on purpose
+//! (`cargo test --test it records_ministry::held_out_ministry -- --ignored --nocapture`,
+//! `… records_ministry::held_out_2 -- --ignored --nocapture`).
 //! Chromium or pdftotext missing makes the tests fail loudly (CI installs chromium,
 //! poppler-utils and fonts-ipaexfont).
 
@@ -179,12 +181,24 @@ fn tuning_ministry_formats() {
 }
 
 /// The held-out part: run on purpose only (docs/records.md says which runs were made). Held
-/// to the bar on every input; after the fixes it still fails on default-mode
-/// pdftotext text, which docs/records.md reports.
+/// to the bar on every input; it failed on default-mode pdftotext text until the
+/// flow-chart rule (fifth run), and it has been run too often to be unseen: `held_out_2` is.
 #[test]
 #[ignore = "held-out set: run on purpose with --ignored (needs chromium and pdftotext)"]
 fn held_out_ministry_formats() {
     let reports = score("held_out", 9301..=9354);
+    assert_at_least(&reports[&Input::Pdf], "PDF", 0.98, 0.90);
+    assert_at_least(&reports[&Input::Text], "pdftotext", 0.98, 0.90);
+    assert_at_least(&reports[&Input::Raw], "pdftotext -raw", 0.98, 0.90);
+}
+
+/// A second held-out set (seeds 9401–9454, six per format), made for the flow-chart rule
+/// (rec18) because `held_out` had been run four times: run on purpose only, once per change
+/// it measures (docs/records.md says which runs were made). Held to the bar.
+#[test]
+#[ignore = "second held-out set: run on purpose with --ignored (needs chromium and pdftotext)"]
+fn held_out_2_ministry_formats() {
+    let reports = score("held_out_2", 9401..=9454);
     assert_at_least(&reports[&Input::Pdf], "PDF", 0.98, 0.90);
     assert_at_least(&reports[&Input::Text], "pdftotext", 0.98, 0.90);
     assert_at_least(&reports[&Input::Raw], "pdftotext -raw", 0.98, 0.90);
