@@ -121,17 +121,7 @@ pub(super) fn visible_box(pdf: &pdf::Pdf, page: lopdf::ObjectId) -> Option<[f32;
 /// A page rectangle (`key`), inherited from the page tree, normalised to x0 < x1, y0 < y1;
 /// `None` when absent, malformed or under a point wide or high.
 fn page_box(pdf: &pdf::Pdf, page: lopdf::ObjectId, key: &[u8]) -> Option<[f32; 4]> {
-    let mut id = page;
-    let mut found = None;
-    for _ in 0..64 {
-        let dict = pdf.doc.get_dictionary(id).ok()?;
-        if let Ok(v) = dict.get(key) {
-            found = pdf.resolve(v);
-            break;
-        }
-        id = dict.get(b"Parent").ok()?.as_reference().ok()?;
-    }
-    let v: Vec<f32> = found?
+    let v: Vec<f32> = inherited(pdf, page, key)?
         .as_array()
         .ok()?
         .iter()
@@ -142,21 +132,30 @@ fn page_box(pdf: &pdf::Pdf, page: lopdf::ObjectId, key: &[u8]) -> Option<[f32; 4
     (r[2] - r[0] >= 1.0 && r[3] - r[1] >= 1.0).then_some(r)
 }
 
+/// A page attribute (`key`), from the page or the nearest ancestor in the page tree that has
+/// it (inheritable attributes, PDF 32000 7.7.3.4), resolved; `None` when absent or the tree
+/// is broken (depth bounded: a /Parent loop ends).
+fn inherited<'a>(
+    pdf: &'a pdf::Pdf,
+    page: lopdf::ObjectId,
+    key: &[u8],
+) -> Option<&'a lopdf::Object> {
+    let mut id = page;
+    for _ in 0..64 {
+        let dict = pdf.doc.get_dictionary(id).ok()?;
+        if let Ok(v) = dict.get(key) {
+            return pdf.resolve(v);
+        }
+        id = dict.get(b"Parent").ok()?.as_reference().ok()?;
+    }
+    None
+}
+
 /// The page's MediaBox and /Rotate, inherited from the page tree when absent (what
 /// `pdftoppm` renders; see [`super::ocr::PageFrame`]). A missing or malformed MediaBox is
 /// taken as A4.
 pub(super) fn page_frame(pdf: &pdf::Pdf, page: lopdf::ObjectId) -> super::ocr::PageFrame {
-    let inherited = |key: &[u8]| -> Option<&lopdf::Object> {
-        let mut id = page;
-        for _ in 0..64 {
-            let dict = pdf.doc.get_dictionary(id).ok()?;
-            if let Ok(v) = dict.get(key) {
-                return pdf.resolve(v);
-            }
-            id = dict.get(b"Parent").ok()?.as_reference().ok()?;
-        }
-        None
-    };
+    let inherited = |key: &[u8]| inherited(pdf, page, key);
     let media_box = inherited(b"MediaBox")
         .and_then(|o| o.as_array().ok())
         .and_then(|a| {

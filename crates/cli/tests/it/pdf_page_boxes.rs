@@ -25,6 +25,15 @@ fn with_page_entries(pdf: &[u8], entries: Vec<(&str, Object)>) -> Vec<u8> {
     out
 }
 
+/// The extracted text's lines, trimmed, blank ones left out.
+fn nonblank_lines(pdf: &[u8]) -> Vec<String> {
+    text(pdf)
+        .lines()
+        .map(|l| l.trim().to_string())
+        .filter(|l| !l.is_empty())
+        .collect()
+}
+
 fn rect(a: [i64; 4]) -> Object {
     Object::Array(a.iter().map(|&v| v.into()).collect())
 }
@@ -49,12 +58,7 @@ fn a_page_turned_by_rotate_reads_along_its_turned_lines() {
         &one_page(helvetica, content.as_bytes()),
         vec![("Rotate", 90.into())],
     );
-    let got: Vec<String> = text(&pdf)
-        .lines()
-        .map(|l| l.trim().to_string())
-        .filter(|l| !l.is_empty())
-        .collect();
-    assert_eq!(got, lines.to_vec());
+    assert_eq!(nonblank_lines(&pdf), lines.to_vec());
 }
 
 #[test]
@@ -72,12 +76,7 @@ fn a_page_turned_the_other_way_reads_too() {
         &one_page(helvetica, content.as_bytes()),
         vec![("Rotate", 270.into())],
     );
-    let got: Vec<String> = text(&pdf)
-        .lines()
-        .map(|l| l.trim().to_string())
-        .filter(|l| !l.is_empty())
-        .collect();
-    assert_eq!(got, lines.to_vec());
+    assert_eq!(nonblank_lines(&pdf), lines.to_vec());
 }
 
 #[test]
