@@ -581,14 +581,14 @@ pub fn find(block: &Block) -> Vec<Hit> {
             i += 1;
             continue;
         };
-        if let Some((stack, owner, next)) = heading_stack(block, &label_lines, i) {
+        if let Some((stack, owners, next)) = heading_stack(block, &label_lines, i) {
             for j in stack {
                 let Some((field, label, _)) = label_lines[j].clone() else {
                     continue;
                 };
-                let (value, first, last) = match &owner {
-                    Some((o, value, first, last)) if *o == j => (value.clone(), *first, *last),
-                    _ => (String::new(), j, j),
+                let (value, first, last) = match owners.iter().find(|o| o.0 == j) {
+                    Some((_, value, first, last)) => (value.clone(), *first, *last),
+                    None => (String::new(), j, j),
                 };
                 hits.push(Hit {
                     field,
@@ -651,7 +651,101 @@ pub fn find(block: &Block) -> Vec<Hit> {
         }
         i = next_i;
     }
+    text_past_other_fields(block, &mut hits);
     hits
+}
+
+/// Whether a field holds running text (the fields a heading over a box names).
+fn is_text_field(field: Field) -> bool {
+    matches!(field, Field::Purpose | Field::Overview | Field::Effects)
+}
+
+/// A text heading whose box's text extraction wrote after other boxes' contents:
+/// `◆期待される効果`, then `◆事業主体` / `民間事業者` / `◆補助率` / `1/2` (the box beside it),
+/// then the effects. A text-field heading alone on its line that got no value takes the first
+/// paragraph after it that no label claims, when all that stands between is other fields'
+/// filled values (not text fields, not headings), a check table's cells or a flow chart —
+/// and at least one other field (text after a check table alone may be any box's; text right
+/// under the heading is its continuation's). The
+/// paragraph must start after a blank line (a box's start), be running text (a sentence end
+/// or 20 characters) and not a note (※). Anything else in between (another heading, an
+/// unclaimed line) leaves the heading empty.
+fn text_past_other_fields(block: &Block, hits: &mut [Hit]) {
+    // The hit whose label or value holds each line.
+    let mut cover: Vec<Option<usize>> = vec![None; block.len()];
+    for (k, h) in hits.iter().enumerate() {
+        let from = h.label_index.min(h.first);
+        let to = h.last.max(h.label_index).min(block.len().saturating_sub(1));
+        for c in cover.iter_mut().take(to + 1).skip(from) {
+            c.get_or_insert(k);
+        }
+    }
+    for a in 0..hits.len() {
+        let h = &hits[a];
+        if !is_text_field(h.field)
+            || !h.value.is_empty()
+            || h.first != h.label_index
+            || h.last != h.label_index
+        {
+            continue;
+        }
+        let mut j = h.label_index + 1;
+        let mut passed = false;
+        let mut found: Option<(usize, usize)> = None;
+        while j < block.len() {
+            let line = &block[j];
+            if line.is_blank() {
+                j += 1;
+                continue;
+            }
+            if let Some(b) = cover[j] {
+                let other = &hits[b];
+                if b == a
+                    || is_text_field(other.field)
+                    || other.field == Field::Section
+                    || other.value.is_empty()
+                {
+                    break;
+                }
+                passed = true;
+                j = other.last.max(other.label_index).max(j) + 1;
+                continue;
+            }
+            let text = line.text.trim();
+            if is_marks_only(text) || is_flow_chart(text) {
+                j += 1;
+                continue;
+            }
+            if passed && block[j - 1].is_blank() && !text.starts_with(['※', '＊', '*']) {
+                let mut k = j;
+                while k + 1 < block.len()
+                    && !block[k + 1].is_blank()
+                    && cover[k + 1].is_none()
+                    && !is_flow_chart(&block[k + 1].text)
+                {
+                    k += 1;
+                }
+                found = Some((j, k));
+            }
+            break;
+        }
+        let Some((first, last)) = found else {
+            continue;
+        };
+        let parts: Vec<(String, usize)> = block[first..=last]
+            .iter()
+            .map(|l| (l.text.trim().to_string(), l.text.trim().chars().count()))
+            .collect();
+        let joined: String = parts.iter().map(|(t, _)| t.as_str()).collect();
+        if !joined.contains('。') && joined.chars().count() < 20 {
+            continue;
+        }
+        let value = unwrap(&parts).join("\n");
+        let h = &mut hits[a];
+        h.value = value;
+        h.first = first;
+        h.last = last;
+    }
 }
 
 /// The stacked-headings owner: (line, value, first and last value line).
@@ -660,14 +754,15 @@ type Owner = (usize, String, usize, usize);
 /// Headings with no value stacked one under the other (`事業目的・概要` / `事業目的`, then the
 /// text): a row of column headings that extraction wrote one per line, the columns' text
 /// after them. The text below the stack belongs to its heading when only one of them names a
-/// field (the others being section headings); with several, none gets it (rather than a
-/// neighbour's text). Returns the stack's lines, the owner with its value, and the line
+/// field (the others being section headings); with several, a heading gets a text only when
+/// the grid of boxes leaves one reading ([`grid_owners`]), else none gets it (rather than a
+/// neighbour's text). Returns the stack's lines, the owners with their values, and the line
 /// after.
 fn heading_stack(
     block: &Block,
     labels: &[Option<(Field, String, String)>],
     index: usize,
-) -> Option<(Vec<usize>, Option<Owner>, usize)> {
+) -> Option<(Vec<usize>, Vec<Owner>, usize)> {
     // A one-value field (事業名, 会計区分 …) alone on its line is a label over its value, not
     // a column heading: it neither starts nor joins a stack.
     let empty_heading = |j: usize| {
@@ -686,7 +781,15 @@ fn heading_stack(
             j += 1;
             continue;
         }
-        if !empty_heading(j) {
+        // `◆事業主体` / `民間事業者` under a text heading: a field's label over its value,
+        // not a column heading (a text heading's value may still start right under it).
+        let over_its_value = labels[j]
+            .as_ref()
+            .is_some_and(|(f, _, _)| !is_text_field(*f) && *f != Field::Section)
+            && block
+                .get(j + 1)
+                .is_some_and(|l| !l.is_blank() && labels[j + 1].is_none());
+        if !empty_heading(j) || over_its_value {
             break;
         }
         stack.push(j);
@@ -715,7 +818,15 @@ fn heading_stack(
                 .is_some_and(|(f, _, _)| *f != Field::Section && !labelled_later(*f))
         })
         .collect();
-    let owner_line = (naming.len() == 1).then(|| naming[0]);
+    if naming.len() >= 2 {
+        // Several field headings: their texts are theirs only when the grid the headings
+        // were set in fixes whose each one is (see `grid_owners`).
+        return Some(match grid_owners(block, labels, &stack, &naming, end) {
+            Some((owners, last)) => (stack, owners, last + 1),
+            None => (stack, Vec::new(), end + 1),
+        });
+    }
+    let owner_line = naming.first().copied();
     let (more, last) = continuation(block, labels, end, false);
     let next = if more.is_empty() { end + 1 } else { last + 1 };
     let owner = owner_line.filter(|_| !more.is_empty()).map(|o| {
@@ -724,7 +835,96 @@ fn heading_stack(
             .unwrap_or(end);
         (o, unwrap(&more).join("\n"), first, last)
     });
-    Some((stack, owner, next))
+    Some((stack, owner.into_iter().collect(), next))
+}
+
+/// A paragraph after a heading stack: (first line, last line, its lines with their widths).
+type Paragraph = (usize, usize, Vec<(String, usize)>);
+
+/// The paragraphs after line `end`: runs of non-blank lines (a flow chart line is one of
+/// its own), up to the next label line, unknown form cell or the block's end.
+fn paragraphs_after(
+    block: &Block,
+    labels: &[Option<(Field, String, String)>],
+    end: usize,
+) -> Vec<Paragraph> {
+    let mut out: Vec<Paragraph> = Vec::new();
+    let mut open = false;
+    for j in end + 1..block.len() {
+        let line = &block[j];
+        if line.is_blank() {
+            open = false;
+            continue;
+        }
+        if labels[j].is_some() || is_unknown_cell(&line.text) {
+            break;
+        }
+        let text = line.text.trim();
+        let chart = is_flow_chart(text);
+        match out.last_mut() {
+            Some((_, last, lines)) if open && !chart => {
+                *last = j;
+                lines.push((text.to_string(), text.chars().count()));
+            }
+            _ => out.push((j, j, vec![(text.to_string(), text.chars().count())])),
+        }
+        open = !chart;
+    }
+    out
+}
+
+/// Texts of a stack of several field headings, when the layout leaves one reading.
+///
+/// A stack is a grid of boxes' heading bars (a slide's 2×2 boxes: 事業概要・目的 |
+/// 事業イメージ・具体例 over 資金の流れ | 期待される効果) that default-mode extraction writes
+/// row by row, while it writes the boxes' texts after them either in the same order (one row
+/// of columns) or column by column. With as many paragraphs after the stack as headings, each
+/// full grid (columns dividing the headings' count) gives one pairing; a pairing holds when
+/// every field heading gets running text — a flow chart or a check table's cells (`Ⅰ`, `○`)
+/// only go to a section heading (資金の流れ). A field heading gets a paragraph only when
+/// every pairing that holds gives it the same one (the first and the last box are the same
+/// in row and column order); with none holding, nothing is given. Returns the owners and the
+/// last line read.
+fn grid_owners(
+    block: &Block,
+    labels: &[Option<(Field, String, String)>],
+    stack: &[usize],
+    naming: &[usize],
+    end: usize,
+) -> Option<(Vec<Owner>, usize)> {
+    let paragraphs = paragraphs_after(block, labels, end);
+    let n = stack.len();
+    if paragraphs.len() != n {
+        return None;
+    }
+    let no_text = |p: &Paragraph| {
+        p.2.len() == 1 && (is_flow_chart(&p.2[0].0) || is_marks_only(&p.2[0].0))
+            || p.2.iter().all(|(t, _)| is_marks_only(t))
+    };
+    // pairing[k]: the stack position whose text the k-th paragraph is.
+    let mut pairings: Vec<Vec<usize>> = Vec::new();
+    for columns in (1..=n).filter(|c| n % c == 0) {
+        let rows = n / columns;
+        let pairing: Vec<usize> = (0..n).map(|k| (k % rows) * columns + k / rows).collect();
+        let holds = pairing
+            .iter()
+            .enumerate()
+            .all(|(k, &h)| !naming.contains(&stack[h]) || !no_text(&paragraphs[k]));
+        if holds && !pairings.contains(&pairing) {
+            pairings.push(pairing);
+        }
+    }
+    let first = pairings.first()?;
+    let mut owners = Vec::new();
+    for (k, &h) in first.iter().enumerate() {
+        let line = stack[h];
+        if naming.contains(&line) && pairings.iter().all(|p| p[k] == h) {
+            let (p_first, p_last, lines) = &paragraphs[k];
+            owners.push((line, unwrap(lines).join("\n"), *p_first, *p_last));
+        }
+    }
+    let last = paragraphs.last().map_or(end, |p| p.1);
+    Some((owners, last))
 }
 
 /// Width from which a line that does not end a sentence is taken to be wrapped.
@@ -790,7 +990,15 @@ fn continuation(
             }
             break;
         }
-        if saw_blank && !waiting && !(list && is_item(text)) {
+        // "・…への支援" / blank / "…に対し、…を補助します。": an item's heading (no sentence
+        // end) over its text, which extraction set a blank line apart from it.
+        let item_text = list
+            && out
+                .last()
+                .is_some_and(|(t, _)| is_item(t) && !t.contains('。'))
+            && !is_item(text)
+            && text.contains('。');
+        if saw_blank && !waiting && !(list && is_item(text)) && !item_text {
             break;
         }
         if out.is_empty() && !has_inline_value && !annotated && is_annotation(text) {

@@ -201,3 +201,114 @@ fn a_flow_chart_is_no_value_and_ends_one() {
         vec![(Field::Purpose, "○ 人材が不足しています。".to_string())]
     );
 }
+
+#[test]
+fn a_grid_of_boxes_gives_its_headings_their_texts() {
+    // 内閣府's 2×2 boxes: heading bars written row by row, texts column by column. The flow
+    // chart can only be 資金の流れ's, so the texts are read in column order.
+    let h = hits(
+        "事業概要・目的\n\n事業イメージ・具体例\n\n資金の流れ\n\n期待される効果\n\n\
+         ○ 人材が不足しています。\n○ このため、研修を支援します。\n\n\
+         国 →補助（定額）→ 都道府県\n\n\
+         （１）研修への支援\n研修に取り組む市町村に対し、経費を補助します。\n\n\
+         ○ 本事業により、地域の取組が増加します。\n",
+    );
+    assert_eq!(
+        h,
+        vec![
+            (
+                Field::Purpose,
+                "○ 人材が不足しています。\n○ このため、研修を支援します。".to_string()
+            ),
+            (
+                Field::Overview,
+                "（１）研修への支援\n研修に取り組む市町村に対し、経費を補助します。".to_string()
+            ),
+            (Field::Section, String::new()),
+            (
+                Field::Effects,
+                "○ 本事業により、地域の取組が増加します。".to_string()
+            ),
+        ]
+    );
+    // Four field headings and four texts: row and column order both hold, and agree only
+    // on the first and the last box.
+    let h = hits(
+        "【事業の目的】\n\n【事業の概要】\n\n【対象者】\n\n【期待される効果】\n\n\
+         地域を支えます。\n\n研修を支援します。\n\n市町村の職員です。\n\n取組が増えます。\n",
+    );
+    assert_eq!(
+        h,
+        vec![
+            (Field::Purpose, "地域を支えます。".to_string()),
+            (Field::Overview, String::new()),
+            (Field::Target, String::new()),
+            (Field::Effects, "取組が増えます。".to_string()),
+        ]
+    );
+    // Fewer texts than headings: no grid reading, no text.
+    let h = hits(
+        "事業概要・目的\n\n事業イメージ・具体例\n\n資金の流れ\n\n期待される効果\n\n地域を支えます。\n",
+    );
+    assert!(h.iter().all(|(_, v)| v.is_empty()), "{h:?}");
+}
+
+#[test]
+fn a_heading_takes_its_text_past_other_boxes_fields() {
+    // The effects box's text written after the box beside it (bodies and rates).
+    let h = hits(
+        "◆期待される効果\n\n◆事業主体\n民間事業者、大学等\n◆補助率\n1/2\n\n\
+         本事業により、地域の取組が増加します。\n",
+    );
+    assert_eq!(
+        h,
+        vec![
+            (
+                Field::Effects,
+                "本事業により、地域の取組が増加します。".to_string()
+            ),
+            (Field::Bodies, "民間事業者、大学等".to_string()),
+            (Field::SubsidyRate, "1/2".to_string()),
+        ]
+    );
+    // Past a check table's cells, a flow chart and one-line fields.
+    let h = hits(
+        "⑤ 成果イメージ（経済効果を含む）\n\nⅠ\n○\n\nⅡ\n\n国 →補助（1/2）→ 市町村\n\
+         ○ 実施主体：市町村\n○ 補助率：1/2\n\n・本事業により、取組が増加します。\n",
+    );
+    assert_eq!(h[0].1, "・本事業により、取組が増加します。");
+    // Another heading in between: no text.
+    let h = hits(
+        "◆期待される効果\n\n◆事業概要\n\n◆補助率\n1/2\n\n本事業により、地域の取組が増加します。\n",
+    );
+    assert_eq!(h[0], (Field::Effects, String::new()));
+    // Nothing passed: text right under the heading is its continuation's business.
+    let h = hits("◆期待される効果\n\n※ 注記です。\n");
+    assert_eq!(h, vec![(Field::Effects, "※ 注記です。".to_string())]);
+    // A note after the fields is not the heading's.
+    let h = hits("◆期待される効果\n\n◆補助率\n1/2\n\n※ 補助率は上限です。\n");
+    assert_eq!(h[0], (Field::Effects, String::new()));
+}
+
+#[test]
+fn an_item_heading_keeps_its_text_past_a_blank_line() {
+    let h = hits(
+        "【事業概要】\n・研修への支援\n\n研修に取り組む市町村に対し、経費を補助します。\n\
+         ・調査への支援\n調査に取り組む大学に対し、経費を補助します。\n",
+    );
+    assert_eq!(
+        h,
+        vec![(
+            Field::Overview,
+            "・研修への支援\n研修に取り組む市町村に対し、経費を補助します。\n\
+             ・調査への支援\n調査に取り組む大学に対し、経費を補助します。"
+                .to_string()
+        )]
+    );
+    // Past a blank line, a sentence after a whole sentence is not the item's.
+    let h = hits("【事業概要】\n・研修を支援します。\n\n別の欄の文です。\n");
+    assert_eq!(
+        h,
+        vec![(Field::Overview, "・研修を支援します。".to_string())]
+    );
+}
