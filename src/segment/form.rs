@@ -234,12 +234,20 @@ fn fill_field(
         }
         Field::Budget => fill_budget(record, block, h, &lines, default_era, from_label),
         Field::SubsidyRate => {
-            if !had.rates && !lines.is_empty() {
+            if !lines.is_empty() {
                 let joined = format!("補助率:{}", fold_width(&lines.join("、")));
-                for rate in sheet::labelled_rates(&joined, None) {
-                    sheet::push_rate(&mut record.subsidy_rates, rate);
-                }
-                if !record.subsidy_rates.is_empty() {
+                let read = sheet::labelled_rates(&joined, None);
+                if !had.rates {
+                    for rate in read {
+                        sheet::push_rate(&mut record.subsidy_rates, rate);
+                    }
+                    if !record.subsidy_rates.is_empty() {
+                        from_label.push(("subsidy_rates", range.0, range.1));
+                    }
+                } else if names_whose(&read, &record.subsidy_rates) {
+                    // `●補助率` over `国 1/2、都道府県 1/2`: the layout rules read the value
+                    // line as bare rates; the label's reading names whose each one is.
+                    record.subsidy_rates = read;
                     from_label.push(("subsidy_rates", range.0, range.1));
                 }
             }
@@ -354,6 +362,17 @@ fn fill_bodies(
         }
         from_label.push(("implementing_bodies", h.first, h.last));
     }
+}
+
+/// Whether a label's rates (`read`) are the rates already found (`found`, all without a
+/// subject) with the subject each applies to: every rate read names one, and every rate found
+/// is among them.
+fn names_whose(read: &[super::SubsidyRate], found: &[super::SubsidyRate]) -> bool {
+    !read.is_empty()
+        && read.iter().all(|r| r.applies_to.is_some())
+        && found
+            .iter()
+            .all(|f| f.applies_to.is_none() && read.iter().any(|r| r.rate == f.rate))
 }
 
 /// Overview, purpose or effects: the label's reading replaces a heading rule's that lacks

@@ -90,3 +90,24 @@ fn wrapped_goal_lines_are_one_target() {
         2
     );
 }
+
+#[test]
+fn rates_under_their_label_keep_their_subjects() {
+    // `●補助率` over `国 1/2、都道府県 1/2` (a blank line between): the layout rules read the
+    // value line as bare rates; the label's reading says whose they are.
+    let text = "地域鉄道安全対策強化事業\n\n【R６補正予算額 ３，４５３百万円】\n\n●事業主体\n都道府県\n●補助率\n\n国 1/2、都道府県 1/2\n";
+    let records = crate::segment::records_from_text(text, &SourceInfo::new("t"));
+    assert_eq!(records.len(), 1, "{records:?}");
+    let rates: Vec<(String, Option<String>)> = records[0]
+        .subsidy_rates
+        .iter()
+        .map(|r| (r.rate.clone(), r.applies_to.clone()))
+        .collect();
+    assert_eq!(
+        rates,
+        vec![
+            ("1/2".to_string(), Some("国".to_string())),
+            ("1/2".to_string(), Some("都道府県".to_string())),
+        ]
+    );
+}
