@@ -12,10 +12,13 @@
 //! input kind and per format.
 //!
 //! Two sets from fixed seeds: `tuning` (seeds 1–36, four documents per format), fixed on;
-//! `held_out` (seeds 9301–9354, six per format) and `held_out_2` (seeds 9401–9454, added when
-//! the first had been run four times), `#[ignore]`d so that they are only run on purpose
+//! `held_out` (seeds 9301–9354, six per format), `held_out_2` (seeds 9401–9454, added when
+//! the first had been run four times) and `held_out_3` (seeds 9501–9554, added for rec19's
+//! rules), `#[ignore]`d so that they are only run on purpose
 //! (`cargo test --test it records_ministry::held_out_ministry -- --ignored --nocapture`,
-//! `… records_ministry::held_out_2 -- --ignored --nocapture`).
+//! `… records_ministry::held_out_2 -- --ignored --nocapture`,
+//! `… records_ministry::held_out_3 -- --ignored --nocapture`).
+//! `GLYPHMEND_LIST=N` lists N misses and wrong facts per input (default 25).
 //! Chromium or pdftotext missing makes the tests fail loudly (CI installs chromium,
 //! poppler-utils and fonts-ipaexfont).
 
@@ -108,6 +111,11 @@ fn score(name: &str, seeds: std::ops::RangeInclusive<u64>) -> BTreeMap<Input, ev
         }
     }
     let mut out = BTreeMap::new();
+    // How many misses and wrong facts to list per input (`GLYPHMEND_LIST=N`, default 25).
+    let listed = std::env::var("GLYPHMEND_LIST")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(25);
     println!("== {name}: field precision / recall per format (records expected/produced/paired)");
     println!(
         "{:<6}{:>26}{:>26}{:>26}",
@@ -143,10 +151,10 @@ fn score(name: &str, seeds: std::ops::RangeInclusive<u64>) -> BTreeMap<Input, ev
             e.len(),
             report.table()
         );
-        for (field, value) in report.missed.iter().take(25) {
+        for (field, value) in report.missed.iter().take(listed) {
             println!("missed   {field}: {value}");
         }
-        for (field, value) in report.spurious.iter().take(25) {
+        for (field, value) in report.spurious.iter().take(listed) {
             println!("spurious {field}: {value}");
         }
         out.insert(*input, report);
@@ -199,6 +207,20 @@ fn held_out_ministry_formats() {
 #[ignore = "second held-out set: run on purpose with --ignored (needs chromium and pdftotext)"]
 fn held_out_2_ministry_formats() {
     let reports = score("held_out_2", 9401..=9454);
+    assert_at_least(&reports[&Input::Pdf], "PDF", 0.98, 0.90);
+    assert_at_least(&reports[&Input::Text], "pdftotext", 0.98, 0.90);
+    assert_at_least(&reports[&Input::Raw], "pdftotext -raw", 0.98, 0.90);
+}
+
+/// A third held-out set (seeds 9501–9554, six per format), made for the rules of rec19
+/// (stacked headings read as a grid of boxes, text past other boxes' fields, an item's
+/// heading over its text) because `held_out_2` had been run after the flow-chart rule: run
+/// on purpose only, once per change it measures (docs/records.md says which runs were made).
+/// Held to the bar.
+#[test]
+#[ignore = "third held-out set: run on purpose with --ignored (needs chromium and pdftotext)"]
+fn held_out_3_ministry_formats() {
+    let reports = score("held_out_3", 9501..=9554);
     assert_at_least(&reports[&Input::Pdf], "PDF", 0.98, 0.90);
     assert_at_least(&reports[&Input::Text], "pdftotext", 0.98, 0.90);
     assert_at_least(&reports[&Input::Raw], "pdftotext -raw", 0.98, 0.90);
