@@ -903,7 +903,7 @@ fn grid_owners(
     };
     // pairing[k]: the stack position whose text the k-th paragraph is.
     let mut pairings: Vec<Vec<usize>> = Vec::new();
-    for columns in (1..=n).filter(|c| n % c == 0) {
+    for columns in (1..=n).filter(|c| n.is_multiple_of(*c)) {
         let rows = n / columns;
         let pairing: Vec<usize> = (0..n).map(|k| (k % rows) * columns + k / rows).collect();
         let holds = pairing
@@ -998,7 +998,8 @@ fn continuation(
                 .is_some_and(|(t, _)| is_item(t) && !t.contains('。'))
             && !is_item(text)
             && text.contains('。');
-        if saw_blank && !waiting && !(list && is_item(text)) && !item_text {
+        let goes_on = waiting || item_text || (list && is_item(text));
+        if saw_blank && !goes_on {
             break;
         }
         if out.is_empty() && !has_inline_value && !annotated && is_annotation(text) {
