@@ -666,10 +666,10 @@ fn is_text_field(field: Field) -> bool {
 /// paragraph after it that no label claims, when all that stands between is other fields'
 /// filled values (not text fields, not headings), a check table's cells or a flow chart —
 /// and at least one other field (text after a check table alone may be any box's; text right
-/// under the heading is its continuation's). The
-/// paragraph must start after a blank line (a box's start), be running text (a sentence end
-/// or 20 characters) and not a note (※). Anything else in between (another heading, an
-/// unclaimed line) leaves the heading empty.
+/// under the heading is its continuation's). The paragraph must start after a blank line (a
+/// box's start), be running text (a sentence end or 20 characters) and not a note (※).
+/// Anything else in between (another heading, an unclaimed line) leaves the heading empty.
+/// A paragraph goes to one heading at most: a heading further up meets the lower one first.
 fn text_past_other_fields(block: &Block, hits: &mut [Hit]) {
     // The hit whose label or value holds each line.
     let mut cover: Vec<Option<usize>> = vec![None; block.len()];
