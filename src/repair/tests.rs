@@ -93,3 +93,45 @@ fn text_is_borrowed_unless_a_line_changes() {
     assert!(out.text.contains("ＮＰＯ法"), "{}", out.text);
     assert_eq!(out.clone().into_owned().text, out.text);
 }
+
+/// A learned span verified by a small glyph order is applied only when that order's
+/// glyphs' contexts confirm its offset often enough; a large order needs no such check;
+/// below the calibrated threshold nothing learned is applied; table spans always are.
+#[test]
+fn small_orders_apply_only_with_their_contexts_agreeing() {
+    let o = RepairOptions {
+        min_learned_confidence: 0.99,
+        min_learned_support: 32,
+        min_learned_agreement: 0.5,
+        ..Default::default()
+    };
+    let ev = |kind: SpanKind, support: u32, agreement: f32| SpanEvidence {
+        kind,
+        chars: 2,
+        gain: 3.0,
+        rule_confidence: 0.9,
+        occurrences: Some(4),
+        ordered: Some(true),
+        order_share: Some(0.9),
+        doc_logprob: Some(-2.0),
+        support: Some(support),
+        agreement: Some(agreement),
+    };
+    let learned = SpanKind::Learned;
+    assert!(o.learned_span_applies(0.9995, &ev(learned, 40, 0.0)));
+    assert!(o.learned_span_applies(0.9995, &ev(learned, 7, 0.6)));
+    assert!(!o.learned_span_applies(0.9995, &ev(learned, 7, 0.4)));
+    assert!(!o.learned_span_applies(0.98, &ev(learned, 7, 0.9)));
+    assert!(!o.learned_span_applies(0.98, &ev(learned, 40, 0.9)));
+    // No agreement recorded (an unverified reading): the floor holds.
+    let unverified = SpanEvidence {
+        agreement: None,
+        ..ev(learned, 0, 0.0)
+    };
+    assert!(!o.learned_span_applies(0.9995, &unverified));
+    assert!(o.learned_span_applies(0.1, &ev(SpanKind::Table, 0, 0.0)));
+    // The default keeps the floor until a threshold is shipped for the agreement: a small
+    // order whose every glyph's contexts agree is still not applied.
+    let d = RepairOptions::default();
+    assert!(!d.learned_span_applies(1.0, &ev(learned, d.min_learned_support - 1, 1.0)));
+}
