@@ -18,8 +18,7 @@
 //! (`DOC_LINES` lines each; default 0..4); `--learn-all` applies every learned reading
 //! (calibration fitting must see the ones the threshold would drop); `--no-learn` turns
 //! self-learning off; `--variants a,b` restricts the variants; `--min-learned-support N`
-//! replaces `RepairOptions::min_learned_support` (what the glyph-order floor costs);
-//! `--min-learned-agreement X` replaces `RepairOptions::min_learned_agreement` (above 1: off).
+//! replaces `RepairOptions::min_learned_support` (what the glyph-order floor costs).
 //!
 //! Garbling (per document): every character the font's cmap covers becomes its glyph ID
 //! printed as a code point; ASCII stays (drawn in a Latin font); `CLEAN_SHARE` of the
@@ -164,7 +163,6 @@ fn read_spans(path: &str) -> anyhow::Result<Vec<(SpanEvidence, bool)>> {
                 order_share: f[9].parse().ok(),
                 doc_logprob: f[10].parse().ok(),
                 support: f.get(16).and_then(|x| x.parse().ok()),
-                agreement: f.get(17).and_then(|x| x.parse().ok()),
             },
             f[12] == "1",
         ));
@@ -239,9 +237,6 @@ fn main() -> anyhow::Result<()> {
     let min_support: Option<u32> = take_opt("--min-learned-support")
         .map(|v| v.parse())
         .transpose()?;
-    let min_agreement: Option<f32> = take_opt("--min-learned-agreement")
-        .map(|v| v.parse())
-        .transpose()?;
     let mut flag = |name: &str| -> bool {
         let k = args.iter().position(|a| a == name);
         if let Some(k) = k {
@@ -258,7 +253,7 @@ fn main() -> anyhow::Result<()> {
     if let Some(f) = spans_out.as_mut() {
         writeln!(
             f,
-            "font\tvariant\ttable\tkind\tchars\tgain\trule_confidence\toccurrences\tordered\torder_share\tdoc_logprob\tconfidence\tright\tbefore\tafter\twant\tsupport\tagreement"
+            "font\tvariant\ttable\tkind\tchars\tgain\trule_confidence\toccurrences\tordered\torder_share\tdoc_logprob\tconfidence\tright\tbefore\tafter\twant\tsupport"
         )?;
     }
     let (d0, d1) = docs_range
@@ -319,9 +314,6 @@ fn main() -> anyhow::Result<()> {
         repairer.options.learn = !no_learn;
         if let Some(n) = min_support {
             repairer.options.min_learned_support = n;
-        }
-        if let Some(x) = min_agreement {
-            repairer.options.min_learned_agreement = x;
         }
         if learn_all {
             repairer.options.min_learned_confidence = 0.0;
@@ -425,7 +417,7 @@ fn main() -> anyhow::Result<()> {
                     if let (Some(f), Some(e)) = (spans_out.as_mut(), s.evidence) {
                         writeln!(
                             f,
-                            "{name}\t{variant}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
+                            "{name}\t{variant}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
                             s.table,
                             e.kind.as_str(),
                             e.chars,
@@ -445,7 +437,6 @@ fn main() -> anyhow::Result<()> {
                                 .collect::<String>()
                                 .escape_debug(),
                             e.support.map_or("-".into(), |n| n.to_string()),
-                            e.agreement.map_or("-".into(), |x| format!("{x:.3}")),
                         )?;
                     }
                 }

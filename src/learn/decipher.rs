@@ -108,12 +108,6 @@ pub struct Learned {
     /// verifies over hundreds of glyphs is stronger evidence than one a three-glyph block
     /// or the glyph's contexts alone give; glyphs only inside a block's range are absent.
     pub support: Vec<(u32, u32)>,
-    /// Per glyph in `support` (sorted by glyph ID): the share of the verifying hypothesis'
-    /// glyphs whose contexts prefer its reading to those of the same order a few ranks
-    /// either side ([`Hypothesis::agreeing`]). A small block read a few code points off
-    /// (Yusei Magic's katakana) passes verification within its tolerance while its
-    /// glyphs' contexts prefer the neighbours.
-    pub agreement: Vec<(u32, f32)>,
 }
 
 impl Learned {
@@ -130,14 +124,6 @@ impl Learned {
         self.support
             .binary_search_by_key(&gid, |r| r.0)
             .map_or(0, |i| self.support[i].1)
-    }
-
-    /// Share of the glyphs of the order hypothesis that verified `gid` whose contexts
-    /// prefer their reading to its shifted neighbours' (0: none verified it).
-    pub fn agreement(&self, gid: u32) -> f32 {
-        self.agreement
-            .binary_search_by_key(&gid, |r| r.0)
-            .map_or(0.0, |i| self.agreement[i].1)
     }
 }
 
@@ -286,7 +272,6 @@ pub fn learn_corpus(
         hyp_rules,
         fixed,
         mut support,
-        mut agreement,
         contradicted,
     } = fit_orders(&solver, corpus, options)?;
     let second = solver.solve(&fixed, &taken);
@@ -314,12 +299,8 @@ pub fn learn_corpus(
         .sum();
     support.sort_unstable();
     support.dedup_by_key(|r| r.0);
-    // A glyph is verified by one hypothesis (the first to fix it); stable sort keeps it.
-    agreement.sort_by_key(|r| r.0);
-    agreement.dedup_by_key(|r| r.0);
     Ok(Learned {
         support,
-        agreement,
         tables,
         readings,
         glyphs: corpus.glyph_count(),
@@ -337,8 +318,6 @@ struct OrderFit {
     hyp_rules: Vec<Vec<Rule>>,
     fixed: Vec<Option<char>>,
     support: Vec<(u32, u32)>,
-    /// Per fixed glyph: its hypothesis' share of glyphs whose contexts confirm the offset.
-    agreement: Vec<(u32, f32)>,
     /// Per glyph: an order hypothesis explained it and the one-font rule took it away.
     contradicted: Vec<bool>,
 }
@@ -356,7 +335,6 @@ fn fit_orders(
     let mut fixed: Vec<Option<char>> = vec![None; ng];
     let mut hyp_rules: Vec<Vec<Rule>> = Vec::new();
     let mut support: Vec<(u32, u32)> = Vec::new();
-    let mut agreement: Vec<(u32, f32)> = Vec::new();
     // Two rounds: the second screens the glyphs left over with the first round's blocks
     // decoded as context, which finds small blocks (fullwidth forms, symbols) whose glyphs
     // sit among garbled kanji. Once some order fitted (the font is ordered, not shuffled),
@@ -404,12 +382,7 @@ fn fit_orders(
         }
         for h in found {
             let rules = order_fit::rules(&h, corpus, |_| 0.9);
-            let found = Explained {
-                fixed: &mut fixed,
-                support: &mut support,
-                agreement: &mut agreement,
-            };
-            explain(&h, &rules, h.glyphs.len(), corpus, found)?;
+            explain(&h, &rules, h.glyphs.len(), corpus, &mut fixed, &mut support)?;
             hyp_rules.push(rules);
             hypotheses.push(h);
         }
@@ -423,14 +396,8 @@ fn fit_orders(
         (hypotheses, hyp_rules, verified) = one_font::resolve(hypotheses, hyp_rules, corpus);
         fixed = vec![None; ng];
         support.clear();
-        agreement.clear();
         for ((h, rules), n) in hypotheses.iter().zip(&hyp_rules).zip(verified) {
-            let found = Explained {
-                fixed: &mut fixed,
-                support: &mut support,
-                agreement: &mut agreement,
-            };
-            explain(h, rules, n, corpus, found)?;
+            explain(h, rules, n, corpus, &mut fixed, &mut support)?;
         }
     }
     let contradicted = (0..ng)
@@ -441,16 +408,8 @@ fn fit_orders(
         hyp_rules,
         fixed,
         support,
-        agreement,
         contradicted,
     })
-}
-
-/// What the accepted hypotheses explain so far (see [`OrderFit`]).
-struct Explained<'a> {
-    fixed: &'a mut [Option<char>],
-    support: &'a mut Vec<(u32, u32)>,
-    agreement: &'a mut Vec<(u32, f32)>,
 }
 
 /// Fixes the glyphs an accepted hypothesis explains (its own, with their support — the
@@ -460,23 +419,12 @@ fn explain(
     rules: &[Rule],
     verified: usize,
     corpus: &Corpus,
-    found: Explained<'_>,
+    fixed: &mut [Option<char>],
+    support: &mut Vec<(u32, u32)>,
 ) -> Result<()> {
-    let Explained {
-        fixed,
-        support,
-        agreement,
-    } = found;
-    let named = h
-        .glyphs
-        .iter()
-        .filter(|x| h.agreeing.binary_search(&x.0).is_ok())
-        .count();
-    let share = named as f32 / h.glyphs.len().max(1) as f32;
     for &(g, c, _) in &h.glyphs {
         fixed[g] = Some(c);
         support.push((corpus.gids[g], verified.min(u32::MAX as usize) as u32));
-        agreement.push((corpus.gids[g], share));
     }
     // Glyphs inside the hypothesis' blocks that read consistently are explained too.
     let t = FontTable::from_rules("h", rules.to_vec())?;

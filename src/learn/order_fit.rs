@@ -76,10 +76,6 @@ pub struct Hypothesis {
     pub glyphs: Vec<(usize, char, f32)>,
     /// Every glyph consistent with it (also outside accepted runs).
     pub consistent: Vec<(usize, char)>,
-    /// Glyph indices (sorted) among `glyphs` that read better through its offset than
-    /// through the same order shifted a few ranks either way, all its glyphs shifted
-    /// together (see [`agreeing`]): the contexts confirm the offset, not just tolerate it.
-    pub agreeing: Vec<usize>,
     /// Glyph indices in the corpus it does not explain, outside its runs.
     pub foreign: Vec<usize>,
     /// Total score gain over the free guesses on the explained glyphs (log10).
@@ -176,10 +172,7 @@ pub fn find_seeded<S: Scorer + Sync>(
             })
             .collect();
         let out: Vec<Hypothesis> = verified.into_iter().flatten().collect();
-        let mut accepted = accept_batch(out, scorer.corpus.glyph_count(), &mut fixed, options);
-        for h in &mut accepted {
-            h.agreeing = agreeing(scorer, &fixed, h, options);
-        }
+        let accepted = accept_batch(out, scorer.corpus.glyph_count(), &mut fixed, options);
         for h in &accepted {
             remaining.retain(|x| !(reps[x.0.0].name() == h.repertoire && x.0.1 == h.offset));
         }
@@ -191,74 +184,6 @@ pub fn find_seeded<S: Scorer + Sync>(
         }
     }
     kept
-}
-
-/// Ranks either way an accepted hypothesis' offset is shifted to test it: a block read
-/// three code points off (Yusei Magic's katakana: パラ read ピレ, テキ ドク) passed
-/// verification, which compares a glyph with its own screened candidates, not with the
-/// same order shifted.
-const SHIFT_RANKS: i64 = 3;
-
-/// The glyphs of accepted hypothesis `h` (sorted indices) whose contexts score their
-/// reading, with `fixed` (every accepted glyph) decoded, above their reading through the
-/// same order shifted by 1 to [`SHIFT_RANKS`] ranks either way, all of `h`'s glyphs
-/// shifted together (a shifted block's words read as words only together; a glyph whose
-/// shifted reading is no plausible character cannot be read so and agrees). Only the
-/// first `max_windows` context windows of each glyph are scored, as in verification.
-pub fn agreeing<S: Scorer + Sync>(
-    scorer: &ContextScorer<'_, S>,
-    fixed: &[Option<char>],
-    h: &Hypothesis,
-    options: &Options,
-) -> Vec<usize> {
-    let Ok(rep) = Repertoire::by_name(h.repertoire) else {
-        return Vec::new();
-    };
-    let corpus = scorer.corpus;
-    let ctx = scorer.contexts(fixed);
-    let own: Vec<f32> = h
-        .glyphs
-        .iter()
-        .map(|&(g, c, _)| ctx.total(scorer.lm, g, c, options.max_windows))
-        .collect();
-    let mut agree = vec![true; h.glyphs.len()];
-    for k in (1..=SHIFT_RANKS).flat_map(|k| [-k, k]) {
-        let shifted: Vec<Option<char>> = h
-            .glyphs
-            .iter()
-            .map(|&(g, _, _)| {
-                let rank = corpus.gids[g] as i64 - h.offset + k;
-                u32::try_from(rank)
-                    .ok()
-                    .and_then(|r| rep.at(r))
-                    .filter(|&x| plausible(x))
-            })
-            .collect();
-        if shifted.iter().all(Option::is_none) {
-            continue;
-        }
-        let mut dec = fixed.to_vec();
-        for (&(g, _, _), s) in h.glyphs.iter().zip(&shifted) {
-            dec[g] = *s;
-        }
-        let ctx_k = scorer.contexts(&dec);
-        for (i, (&(g, _, _), s)) in h.glyphs.iter().zip(&shifted).enumerate() {
-            if let Some(x) = s
-                && ctx_k.total(scorer.lm, g, *x, options.max_windows) >= own[i]
-            {
-                agree[i] = false;
-            }
-        }
-    }
-    let mut out: Vec<usize> = h
-        .glyphs
-        .iter()
-        .zip(&agree)
-        .filter(|(_, a)| **a)
-        .map(|(x, _)| x.0)
-        .collect();
-    out.sort_unstable();
-    out
 }
 
 /// Votes: (repertoire index, offset) → (weight, voters).

@@ -80,13 +80,6 @@ pub struct SpanEvidence {
     /// contexts).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub support: Option<u32>,
-    /// Learned spans: the least, over the span's glyphs, of the share of the verifying
-    /// order's glyphs whose contexts prefer their reading to the same order's readings a
-    /// few ranks either side (0: a glyph no order
-    /// verified). Not a calibration feature: it decides whether a reading verified by a
-    /// small order may be applied (`RepairOptions::min_learned_agreement`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub agreement: Option<f32>,
 }
 
 /// Length classes: 1, 2, 3–4, 5+ characters.
@@ -409,7 +402,6 @@ mod tests {
             order_share: None,
             doc_logprob: None,
             support: None,
-            agreement: None,
         }
     }
 
@@ -425,7 +417,6 @@ mod tests {
             order_share: Some(share),
             doc_logprob: Some(lp),
             support: Some(12),
-            agreement: None,
         };
         assert_eq!(learned(true, 0.9, 0.9, -2.0).stratum(), "learned:v:1");
         // Verified readings are scored by their order's support, others by occurrences.
@@ -438,7 +429,6 @@ mod tests {
             learned(false, 0.9, 0.9, -2.0),
             SpanEvidence {
                 support: Some(0),
-                agreement: None,
                 ..v
             },
             learned(true, 0.3, 0.9, -2.0),
@@ -462,7 +452,6 @@ mod tests {
             order_share: Some(0.9),
             doc_logprob: Some(-2.0),
             support: Some(support),
-            agreement: None,
         };
         // Set a: support 2 is 90 % right; set b: 100 %, and ten times larger.
         let a: Vec<(SpanEvidence, bool)> = (0..100)

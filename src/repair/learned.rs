@@ -21,10 +21,6 @@ pub(super) struct LearnedTable {
     pub(super) doc_logprob: f32,
     /// Per glyph an order hypothesis verified: that hypothesis' glyph count.
     pub(super) support: std::collections::HashMap<u32, u32>,
-    /// Per glyph an order hypothesis verified: the share of that hypothesis' glyphs whose
-    /// contexts confirm its offset (prefer their reading to the same order's
-    /// readings a few ranks either side).
-    pub(super) agreement: std::collections::HashMap<u32, f32>,
 }
 
 /// Name of the table learned from a document's own text.
@@ -130,7 +126,6 @@ impl<'a> Repairer<'a> {
         }
         Some(LearnedTable {
             support: learned.support.iter().copied().collect(),
-            agreement: learned.agreement.iter().copied().collect(),
             doc_logprob,
             tables,
             occurrences,

@@ -126,9 +126,11 @@ impl<'a> Repairer<'a> {
             let spans = self.spans(&opts, &pick, &cand, &tables, lm, line_no, kinds);
             let mut reverted = false;
             for (a, b, s) in &spans {
-                if s.evidence
-                    .is_some_and(|e| !o.learned_span_applies(s.confidence, &e))
-                {
+                if s.evidence.is_some_and(|e| {
+                    e.kind == SpanKind::Learned
+                        && (s.confidence < o.min_learned_confidence
+                            || e.support.unwrap_or(0) < o.min_learned_support)
+                }) {
                     pick[*a..*b].iter_mut().for_each(|k| *k = 0);
                     reverted = true;
                 }

@@ -72,14 +72,6 @@ pub struct RepairOptions {
     /// characters wrong at support 5–31 (Yusei Magic: katakana read through a block
     /// shifted by three) and none at ≥ 32 (docs/performance.md).
     pub min_learned_support: u32,
-    /// A learned span verified by a smaller order than `min_learned_support` is applied
-    /// all the same when, for each of its glyphs, at least this share of the verifying
-    /// order's glyphs have contexts that prefer their reading to the same order's
-    /// readings a few ranks either side
-    /// (`SpanEvidence::agreement`; above 1: never). A block read a few code points off
-    /// passes verification within its tolerance, but its glyphs' contexts name the
-    /// neighbours (docs/performance.md, "Small blocks their contexts confirm").
-    pub min_learned_agreement: f32,
     /// Self-learning reads one font's glyphs (a PDF font's own glyph sequences), so the
     /// learner may hold that a character has one glyph
     /// ([`crate::learn::decipher::Options::one_font`]). Off for text, where several fonts'
@@ -87,26 +79,6 @@ pub struct RepairOptions {
     pub learn_one_font: bool,
     /// The confidence calibration (the shipped one by default).
     pub calibration: &'static calibrate::Calibration,
-}
-
-impl RepairOptions {
-    /// Whether a span of `evidence` at calibrated `confidence` is applied: every span but a
-    /// learned one is; a learned one needs the threshold and either a glyph order of at
-    /// least `min_learned_support` glyphs behind every glyph, or (a smaller order) the
-    /// order's glyphs' contexts naming their readings in at least `min_learned_agreement`
-    /// of them.
-    pub fn learned_span_applies(
-        &self,
-        confidence: f32,
-        evidence: &calibrate::SpanEvidence,
-    ) -> bool {
-        if evidence.kind != SpanKind::Learned {
-            return true;
-        }
-        confidence >= self.min_learned_confidence
-            && (evidence.support.unwrap_or(0) >= self.min_learned_support
-                || evidence.agreement.unwrap_or(0.0) >= self.min_learned_agreement)
-    }
 }
 
 impl Default for RepairOptions {
@@ -124,7 +96,6 @@ impl Default for RepairOptions {
                 .unwrap_or(1.01)
                 .max(0.9),
             min_learned_support: 32,
-            min_learned_agreement: 2.0,
             learn_one_font: false,
             calibration: calibrate::Calibration::builtin(),
         }

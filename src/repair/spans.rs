@@ -79,14 +79,6 @@ impl<'a> Repairer<'a> {
                             .min()
                             .unwrap_or(0)
                     }),
-                    agreement: learned.map(|l| {
-                        (a..b)
-                            .map(|i| {
-                                let g = opts[i][0].out[0] as u32;
-                                l.agreement.get(&g).copied().unwrap_or(0.0)
-                            })
-                            .fold(1.0f32, f32::min)
-                    }),
                 };
                 out.push((
                     a,

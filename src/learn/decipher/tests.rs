@@ -4,7 +4,6 @@
 use super::super::corpus::Corpus;
 use super::one_font;
 use super::order_fit::{self, Hypothesis};
-use super::{Explained, explain};
 use crate::tables::Rule;
 
 const KATAKANA: i64 = 0x0893 - 0x30A1;
@@ -40,7 +39,6 @@ fn hypothesis(c: &Corpus, offset: i64, gids: &[u32]) -> Hypothesis {
         glyphs,
         foreign: Vec::new(),
         votes: 10.0,
-        agreeing: Vec::new(),
     }
 }
 
@@ -138,42 +136,4 @@ fn a_hypothesis_contradicted_in_a_minority_of_its_glyphs_keeps_the_rest() {
     let (hs, rules) = with_rules(&c, vec![katakana, hypothesis(&c, offset, &gids)]);
     let (kept, _, _) = one_font::resolve(hs, rules, &c);
     assert_eq!(kept.len(), 1);
-}
-
-/// Every glyph an order explains carries the share of that order's glyphs whose contexts
-/// confirm its offset; another order's glyphs carry its own share.
-#[test]
-fn explained_glyphs_carry_their_orders_context_agreement() {
-    let kata = katakana_gids();
-    let half = halfwidth_gids();
-    let all: Vec<u32> = kata.iter().chain(&half).copied().collect();
-    let c = corpus(&all);
-    let mut k = hypothesis(&c, KATAKANA, &kata);
-    // Contexts confirm the offset for 3 of its 7 glyphs (the others only tolerate it).
-    k.agreeing = k.glyphs.iter().take(3).map(|x| x.0).collect();
-    k.agreeing.sort_unstable();
-    let mut h = hypothesis(&c, HALFWIDTH, &half);
-    h.agreeing = h.glyphs.iter().map(|x| x.0).collect();
-    h.agreeing.sort_unstable();
-    let mut fixed = vec![None; c.glyph_count()];
-    let (mut support, mut agreement) = (Vec::new(), Vec::new());
-    for h in [&k, &h] {
-        let rules = order_fit::rules(h, &c, |_| 0.9);
-        let found = Explained {
-            fixed: &mut fixed,
-            support: &mut support,
-            agreement: &mut agreement,
-        };
-        explain(h, &rules, h.glyphs.len(), &c, found).expect("explained");
-    }
-    assert_eq!(agreement.len(), kata.len() + half.len());
-    for (gid, share) in &agreement {
-        let want = if kata.contains(gid) { 3.0 / 7.0 } else { 1.0 };
-        assert!((share - want).abs() < 1e-6, "{gid:#x}: {share}");
-    }
-    assert!(
-        support
-            .iter()
-            .all(|s| s.1 == if kata.contains(&s.0) { 7 } else { 6 })
-    );
 }

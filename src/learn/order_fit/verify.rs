@@ -84,8 +84,6 @@ pub(super) fn verify<S: Scorer + Sync>(
         .filter_map(|(g, s)| s.filter(|s| s.2).map(|s| (g, s.0)))
         .collect();
     Some(Hypothesis {
-        // Measured once accepted (`super::agreeing`).
-        agreeing: Vec::new(),
         repertoire: rep.name(),
         offset,
         glyphs,
