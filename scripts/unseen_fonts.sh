@@ -12,7 +12,7 @@
 #   HELDOUT_SET=5 the fifth held-out set's fonts, on document 12 (first run: docs/performance.md
 #   "The fifth held-out set's first run");
 #   HELDOUT_SET=6 the sixth held-out set's fonts, on document 15 (first run: docs/performance.md
-#   "Small blocks their contexts confirm, and the sixth held-out set's first run");
+#   "Small blocks their contexts confirm (tried, not adopted), and the sixth held-out set's first run");
 #   FIT=0 skips the tuning runs and the refit (the shipped calibration is evaluated);
 #   EXTRA_FIT=0 fits on the tuning fonts alone, as before the refit of docs/performance.md
 #   "A third held-out set" (the shipped calibration adds the first two held-out sets).
