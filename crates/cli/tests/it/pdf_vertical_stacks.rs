@@ -2,6 +2,8 @@
 //! writes Word's vertical notices (告示, found on MHLW fee-schedule notices held out from
 //! tuning): the page's matrix turned a quarter turn twice, every glyph in its own `BT … TD …
 //! Tj ET` one em below the previous, columns right to left. Read as columns, not across them.
+//! And the vertical names of an Excel vote table's header cells (Sakaiminato City council, held
+//! out from tuning): each name whole in its cell, the row of votes below it on one line.
 
 use glyphmend::ingest::{ExtractOptions, extract_bytes};
 use lopdf::{Object, Stream, dictionary};
