@@ -19,8 +19,14 @@ they stay in OUT, never in this repository):
   PowerPoint, PyPDF2 page cuts, JUST PDF) from oktopus1959/camelot-mhlw, a seeded sample of
   SAMPLE (default 300) of the distinct PDFs of its history;
 * `fuji`: the Fuji City budget book cut of plural-reality/fujishi_ippannkaikei_yosansho that its
-  snapshot holds (DocuWorks).
-The last five have no truth: the comparison is suspicious-character share against pdftotext,
+  snapshot holds (DocuWorks);
+* `calico`: prefectural and city COVID-19 case lists (Hokkaido, Gunma, Saitama, Chiba, Niigata,
+  Nagano, Gifu, Aichi, Kyoto, Yamaguchi, Nagasaki; Excel, Word, Ichitaro and other exports) from
+  CalicoKater/covid-19's work/, a seeded sample of SAMPLE (default 300) of the distinct PDFs of
+  its history;
+* `sakaiminato`: Sakaiminato City (Tottori) council vote tables from AmashimaCreate/yonago-gikai,
+  every distinct PDF of its history.
+The last seven have no truth: the comparison is suspicious-character share against pdftotext,
 plus (every set) the files where glyphmend prints under 90 % of pdftotext's non-space
 characters. NO_PYMUPDF=1 leaves PyMuPDF out of the run (it is not compared here).
 
@@ -173,8 +179,17 @@ def build_fuji(repo, out):
     return write_sample(repo, history_pdfs(repo), out, "fuji")
 
 
+def build_calico(repo, out):
+    return write_sample(repo, history_pdfs(repo), out, "calico", int(os.environ.get("SAMPLE", "300")))
+
+
+def build_sakaiminato(repo, out):
+    return write_sample(repo, history_pdfs(repo), out, "sakaiminato")
+
+
 BUILDERS = {"mhlw": None, "pdfjs": None, "tensuhyo": build_tensuhyo, "yakusyo": build_yakusyo,
-            "nankoku": build_nankoku, "camelot": build_camelot, "fuji": build_fuji}
+            "nankoku": build_nankoku, "camelot": build_camelot, "fuji": build_fuji,
+            "calico": build_calico, "sakaiminato": build_sakaiminato}
 
 
 def run(binary, set_dir):

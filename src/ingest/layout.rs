@@ -147,7 +147,7 @@ pub fn lines_and_cells(
     };
     // Vertical text set glyph by glyph in a horizontal font reads as columns
     // (`layout::stacked`); indices are unchanged.
-    let restacked = stacked::as_vertical(glyphs);
+    let restacked = stacked::as_vertical(glyphs, rules);
     let glyphs = restacked.as_deref().unwrap_or(glyphs);
     let tables = table::find(glyphs, rules);
     let mut cell_box: Vec<Option<[f32; 4]>> = vec![None; glyphs.len()];

@@ -10,9 +10,11 @@
 //! lines one above the other never form a stack (their glyphs are drawn left to right);
 //! a chain must be mostly full-width CJK and mostly tight (each glyph about one em below
 //! the previous), which a table drawn column by column with one digit per row is not.
-//! Pages without such stacks are laid out exactly as before.
+//! Pages without such stacks are laid out exactly as before. A stacked glyph turned vertical
+//! covers the box it is drawn in (so a table cell keeps its last glyph), and no glyph joins a
+//! column across a horizontal ruling line (a cell border) drawn between them.
 
-use super::Placed;
+use super::{Placed, Rule};
 
 /// Horizontal drift allowed between consecutive glyphs of a column, in em: vertical forms
 /// of 、。 sit in the upper right of their cell in many fonts.
@@ -60,7 +62,7 @@ fn blank(g: &Placed) -> bool {
 
 /// For each glyph (in drawing order): the x of the stacked vertical column it is part of
 /// (the chain's median x, so that drifted punctuation stays in its column), or `None`.
-pub(super) fn find(glyphs: &[Placed]) -> Vec<Option<f32>> {
+pub(super) fn find(glyphs: &[Placed], rules: &[Rule]) -> Vec<Option<f32>> {
     let mut out = vec![None; glyphs.len()];
     let beside = in_a_row(glyphs);
     let chained =
@@ -94,7 +96,7 @@ pub(super) fn find(glyphs: &[Placed]) -> Vec<Option<f32>> {
         }
         start = end;
     }
-    attach_heads(glyphs, &mut out);
+    attach_heads(glyphs, &mut out, rules);
     out
 }
 
@@ -162,8 +164,10 @@ fn in_a_row(glyphs: &[Placed]) -> Vec<bool> {
 /// A lone wide glyph just above, below or inside a found column, in line with it, joins it:
 /// a heading's `第一` or an item's `三` drawn apart from the column's text. Lone: no other
 /// glyph on its baseline within [`LONE`] em, so a horizontal line next to a column keeps
-/// its glyphs.
-fn attach_heads(glyphs: &[Placed], col: &mut [Option<f32>]) {
+/// its glyphs. Never across a horizontal ruling line drawn between the two under the column:
+/// that glyph is in another table cell (an Excel vote table's ○ in the row below a member's
+/// name set vertically).
+fn attach_heads(glyphs: &[Placed], col: &mut [Option<f32>], rules: &[Rule]) {
     // (x, lowest y, highest y, em) of the glyphs assigned to each column x.
     let mut spans: std::collections::HashMap<u32, (f32, f32, f32, f32)> = Default::default();
     for (g, c) in glyphs.iter().zip(col.iter()) {
@@ -190,6 +194,17 @@ fn attach_heads(glyphs: &[Placed], col: &mut [Option<f32>]) {
         left.is_none_or(|l| g.x - glyphs[l].x >= LONE * em)
             && right.is_none_or(|r| glyphs[r].x - g.x >= LONE * em)
     };
+    let mut borders: Vec<&Rule> = rules.iter().filter(|r| r.horizontal()).collect();
+    borders.sort_by(|a, b| a.y0.total_cmp(&b.y0));
+    // A border strictly between heights `a` and `b` passing under x.
+    let ruled_off = |x: f32, a: f32, b: f32| {
+        let (lo, hi) = (a.min(b), a.max(b));
+        let from = borders.partition_point(|r| r.y0 <= lo);
+        borders[from..]
+            .iter()
+            .take_while(|r| r.y0 < hi)
+            .any(|r| r.x0 <= x && x <= r.x1)
+    };
     let mut joined = Vec::new();
     for (i, g) in glyphs.iter().enumerate() {
         // Heads are kanji numerals and marks (`第一`, `三`, `○`); a full-width figure or letter
@@ -208,10 +223,13 @@ fn attach_heads(glyphs: &[Placed], col: &mut [Option<f32>]) {
         let from = spans.partition_point(|s| s.0 < g.x - reach);
         let mut near = spans[from..].iter().take_while(|s| s.0 <= g.x + reach);
         let hit = near.find(|&&(x, lo, hi, em)| {
+            let centre = x + 0.5 * em;
             (g.x - x).abs() <= DRIFT * em
                 && (g.size - em).abs() <= 0.15 * em
                 && g.y >= lo - LOOSE * em
                 && g.y <= hi + LOOSE * em
+                && !(g.y < lo && ruled_off(centre, g.y, lo))
+                && !(g.y > hi && ruled_off(centre, hi, g.y))
         });
         if let Some(&(x, ..)) = hit
             && lone(i)
@@ -224,10 +242,19 @@ fn attach_heads(glyphs: &[Placed], col: &mut [Option<f32>]) {
     }
 }
 
-/// The glyphs with every stacked one turned into a vertical glyph (advance one em down), or
-/// `None` when the page has no stack.
-pub(super) fn as_vertical<'a>(glyphs: &[Placed<'a>]) -> Option<Vec<Placed<'a>>> {
-    let stacked = find(glyphs);
+/// Where a horizontal glyph's top lies above its baseline, in em: the ascent of the default
+/// vertical origin (the position vector's 880 units), so that a stacked glyph turned vertical
+/// covers the em box it is drawn in, [baseline − 0.12 em, baseline + 0.88 em].
+const ASCENT: f32 = 0.88;
+
+/// The glyphs with every stacked one turned into a vertical glyph, or `None` when the page
+/// has no stack. A turned glyph gets the geometry of a vertical glyph drawn over the same
+/// box (origin at the top centre, advance one em down): a column's last glyph, whose
+/// baseline lies just above a table rule, stays inside its cell (a vertical header label
+/// of an Excel sheet lost its last character to the row below when the baseline was taken
+/// for the top).
+pub(super) fn as_vertical<'a>(glyphs: &[Placed<'a>], rules: &[Rule]) -> Option<Vec<Placed<'a>>> {
+    let stacked = find(glyphs, rules);
     if stacked.iter().all(Option::is_none) {
         return None;
     }
@@ -238,9 +265,14 @@ pub(super) fn as_vertical<'a>(glyphs: &[Placed<'a>]) -> Option<Vec<Placed<'a>>> 
             .map(|(g, s)| {
                 let mut g = g.clone();
                 if let Some(x) = s {
+                    // The column's x (its glyphs' median left edge) plus half an em: the
+                    // centre of a full-width glyph's box, as a vertical glyph's x is (one
+                    // offset for the whole column, whose glyphs are mostly full width).
+                    let x = x + 0.5 * g.size;
                     g.vertical = true;
                     g.x = x;
                     g.x_end = x;
+                    g.y += ASCENT * g.size;
                     g.y_end = g.y - g.size;
                 }
                 g
