@@ -10,9 +10,10 @@
 //!
 //! Columns: where consecutive lines share a vertical gutter (an x-range at least an em wide
 //! that no glyph of those lines touches, starting as a gap of ≥ 2 em) and both sides hold
-//! prose (≥ 4 lines, ≥ 3 of them with text on both sides, ≥ 8 glyphs per side on average),
-//! the left column is read to its end before the right one. Tables of short cells do not
-//! qualify and keep row order; a blank band over 2.5 em tall ends a column block. Applied
+//! prose (≥ 4 lines, ≥ 3 of them with text on both sides, ≥ 8 glyphs per run on average on
+//! each side, a run being a stretch of a line with no gap over 1.2 em), the left column is
+//! read to its end before the right one. Tables of short cells do not qualify and keep row
+//! order, also where a row holds many cells (a table drawn without ruling lines); a blank band over 2.5 em tall ends a column block. Applied
 //! recursively (three columns), depth-limited.
 //!
 //! Turned pages: where most glyphs advance along another axis than +x (a landscape table on
@@ -413,19 +414,39 @@ fn column_block(glyphs: &[Placed], rows: &[Vec<usize>], start: usize) -> Option<
         end += 1;
     }
     let mid = (gutter.0 + gutter.1) / 2.0;
-    let (mut both, mut left_rows, mut right_rows, mut left_n, mut right_n) = (0, 0, 0, 0, 0);
+    let (mut both, mut left_runs, mut right_runs, mut left_n, mut right_n) = (0, 0, 0, 0, 0);
     for row in &rows[start..end] {
-        let l = row.iter().filter(|&&i| glyphs[i].x < mid).count();
-        let r = row.len() - l;
-        both += usize::from(l > 0 && r > 0);
-        left_rows += usize::from(l > 0);
-        right_rows += usize::from(r > 0);
-        left_n += l;
-        right_n += r;
+        let (l, r): (Vec<usize>, Vec<usize>) = row.iter().partition(|&&i| glyphs[i].x < mid);
+        both += usize::from(!l.is_empty() && !r.is_empty());
+        left_runs += runs(glyphs, &l);
+        right_runs += runs(glyphs, &r);
+        left_n += l.len();
+        right_n += r.len();
     }
-    let prose = |n: usize, rows: usize| rows > 0 && n >= 8 * rows;
-    (end - start >= 4 && both >= 3 && prose(left_n, left_rows) && prose(right_n, right_rows))
+    // Prose: on each side, ≥ 8 glyphs per run on average. Counting runs rather than rows
+    // keeps a table of short cells whole even where its rows are long (a table with no ruling
+    // lines, each side several cells apart): a prose line is one run.
+    let prose = |n: usize, runs: usize| runs > 0 && n >= 8 * runs;
+    (end - start >= 4 && both >= 3 && prose(left_n, left_runs) && prose(right_n, right_runs))
         .then_some((end, mid))
+}
+
+/// Runs of a row's glyphs (`row` left to right): stretches with no gap over 1.2 em between
+/// consecutive glyphs. A prose line, justified or set with ideographic spaces (a full em), is
+/// one run; cells of a table row set a gap wider than that between them (Excel/Word tables
+/// drawn without ruling lines: 1.3 em and up on the Niigata City case lists held out from
+/// tuning). 0 for an empty row.
+fn runs(glyphs: &[Placed], row: &[usize]) -> usize {
+    let mut n = 0;
+    let mut reach = f32::NEG_INFINITY;
+    for &i in row {
+        let g = &glyphs[i];
+        if !reach.is_finite() || g.x - reach > 1.2 * g.size.max(0.01) {
+            n += 1;
+        }
+        reach = reach.max(g.x_end.max(g.x));
+    }
+    n
 }
 
 fn finish(glyphs: &[Placed], order: &[usize], vertical: bool) -> LineLayout {

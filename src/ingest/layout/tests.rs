@@ -123,6 +123,45 @@ fn a_table_of_short_cells_keeps_row_order() {
 }
 
 #[test]
+fn an_unruled_table_with_long_rows_keeps_row_order() {
+    // Niigata City's case lists (held out from tuning), no ruling lines: left of a wide blank
+    // number, date and age, right of it four cells 1.5–2 em apart. Each side holds over 8
+    // glyphs a row, as prose would, but in runs of at most 8.
+    let mut gs = Vec::new();
+    for k in 0..6 {
+        let y = 200.0 - 14.0 * k as f32;
+        gs.extend(run("二八八", 0.0, y));
+        gs.extend(run("一／五四十歳代", 45.0, y));
+        gs.extend(run("女性", 190.0, y));
+        gs.extend(run("中央区", 230.0, y));
+        gs.extend(run("医療機関職員", 275.0, y));
+        gs.extend(run("なし", 350.0, y));
+    }
+    let out = render(&gs);
+    assert_eq!(out.len(), 6, "{out:?}");
+    assert!(
+        out.iter()
+            .all(|l| l.starts_with("二八八") && l.ends_with("なし")),
+        "{out:?}"
+    );
+}
+
+#[test]
+fn runs_break_at_gaps_over_1_2_em() {
+    let gs = [
+        run("あい", 0.0, 0.0),
+        run("う", 31.0, 0.0), // 1.1 em after い: the same run
+        run("え", 54.0, 0.0), // 1.3 em after う: a new run
+        run("お", 74.0, 0.0), // a full em: the same run
+    ]
+    .concat();
+    let all: Vec<usize> = (0..gs.len()).collect();
+    assert_eq!(runs(&gs, &all), 2);
+    assert_eq!(runs(&gs, &all[..3]), 1);
+    assert_eq!(runs(&gs, &[]), 0);
+}
+
+#[test]
 fn three_columns() {
     let mut gs = Vec::new();
     for k in 0..4 {

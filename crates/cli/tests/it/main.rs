@@ -24,6 +24,7 @@ mod pdf_outlines;
 mod pdf_page_boxes;
 mod pdf_rtl;
 mod pdf_selflearn;
+mod pdf_unruled_tables;
 mod pdf_vertical_stacks;
 mod pdf_votes;
 mod pipeline;
