@@ -13,8 +13,12 @@
 //! prose (≥ 4 lines, ≥ 3 of them with text on both sides, ≥ 8 glyphs per run on average on
 //! each side, a run being a stretch of a line with no gap over 1.2 em), the left column is
 //! read to its end before the right one. Tables of short cells do not qualify and keep row
-//! order, also where a row holds many cells (a table drawn without ruling lines); a blank band over 2.5 em tall ends a column block. Applied
-//! recursively (three columns), depth-limited.
+//! order, also where a row holds many cells (a table drawn without ruling lines); a blank band
+//! over 2.5 em tall ends a column block (a footer below short columns) unless another column
+//! block follows over the same gutter with no rule drawn across it (the same two columns,
+//! paragraphs set apart in both at once), and a horizontal rule crossing the gutter between
+//! two of its rows (a section heading's bar over both columns) cuts it into bands, each read
+//! left column first. Applied recursively (three columns), depth-limited.
 //!
 //! Turned pages: where most glyphs advance along another axis than +x (a landscape table on
 //! a page turned by /Rotate), the page's glyphs and rules are turned a quarter turn at a time
@@ -168,7 +172,9 @@ pub fn lines_and_cells(
         }
     }
     let rest: Vec<usize> = (0..glyphs.len()).filter(|&i| !in_table[i]).collect();
-    let flowing = flow(glyphs, &rest);
+    // Horizontal rules cut column blocks into bands (`in_column_order`).
+    let across: Vec<Rule> = rules.iter().copied().filter(Rule::horizontal).collect();
+    let flowing = flow(glyphs, &rest, &across);
     let mut out = if tables.is_empty() {
         flowing
     } else {
@@ -223,7 +229,7 @@ fn table_lines(glyphs: &[Placed], t: &table::Table) -> Vec<LineLayout> {
         if current.as_ref().is_some_and(|(r, _)| r != row) {
             out.extend(current.take().map(|c| c.1));
         }
-        let mut ls = flow(glyphs, cell);
+        let mut ls = flow(glyphs, cell, &[]);
         ls.retain(|l| !l.glyphs.is_empty());
         if ls.len() == 1 && !ls[0].vertical {
             let Some(l) = ls.pop() else { continue };
@@ -257,7 +263,8 @@ fn table_lines(glyphs: &[Placed], t: &table::Table) -> Vec<LineLayout> {
 
 /// Lays out the glyphs `subset` (indices into `glyphs`, in drawing order) as flowing text:
 /// horizontal lines (in column order), vertical columns placed among them by their tops.
-fn flow(glyphs: &[Placed], subset: &[usize]) -> Vec<LineLayout> {
+/// `across`: the page's horizontal rules (see [`in_column_order`]).
+fn flow(glyphs: &[Placed], subset: &[usize], across: &[Rule]) -> Vec<LineLayout> {
     let mut out = Vec::new();
     // Horizontal lines.
     let mut idx: Vec<usize> = subset
@@ -278,7 +285,7 @@ fn flow(glyphs: &[Placed], subset: &[usize]) -> Vec<LineLayout> {
     for c in clusters.iter_mut() {
         c.sort_by(|&a, &b| glyphs[a].x.total_cmp(&glyphs[b].x));
     }
-    for c in in_column_order(glyphs, clusters, 0) {
+    for c in in_column_order(glyphs, clusters, across, 0) {
         out.push(finish(glyphs, &c, false));
     }
     // Vertical columns.
@@ -331,32 +338,86 @@ fn flow(glyphs: &[Placed], subset: &[usize]) -> Vec<LineLayout> {
 const MAX_COLUMN_DEPTH: usize = 3;
 
 /// Rows (top to bottom, glyphs left to right) → rows in reading order, splitting column
-/// blocks into their columns.
-fn in_column_order(glyphs: &[Placed], rows: Vec<Vec<usize>>, depth: usize) -> Vec<Vec<usize>> {
+/// blocks into their columns. A horizontal rule of `across` that crosses a block's gutter
+/// between two of its rows (a section heading's bar drawn over both columns) cuts the block
+/// into bands, each read left column then right: the columns above a full-width heading end
+/// before it.
+fn in_column_order(
+    glyphs: &[Placed],
+    rows: Vec<Vec<usize>>,
+    across: &[Rule],
+    depth: usize,
+) -> Vec<Vec<usize>> {
     if depth >= MAX_COLUMN_DEPTH {
         return rows;
     }
     let mut out = Vec::with_capacity(rows.len());
     let mut r = 0;
     while r < rows.len() {
-        let Some((end, gutter)) = column_block(glyphs, &rows, r) else {
+        let Some((mut end, mut gutter)) = column_block(glyphs, &rows, r) else {
             out.push(rows[r].clone());
             r += 1;
             continue;
         };
-        let (mut left, mut right) = (Vec::new(), Vec::new());
-        for row in &rows[r..end] {
-            let (l, rt): (Vec<usize>, Vec<usize>) =
-                row.iter().partition(|&&i| glyphs[i].x < gutter);
-            if !l.is_empty() {
-                left.push(l);
+        let baseline = |row: &Vec<usize>| row.first().map_or(0.0, |&i| glyphs[i].y);
+        let crossed = |gutter: (f32, f32), above: f32, below: f32| {
+            across.iter().any(|rule| {
+                rule.x0 <= gutter.0 && rule.x1 >= gutter.1 && rule.y0 < above && rule.y0 > below
+            })
+        };
+        // A blank band ended the block, and two columns go on below it over the same gutter
+        // with nothing drawn across it: the same columns (a white paper's paragraphs and
+        // headings set apart by space in both columns at once), read as one block.
+        // The block below may start a row or two lower: headings in both columns set in a
+        // larger size, their gap under 2 em, that keep clear of the gutter.
+        while end < rows.len() {
+            let mut merged = None;
+            for start in end..(end + 3).min(rows.len()) {
+                let Some((next_end, next)) = column_block(glyphs, &rows, start) else {
+                    continue;
+                };
+                let shared = (gutter.0.max(next.0), gutter.1.min(next.1));
+                let em = rows[start]
+                    .iter()
+                    .map(|&i| glyphs[i].size)
+                    .fold(0.01f32, f32::max);
+                let clear = rows[end..start].iter().flatten().all(|&i| {
+                    let (a, b) = (glyphs[i].x, glyphs[i].x_end.max(glyphs[i].x));
+                    b <= shared.0 || a >= shared.1
+                });
+                if shared.1 - shared.0 >= em
+                    && clear
+                    && !crossed(shared, baseline(&rows[end - 1]), baseline(&rows[start]))
+                {
+                    merged = Some((next_end, shared));
+                }
+                break;
             }
-            if !rt.is_empty() {
-                right.push(rt);
-            }
+            let Some(next) = merged else { break };
+            (end, gutter) = next;
         }
-        out.extend(in_column_order(glyphs, left, depth + 1));
-        out.extend(in_column_order(glyphs, right, depth + 1));
+        let mid = (gutter.0 + gutter.1) / 2.0;
+        let mut band_start = r;
+        for k in r..end {
+            let cut = k + 1 == end || crossed(gutter, baseline(&rows[k]), baseline(&rows[k + 1]));
+            if !cut {
+                continue;
+            }
+            let (mut left, mut right) = (Vec::new(), Vec::new());
+            for row in &rows[band_start..=k] {
+                let (l, rt): (Vec<usize>, Vec<usize>) =
+                    row.iter().partition(|&&i| glyphs[i].x < mid);
+                if !l.is_empty() {
+                    left.push(l);
+                }
+                if !rt.is_empty() {
+                    right.push(rt);
+                }
+            }
+            out.extend(in_column_order(glyphs, left, across, depth + 1));
+            out.extend(in_column_order(glyphs, right, across, depth + 1));
+            band_start = k + 1;
+        }
         r = end;
     }
     out
@@ -377,8 +438,13 @@ fn wide_gaps(glyphs: &[Placed], row: &[usize]) -> Vec<(f32, f32)> {
     gaps
 }
 
-/// A column block starting at row `start`: (end row, exclusive; gutter x).
-fn column_block(glyphs: &[Placed], rows: &[Vec<usize>], start: usize) -> Option<(usize, f32)> {
+/// A column block starting at row `start`: (end row, exclusive; gutter: its left and right
+/// edges).
+fn column_block(
+    glyphs: &[Placed],
+    rows: &[Vec<usize>],
+    start: usize,
+) -> Option<(usize, (f32, f32))> {
     let first = &rows[start];
     let mut gutter = *wide_gaps(glyphs, first).first()?;
     let em = first
@@ -428,7 +494,7 @@ fn column_block(glyphs: &[Placed], rows: &[Vec<usize>], start: usize) -> Option<
     // lines, each side several cells apart): a prose line is one run.
     let prose = |n: usize, runs: usize| runs > 0 && n >= 8 * runs;
     (end - start >= 4 && both >= 3 && prose(left_n, left_runs) && prose(right_n, right_runs))
-        .then_some((end, mid))
+        .then_some((end, gutter))
 }
 
 /// Runs of a row's glyphs (`row` left to right): stretches with no gap over 1.2 em between

@@ -213,6 +213,85 @@ fn render_ruled(glyphs: &[Placed], rules: &[Rule]) -> Vec<String> {
         .collect()
 }
 
+/// Two prose columns, a section heading over the left column only with a bar drawn over
+/// both columns above and below it, then two columns again (the MEXT white paper's layout,
+/// held out from tuning): each band reads left column then right; without the bars the
+/// columns run through the heading.
+#[test]
+fn a_rule_across_the_gutter_cuts_the_columns_into_bands() {
+    let top = [
+        ("あいうえおかきくけこ", "アイウエオカキクケコ"),
+        ("さしすせそたちつてと", "サシスセソタチツテト"),
+        ("なにぬねのはひふへほ", "ナニヌネノハヒフヘホ"),
+        ("まみむめも", "マミムメモヤユヨ"),
+    ];
+    let bottom = [
+        ("やゆよらりるれろわを", "ヤユヨラリルレロワヲ"),
+        ("漢字の段落の続きです", "片仮名の段落の続きです"),
+        ("左の段の終わり", "右の段の終わり"),
+    ];
+    let mut gs = Vec::new();
+    for (k, (l, r)) in top.iter().enumerate() {
+        let y = 200.0 - 12.0 * k as f32;
+        gs.extend(run(l, 0.0, y));
+        gs.extend(run(r, 130.0, y));
+    }
+    gs.extend(run("第二節見出し", 0.0, 140.0));
+    for (k, (l, r)) in bottom.iter().enumerate() {
+        let y = 120.0 - 12.0 * k as f32;
+        gs.extend(run(l, 0.0, y));
+        gs.extend(run(r, 130.0, y));
+    }
+    let bars = [hr(154.0, -5.0, 250.0), hr(134.0, -5.0, 250.0)];
+    let mut want: Vec<String> = top.iter().map(|p| p.0.to_string()).collect();
+    want.extend(top.iter().map(|p| p.1.to_string()));
+    want.push("第二節見出し".into());
+    want.extend(bottom.iter().map(|p| p.0.to_string()));
+    want.extend(bottom.iter().map(|p| p.1.to_string()));
+    assert_eq!(render_ruled(&gs, &bars), want);
+    // A rule over the left column only cuts nothing.
+    let short = [hr(154.0, -5.0, 90.0), hr(134.0, -5.0, 90.0)];
+    let mut left: Vec<String> = top.iter().map(|p| p.0.to_string()).collect();
+    left.push("第二節見出し".into());
+    left.extend(bottom.iter().map(|p| p.0.to_string()));
+    assert_eq!(render_ruled(&gs, &short)[..left.len()], left[..]);
+}
+
+/// Two columns whose paragraphs end together, a blank band in both, then both go on (the
+/// MEXT white paper's page 12): one block, each column read through the band; with a rule
+/// drawn across the band the two halves are separate bands.
+#[test]
+fn columns_go_on_past_a_blank_band_in_both() {
+    let para = |tag: &str| -> Vec<String> {
+        (0..4)
+            .map(|k| format!("{tag}の段落の{k}行目の文章です"))
+            .collect()
+    };
+    let (l1, r1, l2, r2) = (para("左上"), para("右上"), para("左下"), para("右下"));
+    let mut gs = Vec::new();
+    for k in 0..4 {
+        let y = 200.0 - 12.0 * k as f32;
+        gs.extend(run(&l1[k], 0.0, y));
+        gs.extend(run(&r1[k], 160.0, y));
+        // 36 units (3.6 em) below the last row of the first paragraphs.
+        let y = 200.0 - 36.0 - 36.0 - 12.0 * k as f32;
+        gs.extend(run(&l2[k], 0.0, y));
+        gs.extend(run(&r2[k], 160.0, y));
+    }
+    let want: Vec<String> = [&l1, &l2, &r1, &r2]
+        .into_iter()
+        .flatten()
+        .cloned()
+        .collect();
+    assert_eq!(render_ruled(&gs, &[]), want);
+    let banded: Vec<String> = [&l1, &r1, &l2, &r2]
+        .into_iter()
+        .flatten()
+        .cloned()
+        .collect();
+    assert_eq!(render_ruled(&gs, &[hr(150.0, -5.0, 330.0)]), banded);
+}
+
 #[test]
 fn ruled_table_rows_keep_wrapped_cells_together() {
     // Three columns (x 0|60|130|200), two rows (y 100|70|40). Row 1's first cell wraps
