@@ -85,6 +85,16 @@ impl Pdf {
                         || msg.contains("decrypt")
                         || msg.contains("ncrypt"))
                 {
+                    if let Some(doc) = decrypted_with_empty_id(bytes, password) {
+                        load_warnings.push(EMPTY_ID_WARNING.to_string());
+                        return Ok(Pdf {
+                            doc,
+                            max_stream_bytes,
+                            meter: Meter::new(budget),
+                            load_warnings,
+                            programs: RefCell::default(),
+                        });
+                    }
                     if let Some(doc) = load_identity_encrypted(bytes) {
                         load_warnings.push(
                             "encrypted only for its embedded files (pages and strings are \
@@ -111,11 +121,40 @@ impl Pdf {
                 ));
             }
         };
-        if doc.is_encrypted() && doc.encryption_state.is_none() {
-            return Err(LoadFailure::Encrypted {
-                password_given: password.is_some(),
-            });
-        }
+        let doc = if doc.is_encrypted() && doc.encryption_state.is_none() {
+            match decrypted_with_empty_id(bytes, password) {
+                Some(doc) => {
+                    load_warnings.push(EMPTY_ID_WARNING.to_string());
+                    doc
+                }
+                None => {
+                    return Err(LoadFailure::Encrypted {
+                        password_given: password.is_some(),
+                    });
+                }
+            }
+        } else {
+            doc
+        };
+        let doc = match lenient_endstreams(&doc, bytes) {
+            Some(fixed) => {
+                let opts = lopdf::LoadOptions::with_password(password.unwrap_or(""));
+                match std::panic::catch_unwind(|| {
+                    lopdf::Document::load_mem_with_options(&fixed, opts)
+                }) {
+                    Ok(Ok(again)) if again.objects.len() > doc.objects.len() => {
+                        load_warnings.push(
+                            "streams end without an end of line before `endstream`; read \
+                             them anyway"
+                                .to_string(),
+                        );
+                        again
+                    }
+                    _ => doc,
+                }
+            }
+            None => doc,
+        };
         Ok(Pdf {
             doc,
             max_stream_bytes,
@@ -203,10 +242,43 @@ pub fn decode_stream_reference(s: &Stream, max: usize) -> Result<Vec<u8>, String
         }
         return Ok(s.content.clone());
     }
+    if let Some(full) = with_full_filter_names(s) {
+        return decode_stream_reference(&full, max);
+    }
     // lopdf reports a corrupt stream and one over the limit alike, so say both.
     s.decompressed_content_with_limit(max).map_err(|e| {
         format!("cannot decode stream (corrupt, or over the {max} byte limit per stream): {e}")
     })
+}
+
+/// A copy of stream `s` whose `/Filter` names are written out where it uses the
+/// abbreviations of inline images (`/A85 /Fl`: ISO 32000-1, table 94), which some writers
+/// put on streams too and pdftotext accepts there; `None` if it uses none.
+fn with_full_filter_names(s: &Stream) -> Option<Stream> {
+    let full = |o: &Object| -> Option<Object> {
+        let name: &[u8] = match o.as_name().ok()? {
+            b"AHx" => b"ASCIIHexDecode",
+            b"A85" => b"ASCII85Decode",
+            b"LZW" => b"LZWDecode",
+            b"Fl" => b"FlateDecode",
+            b"RL" => b"RunLengthDecode",
+            b"CCF" => b"CCITTFaxDecode",
+            b"DCT" => b"DCTDecode",
+            _ => return None,
+        };
+        Some(Object::Name(name.to_vec()))
+    };
+    let filter = match s.dict.get(b"Filter").ok()? {
+        Object::Array(a) if a.iter().any(|o| full(o).is_some()) => Object::Array(
+            a.iter()
+                .map(|o| full(o).unwrap_or_else(|| o.clone()))
+                .collect(),
+        ),
+        o => full(o)?,
+    };
+    let mut copy = s.clone();
+    copy.dict.set("Filter", filter);
+    Some(copy)
 }
 
 /// `/Filter /FlateDecode` or `[/FlateDecode]`, no `/DecodeParms` (so no predictor), and
@@ -302,6 +374,76 @@ fn load_identity_encrypted(bytes: &[u8]) -> Option<lopdf::Document> {
         }
     }
     load(&plain, None).filter(|d| !d.is_encrypted())
+}
+
+/// The file's bytes with a space or tab written straight before `endstream` (`…data
+/// endstream`: AntennaHouse PDF Driver ends its streams so) made a line feed, where lopdf,
+/// which wants an end of line there and drops the object otherwise, reads the stream (same
+/// length: every offset stays right). pdftotext reads such objects. `None` if no object
+/// the cross-reference table lists is missing, or the file has no such `endstream`. The
+/// caller keeps what this loads only if it holds more objects.
+fn lenient_endstreams(doc: &lopdf::Document, bytes: &[u8]) -> Option<Vec<u8>> {
+    let missing = doc.reference_table.entries.iter().any(|(&id, e)| {
+        matches!(*e, lopdf::xref::XrefEntry::Normal { generation, .. }
+            if !doc.objects.contains_key(&(id, generation)))
+    });
+    if !missing {
+        return None;
+    }
+    let mut fixed: Option<Vec<u8>> = None;
+    for at in memchr::memmem::find_iter(bytes, b"endstream") {
+        let Some(before) = at.checked_sub(1) else {
+            continue;
+        };
+        if !matches!(bytes[before], b' ' | b'\t')
+            || before
+                .checked_sub(1)
+                .is_some_and(|b| matches!(bytes[b], b'\r' | b'\n'))
+        {
+            continue;
+        }
+        fixed.get_or_insert_with(|| bytes.to_vec())[before] = b'\n';
+    }
+    fixed
+}
+
+const EMPTY_ID_WARNING: &str =
+    "encrypted without a file /ID; decrypted with an empty one, as pdftotext does";
+
+/// The document decrypted with `password` (or the empty one) and an empty file ID, if the
+/// file has no /ID and that decrypts it ([`with_empty_id`]).
+fn decrypted_with_empty_id(bytes: &[u8], password: Option<&str>) -> Option<lopdf::Document> {
+    let patched = with_empty_id(bytes)?;
+    let opts = lopdf::LoadOptions::with_password(password.unwrap_or(""));
+    let doc = std::panic::catch_unwind(|| lopdf::Document::load_mem_with_options(&patched, opts))
+        .ok()?
+        .ok()?;
+    (!doc.is_encrypted() || doc.encryption_state.is_some()).then_some(doc)
+}
+
+/// The file with `/ID [<> <>]` added to its last cross-reference section's dictionary (the
+/// `trailer`, or the cross-reference stream's) when that has none: the key derivation hashes
+/// the first file ID, a missing one is empty for poppler, and lopdf refuses to decrypt
+/// without one. The key goes right after the dictionary's `<<`, which lies past every object
+/// the section lists and at or past the offset `startxref` gives, so no offset moves (a
+/// cross-reference stream's data moves with its dictionary; its /Length is unchanged).
+/// `None` when that dictionary has an /ID or cannot be found.
+fn with_empty_id(bytes: &[u8]) -> Option<Vec<u8>> {
+    let at = memchr::memmem::rfind(bytes, b"startxref")?;
+    let digits: String = bytes[at + 9..]
+        .iter()
+        .skip_while(|b| b.is_ascii_whitespace())
+        .take_while(|b| b.is_ascii_digit())
+        .map(|&b| b as char)
+        .collect();
+    let section = digits.parse::<usize>().ok().filter(|&o| o < at)?;
+    let open = section + memchr::memmem::find(&bytes[section..at], b"<<")? + 2;
+    let rest = &bytes[open..at];
+    let dict_end = memchr::memmem::find(rest, b"stream").unwrap_or(rest.len());
+    if memchr::memmem::find(&rest[..dict_end], b"/ID").is_some() {
+        return None;
+    }
+    Some([&bytes[..open], &b"/ID[<><>]"[..], &bytes[open..]].concat())
 }
 
 /// Without a header: an indirect object near the start and a trailer or cross-reference
