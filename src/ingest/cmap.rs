@@ -166,8 +166,13 @@ fn be(bytes: &[u8]) -> Option<u32> {
     Some(bytes.iter().fold(0u32, |a, &b| (a << 8) | b as u32))
 }
 
-/// UTF-16BE → String; unpaired surrogates become U+FFFD (judged unusable later).
+/// UTF-16BE → String; unpaired surrogates become U+FFFD (judged unusable later). A single
+/// byte is that character (`<65>` for e: Amyuni's ToUnicode writes its destinations so, and
+/// poppler reads them so), not the high half of a code unit.
 pub fn utf16be(bytes: &[u8]) -> String {
+    if let [b] = bytes {
+        return char::from(*b).to_string();
+    }
     let units: Vec<u16> = bytes
         .chunks(2)
         .map(|p| ((p[0] as u16) << 8) | *p.get(1).unwrap_or(&0) as u16)

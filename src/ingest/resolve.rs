@@ -250,6 +250,13 @@ impl<'a> FontResolver<'a> {
         if !self.composite && !self.renumbered && font.explicit_width(code) == Some(0.0) {
             return found(String::new(), MappingSource::Notdef, 1.0, distrust);
         }
+        // A control code (below 0x20) of a simple font that is not embedded and names nothing
+        // there: the substituted standard font has no glyph for it (PDFBox's
+        // ControlCharacters: form fields holding NUL, BEL, ESC), so there is no text, as
+        // pdftotext reads it, rather than a U+FFFD.
+        if !self.composite && !self.renumbered && !font.embedded && code < 0x20 {
+            return found(String::new(), MappingSource::Notdef, 1.0, distrust);
+        }
         // Code 0x20 is the space of every standard encoding; a font whose own encoding puts
         // an unnamed glyph there (TeX's CMR9: `suppress`, absent from the subset, pdf.js
         // issue6901) still separates words with it, as pdftotext reads it.

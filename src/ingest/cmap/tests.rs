@@ -94,3 +94,19 @@ fn judging_entries() {
     assert_eq!(unalias('\u{2003}', true), '\u{3000}');
     assert_eq!(unalias('\u{F900}', true), '豈');
 }
+
+/// Amyuni's ToUnicode writes one-byte destinations (`<27> <27> <65>` for e); poppler reads
+/// the byte as the character, and so do we (it was U+6500 攀, a kanji, before).
+#[test]
+fn one_byte_destinations_are_that_character() {
+    let src = b"1 begincodespacerange <20> <72> endcodespacerange
+2 beginbfrange <27> <27> <65> <30> <31> <61> endbfrange
+1 beginbfchar <35> <E4> endbfchar";
+    let cm = ToUnicode::parse(src);
+    assert_eq!(cm.map[&0x27], "e");
+    assert_eq!(cm.map[&0x30], "a");
+    assert_eq!(cm.map[&0x31], "b");
+    assert_eq!(cm.map[&0x35], "ä");
+    // Two bytes stay one UTF-16 code unit.
+    assert_eq!(utf16be(&[0x65, 0x00]), "攀");
+}

@@ -108,6 +108,14 @@ impl Font {
                                 "font {basefont}: ToUnicode CMap partly unreadable; used what parsed"
                             ));
                         }
+                        // A ToUnicode that maps no code says nothing (PDFBox's test file
+                        // PDFBOX-4322): the font is read as without one, as pdftotext does.
+                        if cm.map.is_empty() {
+                            warnings.push(format!(
+                                "font {basefont}: ToUnicode CMap maps nothing; read as without one"
+                            ));
+                            return;
+                        }
                         self.tounicode = Some(cm);
                     }
                     Err(e) => warnings.push(format!("font {basefont}: ToUnicode stream: {e}")),
@@ -304,6 +312,20 @@ impl Font {
         let enc = simple_encoding(pdf, dict);
         self.encoding = enc.table;
         self.ligatures = enc.ligatures;
+        if subtype == "Type3" {
+            // A Type 3 font whose /Differences names no known glyph (dvips' bitmap fonts:
+            // `/A8`, `/CP`) draws its printable ASCII codes as those characters, as pdftotext
+            // reads them (poppler maps unknown names of Type 3 fonts through).
+            for (code, slot) in self.encoding.iter_mut().enumerate() {
+                if slot.is_none()
+                    && enc.from_differences[code]
+                    && (0x21..=0x7E).contains(&code)
+                    && !self.ligatures.contains_key(&(code as u32))
+                {
+                    *slot = char::from_u32(code as u32);
+                }
+            }
+        }
         let simple = (enc.from_differences, enc.has_base);
         // A symbolic font without /Encoding uses its own code → glyph map (LibreOffice
         // and reportlab subsets number glyphs 1…N): ASCII would be a guess, so no text.
