@@ -11,7 +11,7 @@
 
 use super::content::{self, FontCache, IDENTITY, Interpreter};
 use super::pages::{contents_is_reference, page_frame, page_resources, page_tree, visible_box};
-use super::{ExtractOptions, IMAGE_ONLY_PREFIX, IngestError, ocr, pdf};
+use super::{ExtractOptions, IMAGE_ONLY_PREFIX, IngestError, annotations, ocr, pdf};
 
 /// The content streams run: the fonts met and each page's positioned glyphs.
 pub(super) struct Interpreted {
@@ -103,6 +103,7 @@ pub(super) fn interpret(
         }
         let mut interp = Interpreter::new(&pdf, &mut fonts);
         interp.run(&content, resources.ok().flatten(), IDENTITY);
+        annotations::draw(&pdf, id, &mut interp);
         warnings.extend(
             interp
                 .warnings

@@ -15,6 +15,7 @@
 //! a glyph no source explains is emitted as U+FFFD ([`UNRESOLVED_CHAR`]) in text, counted in
 //! [`Stats::unresolved`] and kept with its GID in the spans — never as a guessed character.
 
+mod annotations;
 pub mod budget;
 pub mod cmap;
 pub mod content;

@@ -54,6 +54,19 @@ impl Interpreter<'_> {
         let Some(Object::Stream(stream)) = self.pdf.resolve(entry) else {
             return;
         };
+        self.draw_form(stream, id, resources, ctm);
+    }
+
+    /// Runs the XObject `stream` (object `id` if it is one) drawn under `ctm` from a
+    /// content stream with `resources`: a form under its /Matrix with its own resources
+    /// (else `resources`); an image is counted.
+    pub(crate) fn draw_form(
+        &mut self,
+        stream: &lopdf::Stream,
+        id: Option<lopdf::ObjectId>,
+        resources: Option<&Dictionary>,
+        ctm: &Matrix,
+    ) {
         match stream
             .dict
             .get(b"Subtype")
@@ -65,6 +78,8 @@ impl Interpreter<'_> {
                 self.images += 1;
                 return;
             }
+            // Annotation appearance streams often omit /Subtype; a /BBox makes a form.
+            None if stream.dict.has(b"BBox") => {}
             _ => return,
         }
         if !self.pdf.meter.charge_form_draw() {
