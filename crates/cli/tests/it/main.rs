@@ -22,6 +22,7 @@ mod pdf_font_encodings;
 mod pdf_malformed;
 mod pdf_outlines;
 mod pdf_page_boxes;
+mod pdf_quirks;
 mod pdf_rtl;
 mod pdf_selflearn;
 mod pdf_unruled_tables;
