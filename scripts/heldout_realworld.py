@@ -25,8 +25,17 @@ they stay in OUT, never in this repository):
   CalicoKater/covid-19's work/, a seeded sample of SAMPLE (default 300) of the distinct PDFs of
   its history;
 * `sakaiminato`: Sakaiminato City (Tottori) council vote tables from AmashimaCreate/yonago-gikai,
-  every distinct PDF of its history.
-The last seven have no truth: the comparison is suspicious-character share against pdftotext,
+  every distinct PDF of its history;
+* `mhlw2`: the later MHLW clinic lists of hello112334/opendata-pdf-to-csv (a continuation of the
+  `mhlw` set's repository, 2023-2025 Excel exports): every distinct PDF of its history that is
+  neither in the `mhlw` set's repository (the clone named by EARLIER_CLONE, when set) nor in
+  ../shared;
+* `hakusho`: MEXT's 2024 white paper on science, technology and innovation, chapters 1-5, from
+  triera4123/hakusho-RAG-chat (every distinct PDF of its history);
+* `pdfplumber`, `pdfbox`: every distinct PDF in the history of jsvine/pdfplumber and of
+  apache/pdfbox (library test files, mostly not Japanese: the never-worse rule holds for
+  every file).
+The last eleven have no truth: the comparison is suspicious-character share against pdftotext,
 plus (every set) the files where glyphmend prints under 90 % of pdftotext's non-space
 characters. NO_PYMUPDF=1 leaves PyMuPDF out of the run (it is not compared here).
 
@@ -187,9 +196,41 @@ def build_sakaiminato(repo, out):
     return write_sample(repo, history_pdfs(repo), out, "sakaiminato")
 
 
+def build_mhlw2(repo, out):
+    earlier = set()
+    if os.environ.get("EARLIER_CLONE"):
+        earlier = {blob for _, blob in history_pdfs(os.environ["EARLIER_CLONE"])}
+    shared = {hashlib_sha256(os.path.join(REALWORLD, "pdf", f))
+              for f in shared_names() if f.endswith(".pdf")}
+    rows = []
+    for path, blob in history_pdfs(repo):
+        if blob in earlier:
+            continue
+        data = subprocess.run(["git", "-C", repo, "cat-file", "blob", blob], capture_output=True).stdout
+        if hashlib_bytes(data) not in shared:
+            rows.append((path, blob))
+    return write_sample(repo, rows, out, "mhlw2")
+
+
+def build_hakusho(repo, out):
+    return write_sample(repo, history_pdfs(repo), out, "hakusho")
+
+
+def hashlib_bytes(data):
+    import hashlib
+    return hashlib.sha256(data).hexdigest()
+
+
+def hashlib_sha256(path):
+    return hashlib_bytes(open(path, "rb").read())
+
+
 BUILDERS = {"mhlw": None, "pdfjs": None, "tensuhyo": build_tensuhyo, "yakusyo": build_yakusyo,
             "nankoku": build_nankoku, "camelot": build_camelot, "fuji": build_fuji,
-            "calico": build_calico, "sakaiminato": build_sakaiminato}
+            "calico": build_calico, "sakaiminato": build_sakaiminato, "mhlw2": build_mhlw2,
+            "hakusho": build_hakusho,
+            "pdfplumber": lambda repo, out: write_sample(repo, history_pdfs(repo), out, "pdfplumber"),
+            "pdfbox": lambda repo, out: write_sample(repo, history_pdfs(repo), out, "pdfbox")}
 
 
 def run(binary, set_dir):
