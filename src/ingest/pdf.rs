@@ -71,49 +71,45 @@ impl Pdf {
             return Err(LoadFailure::Unreadable("not a PDF (no %PDF header)".into()));
         };
         let encrypted_hint = memchr::memmem::find(bytes, b"/Encrypt").is_some();
-        let opts = lopdf::LoadOptions::with_password(password.unwrap_or(""));
-        // lopdf is not ours: a panic inside it on hostile input must not take the caller
-        // down, so it is contained here and reported as unreadable.
-        let loaded =
-            std::panic::catch_unwind(|| lopdf::Document::load_mem_with_options(bytes, opts));
-        let doc = match loaded {
+        let doc = match load_guarded(bytes, password) {
+            Ok(Ok(doc)) if doc.is_encrypted() && doc.encryption_state.is_none() => {
+                match decrypted_with_empty_id(bytes, password) {
+                    Some(doc) => {
+                        load_warnings.push(EMPTY_ID_WARNING.to_string());
+                        doc
+                    }
+                    None => {
+                        return Err(LoadFailure::Encrypted {
+                            password_given: password.is_some(),
+                        });
+                    }
+                }
+            }
             Ok(Ok(doc)) => doc,
             Ok(Err(e)) => {
                 let msg = e.to_string();
-                if encrypted_hint
+                if !(encrypted_hint
                     && (msg.contains("password")
                         || msg.contains("decrypt")
-                        || msg.contains("ncrypt"))
+                        || msg.contains("ncrypt")))
                 {
-                    if let Some(doc) = decrypted_with_empty_id(bytes, password) {
-                        load_warnings.push(EMPTY_ID_WARNING.to_string());
-                        return Ok(Pdf {
-                            doc,
-                            max_stream_bytes,
-                            meter: Meter::new(budget),
-                            load_warnings,
-                            programs: RefCell::default(),
-                        });
-                    }
-                    if let Some(doc) = load_identity_encrypted(bytes) {
-                        load_warnings.push(
-                            "encrypted only for its embedded files (pages and strings are \
-                             not); read without a password, attachments not read"
-                                .to_string(),
-                        );
-                        return Ok(Pdf {
-                            doc,
-                            max_stream_bytes,
-                            meter: Meter::new(budget),
-                            load_warnings,
-                            programs: RefCell::default(),
-                        });
-                    }
+                    return Err(LoadFailure::Unreadable(msg));
+                }
+                if let Some(doc) = decrypted_with_empty_id(bytes, password) {
+                    load_warnings.push(EMPTY_ID_WARNING.to_string());
+                    doc
+                } else if let Some(doc) = load_identity_encrypted(bytes) {
+                    load_warnings.push(
+                        "encrypted only for its embedded files (pages and strings are \
+                         not); read without a password, attachments not read"
+                            .to_string(),
+                    );
+                    doc
+                } else {
                     return Err(LoadFailure::Encrypted {
                         password_given: password.is_some(),
                     });
                 }
-                return Err(LoadFailure::Unreadable(msg));
             }
             Err(_) => {
                 return Err(LoadFailure::Unreadable(
@@ -121,39 +117,17 @@ impl Pdf {
                 ));
             }
         };
-        let doc = if doc.is_encrypted() && doc.encryption_state.is_none() {
-            match decrypted_with_empty_id(bytes, password) {
-                Some(doc) => {
-                    load_warnings.push(EMPTY_ID_WARNING.to_string());
-                    doc
-                }
-                None => {
-                    return Err(LoadFailure::Encrypted {
-                        password_given: password.is_some(),
-                    });
-                }
+        let doc = match lenient_endstreams(&doc, bytes)
+            .and_then(|fixed| load_guarded(&fixed, password).ok()?.ok())
+        {
+            Some(again) if again.objects.len() > doc.objects.len() => {
+                load_warnings.push(
+                    "streams end without an end of line before `endstream`; read them anyway"
+                        .to_string(),
+                );
+                again
             }
-        } else {
-            doc
-        };
-        let doc = match lenient_endstreams(&doc, bytes) {
-            Some(fixed) => {
-                let opts = lopdf::LoadOptions::with_password(password.unwrap_or(""));
-                match std::panic::catch_unwind(|| {
-                    lopdf::Document::load_mem_with_options(&fixed, opts)
-                }) {
-                    Ok(Ok(again)) if again.objects.len() > doc.objects.len() => {
-                        load_warnings.push(
-                            "streams end without an end of line before `endstream`; read \
-                             them anyway"
-                                .to_string(),
-                        );
-                        again
-                    }
-                    _ => doc,
-                }
-            }
-            None => doc,
+            _ => doc,
         };
         Ok(Pdf {
             doc,
@@ -413,12 +387,19 @@ const EMPTY_ID_WARNING: &str =
 /// The document decrypted with `password` (or the empty one) and an empty file ID, if the
 /// file has no /ID and that decrypts it ([`with_empty_id`]).
 fn decrypted_with_empty_id(bytes: &[u8], password: Option<&str>) -> Option<lopdf::Document> {
-    let patched = with_empty_id(bytes)?;
-    let opts = lopdf::LoadOptions::with_password(password.unwrap_or(""));
-    let doc = std::panic::catch_unwind(|| lopdf::Document::load_mem_with_options(&patched, opts))
-        .ok()?
-        .ok()?;
+    let doc = load_guarded(&with_empty_id(bytes)?, password).ok()?.ok()?;
     (!doc.is_encrypted() || doc.encryption_state.is_some()).then_some(doc)
+}
+
+/// lopdf's parse of `bytes` with `password` (the empty one if none). lopdf is not ours: a
+/// panic inside it on hostile input must not take the caller down, so it is contained here
+/// (`Err`) and reported as unreadable.
+fn load_guarded(
+    bytes: &[u8],
+    password: Option<&str>,
+) -> std::thread::Result<lopdf::Result<lopdf::Document>> {
+    let opts = lopdf::LoadOptions::with_password(password.unwrap_or(""));
+    std::panic::catch_unwind(|| lopdf::Document::load_mem_with_options(bytes, opts))
 }
 
 /// The file with `/ID [<> <>]` added to its last cross-reference section's dictionary (the

@@ -20,14 +20,17 @@ fn warnings(pdf: &[u8]) -> Vec<String> {
         .warnings
 }
 
+fn zlib(data: &[u8]) -> Vec<u8> {
+    let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+    z.write_all(data).unwrap();
+    z.finish().unwrap()
+}
+
 /// AntennaHouse PDF Driver ends streams with a space before `endstream` (`…data
 /// endstream`); lopdf dropped such objects (a page without its content).
 #[test]
 fn a_stream_ended_by_a_space_before_endstream_is_read() {
-    let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
-    z.write_all(b"BT /F1 12 Tf 20 100 Td (Space before endstream) Tj ET")
-        .unwrap();
-    let content = z.finish().unwrap();
+    let content = zlib(b"BT /F1 12 Tf 20 100 Td (Space before endstream) Tj ET");
     let objects: Vec<Vec<u8>> = vec![
         b"<</Type/Catalog/Pages 2 0 R>>".to_vec(),
         b"<</Type/Pages/Kids[3 0 R]/Count 1>>".to_vec(),
@@ -64,10 +67,7 @@ fn a_stream_ended_by_a_space_before_endstream_is_read() {
 /// `/Filter /Fl` (an inline image's abbreviation) on a content stream.
 #[test]
 fn abbreviated_filter_names_on_streams_are_decoded() {
-    let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
-    z.write_all(b"BT /F1 12 Tf 20 100 Td (Abbreviated filter) Tj ET")
-        .unwrap();
-    let packed = z.finish().unwrap();
+    let packed = zlib(b"BT /F1 12 Tf 20 100 Td (Abbreviated filter) Tj ET");
     let mut doc = lopdf::Document::load_mem(&one_page(helvetica, b"")).unwrap();
     let page = *doc.get_pages().values().next().unwrap();
     let contents = doc.get_page_contents(page);
