@@ -18,6 +18,7 @@ use crate::error::{Error, Result};
 use crate::tables::format;
 use crate::tables::repertoire::Repertoire;
 use crate::tables::{FontTable, Rule, RuleKind};
+use std::collections::{BTreeMap, HashMap};
 
 /// A glyph whose character is known, with why.
 #[derive(Debug, Clone, PartialEq)]
@@ -146,6 +147,7 @@ type Accepted = (&'static Repertoire, i64, usize, &'static str);
 fn script_groups(anchors: &[Anchor]) -> (Vec<Group>, Vec<Anchor>) {
     let mut groups: Vec<Group> = Vec::new();
     let mut loose: Vec<Anchor> = Vec::new();
+    let offsets = AnchorOffsets::new(anchors);
     let mut i = 0;
     while i < anchors.len() {
         let Some(sb) = script_block(anchors[i].ch) else {
@@ -158,7 +160,7 @@ fn script_groups(anchors: &[Anchor]) -> (Vec<Group>, Vec<Anchor>) {
             j += 1;
         }
         let group = anchors[i..j].to_vec();
-        let fit = best_offset(&group, anchors);
+        let fit = offsets.best(i..j);
         groups.push((sb, group, fit));
         i = j;
     }
@@ -401,34 +403,58 @@ fn grow_block(rule: &Rule, kept: &[(u32, u32)], anchors: &[Anchor]) -> Option<Ru
     rule.with_chars(new_first, new_last, &note)
 }
 
-/// The repertoire and offset under which most of `group` agree. Anchors elsewhere that
-/// share the same (repertoire, offset) count half: a font's order usually runs through
-/// several script blocks, and within one block two repertoires can agree by accident
-/// (katakana is contiguous in both Unicode and CP932, but CP932 lacks ヷ–ヺ). Remaining ties
-/// go to the simpler repertoire. Returns (repertoire, offset, number agreeing in group).
-fn best_offset(group: &[Anchor], all: &[Anchor]) -> Option<(&'static Repertoire, i64, usize)> {
-    let mut best: Option<(&'static Repertoire, i64, usize, usize)> = None; // + score*2
-    for name in crate::tables::repertoire::NAMES {
-        let Ok(rep) = Repertoire::by_name(name) else {
-            continue;
-        };
-        let mut offsets: Vec<i64> = group
-            .iter()
-            .filter_map(|a| rep.rank(a.ch).map(|r| a.gid as i64 - r as i64))
-            .collect();
-        offsets.sort_unstable();
-        offsets.dedup();
-        for off in offsets {
-            let agrees = |a: &&Anchor| rep.rank(a.ch).map(|r| a.gid as i64 - r as i64) == Some(off);
-            let n = group.iter().filter(agrees).count();
-            let total = all.iter().filter(agrees).count();
-            let score = 2 * n + (total - n);
-            if best.is_none_or(|b| score > b.3) {
-                best = Some((rep, off, n, score));
+/// Every anchor's `gid − rank(c)` under each repertoire, and how many anchors share each
+/// offset, computed once per fit: a group's best offset then counts its own anchors only
+/// (asking every anchor's rank again per candidate offset made fitting quadratic).
+struct AnchorOffsets {
+    /// Per repertoire (in `NAMES` order): each anchor's offset, and anchors per offset.
+    by_repertoire: Vec<(&'static Repertoire, Vec<Option<i64>>, HashMap<i64, usize>)>,
+}
+
+impl AnchorOffsets {
+    fn new(all: &[Anchor]) -> Self {
+        let mut by_repertoire = Vec::new();
+        for name in crate::tables::repertoire::NAMES {
+            let Ok(rep) = Repertoire::by_name(name) else {
+                continue;
+            };
+            let offsets: Vec<Option<i64>> = all
+                .iter()
+                .map(|a| rep.rank(a.ch).map(|r| a.gid as i64 - r as i64))
+                .collect();
+            let mut counts: HashMap<i64, usize> = HashMap::new();
+            for off in offsets.iter().flatten() {
+                *counts.entry(*off).or_default() += 1;
+            }
+            by_repertoire.push((rep, offsets, counts));
+        }
+        AnchorOffsets { by_repertoire }
+    }
+
+    /// The repertoire and offset under which most of the group `range` (of the anchors
+    /// given to [`AnchorOffsets::new`]) agree. Anchors elsewhere that share the same
+    /// (repertoire, offset) count half: a font's order usually runs through several script
+    /// blocks, and within one block two repertoires can agree by accident (katakana is
+    /// contiguous in both Unicode and CP932, but CP932 lacks ヷ–ヺ). Remaining ties go to the
+    /// simpler repertoire, then the smaller offset. Returns (repertoire, offset, number
+    /// agreeing in the group).
+    fn best(&self, range: std::ops::Range<usize>) -> Fit {
+        let mut best: Option<(&'static Repertoire, i64, usize, usize)> = None; // + score
+        for (rep, offsets, counts) in &self.by_repertoire {
+            let mut in_group: BTreeMap<i64, usize> = BTreeMap::new();
+            for off in offsets[range.clone()].iter().flatten() {
+                *in_group.entry(*off).or_default() += 1;
+            }
+            for (&off, &n) in &in_group {
+                let total = counts.get(&off).copied().unwrap_or(0);
+                let score = 2 * n + (total - n);
+                if best.is_none_or(|b| score > b.3) {
+                    best = Some((rep, off, n, score));
+                }
             }
         }
+        best.map(|(r, o, n, _)| (r, o, n))
     }
-    best.map(|(r, o, n, _)| (r, o, n))
 }
 
 /// Fits and wraps the rules into a table.
