@@ -4,6 +4,7 @@
 
 mod batch;
 mod batch_learned;
+mod chromium_print;
 mod cli;
 mod common;
 mod decide_identity;

@@ -128,7 +128,7 @@ const AIMS: &[&str] = &[
     "住民の利便性を高める",
 ];
 
-fn chromium() -> &'static str {
+pub(crate) fn chromium() -> &'static str {
     for c in ["chromium", "chromium-browser", "google-chrome"] {
         if Command::new(c)
             .arg("--version")
@@ -144,6 +144,15 @@ fn chromium() -> &'static str {
 }
 
 pub(crate) fn print(html_path: &Path, pdf_path: &Path) {
+    if crate::chromium_print::print(chromium(), html_path, pdf_path) {
+        return;
+    }
+    print_one_process(html_path, pdf_path);
+}
+
+/// One Chromium process for one sheet (`--print-to-pdf`): the fallback, and the reference
+/// the pipe's output is checked against.
+pub(crate) fn print_one_process(html_path: &Path, pdf_path: &Path) {
     let out = Command::new(chromium())
         .args([
             "--headless",
