@@ -407,8 +407,16 @@ fn grow_block(rule: &Rule, kept: &[(u32, u32)], anchors: &[Anchor]) -> Option<Ru
 /// offset, computed once per fit: a group's best offset then counts its own anchors only
 /// (asking every anchor's rank again per candidate offset made fitting quadratic).
 struct AnchorOffsets {
-    /// Per repertoire (in `NAMES` order): each anchor's offset, and anchors per offset.
-    by_repertoire: Vec<(&'static Repertoire, Vec<Option<i64>>, HashMap<i64, usize>)>,
+    /// Per repertoire (in `NAMES` order).
+    by_repertoire: Vec<RepertoireOffsets>,
+}
+
+/// One repertoire's view of the anchors: each anchor's `gid − rank(c)` (none if `c` is not a
+/// member), and how many anchors share each offset.
+struct RepertoireOffsets {
+    repertoire: &'static Repertoire,
+    offsets: Vec<Option<i64>>,
+    counts: HashMap<i64, usize>,
 }
 
 impl AnchorOffsets {
@@ -426,7 +434,11 @@ impl AnchorOffsets {
             for off in offsets.iter().flatten() {
                 *counts.entry(*off).or_default() += 1;
             }
-            by_repertoire.push((rep, offsets, counts));
+            by_repertoire.push(RepertoireOffsets {
+                repertoire: rep,
+                offsets,
+                counts,
+            });
         }
         AnchorOffsets { by_repertoire }
     }
@@ -440,16 +452,16 @@ impl AnchorOffsets {
     /// agreeing in the group).
     fn best(&self, range: std::ops::Range<usize>) -> Fit {
         let mut best: Option<(&'static Repertoire, i64, usize, usize)> = None; // + score
-        for (rep, offsets, counts) in &self.by_repertoire {
+        for r in &self.by_repertoire {
             let mut in_group: BTreeMap<i64, usize> = BTreeMap::new();
-            for off in offsets[range.clone()].iter().flatten() {
+            for off in r.offsets[range.clone()].iter().flatten() {
                 *in_group.entry(*off).or_default() += 1;
             }
             for (&off, &n) in &in_group {
-                let total = counts.get(&off).copied().unwrap_or(0);
+                let total = r.counts.get(&off).copied().unwrap_or(0);
                 let score = 2 * n + (total - n);
                 if best.is_none_or(|b| score > b.3) {
-                    best = Some((rep, off, n, score));
+                    best = Some((r.repertoire, off, n, score));
                 }
             }
         }
