@@ -32,10 +32,21 @@ they stay in OUT, never in this repository):
   ../shared;
 * `hakusho`: MEXT's 2024 white paper on science, technology and innovation, chapters 1-5, from
   triera4123/hakusho-RAG-chat (every distinct PDF of its history);
+* `moj`: Ministry of Justice Legislative Council (commercial-law subcommittee) materials,
+  minutes and member lists 2022-2025 (JUST PDF, Word, PowerPoint, Antenna House exports) and a
+  private study group's Word papers, from youkiti/i-1-grand-prix, every distinct PDF of its
+  history;
+* `cio`: the Government CIO advisers' discussion papers 2020-2021 (JUST PDF, Word PDFMaker)
+  from code4fukui/cio-jp, every distinct PDF of its history;
+* `okinawa`: Okinawa Prefecture's daily COVID-19 case sheets (Excel, JUST PDF; long tables)
+  from Code-for-OKINAWA/covid19-pdf-parser's pdf/NNN_NNNN.pdf, a seeded sample of SAMPLE
+  (default 40);
+* `tokyo`: the Tokyo Metropolitan Government's daily case-count sheets (Excel, WPS Office)
+  from smatsumt/parse-tokyo-covid-report-pdf, a seeded sample of SAMPLE (default 60);
 * `pdfplumber`, `pdfbox`: every distinct PDF in the history of jsvine/pdfplumber and of
   apache/pdfbox (library test files, mostly not Japanese: the never-worse rule holds for
   every file).
-The last eleven have no truth: the comparison is suspicious-character share against pdftotext,
+The last fifteen have no truth: the comparison is suspicious-character share against pdftotext,
 plus (every set) the files where glyphmend prints under 90 % of pdftotext's non-space
 characters. NO_PYMUPDF=1 leaves PyMuPDF out of the run (it is not compared here).
 
@@ -225,10 +236,22 @@ def hashlib_sha256(path):
     return hashlib_bytes(open(path, "rb").read())
 
 
+def build_okinawa(repo, out):
+    # Only the prefecture's own sheets: processed_latest.pdf and the rest are the repository's
+    # PyPDF2 rewrites and a graphic.
+    rows = [r for r in history_pdfs(repo) if re.fullmatch(r"pdf/\d+_\d+\.pdf", r[0])]
+    return write_sample(repo, rows, out, "okinawa", int(os.environ.get("SAMPLE", "40")))
+
+
 BUILDERS = {"mhlw": None, "pdfjs": None, "tensuhyo": build_tensuhyo, "yakusyo": build_yakusyo,
             "nankoku": build_nankoku, "camelot": build_camelot, "fuji": build_fuji,
             "calico": build_calico, "sakaiminato": build_sakaiminato, "mhlw2": build_mhlw2,
             "hakusho": build_hakusho,
+            "moj": lambda repo, out: write_sample(repo, history_pdfs(repo), out, "moj"),
+            "cio": lambda repo, out: write_sample(repo, history_pdfs(repo), out, "cio"),
+            "okinawa": build_okinawa,
+            "tokyo": lambda repo, out: write_sample(repo, history_pdfs(repo), out, "tokyo",
+                                                    int(os.environ.get("SAMPLE", "60"))),
             "pdfplumber": lambda repo, out: write_sample(repo, history_pdfs(repo), out, "pdfplumber"),
             "pdfbox": lambda repo, out: write_sample(repo, history_pdfs(repo), out, "pdfbox")}
 

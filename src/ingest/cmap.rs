@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 mod judge;
-pub use judge::{codepoint_rank, is_alias, judge_entry, unalias};
+pub use judge::{codepoint_rank, is_alias, judge_entry, unalias, visible_behind_space};
 
 /// Upper bound on mapped codes per CMap (more than any real font has glyphs).
 pub const MAX_ENTRIES: usize = 1 << 17;
@@ -53,6 +53,9 @@ pub enum Distrust {
     /// The entry is a Kangxi / CJK radical, compatibility ideograph or a typographic space
     /// standing for a unified ideograph or U+3000.
     Alias,
+    /// The entry is a space for a glyph the embedded font's own cmap gives a visible
+    /// character (Word's merged Meiryo subsets: figure labels whose ToUnicode says space).
+    SpaceForDrawnGlyph,
 }
 
 #[derive(Debug, Clone, PartialEq)]

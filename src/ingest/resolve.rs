@@ -7,7 +7,7 @@
 //! A table matched by name is used only when the font's own evidence does not contradict
 //! it (renumbered subset, disagreeing ToUnicode/cmap): otherwise a warning, no decoding.
 
-use super::cmap::{Distrust, judge_entry, unalias};
+use super::cmap::{Distrust, judge_entry, unalias, visible_behind_space};
 use super::font::{CodeMap, Font};
 use crate::tables::outlines::{OutlineIndex, outline_hashes};
 use crate::tables::{FontTable, TableSet};
@@ -211,7 +211,12 @@ impl<'a> FontResolver<'a> {
                     return found(" ".into(), MappingSource::ToUnicode, 1.0, None);
                 }
                 match judge_entry(s) {
-                    None => return found(s.clone(), MappingSource::ToUnicode, 1.0, None),
+                    None => {
+                        if let Some(r) = self.drawn_glyph_behind_space(s, gid) {
+                            return r;
+                        }
+                        return found(s.clone(), MappingSource::ToUnicode, 1.0, None);
+                    }
                     Some(Distrust::Alias) => {
                         if let Some(mut r) = self.resolve_glyph(code, gid) {
                             r.tounicode_distrust = Some(Distrust::Alias);
@@ -277,6 +282,20 @@ impl<'a> FontResolver<'a> {
             confidence: 0.0,
             tounicode_distrust: distrust,
         }
+    }
+
+    /// A ToUnicode space the embedded program's cmap contradicts ([`visible_behind_space`]):
+    /// the font's own cmap reads the glyph (MEXT's white paper: Meiryo UI labels that
+    /// pdftotext prints as spaces).
+    fn drawn_glyph_behind_space(&self, entry: &str, gid: Option<u32>) -> Option<Resolved> {
+        let cmap = self.font.embedded_cmap.as_ref()?.get(&gid?).copied();
+        let c = visible_behind_space(entry, cmap)?;
+        Some(found(
+            c.to_string(),
+            MappingSource::FontCmap,
+            1.0,
+            Some(Distrust::SpaceForDrawnGlyph),
+        ))
     }
 
     /// The glyph-ID-based sources: embedded cmap, outline, table, document table.

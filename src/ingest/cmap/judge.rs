@@ -22,6 +22,23 @@ pub fn judge_entry(s: &str) -> Option<Distrust> {
     None
 }
 
+/// The visible character a ToUnicode space hides: `entry` is one space (U+0020, U+00A0,
+/// U+3000) and the embedded program's cmap gives the glyph `cmap`, a visible character
+/// (not a space, control, format character or alias). Where the cmap also maps a space to
+/// the glyph its reverse gives the space (spaces sort first) and the entry stands.
+pub fn visible_behind_space(entry: &str, cmap: Option<char>) -> Option<char> {
+    let mut it = entry.chars();
+    let (Some(' ' | '\u{A0}' | '\u{3000}'), None) = (it.next(), it.next()) else {
+        return None;
+    };
+    let c = cmap?;
+    let visible = !c.is_whitespace()
+        && !c.is_control()
+        && judge_entry(&c.to_string()).is_none()
+        && !matches!(c as u32, 0x200B..=0x200F | 0x2028..=0x202E | 0x2060..=0x206F | 0xFEFF);
+    visible.then_some(c)
+}
+
 /// Code points that fonts share with a unified ideograph or U+3000 and that a ToUnicode
 /// writer may pick by mistake (Kangxi radicals, CJK radicals, compatibility ideographs that
 /// have a canonical decomposition, typographic spaces).

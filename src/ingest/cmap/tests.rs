@@ -110,3 +110,23 @@ fn one_byte_destinations_are_that_character() {
     // Two bytes stay one UTF-16 code unit.
     assert_eq!(utf16be(&[0x65, 0x00]), "攀");
 }
+
+#[test]
+fn a_space_hides_a_visible_glyph_only_where_the_cmap_names_one() {
+    assert_eq!(visible_behind_space(" ", Some('次')), Some('次'));
+    assert_eq!(visible_behind_space("\u{3000}", Some('ブ')), Some('ブ'));
+    assert_eq!(visible_behind_space("\u{A0}", Some('A')), Some('A'));
+    // The cmap's own space, an invisible or alias character, or no cmap: the entry stands.
+    for cmap in [
+        Some(' '),
+        Some('\u{3000}'),
+        Some('\u{200B}'),
+        Some('\u{2003}'),
+        None,
+    ] {
+        assert_eq!(visible_behind_space(" ", cmap), None, "{cmap:?}");
+    }
+    // Only a one-space entry is in question.
+    assert_eq!(visible_behind_space("次", Some('欠')), None);
+    assert_eq!(visible_behind_space("  ", Some('次')), None);
+}

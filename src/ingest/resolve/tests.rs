@@ -58,3 +58,68 @@ fn a_name_matched_table_needs_the_fonts_evidence_to_agree() {
         "{warnings:?}"
     );
 }
+
+/// IPAexGothic embedded whole (CID = GID) under a ToUnicode that says space for the glyph
+/// of あ (as Word's merged Meiryo subsets do for figure labels) and for the space glyph:
+/// the drawn glyph is read through the program's own cmap, the blank one stays a space.
+#[test]
+fn a_space_entry_for_a_drawn_glyph_yields_to_the_fonts_cmap() {
+    let path = "/usr/share/fonts/opentype/ipaexfont-gothic/ipaexg.ttf";
+    let data = std::fs::read(path).expect("fonts-ipaexfont must be installed (.ci/run)");
+    let (cmap, _) = crate::ingest::font::read_embedded(&data).expect("IPAexGothic reads");
+    let gid_of = |c: char| {
+        cmap.iter()
+            .find(|&(_, &x)| x == c)
+            .map(|(&g, _)| g)
+            .expect("glyph in IPAexGothic")
+    };
+    let (a, space, ideo) = (gid_of('あ'), gid_of(' '), gid_of('\u{3000}'));
+    let mut doc = lopdf::Document::with_version("1.5");
+    let tu = format!(
+        "begincmap\n1 begincodespacerange <0000> <FFFF> endcodespacerange\n\
+         3 beginbfchar\n<{a:04X}> <0020>\n<{space:04X}> <0020>\n<{ideo:04X}> <3000>\n\
+         endbfchar\nendcmap\n"
+    );
+    let tu = doc.add_object(Stream::new(dictionary! {}, tu.into_bytes()));
+    let file = doc.add_object(Stream::new(dictionary! {}, data));
+    let fd = doc.add_object(dictionary! {
+        "Type" => "FontDescriptor", "FontName" => "ABCDEF+IPAexGothic", "FontFile2" => file,
+    });
+    let desc = doc.add_object(dictionary! {
+        "Type" => "Font", "Subtype" => "CIDFontType2", "BaseFont" => "ABCDEF+IPAexGothic",
+        "CIDSystemInfo" => dictionary! {
+            "Registry" => Object::string_literal("Adobe"),
+            "Ordering" => Object::string_literal("Identity"),
+            "Supplement" => 0,
+        },
+        "FontDescriptor" => fd,
+    });
+    let dict = dictionary! {
+        "Type" => "Font", "Subtype" => "Type0", "BaseFont" => "ABCDEF+IPAexGothic",
+        "Encoding" => "Identity-H", "ToUnicode" => Object::Reference(tu),
+        "DescendantFonts" => vec![Object::Reference(desc)],
+    };
+    let pdf = Pdf::new(doc, 64 << 20);
+    let font = Font::from_dict(&pdf, &dict, &mut Vec::new());
+    let tables = TableSet::default();
+    let sources = Sources {
+        tables: &tables,
+        builtin_tables: false,
+        doc_tables: None,
+        outlines: None,
+        min_confidence: 0.5,
+    };
+    let r = FontResolver::new(&font, sources, false, &mut Vec::new());
+    let drawn = r.resolve(a, Some(a));
+    assert_eq!(drawn.text.as_deref(), Some("あ"));
+    assert_eq!(drawn.source, MappingSource::FontCmap);
+    assert_eq!(drawn.tounicode_distrust, Some(Distrust::SpaceForDrawnGlyph));
+    for g in [space, ideo] {
+        let blank = r.resolve(g, Some(g));
+        assert_eq!(blank.source, MappingSource::ToUnicode, "gid {g}");
+        assert!(
+            blank.text.as_deref().is_some_and(|t| t.trim().is_empty()),
+            "gid {g}"
+        );
+    }
+}

@@ -6,7 +6,7 @@
 //! glyph 0 never vote; a subset that renumbers its glyphs gives no votes (a warning says so).
 
 use super::{CorpusVotes, FontKey, VoteSource};
-use crate::ingest::cmap::{Distrust, judge_entry, unalias};
+use crate::ingest::cmap::{Distrust, judge_entry, unalias, visible_behind_space};
 use crate::ingest::font::Font;
 use crate::ingest::{ExtractOptions, IngestError, document_fonts};
 use crate::tables::canonical_basefont;
@@ -69,7 +69,10 @@ fn collect_votes(f: &Font, votes: &mut BTreeMap<u32, (char, VoteSource)>) {
             let (Some(c), None) = (it.next(), it.next()) else {
                 continue;
             };
+            let cmap = f.embedded_cmap.as_ref().and_then(|m| m.get(&gid).copied());
             let c = match judge_entry(s) {
+                // A space the font's own cmap contradicts: the cmap votes below.
+                None if visible_behind_space(s, cmap).is_some() => continue,
                 None => c,
                 Some(Distrust::Alias) => unalias(c, f.cjk),
                 Some(_) => continue,
