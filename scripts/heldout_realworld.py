@@ -291,6 +291,25 @@ def text_volume(set_dir, floor=0.9):
     return low
 
 
+def lines_found(set_dir, least=8):
+    """pdftotext's lines of at least `least` non-space characters, and how many of them occur
+    in glyphmend's output (whitespace removed on both sides): what a reader of pdftotext's
+    text would find in ours, whatever the order of the lines."""
+    out = os.path.join(set_dir, "out")
+    total = found = 0
+    for f in sorted(os.listdir(os.path.join(out, "pdftotext"))):
+        if not f.endswith(".txt"):
+            continue
+        flat = lambda t: re.sub(r"\s", "", t)
+        ours = flat(open(os.path.join(out, "glyphmend", f), errors="replace").read())
+        for line in open(os.path.join(out, "pdftotext", f), errors="replace").read().splitlines():
+            line = flat(line)
+            if len(line) >= least:
+                total += 1
+                found += line in ours
+    return found, total
+
+
 def nfkc_snippets(set_dir):
     found = {"glyphmend": 0, "pdftotext": 0}
     total, worst = 0, 1.0
@@ -341,6 +360,8 @@ def main():
         for name_, g, p in low:
             print(f"less text {name_}: {g} vs pdftotext {p} non-space characters")
         print(f"files printing < 90 % of pdftotext's non-space characters: {len(low)}")
+        found, total = lines_found(set_dir)
+        print(f"pdftotext's lines of >= 8 non-space characters found in ours: {found}/{total}")
         if name == "mhlw":
             found, total, worst = nfkc_snippets(set_dir)
             print(f"facility names (NFKC): glyphmend {found['glyphmend']}/{total}, "

@@ -203,7 +203,7 @@ pub(super) fn find_title(block: &Block) -> Option<Title> {
         if let Some(c) = org_title.captures(text) {
             let name = tidy(&c[1]);
             let org = c[2].trim().to_string();
-            if is_title_text(&name) && looks_like_org(&org) {
+            if is_title_text(&name) && looks_like_org(&org) && !sentence_goes_on(block, i) {
                 consider(Title::new(name, Some(org), None, i, 8));
             }
         }
@@ -228,6 +228,23 @@ pub(super) fn find_title(block: &Block) -> Option<Title> {
         }
     }
     best
+}
+
+/// Whether the next non-blank line after `i` carries on a sentence (starts with a case
+/// particle): "…特設サイト（内閣官房…対策室）" then "が立ち上がった。" is prose, not a sheet's
+/// title line (a discussion paper of the Government CIO advisers).
+fn sentence_goes_on(block: &Block, i: usize) -> bool {
+    block
+        .iter()
+        .skip(i + 1)
+        .find(|l| !l.is_blank())
+        .and_then(|l| l.text.trim_start().chars().next())
+        .is_some_and(|c| {
+            matches!(
+                c,
+                'が' | 'を' | 'に' | 'は' | 'で' | 'と' | 'も' | 'へ' | 'や'
+            )
+        })
 }
 
 /// A program name, not a sentence or a field.

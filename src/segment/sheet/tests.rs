@@ -259,3 +259,17 @@ fn a_flow_chart_ends_the_template_purpose() {
     );
     assert_eq!(rates_of(&r), vec!["定額"]);
 }
+
+/// A sentence that wraps after a parenthesised office is prose, not a sheet's title line;
+/// the same line followed by a sheet's amount is one.
+#[test]
+fn a_parenthesised_office_inside_a_sentence_is_no_title() {
+    let prose = "対応策についての情報を迅速に提供\nするための内閣府の特設サイト（内閣官房新型コロナウイルス感染症対策室）\nが立ち上がった。\n";
+    let bs = blocks(&lines(prose));
+    assert!(bs.iter().all(|b| find_title(b).is_none()));
+    let sheet =
+        "地域デジタル基盤整備事業（内閣官房デジタル推進室）\n令和６年度補正予算額　２．４億円\n";
+    let bs = blocks(&lines(sheet));
+    let title = bs.iter().find_map(find_title).expect("a title line");
+    assert_eq!(title.name, "地域デジタル基盤整備事業");
+}
