@@ -34,11 +34,16 @@
 //! several lines keeps them together. The table goes before the first flowing line below
 //! its top edge. Pages without a ruled grid are laid out by the steps above alone.
 //!
+//! Rows ruled only across: where a table draws a rule under every row and none between
+//! columns, a row whose wrapped cells put lines above and below its one-line cells is read
+//! as one line, each wrapped cell's lines together (`layout::bands`).
+//!
 //! Right to left: a horizontal line holding Hebrew or Arabic text stated by the font
 //! (ToUnicode, encoding, not a glyph ID printed as a code point) is put from visual into
 //! logical order last (`layout::bidi`, whose invariants keep every other line, and garbled CJK
 //! text anywhere, exactly as drawn).
 
+mod bands;
 mod bidi;
 mod stacked;
 mod table;
@@ -285,7 +290,8 @@ fn flow(glyphs: &[Placed], subset: &[usize], across: &[Rule]) -> Vec<LineLayout>
     for c in clusters.iter_mut() {
         c.sort_by(|&a, &b| glyphs[a].x.total_cmp(&glyphs[b].x));
     }
-    for c in in_column_order(glyphs, clusters, across, 0) {
+    let rows = in_column_order(glyphs, clusters, across, 0);
+    for c in bands::join_wrapped_rows(glyphs, rows, across) {
         out.push(finish(glyphs, &c, false));
     }
     // Vertical columns.

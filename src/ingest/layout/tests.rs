@@ -451,3 +451,44 @@ fn stacks_need_a_run_of_wide_tight_glyphs() {
     let gs = stack("上下", 0.0, 100.0);
     assert_eq!(render(&gs), vec!["上", "下"]);
 }
+
+/// An Excel row ruled only across, its last cell wrapped over two lines and centred: read
+/// as one line, the wrapped cell's lines together; without the rules, line by line.
+#[test]
+fn a_row_ruled_across_keeps_its_wrapped_cell() {
+    let mut gs = run("県内確定例の接", 200.0, 118.0);
+    gs.extend(run("49810", 0.0, 106.0));
+    gs.extend(run("女性", 80.0, 106.0));
+    gs.extend(run("触者", 220.0, 95.0));
+    gs.extend(run("49809", 0.0, 70.0));
+    gs.extend(run("男性", 80.0, 70.0));
+    gs.extend(run("調査中", 210.0, 70.0));
+    let rules = [
+        hr(130.0, 0.0, 300.0),
+        hr(90.0, 0.0, 300.0),
+        hr(50.0, 0.0, 300.0),
+    ];
+    assert_eq!(
+        render_ruled(&gs, &rules),
+        vec![
+            "49810\u{3000}女性\u{3000}県内確定例の接触者",
+            "49809\u{3000}男性\u{3000}調査中"
+        ]
+    );
+    assert_eq!(
+        render_ruled(&gs, &[]),
+        vec![
+            "県内確定例の接",
+            "49810\u{3000}女性",
+            "触者",
+            "49809\u{3000}男性\u{3000}調査中"
+        ]
+    );
+    // A rule inside the band (under the first line) makes it no band.
+    let inside = [
+        hr(130.0, 0.0, 300.0),
+        hr(112.0, 0.0, 300.0),
+        hr(90.0, 0.0, 300.0),
+    ];
+    assert_eq!(render_ruled(&gs, &inside)[0], "県内確定例の接");
+}
