@@ -40,6 +40,15 @@ pub(super) fn join_wrapped_rows(
     if across.is_empty() || rows.len() < 2 {
         return rows;
     }
+    // By height, so that each question looks only at the rules in its band of heights (a
+    // drawing can carry tens of thousands of rules).
+    let mut across: Vec<(f32, Rule)> = across
+        .iter()
+        .map(|r| ((r.y0 + r.y1) / 2.0, *r))
+        .filter(|(y, _)| y.is_finite())
+        .collect();
+    across.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let across = &across[..];
     let mut out = Vec::with_capacity(rows.len());
     let mut r = 0;
     while r < rows.len() {
@@ -74,14 +83,20 @@ fn extent(glyphs: &[Placed], row: &[usize]) -> (f32, f32) {
 }
 
 /// A horizontal rule strictly between heights `below` and `above` covering `share` of the
-/// x-range `span`.
-fn rule_between(across: &[Rule], above: f32, below: f32, span: (f32, f32), share: f32) -> bool {
+/// x-range `span`. `across`: (height, rule), ascending by height.
+fn rule_between(
+    across: &[(f32, Rule)],
+    above: f32,
+    below: f32,
+    span: (f32, f32),
+    share: f32,
+) -> bool {
     let width = (span.1 - span.0).max(0.01);
-    across.iter().any(|rule| {
-        let y = (rule.y0 + rule.y1) / 2.0;
-        let covered = rule.x1.min(span.1) - rule.x0.max(span.0);
-        y < above && y > below && covered >= share * width
-    })
+    let from = across.partition_point(|(y, _)| *y <= below);
+    across[from..]
+        .iter()
+        .take_while(|(y, _)| *y < above)
+        .any(|(_, rule)| rule.x1.min(span.1) - rule.x0.max(span.0) >= share * width)
 }
 
 /// The band starting at row `start`, if it is one to join: (end row, exclusive; its glyphs
@@ -90,7 +105,7 @@ fn band_at(
     glyphs: &[Placed],
     rows: &[Vec<usize>],
     start: usize,
-    across: &[Rule],
+    across: &[(f32, Rule)],
 ) -> Option<(usize, Vec<usize>)> {
     let (y0, em0) = line_metrics(glyphs, &rows[start])?;
     // A rule above the band: between it and the line before, or, for a first line, within
