@@ -15,6 +15,7 @@
 //! joined across lines would need a space the positions do not give). Everything else is
 //! returned unchanged, in order.
 
+use super::table::Sets;
 use super::{Placed, Rule};
 
 /// Cells of a row are set farther apart than this (em); prose and a cell's words are not.
@@ -189,27 +190,19 @@ fn cells_in_order(glyphs: &[Placed], lines: &[Vec<usize>]) -> Option<Vec<usize>>
     }
     // Cells: pieces of different lines that overlap horizontally (union-find).
     let n = pieces.len();
-    let mut parent: Vec<usize> = (0..n).collect();
-    fn root(p: &mut [usize], mut i: usize) -> usize {
-        while p[i] != i {
-            p[i] = p[p[i]];
-            i = p[i];
-        }
-        i
-    }
+    let mut sets = Sets::new(n);
     for a in 0..n {
         for b in a + 1..n {
             if pieces[a].0 != pieces[b].0 && pieces[a].2 < pieces[b].3 && pieces[b].2 < pieces[a].3
             {
-                let (ra, rb) = (root(&mut parent, a), root(&mut parent, b));
-                parent[ra.max(rb)] = ra.min(rb);
+                sets.join(a, b);
             }
         }
     }
     let mut cells: Vec<Vec<usize>> = Vec::new();
     let mut cell_of = vec![usize::MAX; n];
     for k in 0..n {
-        let r = root(&mut parent, k);
+        let r = sets.root(k);
         if cell_of[r] == usize::MAX {
             cell_of[r] = cells.len();
             cells.push(Vec::new());

@@ -33,21 +33,21 @@ pub struct Table {
     pub boxes: Vec<[f32; 4]>,
 }
 
-/// Union-find over `n` items.
-struct Sets(Vec<usize>);
+/// Union-find over `n` items (also `layout::bands`' cells).
+pub(super) struct Sets(Vec<usize>);
 
 impl Sets {
-    fn new(n: usize) -> Sets {
+    pub(super) fn new(n: usize) -> Sets {
         Sets((0..n).collect())
     }
-    fn root(&mut self, mut i: usize) -> usize {
+    pub(super) fn root(&mut self, mut i: usize) -> usize {
         while self.0[i] != i {
             self.0[i] = self.0[self.0[i]];
             i = self.0[i];
         }
         i
     }
-    fn join(&mut self, a: usize, b: usize) {
+    pub(super) fn join(&mut self, a: usize, b: usize) {
         let (a, b) = (self.root(a), self.root(b));
         if a != b {
             self.0[a.max(b)] = a.min(b);

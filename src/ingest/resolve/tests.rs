@@ -29,16 +29,20 @@ fn ms_mincho_with_tounicode(text: [char; 3]) -> Font {
     Font::from_dict(&pdf, &dict, &mut Vec::new())
 }
 
-fn matched_table(font: &Font) -> (Option<String>, Vec<String>) {
-    let tables = TableSet::default();
-    let sources = Sources {
-        tables: &tables,
-        builtin_tables: true,
+/// No user tables, no document tables, no outlines; the shipped tables when `builtin`.
+fn sources(tables: &TableSet, builtin: bool) -> Sources<'_> {
+    Sources {
+        tables,
+        builtin_tables: builtin,
         doc_tables: None,
         outlines: None,
         min_confidence: 0.5,
-    };
-    let r = FontResolver::new(font, sources, false, &mut Vec::new());
+    }
+}
+
+fn matched_table(font: &Font) -> (Option<String>, Vec<String>) {
+    let tables = TableSet::default();
+    let r = FontResolver::new(font, sources(&tables, true), false, &mut Vec::new());
     let name = r.table().map(|t| t.name.clone());
     (name, r.take_warnings())
 }
@@ -102,14 +106,7 @@ fn a_space_entry_for_a_drawn_glyph_yields_to_the_fonts_cmap() {
     let pdf = Pdf::new(doc, 64 << 20);
     let font = Font::from_dict(&pdf, &dict, &mut Vec::new());
     let tables = TableSet::default();
-    let sources = Sources {
-        tables: &tables,
-        builtin_tables: false,
-        doc_tables: None,
-        outlines: None,
-        min_confidence: 0.5,
-    };
-    let r = FontResolver::new(&font, sources, false, &mut Vec::new());
+    let r = FontResolver::new(&font, sources(&tables, false), false, &mut Vec::new());
     let drawn = r.resolve(a, Some(a));
     assert_eq!(drawn.text.as_deref(), Some("あ"));
     assert_eq!(drawn.source, MappingSource::FontCmap);
