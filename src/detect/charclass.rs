@@ -136,8 +136,10 @@ fn is_jis0208_kanji(c: char) -> bool {
     static SET: OnceLock<Vec<u64>> = OnceLock::new();
     let set = SET.get_or_init(|| {
         let mut bits = vec![0u64; 0x5200 / 64];
-        // Decode every two-byte Shift_JIS code in the JIS X 0208 kanji rows.
+        // Decode every two-byte Shift_JIS code in the JIS X 0208 kanji rows (into a stack
+        // buffer: this runs once per process, and a `String` per code was most of its cost).
         let mut buf = [0u8; 2];
+        let mut out = [0u16; 2];
         for lead in 0x88u8..=0xEA {
             if (0xA0..0xE0).contains(&lead) {
                 continue;
@@ -148,12 +150,14 @@ fn is_jis0208_kanji(c: char) -> bool {
                 }
                 buf[0] = lead;
                 buf[1] = trail;
-                let (s, _, bad) = encoding_rs::SHIFT_JIS.decode(&buf);
-                if bad {
+                let mut decoder = encoding_rs::SHIFT_JIS.new_decoder_without_bom_handling();
+                let (result, _, written) =
+                    decoder.decode_to_utf16_without_replacement(&buf, &mut out, true);
+                if result != encoding_rs::DecoderResult::InputEmpty || written != 1 {
                     continue;
                 }
-                if let Some(ch) = s.chars().next() {
-                    let u = ch as u32;
+                {
+                    let u = u32::from(out[0]);
                     if (0x4E00..=0x9FFF).contains(&u) {
                         let i = (u - 0x4E00) as usize;
                         bits[i / 64] |= 1 << (i % 64);
@@ -198,6 +202,21 @@ mod tests {
         assert!(is_jis0208_kanji('孤'));
         assert!(!is_jis0208_kanji('丂'));
         assert_eq!(classify('丂'), CharClass::RareKanji);
+    }
+
+    #[test]
+    fn jis0208_kanji_agree_with_the_encoder_over_the_whole_block() {
+        // The set is built by decoding; check it from the other side: a kanji is in it
+        // exactly when Shift_JIS encodes it to two bytes with a lead byte 0x88–0x9F or
+        // 0xE0–0xEA.
+        for u in 0x4E00u32..=0x9FFF {
+            let Some(c) = char::from_u32(u) else { continue };
+            let mut s = [0u8; 4];
+            let (bytes, _, unmappable) = encoding_rs::SHIFT_JIS.encode(c.encode_utf8(&mut s));
+            let expected =
+                !unmappable && bytes.len() == 2 && matches!(bytes[0], 0x88..=0x9F | 0xE0..=0xEA);
+            assert_eq!(is_jis0208_kanji(c), expected, "U+{u:04X}");
+        }
     }
 
     #[test]

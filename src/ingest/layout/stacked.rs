@@ -64,6 +64,21 @@ fn blank(g: &Placed) -> bool {
 /// (the chain's median x, so that drifted punctuation stays in its column), or `None`.
 pub(super) fn find(glyphs: &[Placed], rules: &[Rule]) -> Vec<Option<f32>> {
     let mut out = vec![None; glyphs.len()];
+    // Most pages have no stack: `chained` below only removes links from `step`'s, so a page
+    // with no run of MIN_RUN glyphs linked by `step` alone has no column (and `attach_heads`
+    // nothing to attach to); skip the row search, which sorts every glyph.
+    let mut run = 1;
+    let any_run = glyphs.windows(2).any(|w| {
+        run = if step(&w[0], &w[1]).is_some() {
+            run + 1
+        } else {
+            1
+        };
+        run >= MIN_RUN
+    });
+    if !any_run {
+        return out;
+    }
     let beside = in_a_row(glyphs);
     let chained =
         |k: usize| !beside[k - 1] && !beside[k] && step(&glyphs[k - 1], &glyphs[k]).is_some();
