@@ -124,10 +124,11 @@ pub struct LineLayout {
 
 fn same_place(a: &Placed, b: &Placed) -> bool {
     let em = a.size.max(b.size).max(0.01);
-    a.text == b.text
-        && a.font == b.font
-        && (a.x - b.x).abs() < 0.2 * em
+    // Positions first: they rule out nearly every pair without comparing text.
+    (a.x - b.x).abs() < 0.2 * em
         && (a.y - b.y).abs() < 0.2 * em
+        && a.font == b.font
+        && a.text == b.text
 }
 
 /// Lays out one page's glyphs (no ruling lines known).
@@ -499,8 +500,55 @@ fn column_block(
     // keeps a table of short cells whole even where its rows are long (a table with no ruling
     // lines, each side several cells apart): a prose line is one run.
     let prose = |n: usize, runs: usize| runs > 0 && n >= 8 * runs;
-    (end - start >= 4 && both >= 3 && prose(left_n, left_runs) && prose(right_n, right_runs))
-        .then_some((end, gutter))
+    // A table of contents: the right side's rows begin with leader dots (`・・・・ P．75`)
+    // that belong to the entry on their left. Prose never begins its lines with them.
+    let (mut right_rows, mut led) = (0, 0);
+    for row in &rows[start..end] {
+        let r: Vec<usize> = row
+            .iter()
+            .copied()
+            .filter(|&i| glyphs[i].x >= mid)
+            .collect();
+        if !r.is_empty() {
+            right_rows += 1;
+            led += usize::from(leader_led(glyphs, &r));
+        }
+    }
+    let contents = right_rows > 0 && 2 * led >= right_rows;
+    (end - start >= 4
+        && both >= 3
+        && !contents
+        && prose(left_n, left_runs)
+        && prose(right_n, right_runs))
+    .then_some((end, gutter))
+}
+
+/// Whether a run of glyphs (left to right) begins with at least three leader dots (`・・・`,
+/// `……`, `．．．`, `...`), blanks skipped.
+fn leader_led(glyphs: &[Placed], row: &[usize]) -> bool {
+    let leader = |c: char| matches!(c, '・' | '･' | '…' | '‥' | '.' | '．' | '·' | '⋯' | '‧');
+    let mut dots = 0;
+    for c in row
+        .iter()
+        .filter_map(|&i| glyphs[i].text)
+        .flat_map(str::chars)
+        .filter(|c| !c.is_whitespace())
+    {
+        if !leader(c) {
+            return false;
+        }
+        dots += if matches!(c, '…' | '⋯') {
+            3
+        } else if c == '‥' {
+            2
+        } else {
+            1
+        };
+        if dots >= 3 {
+            return true;
+        }
+    }
+    false
 }
 
 /// Runs of a row's glyphs (`row` left to right): stretches with no gap over 1.2 em between

@@ -84,6 +84,41 @@ fn two_prose_columns_read_left_then_right() {
 }
 
 #[test]
+fn a_table_of_contents_keeps_its_leaders_on_the_entry() {
+    // Entries long enough to read as prose, the leaders and page numbers set apart at the
+    // right edge: one line per entry. The same page with prose on the right is two columns.
+    let entries = [
+        "交付申請までの残手順について",
+        "申請準備の進め方と確認事項",
+        "ポータル出力書類の一覧と説明",
+        "着工前写真の撮影と提出の方法",
+    ];
+    let mut gs = Vec::new();
+    for (k, e) in entries.iter().enumerate() {
+        let y = 100.0 - 20.0 * k as f32;
+        gs.extend(run(e, 0.0, y));
+        gs.extend(run("・・・・・・・・・Ｐ．７５", 400.0, y));
+    }
+    let out = render(&gs);
+    assert_eq!(out.len(), 4, "{out:?}");
+    for (line, e) in out.iter().zip(entries) {
+        assert!(
+            line.starts_with(e) && line.ends_with("・・・・・・・・・Ｐ．７５"),
+            "{out:?}"
+        );
+    }
+    let mut gs = Vec::new();
+    for (k, e) in entries.iter().enumerate() {
+        let y = 100.0 - 20.0 * k as f32;
+        gs.extend(run(e, 0.0, y));
+        gs.extend(run("右の段落の文章が続いている", 400.0, y));
+    }
+    let out = render(&gs);
+    assert_eq!(out.len(), 8, "{out:?}");
+    assert!(out[4..].iter().all(|l| l.starts_with('右')), "{out:?}");
+}
+
+#[test]
 fn columns_with_different_leading_still_split() {
     let mut gs = Vec::new();
     for k in 0..6 {
