@@ -43,10 +43,12 @@ they stay in OUT, never in this repository):
   (default 40);
 * `tokyo`: the Tokyo Metropolitan Government's daily case-count sheets (Excel, WPS Office)
   from smatsumt/parse-tokyo-covid-report-pdf, a seeded sample of SAMPLE (default 60);
+* `hojyokin`: subsidy programmes' guidelines, rules and leaflets (METI, MHLW, SMRJ; Word,
+  InDesign, Excel) collected in matiuskuma2/hojyokin, every distinct PDF of its history;
 * `pdfplumber`, `pdfbox`: every distinct PDF in the history of jsvine/pdfplumber and of
   apache/pdfbox (library test files, mostly not Japanese: the never-worse rule holds for
   every file).
-The last fifteen have no truth: the comparison is suspicious-character share against pdftotext,
+The last sixteen have no truth: the comparison is suspicious-character share against pdftotext,
 plus (every set) the files where glyphmend prints under 90 % of pdftotext's non-space
 characters. NO_PYMUPDF=1 leaves PyMuPDF out of the run (it is not compared here).
 
@@ -252,6 +254,7 @@ BUILDERS = {"mhlw": None, "pdfjs": None, "tensuhyo": build_tensuhyo, "yakusyo": 
             "okinawa": build_okinawa,
             "tokyo": lambda repo, out: write_sample(repo, history_pdfs(repo), out, "tokyo",
                                                     int(os.environ.get("SAMPLE", "60"))),
+            "hojyokin": lambda repo, out: write_sample(repo, history_pdfs(repo), out, "hojyokin"),
             "pdfplumber": lambda repo, out: write_sample(repo, history_pdfs(repo), out, "pdfplumber"),
             "pdfbox": lambda repo, out: write_sample(repo, history_pdfs(repo), out, "pdfbox")}
 

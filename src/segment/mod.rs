@@ -439,9 +439,10 @@ pub fn records_from_lines(sets: Vec<(Vec<clean::Line>, String, SourceInfo)>) -> 
     for (lines, default_era, source) in &sets {
         let blocks = clean::blocks(lines);
         rows.extend(list::rows(lines, source));
+        let running = sheet::running_headers(lines);
         let mut doc_sheets: Vec<ProgramRecord> = blocks
             .iter()
-            .flat_map(|b| sheet::records(b, source, default_era))
+            .flat_map(|b| sheet::records(b, source, default_era, &running))
             .collect();
         sheets.append(&mut doc_sheets);
     }

@@ -24,6 +24,7 @@ use super::{BudgetLine, ProgramRecord, SourceInfo, SourceSpan, SubsidyRate, Unit
 use fields::*;
 pub(super) use fields::{labelled_rates, push_rate, split_top_level};
 use sections::*;
+use std::collections::{HashMap, HashSet};
 
 /// A title candidate.
 #[derive(Debug, Clone)]
@@ -54,10 +55,23 @@ impl Title {
     }
 }
 
-/// The record a block describes, if it has a title.
-pub fn records(block: &Block, source: &SourceInfo, default_era: &str) -> Vec<ProgramRecord> {
+/// The record a block describes, if it has a title. `running` holds the document's running
+/// headers ([`running_headers`]): a title that is one names the document, not a sheet.
+pub fn records(
+    block: &Block,
+    source: &SourceInfo,
+    default_era: &str,
+    running: &HashSet<String>,
+) -> Vec<ProgramRecord> {
     let hits = super::labels::find(block);
-    let Some(title) = super::form::labelled_title(block, &hits, find_title(block)) else {
+    if is_contents(&hits) {
+        return Vec::new();
+    }
+    let title = super::form::labelled_title(block, &hits, find_title(block));
+    if title.as_ref().is_some_and(|t| running.contains(&t.name)) {
+        return Vec::new();
+    }
+    let Some(title) = title else {
         return super::form::untitled(block, &hits, source, default_era)
             .into_iter()
             .collect();
@@ -111,8 +125,17 @@ pub fn records(block: &Block, source: &SourceInfo, default_era: &str) -> Vec<Pro
         });
     }
     super::form::fill(&mut record, block, &hits, title.index, source, default_era);
+    // A weak title (a first line or heading ending in 事業, a bullet) with no field read is
+    // no evidence of a sheet: the cover of a subsidy guideline. A labelled, numbered or
+    // office-tagged title is, and is reported flagged `no_fields`.
+    if title.strength < MIN_BARE_TITLE_STRENGTH && record.flags.iter().any(|f| f == "no_fields") {
+        return Vec::new();
+    }
     vec![record]
 }
+
+/// Weakest title that makes a record on its own (flagged `no_fields`): a `局 課name` line.
+const MIN_BARE_TITLE_STRENGTH: u8 = 7;
 
 fn regex(
     pattern: &'static str,
@@ -228,6 +251,57 @@ pub(super) fn find_title(block: &Block) -> Option<Title> {
         }
     }
     best
+}
+
+/// A table of contents: at least three labels whose value is a page number alone
+/// (`2. 事業の目的　5`), and they are at least half of the labels with a value (a subsidy
+/// guideline's contents page names the fields of the document, not of a sheet).
+fn is_contents(hits: &[super::labels::Hit]) -> bool {
+    let page_number = |v: &str| {
+        let v = fold_width(v);
+        let v = v.trim().trim_start_matches(['・', '…', '.', ' ', 'P', 'p']);
+        !v.is_empty() && v.len() <= 4 && v.chars().all(|c| c.is_ascii_digit())
+    };
+    // The first line of each value: an entry's page number, then maybe the next entry
+    // when that entry's label is not in the vocabulary.
+    let valued: Vec<&str> = hits
+        .iter()
+        .filter_map(|h| h.value.trim().lines().next())
+        .filter(|v| !v.trim().is_empty())
+        .collect();
+    let numbers = valued.iter().filter(|v| page_number(v)).count();
+    numbers >= 3 && 2 * numbers >= valued.len()
+}
+
+/// Fewest pages a running header is found on, and the least share of the document's pages.
+const RUNNING_MIN_PAGES: usize = 5;
+
+/// A long document's running headers: texts (tidied) among the first three lines of at least
+/// [`RUNNING_MIN_PAGES`] pages and of at least half of its pages (a subsidy guideline's
+/// `事業承継・M&A 補助金` over each of its 50 pages). A PR sheet's title heads its own sheet,
+/// one or two pages.
+pub fn running_headers(lines: &[Line]) -> HashSet<String> {
+    let mut pages: HashMap<&str, HashSet<u32>> = HashMap::new();
+    let mut all_pages = HashSet::new();
+    let mut head: (u32, usize) = (0, 0);
+    for l in lines {
+        all_pages.insert(l.page);
+        if l.is_blank() {
+            continue;
+        }
+        if head.0 != l.page {
+            head = (l.page, 0);
+        }
+        head.1 += 1;
+        if head.1 <= 3 {
+            pages.entry(l.text.trim()).or_default().insert(l.page);
+        }
+    }
+    pages
+        .into_iter()
+        .filter(|(_, p)| p.len() >= RUNNING_MIN_PAGES && 2 * p.len() >= all_pages.len())
+        .map(|(t, _)| tidy(t))
+        .collect()
 }
 
 /// Whether the next non-blank line after `i` carries on a sentence (starts with a case

@@ -6,7 +6,7 @@ fn one(text: &str) -> ProgramRecord {
     let bs = blocks(&ls);
     let mut all: Vec<ProgramRecord> = bs
         .iter()
-        .flat_map(|b| records(b, &SourceInfo::new("t"), "令和"))
+        .flat_map(|b| records(b, &SourceInfo::new("t"), "令和", &HashSet::new()))
         .collect();
     assert_eq!(all.len(), 1, "{all:?}");
     all.remove(0)
@@ -69,7 +69,7 @@ fn no_title_no_record() {
     assert!(
         blocks(&ls)
             .iter()
-            .all(|b| records(b, &SourceInfo::new("t"), "令和").is_empty())
+            .all(|b| records(b, &SourceInfo::new("t"), "令和", &HashSet::new()).is_empty())
     );
 }
 
@@ -272,4 +272,57 @@ fn a_parenthesised_office_inside_a_sentence_is_no_title() {
     let bs = blocks(&lines(sheet));
     let title = bs.iter().find_map(find_title).expect("a title line");
     assert_eq!(title.name, "地域デジタル基盤整備事業");
+}
+
+/// A subsidy guideline's contents page names the document's fields with page numbers: no
+/// record, while the same labels with values are a sheet's.
+#[test]
+fn a_contents_page_is_no_sheet() {
+    let contents = "事業承継促進補助金\n目次\n１．事業の目的　５\n２．事業概要　５\n３．補助対象者　６\n４．補助対象経費　１１\n５．実施主体　２１\n";
+    let bs = blocks(&lines(contents));
+    assert!(
+        bs.iter()
+            .all(|b| records(b, &SourceInfo::new("t"), "令和", &HashSet::new()).is_empty())
+    );
+    let sheet = "事業承継促進補助金\n１．事業の目的　中小企業の事業承継を支援する\n２．事業概要　専門家の活用を補助する\n３．補助対象者　中小企業者\n４．補助対象経費　専門家経費\n５．実施主体　民間団体\n";
+    let r = one(sheet);
+    assert_eq!(r.name.as_deref(), Some("事業承継促進補助金"));
+    assert!(r.eligible.is_some(), "{r:?}");
+}
+
+/// A title over most pages of a long document is its running header (a guideline's name),
+/// not a sheet's; a title over two pages is a sheet's.
+#[test]
+fn a_running_header_is_no_sheet_title() {
+    let page = "事業承継促進補助金\n１．事業の目的　中小企業の事業承継を支援する\n２．事業概要　専門家の活用を補助する\n３．補助対象経費　専門家経費\n";
+    let long = [page; 6].join("\u{c}");
+    let ls = lines(&long);
+    let running = running_headers(&ls);
+    assert!(running.contains("事業承継促進補助金"), "{running:?}");
+    let records_of = |ls: &[Line], running: &HashSet<String>| -> usize {
+        blocks(ls)
+            .iter()
+            .map(|b| records(b, &SourceInfo::new("t"), "令和", running).len())
+            .sum()
+    };
+    assert_eq!(records_of(&ls, &running), 0);
+    let short = [page; 2].join("\u{c}");
+    let ls = lines(&short);
+    let running = running_headers(&ls);
+    assert!(running.is_empty(), "{running:?}");
+    assert_eq!(records_of(&ls, &running), 2);
+}
+
+/// A first line ending in 事業 with nothing read under it (a guideline's cover) is no sheet;
+/// a labelled 事業名 with nothing under it is one, flagged `no_fields`.
+#[test]
+fn a_weak_title_alone_is_no_sheet() {
+    let cover = "中小企業生産性革命推進事業\n事業承継補助金\n公募要領\n";
+    let bs = blocks(&lines(cover));
+    assert!(
+        bs.iter()
+            .all(|b| records(b, &SourceInfo::new("t"), "令和", &HashSet::new()).is_empty())
+    );
+    let r = one("【事業名】読めない様式の支援事業\n（図）\n");
+    assert_eq!(r.flags, vec!["no_fields".to_string()]);
 }
