@@ -113,7 +113,14 @@ pub(super) fn before_budget(text: &str) -> &str {
 fn name_value(value: &str) -> Option<String> {
     // "施策名：…事業 令和6年度補正予算 24.8億円": the amount beside the name is not part of it.
     let first = sheet::tidy(before_budget(value.lines().next()?));
-    sheet::is_title_text(&first).then_some(first)
+    // A blank form's label takes the next line: a section mark (`■設備費`) or another
+    // field's heading (`補助事業概要`) is no name.
+    let marked = first.starts_with(['■', '□', '◆', '◇', '●', '◎', '▲', '△', '▼', '▽', '★', '☆']);
+    let heading = first
+        .strip_prefix("補助")
+        .map_or_else(|| super::labels::field_of(&first), super::labels::field_of)
+        .is_some();
+    (sheet::is_title_text(&first) && !marked && !heading).then_some(first)
 }
 
 /// Fields that only a budget sheet has: a block holding three of them (one a budget amount
