@@ -56,7 +56,7 @@ impl Title {
 }
 
 /// The record a block describes, if it has a title. `running` holds the document's running
-/// headers ([`running_headers`]): a title that is one names the document, not a sheet.
+/// headers (`running_headers`): a title that is one names the document, not a sheet.
 pub fn records(
     block: &Block,
     source: &SourceInfo,
@@ -280,7 +280,7 @@ const RUNNING_MIN_PAGES: usize = 5;
 /// [`RUNNING_MIN_PAGES`] pages and of at least half of its pages (a subsidy guideline's
 /// `事業承継・M&A 補助金` over each of its 50 pages). A PR sheet's title heads its own sheet,
 /// one or two pages.
-pub fn running_headers(lines: &[Line]) -> HashSet<String> {
+pub(super) fn running_headers(lines: &[Line]) -> HashSet<String> {
     let mut pages: HashMap<&str, HashSet<u32>> = HashMap::new();
     let mut all_pages = HashSet::new();
     let mut head: (u32, usize) = (0, 0);
@@ -327,6 +327,16 @@ pub(super) fn is_title_text(s: &str) -> bool {
     (4..=60).contains(&n)
         && !s.contains(['。', '、', '：', ':', '【', '＜'])
         && !s.starts_with(['（', '(', '・', '○', '〇', '※'])
+        && !names_a_field(s)
+}
+
+/// A heading that is a field's label, section number and marks aside (`2.3 補助対象事業`, a
+/// guideline's section on eligible projects): it names a field of a sheet, not a program.
+fn names_a_field(s: &str) -> bool {
+    static NUMBER: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let number = regex(r"^[0-9０-９]+(?:[.．\-－][0-9０-９]+)+[.．]?\s*", &NUMBER);
+    let rest = number.find(s).map_or(s, |m| &s[m.end()..]);
+    super::labels::field_of(super::labels::strip_marker(rest.trim())).is_some()
 }
 
 fn looks_like_org(s: &str) -> bool {

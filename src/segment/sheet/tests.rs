@@ -326,3 +326,11 @@ fn a_weak_title_alone_is_no_sheet() {
     let r = one("【事業名】読めない様式の支援事業\n（図）\n");
     assert_eq!(r.flags, vec!["no_fields".to_string()]);
 }
+
+/// A guideline's numbered section on eligible projects is no program's title.
+#[test]
+fn a_field_heading_is_no_title() {
+    assert!(!is_title_text("2.3 補助対象事業"));
+    assert!(!is_title_text("補助対象事業"));
+    assert!(is_title_text("地域共生社会推進事業"));
+}
