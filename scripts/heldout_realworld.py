@@ -45,10 +45,16 @@ they stay in OUT, never in this repository):
   from smatsumt/parse-tokyo-covid-report-pdf, a seeded sample of SAMPLE (default 60);
 * `hojyokin`: subsidy programmes' guidelines, rules and leaflets (METI, MHLW, SMRJ; Word,
   InDesign, Excel) collected in matiuskuma2/hojyokin, every distinct PDF of its history;
+* `nepp`: Otoineppu village (Hokkaido) newsletters (Illustrator), hazard maps, plans and
+  guides collected in kayac/nepp-chan, every distinct PDF of its history;
+* `kuma`: calls, grant rules, FAQs and guidebooks of three small-business subsidy programmes
+  (IT導入, 持続化, ものづくり) collected in KUMA-Kg/Claude-Code-Communication, every distinct PDF;
+* `aichi`: Aichi Prefecture's COVID-19 patient lists (March-April 2020) from
+  code4nagoya/covid19-scrape, every distinct blob named .pdf that is a PDF;
 * `pdfplumber`, `pdfbox`: every distinct PDF in the history of jsvine/pdfplumber and of
   apache/pdfbox (library test files, mostly not Japanese: the never-worse rule holds for
   every file).
-The last sixteen have no truth: the comparison is suspicious-character share against pdftotext,
+The last nineteen have no truth: the comparison is suspicious-character share against pdftotext,
 plus (every set) the files where glyphmend prints under 90 % of pdftotext's non-space
 characters. NO_PYMUPDF=1 leaves PyMuPDF out of the run (it is not compared here).
 
@@ -255,6 +261,9 @@ BUILDERS = {"mhlw": None, "pdfjs": None, "tensuhyo": build_tensuhyo, "yakusyo": 
             "tokyo": lambda repo, out: write_sample(repo, history_pdfs(repo), out, "tokyo",
                                                     int(os.environ.get("SAMPLE", "60"))),
             "hojyokin": lambda repo, out: write_sample(repo, history_pdfs(repo), out, "hojyokin"),
+            "nepp": lambda repo, out: write_sample(repo, history_pdfs(repo), out, "nepp"),
+            "kuma": lambda repo, out: write_sample(repo, history_pdfs(repo), out, "kuma"),
+            "aichi": lambda repo, out: write_sample(repo, history_pdfs(repo), out, "aichi"),
             "pdfplumber": lambda repo, out: write_sample(repo, history_pdfs(repo), out, "pdfplumber"),
             "pdfbox": lambda repo, out: write_sample(repo, history_pdfs(repo), out, "pdfbox")}
 
