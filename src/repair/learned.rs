@@ -66,7 +66,7 @@ impl<'a> Repairer<'a> {
                 doc.residual.get_or_init(|| (r, f, kinds.residual))
             }
         };
-        if residual.len() < LEARN_MIN_GLYPHS {
+        if residual.len() < LEARN_MIN_GLYPHS || residual.iter().all(|&c| is_alias_form(c)) {
             return None;
         }
         let (counts, text, text_lines) = residual_lines(fixed, residual);
@@ -133,6 +133,15 @@ impl<'a> Repairer<'a> {
             ordered,
         })
     }
+}
+
+/// A radical (Kangxi, CJK supplement: U+2E80–U+2FDF) or a vertical presentation form
+/// (U+FE10–U+FE19, U+FE30–U+FE4F). A residue of these alone is not a font's glyph IDs but
+/// kanji and punctuation whose ToUnicode names the alias (`⼊札`, `⼿引き`, `︓` in
+/// pdftotext's text of Office/Distiller PDFs): nothing to decipher, and deciphering 3,000
+/// of them took seconds per document (docs/performance.md, the ninth held-out round).
+fn is_alias_form(c: char) -> bool {
+    matches!(c, '\u{2E80}'..='\u{2FDF}' | '\u{FE10}'..='\u{FE19}' | '\u{FE30}'..='\u{FE4F}')
 }
 
 /// Occurrences of the unexplained glyphs `residual` in the repaired lines `fixed` and the

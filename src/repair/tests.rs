@@ -93,3 +93,41 @@ fn text_is_borrowed_unless_a_line_changes() {
     assert!(out.text.contains("ＮＰＯ法"), "{}", out.text);
     assert_eq!(out.clone().into_owned().text, out.text);
 }
+
+/// Clean Japanese whose kanji pdftotext printed as Kangxi radicals (`⼊札`, from fonts whose
+/// ToUnicode names the radical): the residue is radicals alone, so nothing is deciphered
+/// (it took seconds per document and applied nothing), and the text is left as it is.
+#[test]
+fn a_residue_of_radicals_alone_is_not_deciphered() {
+    use unicode_normalization::UnicodeNormalization;
+    let radical_of: std::collections::HashMap<char, char> = (0x2F00u32..=0x2FD5)
+        .filter_map(char::from_u32)
+        .filter_map(|r| {
+            let mut it = std::iter::once(r).nfkc();
+            match (it.next(), it.next()) {
+                (Some(k), None) => Some((k, r)),
+                _ => None,
+            }
+        })
+        .collect();
+    let clean = include_str!("../../tests/fixtures/clean_ja_heldout.txt");
+    let text: String = clean
+        .chars()
+        .take(6_000)
+        .map(|c| radical_of.get(&c).copied().unwrap_or(c))
+        .collect();
+    let radicals: std::collections::HashSet<char> = text
+        .chars()
+        .filter(|c| ('\u{2F00}'..='\u{2FD5}').contains(c))
+        .collect();
+    assert!(
+        radicals.len() >= 12,
+        "the test would prove nothing: {radicals:?}"
+    );
+    let tables = TableSet::builtin().expect("built-in tables");
+    let repairer = Repairer::new(&tables, crate::lm::CharLm::builtin());
+    let mut doc = repairer.document();
+    doc.observe(&text);
+    assert!(repairer.learned(&doc).is_empty());
+    assert_eq!(repairer.repair_text(&text).text, text);
+}
