@@ -114,12 +114,12 @@ fn name_value(value: &str) -> Option<String> {
     // "施策名：…事業 令和6年度補正予算 24.8億円": the amount beside the name is not part of it.
     let first = sheet::tidy(before_budget(value.lines().next()?));
     // A blank form's label takes the next line: a section mark (`■設備費`) or another
-    // field's heading (`補助事業概要`) is no name.
+    // field's heading is no name (a bare heading `is_title_text` rejects; here also one
+    // behind 補助, `補助事業概要`).
     let marked = first.starts_with(['■', '□', '◆', '◇', '●', '◎', '▲', '△', '▼', '▽', '★', '☆']);
     let heading = first
         .strip_prefix("補助")
-        .map_or_else(|| super::labels::field_of(&first), super::labels::field_of)
-        .is_some();
+        .is_some_and(|rest| super::labels::field_of(rest).is_some());
     (sheet::is_title_text(&first) && !marked && !heading).then_some(first)
 }
 

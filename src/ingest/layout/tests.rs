@@ -93,13 +93,17 @@ fn a_table_of_contents_keeps_its_leaders_on_the_entry() {
         "ポータル出力書類の一覧と説明",
         "着工前写真の撮影と提出の方法",
     ];
-    let mut gs = Vec::new();
-    for (k, e) in entries.iter().enumerate() {
-        let y = 100.0 - 20.0 * k as f32;
-        gs.extend(run(e, 0.0, y));
-        gs.extend(run("・・・・・・・・・Ｐ．７５", 400.0, y));
-    }
-    let out = render(&gs);
+    // Each entry on the left, `right` beside it on the same baseline.
+    let page = |right: &'static str| -> Vec<String> {
+        let mut gs = Vec::new();
+        for (k, e) in entries.iter().enumerate() {
+            let y = 100.0 - 20.0 * k as f32;
+            gs.extend(run(e, 0.0, y));
+            gs.extend(run(right, 400.0, y));
+        }
+        render(&gs)
+    };
+    let out = page("・・・・・・・・・Ｐ．７５");
     assert_eq!(out.len(), 4, "{out:?}");
     for (line, e) in out.iter().zip(entries) {
         assert!(
@@ -107,13 +111,7 @@ fn a_table_of_contents_keeps_its_leaders_on_the_entry() {
             "{out:?}"
         );
     }
-    let mut gs = Vec::new();
-    for (k, e) in entries.iter().enumerate() {
-        let y = 100.0 - 20.0 * k as f32;
-        gs.extend(run(e, 0.0, y));
-        gs.extend(run("右の段落の文章が続いている", 400.0, y));
-    }
-    let out = render(&gs);
+    let out = page("右の段落の文章が続いている");
     assert_eq!(out.len(), 8, "{out:?}");
     assert!(out[4..].iter().all(|l| l.starts_with('右')), "{out:?}");
 }
