@@ -120,7 +120,12 @@ fn name_value(value: &str) -> Option<String> {
     let heading = first
         .strip_prefix("補助")
         .is_some_and(|rest| super::labels::field_of(rest).is_some());
-    (sheet::is_title_text(&first) && !marked && !heading).then_some(first)
+    // In a table's header row the label's neighbour is the next column's heading
+    // (`業務名　業種名　事業名　類似団体区分`): a programme's name ends in none of these.
+    let column = ["区分", "名", "種別", "分類", "情報", "番号", "コード"]
+        .iter()
+        .any(|s| first.ends_with(s));
+    (sheet::is_title_text(&first) && !marked && !heading && !column).then_some(first)
 }
 
 /// Fields that only a budget sheet has: a block holding three of them (one a budget amount

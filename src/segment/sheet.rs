@@ -64,7 +64,7 @@ pub fn records(
     running: &HashSet<String>,
 ) -> Vec<ProgramRecord> {
     let hits = super::labels::find(block);
-    if is_contents(&hits) {
+    if is_contents(&hits) || is_form_letter(block) {
         return Vec::new();
     }
     let title = super::form::labelled_title(block, &hits, find_title(block));
@@ -273,6 +273,22 @@ fn is_contents(hits: &[super::labels::Hit]) -> bool {
     numbers >= 3 && 2 * numbers >= valued.len()
 }
 
+/// A formal letter or report form (`…規程第１８条の規定に基づき、下記のとおり報告します。`,
+/// then `記` alone on its line, then numbered items to fill in): the items name a programme
+/// the sender reports on (`１．補助事業名` over a blank form), but the page is no sheet of it.
+/// A budget sheet states its fields; it does not address anyone.
+fn is_form_letter(block: &Block) -> bool {
+    let Some(ki) = block
+        .iter()
+        .position(|l| matches!(l.text.trim(), "記" | "記　" | "記 "))
+    else {
+        return false;
+    };
+    // The request sentence wraps anywhere (`下記の` / `とおり報告します。`).
+    let before: String = block[..ki].iter().map(|l| l.text.trim()).collect();
+    before.contains("下記のとおり") || before.contains("下記の通り")
+}
+
 /// Fewest pages a running header is found on, and the least share of the document's pages.
 const RUNNING_MIN_PAGES: usize = 5;
 
@@ -340,9 +356,13 @@ fn names_a_field(s: &str) -> bool {
 }
 
 fn looks_like_org(s: &str) -> bool {
-    // A phone number or a condition in parentheses is not an org.
+    // A phone number or a condition in parentheses is not an org, nor is a room on a floor
+    // (`会場　よろーな（1 階大会議室）`, a newsletter's venue).
+    let room = s.contains('階')
+        || s.chars()
+            .any(|c| c.is_ascii_digit() || ('０'..='９').contains(&c));
     MINISTRIES.iter().any(|m| s.starts_with(m))
-        || (s.ends_with(['室', '課', '局']) && !s.contains(['、', '。']))
+        || (s.ends_with(['室', '課', '局']) && !s.contains(['、', '。']) && !room)
 }
 
 /// "：居住支援協議会等活動支援事業 10.81億円" → the item name.

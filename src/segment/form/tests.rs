@@ -111,3 +111,14 @@ fn rates_under_their_label_keep_their_subjects() {
         ]
     );
 }
+
+/// In a table's header row the cell right of 事業名 is the next column's heading, no name.
+#[test]
+fn a_column_heading_is_no_name() {
+    assert_eq!(name_value("類似団体区分"), None);
+    assert_eq!(name_value("管理者の情報"), None);
+    assert_eq!(
+        name_value("地域共生社会推進事業").as_deref(),
+        Some("地域共生社会推進事業")
+    );
+}

@@ -334,3 +334,24 @@ fn a_field_heading_is_no_title() {
     assert!(!is_title_text("補助対象事業"));
     assert!(is_title_text("地域共生社会推進事業"));
 }
+
+/// A report form under a grant rule (`下記のとおり報告します。` / `記` / `１．補助事業名`) names
+/// the programme it reports on; it is no sheet of it. The same items without the letter are.
+#[test]
+fn a_report_form_is_no_sheet() {
+    let items = "１．補助事業名\n    地域共生社会推進事業\n２．事業期間\n    開始  令和6年4月1日\n３．事業概要\n    相談窓口を設ける\n";
+    let letter = format!(
+        "補助事業実績報告書\n交付規程第１８条の規定に基づき、下記の\nとおり報告します。\n記\n{items}"
+    );
+    assert_eq!(record_count(&letter), 0);
+    assert_eq!(record_count(items), 1);
+}
+
+/// A venue on a floor is no office: `会場　よろーな（1 階大会議室）` is no title.
+#[test]
+fn a_room_is_no_office() {
+    assert!(!looks_like_org("1 階大会議室"));
+    assert!(!looks_like_org("２階会議室"));
+    assert!(looks_like_org("男女共同参画局総務課"));
+    assert!(looks_like_org("内閣府"));
+}
