@@ -44,6 +44,7 @@ fn main() {
         "mappings",
         "data/cmaps",
         "data/glyphlist.tsv",
+        "models/ja-char.lm",
         "src/ingest/predefined/dense.rs",
         "src/ingest/font/glyphlist.rs",
     ] {
@@ -69,9 +70,17 @@ fn main() {
         return;
     }
     let mut list = String::from("[\n");
+    // sha256 of each table's canonical text (`FontTable::to_text`), which a batch's manifest
+    // records: rendering every table to text cost a batch 0.2 CPU-s before its first input.
+    let mut digests = String::from("[\n");
     for (file, text) in BUILTIN {
         let compiled = tables::text::parse(file, text).and_then(|t| {
             let (map, rule_of) = tables::rule::expand(&t.name, &t.rules)?;
+            digests.push_str(&format!(
+                "    ({:?}, {:?}),\n",
+                t.name,
+                sha256_hex(tables::text::render(&t.header()).as_bytes()),
+            ));
             Ok(tables::compiled::encode(&t, &map, &rule_of))
         });
         let bytes = match compiled {
@@ -94,6 +103,32 @@ fn main() {
     if let Err(e) = std::fs::write(out_dir.join("builtin_compiled.rs"), list) {
         println!("cargo::error=writing builtin_compiled.rs: {e}");
     }
+    digests.push(']');
+    if let Err(e) = std::fs::write(out_dir.join("builtin_digests.rs"), digests) {
+        println!("cargo::error=writing builtin_digests.rs: {e}");
+    }
+    let model = match std::fs::read("models/ja-char.lm") {
+        Ok(bytes) => sha256_hex(&bytes),
+        Err(e) => {
+            println!("cargo::error=reading models/ja-char.lm: {e}");
+            return;
+        }
+    };
+    if let Err(e) = std::fs::write(
+        out_dir.join("builtin_model_digest.rs"),
+        format!("{model:?}"),
+    ) {
+        println!("cargo::error=writing builtin_model_digest.rs: {e}");
+    }
+}
+
+/// Lower-case hex sha256, as `hex::encode(Sha256::digest(..))` writes it.
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// Writes `NAME.dense.txt` and `NAME.dense.bin` (the compact form) for each collection;

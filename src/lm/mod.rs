@@ -63,6 +63,9 @@ use std::sync::OnceLock;
 /// The serialised shipped model (`models/ja-char.lm`), as [`CharLm::builtin`] parses it.
 const BUILTIN_BYTES: &[u8] = include_bytes!("../../models/ja-char.lm");
 
+/// sha256 (hex) of [`BUILTIN_BYTES`], computed by `build.rs` (tested).
+pub const BUILTIN_SHA256: &str = include!(concat!(env!("OUT_DIR"), "/builtin_model_digest.rs"));
+
 /// A model to use, parsed only when first asked for: the shipped one ([`LmRef::builtin`],
 /// ~10 ms and 10 MB to parse) or any other. A PDF whose glyphs all resolve never needs a
 /// model, so a pipeline holds this rather than a parsed model.
@@ -78,6 +81,11 @@ impl LmRef {
     /// The model (the shipped one is parsed here, once per process).
     pub fn get(self) -> &'static CharLm {
         self.0.unwrap_or_else(CharLm::builtin)
+    }
+
+    /// Whether this is the shipped model.
+    pub fn is_builtin(self) -> bool {
+        self.0.is_none()
     }
 
     /// The model's serialised form ([`CharLm::to_bytes`]); the shipped model's is its

@@ -208,3 +208,14 @@ fn adaptive_raises_observed_text() {
     let drop = lm.score(&other) - ad.score_text(&other);
     assert!(drop <= -(1.0 - AdaptiveLm::MAX_CACHE_WEIGHT).log10() * 5.0 + 1e-3);
 }
+
+/// The build script's hash of the shipped model is that of its bytes.
+#[test]
+fn builtin_model_hash_is_that_of_its_bytes() {
+    use sha2::Digest;
+    assert_eq!(
+        BUILTIN_SHA256,
+        hex::encode(sha2::Sha256::digest(LmRef::builtin().to_bytes()))
+    );
+    assert!(LmRef::builtin().is_builtin());
+}

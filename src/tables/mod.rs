@@ -17,7 +17,6 @@ pub use glyphmend_table_format::{compiled, format, repertoire, rule, text};
 pub use rule::{MAX_GID, Rule, RuleKind};
 
 use crate::error::{Error, Result};
-use format::{format_offset, quote};
 use std::path::Path;
 
 /// A decoded glyph: the character and the rule that gave it.
@@ -161,62 +160,14 @@ impl FontTable {
 
     /// Writes the table in the text format. `parse(to_text())` gives back the same rules.
     pub fn to_text(&self) -> String {
-        let mut s = String::new();
-        s.push_str(
-            "# glyphmend mapping table. Derived by `glyphmend learn`; review, do not hand-edit.\n",
-        );
-        s.push_str(&format!("table name={}", quote(&self.name)));
-        if !self.description.is_empty() {
-            s.push_str(&format!(" description={}", quote(&self.description)));
-        }
-        if !self.basefonts.is_empty() {
-            s.push_str(&format!(" basefont={}", quote(&self.basefonts.join(","))));
-        }
-        if let Some(fp) = &self.fingerprint {
-            s.push_str(&format!(" fingerprint={}", quote(fp)));
-        }
-        if !self.text {
-            s.push_str(" text=no");
-        }
-        s.push('\n');
-        for rule in &self.rules {
-            match &rule.kind {
-                RuleKind::Block {
-                    repertoire,
-                    offset,
-                    first,
-                    last,
-                } => {
-                    let gids = rule
-                        .gid_range()
-                        .map(|(a, b)| format!(" gids={a:04X}..{b:04X}"))
-                        .unwrap_or_default();
-                    s.push_str(&format!(
-                        "block order={repertoire} offset={} chars=U+{:04X}..U+{:04X}{gids} show={}",
-                        format_offset(*offset),
-                        *first as u32,
-                        *last as u32,
-                        quote(&format!("{first}..{last}")),
-                    ));
-                }
-                RuleKind::Glyph { gid, ch } => {
-                    s.push_str(&format!(
-                        "glyph gid={gid:04X} char=U+{:04X} show={}",
-                        *ch as u32,
-                        quote(&ch.to_string())
-                    ));
-                }
-            }
-            s.push_str(&format!(" confidence={:.2}", rule.confidence));
-            if !rule.source.is_empty() {
-                s.push_str(&format!(" source={}", quote(&rule.source)));
-            }
-            if !rule.evidence.is_empty() {
-                s.push_str(&format!(" evidence={}", quote(&rule.evidence)));
-            }
-            s.push('\n');
-        }
-        s
+        text::render(&text::TableHeader {
+            name: &self.name,
+            description: &self.description,
+            basefonts: &self.basefonts,
+            fingerprint: self.fingerprint.as_deref(),
+            text: self.text,
+            rules: &self.rules,
+        })
     }
 }
 
@@ -583,6 +534,12 @@ pub const BUILTIN: &[(&str, &str)] = &include!("../../mappings/builtin.rs.in");
 /// warning): it is then parsed at run time, which reports the error.
 pub const BUILTIN_COMPILED: &[(&str, &[u8])] =
     &include!(concat!(env!("OUT_DIR"), "/builtin_compiled.rs"));
+
+/// sha256 (hex) of each shipped table's canonical text ([`FontTable::to_text`]), by table
+/// name, computed by `build.rs` (a test checks each against `to_text`): what a batch's
+/// manifest records for the shipped tables, without rendering them at run time.
+pub const BUILTIN_TEXT_SHA256: &[(&str, &str)] =
+    &include!(concat!(env!("OUT_DIR"), "/builtin_digests.rs"));
 
 #[cfg(test)]
 mod tests;

@@ -258,3 +258,20 @@ fn lazy_table_set_equals_the_eagerly_extended_set() {
         listing(&builtin)
     );
 }
+
+/// The build script's hashes of the shipped tables are those of their canonical text as
+/// the library renders it (a batch's manifest records them), one for every shipped table.
+#[test]
+fn builtin_text_hashes_are_those_of_to_text() {
+    use sha2::Digest;
+    let set = TableSet::builtin().expect("builtin tables");
+    assert_eq!(set.tables.len(), BUILTIN_TEXT_SHA256.len());
+    for t in &set.tables {
+        let (_, known) = BUILTIN_TEXT_SHA256
+            .iter()
+            .find(|(name, _)| *name == t.name)
+            .unwrap_or_else(|| panic!("no build-time hash for table {}", t.name));
+        let now = hex::encode(sha2::Sha256::digest(t.to_text().as_bytes()));
+        assert_eq!(*known, now, "table {}", t.name);
+    }
+}

@@ -2,7 +2,7 @@
 //! format; the syntax is `format.rs`).
 
 use crate::error::{Error, Result};
-use crate::format::{self, parse_char, parse_offset};
+use crate::format::{self, format_offset, parse_char, parse_offset, quote};
 use crate::repertoire::Repertoire;
 use crate::rule::{MAX_GID, Rule, RuleKind};
 
@@ -254,4 +254,96 @@ mod tests {
             }
         }
     }
+}
+
+/// A table's header fields and rules, borrowed, as [`render`] writes them.
+#[derive(Debug, Clone, Copy)]
+pub struct TableHeader<'a> {
+    /// The table's name.
+    pub name: &'a str,
+    /// Its description, empty if none.
+    pub description: &'a str,
+    /// PostScript BaseFont names it is for.
+    pub basefonts: &'a [String],
+    /// Optional fingerprint telling versions of one BaseFont apart.
+    pub fingerprint: Option<&'a str>,
+    /// Whether `repair` may apply it to plain text.
+    pub text: bool,
+    /// The rules, in file order.
+    pub rules: &'a [Rule],
+}
+
+impl TableText {
+    /// Its fields borrowed, for [`render`].
+    pub fn header(&self) -> TableHeader<'_> {
+        TableHeader {
+            name: &self.name,
+            description: &self.description,
+            basefonts: &self.basefonts,
+            fingerprint: self.fingerprint.as_deref(),
+            text: self.text,
+            rules: &self.rules,
+        }
+    }
+}
+
+/// Writes a table in the text format, its canonical form (`parse(render(..))` gives back
+/// the same rules): the library's `FontTable::to_text`, which the build script hashes too.
+pub fn render(t: &TableHeader) -> String {
+    let mut s = String::new();
+    s.push_str(
+        "# glyphmend mapping table. Derived by `glyphmend learn`; review, do not hand-edit.\n",
+    );
+    s.push_str(&format!("table name={}", quote(t.name)));
+    if !t.description.is_empty() {
+        s.push_str(&format!(" description={}", quote(t.description)));
+    }
+    if !t.basefonts.is_empty() {
+        s.push_str(&format!(" basefont={}", quote(&t.basefonts.join(","))));
+    }
+    if let Some(fp) = t.fingerprint {
+        s.push_str(&format!(" fingerprint={}", quote(fp)));
+    }
+    if !t.text {
+        s.push_str(" text=no");
+    }
+    s.push('\n');
+    for rule in t.rules {
+        match &rule.kind {
+            RuleKind::Block {
+                repertoire,
+                offset,
+                first,
+                last,
+            } => {
+                let gids = rule
+                    .gid_range()
+                    .map(|(a, b)| format!(" gids={a:04X}..{b:04X}"))
+                    .unwrap_or_default();
+                s.push_str(&format!(
+                    "block order={repertoire} offset={} chars=U+{:04X}..U+{:04X}{gids} show={}",
+                    format_offset(*offset),
+                    *first as u32,
+                    *last as u32,
+                    quote(&format!("{first}..{last}")),
+                ));
+            }
+            RuleKind::Glyph { gid, ch } => {
+                s.push_str(&format!(
+                    "glyph gid={gid:04X} char=U+{:04X} show={}",
+                    *ch as u32,
+                    quote(&ch.to_string())
+                ));
+            }
+        }
+        s.push_str(&format!(" confidence={:.2}", rule.confidence));
+        if !rule.source.is_empty() {
+            s.push_str(&format!(" source={}", quote(&rule.source)));
+        }
+        if !rule.evidence.is_empty() {
+            s.push_str(&format!(" evidence={}", quote(&rule.evidence)));
+        }
+        s.push('\n');
+    }
+    s
 }
