@@ -103,6 +103,10 @@ pub fn collapse_repeats(line: &str) -> String {
         let mut best: Option<(usize, usize)> = None; // (unit length, copies)
         let max_unit = (chars.len() - i) / 2;
         for unit in 2..=max_unit.min(40) {
+            // No second copy can start at i + unit unless its first character does.
+            if chars[i] != chars[i + unit] {
+                continue;
+            }
             let mut copies = 1;
             while i + (copies + 1) * unit <= chars.len()
                 && chars[i..i + unit] == chars[i + copies * unit..i + (copies + 1) * unit]

@@ -276,25 +276,30 @@ pub fn label_key(s: &str) -> String {
 
 /// The field a label names, if it is in the vocabulary.
 pub fn field_of(label: &str) -> Option<Field> {
-    static KEYS: std::sync::OnceLock<Vec<(String, Field)>> = std::sync::OnceLock::new();
+    field_of_key(&label_key(label))
+}
+
+/// [`field_of`] of a label's [`label_key`].
+fn field_of_key(key: &str) -> Option<Field> {
+    // Keyed by label key; the first vocabulary entry of a key wins, as a scan in order would.
+    static KEYS: std::sync::OnceLock<std::collections::HashMap<String, Field>> =
+        std::sync::OnceLock::new();
     let keys = KEYS.get_or_init(|| {
-        VOCABULARY
-            .iter()
-            .chain(HOUSE_HEADINGS)
-            .map(|(l, f)| (label_key(l), *f))
-            .collect()
+        let mut keys = std::collections::HashMap::new();
+        for (l, f) in VOCABULARY.iter().chain(HOUSE_HEADINGS) {
+            keys.entry(label_key(l)).or_insert(*f);
+        }
+        keys
     });
-    let key = label_key(label);
     if key.is_empty() {
         return None;
     }
-    keys.iter().find(|(k, _)| *k == key).map(|(_, f)| *f)
+    keys.get(key).copied()
 }
 
-/// A budget label that names its year or kind ("令和6年度補正予算額", "R7予算案"): read by
-/// the budget parser like [`Field::Budget`].
-fn is_budget_label(label: &str) -> bool {
-    let key = label_key(label);
+/// A budget label's key (its [`label_key`]) that names its year or kind (`令和6年度補正予算額`,
+/// `R7予算案`): read by the budget parser like [`Field::Budget`].
+fn is_budget_key(key: &str) -> bool {
     let n = key.chars().count();
     (2..=24).contains(&n)
         && (key.ends_with("予算額")
@@ -396,8 +401,9 @@ pub fn split_label(text: &str) -> Option<(Field, String, String)> {
 }
 
 fn labelled_field(label: &str) -> Option<Field> {
-    field_of(label)
-        .or_else(|| is_budget_label(label).then_some(Field::Budget))
+    let key = label_key(label);
+    field_of_key(&key)
+        .or_else(|| is_budget_key(&key).then_some(Field::Budget))
         .or_else(|| field_of(without_annotation(label)?))
 }
 
