@@ -60,6 +60,9 @@ fn kind(c: char) -> Kind {
         0x3041..=0x30FA | 0x30FC..=0x30FF | 0x31F0..=0x31FF | 0xFF66..=0xFF9F => Kind::Cjk,
         // Iteration mark 々, CJK unified ideographs (+ ext. A), compatibility ideographs.
         0x3005 | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF => Kind::Cjk,
+        // Kangxi radicals and the supplement: what pdftotext prints for the kanji of fonts
+        // whose ToUnicode names the radical (`⼊札`); folded to the ideograph below.
+        0x2E80..=0x2FDF => Kind::Cjk,
         0x20000..=0x3FFFF => Kind::Cjk,
         _ if fold(c).is_alphanumeric() => Kind::Word,
         _ => Kind::Sep,
@@ -75,10 +78,12 @@ fn fold(c: char) -> char {
     c.to_ascii_lowercase()
 }
 
-/// Kana folded for matching: half-width katakana to full-width (a voiced or semi-voiced
-/// mark joined to the kana before it), then katakana to hiragana. Each folded character
-/// comes with the byte range of the original characters it stands for.
-fn fold_kana(run: &[(usize, char)], end: usize) -> Vec<(usize, usize, char)> {
+/// Kana and radicals folded for matching: half-width katakana to full-width (a voiced or
+/// semi-voiced mark joined to the kana before it), then katakana to hiragana; a radical to
+/// the ideograph its compatibility decomposition names (⼊ → 入), so text extracted with
+/// radicals is found by the word. Each folded character comes with the byte range of the
+/// original characters it stands for.
+fn fold_cjk(run: &[(usize, char)], end: usize) -> Vec<(usize, usize, char)> {
     use unicode_normalization::UnicodeNormalization;
     let end_of = |i: usize| run.get(i).map_or(end, |c| c.0);
     let mut out = Vec::with_capacity(run.len());
@@ -112,6 +117,12 @@ fn fold_kana(run: &[(usize, char)], end: usize) -> Vec<(usize, usize, char)> {
                 if let (Some(one), None) = (it.next(), it.next()) {
                     c2 = one;
                 }
+            }
+        }
+        if ('\u{2E80}'..='\u{2FDF}').contains(&c) {
+            let mut it = c.nfkc();
+            if let (Some(one), None) = (it.next(), it.next()) {
+                c2 = one;
             }
         }
         // Katakana ァ..ヶ → hiragana ぁ..ゖ.
@@ -163,7 +174,7 @@ pub fn tokenize_with(text: &str, grams: Grams) -> Vec<Token> {
                 position += 1;
             }
             Kind::Cjk => {
-                let run = fold_kana(&chars[i..j], end_of(j));
+                let run = fold_cjk(&chars[i..j], end_of(j));
                 if run.len() == 1 {
                     let (from, to, c) = run[0];
                     push(from, to, c.to_string(), position, &mut tokens);
@@ -446,6 +457,22 @@ mod tests {
             .find(|t| t.text == "ぷ")
             .expect("ぷ");
         assert_eq!(&s[pu.offset_from..pu.offset_to], "ﾌﾟ");
+    }
+
+    /// pdftotext's `⼊札の⼿引き` (Kangxi radicals from the fonts' ToUnicode) is indexed as
+    /// 入札の手引き; offsets still point at the radicals.
+    #[test]
+    fn radicals_fold_to_their_ideographs() {
+        assert_eq!(texts("⼊札の⼿引き"), texts("入札の手引き"));
+        assert_eq!(texts("⼊札"), ["入札"]);
+        let s = "⼊札";
+        let first = tokenize(s)
+            .into_iter()
+            .find(|t| t.text == "入")
+            .expect("入");
+        assert_eq!(&s[first.offset_from..first.offset_to], "⼊");
+        // A radical with no compatibility decomposition stays itself, in the CJK run.
+        assert_eq!(texts("⺀"), ["⺀"]);
     }
 
     #[test]
