@@ -63,7 +63,8 @@ use std::sync::OnceLock;
 /// The serialised shipped model (`models/ja-char.lm`), as [`CharLm::builtin`] parses it.
 const BUILTIN_BYTES: &[u8] = include_bytes!("../../models/ja-char.lm");
 
-/// sha256 (hex) of [`BUILTIN_BYTES`], computed by `build.rs` (tested).
+/// sha256 (hex) of the shipped model's file (`models/ja-char.lm`), computed by `build.rs`
+/// (tested).
 pub const BUILTIN_SHA256: &str = include!(concat!(env!("OUT_DIR"), "/builtin_model_digest.rs"));
 
 /// A model to use, parsed only when first asked for: the shipped one ([`LmRef::builtin`],
