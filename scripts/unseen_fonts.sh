@@ -13,6 +13,8 @@
 #   "The fifth held-out set's first run");
 #   HELDOUT_SET=6 the sixth held-out set's fonts, on document 15 (first run: docs/performance.md
 #   "Small blocks their contexts confirm (tried, not adopted), and the sixth held-out set's first run");
+#   HELDOUT_SET=7 the seventh held-out set's fonts, on document 17 (first run: docs/performance.md
+#   "The seventh held-out set's first run");
 #   FIT=0 skips the tuning runs and the refit (the shipped calibration is evaluated);
 #   EXTRA_FIT=0 fits on the tuning fonts alone, as before the refit of docs/performance.md
 #   "A third held-out set" (the shipped calibration adds the first two held-out sets).
@@ -33,7 +35,8 @@ pkgs=(fonts-vlgothic fonts-konatu fonts-morisawa-bizud-gothic fonts-morisawa-biz
       fonts-yozvox-yozfont fonts-hanazono fonts-monapo fonts-misaki fonts-ricty-diminished
       fonts-noto-cjk fonts-dejima-mincho fonts-oradano-mincho-gsrr fonts-yusei-magic
       fonts-kanjistrokeorders fonts-lxgw-wenkai fonts-unfonts-core fonts-arphic-uming
-      fonts-smiley-sans fonts-cwtex-ming fonts-cwtex-kai fonts-arphic-ukai manpages-ja)
+      fonts-smiley-sans fonts-cwtex-ming fonts-cwtex-kai fonts-arphic-ukai fonts-cwtex-fs
+      fonts-cwtex-heib manpages-ja)
 need=()
 for p in "${pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || need+=("$p"); done
 if ((${#need[@]})); then
@@ -90,9 +93,19 @@ heldout5=($F5/kanjistrokeorders/KanjiStrokeOrders_v4.003.ttf $F5/lxgw-wenkai/LXG
 # Zen Hei's, 68 %), AR PL SungtiL GB (42 % against cwTeX Ming), Nanum Myeongjo (kana only).
 heldout6=($F5/smiley-sans/SmileySans-Oblique.ttf $F5/cwtex/cwming.ttf $F5/cwtex/cwkai.ttf
           $F5/arphic/ukai.ttc)
+# The seventh held-out set (HELDOUT_SET=7, document 17: the first document after 15 none of
+# whose lines is in tests/fixtures/clean_ja_heldout.txt; 16 shares 1): fonts no run had used
+# whose glyph order no used font shares (scripts/glyph_order_overlap.py on document 17: at
+# most 37 %, cwTeX FangSong against Takao Gothic and cwTeX HeiBold against Motoya L Cedar; 19 %
+# between the two). Left out: Aoyagi Kouzan T, Aoyagi Soseki, Kouzan Mouhitsu (and its
+# Sousyo), Ume Gothic and Ume Mincho (Konatu's order, 100 %), TW-Kai (64 % against Hanazono
+# Mincho A), AR PL KaitiM GB (43 % against cwTeX Ming and cwTeX FangSong), AR PL KaitiM Big5
+# (no kana).
+heldout7=($F5/cwtex/cwfs.ttf $F5/cwtex/cwheib.ttf)
 if [ "${HELDOUT_SET:-3}" = 4 ]; then heldout=("${heldout4[@]}"); : "${HELDOUT_DOCS:=8..9}"; fi
 if [ "${HELDOUT_SET:-3}" = 5 ]; then heldout=("${heldout5[@]}"); : "${HELDOUT_DOCS:=12..13}"; fi
 if [ "${HELDOUT_SET:-3}" = 6 ]; then heldout=("${heldout6[@]}"); : "${HELDOUT_DOCS:=15..16}"; fi
+if [ "${HELDOUT_SET:-3}" = 7 ]; then heldout=("${heldout7[@]}"); : "${HELDOUT_DOCS:=17..18}"; fi
 [ -n "${HELDOUT_FONTS:-}" ] && read -r -a heldout <<<"$HELDOUT_FONTS"
 # Tuning: the fit fonts (glyph orders: real, shuffled, first-use) and the shipped tables' own
 # fonts (known-font case, with the extractor damage variants), documents 0..2, every learned
