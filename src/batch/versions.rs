@@ -81,9 +81,9 @@ pub(super) fn previous_entries(out: &OutDir, tables_version: &str) -> HashMap<St
 /// sha256 over crate version, tables (sorted by name) and model; per-table hashes.
 /// [`versions`] of the built-in tables and model, computed once per process: a scheduler
 /// runs one small batch per document in the same worker, and hashing every table's text
-/// and the model each time cost ten times the document.
-/// The shipped tables' and model's hashes come from `build.rs`: rendering each table to
-/// text cost a batch 0.2 CPU-s before its first input.
+/// and the model each time cost ten times the document. The shipped tables' and model's
+/// hashes come from `build.rs`: rendering each table to text cost a batch 0.2 CPU-s before
+/// its first input.
 fn builtin_versions(pipeline: &Pipeline) -> (String, Vec<TableVersion>, String) {
     static BUILTIN: std::sync::OnceLock<(String, Vec<TableVersion>, String)> =
         std::sync::OnceLock::new();

@@ -84,7 +84,6 @@ fn fold(c: char) -> char {
 /// radicals is found by the word. Each folded character comes with the byte range of the
 /// original characters it stands for.
 fn fold_cjk(run: &[(usize, char)], end: usize) -> Vec<(usize, usize, char)> {
-    use unicode_normalization::UnicodeNormalization;
     let end_of = |i: usize| run.get(i).map_or(end, |c| c.0);
     let mut out = Vec::with_capacity(run.len());
     let mut i = 0;
@@ -97,33 +96,15 @@ fn fold_cjk(run: &[(usize, char)], end: usize) -> Vec<(usize, usize, char)> {
             let next = run.get(i + 1).map(|x| x.1);
             let pair = next
                 .filter(|n| matches!(n, '\u{FF9E}' | '\u{FF9F}'))
-                .and_then(|n| {
-                    let mut it = [c, n]
-                        .iter()
-                        .collect::<String>()
-                        .nfkc()
-                        .collect::<Vec<_>>()
-                        .into_iter();
-                    match (it.next(), it.next()) {
-                        (Some(one), None) => Some(one),
-                        _ => None,
-                    }
-                });
+                .and_then(|n| nfkc_one(&[c, n]));
             if let Some(one) = pair {
                 c2 = one;
                 used = 2;
             } else {
-                let mut it = c.nfkc();
-                if let (Some(one), None) = (it.next(), it.next()) {
-                    c2 = one;
-                }
+                c2 = nfkc_one(&[c]).unwrap_or(c);
             }
-        }
-        if ('\u{2E80}'..='\u{2FDF}').contains(&c) {
-            let mut it = c.nfkc();
-            if let (Some(one), None) = (it.next(), it.next()) {
-                c2 = one;
-            }
+        } else if ('\u{2E80}'..='\u{2FDF}').contains(&c) {
+            c2 = nfkc_one(&[c]).unwrap_or(c);
         }
         // Katakana ァ..ヶ → hiragana ぁ..ゖ.
         if ('\u{30A1}'..='\u{30F6}').contains(&c2) {
@@ -133,6 +114,16 @@ fn fold_cjk(run: &[(usize, char)], end: usize) -> Vec<(usize, usize, char)> {
         i += used;
     }
     out
+}
+
+/// The NFKC form of `chars` when it is one character.
+fn nfkc_one(chars: &[char]) -> Option<char> {
+    use unicode_normalization::UnicodeNormalization;
+    let mut it = chars.iter().copied().nfkc();
+    match (it.next(), it.next()) {
+        (Some(one), None) => Some(one),
+        _ => None,
+    }
 }
 
 /// Tokenizes `text` as the index does ([`Grams::Index`]): tokens with byte offsets into

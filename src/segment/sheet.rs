@@ -278,10 +278,8 @@ fn is_contents(hits: &[super::labels::Hit]) -> bool {
 /// the sender reports on (`１．補助事業名` over a blank form), but the page is no sheet of it.
 /// A budget sheet states its fields; it does not address anyone.
 fn is_form_letter(block: &Block) -> bool {
-    let Some(ki) = block
-        .iter()
-        .position(|l| matches!(l.text.trim(), "記" | "記　" | "記 "))
-    else {
+    // `trim` takes U+3000 too.
+    let Some(ki) = block.iter().position(|l| l.text.trim() == "記") else {
         return false;
     };
     // The request sentence wraps anywhere (`下記の` / `とおり報告します。`).
