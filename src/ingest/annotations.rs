@@ -20,7 +20,6 @@ const NO_VIEW: i64 = 1 << 5;
 /// Draws the normal appearance of every visible annotation of page `page` with `interp`.
 pub(super) fn draw(pdf: &Pdf, page: ObjectId, interp: &mut Interpreter) {
     let Some(annots) = pdf
-        .doc
         .get_object(page)
         .ok()
         .and_then(|o| o.as_dict().ok())
@@ -32,7 +31,6 @@ pub(super) fn draw(pdf: &Pdf, page: ObjectId, interp: &mut Interpreter) {
     };
     // Fonts a field's appearance names without resources of its own: the form's /DR.
     let default_resources = pdf
-        .doc
         .catalog()
         .ok()
         .and_then(|c| c.get(b"AcroForm").ok())

@@ -46,7 +46,7 @@ pub(super) fn interpret(
         },
     })?;
     let mut warnings = pdf.load_warnings.clone();
-    let page_ids = page_tree(&pdf.doc, &mut warnings);
+    let page_ids = page_tree(&pdf, &mut warnings);
     if page_ids.is_empty() {
         return Err(IngestError::Unreadable {
             file: file.to_string(),
@@ -74,8 +74,8 @@ pub(super) fn interpret(
         }
         pdf.meter.set_page(number);
         let mut content = Vec::new();
-        let content_ids = pdf.doc.get_page_contents(id);
-        if content_ids.is_empty() && contents_is_reference(&pdf.doc, id) {
+        let content_ids = pdf.get_page_contents(id);
+        if content_ids.is_empty() && contents_is_reference(&pdf, id) {
             warnings.push(format!(
                 "page {number}: /Contents is a reference loop or names no stream; page skipped"
             ));
@@ -84,7 +84,7 @@ pub(super) fn interpret(
             if pdf.meter.exhausted() {
                 break;
             }
-            match pdf.doc.get_object(cid) {
+            match pdf.get_object(cid) {
                 Ok(lopdf::Object::Stream(s)) => match pdf.stream_bytes(s) {
                     Ok(b) => {
                         content.extend_from_slice(&b);

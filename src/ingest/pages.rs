@@ -12,7 +12,7 @@ pub(super) fn page_resources(
 ) -> Result<Option<&lopdf::Dictionary>, ()> {
     let mut id = page;
     for _ in 0..64 {
-        let Ok(dict) = pdf.doc.get_dictionary(id) else {
+        let Ok(dict) = pdf.get_dictionary(id) else {
             return Ok(None);
         };
         if let Ok(r) = dict.get(b"Resources") {
@@ -32,8 +32,8 @@ pub(super) fn page_resources(
 
 /// The page's /Contents is an indirect reference (so an empty content list means it loops
 /// or names no stream, not that the page is blank).
-pub(super) fn contents_is_reference(doc: &lopdf::Document, page: lopdf::ObjectId) -> bool {
-    doc.get_dictionary(page)
+pub(super) fn contents_is_reference(pdf: &pdf::Pdf, page: lopdf::ObjectId) -> bool {
+    pdf.get_dictionary(page)
         .ok()
         .and_then(|d| d.get(b"Contents").ok())
         .is_some_and(|c| matches!(c, lopdf::Object::Reference(_)))
@@ -43,13 +43,13 @@ pub(super) fn contents_is_reference(doc: &lopdf::Document, page: lopdf::ObjectId
 /// a second time (a loop, or a node shared by two parents) is skipped with a warning
 /// instead of ending the walk: the rest of the tree is kept.
 pub(super) fn page_tree(
-    doc: &lopdf::Document,
+    pdf: &pdf::Pdf,
     warnings: &mut Vec<String>,
 ) -> std::collections::BTreeMap<u32, lopdf::ObjectId> {
     use lopdf::Object;
     const MAX_DEPTH: usize = 256;
     let mut pages = std::collections::BTreeMap::new();
-    let Some(root) = doc
+    let Some(root) = pdf
         .catalog()
         .ok()
         .and_then(|c| c.get(b"Pages").ok())
@@ -58,8 +58,8 @@ pub(super) fn page_tree(
         return pages;
     };
     let kids_of = |id| -> &[Object] {
-        doc.get_dictionary(id)
-            .and_then(|d| d.get_deref(b"Kids", doc))
+        pdf.get_dictionary(id)
+            .and_then(|d| pdf.get_deref(d, b"Kids"))
             .and_then(Object::as_array)
             .map(|k| k.as_slice())
             .unwrap_or(&[])
@@ -68,7 +68,7 @@ pub(super) fn page_tree(
     let mut stack: Vec<&[Object]> = vec![kids_of(root)];
     // Each kid is visited at most once per reference in the file, so this ends; the cap is
     // belt and braces against a huge /Kids array repeated.
-    let mut budget = doc.objects.len().saturating_mul(4).max(1024);
+    let mut budget = pdf.object_count().saturating_mul(4).max(1024);
     let mut loops = 0usize;
     while let Some(kids) = stack.last_mut() {
         let Some((kid, rest)) = kids.split_first() else {
@@ -84,7 +84,7 @@ pub(super) fn page_tree(
         let Ok(kid_id) = kid.as_reference() else {
             continue;
         };
-        match doc
+        match pdf
             .get_dictionary(kid_id)
             .and_then(lopdf::Dictionary::get_type)
         {
@@ -142,7 +142,7 @@ fn inherited<'a>(
 ) -> Option<&'a lopdf::Object> {
     let mut id = page;
     for _ in 0..64 {
-        let dict = pdf.doc.get_dictionary(id).ok()?;
+        let dict = pdf.get_dictionary(id).ok()?;
         if let Ok(v) = dict.get(key) {
             return pdf.resolve(v);
         }

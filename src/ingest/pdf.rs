@@ -1,16 +1,39 @@
 //! A thin layer over lopdf: loading with a password, reference resolution that cannot
 //! loop, and stream decoding with a per-stream size cap (decompression bombs) and a
 //! per-document [`Meter`] (every decode is charged to it).
+//!
+//! Object streams are read on demand. lopdf decodes every object stream at load and
+//! parses every object in it; the tagged PDFs Word and Excel write keep thousands of
+//! structure elements there that extraction never reads (in the MHLW files no object the
+//! extraction reads is in one). [`Pdf::load`] has lopdf keep each object stream packed (a
+//! load filter renames its `/Type` for the length of the load, so lopdf takes it for a
+//! plain stream) and [`Pdf::object`] decodes a stream the first time an object in it is
+//! asked for, with lopdf's own `ObjectStream` and lopdf's choice of copy: an object the
+//! cross-reference data places in a stream is read from that stream only, one it lists as
+//! free from none, any other from the first stream (by object number) that has it, and an
+//! uncompressed object always wins. Invariant: every object [`Pdf::object`] returns is the
+//! one lopdf's eager load would have stored under that id (tested on every object of the
+//! real-world PDFs: `crates/cli/tests/it/speed_identity.rs`).
 
 use super::budget::{Budget, Meter};
-use lopdf::{Object, ObjectId, Stream};
-use std::cell::RefCell;
-use std::collections::HashMap;
+use lopdf::xref::XrefEntry;
+use lopdf::{Dictionary, Object, ObjectId, ObjectStream, Stream};
+use std::cell::{OnceCell, RefCell};
+use std::collections::{BTreeMap, HashMap};
 use std::rc::Rc;
+
+/// What an object stream's `/Type` reads while lopdf loads the file (see the module notes):
+/// no name lopdf parses can hold a NUL byte, so no file has it.
+const PACKED_OBJECT_STREAM: &[u8] = b"ObjStm\0packed";
+
+/// How many references lopdf's `Document::dereference` follows before giving up.
+const DEREF_LIMIT: usize = 128;
 
 /// A loaded document plus the limits that apply to it.
 pub struct Pdf {
-    /// The parsed document.
+    /// The parsed document. The objects of its object streams are not in `doc.objects`
+    /// when it was read by [`Pdf::load`]: read objects with [`Pdf::object`] and
+    /// [`Pdf::get_object`], which read them on demand.
     pub doc: lopdf::Document,
     /// Cap on one decoded stream (bytes).
     pub max_stream_bytes: usize,
@@ -21,6 +44,9 @@ pub struct Pdf {
     /// Embedded font programs decoded and read so far, by stream object: fonts sharing one
     /// (a simple and a Type0 font over the same subset) decode and parse it once.
     programs: RefCell<HashMap<ObjectId, Rc<super::font::Program>>>,
+    /// The object streams lopdf left packed, by object number, each decoded on first use
+    /// (`None`: it does not decode).
+    packed: BTreeMap<u32, OnceCell<Option<ObjectStream>>>,
 }
 
 /// Why a file could not be opened at all.
@@ -44,6 +70,7 @@ impl Pdf {
             meter: Meter::default(),
             load_warnings: Vec::new(),
             programs: RefCell::default(),
+            packed: BTreeMap::new(),
         }
     }
 
@@ -117,32 +144,197 @@ impl Pdf {
                 ));
             }
         };
-        let doc = match lenient_endstreams(&doc, bytes)
-            .and_then(|fixed| load_guarded(&fixed, password).ok()?.ok())
-        {
-            Some(again) if again.objects.len() > doc.objects.len() => {
+        let (doc, fixed) = match lenient_endstreams(&doc, bytes).and_then(|fixed| {
+            let again = load_guarded(&fixed, password).ok()?.ok()?;
+            Some((again, fixed))
+        }) {
+            Some((again, fixed)) if again.objects.len() > doc.objects.len() => {
                 load_warnings.push(
                     "streams end without an end of line before `endstream`; read them anyway"
                         .to_string(),
                 );
-                again
+                (again, Some(fixed))
             }
-            _ => doc,
+            _ => (doc, None),
         };
-        Ok(Pdf {
+        let (doc, packed) = unpack_types(doc);
+        let pdf = Pdf {
             doc,
             max_stream_bytes,
             meter: Meter::new(budget),
             load_warnings,
             programs: RefCell::default(),
-        })
+            packed,
+        };
+        // With a load filter lopdf does not rebuild a cross-reference table whose page tree
+        // does not load; without one it does, and so the file is read as before.
+        let needs_password = pdf.doc.trailer.has(b"Encrypt") && pdf.doc.encryption_state.is_none();
+        if !pdf.packed.is_empty()
+            && !needs_password
+            && pdf.doc.xref_recovery != Some(lopdf::xref::XrefRecovery::Reconstructed)
+            && !pdf.page_tree_loaded()
+            && let Ok(Ok(doc)) = load_eager(fixed.as_deref().unwrap_or(bytes), password)
+        {
+            return Ok(Pdf {
+                doc,
+                packed: BTreeMap::new(),
+                ..pdf
+            });
+        }
+        Ok(pdf)
+    }
+
+    /// lopdf's test for a page tree it can walk (`Reader::page_tree_loaded`): the catalog
+    /// leads to a dictionary with a `/Kids` array.
+    fn page_tree_loaded(&self) -> bool {
+        self.catalog()
+            .and_then(|c| c.get(b"Pages"))
+            .and_then(Object::as_reference)
+            .and_then(|root| self.get_dictionary(root))
+            .and_then(|root| self.get_deref(root, b"Kids"))
+            .and_then(Object::as_array)
+            .is_ok()
+    }
+
+    /// The object stored under `id`, as lopdf's eager load stores it (see the module notes);
+    /// references in it are not followed.
+    pub fn object(&self, id: ObjectId) -> Option<&Object> {
+        if let Some(o) = self.doc.objects.get(&id) {
+            return Some(o);
+        }
+        // Objects in object streams have generation 0.
+        if self.packed.is_empty() || id.1 != 0 {
+            return None;
+        }
+        match self.doc.reference_table.get(id.0) {
+            Some(XrefEntry::Compressed { container, .. }) => self.packed_object(*container, id),
+            // lopdf reads a free object from an object stream only where a hybrid file's
+            // `/XRefStm` did not read (its free entries may stand for compressed objects).
+            Some(XrefEntry::Free | XrefEntry::UnusableFree)
+                if !self.doc.trailer.has(b"XRefStm") =>
+            {
+                None
+            }
+            _ => self
+                .packed
+                .keys()
+                .find_map(|&container| self.packed_object(container, id)),
+        }
+    }
+
+    /// Object `id` of object stream `container`, decoding the stream on first use.
+    fn packed_object(&self, container: u32, id: ObjectId) -> Option<&Object> {
+        let cell = self.packed.get(&container)?;
+        let decoded = cell.get_or_init(|| {
+            let (_, Object::Stream(s)) = self
+                .doc
+                .objects
+                .range((container, 0)..=(container, u16::MAX))
+                .next()?
+            else {
+                return None;
+            };
+            ObjectStream::new_with_limit(s, Some(lopdf::DEFAULT_MAX_DECOMPRESSED_SIZE)).ok()
+        });
+        decoded.as_ref()?.objects.get(&id)
+    }
+
+    /// The object `id`, references followed as lopdf's `Document::get_object` follows them.
+    pub fn get_object(&self, id: ObjectId) -> lopdf::Result<&Object> {
+        let mut object = self.object(id).ok_or(lopdf::Error::ObjectNotFound(id))?;
+        let mut hops = 0;
+        while let Ok(next) = object.as_reference() {
+            object = self
+                .object(next)
+                .ok_or(lopdf::Error::ObjectNotFound(next))?;
+            hops += 1;
+            if hops > DEREF_LIMIT {
+                return Err(lopdf::Error::ReferenceLimit);
+            }
+        }
+        Ok(object)
+    }
+
+    /// The dictionary `id` (lopdf's `Document::get_dictionary`).
+    pub fn get_dictionary(&self, id: ObjectId) -> lopdf::Result<&Dictionary> {
+        self.get_object(id).and_then(Object::as_dict)
+    }
+
+    /// The document catalog (lopdf's `Document::catalog`).
+    pub fn catalog(&self) -> lopdf::Result<&Dictionary> {
+        self.doc
+            .trailer
+            .get(b"Root")
+            .and_then(Object::as_reference)
+            .and_then(|id| self.get_dictionary(id))
+    }
+
+    /// `dict[key]`, references followed (lopdf's `Dictionary::get_deref`).
+    pub fn get_deref<'a>(&'a self, dict: &'a Dictionary, key: &[u8]) -> lopdf::Result<&'a Object> {
+        let mut object = dict.get(key)?;
+        let mut hops = 0;
+        while let Ok(next) = object.as_reference() {
+            object = self
+                .object(next)
+                .ok_or(lopdf::Error::ObjectNotFound(next))?;
+            hops += 1;
+            if hops > DEREF_LIMIT {
+                return Err(lopdf::Error::ReferenceLimit);
+            }
+        }
+        Ok(object)
+    }
+
+    /// The content streams of page `page` (lopdf's `Document::get_page_contents`).
+    pub fn get_page_contents(&self, page: ObjectId) -> Vec<ObjectId> {
+        let mut streams = vec![];
+        let Ok(mut contents) = self.get_dictionary(page).and_then(|p| p.get(b"Contents")) else {
+            return streams;
+        };
+        let mut hops = 0;
+        loop {
+            match contents {
+                Object::Reference(id) => match self.object(*id) {
+                    None | Some(Object::Stream(_)) => streams.push(*id),
+                    Some(o) => {
+                        hops += 1;
+                        if hops < DEREF_LIMIT {
+                            contents = o;
+                            continue;
+                        }
+                    }
+                },
+                Object::Array(arr) => {
+                    streams.extend(arr.iter().filter_map(|c| c.as_reference().ok()));
+                }
+                _ => {}
+            }
+            break;
+        }
+        streams
+    }
+
+    /// How many objects lopdf's eager load would hold (for a budget scaled to the file):
+    /// the uncompressed ones plus those the cross-reference data places in object streams.
+    pub fn object_count(&self) -> usize {
+        let compressed = if self.packed.is_empty() {
+            0
+        } else {
+            self.doc
+                .reference_table
+                .entries
+                .values()
+                .filter(|e| matches!(e, XrefEntry::Compressed { .. }))
+                .count()
+        };
+        self.doc.objects.len() + compressed
     }
 
     /// Follows references (at most 32 hops, so a reference cycle ends).
     pub fn resolve<'a>(&'a self, mut obj: &'a Object) -> Option<&'a Object> {
         for _ in 0..32 {
             match obj {
-                Object::Reference(id) => obj = self.doc.get_object(*id).ok()?,
+                Object::Reference(id) => obj = self.get_object(*id).ok()?,
                 _ => return Some(obj),
             }
         }
@@ -398,8 +590,55 @@ fn load_guarded(
     bytes: &[u8],
     password: Option<&str>,
 ) -> std::thread::Result<lopdf::Result<lopdf::Document>> {
+    let opts = lopdf::LoadOptions {
+        filter: Some(keep_object_streams_packed),
+        ..lopdf::LoadOptions::with_password(password.unwrap_or(""))
+    };
+    std::panic::catch_unwind(|| lopdf::Document::load_mem_with_options(bytes, opts))
+}
+
+/// [`load_guarded`] with every object stream decoded by lopdf at load.
+fn load_eager(
+    bytes: &[u8],
+    password: Option<&str>,
+) -> std::thread::Result<lopdf::Result<lopdf::Document>> {
     let opts = lopdf::LoadOptions::with_password(password.unwrap_or(""));
     std::panic::catch_unwind(|| lopdf::Document::load_mem_with_options(bytes, opts))
+}
+
+/// lopdf's load filter (a plain `fn`: it is called for every object): an object stream's
+/// `/Type` renamed in place, so that lopdf keeps it packed. lopdf keeps the object it
+/// passed in and only asks whether the result is `Some`; it would use the result only for
+/// the objects of an object stream it decoded, and with this filter it decodes none. lopdf
+/// calls no filter for an encrypted file, whose object streams it decodes itself.
+fn keep_object_streams_packed(id: ObjectId, object: &mut Object) -> Option<(ObjectId, Object)> {
+    if let Object::Stream(s) = object
+        && s.dict.has_type(b"ObjStm")
+    {
+        s.dict
+            .set("Type", Object::Name(PACKED_OBJECT_STREAM.to_vec()));
+    }
+    Some((id, Object::Null))
+}
+
+/// The document with its object streams' `/Type` restored, and those streams, by object
+/// number, to decode on demand.
+fn unpack_types(
+    mut doc: lopdf::Document,
+) -> (
+    lopdf::Document,
+    BTreeMap<u32, OnceCell<Option<ObjectStream>>>,
+) {
+    let mut packed = BTreeMap::new();
+    for (&(number, _), object) in doc.objects.iter_mut() {
+        if let Object::Stream(s) = object
+            && s.dict.has_type(PACKED_OBJECT_STREAM)
+        {
+            s.dict.set("Type", Object::Name(b"ObjStm".to_vec()));
+            packed.entry(number).or_insert_with(OnceCell::new);
+        }
+    }
+    (doc, packed)
 }
 
 /// The file with `/ID [<> <>]` added to its last cross-reference section's dictionary (the

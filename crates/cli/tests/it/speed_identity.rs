@@ -11,6 +11,10 @@
 //!   alone, whose inflater is miniz_oxide) for every stream object of every file, for
 //!   damaged copies of each deflated one (truncated, bytes flipped, checksum broken), and
 //!   at limits just below and at its decoded size.
+//! * Object streams: `ingest::pdf::Pdf` reads them on demand; every object lopdf's eager
+//!   load stores is the object `Pdf::object` returns under its id, no other id of the
+//!   cross-reference data gives one, and the object count the page-tree budget scales with
+//!   is lopdf's.
 //! * The language model is parsed only when a document has unresolved glyphs: the lazy
 //!   handle's bytes (hashed into a batch manifest) are the parsed model's (`lm.rs`), and
 //!   extraction through the pipeline gives the same document as extraction plus
@@ -53,6 +57,64 @@ fn realworld_streams() -> Vec<(PathBuf, lopdf::ObjectId, lopdf::Stream)> {
         }
     }
     streams
+}
+
+#[test]
+fn objects_read_on_demand_are_lopdfs_eager_ones() {
+    use glyphmend::ingest::{budget::Budget, pdf::Pdf};
+    let (mut files_packed, mut checked, mut compressed) = (0usize, 0usize, 0usize);
+    for file in realworld() {
+        let bytes = std::fs::read(&file).expect("read");
+        let eager =
+            lopdf::Document::load_mem(&bytes).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+        let lazy = Pdf::load(&bytes, None, usize::MAX, Budget::default())
+            .unwrap_or_else(|e| panic!("{}: {e:?}", file.display()));
+        if lazy.doc.objects.len() < eager.objects.len() {
+            files_packed += 1;
+        }
+        for (&id, obj) in &eager.objects {
+            assert!(
+                lazy.object(id) == Some(obj),
+                "{}: object {id:?} differs from lopdf's",
+                file.display()
+            );
+            checked += 1;
+            if !lazy.doc.objects.contains_key(&id) {
+                compressed += 1;
+            }
+        }
+        // Every other id the file names, and the next few, gives nothing.
+        let max = eager
+            .reference_table
+            .entries
+            .keys()
+            .max()
+            .copied()
+            .unwrap_or(0);
+        for number in 0..=max + 8 {
+            for generation in [0, 1] {
+                let id = (number, generation);
+                if !eager.objects.contains_key(&id) {
+                    assert!(
+                        lazy.object(id).is_none(),
+                        "{}: object {id:?} is not lopdf's",
+                        file.display()
+                    );
+                }
+            }
+        }
+        assert_eq!(
+            lazy.object_count(),
+            eager.objects.len(),
+            "{}: object count",
+            file.display()
+        );
+    }
+    println!("{checked} objects, {compressed} of them read on demand, in {files_packed} files");
+    assert!(
+        files_packed >= 10 && compressed > 10_000,
+        "test premise: object streams read"
+    );
 }
 
 fn show(r: lopdf::Result<lopdf::content::Operation>) -> String {
