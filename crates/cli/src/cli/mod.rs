@@ -91,6 +91,57 @@ Open a document page with #threshold=0.95 to flag everything under 0.95.")]
     Search(search::Args),
 }
 
+impl Cli {
+    /// The command line, parsed. Building the whole definition (every subcommand and its
+    /// help texts) costs about as much CPU as extracting a small PDF, so the subcommand the
+    /// arguments name is built alone; anything that is not a clean parse there (`--help`,
+    /// `--version`, an error) is parsed again by the whole definition, which prints what it
+    /// always printed.
+    pub fn parse_args() -> Cli {
+        let argv: Vec<std::ffi::OsString> = std::env::args_os().collect();
+        Cli::parse_named(&argv).unwrap_or_else(|| Cli::parse_from(argv))
+    }
+
+    /// `argv` parsed by a definition holding only the subcommand `argv[1]` names; `None`
+    /// when it names none or does not parse there.
+    fn parse_named(argv: &[std::ffi::OsString]) -> Option<Cli> {
+        use clap::FromArgMatches;
+        let name = argv.get(1)?.to_str()?;
+        let sub = subcommand_alone(name)?;
+        let matches = clap::Command::new("glyphmend")
+            .subcommand(sub)
+            .try_get_matches_from(argv)
+            .ok()?;
+        Cli::from_arg_matches(&matches).ok()
+    }
+}
+
+/// Subcommand `name`, built alone with its arguments as the derived definition builds them
+/// (its own help texts are the whole definition's).
+fn subcommand_alone(name: &str) -> Option<clap::Command> {
+    use clap::{Args, Command};
+    const NAMES: [&str; 12] = [
+        "repair", "learn", "lm", "records", "extract", "batch", "review", "diff", "merge",
+        "parquet", "index", "search",
+    ];
+    let name = *NAMES.iter().find(|n| **n == name)?;
+    let cmd = Command::new(name);
+    Some(match name {
+        "repair" => repair::Args::augment_args(cmd),
+        "learn" => learn::Args::augment_args(cmd),
+        "lm" => lm::Args::augment_args(cmd),
+        "records" => records::Args::augment_args(cmd),
+        "extract" => extract::Args::augment_args(cmd),
+        "batch" => batch::Args::augment_args(cmd),
+        "review" => review::Args::augment_args(cmd),
+        "diff" => diff::Args::augment_args(cmd),
+        "merge" => merge::Args::augment_args(cmd),
+        "parquet" => parquet::Args::augment_args(cmd),
+        "index" => index::Args::augment_args(cmd),
+        _ => search::Args::augment_args(cmd),
+    })
+}
+
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Repair(a) => repair::run(a),
@@ -112,6 +163,50 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 mod tests {
     use super::Cli;
     use clap::{CommandFactory, Parser};
+
+    /// What parses a command's arguments: each argument's definition and each nested
+    /// subcommand's, recursively (help texts of the subcommand itself left out).
+    fn parsing(cmd: &clap::Command) -> String {
+        let mut out = String::new();
+        for arg in cmd.get_arguments() {
+            out.push_str(&format!("{arg:?}\n"));
+        }
+        for g in cmd.get_groups() {
+            out.push_str(&format!("{g:?}\n"));
+        }
+        for sub in cmd.get_subcommands() {
+            out.push_str(&format!("[{}]\n{}", sub.get_name(), parsing(sub)));
+        }
+        out
+    }
+
+    /// Every subcommand is built alone exactly as the whole definition builds it, so a
+    /// command line parses alike either way.
+    #[test]
+    fn each_subcommand_alone_parses_as_in_the_whole_definition() {
+        let whole = Cli::command();
+        let mut n = 0;
+        for sub in whole.get_subcommands() {
+            let name = sub.get_name();
+            let alone = super::subcommand_alone(name)
+                .unwrap_or_else(|| panic!("subcommand {name} is not built alone"));
+            assert_eq!(parsing(&alone), parsing(sub), "subcommand {name}");
+            n += 1;
+        }
+        assert!(n >= 12, "only {n} subcommands");
+        let argv = |s: &str| -> Vec<std::ffi::OsString> { s.split(' ').map(Into::into).collect() };
+        assert!(Cli::parse_named(&argv("glyphmend extract a.pdf --json")).is_some());
+        assert!(Cli::parse_named(&argv("glyphmend learn text garbled.txt --report")).is_some());
+        // Help, version and errors are left to the whole definition.
+        for line in [
+            "glyphmend extract --help",
+            "glyphmend --version",
+            "glyphmend extract",
+            "glyphmend nope a",
+        ] {
+            assert!(Cli::parse_named(&argv(line)).is_none(), "{line}");
+        }
+    }
 
     /// The words of a shell command line: whitespace-separated, `"…"` kept whole.
     fn words(line: &str) -> Vec<String> {
