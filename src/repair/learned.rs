@@ -61,6 +61,7 @@ impl<'a> Repairer<'a> {
                 let kinds = Kinds {
                     residual: self.kinds(doc).residual,
                     learned: None,
+                    read_radicals: false,
                 };
                 let (r, f) = self.residual(doc, &winners, &kinds);
                 doc.residual.get_or_init(|| (r, f, kinds.residual))

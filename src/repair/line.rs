@@ -80,7 +80,12 @@ impl<'a> Repairer<'a> {
             &memo::Memo::new(lm),
             nfc_alternatives,
             &winners,
-            &Kinds::default(),
+            // The line is the document: the fix reads radicals only on a line whose sole
+            // garbling evidence they are.
+            &Kinds {
+                read_radicals: true,
+                ..Kinds::default()
+            },
         )
     }
 
@@ -94,6 +99,12 @@ impl<'a> Repairer<'a> {
         winners: &[&FontTable],
         kinds: &Kinds,
     ) -> (String, LineReport) {
+        if kinds.read_radicals
+            && winners.is_empty()
+            && let Some(fixed) = super::alias::fix_radicals(line, line_no)
+        {
+            return fixed;
+        }
         let chars: Vec<char> = line.chars().collect();
         let tables = self.tables_for(&chars, winners);
         let lm: &dyn Scorer = memo;

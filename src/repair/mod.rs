@@ -12,8 +12,12 @@
 //!   from all its garbled lines before any span is decoded;
 //! * characters extractors emit in clean text (controls such as the page-break form
 //!   feed, U+3000; ASCII never decodes) are decoded only between two characters one of
-//!   which is garbling evidence (see [`lattice::options`]).
+//!   which is garbling evidence (see [`lattice::options`]);
+//! * Kangxi radicals that are a line's only garbling evidence, beside kana or kanji, are
+//!   read as the kanji they stand for when no table won the document (the named fix
+//!   `radical`, [`ideograph_of_radical`]).
 
+mod alias;
 pub mod bidi;
 pub mod calibrate;
 mod dirty;
@@ -28,6 +32,7 @@ mod spans;
 pub mod stream;
 pub mod window;
 
+pub use alias::{RADICAL_TABLE, ideograph_of_radical};
 use dirty::{DirtyLine, dirty_lines, distinct_lines, report_at};
 pub use document::{DecodeStats, DocumentModel};
 use learned::LearnedTable;
@@ -360,6 +365,7 @@ impl<'a> Repairer<'a> {
                 .filter(|v| v.wins && v.residual)
                 .map(|v| v.table.clone())
                 .collect(),
+            read_radicals: alias::radicals_only(doc.evidence.iter().flatten().copied()),
         }
     }
 
@@ -412,11 +418,13 @@ impl<'a> Repairer<'a> {
         winners.extend(self.learned(doc));
         let kinds = self.kinds(doc);
         // The evidence pieces the residual pass repaired with exactly these tables (no
-        // second font, no learned table), options and model: their repair is that result,
+        // second font, no learned table, no radical read), options and model: their repair
+        // is that result,
         // with the line number set. Exact: a piece's repair depends on nothing else.
         let reusable = self.reuse_residual
             && doc.residual.get().is_some_and(|r| r.2 == kinds.residual)
             && kinds.learned.is_none()
+            && !kinds.read_radicals
             && winners.len() == self.winners(doc).len();
         let evidence_texts: Vec<String> = if reusable {
             doc.evidence.iter().map(|l| l.iter().collect()).collect()
@@ -512,6 +520,9 @@ impl<'a> Repairer<'a> {
 struct Kinds<'d> {
     residual: Vec<String>,
     learned: Option<&'d LearnedTable>,
+    /// Radicals are the document's only garbling evidence: the named fix `radical` reads
+    /// them ([`alias`]).
+    read_radicals: bool,
 }
 
 impl Kinds<'_> {

@@ -96,9 +96,10 @@ fn text_is_borrowed_unless_a_line_changes() {
 
 /// Clean Japanese whose kanji pdftotext printed as Kangxi radicals (`⼊札`, from fonts whose
 /// ToUnicode names the radical): the residue is radicals alone, so nothing is deciphered
-/// (it took seconds per document and applied nothing), and the text is left as it is.
+/// (it took seconds per document and applied nothing); the named fix `radical` reads them
+/// as the kanji they stand for, and nothing else changes.
 #[test]
-fn a_residue_of_radicals_alone_is_not_deciphered() {
+fn a_residue_of_radicals_alone_is_read_as_kanji_not_deciphered() {
     use unicode_normalization::UnicodeNormalization;
     let radical_of: std::collections::HashMap<char, char> = (0x2F00u32..=0x2FD5)
         .filter_map(char::from_u32)
@@ -110,10 +111,12 @@ fn a_residue_of_radicals_alone_is_not_deciphered() {
             }
         })
         .collect();
-    let clean = include_str!("../../tests/fixtures/clean_ja_heldout.txt");
-    let text: String = clean
+    let clean: String = include_str!("../../tests/fixtures/clean_ja_heldout.txt")
         .chars()
         .take(6_000)
+        .collect();
+    let text: String = clean
+        .chars()
         .map(|c| radical_of.get(&c).copied().unwrap_or(c))
         .collect();
     let radicals: std::collections::HashSet<char> = text
@@ -129,5 +132,39 @@ fn a_residue_of_radicals_alone_is_not_deciphered() {
     let mut doc = repairer.document();
     doc.observe(&text);
     assert!(repairer.learned(&doc).is_empty());
-    assert_eq!(repairer.repair_text(&text).text, text);
+    let repair = repairer.repair_text(&text);
+    let out: Vec<char> = repair.text.chars().collect();
+    let (given, truth): (Vec<char>, Vec<char>) = (text.chars().collect(), clean.chars().collect());
+    assert_eq!(out.len(), truth.len());
+    let (mut read, mut left) = (0, 0);
+    for ((&o, &g), &t) in out.iter().zip(&given).zip(&truth) {
+        if g == t {
+            assert_eq!(o, g, "a character that was no radical changed");
+        } else if o == t {
+            read += 1;
+        } else {
+            assert_eq!(o, g, "a radical read as something else");
+            left += 1;
+        }
+    }
+    assert!(read > 0 && left * 20 <= read, "read {read}, left {left}");
+    assert!(
+        repair
+            .spans()
+            .all(|s| s.table == crate::repair::RADICAL_TABLE)
+    );
+}
+
+/// Radicals in a document with other garbling evidence may be glyph IDs of the same font:
+/// the named fix `radical` reads nothing there, and they stay reported.
+#[test]
+fn radicals_amid_other_garbling_are_not_read() {
+    let tables = TableSet::builtin().expect("built-in tables");
+    let repairer = Repairer::new(&tables, crate::lm::CharLm::builtin());
+    let alone = repairer.repair_text("⼊札の⼿引き\n");
+    assert_eq!(alone.text, "入札の手引き\n", "premise: read when alone");
+    let text = "⼊札の⼿引き\nሀሁሂሃሄ ሐሑሒ\n";
+    let repair = repairer.repair_text(text);
+    assert_eq!(repair.text, text);
+    assert!(repair.unresolved().any(|u| u.text.contains('⼊')));
 }
