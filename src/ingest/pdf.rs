@@ -241,7 +241,13 @@ impl Pdf {
 
     /// The object `id`, references followed as lopdf's `Document::get_object` follows them.
     pub fn get_object(&self, id: ObjectId) -> lopdf::Result<&Object> {
-        let mut object = self.object(id).ok_or(lopdf::Error::ObjectNotFound(id))?;
+        let object = self.object(id).ok_or(lopdf::Error::ObjectNotFound(id))?;
+        self.dereference(object)
+    }
+
+    /// `object` with references followed (lopdf's `Document::dereference`: at most
+    /// [`DEREF_LIMIT`] of them).
+    fn dereference<'a>(&'a self, mut object: &'a Object) -> lopdf::Result<&'a Object> {
         let mut hops = 0;
         while let Ok(next) = object.as_reference() {
             object = self
@@ -271,18 +277,7 @@ impl Pdf {
 
     /// `dict[key]`, references followed (lopdf's `Dictionary::get_deref`).
     pub fn get_deref<'a>(&'a self, dict: &'a Dictionary, key: &[u8]) -> lopdf::Result<&'a Object> {
-        let mut object = dict.get(key)?;
-        let mut hops = 0;
-        while let Ok(next) = object.as_reference() {
-            object = self
-                .object(next)
-                .ok_or(lopdf::Error::ObjectNotFound(next))?;
-            hops += 1;
-            if hops > DEREF_LIMIT {
-                return Err(lopdf::Error::ReferenceLimit);
-            }
-        }
-        Ok(object)
+        self.dereference(dict.get(key)?)
     }
 
     /// The content streams of page `page` (lopdf's `Document::get_page_contents`).
