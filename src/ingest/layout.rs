@@ -18,7 +18,15 @@
 //! block follows over the same gutter with no rule drawn across it (the same two columns,
 //! paragraphs set apart in both at once), and a horizontal rule crossing the gutter between
 //! two of its rows (a section heading's bar over both columns) cuts it into bands, each read
-//! left column first. Applied recursively (three columns), depth-limited.
+//! left column first. Applied recursively (three columns), depth-limited. A vertical rule
+//! standing between two glyphs of a row is a gutter however narrow (a gazette's four ruled
+//! columns 1.2 em apart): it divides the rows it spans, through blank bands, and one side of
+//! prose suffices (a contents column beside the first column of text).
+//!
+//! Turned text: glyphs advancing along another quarter turn than the rest (a running header
+//! up the margin, a dotted separator drawn as glyphs), at least three along it, are laid out
+//! on their own, read along their direction, each line placed by its top; a line of them
+//! running up or down the page divides the rows beside it as a vertical rule would.
 //!
 //! Turned pages: where most glyphs advance along another axis than +x (a landscape table on
 //! a page turned by /Rotate), the page's glyphs and rules are turned a quarter turn at a time
@@ -180,7 +188,9 @@ pub fn lines_and_cells(
     let rest: Vec<usize> = (0..glyphs.len()).filter(|&i| !in_table[i]).collect();
     // Horizontal rules cut column blocks into bands (`in_column_order`).
     let across: Vec<Rule> = rules.iter().copied().filter(Rule::horizontal).collect();
-    let flowing = flow(glyphs, &rest, &across);
+    // Vertical rules a column block's gutter may hold (`column_block`).
+    let upright: Vec<Rule> = rules.iter().copied().filter(|r| !r.horizontal()).collect();
+    let flowing = flow(glyphs, &rest, &across, &upright);
     let mut out = if tables.is_empty() {
         flowing
     } else {
@@ -235,7 +245,7 @@ fn table_lines(glyphs: &[Placed], t: &table::Table) -> Vec<LineLayout> {
         if current.as_ref().is_some_and(|(r, _)| r != row) {
             out.extend(current.take().map(|c| c.1));
         }
-        let mut ls = flow(glyphs, cell, &[]);
+        let mut ls = flow(glyphs, cell, &[], &[]);
         ls.retain(|l| !l.glyphs.is_empty());
         if ls.len() == 1 && !ls[0].vertical {
             let Some(l) = ls.pop() else { continue };
@@ -269,9 +279,26 @@ fn table_lines(glyphs: &[Placed], t: &table::Table) -> Vec<LineLayout> {
 
 /// Lays out the glyphs `subset` (indices into `glyphs`, in drawing order) as flowing text:
 /// horizontal lines (in column order), vertical columns placed among them by their tops.
-/// `across`: the page's horizontal rules (see [`in_column_order`]).
-fn flow(glyphs: &[Placed], subset: &[usize], across: &[Rule]) -> Vec<LineLayout> {
+/// `across`, `upright`: the page's horizontal and vertical rules (see [`in_column_order`]).
+fn flow(glyphs: &[Placed], subset: &[usize], across: &[Rule], upright: &[Rule]) -> Vec<LineLayout> {
     let mut out = Vec::new();
+    // Text turned against the rest (a running header up the page's margin, a turned
+    // heading) is read along its own direction, on its own (`rotated_lines`).
+    let TurnedText {
+        blocks: rotated,
+        standing,
+        rest,
+    } = rotated_lines(glyphs, subset);
+    let subset: &[usize] = rest.as_deref().unwrap_or(subset);
+    // A turned line standing across the rows (a running header up the margin, a column
+    // separator drawn as a dotted line of glyphs) divides them as a vertical rule would.
+    let with_standing: Vec<Rule>;
+    let upright = if standing.is_empty() {
+        upright
+    } else {
+        with_standing = upright.iter().copied().chain(standing).collect();
+        &with_standing
+    };
     // Horizontal lines.
     let mut idx: Vec<usize> = subset
         .iter()
@@ -291,7 +318,7 @@ fn flow(glyphs: &[Placed], subset: &[usize], across: &[Rule]) -> Vec<LineLayout>
     for c in clusters.iter_mut() {
         c.sort_by(|&a, &b| glyphs[a].x.total_cmp(&glyphs[b].x));
     }
-    let rows = in_column_order(glyphs, clusters, across, 0);
+    let rows = in_column_order(glyphs, clusters, across, upright, 0);
     for c in bands::join_wrapped_rows(glyphs, rows, across) {
         out.push(finish(glyphs, &c, false));
     }
@@ -311,12 +338,13 @@ fn flow(glyphs: &[Placed], subset: &[usize], across: &[Rule]) -> Vec<LineLayout>
             _ => cols.push(vec![i]),
         }
     }
-    let mut columns = Vec::with_capacity(cols.len());
+    let mut columns = Vec::with_capacity(cols.len() + rotated.len());
     for mut c in cols {
         c.sort_by(|&a, &b| glyphs[b].y.total_cmp(&glyphs[a].y));
         let top = glyphs[c[0]].y;
         columns.push((top, vec![finish(glyphs, &c, true)]));
     }
+    columns.extend(rotated);
     // A page (or cell) set mostly vertically reads its columns right to left, then its
     // horizontal lines: placed among the columns, stray lines (page numbers, blanks drawn as
     // space glyphs) would cut the columns' order apart.
@@ -341,6 +369,105 @@ fn flow(glyphs: &[Placed], subset: &[usize], across: &[Rule]) -> Vec<LineLayout>
     place(glyphs, out, columns)
 }
 
+/// Fewest glyphs advancing along one turned direction that are laid out on their own: fewer
+/// (a lone turned bracket, a glyph drawn with a stray matrix) stay where they stand.
+const MIN_ROTATED: usize = 3;
+
+/// What [`rotated_lines`] takes out of a flow.
+#[derive(Default)]
+struct TurnedText {
+    /// (top edge, one line) blocks for [`place`].
+    blocks: Vec<(f32, Vec<LineLayout>)>,
+    /// The lines running up or down the page, as vertical rules.
+    standing: Vec<Rule>,
+    /// The rest of the flow's glyphs; `None` when nothing was taken.
+    rest: Option<Vec<usize>>,
+}
+
+/// Horizontal glyphs of `subset` that advance along another quarter turn than +x (at least
+/// [`MIN_ROTATED`] along it), each direction laid out as flowing text of its own turned to
+/// read along +x: (top edge, one line) blocks for [`place`]; the lines of at least
+/// [`MIN_ROTATED`] glyphs that run up or down the page, as vertical rules through their
+/// glyphs' middle; and the rest of `subset` (`None` when nothing was taken). Left among the
+/// horizontal rows, such text would join whichever rows its glyphs share a baseline with,
+/// one character in each (`号　Office (Single`).
+fn rotated_lines(glyphs: &[Placed], subset: &[usize]) -> TurnedText {
+    let mut by_turn: [Vec<usize>; 4] = Default::default();
+    for &i in subset {
+        if let Some(q) = turned::direction(&glyphs[i]).filter(|&q| q != 0 && !glyphs[i].vertical) {
+            by_turn[usize::from(q)].push(i);
+        }
+    }
+    if by_turn.iter().all(|g| g.len() < MIN_ROTATED) {
+        return TurnedText::default();
+    }
+    let mut blocks = Vec::new();
+    let mut standing = Vec::new();
+    let mut taken = Vec::new();
+    for (q, group) in by_turn.iter().enumerate().skip(1) {
+        if group.len() < MIN_ROTATED {
+            continue;
+        }
+        // Turned upright, the group's glyphs all advance along +x: `flow` takes none of them
+        // aside again.
+        let copy: Vec<Placed> = group
+            .iter()
+            .map(|&i| turned::turn(q as u8, &glyphs[i]))
+            .collect();
+        let all: Vec<usize> = (0..copy.len()).collect();
+        for mut line in flow(&copy, &all, &[], &[]) {
+            for (k, _) in &mut line.glyphs {
+                *k = group[*k];
+            }
+            let top = line
+                .glyphs
+                .iter()
+                .map(|&(i, _)| glyphs[i].y)
+                .fold(f32::NEG_INFINITY, f32::max);
+            if q != 2 && line.glyphs.len() >= MIN_ROTATED {
+                // A glyph's body lies on its left when it advances up the page (q = 1), on
+                // its right when it advances down.
+                let side = if q == 1 { -0.4 } else { 0.4 };
+                let n = line.glyphs.len() as f32;
+                let x = line
+                    .glyphs
+                    .iter()
+                    .map(|&(i, _)| glyphs[i].x + side * glyphs[i].size)
+                    .sum::<f32>()
+                    / n;
+                let (y0, y1) = line.glyphs.iter().fold(
+                    (f32::INFINITY, f32::NEG_INFINITY),
+                    |(lo, hi), &(i, _)| {
+                        let g = &glyphs[i];
+                        (lo.min(g.y.min(g.y_end)), hi.max(g.y.max(g.y_end)))
+                    },
+                );
+                if x.is_finite() && y1 > y0 {
+                    standing.push(Rule {
+                        x0: x,
+                        y0,
+                        x1: x,
+                        y1,
+                    });
+                }
+            }
+            blocks.push((top, vec![line]));
+        }
+        taken.extend_from_slice(group);
+    }
+    taken.sort_unstable();
+    let rest = subset
+        .iter()
+        .copied()
+        .filter(|i| taken.binary_search(i).is_err())
+        .collect();
+    TurnedText {
+        blocks,
+        standing,
+        rest: Some(rest),
+    }
+}
+
 /// Deepest column nesting followed (three columns need two levels).
 const MAX_COLUMN_DEPTH: usize = 3;
 
@@ -353,6 +480,7 @@ fn in_column_order(
     glyphs: &[Placed],
     rows: Vec<Vec<usize>>,
     across: &[Rule],
+    upright: &[Rule],
     depth: usize,
 ) -> Vec<Vec<usize>> {
     if depth >= MAX_COLUMN_DEPTH {
@@ -361,7 +489,7 @@ fn in_column_order(
     let mut out = Vec::with_capacity(rows.len());
     let mut r = 0;
     while r < rows.len() {
-        let Some((mut end, mut gutter)) = column_block(glyphs, &rows, r) else {
+        let Some((mut end, mut gutter)) = column_block(glyphs, &rows, r, upright) else {
             out.push(rows[r].clone());
             r += 1;
             continue;
@@ -380,7 +508,7 @@ fn in_column_order(
         while end < rows.len() {
             let mut merged = None;
             for start in end..(end + 3).min(rows.len()) {
-                let Some((next_end, next)) = column_block(glyphs, &rows, start) else {
+                let Some((next_end, next)) = column_block(glyphs, &rows, start, upright) else {
                     continue;
                 };
                 let shared = (gutter.0.max(next.0), gutter.1.min(next.1));
@@ -421,8 +549,8 @@ fn in_column_order(
                     right.push(rt);
                 }
             }
-            out.extend(in_column_order(glyphs, left, across, depth + 1));
-            out.extend(in_column_order(glyphs, right, across, depth + 1));
+            out.extend(in_column_order(glyphs, left, across, upright, depth + 1));
+            out.extend(in_column_order(glyphs, right, across, upright, depth + 1));
             band_start = k + 1;
         }
         r = end;
@@ -446,13 +574,22 @@ fn wide_gaps(glyphs: &[Placed], row: &[usize]) -> Vec<(f32, f32)> {
 }
 
 /// A column block starting at row `start`: (end row, exclusive; gutter: its left and right
-/// edges).
+/// edges). A vertical rule between two glyphs of the first row is tried first (the gutter
+/// of a gazette's or newsletter's ruled columns is often under 2 em), then the row's first
+/// gap of at least 2 em; either way both sides must hold prose (`is_column_block`).
 fn column_block(
     glyphs: &[Placed],
     rows: &[Vec<usize>],
     start: usize,
+    upright: &[Rule],
 ) -> Option<(usize, (f32, f32))> {
     let first = &rows[start];
+    for rule in ruled_gaps(glyphs, first, upright) {
+        let (end, gutter) = ruled_block(glyphs, rows, start, rule);
+        if is_column_block(glyphs, rows, start, end, gutter, true) {
+            return Some((end, gutter));
+        }
+    }
     let mut gutter = *wide_gaps(glyphs, first).first()?;
     let em = first
         .iter()
@@ -486,6 +623,92 @@ fn column_block(
         gutter = g;
         end += 1;
     }
+    is_column_block(glyphs, rows, start, end, gutter, false).then_some((end, gutter))
+}
+
+/// The vertical rules standing between two consecutive glyphs of `row` (left to right) at
+/// the row's baseline, left to right: no glyph of the row crosses them.
+fn ruled_gaps<'r>(glyphs: &[Placed], row: &[usize], upright: &'r [Rule]) -> Vec<&'r Rule> {
+    let mut out = Vec::new();
+    if upright.is_empty() {
+        return out;
+    }
+    let mut reach = f32::NEG_INFINITY;
+    for &i in row {
+        let g = &glyphs[i];
+        if reach.is_finite() && g.x > reach {
+            out.extend(
+                upright
+                    .iter()
+                    .filter(|r| r.x0 > reach && r.x0 < g.x && spans(r, g.y)),
+            );
+        }
+        reach = reach.max(g.x_end.max(g.x));
+    }
+    out
+}
+
+/// Whether a vertical rule spans baseline `y` (its ends may stop a little short of a row's
+/// baseline: a rule drawn from cap height to cap height).
+fn spans(rule: &Rule, y: f32) -> bool {
+    rule.y0 <= y + 1.0 && rule.y1 >= y - 1.0
+}
+
+/// The rows from `start` on that the vertical rule `rule` divides (it spans each row's
+/// baseline, no glyph of the row crosses it): (end row, exclusive; the free gap around it
+/// over those rows). Unlike a gutter of white space, a rule goes on past blank bands: the
+/// page says the columns go on.
+fn ruled_block(
+    glyphs: &[Placed],
+    rows: &[Vec<usize>],
+    start: usize,
+    rule: &Rule,
+) -> (usize, (f32, f32)) {
+    let x = rule.x0;
+    let (mut left, mut right) = (f32::NEG_INFINITY, f32::INFINITY);
+    let mut end = start;
+    for row in &rows[start..] {
+        let Some(&first) = row.first() else { break };
+        if !spans(rule, glyphs[first].y) {
+            break;
+        }
+        let (mut l, mut r) = (left, right);
+        let crossed = row.iter().any(|&i| {
+            let (a, b) = (glyphs[i].x, glyphs[i].x_end.max(glyphs[i].x));
+            if b <= x {
+                l = l.max(b);
+            } else if a >= x {
+                r = r.min(a);
+            }
+            a < x && b > x
+        });
+        if crossed {
+            break;
+        }
+        (left, right) = (l, r);
+        end += 1;
+    }
+    // A side with no glyph at all keeps the rule itself as its edge.
+    let gutter = (
+        if left.is_finite() { left.min(x) } else { x },
+        if right.is_finite() { right.max(x) } else { x },
+    );
+    (end, gutter)
+}
+
+/// Whether rows `start..end` split at `gutter` read as two columns of prose: at least four
+/// rows, three with text on both sides, ≥ 8 glyphs per run on average on each side (on one
+/// side where a rule stands in the gutter, `ruled`: a gazette's contents column beside its
+/// first column of text), and no table of contents (leader dots opening the right side's
+/// rows).
+fn is_column_block(
+    glyphs: &[Placed],
+    rows: &[Vec<usize>],
+    start: usize,
+    end: usize,
+    gutter: (f32, f32),
+    ruled: bool,
+) -> bool {
     let mid = (gutter.0 + gutter.1) / 2.0;
     let (mut both, mut left_runs, mut right_runs, mut left_n, mut right_n) = (0, 0, 0, 0, 0);
     for row in &rows[start..end] {
@@ -515,12 +738,8 @@ fn column_block(
         }
     }
     let contents = right_rows > 0 && 2 * led >= right_rows;
-    (end - start >= 4
-        && both >= 3
-        && !contents
-        && prose(left_n, left_runs)
-        && prose(right_n, right_runs))
-    .then_some((end, gutter))
+    let (left, right) = (prose(left_n, left_runs), prose(right_n, right_runs));
+    end - start >= 4 && both >= 3 && !contents && if ruled { left || right } else { left && right }
 }
 
 /// Whether a run of glyphs (left to right) begins with at least three leader dots (`・・・`,

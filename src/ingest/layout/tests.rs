@@ -525,3 +525,81 @@ fn a_row_ruled_across_keeps_its_wrapped_cell() {
     ];
     assert_eq!(render_ruled(&gs, &inside)[0], "県内確定例の接");
 }
+
+/// Four columns of prose 1.2 em apart with a vertical rule in each gutter (the official
+/// gazette's pages, held out from tuning): read column by column. The same page without the
+/// rules keeps row order (a gap under 2 em is no gutter of white space alone).
+#[test]
+fn ruled_columns_under_two_em_apart_read_column_by_column() {
+    let cols: Vec<Vec<String>> = (0..4)
+        .map(|c| {
+            (0..5)
+                .map(|k| format!("第{c}段の{k}行目は十文字以上の文です"))
+                .collect()
+        })
+        .collect();
+    let width = 10.0 * cols[0][0].chars().count() as f32;
+    let mut gs = Vec::new();
+    for (c, lines) in cols.iter().enumerate() {
+        for (k, l) in lines.iter().enumerate() {
+            gs.extend(run(l, c as f32 * (width + 12.0), 200.0 - 12.0 * k as f32));
+        }
+    }
+    let rules: Vec<Rule> = (1..4)
+        .map(|c| vr(c as f32 * (width + 12.0) - 6.0, 130.0, 215.0))
+        .collect();
+    let want: Vec<String> = cols.iter().flatten().cloned().collect();
+    assert_eq!(render_ruled(&gs, &rules), want);
+    let rows = render_ruled(&gs, &[]);
+    assert_eq!(rows.len(), 5, "{rows:?}");
+    // Rules that stop short of the last row divide only the rows they span.
+    let short: Vec<Rule> = (1..4)
+        .map(|c| vr(c as f32 * (width + 12.0) - 6.0, 160.0, 215.0))
+        .collect();
+    let mut want: Vec<String> = cols.iter().flat_map(|l| l[..4].to_vec()).collect();
+    want.push(
+        cols.iter()
+            .map(|l| l[4].as_str())
+            .collect::<Vec<_>>()
+            .join("\u{3000}"),
+    );
+    assert_eq!(render_ruled(&gs, &short), want);
+}
+
+/// A running header set up the page's left margin (glyphs advancing along +y) beside prose:
+/// one line of its own, read upwards, not one character joined to each row it passes.
+#[test]
+fn a_header_up_the_margin_is_a_line_of_its_own() {
+    let mut gs = Vec::new();
+    let body = [
+        "本文の一行目です。",
+        "本文の二行目です。",
+        "本文の三行目です。",
+    ];
+    for (k, l) in body.iter().enumerate() {
+        gs.extend(run(l, 40.0, 100.0 - 10.0 * k as f32));
+    }
+    for (k, (at, c)) in "官報号外".char_indices().enumerate() {
+        let y = 80.0 + 10.0 * k as f32;
+        gs.push(Placed {
+            x_end: 10.0,
+            y_end: y + 10.0,
+            ..g(&"官報号外"[at..at + c.len_utf8()], 10.0, y, false)
+        });
+    }
+    let got = render(&gs);
+    assert!(got.contains(&"官報号外".to_string()), "{got:?}");
+    for l in body {
+        assert!(got.contains(&l.to_string()), "{got:?}");
+    }
+    // Two turned glyphs are too few to be a line: they stay where they stand.
+    let few: Vec<Placed> = gs.iter().take(body.len() * 9 + 2).cloned().collect();
+    assert_eq!(
+        render(&few),
+        vec![
+            "本文の一行目です。",
+            "報\u{3000}本文の二行目です。",
+            "官\u{3000}本文の三行目です。"
+        ]
+    );
+}

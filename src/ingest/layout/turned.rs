@@ -16,28 +16,33 @@ const MIN_GLYPHS: usize = 3;
 /// Share of the glyphs with a clear direction that must advance along the turned axis.
 const SHARE: f32 = 0.6;
 
+/// Quarter turns counterclockwise from +x of the direction a glyph advances in, where that
+/// is within about 18 degrees of an axis (upright vertical writing, advancing downwards,
+/// counts as +x); `None` for glyphs that barely advance or run diagonally (stamps).
+pub(super) fn direction(g: &Placed) -> Option<u8> {
+    let (mut dx, mut dy) = (g.x_end - g.x, g.y_end - g.y);
+    if g.vertical {
+        // Upright vertical writing advances downwards: count it as +x.
+        (dx, dy) = (-dy, dx);
+    }
+    if !(dx.is_finite() && dy.is_finite()) || dx.hypot(dy) < 0.05 * g.size.abs() {
+        return None;
+    }
+    if dx.abs() >= 3.0 * dy.abs() {
+        Some(if dx > 0.0 { 0 } else { 2 })
+    } else if dy.abs() >= 3.0 * dx.abs() {
+        Some(if dy > 0.0 { 1 } else { 3 })
+    } else {
+        None
+    }
+}
+
 /// Quarter turns counterclockwise from +x of the direction most glyphs advance in, where
 /// that is not +x and holds at least `SHARE` of the glyphs with a clear direction.
 fn dominant_turn(glyphs: &[Placed]) -> Option<u8> {
     let mut counts = [0usize; 4];
-    for g in glyphs {
-        let (mut dx, mut dy) = (g.x_end - g.x, g.y_end - g.y);
-        if g.vertical {
-            // Upright vertical writing advances downwards: count it as +x.
-            (dx, dy) = (-dy, dx);
-        }
-        if !(dx.is_finite() && dy.is_finite()) || dx.hypot(dy) < 0.05 * g.size.abs() {
-            continue;
-        }
-        // Within about 18 degrees of an axis; anything else (diagonal stamps) abstains.
-        let q = if dx.abs() >= 3.0 * dy.abs() {
-            if dx > 0.0 { 0 } else { 2 }
-        } else if dy.abs() >= 3.0 * dx.abs() {
-            if dy > 0.0 { 1 } else { 3 }
-        } else {
-            continue;
-        };
-        counts[q] += 1;
+    for q in glyphs.iter().filter_map(direction) {
+        counts[usize::from(q)] += 1;
     }
     let total: usize = counts.iter().sum();
     let (q, &n) = counts
@@ -58,6 +63,19 @@ fn turn_point(q: u8, x: f32, y: f32) -> (f32, f32) {
     }
 }
 
+/// A glyph turned clockwise `q` quarter turns (its box and advance with it).
+pub(super) fn turn<'a>(q: u8, g: &Placed<'a>) -> Placed<'a> {
+    let (x, y) = turn_point(q, g.x, g.y);
+    let (x_end, y_end) = turn_point(q, g.x_end, g.y_end);
+    Placed {
+        x,
+        y,
+        x_end,
+        y_end,
+        ..g.clone()
+    }
+}
+
 /// The page's glyphs and rules turned so its dominant text direction reads along +x, or
 /// `None` when it already does (or no direction dominates).
 pub(super) fn upright<'a>(
@@ -65,20 +83,7 @@ pub(super) fn upright<'a>(
     rules: &[Rule],
 ) -> Option<(Vec<Placed<'a>>, Vec<Rule>)> {
     let q = dominant_turn(glyphs)?;
-    let turned = glyphs
-        .iter()
-        .map(|g| {
-            let (x, y) = turn_point(q, g.x, g.y);
-            let (x_end, y_end) = turn_point(q, g.x_end, g.y_end);
-            Placed {
-                x,
-                y,
-                x_end,
-                y_end,
-                ..g.clone()
-            }
-        })
-        .collect();
+    let turned = glyphs.iter().map(|g| turn(q, g)).collect();
     let rules = rules
         .iter()
         .map(|r| {
