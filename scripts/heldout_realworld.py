@@ -51,10 +51,19 @@ they stay in OUT, never in this repository):
   (IT導入, 持続化, ものづくり) collected in KUMA-Kg/Claude-Code-Communication, every distinct PDF;
 * `aichi`: Aichi Prefecture's COVID-19 patient lists (March-April 2020) from
   code4nagoya/covid19-scrape, every distinct blob named .pdf that is a PDF;
+* `hanrei`: Supreme Court and lower-court judgments (courts.go.jp; FPDF with non-embedded
+  `MS-Mincho-90msp-RKSJ-H`, Distiller, easyPDF) from Asano-Naoki/shihoushiken's docs/pdf, a
+  seeded sample of SAMPLE (default 300) of the ~88,000 distinct PDFs of its current tree;
+* `kanpo`: issues of the official gazette (官報) from testkun08080/action-kanpo, every distinct
+  PDF of its history;
 * `pdfplumber`, `pdfbox`: every distinct PDF in the history of jsvine/pdfplumber and of
   apache/pdfbox (library test files, mostly not Japanese: the never-worse rule holds for
   every file).
-The last nineteen have no truth: the comparison is suspicious-character share against pdftotext,
+`--set history:TAG=CLONE` takes every distinct PDF of any other repository's history (the
+tenth round's `setagaya`, `mf`, `minutes`, `yaizu`, `kodaira`: a ward's budget book, MHLW drug
+master file notices, two national councils' minutes, a city's open-data papers, a council's
+scanned papers with an OCR layer).
+The last twenty-one have no truth: the comparison is suspicious-character share against pdftotext,
 plus (every set) the files where glyphmend prints under 90 % of pdftotext's non-space
 characters. NO_PYMUPDF=1 leaves PyMuPDF out of the run (it is not compared here).
 
@@ -264,6 +273,9 @@ BUILDERS = {"mhlw": None, "pdfjs": None, "tensuhyo": build_tensuhyo, "yakusyo": 
             "nepp": lambda repo, out: write_sample(repo, history_pdfs(repo), out, "nepp"),
             "kuma": lambda repo, out: write_sample(repo, history_pdfs(repo), out, "kuma"),
             "aichi": lambda repo, out: write_sample(repo, history_pdfs(repo), out, "aichi"),
+            "hanrei": lambda repo, out: write_sample(repo, distinct_pdfs(repo, "docs/pdf/"), out, "hanrei",
+                                                     int(os.environ.get("SAMPLE", "300"))),
+            "kanpo": lambda repo, out: write_sample(repo, history_pdfs(repo), out, "kanpo"),
             "pdfplumber": lambda repo, out: write_sample(repo, history_pdfs(repo), out, "pdfplumber"),
             "pdfbox": lambda repo, out: write_sample(repo, history_pdfs(repo), out, "pdfbox")}
 
@@ -354,6 +366,13 @@ def main():
             if args[0] != "--set" or len(args) < 2 or "=" not in args[1]:
                 sys.exit(__doc__)
             name, repo = args[1].split("=", 1)
+            if name.startswith("history:"):
+                # Any other repository: every distinct PDF of its history, named by the tag.
+                name = name.split(":", 1)[1]
+                sets.append((name, lambda repo, out, tag=name: write_sample(
+                    repo, history_pdfs(repo), out, tag), repo))
+                args = args[2:]
+                continue
             if name not in BUILDERS:
                 sys.exit(f"unknown set {name}: one of {', '.join(BUILDERS)}")
             sets.append((name, BUILDERS[name], repo))
