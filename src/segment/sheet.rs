@@ -226,7 +226,14 @@ pub(super) fn find_title(block: &Block) -> Option<Title> {
         if let Some(c) = org_title.captures(text) {
             let name = tidy(&c[1]);
             let org = c[2].trim().to_string();
-            if is_title_text(&name) && looks_like_org(&org) && !sentence_goes_on(block, i) {
+            // A name that is itself an office (`発行　内閣府（原稿作成　国立印刷局）`, the
+            // gazette's imprint) names no programme.
+            if is_title_text(&name)
+                && !name.ends_with(['府', '省', '庁', '局', '課', '室'])
+                && looks_like_org(&org)
+                && !sentence_goes_on(block, i)
+                && !one_of_tagged_items(block, i)
+            {
                 consider(Title::new(name, Some(org), None, i, 8));
             }
         }
@@ -316,6 +323,31 @@ pub(super) fn running_headers(lines: &[Line]) -> HashSet<String> {
         .filter(|(_, p)| p.len() >= RUNNING_MIN_PAGES && 2 * p.len() >= all_pages.len())
         .map(|(t, _)| tidy(t))
         .collect()
+}
+
+/// Other lines tagged with an office in parentheses that make line `i`'s tag one of a list's.
+const MIN_TAGGED_SIBLINGS: usize = 3;
+
+/// Whether line `i`, a name with its office in parentheses, is one item of a list of such
+/// lines: at least [`MIN_TAGGED_SIBLINGS`] other lines of the block carry an office in
+/// parentheses too, wherever on the line (a ward's budget book tags each revenue item with
+/// its department, `9 　中学校改築（教育委員会事務局）　210,946`; the item whose amount
+/// wrapped to the next line looked like a sheet's title). A sheet names its office once.
+fn one_of_tagged_items(block: &Block, i: usize) -> bool {
+    static TAG: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let tag = regex(r"[（(]([^（）()]*(?:府|省|庁|局|課|室|部))[）)]", &TAG);
+    block
+        .iter()
+        .enumerate()
+        .filter(|&(k, l)| {
+            k != i
+                && tag
+                    .captures_iter(&l.text)
+                    .any(|c| looks_like_org(c[1].trim()))
+        })
+        .take(MIN_TAGGED_SIBLINGS)
+        .count()
+        >= MIN_TAGGED_SIBLINGS
 }
 
 /// Whether the next non-blank line after `i` carries on a sentence (starts with a case

@@ -355,3 +355,30 @@ fn a_room_is_no_office() {
     assert!(looks_like_org("男女共同参画局総務課"));
     assert!(looks_like_org("内閣府"));
 }
+
+/// A budget book's revenue items, each tagged with its department: the one whose amount
+/// wrapped to the next line is no sheet title (held-out Setagaya budget book). A sheet's own
+/// office-tagged title with one other tagged line still makes a record.
+#[test]
+fn an_item_of_a_tagged_list_is_no_title() {
+    let book = [
+        "25 教育支援体",
+        "制整備事業",
+        "34,570",
+        "3 　インクルーシブ教育システム推進事業（教育委員会事務局）　24,336",
+        "　　充当事業：特別支援教育の推進･P445",
+        "6 　インクルーシブ教育システム推進事業（教育委員会事務局）　8,284",
+        "　　充当事業：会計年度任用職員の人件費（教育委員会事務局）･P471",
+        "8 　幼児教育推進体制等を活用した幼保小の架け橋プログラム促進事業（教育委員会事務局）",
+        "1,950",
+        "　　充当事業：乳幼児期の教育・保育の推進･P447",
+    ]
+    .join("\n");
+    assert_eq!(record_count(&book), 0);
+    let sheet = "地域共生社会推進事業（社会・援護局地域福祉課）\n\
+令和６年度予算額　２．４億円\n\
+【担当】（社会・援護局地域福祉課）\n";
+    assert_eq!(record_count(sheet), 1);
+    // An imprint: the name is an office itself.
+    assert_eq!(record_count("発行　内閣府（原稿作成　国立印刷局）\n"), 0);
+}
