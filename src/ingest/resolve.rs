@@ -1,6 +1,7 @@
 //! The mapping chain: which source gives a glyph's text, recorded as provenance.
 //!
-//! Order: trusted ToUnicode → predefined CMap / simple-font encoding → the embedded font's
+//! Order: trusted ToUnicode → predefined CMap / a symbol font's code (Wingdings; also for
+//! a private-use ToUnicode or cmap entry) / simple-font encoding → the embedded font's
 //! own cmap → a shipped or user table matched by BaseFont (+ fingerprint) → a table learned
 //! for this document ([`DocumentTables`], filled by the learning stage) → unresolved.
 //! Invariant: a glyph no source explains is `Unresolved`, never a guessed character.
@@ -14,6 +15,7 @@ use crate::tables::{FontTable, TableSet};
 use evidence::{cids_are_code_points, program_confirms_identity, reads_as_text};
 use std::collections::HashMap;
 
+mod dingbat;
 mod evidence;
 mod table;
 
@@ -48,6 +50,10 @@ pub enum MappingSource {
     CidCodePoint,
     /// Read from the page's image by OCR ([`super::ocr`]): a scanned page has no glyphs.
     Ocr,
+    /// A symbol font's code (Wingdings, Webdings), read through Unicode's correspondence
+    /// for the font (`data/dingbats.tsv`): a ToUnicode in private use, an encoding naming
+    /// letters, or none.
+    SymbolFont,
     /// No source explains the glyph: no text.
     Unresolved,
 }
@@ -94,6 +100,8 @@ pub struct FontResolver<'a> {
     glyph_outlines: HashMap<u32, u64>,
     /// The font's CIDs are the text's code points (see [`cids_are_code_points`]).
     cid_code_points: bool,
+    /// The symbol font family the BaseFont names (Wingdings …), see `resolve::dingbat`.
+    dingbats: Option<&'static str>,
 }
 
 /// What the chain may draw on besides the font itself.
@@ -177,6 +185,7 @@ impl<'a> FontResolver<'a> {
             outlines,
             glyph_outlines,
             cid_code_points,
+            dingbats: dingbat::family(&font.basefont),
         }
     }
 
@@ -230,7 +239,13 @@ impl<'a> FontResolver<'a> {
                             Some(Distrust::Alias),
                         );
                     }
-                    Some(d) => distrust = Some(d),
+                    Some(d) => {
+                        // Word's Wingdings bullets: U+F06C is the symbol cmap's code.
+                        if let Some(r) = self.symbol(s, d) {
+                            return r;
+                        }
+                        distrust = Some(d);
+                    }
                 }
             }
         } else if self.tounicode_identity {
@@ -238,6 +253,14 @@ impl<'a> FontResolver<'a> {
         }
         if let Some(s) = font.predefined_text(code) {
             return found(s, MappingSource::PredefinedCmap, 1.0, distrust);
+        }
+        // A simple symbol font's code is its symbol, whatever letter its encoding names.
+        if let Some(family) = self
+            .dingbats
+            .filter(|_| !self.composite && !self.renumbered)
+            && let Some(c) = dingbat::lookup(family, code)
+        {
+            return found(c.to_string(), MappingSource::SymbolFont, 0.9, distrust);
         }
         if let Some(s) = font.encoding_string(code).filter(|_| !self.renumbered) {
             return found(s, MappingSource::Encoding, 0.9, distrust);
@@ -284,6 +307,26 @@ impl<'a> FontResolver<'a> {
         }
     }
 
+    /// A symbol font's private-use code point (`text`, one character U+F021–U+F0FF from a
+    /// ToUnicode or the embedded cmap) read as its symbol; `d`: why the entry was not used.
+    fn symbol(&self, text: &str, d: Distrust) -> Option<Resolved> {
+        let family = self.dingbats?;
+        let mut it = text.chars();
+        let (Some(c), None) = (it.next(), it.next()) else {
+            return None;
+        };
+        if !(0xF021..=0xF0FF).contains(&(c as u32)) {
+            return None;
+        }
+        let s = dingbat::lookup(family, c as u32)?;
+        Some(found(
+            s.to_string(),
+            MappingSource::SymbolFont,
+            0.9,
+            Some(d),
+        ))
+    }
+
     /// A ToUnicode space the embedded program's cmap contradicts ([`visible_behind_space`]):
     /// the font's own cmap reads the glyph (MEXT's white paper: Meiryo UI labels that
     /// pdftotext prints as spaces).
@@ -302,6 +345,12 @@ impl<'a> FontResolver<'a> {
     fn resolve_glyph(&self, code: u32, gid: Option<u32>) -> Option<Resolved> {
         let gid = gid?;
         if let Some(c) = self.font.embedded_cmap.as_ref().and_then(|m| m.get(&gid)) {
+            if let Some(r) = self.symbol(&c.to_string(), Distrust::Unusable) {
+                return Some(Resolved {
+                    tounicode_distrust: None,
+                    ..r
+                });
+            }
             return Some(found(c.to_string(), MappingSource::FontCmap, 1.0, None));
         }
         if let (Some(ix), Some(h)) = (self.outlines, self.glyph_outlines.get(&gid)) {

@@ -120,3 +120,61 @@ fn a_space_entry_for_a_drawn_glyph_yields_to_the_fonts_cmap() {
         );
     }
 }
+
+/// A Word export's Wingdings bullet: a Type0 font whose ToUnicode gives the symbol cmap's
+/// private-use U+F06C reads as the black circle Unicode encoded for it; the same font named
+/// otherwise stays unresolved, and a simple Wingdings font's `l` under WinAnsiEncoding is
+/// the circle too, not the letter.
+#[test]
+fn wingdings_codes_read_as_their_symbols() {
+    let type0 = |basefont: &str| {
+        let mut doc = lopdf::Document::with_version("1.5");
+        let cmap = "begincmap\n1 begincodespacerange <0000> <FFFF> endcodespacerange\n\
+                    1 beginbfchar\n<0003> <F06C>\nendbfchar\nendcmap\n";
+        let tu = doc.add_object(Stream::new(dictionary! {}, cmap.as_bytes().to_vec()));
+        let pdf = Pdf::new(doc, 1 << 20);
+        let dict = dictionary! {
+            "Type" => "Font", "Subtype" => "Type0", "BaseFont" => basefont,
+            "Encoding" => "Identity-H",
+            "ToUnicode" => Object::Reference(tu),
+            "DescendantFonts" => vec![Object::Dictionary(dictionary! {
+                "Type" => "Font", "Subtype" => "CIDFontType2", "BaseFont" => basefont,
+                "CIDSystemInfo" => dictionary! {
+                    "Registry" => Object::string_literal("Adobe"),
+                    "Ordering" => Object::string_literal("Identity"),
+                    "Supplement" => 0,
+                },
+            })],
+        };
+        Font::from_dict(&pdf, &dict, &mut Vec::new())
+    };
+    let tables = TableSet::default();
+    let resolve = |font: &Font, code: u32, gid: Option<u32>| {
+        FontResolver::new(font, sources(&tables, false), false, &mut Vec::new()).resolve(code, gid)
+    };
+    let word = type0("BCDOEE+Wingdings-Regular");
+    let r = resolve(&word, 3, Some(3));
+    assert_eq!(r.text.as_deref(), Some("\u{26AB}"));
+    assert_eq!(r.source, MappingSource::SymbolFont);
+    assert_eq!(r.tounicode_distrust, Some(Distrust::Unusable));
+    let other = type0("BCDOEE+Century");
+    assert_eq!(
+        resolve(&other, 3, Some(3)).source,
+        MappingSource::Unresolved
+    );
+
+    let pdf = Pdf::new(lopdf::Document::with_version("1.5"), 1 << 20);
+    let simple = Font::from_dict(
+        &pdf,
+        &dictionary! {
+            "Type" => "Font", "Subtype" => "TrueType", "BaseFont" => "Wingdings",
+            "Encoding" => "WinAnsiEncoding",
+        },
+        &mut Vec::new(),
+    );
+    let r = resolve(&simple, u32::from(b'l'), None);
+    assert_eq!(r.text.as_deref(), Some("\u{26AB}"));
+    assert_eq!(r.source, MappingSource::SymbolFont);
+    // A code the family leaves empty keeps the encoding's reading.
+    assert_eq!(resolve(&simple, 0x20, None).text.as_deref(), Some(" "));
+}
