@@ -241,7 +241,10 @@ impl<'a> FontResolver<'a> {
                     }
                     Some(d) => {
                         // Word's Wingdings bullets: U+F06C is the symbol cmap's code.
-                        if let Some(r) = self.symbol(s, d) {
+                        let mut it = s.chars();
+                        if let (Some(c), None) = (it.next(), it.next())
+                            && let Some(r) = self.symbol(c, d)
+                        {
                             return r;
                         }
                         distrust = Some(d);
@@ -307,14 +310,10 @@ impl<'a> FontResolver<'a> {
         }
     }
 
-    /// A symbol font's private-use code point (`text`, one character U+F021–U+F0FF from a
-    /// ToUnicode or the embedded cmap) read as its symbol; `d`: why the entry was not used.
-    fn symbol(&self, text: &str, d: Distrust) -> Option<Resolved> {
+    /// A symbol font's private-use code point (`c`, U+F021–U+F0FF, a ToUnicode entry or the
+    /// embedded cmap's) read as its symbol; `d`: why the entry was not used.
+    fn symbol(&self, c: char, d: Distrust) -> Option<Resolved> {
         let family = self.dingbats?;
-        let mut it = text.chars();
-        let (Some(c), None) = (it.next(), it.next()) else {
-            return None;
-        };
         if !(0xF021..=0xF0FF).contains(&(c as u32)) {
             return None;
         }
@@ -345,7 +344,7 @@ impl<'a> FontResolver<'a> {
     fn resolve_glyph(&self, code: u32, gid: Option<u32>) -> Option<Resolved> {
         let gid = gid?;
         if let Some(c) = self.font.embedded_cmap.as_ref().and_then(|m| m.get(&gid)) {
-            if let Some(r) = self.symbol(&c.to_string(), Distrust::Unusable) {
+            if let Some(r) = self.symbol(*c, Distrust::Unusable) {
                 return Some(Resolved {
                     tounicode_distrust: None,
                     ..r
