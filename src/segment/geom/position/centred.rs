@@ -37,10 +37,12 @@ pub(super) fn centred_block(
                 .map(|p| (p.line, p.idx)),
         );
     }
-    // Up, then down: rows of value pieces only, at the line pitch.
+    // Up, then down: rows of value pieces only, at the line pitch, measured from the value
+    // line on the label's own line when there is one (a label centred on an even number of
+    // value lines sits half a pitch off them, and is grouped with one of them).
     let above = column.scan(
         lines[..a.first_line].iter().rev(),
-        label_base(a, &lines[a.first_line]),
+        start_base(a, &lines[a.first_line], &got, true),
         limit,
         true,
         &mut got,
@@ -48,9 +50,10 @@ pub(super) fn centred_block(
     if above == 0 {
         return None;
     }
+    let below_from = start_base(a, &lines[a.last_line], &got, false);
     column.scan(
         lines[a.last_line + 1..].iter(),
-        label_base(a, &lines[a.last_line]),
+        below_from,
         limit,
         false,
         &mut got,
@@ -88,6 +91,26 @@ fn label_base(a: &Anchor, row: &[P]) -> f32 {
         .filter(|p| a.parts.contains(&(p.line, p.idx)))
         .map(|p| p.bbox[1])
         .fold(f32::INFINITY, f32::min)
+}
+
+/// Where a scan starts on the label's first (`up`) or last line: the baseline of the value
+/// pieces already taken on that line — the highest going up, the lowest going down — or,
+/// when none is, the label's own baseline there.
+fn start_base(a: &Anchor, row: &[P], got: &[(usize, usize)], up: bool) -> f32 {
+    let bases = row
+        .iter()
+        .filter(|p| got.contains(&(p.line, p.idx)))
+        .map(|p| p.bbox[1]);
+    let value = if up {
+        bases.fold(f32::NEG_INFINITY, f32::max)
+    } else {
+        bases.fold(f32::INFINITY, f32::min)
+    };
+    if value.is_finite() {
+        value
+    } else {
+        label_base(a, row)
+    }
 }
 
 /// The lowest baseline of `ps`.

@@ -92,15 +92,28 @@ fn aside_column(
 }
 
 /// The page's line pitch: the smallest distance between the baselines of consecutive
-/// lines that is not a label line set half a line off its value (at least 0.8 em).
+/// lines, or of a piece and the nearest piece below it that shares its left edge (a
+/// paragraph's next line, when labels set half a line off their values stand between every
+/// pair of consecutive rows), that is not a label line set half a line off its value (at
+/// least 0.8 em).
 pub(super) fn line_pitch(lines: &[Vec<P>]) -> Option<f32> {
     let base = |row: &[P]| row.iter().map(|p| p.bbox[1]).fold(f32::INFINITY, f32::min);
     let em = |row: &[P]| row.iter().map(P::em).fold(0.0f32, f32::max);
     let rows: Vec<&Vec<P>> = lines.iter().filter(|r| !r.is_empty()).collect();
-    rows.windows(2)
-        .filter_map(|w| {
-            let d = base(w[0]) - base(w[1]);
-            (d >= 0.8 * em(w[0])).then_some(d)
-        })
-        .min_by(f32::total_cmp)
+    let between_rows = rows.windows(2).filter_map(|w| {
+        let d = base(w[0]) - base(w[1]);
+        (d >= 0.8 * em(w[0])).then_some(d)
+    });
+    let pieces: Vec<&P> = lines.iter().flatten().collect();
+    let down_a_column = pieces.iter().filter_map(|p| {
+        let slack = SLACK_EMS * p.em();
+        let below = pieces
+            .iter()
+            .filter(|q| (q.bbox[0] - p.bbox[0]).abs() <= slack && q.bbox[1] < p.bbox[1])
+            .map(|q| q.bbox[1])
+            .fold(f32::NEG_INFINITY, f32::max);
+        let d = p.bbox[1] - below;
+        (d.is_finite() && d >= 0.8 * p.em()).then_some(d)
+    });
+    between_rows.chain(down_a_column).min_by(f32::total_cmp)
 }

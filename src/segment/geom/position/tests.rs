@@ -120,6 +120,83 @@ fn a_value_centred_beside_its_label_starts_above_it() {
 }
 
 #[test]
+fn a_label_centred_on_an_even_number_of_value_lines_is_measured_from_its_value_line() {
+    // Rows 16 pt apart, value lines 10 pt apart: 事業概要 sits at the middle of its four
+    // lines, half a line below the second, with which it shares a row; the line above is
+    // 15 pt from the label's baseline but 10 from the value line beside it.
+    let page = ingest::Page {
+        number: 1,
+        lines: vec![
+            line(800.0, &[(50.0, "事業名"), (120.0, "港湾物流事業")]),
+            line(784.0, &[(120.0, "港湾の物流を高度化する。")]),
+            {
+                // One row: the label (baseline 769) and the value line 5 pt above it.
+                let mut row = line(
+                    774.0,
+                    &[(50.0, "事業概要"), (120.0, "計画の策定を支援する。")],
+                );
+                row.pieces[0].bbox[1] -= 5.0;
+                row.pieces[0].bbox[3] -= 5.0;
+                row
+            },
+            line(764.0, &[(120.0, "設備の導入を補助する。")]),
+            line(754.0, &[(120.0, "人材の育成を支える。")]),
+            line(738.0, &[(50.0, "実施主体"), (120.0, "市町村")]),
+        ],
+    };
+    let got = labels_and_values(&page);
+    let mut want: Vec<(String, Vec<String>)> = vec![
+        ("事業名".into(), vec!["港湾物流事業".into()]),
+        (
+            "事業概要".into(),
+            vec![
+                "港湾の物流を高度化する。".into(),
+                "計画の策定を支援する。".into(),
+                "設備の導入を補助する。".into(),
+                "人材の育成を支える。".into(),
+            ],
+        ),
+        ("実施主体".into(), vec!["市町村".into()]),
+    ];
+    want.sort();
+    assert_eq!(got, want);
+}
+
+#[test]
+fn the_line_pitch_is_read_down_a_paragraph_when_labels_sit_between_its_lines() {
+    // Every label sits half a line off its two value lines, so no two consecutive rows
+    // are a line pitch apart (10 pt); the value column's left edge gives it.
+    let page = ingest::Page {
+        number: 1,
+        lines: vec![
+            line(800.0, &[(50.0, "事業名"), (120.0, "港湾物流事業")]),
+            line(779.0, &[(120.0, "都道府県")]),
+            line(774.0, &[(50.0, "実施主体")]),
+            line(769.0, &[(120.0, "市町村")]),
+            line(748.0, &[(120.0, "港湾の物流を高度化する。")]),
+            line(743.0, &[(50.0, "事業概要")]),
+            line(738.0, &[(120.0, "設備の導入を補助する。")]),
+            line(716.0, &[(50.0, "補助率"), (120.0, "1/2")]),
+        ],
+    };
+    let got = labels_and_values(&page);
+    let mut want: Vec<(String, Vec<String>)> = vec![
+        ("事業名".into(), vec!["港湾物流事業".into()]),
+        (
+            "事業概要".into(),
+            vec![
+                "港湾の物流を高度化する。".into(),
+                "設備の導入を補助する。".into(),
+            ],
+        ),
+        ("実施主体".into(), vec!["都道府県".into(), "市町村".into()]),
+        ("補助率".into(), vec!["1/2".into()]),
+    ];
+    want.sort();
+    assert_eq!(got, want);
+}
+
+#[test]
 fn a_label_centred_in_its_column_is_stacked_past_a_value_line() {
     // 【会計区 / 分】 centred in the label column, the value line between them.
     let page = ingest::Page {
