@@ -413,11 +413,15 @@ fn headed(
     }
     let paragraph = |value: &[String], flow: bool| -> String {
         if flow && value.len() > 1 {
-            let text: String = value
-                .iter()
-                .map(|l| l.trim_start_matches('・'))
-                .collect::<Vec<_>>()
-                .join("");
+            // Sentences run on; items of a list (implementing bodies one per line) are
+            // joined with 、 so that the page still shows where one ends.
+            let mut text = String::new();
+            for l in value {
+                if !text.is_empty() && !text.ends_with('。') {
+                    text.push('、');
+                }
+                text.push_str(l.trim_start_matches('・'));
+            }
             format!("<div class=hp>{}</div>", html_escape(&text))
         } else {
             format!("<div class=hp>{}</div>", value_html(value))
