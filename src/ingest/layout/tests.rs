@@ -47,6 +47,24 @@ fn lines_by_baseline_and_overprint_once() {
     assert_eq!(render(&gs), vec!["あい", "う\u{3000}え"]);
 }
 
+#[test]
+fn a_narrow_glyph_kerned_against_its_twin_is_kept() {
+    // `Toll` in a proportional font: `l` advances 2.1 units at size 10, and the second `l`
+    // is drawn 1.9 units after the first (a TJ kern): two glyphs, not fake bold.
+    let glyph = |text, x, width| Placed {
+        x_end: x + width,
+        ..g(text, x, 100.0, false)
+    };
+    let gs = vec![
+        glyph("T", 0.0, 5.9),
+        glyph("o", 5.9, 5.1),
+        glyph("l", 11.0, 2.1),
+        glyph("l", 12.9, 2.1),
+        glyph("l", 12.95, 2.1), // drawn again in place
+    ];
+    assert_eq!(render(&gs), vec!["Toll"]);
+}
+
 /// `text` laid out from x = `x0`, one glyph per 10 units, on baseline `y`.
 fn run(text: &str, x0: f32, y: f32) -> Vec<Placed<'_>> {
     text.char_indices()
