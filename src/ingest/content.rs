@@ -11,6 +11,11 @@
 //! applied) for table layout — every straight horizontal/vertical segment of a stroked path,
 //! and a filled path only when it is thin (≤ [`THIN_FILL`] across: a rule drawn as a filled
 //! bar). Clipping-only paths (`n`) and curves draw no rules; the rules per page are bounded.
+//!
+//! Covered text: a white rectangle filled after glyphs were drawn (no ExtGState in effect,
+//! whose alpha or blend mode could let them show through) hides those under it; they are
+//! marked [`RawGlyph::covered`] (a legend relabelled by whiting out one language and
+//! printing another over it) so that layout reads them apart from the text drawn on top.
 
 use super::font::Font;
 use super::pdf::{Pdf, number};
@@ -22,7 +27,7 @@ mod resources;
 mod rules;
 mod text;
 
-pub use rules::Rule;
+pub use rules::{Cover, Rule};
 
 /// Deepest nesting of Form XObjects interpreted (deeper draws are skipped).
 pub const MAX_FORM_DEPTH: usize = 12;
@@ -75,6 +80,8 @@ pub struct RawGlyph {
     pub size: f32,
     /// Drawn in vertical writing mode (the font's WMode 1).
     pub vertical: bool,
+    /// Painted over by a white rectangle filled after it (see the module notes).
+    pub covered: bool,
 }
 
 /// Fonts met while interpreting, shared across pages (keyed by object id).
@@ -95,6 +102,12 @@ struct State {
     hscale: f32,
     leading: f32,
     rise: f32,
+    /// The fill colour is white (gray 1, RGB 1 1 1, CMYK 0 0 0 0).
+    fill_white: bool,
+    /// An ExtGState was set (`gs`): its alpha or blend mode may let covered text show.
+    ext_gstate: bool,
+    /// The clipping path's bounding box, when one was set: a cover paints only inside it.
+    clip: Option<[f32; 4]>,
 }
 
 /// Interprets one page (or form) content stream.
@@ -106,12 +119,17 @@ pub struct Interpreter<'a> {
     pub glyphs: Vec<RawGlyph>,
     /// Ruling lines painted on the page (see the module notes).
     pub rules: Vec<Rule>,
+    /// White rectangles filled after some glyphs were drawn (see the module notes).
+    pub covers: Vec<Cover>,
     /// What was skipped or odd while interpreting (one message each).
     pub warnings: Vec<String>,
     /// Images drawn (image XObjects and inline images): a page with images and no glyphs
     /// is image-only (a scan).
     pub images: usize,
     form_stack: Vec<ObjectId>,
+    /// What a form drawn now inherits from the state that draws it: an ExtGState in effect
+    /// and the clip box (see [`State`]).
+    inherited: (bool, Option<[f32; 4]>),
     /// The codes of the string shown last (reused: no allocation per string).
     codes: Vec<u32>,
 }
@@ -124,9 +142,11 @@ impl<'a> Interpreter<'a> {
             fonts,
             glyphs: Vec::new(),
             rules: Vec::new(),
+            covers: Vec::new(),
             warnings: Vec::new(),
             images: 0,
             form_stack: Vec::new(),
+            inherited: (false, None),
             codes: Vec::new(),
         }
     }
@@ -142,7 +162,12 @@ impl<'a> Interpreter<'a> {
             hscale: 1.0,
             leading: 0.0,
             rise: 0.0,
+            fill_white: false,
+            ext_gstate: self.inherited.0,
+            clip: self.inherited.1,
         };
+        // `W`/`W*` seen: the path painted next also clips.
+        let mut clip_next = false;
         let mut stack: Vec<State> = Vec::new();
         let mut pos = text::TextPosition::default();
         let mut path = rules::Path::default();
@@ -180,8 +205,38 @@ impl<'a> Interpreter<'a> {
                     let m = [nums[0], nums[1], nums[2], nums[3], nums[4], nums[5]];
                     st.ctm = mul(&m, &st.ctm);
                 }
-                "m" | "l" | "c" | "v" | "y" | "h" | "re" | "S" | "s" | "f" | "F" | "f*" | "B"
-                | "B*" | "b" | "b*" | "n" => self.path_op(operator, nums, &st.ctm, &mut path),
+                "g" => st.fill_white = nums == [1.0],
+                "rg" => st.fill_white = nums == [1.0, 1.0, 1.0],
+                "k" => st.fill_white = nums == [0.0, 0.0, 0.0, 0.0],
+                // The colour space is not tracked: one or three 1s, or four 0s, read as white.
+                "sc" | "scn" => {
+                    st.fill_white = matches!(nums, [1.0] | [1.0, 1.0, 1.0] | [0.0, 0.0, 0.0, 0.0])
+                }
+                "cs" => st.fill_white = false,
+                "gs" => st.ext_gstate = true,
+                "W" | "W*" => clip_next = true,
+                "m" | "l" | "c" | "v" | "y" | "h" | "re" => {
+                    self.path_op(operator, nums, &st.ctm, &mut path, None)
+                }
+                "S" | "s" | "f" | "F" | "f*" | "B" | "B*" | "b" | "b*" | "n" => {
+                    // The clip applies after this paint: the clip box a cover meets is the
+                    // one in effect before it.
+                    let covers = (st.fill_white && !st.ext_gstate).then_some(st.clip);
+                    if std::mem::take(&mut clip_next)
+                        && let Some(b) = path.bbox()
+                    {
+                        st.clip = Some(match st.clip {
+                            Some(c) => [
+                                c[0].max(b[0]),
+                                c[1].max(b[1]),
+                                c[2].min(b[2]),
+                                c[3].min(b[3]),
+                            ],
+                            None => b,
+                        });
+                    }
+                    self.path_op(operator, nums, &st.ctm, &mut path, covers)
+                }
                 "BT" | "Tf" | "Tc" | "Tw" | "Tz" | "TL" | "Ts" | "Td" | "TD" | "Tm" | "T*"
                 | "Tj" | "'" | "\"" | "TJ" => {
                     self.text_op(operator, operands, nums, resources, &mut st, &mut pos)
@@ -189,10 +244,66 @@ impl<'a> Interpreter<'a> {
                 "BI" => self.images += 1,
                 "Do" => {
                     if let Some(Object::Name(name)) = operands.first() {
+                        let outer =
+                            std::mem::replace(&mut self.inherited, (st.ext_gstate, st.clip));
                         self.form(resources, name, &st.ctm);
+                        self.inherited = outer;
                     }
                 }
                 _ => {}
+            }
+        }
+    }
+
+    /// Marks the glyphs a later white rectangle covers ([`RawGlyph::covered`]): the glyph's
+    /// box (origin to advance, 0.12 em below the baseline to 0.88 above) lies inside the
+    /// rectangle, within 0.1 em. Call once the page (and its annotations) is interpreted.
+    pub fn mark_covered(&mut self) {
+        if self.covers.is_empty() {
+            return;
+        }
+        // Glyphs by least x, so each cover looks only at those that can lie inside it.
+        let mut by_x: Vec<(f32, usize)> = self
+            .glyphs
+            .iter()
+            .enumerate()
+            .map(|(i, g)| (g.x.min(g.x_end), i))
+            .filter(|(x, _)| x.is_finite())
+            .collect();
+        by_x.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
+        for c in &self.covers {
+            let from = by_x.partition_point(|&(x, _)| x < c.x0 - 1.0);
+            for &(x, i) in &by_x[from..] {
+                if x > c.x1 {
+                    break;
+                }
+                let g = &self.glyphs[i];
+                if i >= c.before || g.covered {
+                    continue;
+                }
+                let slack = 0.1 * g.size;
+                let [x0, y0, x1, y1] = if g.vertical {
+                    [
+                        g.x - g.size / 2.0,
+                        g.y_end.min(g.y),
+                        g.x + g.size / 2.0,
+                        g.y_end.max(g.y),
+                    ]
+                } else {
+                    [
+                        g.x.min(g.x_end),
+                        g.y - 0.12 * g.size,
+                        g.x.max(g.x_end),
+                        g.y + 0.88 * g.size,
+                    ]
+                };
+                if x0 >= c.x0 - slack
+                    && x1 <= c.x1 + slack
+                    && y0 >= c.y0 - slack
+                    && y1 <= c.y1 + slack
+                {
+                    self.glyphs[i].covered = true;
+                }
             }
         }
     }

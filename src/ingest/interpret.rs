@@ -104,6 +104,7 @@ pub(super) fn interpret(
         let mut interp = Interpreter::new(&pdf, &mut fonts);
         interp.run(&content, resources.ok().flatten(), IDENTITY);
         annotations::draw(&pdf, id, &mut interp);
+        interp.mark_covered();
         warnings.extend(
             interp
                 .warnings

@@ -284,6 +284,38 @@ struct Tally {
     in_doubt: usize,
 }
 
+/// Lays out a page's glyphs, those a later white rectangle covers
+/// ([`content::RawGlyph::covered`]) apart from the rest and after them: text whited out and
+/// written over stays whole and never interleaves with what was printed on it.
+fn layers(
+    placed: &[Placed],
+    raw: &[content::RawGlyph],
+    rules: &[content::Rule],
+) -> (Vec<layout::LineLayout>, Vec<Option<[f32; 4]>>) {
+    if !raw.iter().any(|g| g.covered) {
+        return layout::lines_and_cells(placed, rules);
+    }
+    let mut lines = Vec::new();
+    let mut cells = vec![None; placed.len()];
+    for covered in [false, true] {
+        let index: Vec<usize> = (0..placed.len())
+            .filter(|&i| raw[i].covered == covered)
+            .collect();
+        let layer: Vec<Placed> = index.iter().map(|&i| placed[i].clone()).collect();
+        let (layer_lines, layer_cells) = layout::lines_and_cells(&layer, rules);
+        for mut line in layer_lines {
+            for g in &mut line.glyphs {
+                g.0 = index[g.0];
+            }
+            lines.push(line);
+        }
+        for (k, cell) in layer_cells.into_iter().enumerate() {
+            cells[index[k]] = cell;
+        }
+    }
+    (lines, cells)
+}
+
 /// What an unresolved glyph becomes in text output, as a string.
 const UNRESOLVED_STR: &str = "\u{FFFD}";
 
@@ -311,7 +343,7 @@ fn page_lines(
         })
         .collect();
     let mut lines = Vec::new();
-    let (layouts, cell_box) = layout::lines_and_cells(&placed, rules);
+    let (layouts, cell_box) = layers(&placed, raw, rules);
     for ll in layouts {
         let mut text = String::new();
         let mut spans: Vec<Span> = Vec::new();

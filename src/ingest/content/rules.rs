@@ -5,6 +5,22 @@
 
 use super::{Interpreter, MAX_RULES_PER_PAGE, Matrix, THIN_FILL, apply};
 
+/// A white rectangle filled after `before` glyphs of the page had been drawn (user space,
+/// y up): the glyphs under it are hidden ([`Interpreter::mark_covered`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Cover {
+    /// Least x.
+    pub x0: f32,
+    /// Least y.
+    pub y0: f32,
+    /// Greatest x.
+    pub x1: f32,
+    /// Greatest y.
+    pub y1: f32,
+    /// Glyphs drawn before it (their indices are below this).
+    pub before: usize,
+}
+
 /// A segment whose ends differ by less than this across its direction is axis-aligned.
 const AXIS_TOLERANCE: f32 = 0.5;
 
@@ -68,12 +84,41 @@ pub(super) struct Path {
     segments: Vec<Segment>,
     current: Option<(f32, f32)>,
     start: Option<(f32, f32)>,
+    /// A curve was drawn: the segments do not outline the shape.
+    curved: bool,
+}
+
+impl Path {
+    /// The bounding box of the path's points (segments and current point), if any.
+    pub(super) fn bbox(&self) -> Option<[f32; 4]> {
+        let points = self
+            .segments
+            .iter()
+            .flat_map(|&(a, b)| [a, b])
+            .chain(self.current)
+            .filter(|p| p.0.is_finite() && p.1.is_finite());
+        points.fold(None, |b, p| {
+            Some(match b {
+                None => [p.0, p.1, p.0, p.1],
+                Some([x0, y0, x1, y1]) => [x0.min(p.0), y0.min(p.1), x1.max(p.0), y1.max(p.1)],
+            })
+        })
+    }
 }
 
 impl Interpreter<'_> {
     /// A path construction or painting operator, with its numeric operands `nums`, under
-    /// `ctm`; operators with the wrong operand count do nothing.
-    pub(super) fn path_op(&mut self, operator: &str, nums: &[f32], ctm: &Matrix, path: &mut Path) {
+    /// `ctm`; operators with the wrong operand count do nothing. `covers`: a fill paints
+    /// opaque white, inside the clip box given (a filled rectangle then hides the glyphs
+    /// under it).
+    pub(super) fn path_op(
+        &mut self,
+        operator: &str,
+        nums: &[f32],
+        ctm: &Matrix,
+        path: &mut Path,
+        covers: Option<Option<[f32; 4]>>,
+    ) {
         match operator {
             "m" if nums.len() == 2 => {
                 let p = apply(ctm, nums[0], nums[1]);
@@ -89,6 +134,7 @@ impl Interpreter<'_> {
             }
             "c" | "v" | "y" if nums.len() >= 4 => {
                 // Curves draw no rules; only the current point moves.
+                path.curved = true;
                 let k = nums.len() - 2;
                 path.current = Some(apply(ctm, nums[k], nums[k + 1]));
             }
@@ -112,9 +158,51 @@ impl Interpreter<'_> {
                 let stroke = !matches!(operator, "f" | "F" | "f*" | "n");
                 let fill = !matches!(operator, "S" | "s" | "n");
                 let segments = std::mem::take(path);
+                if let Some(clip) = covers.filter(|_| fill && !segments.curved) {
+                    self.cover(&segments.segments, clip);
+                }
                 self.paint(&segments.segments, stroke, fill);
             }
             _ => {}
+        }
+    }
+
+    /// Keeps a white filled path as a [`Cover`] when it is a rectangle (every segment
+    /// axis-aligned), wider and taller than a rule, drawn after some glyph.
+    fn cover(&mut self, segments: &[Segment], clip: Option<[f32; 4]>) {
+        if self.glyphs.is_empty() || segments.is_empty() || self.covers.len() >= MAX_RULES_PER_PAGE
+        {
+            return;
+        }
+        let axis = |&(a, b): &Segment| {
+            (a.0 - b.0).abs() < AXIS_TOLERANCE || (a.1 - b.1).abs() < AXIS_TOLERANCE
+        };
+        if !segments.iter().all(axis) {
+            return;
+        }
+        let (mut x0, mut y0, mut x1, mut y1) = (f32::MAX, f32::MAX, f32::MIN, f32::MIN);
+        for &(a, b) in segments {
+            for p in [a, b] {
+                x0 = x0.min(p.0);
+                y0 = y0.min(p.1);
+                x1 = x1.max(p.0);
+                y1 = y1.max(p.1);
+            }
+        }
+        if let Some(c) = clip {
+            (x0, y0, x1, y1) = (x0.max(c[0]), y0.max(c[1]), x1.min(c[2]), y1.min(c[3]));
+        }
+        if [x0, y0, x1, y1].iter().all(|v| v.is_finite())
+            && x1 - x0 > THIN_FILL
+            && y1 - y0 > THIN_FILL
+        {
+            self.covers.push(Cover {
+                x0,
+                y0,
+                x1,
+                y1,
+                before: self.glyphs.len(),
+            });
         }
     }
 

@@ -165,6 +165,7 @@ impl Interpreter<'_> {
                 y_end: after[5],
                 size: if size.is_finite() { size } else { 0.0 },
                 vertical,
+                covered: false,
             });
         }
     }

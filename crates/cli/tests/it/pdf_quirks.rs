@@ -3,7 +3,8 @@
 //! one quirk: streams that end with a space before `endstream`, abbreviated filter
 //! names on streams, ToUnicode CMaps that map nothing or map to single bytes, Type 3 fonts
 //! whose glyph names mean nothing, encryption without a file /ID, and text drawn only by
-//! annotations' appearance streams (form fields).
+//! annotations' appearance streams (form fields); text whited out and written over (the
+//! eleventh round).
 
 use super::pdf_font_encodings::{one_page, text};
 use glyphmend::ingest::{ExtractOptions, extract_bytes};
@@ -250,4 +251,30 @@ fn encryption_without_a_file_id_uses_an_empty_one() {
     let saved = String::from_utf8_lossy(&out).into_owned();
     assert!(!saved.contains("/ID"));
     assert_eq!(text(&out), "Secret text");
+}
+
+/// A legend relabelled by whiting out its labels and printing new ones over them (the
+/// Geospatial Information Authority's English legends, PDF Complete): the text drawn on top
+/// reads whole, the covered labels after it, never letter by letter between each other.
+#[test]
+fn text_whited_out_and_written_over_reads_apart() {
+    let pdf = one_page(
+        helvetica,
+        b"BT /F1 10 Tf 20 100 Td (Suikaisen) Tj ET \
+          BT /F1 10 Tf 20 80 Td (Kaiganisen) Tj ET \
+          q 1 1 1 rg 15 75 120 40 re f Q \
+          BT /F1 10 Tf 22 100 Td (Shore Line) Tj ET \
+          BT /F1 10 Tf 22 80 Td (Coastline) Tj ET",
+    );
+    let got = text(&pdf);
+    let lines: Vec<&str> = got
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    assert_eq!(
+        lines,
+        ["Shore Line", "Coastline", "Suikaisen", "Kaiganisen"],
+        "{got}"
+    );
 }
