@@ -104,6 +104,9 @@ struct State {
     rise: f32,
     /// The fill colour is white (gray 1, RGB 1 1 1, CMYK 0 0 0 0).
     fill_white: bool,
+    /// The fill colour space is gray, RGB or CMYK (device, calibrated or ICC): `sc`/`scn`
+    /// operands then read as such (in a Separation, 1 is full ink).
+    fill_space_plain: bool,
     /// An ExtGState was set (`gs`): its alpha or blend mode may let covered text show.
     ext_gstate: bool,
     /// The clipping path's bounding box, when one was set: a cover paints only inside it.
@@ -163,6 +166,7 @@ impl<'a> Interpreter<'a> {
             leading: 0.0,
             rise: 0.0,
             fill_white: false,
+            fill_space_plain: true,
             ext_gstate: self.inherited.0,
             clip: self.inherited.1,
         };
@@ -205,14 +209,22 @@ impl<'a> Interpreter<'a> {
                     let m = [nums[0], nums[1], nums[2], nums[3], nums[4], nums[5]];
                     st.ctm = mul(&m, &st.ctm);
                 }
-                "g" => st.fill_white = nums == [1.0],
-                "rg" => st.fill_white = nums == [1.0, 1.0, 1.0],
-                "k" => st.fill_white = nums == [0.0, 0.0, 0.0, 0.0],
-                // The colour space is not tracked: one or three 1s, or four 0s, read as white.
-                "sc" | "scn" => {
-                    st.fill_white = matches!(nums, [1.0] | [1.0, 1.0, 1.0] | [0.0, 0.0, 0.0, 0.0])
+                "g" | "rg" | "k" => {
+                    st.fill_space_plain = true;
+                    st.fill_white = matches!(nums, [1.0] | [1.0, 1.0, 1.0] | [0.0, 0.0, 0.0, 0.0]);
                 }
-                "cs" => st.fill_white = false,
+                "sc" | "scn" => {
+                    st.fill_white = st.fill_space_plain
+                        && matches!(nums, [1.0] | [1.0, 1.0, 1.0] | [0.0, 0.0, 0.0, 0.0])
+                }
+                "cs" => {
+                    // A new space starts at its initial colour, never white.
+                    st.fill_white = false;
+                    st.fill_space_plain = match operands.first() {
+                        Some(Object::Name(name)) => self.plain_colour_space(resources, name),
+                        _ => false,
+                    };
+                }
                 "gs" => st.ext_gstate = true,
                 "W" | "W*" => clip_next = true,
                 "m" | "l" | "c" | "v" | "y" | "h" | "re" => {
@@ -253,6 +265,37 @@ impl<'a> Interpreter<'a> {
                 _ => {}
             }
         }
+    }
+
+    /// Colour space `name` (a device family or a `/ColorSpace` resource) is gray, RGB or
+    /// CMYK: device, CalGray/CalRGB or ICC-based (whose components mean the same).
+    fn plain_colour_space(&self, resources: Option<&Dictionary>, name: &[u8]) -> bool {
+        const PLAIN: [&[u8]; 6] = [
+            b"DeviceGray",
+            b"DeviceRGB",
+            b"DeviceCMYK",
+            b"CalGray",
+            b"CalRGB",
+            b"ICCBased",
+        ];
+        if PLAIN.contains(&name) {
+            return true;
+        }
+        let family = resources
+            .and_then(|r| r.get(b"ColorSpace").ok())
+            .and_then(|o| self.pdf.resolve(o))
+            .and_then(|o| o.as_dict().ok())
+            .and_then(|d| d.get(name).ok())
+            .and_then(|o| self.pdf.resolve(o))
+            .and_then(|o| match o {
+                Object::Name(n) => Some(n.as_slice()),
+                Object::Array(a) => a
+                    .first()
+                    .and_then(|f| self.pdf.resolve(f))
+                    .and_then(|f| f.as_name().ok()),
+                _ => None,
+            });
+        family.is_some_and(|f| PLAIN.contains(&f))
     }
 
     /// Marks the glyphs a later white rectangle covers ([`RawGlyph::covered`]): the glyph's

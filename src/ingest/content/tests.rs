@@ -84,6 +84,14 @@ fn a_white_rectangle_filled_over_glyphs_covers_them() {
         ),
         vec![true]
     );
+    assert_eq!(
+        covered(
+            &[(10.0, 10.0)],
+            b"/DeviceCMYK cs 0 0 0 0 sc 0 0 100 50 re f",
+            &[]
+        ),
+        vec![true]
+    );
 }
 
 #[test]
@@ -101,6 +109,9 @@ fn fills_that_may_not_hide_cover_nothing() {
         b"1 1 1 rg 0 0 100 2 re f",
         // Stroked only.
         b"1 1 1 rg 0 0 100 50 re S",
+        // A colour space that is no gray/RGB/CMYK (an unknown resource: perhaps a
+        // Separation, where 1 is full ink).
+        b"/CS0 cs 1 scn 0 0 100 50 re f",
     ] {
         assert_eq!(
             covered(&at, content, &[]),
