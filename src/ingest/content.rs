@@ -84,6 +84,30 @@ pub struct RawGlyph {
     pub covered: bool,
 }
 
+impl RawGlyph {
+    /// The glyph's box in user space (y up), [x0, y0, x1, y1]: the advance by the em box
+    /// (0.12 em below the baseline to 0.88 above), or for vertical writing an em wide
+    /// around the origin.
+    pub fn bbox(&self) -> [f32; 4] {
+        let (x, y, size) = (self.x, self.y, self.size);
+        if self.vertical {
+            [
+                x - size / 2.0,
+                self.y_end.min(y),
+                x + size / 2.0,
+                self.y_end.max(y),
+            ]
+        } else {
+            [
+                x.min(self.x_end),
+                y - 0.12 * size,
+                x.max(self.x_end),
+                y + 0.88 * size,
+            ]
+        }
+    }
+}
+
 /// Fonts met while interpreting, shared across pages (keyed by object id).
 #[derive(Default)]
 pub struct FontCache {
@@ -299,18 +323,18 @@ impl<'a> Interpreter<'a> {
     }
 
     /// Marks the glyphs a later white rectangle covers ([`RawGlyph::covered`]): the glyph's
-    /// box (origin to advance, 0.12 em below the baseline to 0.88 above) lies inside the
-    /// rectangle, within 0.1 em. Call once the page (and its annotations) is interpreted.
+    /// box ([`RawGlyph::bbox`]) lies inside the rectangle, within 0.1 em. Call once the page (and its annotations) is interpreted.
     pub fn mark_covered(&mut self) {
         if self.covers.is_empty() {
             return;
         }
-        // Glyphs by least x, so each cover looks only at those that can lie inside it.
+        // Glyphs by their boxes' least x, so each cover looks only at those that can lie
+        // inside it.
         let mut by_x: Vec<(f32, usize)> = self
             .glyphs
             .iter()
             .enumerate()
-            .map(|(i, g)| (g.x.min(g.x_end), i))
+            .map(|(i, g)| (g.bbox()[0], i))
             .filter(|(x, _)| x.is_finite())
             .collect();
         by_x.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
@@ -325,21 +349,7 @@ impl<'a> Interpreter<'a> {
                     continue;
                 }
                 let slack = 0.1 * g.size;
-                let [x0, y0, x1, y1] = if g.vertical {
-                    [
-                        g.x - g.size / 2.0,
-                        g.y_end.min(g.y),
-                        g.x + g.size / 2.0,
-                        g.y_end.max(g.y),
-                    ]
-                } else {
-                    [
-                        g.x.min(g.x_end),
-                        g.y - 0.12 * g.size,
-                        g.x.max(g.x_end),
-                        g.y + 0.88 * g.size,
-                    ]
-                };
+                let [x0, y0, x1, y1] = g.bbox();
                 if x0 >= c.x0 - slack
                     && x1 <= c.x1 + slack
                     && y0 >= c.y0 - slack

@@ -364,7 +364,7 @@ fn page_lines(
             let unresolved = usize::from(r.source == MappingSource::Unresolved);
             tally.stats.unresolved += unresolved;
             tally.in_doubt += usize::from(e.in_doubt);
-            let bbox = glyph_bbox(g);
+            let bbox = g.bbox();
             add_to_pieces(&mut pieces, gap, gap_text, glyph_text, bbox, cell_box[i]);
             let at = GlyphAt {
                 g,
@@ -512,26 +512,6 @@ fn add_to_spans(spans: &mut Vec<Span>, number: u32, at: &GlyphAt<'_>) {
                 unresolved,
             })
         }
-    }
-}
-
-/// The box of a glyph in user space (y up): the advance by the em box, or for vertical
-/// writing an em wide around the origin.
-fn glyph_bbox(g: &content::RawGlyph) -> [f32; 4] {
-    if g.vertical {
-        [
-            g.x - g.size / 2.0,
-            g.y_end.min(g.y),
-            g.x + g.size / 2.0,
-            g.y_end.max(g.y),
-        ]
-    } else {
-        [
-            g.x.min(g.x_end),
-            g.y - 0.12 * g.size,
-            g.x.max(g.x_end),
-            g.y + 0.88 * g.size,
-        ]
     }
 }
 

@@ -88,6 +88,17 @@ pub(super) struct Path {
     curved: bool,
 }
 
+/// The extent [x0, y0, x1, y1] of `segments`' ends (empty: an inverted box).
+fn extent(segments: &[Segment]) -> [f32; 4] {
+    let mut b = [f32::MAX, f32::MAX, f32::MIN, f32::MIN];
+    for &(p, q) in segments {
+        for (x, y) in [p, q] {
+            b = [b[0].min(x), b[1].min(y), b[2].max(x), b[3].max(y)];
+        }
+    }
+    b
+}
+
 impl Path {
     /// The bounding box of the path's points (segments and current point), if any.
     pub(super) fn bbox(&self) -> Option<[f32; 4]> {
@@ -180,15 +191,7 @@ impl Interpreter<'_> {
         if !segments.iter().all(axis) {
             return;
         }
-        let (mut x0, mut y0, mut x1, mut y1) = (f32::MAX, f32::MAX, f32::MIN, f32::MIN);
-        for &(a, b) in segments {
-            for p in [a, b] {
-                x0 = x0.min(p.0);
-                y0 = y0.min(p.1);
-                x1 = x1.max(p.0);
-                y1 = y1.max(p.1);
-            }
-        }
+        let [mut x0, mut y0, mut x1, mut y1] = extent(segments);
         if let Some(c) = clip {
             (x0, y0, x1, y1) = (x0.max(c[0]), y0.max(c[1]), x1.min(c[2]), y1.min(c[3]));
         }
@@ -218,15 +221,7 @@ impl Interpreter<'_> {
                 }
             }
         } else if fill {
-            let (mut x0, mut y0, mut x1, mut y1) = (f32::MAX, f32::MAX, f32::MIN, f32::MIN);
-            for &(a, b) in segments {
-                for p in [a, b] {
-                    x0 = x0.min(p.0);
-                    y0 = y0.min(p.1);
-                    x1 = x1.max(p.0);
-                    y1 = y1.max(p.1);
-                }
-            }
+            let [x0, y0, x1, y1] = extent(segments);
             let (w, h) = (x1 - x0, y1 - y0);
             // A thin bar is a rule along its long side, drawn through its middle.
             let rule = if h <= THIN_FILL && w > h {
