@@ -10,7 +10,7 @@
 //!
 //! Columns: where consecutive lines share a vertical gutter (an x-range at least an em wide
 //! that no glyph of those lines touches, starting as a gap of ≥ 2 em) and both sides hold
-//! prose (≥ 4 lines, ≥ 3 of them with text on both sides, ≥ 8 glyphs per run on average on
+//! prose (≥ 4 lines, ≥ 3 of them with text on both sides, ≥ 8 glyphs (blanks aside) per run on average on
 //! each side, a run being a stretch of a line with no gap over 1.2 em), the left column is
 //! read to its end before the right one. Tables of short cells do not qualify and keep row
 //! order, also where a row holds many cells (a table drawn without ruling lines); a blank band
@@ -709,7 +709,8 @@ fn ruled_block(
 }
 
 /// Whether rows `start..end` split at `gutter` read as two columns of prose: at least four
-/// rows, three with text on both sides, ≥ 8 glyphs per run on average on each side (on one
+/// rows, three with text on both sides, ≥ 8 glyphs per run on average on each side (blank
+/// glyphs not counted) (on one
 /// side where a rule stands in the gutter, `ruled`: a gazette's contents column beside its
 /// first column of text), and no table of contents (leader dots opening the right side's
 /// rows).
@@ -724,7 +725,12 @@ fn is_column_block(
     let mid = (gutter.0 + gutter.1) / 2.0;
     let (mut both, mut left_runs, mut right_runs, mut left_n, mut right_n) = (0, 0, 0, 0, 0);
     for row in &rows[start..end] {
-        let (l, r): (Vec<usize>, Vec<usize>) = row.iter().partition(|&&i| glyphs[i].x < mid);
+        // Blanks drawn as glyphs (a name padded with spaces up to its amount) are no text:
+        // counted, they would make a column of short amounts look like prose.
+        let (l, r): (Vec<usize>, Vec<usize>) = row
+            .iter()
+            .filter(|&&i| !stacked::blank(&glyphs[i]))
+            .partition(|&&i| glyphs[i].x < mid);
         both += usize::from(!l.is_empty() && !r.is_empty());
         left_runs += runs(glyphs, &l);
         right_runs += runs(glyphs, &r);

@@ -56,7 +56,7 @@ fn wide(g: &Placed) -> bool {
 }
 
 /// A drawn space (or nothing visible): never a neighbour that makes a row.
-fn blank(g: &Placed) -> bool {
+pub(super) fn blank(g: &Placed) -> bool {
     g.text.is_some_and(|t| t.trim().is_empty())
 }
 

@@ -198,6 +198,26 @@ fn an_unruled_table_with_long_rows_keeps_row_order() {
 }
 
 #[test]
+fn names_padded_with_drawn_spaces_keep_their_amounts_on_the_row() {
+    // MHLW's fee schedule (JUST PDF, held out): each item's name is drawn with a run of
+    // space glyphs after it, its points 15 em to the right, also with spaces around them.
+    // Counting the spaces, both sides held 8 glyphs a run and read as two columns of prose.
+    let mut gs = Vec::new();
+    for k in 0..6 {
+        let y = 200.0 - 15.0 * k as f32;
+        gs.extend(run("イ  急性期一般入院料１               ", 0.0, y));
+        gs.extend(run(" 1,688点 ", 340.0, y));
+    }
+    let out = render(&gs);
+    assert_eq!(out.len(), 6, "{out:?}");
+    assert!(
+        out.iter()
+            .all(|l| l.starts_with('イ') && l.trim_end().ends_with('点')),
+        "{out:?}"
+    );
+}
+
+#[test]
 fn runs_break_at_gaps_over_1_2_em() {
     let gs = [
         run("あい", 0.0, 0.0),
