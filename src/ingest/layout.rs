@@ -42,6 +42,11 @@
 //! several lines keeps them together. The table goes before the first flowing line below
 //! its top edge. Pages without a ruled grid are laid out by the steps above alone.
 //!
+//! Rows ruled only down: where a row's cells are strips of a sheet whose columns are ruled
+//! and whose lines are not (three or more cells of four or more lines, every line matched
+//! on the neighbouring strips' baselines both ways), the strips are read across, line by
+//! line (`strips`).
+//!
 //! Rows ruled only across: where a table draws a rule under every row and none between
 //! columns, a row whose wrapped cells put lines above and below its one-line cells is read
 //! as one line, each wrapped cell's lines together (`layout::bands`).
@@ -249,44 +254,127 @@ fn place(
 }
 
 /// A table's lines: row by row, cells left to right; consecutive one-line cells of a row
-/// share a line, a cell of several lines keeps its lines together on lines of their own.
+/// share a line, a cell of several lines keeps its lines together on lines of their own —
+/// except a row whose columns are ruled and its lines are not ([`strips`]): there the
+/// lines of the strips are read across, baseline by baseline, as one flow.
 fn table_lines(glyphs: &[Placed], t: &table::Table) -> Vec<LineLayout> {
     let mut out = Vec::new();
     let mut current: Option<(usize, LineLayout)> = None;
-    for (row, cell) in &t.cells {
-        if current.as_ref().is_some_and(|(r, _)| r != row) {
-            out.extend(current.take().map(|c| c.1));
-        }
-        let mut ls = flow(glyphs, cell, &[], &[]);
-        ls.retain(|l| !l.glyphs.is_empty());
-        if ls.len() == 1 && !ls[0].vertical {
-            let Some(l) = ls.pop() else { continue };
-            match current.as_mut() {
-                Some((_, cur)) => {
-                    let prev = cur.glyphs.last().map(|&(p, _)| &glyphs[p]);
-                    for (k, (i, gap)) in l.glyphs.into_iter().enumerate() {
-                        let gap = match prev {
-                            Some(p) if k == 0 => {
-                                if p.cjk || glyphs[i].cjk {
-                                    Gap::Ideographic
-                                } else {
-                                    Gap::Space
-                                }
-                            }
-                            _ => gap,
-                        };
-                        cur.glyphs.push((i, gap));
-                    }
+    let mut k = 0;
+    while k < t.cells.len() {
+        let row = t.cells[k].0;
+        let end = k + t.cells[k..].iter().take_while(|c| c.0 == row).count();
+        let laid: Vec<Vec<LineLayout>> = t.cells[k..end]
+            .iter()
+            .map(|(_, cell)| {
+                let mut ls = flow(glyphs, cell, &[], &[]);
+                ls.retain(|l| !l.glyphs.is_empty());
+                ls
+            })
+            .collect();
+        let across = strips(glyphs, &laid);
+        let mut strips_done = false;
+        for (j, mut ls) in laid.into_iter().enumerate() {
+            if across.contains(&j) {
+                if !std::mem::replace(&mut strips_done, true) {
+                    out.extend(current.take().map(|c| c.1));
+                    let union: Vec<usize> = across
+                        .iter()
+                        .flat_map(|&s| t.cells[k + s].1.iter().copied())
+                        .collect();
+                    out.extend(rows_across(glyphs, union));
                 }
-                None => current = Some((*row, l)),
+                continue;
             }
-        } else if !ls.is_empty() {
-            out.extend(current.take().map(|c| c.1));
-            out.extend(ls);
+            if ls.len() == 1 && !ls[0].vertical {
+                let Some(l) = ls.pop() else { continue };
+                match current.as_mut() {
+                    Some((_, cur)) => {
+                        let prev = cur.glyphs.last().map(|&(p, _)| &glyphs[p]);
+                        for (k, (i, gap)) in l.glyphs.into_iter().enumerate() {
+                            let gap = match prev {
+                                Some(p) if k == 0 => {
+                                    if p.cjk || glyphs[i].cjk {
+                                        Gap::Ideographic
+                                    } else {
+                                        Gap::Space
+                                    }
+                                }
+                                _ => gap,
+                            };
+                            cur.glyphs.push((i, gap));
+                        }
+                    }
+                    None => current = Some((row, l)),
+                }
+            } else if !ls.is_empty() {
+                out.extend(current.take().map(|c| c.1));
+                out.extend(ls);
+            }
+        }
+        out.extend(current.take().map(|c| c.1));
+        k = end;
+    }
+    out
+}
+
+/// Glyphs `subset` as lines by baseline, each left to right, top to bottom: no columns
+/// sought (a table's figures, 8 and more to a run, would pass for prose).
+fn rows_across(glyphs: &[Placed], mut subset: Vec<usize>) -> Vec<LineLayout> {
+    subset.sort_by(|&a, &b| glyphs[b].y.total_cmp(&glyphs[a].y));
+    let mut rows: Vec<Vec<usize>> = Vec::new();
+    for i in subset {
+        let tol = 0.5 * glyphs[i].size.max(0.01);
+        match rows.last_mut() {
+            Some(r) if (glyphs[r[0]].y - glyphs[i].y).abs() < tol => r.push(i),
+            _ => rows.push(vec![i]),
         }
     }
-    out.extend(current.map(|c| c.1));
-    out
+    rows.into_iter()
+        .map(|mut r| {
+            r.sort_by(|&a, &b| glyphs[a].x.total_cmp(&glyphs[b].x));
+            finish(glyphs, &r, false)
+        })
+        .collect()
+}
+
+/// Fewest lines of a cell read as a strip of a table ruled down its columns only.
+const STRIP_LINES: usize = 4;
+/// Fewest such cells side by side in a row (a label column and two of figures).
+const STRIPS: usize = 3;
+
+/// The cells of one table row (their lines, left to right) that are strips of a table ruled
+/// down its columns and not between its lines (an Excel sheet of figures whose row lines
+/// were left out): at least [`STRIPS`] cells of at least [`STRIP_LINES`] horizontal lines
+/// each, every neighbouring two with ≥ 80 % of either's lines on the other's baselines.
+/// Read cell by cell, such a table lists its labels, then each column of figures; its rows
+/// are its lines. Cells of wrapped prose side by side rarely come three to a row with
+/// their lines that many and that matched; none is read across otherwise.
+fn strips(glyphs: &[Placed], cells: &[Vec<LineLayout>]) -> Vec<usize> {
+    let tall: Vec<usize> = (0..cells.len())
+        .filter(|&j| cells[j].len() >= STRIP_LINES && cells[j].iter().all(|l| !l.vertical))
+        .collect();
+    if tall.len() < STRIPS {
+        return Vec::new();
+    }
+    let baseline = |l: &LineLayout| l.glyphs.first().map(|&(i, _)| &glyphs[i]);
+    let matched = |a: &[LineLayout], b: &[LineLayout]| {
+        a.iter()
+            .filter_map(baseline)
+            .filter(|ga| {
+                b.iter()
+                    .filter_map(baseline)
+                    .any(|gb| (ga.y - gb.y).abs() < 0.5 * ga.size.max(gb.size).max(0.01))
+            })
+            .count()
+    };
+    // Both ways: a row of figures has a line in every column, while a cell of wrapped
+    // prose beside a short one (a criterion beside its points) has far more lines.
+    let aligned = tall.windows(2).all(|w| {
+        let (a, b) = (&cells[w[0]], &cells[w[1]]);
+        5 * matched(a, b) >= 4 * a.len() && 5 * matched(b, a) >= 4 * b.len()
+    });
+    if aligned { tall } else { Vec::new() }
 }
 
 /// Lays out the glyphs `subset` (indices into `glyphs`, in drawing order) as flowing text:

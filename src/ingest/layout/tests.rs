@@ -364,6 +364,64 @@ fn columns_go_on_past_a_blank_band_in_both() {
 }
 
 #[test]
+fn a_table_ruled_down_its_columns_only_reads_row_by_row() {
+    // Kobe City's tax tables (PrimoPDF from Excel, held out): a header row ruled off, then
+    // one tall row whose columns are ruled and whose lines are not — a label column and
+    // two columns of figures, six lines each. Read cell by cell it listed the labels, then
+    // each column of figures.
+    let labels = ["計", "（当）", "（過）", "現", "繰", "計"];
+    let mut gs = run("区分", 2.0, 110.0);
+    gs.extend(run("調定", 62.0, 110.0));
+    gs.extend(run("収入", 142.0, 110.0));
+    let figures: Vec<(String, String)> = (0..labels.len())
+        .map(|k| (format!("{},000", 10 + k), format!("{},500", 20 + k)))
+        .collect();
+    for (k, (label, (a, b))) in labels.iter().zip(&figures).enumerate() {
+        let y = 90.0 - 12.0 * k as f32;
+        gs.extend(run(label, 2.0, y));
+        gs.extend(run(a, 70.0, y));
+        gs.extend(run(b, 150.0, y));
+    }
+    let mut rules = vec![
+        hr(120.0, 0.0, 220.0),
+        hr(100.0, 0.0, 220.0),
+        hr(20.0, 0.0, 220.0),
+    ];
+    rules.extend([0.0, 60.0, 140.0, 220.0].map(|x| vr(x, 20.0, 120.0)));
+    let out = render_ruled(&gs, &rules);
+    assert_eq!(out.len(), 7, "{out:?}");
+    assert_eq!(out[1], "計\u{3000}10,000\u{3000}20,500", "{out:?}");
+    assert_eq!(out[6], "計\u{3000}15,000\u{3000}25,500", "{out:?}");
+}
+
+#[test]
+fn wrapped_prose_beside_short_cells_stays_cell_by_cell() {
+    // An MLIT scoring sheet (../shared): a criterion of four lines, its rules wrapped over
+    // eight, its points over four, all on one line pitch. Read across, each line of the
+    // rules would be cut by a piece of the criterion and of the points.
+    let mut gs = Vec::new();
+    let (left, right) = (
+        ["地域課題", "における", "独自の取", "り組み"],
+        ["最大", "２", "（累積", "する）"],
+    );
+    let middle: Vec<String> = (0..8).map(|k| format!("評価方法の説明文その{k}")).collect();
+    for k in 0..8 {
+        let y = 90.0 - 12.0 * k as f32;
+        if k < 4 {
+            gs.extend(run(left[k], 2.0, y));
+            gs.extend(run(right[k], 172.0, y));
+        }
+        gs.extend(run(&middle[k], 62.0, y));
+    }
+    let mut rules = vec![hr(100.0, 0.0, 220.0), hr(0.0, 0.0, 220.0)];
+    rules.extend([0.0, 60.0, 170.0, 220.0].map(|x| vr(x, 0.0, 100.0)));
+    let out = render_ruled(&gs, &rules);
+    assert_eq!(out.len(), 16, "{out:?}");
+    assert_eq!(out[..4], left, "{out:?}");
+    assert_eq!(out[4..12], middle, "{out:?}");
+}
+
+#[test]
 fn ruled_table_rows_keep_wrapped_cells_together() {
     // Three columns (x 0|60|130|200), two rows (y 100|70|40). Row 1's first cell wraps
     // over two lines (baselines 88, 76); the other cells are one line at baseline 84,
