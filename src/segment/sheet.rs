@@ -227,9 +227,12 @@ pub(super) fn find_title(block: &Block) -> Option<Title> {
             let name = tidy(&c[1]);
             let org = c[2].trim().to_string();
             // A name that is itself an office (`発行　内閣府（原稿作成　国立印刷局）`, the
-            // gazette's imprint) names no programme.
+            // gazette's imprint; `都道府県民生主管部（局）`, a notice's addressee, its
+            // office's other name in parentheses) names no programme; nor does a bare
+            // office word (`（局）`) tag one.
             if is_title_text(&name)
-                && !name.ends_with(['府', '省', '庁', '局', '課', '室'])
+                && !name.ends_with(['府', '省', '庁', '局', '課', '室', '部'])
+                && org.chars().count() >= 2
                 && looks_like_org(&org)
                 && !sentence_goes_on(block, i)
                 && !one_of_tagged_items(block, i)

@@ -381,4 +381,8 @@ fn an_item_of_a_tagged_list_is_no_title() {
     assert_eq!(record_count(sheet), 1);
     // An imprint: the name is an office itself.
     assert_eq!(record_count("発行　内閣府（原稿作成　国立印刷局）\n"), 0);
+    // A notice's addressee (MHLW medical-fee notices, held out): an office, its other name.
+    let notice = "写　保医発０８２９第７号\n令和５年８月２９日\n\n地方厚生（支）局医療課長\n\
+都道府県民生主管部（局）\n  国民健康保険主管課（部）長          殿\n";
+    assert_eq!(record_count(notice), 0);
 }
