@@ -10,18 +10,19 @@
 //!
 //! Columns: where consecutive lines share a vertical gutter (an x-range at least an em wide
 //! that no glyph of those lines touches, starting as a gap of ≥ 2 em) and both sides hold
-//! prose (≥ 4 lines, ≥ 3 of them with text on both sides, ≥ 8 glyphs (blanks aside) per run on average on
-//! each side, a run being a stretch of a line with no gap over 1.2 em), the left column is
-//! read to its end before the right one. Tables of short cells do not qualify and keep row
-//! order, also where a row holds many cells (a table drawn without ruling lines); a blank band
-//! over 2.5 em tall ends a column block (a footer below short columns) unless another column
-//! block follows over the same gutter with no rule drawn across it (the same two columns,
-//! paragraphs set apart in both at once), and a horizontal rule crossing the gutter between
-//! two of its rows (a section heading's bar over both columns) cuts it into bands, each read
-//! left column first. Applied recursively (three columns), depth-limited. A vertical rule
-//! standing between two glyphs of a row is a gutter however narrow (a gazette's four ruled
-//! columns 1.2 em apart): it divides the rows it spans, through blank bands, and one side of
-//! prose suffices (a contents column beside the first column of text).
+//! prose (≥ 4 lines, ≥ 3 of them with text on both sides, ≥ 8 glyphs, blanks aside, per run
+//! on average on each side, a run being a stretch of a line with no gap over 1.2 em), the
+//! left column is read to its end before the right one. Tables of short cells do not
+//! qualify and keep row order, also where a row holds many cells (a table drawn without
+//! ruling lines); a blank band over 2.5 em tall ends a column block (a footer below short
+//! columns) unless another column block follows over the same gutter with no rule drawn
+//! across it (the same two columns, paragraphs set apart in both at once), and a horizontal
+//! rule crossing the gutter between two of its rows (a section heading's bar over both
+//! columns) cuts it into bands, each read left column first. Applied recursively (three
+//! columns), depth-limited. A vertical rule standing between two glyphs of a row is a
+//! gutter however narrow (a gazette's four ruled columns 1.2 em apart): it divides the rows
+//! it spans, through blank bands, and one side of prose suffices (a contents column beside
+//! the first column of text).
 //!
 //! Turned text: glyphs advancing along another quarter turn than the rest (a running header
 //! up the margin, a dotted separator drawn as glyphs), at least three along it, are laid out
@@ -320,22 +321,29 @@ fn table_lines(glyphs: &[Placed], t: &table::Table) -> Vec<LineLayout> {
 
 /// Glyphs `subset` as lines by baseline, each left to right, top to bottom: no columns
 /// sought (a table's figures, 8 and more to a run, would pass for prose).
-fn rows_across(glyphs: &[Placed], mut subset: Vec<usize>) -> Vec<LineLayout> {
-    subset.sort_by(|&a, &b| glyphs[b].y.total_cmp(&glyphs[a].y));
+fn rows_across(glyphs: &[Placed], subset: Vec<usize>) -> Vec<LineLayout> {
+    baseline_rows(glyphs, subset)
+        .iter()
+        .map(|r| finish(glyphs, r, false))
+        .collect()
+}
+
+/// Horizontal glyphs `idx` grouped into rows by baseline (within half an em of the row's
+/// first glyph), rows top to bottom, each row's glyphs left to right.
+fn baseline_rows(glyphs: &[Placed], mut idx: Vec<usize>) -> Vec<Vec<usize>> {
+    idx.sort_by(|&a, &b| glyphs[b].y.total_cmp(&glyphs[a].y));
     let mut rows: Vec<Vec<usize>> = Vec::new();
-    for i in subset {
+    for i in idx {
         let tol = 0.5 * glyphs[i].size.max(0.01);
         match rows.last_mut() {
             Some(r) if (glyphs[r[0]].y - glyphs[i].y).abs() < tol => r.push(i),
             _ => rows.push(vec![i]),
         }
     }
-    rows.into_iter()
-        .map(|mut r| {
-            r.sort_by(|&a, &b| glyphs[a].x.total_cmp(&glyphs[b].x));
-            finish(glyphs, &r, false)
-        })
-        .collect()
+    for r in rows.iter_mut() {
+        r.sort_by(|&a, &b| glyphs[a].x.total_cmp(&glyphs[b].x));
+    }
+    rows
 }
 
 /// Fewest lines of a cell read as a strip of a table ruled down its columns only.
@@ -400,24 +408,12 @@ fn flow(glyphs: &[Placed], subset: &[usize], across: &[Rule], upright: &[Rule]) 
         &with_standing
     };
     // Horizontal lines.
-    let mut idx: Vec<usize> = subset
+    let idx: Vec<usize> = subset
         .iter()
         .copied()
         .filter(|&i| !glyphs[i].vertical)
         .collect();
-    idx.sort_by(|&a, &b| glyphs[b].y.total_cmp(&glyphs[a].y));
-    let mut clusters: Vec<Vec<usize>> = Vec::new();
-    for i in idx {
-        let g = &glyphs[i];
-        let tol = 0.5 * g.size.max(0.01);
-        match clusters.last_mut() {
-            Some(c) if (glyphs[c[0]].y - g.y).abs() < tol => c.push(i),
-            _ => clusters.push(vec![i]),
-        }
-    }
-    for c in clusters.iter_mut() {
-        c.sort_by(|&a, &b| glyphs[a].x.total_cmp(&glyphs[b].x));
-    }
+    let clusters = baseline_rows(glyphs, idx);
     let rows = in_column_order(glyphs, clusters, across, upright, 0);
     for c in bands::join_wrapped_rows(glyphs, rows, across) {
         out.push(finish(glyphs, &c, false));
@@ -797,11 +793,10 @@ fn ruled_block(
 }
 
 /// Whether rows `start..end` split at `gutter` read as two columns of prose: at least four
-/// rows, three with text on both sides, ≥ 8 glyphs per run on average on each side (blank
-/// glyphs not counted) (on one
-/// side where a rule stands in the gutter, `ruled`: a gazette's contents column beside its
-/// first column of text), and no table of contents (leader dots opening the right side's
-/// rows).
+/// rows, three with text on both sides, ≥ 8 glyphs (blanks aside) per run on average on
+/// each side (on one side where a rule stands in the gutter, `ruled`: a gazette's contents
+/// column beside its first column of text), and no table of contents (leader dots opening
+/// the right side's rows).
 fn is_column_block(
     glyphs: &[Placed],
     rows: &[Vec<usize>],
